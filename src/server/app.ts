@@ -1,0 +1,44 @@
+/** The HTTP application: API under /api, the PWA for everything else. */
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { compress } from 'hono/compress'
+import { HTTPException } from 'hono/http-exception'
+import type { Database } from './db/database'
+import { healthRoutes } from './routes/health'
+import { reportRoutes } from './routes/reports'
+import { socialMapRoutes } from './routes/socialMap'
+import { securityHeaders } from './security'
+import { PublishedMapCache } from './socialMap/publishedMap'
+import { staticFiles } from './staticFiles'
+
+export const MAX_BODY_BYTES = 64 * 1024
+
+export interface AppOptions {
+  staticDir?: string
+  log?: (line: Record<string, unknown>) => void
+}
+
+export function createApp(db: Database, options: AppOptions = {}) {
+  const log = options.log ?? ((line) => console.error(JSON.stringify(line)))
+  const app = new Hono()
+  app.use(securityHeaders)
+  app.use(
+    '/api/*',
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: `The body is larger than ${MAX_BODY_BYTES / 1024} KB.` }, 413) }),
+  )
+  app.route('/api/health', healthRoutes(db))
+  app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
+  app.route('/api/reports', reportRoutes(db))
+  app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404))
+  if (options.staticDir) {
+    app.use('*', compress())
+    app.get('*', staticFiles(options.staticDir))
+  }
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return c.json({ error: err.message || 'Bad request' }, err.status)
+    // Log the kind of failure, never request bodies (they may hold personal data).
+    log({ level: 'error', msg: 'request failed', path: c.req.path, error: err.message })
+    return c.json({ error: 'Something went wrong on the server. Please try again later.' }, 500)
+  })
+  return app
+}

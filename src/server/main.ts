@@ -1,0 +1,44 @@
+/** Starts one Node process serving the PWA and the API, with the embedded database in DATA_DIR. */
+import { serve } from '@hono/node-server'
+import { createApp } from './app'
+import { readConfig } from './config'
+import { openDatabase } from './db/database'
+import { DataDirBusyError, lockDataDir } from './db/dataDirLock'
+import { seedExampleMapIfEmpty } from './seed/seedIfEmpty'
+
+async function main() {
+  const config = readConfig()
+  let release: () => void
+  try {
+    release = lockDataDir(config.DATA_DIR, 'server')
+  } catch (e) {
+    if (e instanceof DataDirBusyError) {
+      console.error(e.message)
+      process.exit(1)
+    }
+    throw e
+  }
+  const db = await openDatabase(config.DATA_DIR)
+  const seeded = await seedExampleMapIfEmpty(db)
+  if (seeded) console.log(`The social map was empty: loaded ${seeded} example services (voorbeeldgegevens).`)
+  const app = createApp(db, { staticDir: config.STATIC_DIR })
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    console.log(`Samenwerkwijze is running on http://localhost:${info.port} (database: pglite in ${config.DATA_DIR})`)
+  })
+  let stopping = false
+  const stop = async () => {
+    if (stopping) return
+    stopping = true
+    server.close()
+    await db.close()
+    release()
+    process.exit(0)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e)
+  process.exit(1)
+})

@@ -1,0 +1,59 @@
+/** Storage of the social map and residents' reports. Every write is an idempotent upsert. */
+import type { Database, Queryable } from '../db/database'
+import type { ListingReport, Service } from '../../shared/socialMap/hsds'
+
+export async function countServices(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM services')
+  return rows[0]?.n ?? 0
+}
+
+export async function upsertServices(tx: Queryable, services: readonly Service[]): Promise<void> {
+  for (const s of services) {
+    await tx.query(
+      `INSERT INTO services (id, doc, status, updated_at) VALUES ($1, $2::jsonb, $3, now())
+       ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, status = EXCLUDED.status, updated_at = now()`,
+      [s.id, JSON.stringify(s), s.status],
+    )
+  }
+}
+
+export async function bumpMapVersion(tx: Queryable): Promise<number> {
+  const { rows } = await tx.query<{ version: number }>(
+    'UPDATE map_version SET version = version + 1, published_at = now() RETURNING version',
+  )
+  return rows[0]!.version
+}
+
+/** Stores services and publishes a new map version, all or nothing. */
+export async function storeServices(db: Database, services: readonly Service[]): Promise<number> {
+  return db.transaction(async (tx) => {
+    await upsertServices(tx, services)
+    return bumpMapVersion(tx)
+  })
+}
+
+export async function listServices(db: Queryable): Promise<Service[]> {
+  const { rows } = await db.query<{ doc: Service }>('SELECT doc FROM services ORDER BY id')
+  return rows.map((r) => r.doc)
+}
+
+export async function mapVersion(db: Queryable): Promise<{ version: number; publishedAt: string }> {
+  const { rows } = await db.query<{ version: number; published_at: Date }>('SELECT version, published_at FROM map_version')
+  const row = rows[0]!
+  return { version: row.version, publishedAt: new Date(row.published_at).toISOString() }
+}
+
+/** Stores a report; a report sent again (same id) is not stored twice. Returns true when new. */
+export async function storeReport(db: Queryable, report: ListingReport): Promise<boolean> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO listing_reports (id, service_id, message, contact) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [report.id, report.serviceId, report.message, report.contact ?? null],
+  )
+  return rows.length === 1
+}
+
+export async function serviceExists(db: Queryable, id: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM services WHERE id = $1', [id])
+  return rows.length > 0
+}

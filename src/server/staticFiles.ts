@@ -1,0 +1,57 @@
+/**
+ * Serves the built PWA from `dir`: hashed assets cached for a year, the service worker and
+ * index.html never cached, and every other navigation answered with index.html (the app's
+ * router takes it from there). Files are read per request, so a rebuilt app is served at once.
+ */
+import { readFile, stat } from 'node:fs/promises'
+import { extname, join, normalize, sep } from 'node:path'
+import type { Context } from 'hono'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+}
+
+async function fileAt(path: string): Promise<Buffer | undefined> {
+  try {
+    if (!(await stat(path)).isFile()) return undefined
+    return await readFile(path)
+  } catch {
+    return undefined
+  }
+}
+
+export function staticFiles(dir: string) {
+  const root = normalize(dir + sep)
+  return async (c: Context) => {
+    const url = new URL(c.req.url)
+    let path: string
+    try {
+      path = decodeURIComponent(url.pathname)
+    } catch {
+      return c.text('Bad path', 400)
+    }
+    const full = normalize(join(root, path))
+    if (!full.startsWith(root)) return c.text('Not found', 404)
+    let body = path.endsWith('/') ? undefined : await fileAt(full)
+    let type = TYPES[extname(full)] ?? 'application/octet-stream'
+    let cache = path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
+    if (!body) {
+      // A path with an extension is a missing file; anything else is a route of the app.
+      if (extname(path)) return c.text('Not found', 404)
+      body = await fileAt(join(root, 'index.html'))
+      if (!body) return c.text('The app is not built yet: run "npm run build".', 503)
+      type = TYPES['.html']!
+      cache = 'no-cache'
+    }
+    return c.body(new Uint8Array(body), 200, { 'Content-Type': type, 'Cache-Control': cache })
+  }
+}

@@ -1,0 +1,302 @@
+/**
+ * Zod schemas for the social map, aligned with Open Referral HSDS 3.0 (the compiled,
+ * nested "service" form). Objects are loose: fields HSDS has and we do not use are
+ * kept as they came, so an import followed by an export loses nothing.
+ * Extensions HSDS lacks are documented in docs/hsds-extensions.md.
+ *
+ * Stricter than the HSDS JSON Schema where a real map needs it: valid clock times,
+ * real calendar dates, bounded text sizes, uuid ids.
+ */
+import { z } from 'zod'
+
+/** Longest free text we accept in one field (a long description is ~3,000 characters). */
+export const MAX_TEXT = 10_000
+/** Longest short text (names, titles, phone numbers). */
+export const MAX_SHORT = 300
+/** Largest single service record, as JSON. */
+export const MAX_RECORD_BYTES = 256 * 1024
+
+const id = z.guid('must be a uuid (8-4-4-4-12 hexadecimal digits)')
+const shortText = z.string().max(MAX_SHORT, `must be at most ${MAX_SHORT} characters`)
+const longText = z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`)
+
+/** HH:MM or HH:MM:SS, optionally with Z or an offset; hours 00–23 (24:00 allowed as end of day). */
+const TIME = /^(?:([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?|24:00(?::00)?)(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/
+export const clockTime = z.string().regex(TIME, 'must be a time of day like 09:30 (hours 00–23, minutes 00–59)')
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-01')
+  .refine((s) => {
+    const [y, m, d] = s.split('-').map(Number) as [number, number, number]
+    const dt = new Date(Date.UTC(y, m - 1, d))
+    return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d
+  }, 'is not a real calendar date')
+
+const dateTime = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date and time (ISO 8601)')
+const uri = z.string().max(2_000).refine((s) => URL.canParse(s), 'must be a full web address (https://…)')
+const email = z.email('must be an e-mail address').max(MAX_SHORT)
+
+export const taxonomyTermSchema = z.looseObject({
+  id,
+  code: shortText.optional(),
+  name: shortText,
+  description: longText,
+  parent_id: id.optional(),
+  taxonomy: shortText.optional(),
+  language: shortText.optional(),
+  term_uri: uri.optional(),
+})
+
+export const attributeSchema = z.looseObject({
+  id,
+  link_id: id.optional(),
+  taxonomy_term_id: id.optional(),
+  link_type: shortText.optional(),
+  link_entity: shortText.optional(),
+  value: longText.optional(),
+  taxonomy_term: taxonomyTermSchema.optional(),
+})
+
+export const languageSchema = z.looseObject({
+  id,
+  name: shortText.optional(),
+  code: shortText.optional(),
+  note: longText.optional(),
+})
+
+export const phoneSchema = z.looseObject({
+  id,
+  number: shortText.min(1, 'must not be empty'),
+  extension: z.number().optional(),
+  type: shortText.optional(),
+  description: longText.optional(),
+  languages: z.array(languageSchema).max(50).optional(),
+})
+
+export const contactSchema = z.looseObject({
+  id,
+  name: shortText.optional(),
+  title: shortText.optional(),
+  department: shortText.optional(),
+  email: email.optional(),
+  phones: z.array(phoneSchema).max(50).optional(),
+})
+
+const WEEKDAY = /^(?:[+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$/
+const byday = z
+  .string()
+  .max(100)
+  .refine((s) => s.split(',').every((p) => WEEKDAY.test(p.trim())), 'must list weekdays like MO,TH or 1TH (first Thursday)')
+const bymonthday = z
+  .string()
+  .max(100)
+  .refine(
+    (s) => s.split(',').every((p) => /^-?\d{1,2}$/.test(p.trim()) && Math.abs(Number(p)) >= 1 && Math.abs(Number(p)) <= 31),
+    'must list days of the month between 1 and 31',
+  )
+
+export const scheduleSchema = z
+  .looseObject({
+    id,
+    service_id: id.optional(),
+    location_id: id.optional(),
+    service_at_location_id: id.optional(),
+    valid_from: isoDate.optional(),
+    valid_to: isoDate.optional(),
+    dtstart: isoDate.optional(),
+    timezone: z.number().min(-14).max(14).optional(),
+    until: isoDate.optional(),
+    count: z.number().int().min(1).max(10_000).optional(),
+    wkst: z.enum(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU']).optional(),
+    freq: z.enum(['WEEKLY', 'MONTHLY']).optional(),
+    interval: z.number().int().min(1).max(52).optional(),
+    byday: byday.optional(),
+    byweekno: shortText.optional(),
+    bymonthday: bymonthday.optional(),
+    byyearday: shortText.optional(),
+    description: longText.optional(),
+    opens_at: clockTime.optional(),
+    closes_at: clockTime.optional(),
+    schedule_link: uri.optional(),
+    attending_type: longText.optional(),
+    notes: longText.optional(),
+  })
+  .refine((s) => !(s.valid_from && s.valid_to) || s.valid_from <= s.valid_to, {
+    message: 'valid_to lies before valid_from',
+    path: ['valid_to'],
+  })
+  .refine((s) => !(s.opens_at && s.closes_at) || s.opens_at.slice(0, 5) < s.closes_at.slice(0, 5), {
+    message: 'closes_at must be later than opens_at',
+    path: ['closes_at'],
+  })
+
+export const addressSchema = z.looseObject({
+  id,
+  location_id: id.optional(),
+  attention: shortText.optional(),
+  address_1: shortText,
+  address_2: shortText.optional(),
+  city: shortText,
+  /** We put the municipality (gemeente) here; see docs/hsds-extensions.md. */
+  region: shortText.optional(),
+  state_province: shortText,
+  postal_code: shortText,
+  country: shortText,
+  address_type: shortText,
+})
+
+export const accessibilitySchema = z.looseObject({
+  id,
+  location_id: id.optional(),
+  description: longText.optional(),
+  details: longText.optional(),
+  url: uri.optional(),
+})
+
+export const locationSchema = z.looseObject({
+  id,
+  location_type: z.enum(['physical', 'postal', 'virtual']),
+  url: uri.optional(),
+  organization_id: id.optional(),
+  name: shortText.optional(),
+  alternate_name: shortText.optional(),
+  description: longText.optional(),
+  transportation: longText.optional(),
+  // Not range-checked: the official HSDS examples carry latitude 100. The app never
+  // uses coordinates outside the real range (it routes by address).
+  latitude: z.number().optional(),
+  longitude: z.number().optional(),
+  languages: z.array(languageSchema).max(50).optional(),
+  addresses: z.array(addressSchema).max(20).optional(),
+  accessibility: z.array(accessibilitySchema).max(50).optional(),
+  phones: z.array(phoneSchema).max(50).optional(),
+  schedules: z.array(scheduleSchema).max(100).optional(),
+})
+
+export const serviceAtLocationSchema = z.looseObject({
+  id,
+  service_id: id.optional(),
+  location_id: id.optional(),
+  description: longText.optional(),
+  contacts: z.array(contactSchema).max(50).optional(),
+  phones: z.array(phoneSchema).max(50).optional(),
+  schedules: z.array(scheduleSchema).max(100).optional(),
+  location: locationSchema.optional(),
+})
+
+export const organizationSchema = z.looseObject({
+  id,
+  name: shortText,
+  alternate_name: shortText.optional(),
+  description: longText,
+  email: email.optional(),
+  website: uri.optional(),
+  logo: uri.optional(),
+  uri: uri.optional(),
+})
+
+export const costOptionSchema = z.looseObject({
+  id,
+  valid_from: isoDate.optional(),
+  valid_to: isoDate.optional(),
+  option: shortText.optional(),
+  currency: shortText.optional(),
+  amount: z.number().min(0).max(1_000_000).optional(),
+  amount_description: longText.optional(),
+})
+
+/** Extension: translations of a service's text fields, by language code. */
+export const TRANSLATABLE_FIELDS = ['name', 'alternate_name', 'description', 'eligibility_description', 'application_process', 'fees_description', 'alert'] as const
+export const translationSchema = z.strictObject(
+  Object.fromEntries(TRANSLATABLE_FIELDS.map((f) => [f, longText.optional()])) as Record<
+    (typeof TRANSLATABLE_FIELDS)[number],
+    z.ZodOptional<typeof longText>
+  >,
+)
+export const translationsSchema = z.record(
+  z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language code like en or en-GB'),
+  translationSchema,
+)
+
+const looseEntity = z.looseObject({ id })
+
+export const serviceSchema = z
+  .looseObject({
+    id,
+    organization_id: id.optional(),
+    program_id: id.optional(),
+    name: shortText.min(1, 'must not be empty'),
+    alternate_name: shortText.optional(),
+    description: longText.optional(),
+    url: uri.optional(),
+    email: email.optional(),
+    status: z.enum(['active', 'inactive', 'defunct', 'temporarily closed']),
+    interpretation_services: longText.optional(),
+    application_process: longText.optional(),
+    fees_description: longText.optional(),
+    wait_time: longText.optional(),
+    fees: longText.optional(),
+    accreditations: longText.optional(),
+    eligibility_description: longText.optional(),
+    minimum_age: z.number().min(0).max(130).optional(),
+    maximum_age: z.number().min(0).max(130).optional(),
+    /** "Gecontroleerd op": the date someone last checked this listing. */
+    assured_date: isoDate.optional(),
+    assurer_email: email.optional(),
+    licenses: longText.optional(),
+    alert: longText.optional(),
+    last_modified: dateTime.optional(),
+    phones: z.array(phoneSchema).max(50).optional(),
+    schedules: z.array(scheduleSchema).max(100).optional(),
+    service_areas: z.array(looseEntity).max(100).optional(),
+    service_at_locations: z.array(serviceAtLocationSchema).max(100).optional(),
+    languages: z.array(languageSchema).max(50).optional(),
+    organization: organizationSchema.optional(),
+    funding: z.array(looseEntity).max(50).optional(),
+    cost_options: z.array(costOptionSchema).max(50).optional(),
+    program: looseEntity.optional(),
+    required_documents: z.array(looseEntity).max(50).optional(),
+    contacts: z.array(contactSchema).max(50).optional(),
+    attributes: z.array(attributeSchema).max(200).optional(),
+    metadata: z.array(looseEntity).max(1_000).optional(),
+    x_translations: translationsSchema.optional(),
+  })
+  .refine((s) => s.minimum_age === undefined || s.maximum_age === undefined || s.minimum_age <= s.maximum_age, {
+    message: 'maximum_age is lower than minimum_age',
+    path: ['maximum_age'],
+  })
+  .refine((s) => JSON.stringify(s).length <= MAX_RECORD_BYTES, {
+    message: `the whole record is larger than ${MAX_RECORD_BYTES / 1024} KB`,
+  })
+
+export type Service = z.infer<typeof serviceSchema>
+export type Schedule = z.infer<typeof scheduleSchema>
+export type Location = z.infer<typeof locationSchema>
+export type Address = z.infer<typeof addressSchema>
+export type Phone = z.infer<typeof phoneSchema>
+export type Language = z.infer<typeof languageSchema>
+
+/** The published social map document the API serves and the app stores. */
+export const socialMapDocumentSchema = z.strictObject({
+  version: z.number().int().min(0),
+  publishedAt: dateTime,
+  services: z.array(serviceSchema).max(200_000),
+})
+export type SocialMapDocument = z.infer<typeof socialMapDocumentSchema>
+
+/** "Klopt er iets niet?": a resident's report about a listing. */
+export const listingReportSchema = z.strictObject({
+  id,
+  serviceId: id,
+  message: z.string().trim().min(3, 'too_short').max(2_000, 'too_long'),
+  contact: z.string().trim().max(200, 'too_long').optional(),
+})
+export type ListingReport = z.infer<typeof listingReportSchema>
+
+/** Human, one-line reasons for a failed parse: "schedules.0.opens_at: must be a time …". */
+export function describeIssues(error: z.ZodError, max = 5): string {
+  const lines = error.issues.slice(0, max).map((i) => `${i.path.length ? i.path.join('.') : '(record)'}: ${i.message}`)
+  if (error.issues.length > max) lines.push(`… and ${error.issues.length - max} more`)
+  return lines.join('; ')
+}

@@ -1,0 +1,6 @@
+export * from './hsds'
+export * from './places'
+export * from './lifeDomains'
+export * from './ageGroups'
+export * from './serviceFacts'
+export * from './schedule'

@@ -1,0 +1,348 @@
+/**
+ * The social map's search index: an inverted index over folded Dutch words with
+ * prefix matching (a sorted term list), compounds (a sorted suffix list: "hulp" finds
+ * "schuldhulp"; and query splitting: "schuldhulpverlening" finds "schuldhulp"),
+ * typo tolerance (single-deletion neighbourhoods: "eenzamheid" finds "eenzaamheid"),
+ * synonyms, field weights and place words ("repair cafe heesch").
+ * Pure TypeScript, no DOM: it runs in a Web Worker in the app and in Node for benchmarks.
+ */
+import { collapseRepeats, boundedDistance, foldText, tokenize } from './normalise'
+
+export interface SearchField {
+  text: string
+  weight: number
+}
+export interface SearchDocument {
+  id: string
+  fields: SearchField[]
+  /** Village and municipality names of the service. */
+  places: string[]
+}
+export interface SearchOptions {
+  limit?: number
+  /** Document positions (as given to build) allowed in the result; undefined means all. */
+  allow?: (position: number) => boolean
+}
+export interface SearchResult {
+  /** Positions of the matching documents, best first, at most `limit`. */
+  positions: number[]
+  ids: string[]
+  total: number
+  /** Place words found in the query and applied as a filter. */
+  places: string[]
+  /** True when nothing matched inside the named places and the whole region was searched instead. */
+  placeIgnored: boolean
+}
+
+// How much a kind of match counts, relative to an exact word.
+const EXACT = 1
+const PREFIX = 0.75
+const SYNONYM = 0.8
+const COMPOUND = 0.6
+const TYPO = 0.55
+const MIN_PREFIX = 2
+const MIN_INFIX = 4
+
+function lowerBound(sorted: readonly string[], key: string): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (sorted[mid]! < key) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+function normalisePlace(name: string): string {
+  return foldText(name).replace(/[^a-z0-9]/g, '')
+}
+
+export class SearchIndex {
+  readonly size: number
+  private readonly ids: string[]
+  private readonly terms: string[]
+  private readonly termIds: Map<string, number>
+  private readonly postingDocs: Int32Array[]
+  private readonly postingWeights: Float32Array[]
+  private readonly suffixes: string[]
+  private readonly suffixTerm: Int32Array
+  private readonly deletions: Map<string, number[]>
+  private readonly placeDocs: Map<string, Int32Array>
+  private readonly synonyms: Map<string, string[]>
+  private readonly termScore: Float32Array
+  private readonly total: Float32Array
+  private readonly coverage: Uint8Array
+
+  private constructor(
+    ids: string[],
+    terms: string[],
+    postingDocs: Int32Array[],
+    postingWeights: Float32Array[],
+    placeDocs: Map<string, Int32Array>,
+    synonyms: Map<string, string[]>,
+  ) {
+    this.size = ids.length
+    this.ids = ids
+    this.terms = terms
+    this.termIds = new Map(terms.map((t, i) => [t, i]))
+    this.postingDocs = postingDocs
+    this.postingWeights = postingWeights
+    this.placeDocs = placeDocs
+    this.synonyms = synonyms
+
+    // Suffixes starting inside a word, for compounds: "schuldhulp" → "huldhulp"…"hulp".
+    const pairs: [string, number][] = []
+    terms.forEach((t, i) => {
+      for (let k = 2; k <= t.length - MIN_INFIX; k++) pairs.push([t.slice(k), i])
+    })
+    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    this.suffixes = pairs.map((p) => p[0])
+    this.suffixTerm = Int32Array.from(pairs, (p) => p[1])
+
+    // Single-deletion neighbourhoods of every word of four letters or more.
+    this.deletions = new Map()
+    terms.forEach((t, i) => {
+      if (t.length < 4) return
+      for (let k = 0; k < t.length; k++) {
+        const key = t.slice(0, k) + t.slice(k + 1)
+        const list = this.deletions.get(key)
+        if (list) list.push(i)
+        else this.deletions.set(key, [i])
+      }
+    })
+
+    this.termScore = new Float32Array(ids.length)
+    this.total = new Float32Array(ids.length)
+    this.coverage = new Uint8Array(ids.length)
+  }
+
+  static build(docs: readonly SearchDocument[], synonymList: Record<string, readonly string[]> = {}): SearchIndex {
+    const termIds = new Map<string, number>()
+    const terms: string[] = []
+    const docsOf: number[][] = []
+    const weightsOf: number[][] = []
+    const placeLists = new Map<string, number[]>()
+    const local = new Map<number, number>()
+
+    docs.forEach((doc, position) => {
+      local.clear()
+      const add = (word: string, weight: number) => {
+        let t = termIds.get(word)
+        if (t === undefined) {
+          t = terms.length
+          termIds.set(word, t)
+          terms.push(word)
+          docsOf.push([])
+          weightsOf.push([])
+        }
+        const prev = local.get(t)
+        if (prev === undefined || prev < weight) local.set(t, weight)
+      }
+      for (const field of doc.fields) for (const word of tokenize(field.text)) add(word, field.weight)
+      for (const place of doc.places) {
+        for (const word of tokenize(place)) add(word, 0.8)
+        const key = normalisePlace(place)
+        const list = placeLists.get(key)
+        if (!list) placeLists.set(key, [position])
+        else if (list[list.length - 1] !== position) list.push(position)
+      }
+      for (const [t, w] of local) {
+        docsOf[t]!.push(position)
+        weightsOf[t]!.push(w)
+      }
+    })
+
+    // Re-number terms in sorted order so prefix ranges are contiguous.
+    const order = terms.map((_, i) => i).sort((a, b) => (terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0))
+    const sortedTerms = order.map((i) => terms[i]!)
+    const postingDocs = order.map((i) => Int32Array.from(docsOf[i]!))
+    const postingWeights = order.map((i) => Float32Array.from(weightsOf[i]!))
+    const placeDocs = new Map([...placeLists].map(([k, v]) => [k, Int32Array.from(v)]))
+    const synonyms = new Map(
+      Object.entries(synonymList).map(([k, v]) => [foldText(k), v.map((w) => foldText(w))]),
+    )
+    return new SearchIndex(
+      docs.map((d) => d.id),
+      sortedTerms,
+      postingDocs,
+      postingWeights,
+      placeDocs,
+      synonyms,
+    )
+  }
+
+  /** Number of distinct indexed words. */
+  get vocabularySize(): number {
+    return this.terms.length
+  }
+
+  search(query: string, options: SearchOptions = {}): SearchResult {
+    const result = this.run(query, options, true)
+    if (result.total > 0 || result.places.length === 0) return result
+    const wide = this.run(query, options, false)
+    return wide.total > 0 ? { ...wide, places: result.places, placeIgnored: true } : result
+  }
+
+  private run(query: string, options: SearchOptions, usePlaces: boolean): SearchResult {
+    const limit = options.limit ?? 50
+    let words = tokenize(query)
+    const places: string[] = []
+
+    // Place words: single words or two neighbours joined ("sint oedenrode").
+    const placeSets: Int32Array[] = []
+    const rest: string[] = []
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!
+      const pair = i + 1 < words.length ? w + words[i + 1]! : ''
+      if (!usePlaces) rest.push(w)
+      else if (pair && this.placeDocs.has(pair)) {
+        placeSets.push(this.placeDocs.get(pair)!)
+        places.push(pair)
+        i++
+      } else if (this.placeDocs.has(w) && words.length > 1) {
+        placeSets.push(this.placeDocs.get(w)!)
+        places.push(w)
+      } else rest.push(w)
+    }
+    words = [...new Set(rest)]
+
+    let allowPlace: Uint8Array | undefined
+    if (placeSets.length) {
+      allowPlace = new Uint8Array(this.size)
+      for (const set of placeSets) for (const p of set) allowPlace[p] = 1
+    }
+    const allow = options.allow
+    const accept = (p: number) => (!allowPlace || allowPlace[p] === 1) && (!allow || allow(p))
+
+    if (words.length === 0) {
+      if (!placeSets.length) return { positions: [], ids: [], total: 0, places, placeIgnored: false }
+      const all: number[] = []
+      for (let p = 0; p < this.size; p++) if (accept(p)) all.push(p)
+      return { positions: all.slice(0, limit), ids: all.slice(0, limit).map((p) => this.ids[p]!), total: all.length, places, placeIgnored: false }
+    }
+
+    const touched: number[] = []
+    const termTouched: number[] = []
+    for (const word of words) {
+      for (const [term, weight] of this.alternatives(word)) {
+        const docs = this.postingDocs[term]!
+        const ws = this.postingWeights[term]!
+        for (let i = 0; i < docs.length; i++) {
+          const d = docs[i]!
+          const v = ws[i]! * weight
+          const old = this.termScore[d]!
+          if (v > old) {
+            if (old === 0) termTouched.push(d)
+            this.termScore[d] = v
+          }
+        }
+      }
+      for (const d of termTouched) {
+        if (this.coverage[d] === 0) touched.push(d)
+        this.coverage[d]! += 1
+        this.total[d]! += this.termScore[d]!
+        this.termScore[d] = 0
+      }
+      termTouched.length = 0
+    }
+
+    // Prefer documents that match every word; fall back to the best partial matches.
+    let best = 0
+    for (const d of touched) if (this.coverage[d]! > best && accept(d)) best = this.coverage[d]!
+    const top: number[] = []
+    let total = 0
+    const rank = (d: number) => this.coverage[d]! * 1000 + this.total[d]!
+    for (const d of touched) {
+      if (this.coverage[d] !== best || !accept(d)) continue
+      total++
+      if (top.length < limit) {
+        top.push(d)
+        if (top.length === limit) top.sort((a, b) => rank(b) - rank(a) || a - b)
+      } else if (rank(d) > rank(top[limit - 1]!)) {
+        let i = limit - 1
+        while (i > 0 && rank(top[i - 1]!) < rank(d)) {
+          top[i] = top[i - 1]!
+          i--
+        }
+        top[i] = d
+      }
+    }
+    if (top.length < limit) top.sort((a, b) => rank(b) - rank(a) || a - b)
+    for (const d of touched) {
+      this.coverage[d] = 0
+      this.total[d] = 0
+    }
+    return { positions: top, ids: top.map((p) => this.ids[p]!), total, places, placeIgnored: false }
+  }
+
+  /** Indexed words that a query word stands for, with how much each counts. */
+  private alternatives(word: string): Map<number, number> {
+    const out = new Map<number, number>()
+    const put = (term: number | undefined, weight: number) => {
+      if (term === undefined) return
+      if ((out.get(term) ?? 0) < weight) out.set(term, weight)
+    }
+    const exactAndPrefix = (w: string, exact: number, prefix: number) => {
+      put(this.termIds.get(w), exact)
+      if (w.length >= MIN_PREFIX) {
+        for (let i = lowerBound(this.terms, w); i < this.terms.length && this.terms[i]!.startsWith(w); i++) put(i, prefix)
+      }
+    }
+    const collapsed = collapseRepeats(word)
+    exactAndPrefix(word, EXACT, PREFIX)
+    if (collapsed !== word) exactAndPrefix(collapsed, EXACT, PREFIX)
+
+    for (const syn of this.synonyms.get(word) ?? []) exactAndPrefix(syn, SYNONYM, SYNONYM * PREFIX)
+
+    if (word.length >= MIN_INFIX) {
+      // The word inside a compound: "hulp" in "schuldhulp".
+      // Only where the word ends the compound or starts a known word inside it, so that
+      // "taal" finds "taalcafe" and "hulp" finds "schuldhulp", but "taal" skips "betaalt".
+      for (let i = lowerBound(this.suffixes, word); i < this.suffixes.length && this.suffixes[i]!.startsWith(word); i++) {
+        const suffix = this.suffixes[i]!
+        if (suffix === word || this.termIds.has(suffix)) put(this.suffixTerm[i], COMPOUND)
+      }
+      // A compound query: the longest known head ("schuldhulp" in "schuldhulpverlening") and its tail.
+      for (let k = word.length - 3; k >= MIN_INFIX; k--) {
+        const head = this.termIds.get(word.slice(0, k))
+        if (head !== undefined) {
+          put(head, COMPOUND)
+          const tail = this.termIds.get(word.slice(k))
+          if (word.length - k >= MIN_INFIX) put(tail, COMPOUND * 0.8)
+          break
+        }
+      }
+    }
+
+    if (collapsed.length >= 4) this.typos(collapsed, put)
+    return out
+  }
+
+  private typos(word: string, put: (term: number | undefined, weight: number) => void): void {
+    let found = false
+    const check = (list: number[] | undefined) => {
+      for (const t of list ?? []) {
+        if (boundedDistance(word, this.terms[t]!, 1) <= 1) {
+          put(t, TYPO)
+          found = true
+        }
+      }
+    }
+    check(this.deletions.get(word))
+    for (let k = 0; k < word.length; k++) {
+      const del = word.slice(0, k) + word.slice(k + 1)
+      check(this.deletions.get(del))
+      put(this.termIds.get(del), TYPO)
+    }
+    // Long words may carry two typos; only then scan the words of about the same length.
+    if (!found && word.length >= 8 && !this.termIds.has(word)) {
+      for (let t = 0; t < this.terms.length; t++) {
+        const term = this.terms[t]!
+        if (Math.abs(term.length - word.length) <= 2 && term.charCodeAt(0) === word.charCodeAt(0) && boundedDistance(word, term, 2) <= 2) {
+          put(t, TYPO * 0.8)
+        }
+      }
+    }
+  }
+}
