@@ -1,0 +1,104 @@
+/** The social map as the page sees it: status, freshness, favourites and the report queue. */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import { dataClient, DataError } from '../../data/dataClient'
+import type { Filters, MapMeta, RefreshStatus } from '../../data/protocol'
+
+const REFRESH_AFTER_MS = 5 * 60 * 1000
+
+export const useSocialMapStore = defineStore('socialMap', () => {
+  const meta = shallowRef<MapMeta | null>(null)
+  const isReady = ref(false)
+  const isOnline = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
+  const lastRefresh = ref<RefreshStatus | 'refreshing' | null>(null)
+  const problem = ref<'storage-full' | 'invalid-map' | 'unreadable' | null>(null)
+  const pendingReports = ref(0)
+  const favouriteIds = ref<Set<string>>(new Set())
+  /** Bumped whenever the stored map changes, so open result lists search again. */
+  const revision = ref(0)
+  let lastRefreshAt = 0
+  let started: Promise<void> | undefined
+
+  const client = () => dataClient()
+  const hasMap = computed(() => (meta.value?.count ?? 0) > 0)
+
+  function start(): Promise<void> {
+    started ??= (async () => {
+      client().onOutbox = (n) => (pendingReports.value = n)
+      const init = await client().call({ type: 'init' })
+      meta.value = init.meta
+      if (init.unreadable > 0) problem.value = 'unreadable'
+      favouriteIds.value = new Set((await client().call({ type: 'favouriteIds' })).ids)
+      isReady.value = true
+      revision.value++
+      window.addEventListener('online', () => {
+        isOnline.value = true
+        void refresh()
+        void flush()
+      })
+      window.addEventListener('offline', () => (isOnline.value = false))
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'visible' && Date.now() - lastRefreshAt > REFRESH_AFTER_MS) void refresh()
+      })
+      void refresh()
+      void flush()
+    })()
+    return started
+  }
+
+  async function refresh() {
+    lastRefreshAt = Date.now()
+    lastRefresh.value = 'refreshing'
+    try {
+      const result = await client().call({ type: 'refresh' })
+      lastRefresh.value = result.status
+      if (result.reason) console.warn(`Map refresh: ${result.status} (${result.reason})`)
+      if (result.status === 'invalid') problem.value = 'invalid-map'
+      if (result.status === 'offline') isOnline.value = false
+      else isOnline.value = true
+      const firstMap = !meta.value && result.meta
+      meta.value = result.meta
+      if (result.status === 'updated') {
+        revision.value++
+        // Ask to keep the map once it is worth keeping; Chromium decides without a prompt.
+        if (firstMap) void navigator.storage?.persist?.()
+      }
+    } catch (e) {
+      lastRefresh.value = null
+      if (e instanceof DataError && e.code === 'storage-full') problem.value = 'storage-full'
+      else throw e
+    }
+  }
+
+  async function flush() {
+    const result = await client().call({ type: 'flush' })
+    pendingReports.value = result.pending
+  }
+
+  function search(query: string, filters: Filters, limit: number, lang: string) {
+    return client().call({ type: 'search', query, filters, limit, lang, now: Date.now() })
+  }
+
+  async function service(id: string) {
+    return (await client().call({ type: 'get', id })).service
+  }
+
+  function favourites(lang: string) {
+    return client().call({ type: 'favourites', lang, now: Date.now() })
+  }
+
+  async function toggleFavourite(id: string) {
+    const { isFavourite } = await client().call({ type: 'toggleFavourite', id })
+    const next = new Set(favouriteIds.value)
+    if (isFavourite) next.add(id)
+    else next.delete(id)
+    favouriteIds.value = next
+    return isFavourite
+  }
+
+  async function report(serviceId: string, message: string, contact: string | undefined) {
+    return (await client().call({ type: 'report', serviceId, message, ...(contact ? { contact } : {}) })).status
+  }
+
+  return { meta, isReady, isOnline, lastRefresh, problem, pendingReports, favouriteIds, revision, hasMap, start, refresh, flush, search, service, favourites, toggleFavourite, report }
+})

@@ -1,0 +1,17 @@
+import { createPinia } from 'pinia'
+import { createApp } from 'vue'
+import App from './App.vue'
+import { i18n } from './i18n'
+import { router } from './router'
+import './styles/main.css'
+
+// A deploy can remove the chunks an open tab still expects: reload once, not in a loop.
+window.addEventListener('vite:preloadError', (event) => {
+  if (sessionStorage.getItem('samenwerkwijze.reloaded')) return
+  sessionStorage.setItem('samenwerkwijze.reloaded', '1')
+  event.preventDefault()
+  window.location.reload()
+})
+
+document.documentElement.lang = i18n.global.locale.value
+createApp(App).use(createPinia()).use(router).use(i18n).mount('#app')
