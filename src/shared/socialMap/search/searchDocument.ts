@@ -1,6 +1,7 @@
 /** Turns an HSDS service into the weighted text the search index reads. */
 import type { Service } from '../hsds'
 import { LIFE_DOMAIN_NAMES } from '../lifeDomains'
+import { MUNICIPALITIES, VILLAGES } from '../places'
 import { lifeDomainsOf, placesOf } from '../serviceFacts'
 import type { SearchDocument, SearchField } from './searchIndex'
 
@@ -28,3 +29,6 @@ export function searchDocumentOf(service: Service): SearchDocument {
   const { municipalities, villages } = placesOf(service)
   return { id: service.id, fields: fields.filter((f) => f.text), places: [...villages, ...municipalities] }
 }
+
+/** Every village and municipality name of the region. */
+export const REGION_PLACES: readonly string[] = [...MUNICIPALITIES, ...MUNICIPALITIES.flatMap((m) => VILLAGES[m])]

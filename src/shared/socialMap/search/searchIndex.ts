@@ -117,12 +117,16 @@ export class SearchIndex {
     this.coverage = new Uint8Array(ids.length)
   }
 
-  static build(docs: readonly SearchDocument[], synonymList: Record<string, readonly string[]> = {}): SearchIndex {
+  /**
+   * @param knownPlaces every place name of the region, so a place without listings is still
+   *   read as a place ("nothing in Venhorst") rather than as a word nobody uses.
+   */
+  static build(docs: readonly SearchDocument[], synonymList: Record<string, readonly string[]> = {}, knownPlaces: readonly string[] = []): SearchIndex {
     const termIds = new Map<string, number>()
     const terms: string[] = []
     const docsOf: number[][] = []
     const weightsOf: number[][] = []
-    const placeLists = new Map<string, number[]>()
+    const placeLists = new Map<string, number[]>(knownPlaces.map((p) => [normalisePlace(p), []]))
     const local = new Map<number, number>()
 
     docs.forEach((doc, position) => {

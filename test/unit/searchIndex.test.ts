@@ -1,0 +1,72 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { buildExampleMap } from '../../src/server/seed/exampleMap'
+import type { Service } from '../../src/shared/socialMap/hsds'
+import { REGION_PLACES, searchDocumentOf } from '../../src/shared/socialMap/search/searchDocument'
+import { SearchIndex } from '../../src/shared/socialMap/search/searchIndex'
+import { SYNONYMS } from '../../src/shared/socialMap/search/synonyms'
+import { placesOf } from '../../src/shared/socialMap/serviceFacts'
+
+let map: Service[]
+let index: SearchIndex
+const names = (q: string, limit = 10) => index.search(q, { limit }).positions.map((p) => map[p]!.name)
+
+beforeAll(() => {
+  map = buildExampleMap({ referenceDate: '2026-11-01' })
+  index = SearchIndex.build(map.map(searchDocumentOf), SYNONYMS, REGION_PLACES)
+})
+
+describe('searching the social map in Dutch', () => {
+  it('finds "café" when typed without the accent', () => {
+    expect(names('repair cafe')[0]).toMatch(/^Repair Café/)
+  })
+  it('matches a prefix while typing', () => {
+    expect(names('wandelg').every((n) => n.startsWith('Wandelgroep'))).toBe(true)
+    expect(names('wandelg').length).toBeGreaterThan(0)
+  })
+  it('tolerates a typo: eenzamheid finds eenzaamheid', () => {
+    expect(names('eenzamheid')[0]).toMatch(/eenzaamheid/)
+  })
+  it('tolerates a letter typed three times: cooordinator finds coördinator', () => {
+    expect(index.search('cooordinator').total).toBeGreaterThan(0)
+    expect(names('cooordinator')[0]).toMatch(/^Vrijwilligerscentrale/)
+  })
+  it('finds the parts of compounds: schuldhulpverlening finds schuldhulp, hulp finds schuldhulp', () => {
+    const viaLongWord = names('schuldhulpverlening', 50)
+    expect(viaLongWord.some((n) => n.startsWith('Schuldhulp Maatje'))).toBe(true)
+    expect(names('hulp', 100).some((n) => n.startsWith('Schuldhulp'))).toBe(true)
+  })
+  it('uses the synonym list: geldproblemen finds debt help', () => {
+    expect(names('geldproblemen', 5).some((n) => /Schuld/.test(n))).toBe(true)
+  })
+  it('ranks a word in the name above the same word in the description', () => {
+    // "koffie" is in the name of Koffie-inloop and only in descriptions elsewhere.
+    expect(names('koffie', 3).every((n) => n.startsWith('Koffie-inloop'))).toBe(true)
+  })
+  it('reads a place word as a filter: repair cafe heesch gives the one in Heesch', () => {
+    const r = index.search('repair cafe heesch')
+    expect(r.places).toEqual(['heesch'])
+    expect(r.positions.map((p) => placesOf(map[p]!).villages[0])).toEqual(['Heesch'])
+  })
+  it('reads two-word place names: taalcafé sint oedenrode', () => {
+    const r = index.search('stoelyoga sint oedenrode')
+    expect(r.total).toBe(1)
+    expect(map[r.positions[0]!]!.name).toBe('Stoelyoga en ouderengym Sint-Oedenrode')
+  })
+  it('searches the whole region when a place has no match, and says so', () => {
+    const r = index.search('rouwgroep venhorst')
+    expect(r.placeIgnored).toBe(true)
+    expect(r.total).toBeGreaterThan(0)
+  })
+  it('prefers results that match every word', () => {
+    const top = names('geheugen koor', 3)
+    expect(top.every((n) => n.startsWith('Geheugenkoor'))).toBe(true)
+  })
+  it('does not match a word hidden inside an unrelated word', () => {
+    // "taal" sits inside "betaalt" (Klussendienst) but that is no compound of taal.
+    expect(names('taal', 100).some((n) => n.startsWith('Klussendienst'))).toBe(false)
+  })
+  it('applies filters given as an allow function', () => {
+    const onlyFirst = index.search('wandelgroep', { allow: (p) => p === 0 })
+    expect(onlyFirst.total).toBeLessThanOrEqual(1)
+  })
+})
