@@ -18,6 +18,8 @@ export default tseslint.config(
       'vue/html-self-closing': 'off',
       'vue/multi-word-component-names': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // TypeScript checks names; no-undef does not know DOM or Node globals in .vue files.
+      'no-undef': 'off',
     },
   },
   {

@@ -12,7 +12,7 @@ export interface SearchState {
 
 const FILTER_KEYS = ['gemeente', 'kern', 'domein', 'leeftijd', 'gratis', 'open', 'vorm'] as const
 
-function single(v: LocationQuery[string]): string | undefined {
+function single(v: LocationQuery[string] | undefined): string | undefined {
   const s = Array.isArray(v) ? v[0] : v
   return typeof s === 'string' && s !== '' ? s : undefined
 }

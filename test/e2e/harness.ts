@@ -1,0 +1,73 @@
+/**
+ * Starts the real server (built app, embedded database in a temporary directory) and
+ * Debian's Chromium through playwright-core. Each test file gets its own of both.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+
+const ROOT = new URL('../../', import.meta.url).pathname
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port
+      srv.close(() => resolve(port))
+    })
+    srv.on('error', reject)
+  })
+}
+
+export interface Harness {
+  baseUrl: string
+  staticDir: string
+  browser: Browser
+  stop: () => Promise<void>
+}
+
+export async function startHarness(): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'swz-e2e-'))
+  const staticDir = join(dir, 'dist')
+  // A private copy of the build, so a test can publish a "new version" of the app.
+  cpSync(join(ROOT, 'dist'), staticDir, { recursive: true })
+  const port = await freePort()
+  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), STATIC_DIR: staticDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  server.stdout?.on('data', (d) => (output += d))
+  server.stderr?.on('data', (d) => (output += d))
+  const baseUrl = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) break
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`The server did not start:\n${output}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  return {
+    baseUrl,
+    staticDir,
+    browser,
+    stop: async () => {
+      await browser.close()
+      server.kill('SIGTERM')
+      await new Promise((r) => server.once('exit', r))
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}

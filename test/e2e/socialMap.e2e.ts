@@ -1,0 +1,194 @@
+import { appendFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { AxeBuilder } from '@axe-core/playwright'
+import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startHarness, type Harness } from './harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => {
+  await h?.stop()
+})
+
+async function freshPage(width = 390): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await h.browser.newContext({ viewport: { width, height: 800 }, locale: 'nl-NL' })
+  const page = await context.newPage()
+  return { context, page }
+}
+
+/** First visit: the map is downloaded and the service worker controls the page. */
+async function firstVisit(page: Page) {
+  await page.goto(h.baseUrl + '/')
+  await page.locator('[data-service-id]').first().waitFor()
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+    }
+  })
+}
+
+async function goOffline(context: BrowserContext) {
+  // setOffline alone does not stop requests the service worker makes: abort them too.
+  await context.route('**/*', (route) => route.abort('internetdisconnected'))
+  await context.setOffline(true)
+}
+
+async function goOnline(context: BrowserContext) {
+  await context.unroute('**/*')
+  await context.setOffline(false)
+}
+
+const search = (page: Page) => page.getByRole('searchbox', { name: /Zoek/ })
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+}
+
+describe('the resident social map in the browser', () => {
+  it('works offline after one visit: reload, search, detail, favourite', async () => {
+    const { context, page } = await freshPage()
+    await firstVisit(page)
+    await expect.poll(() => page.getByTestId('updated-at').textContent()).toMatch(/Bijgewerkt op/)
+
+    await goOffline(context)
+    await page.reload()
+    await expect.poll(() => page.getByTestId('offline').isVisible()).toBe(true)
+
+    await search(page).fill('wandelgroep')
+    const first = page.locator('[data-service-id]').first()
+    await expect.poll(() => first.textContent()).toMatch(/Wandelgroep/)
+    const id = await first.getAttribute('data-service-id')
+    await first.getByRole('link').click()
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Wandelgroep/)
+    expect(page.url()).toContain(`/aanbod/${id}`)
+    await expect.poll(() => page.getByText('elke dinsdag 10:00–11:30').count()).toBeGreaterThan(0)
+
+    const favourite = page.getByTestId('favourite')
+    await favourite.click()
+    await expect.poll(() => favourite.getAttribute('aria-pressed')).toBe('true')
+    await page.getByRole('link', { name: /Mijn lijstje/ }).click()
+    await expect.poll(() => page.locator(`[data-service-id="${id}"]`).count()).toBe(1)
+
+    // Favourites survive a reload, still offline.
+    await page.reload()
+    await expect.poll(() => page.locator(`[data-service-id="${id}"]`).count()).toBe(1)
+    await context.close()
+  })
+
+  it('queues a "Klopt er iets niet?" report offline and sends it once online', async () => {
+    const { context, page } = await freshPage()
+    await firstVisit(page)
+    await page.locator('[data-service-id] a').first().click()
+    await page.getByRole('heading', { name: 'Klopt er iets niet?' }).waitFor()
+    await goOffline(context)
+    await page.getByLabel('Wat klopt er niet?').fill('Het telefoonnummer werkt niet meer.')
+    await page.getByRole('button', { name: 'Melding versturen' }).click()
+    await expect.poll(() => page.getByText('We versturen je melding zodra je weer online bent').isVisible()).toBe(true)
+    await expect.poll(() => page.getByText('1 melding wacht op internet').isVisible()).toBe(true)
+    await goOnline(context)
+    await expect.poll(() => page.getByText('1 melding wacht op internet').count(), { timeout: 15_000 }).toBe(0)
+    await context.close()
+  })
+
+  it('shows a clear message for an empty report, next to the field', async () => {
+    const { context, page } = await freshPage()
+    await firstVisit(page)
+    await page.locator('[data-service-id] a').first().click()
+    await page.getByRole('button', { name: 'Melding versturen' }).click()
+    await expect.poll(() => page.getByText('Schrijf in een paar woorden wat er niet klopt.').isVisible()).toBe(true)
+    expect(await page.getByLabel('Wat klopt er niet?').getAttribute('aria-invalid')).toBe('true')
+    await context.close()
+  })
+
+  it('keeps query and filters in the URL, and the back button undoes a filter', async () => {
+    const { context, page } = await freshPage()
+    await firstVisit(page)
+    await page.goto(`${h.baseUrl}/?domein=mantelzorg&gemeente=Boekel`)
+    await page.locator('[data-service-id]').first().waitFor()
+    const places = await page.locator('[data-service-id] .result__meta').allTextContents()
+    expect(places.length).toBeGreaterThan(0)
+    expect(places.every((p) => /Boekel|Venhorst|Huize Padua/.test(p))).toBe(true)
+    await page.getByLabel('Gemeente').selectOption('Oss')
+    await expect.poll(() => page.url()).toContain('gemeente=Oss')
+    await page.goBack()
+    await expect.poll(() => page.url()).toContain('gemeente=Boekel')
+    await context.close()
+  })
+
+  it('drops a bad filter from a link and says so', async () => {
+    const { context, page } = await freshPage()
+    await firstVisit(page)
+    await page.goto(`${h.baseUrl}/?gemeente=Atlantis&q=koor`)
+    await expect.poll(() => page.getByText('Een filter in de link klopt niet').isVisible()).toBe(true)
+    await expect.poll(() => page.locator('[data-service-id]').count()).toBeGreaterThan(0)
+    await context.close()
+  })
+
+  it('switches to English and sets the page language', async () => {
+    const { context, page } = await freshPage()
+    await firstVisit(page)
+    await page.getByRole('button', { name: 'English' }).click()
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en')
+    await expect.poll(() => page.getByRole('searchbox', { name: 'Search the social map' }).count()).toBe(1)
+    await context.close()
+  })
+
+  it('fits 320 px without sideways scrolling and has no serious axe violations on home, results, detail and favourites', async () => {
+    const { context, page } = await freshPage(320)
+    await firstVisit(page)
+    expect(await seriousViolations(page)).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+
+    await search(page).fill('geheugenkoor')
+    await expect.poll(() => page.locator('[data-service-id]').first().textContent()).toMatch(/Geheugenkoor/)
+    await page.getByRole('button', { name: 'Filters' }).or(page.locator('summary')).first().click()
+    expect(await seriousViolations(page)).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+
+    await page.locator('[data-service-id] a').first().click()
+    await page.getByRole('heading', { name: 'Wat is het?' }).waitFor()
+    expect(await seriousViolations(page)).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+
+    await page.getByTestId('favourite').click()
+    await page.getByRole('link', { name: /Mijn lijstje/ }).click()
+    await page.locator('[data-service-id]').first().waitFor()
+    expect(await seriousViolations(page)).toEqual([])
+    await context.close()
+  })
+
+  it('can be used with the keyboard alone: skip link, search, open a result', async () => {
+    const { context, page } = await freshPage()
+    await firstVisit(page)
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Naar de inhoud')
+    await search(page).focus()
+    await page.keyboard.type('taalcafe')
+    await expect.poll(() => page.locator('[data-service-id]').first().textContent()).toMatch(/Taalcafé/)
+    await page.locator('[data-service-id] a').first().focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Taalcafé/)
+    await context.close()
+  })
+
+  it('offers "Nieuwe versie — vernieuwen" when a new version is published, and reloads into it', async () => {
+    const { context, page } = await freshPage()
+    await firstVisit(page)
+    appendFileSync(join(h.staticDir, 'sw.js'), `\n// new version ${Date.now()}\n`)
+    await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration()
+      await registration?.update()
+    })
+    const button = page.getByRole('button', { name: 'Nieuwe versie — vernieuwen' })
+    await button.waitFor({ timeout: 30_000 })
+    await Promise.all([page.waitForEvent('load'), button.click()])
+    await page.locator('[data-service-id]').first().waitFor()
+    expect(await page.getByRole('button', { name: 'Nieuwe versie — vernieuwen' }).count()).toBe(0)
+    await context.close()
+  })
+})
