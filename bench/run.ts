@@ -1,0 +1,105 @@
+/**
+ * npm run bench — not a test: prints figures. Search build time, query latency (p50/p95)
+ * and heap per engine at 1k, 10k and 50k synthetic services, our index against Fuse.js and
+ * MiniSearch in the same process; then the gzip size of the start page's JavaScript.
+ * The last line is one JSON object.
+ */
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { generateServices } from '../src/server/seed/syntheticServices'
+import { fuse, miniSearch, ours, type Engine } from './searchEngines'
+
+const SIZES = [1_000, 10_000, 50_000]
+export const QUERIES: Record<string, string[]> = {
+  prefix: ['wand', 'schuldh', 'geheug', 'mantelz', 'taalc'],
+  typo: ['eenzamheid', 'wandelgorep', 'mantelzrog', 'vrijwiligers'],
+  noDiacritics: ['cafe', 'coordinator', 'repair cafe'],
+  multiWord: ['repair cafe heesch', 'hulp bij geldzaken oss', 'koffie inloop uden', 'geheugenkoor voor mensen met dementie'],
+}
+
+const gc = (globalThis as { gc?: () => void }).gc
+const heapMb = () => {
+  gc?.()
+  return process.memoryUsage().heapUsed / 1024 / 1024
+}
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d
+
+function measure(engine: Engine, services: ReturnType<typeof generateServices>, repetitions: number) {
+  const before = heapMb()
+  const t0 = performance.now()
+  engine.build(services)
+  const build = performance.now() - t0
+  const heap = heapMb() - before
+  const times: number[] = []
+  const byKind: Record<string, number[]> = {}
+  for (const [kind, queries] of Object.entries(QUERIES)) {
+    for (const q of queries) engine.search(q) // warm up
+    for (let r = 0; r < repetitions; r++) {
+      for (const q of queries) {
+        const s = performance.now()
+        engine.search(q)
+        const ms = performance.now() - s
+        times.push(ms)
+        ;(byKind[kind] ??= []).push(ms)
+      }
+    }
+  }
+  times.sort((a, b) => a - b)
+  return {
+    build_ms: round(build, 1),
+    p50_ms: round(quantile(times, 0.5), 3),
+    p95_ms: round(quantile(times, 0.95), 3),
+    heap_mb: round(heap, 1),
+    p95_by_kind_ms: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, round(quantile(v.sort((a, b) => a - b), 0.95), 3)])),
+  }
+}
+
+function startPageJs() {
+  const dist = join(import.meta.dirname, '..', 'dist')
+  let html: string
+  try {
+    html = readFileSync(join(dist, 'index.html'), 'utf8')
+  } catch {
+    return { note: 'dist/ missing: run npm run build first' }
+  }
+  const urls = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!)
+  // workbox-window is imported at start by the update prompt; the data worker loads beside the page.
+  const assets = readdirSync(join(dist, 'assets'))
+  const extra = assets.filter((f) => f.startsWith('workbox-window')).map((f) => `/assets/${f}`)
+  const gz = (u: string) => gzipSync(readFileSync(join(dist, u))).length / 1024
+  const main = [...new Set([...urls, ...extra])]
+  const worker = assets.filter((f) => f.startsWith('dataWorker')).map((f) => `/assets/${f}`)
+  const mainKb = main.reduce((s, u) => s + gz(u), 0)
+  return {
+    main_thread_js_gzip_kb: round(mainKb, 1),
+    aim_kb: 100,
+    ratio_to_aim: round(mainKb / 100, 2),
+    data_worker_js_gzip_kb: round(worker.reduce((s, u) => s + gz(u), 0), 1),
+    files: main,
+  }
+}
+
+const results: Record<string, Record<string, ReturnType<typeof measure>>> = {}
+for (const size of SIZES) {
+  const services = generateServices(size)
+  results[size] = {}
+  for (const make of [ours, miniSearch, fuse]) {
+    const engine = make()
+    // Fuse scans every record per query: fewer repetitions keep the run short.
+    const reps = engine.name === 'fuse' ? (size >= 50_000 ? 1 : size >= 10_000 ? 2 : 10) : 20
+    const r = measure(engine, services, reps)
+    results[size][engine.name] = r
+    console.log(`${String(size).padStart(6)} ${engine.name.padEnd(15)} build ${String(r.build_ms).padStart(8)} ms  p50 ${String(r.p50_ms).padStart(8)} ms  p95 ${String(r.p95_ms).padStart(8)} ms  heap ${r.heap_mb} MB`)
+  }
+}
+const at50k = results[50_000]!
+const ratios = {
+  p95_ours_vs_minisearch_50k: round(at50k.samenwerkwijze!.p95_ms / at50k.minisearch!.p95_ms, 3),
+  p95_ours_vs_fuse_50k: round(at50k.samenwerkwijze!.p95_ms / at50k.fuse!.p95_ms, 4),
+  build_ours_vs_minisearch_50k: round(at50k.samenwerkwijze!.build_ms / at50k.minisearch!.build_ms, 2),
+}
+const js = startPageJs()
+console.log('ratios', ratios, 'start page', js)
+console.log(JSON.stringify({ search: results, ratios, startPage: js, gcExposed: !!gc }))

@@ -1,0 +1,45 @@
+import { mount } from '@vue/test-utils'
+import { createI18n } from 'vue-i18n'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { describe, expect, it } from 'vitest'
+import SocialMapResultList from '../../src/app/features/socialMap/SocialMapResultList.vue'
+import type { ServiceSummary } from '../../src/app/data/protocol'
+import en from '../../src/app/i18n/en.json'
+import nl from '../../src/app/i18n/nl.json'
+
+const item: ServiceSummary = {
+  id: '3f9c2b9e-8f2d-4c51-9a57-1c1e2d3f4a5b',
+  name: 'Wandelgroep Berghem',
+  villages: ['Berghem'],
+  domains: ['lichamelijke-gezondheid', 'sociaal-netwerk'],
+  isFree: true,
+  isOpenNow: true,
+  online: false,
+  next: { date: '2099-12-01', opensAt: '10:00', closesAt: '11:30' },
+}
+
+function render(locale: 'nl' | 'en') {
+  const i18n = createI18n({ legacy: false, locale, messages: { nl, en }, datetimeFormats: { nl: { day: { weekday: 'long', day: 'numeric', month: 'long' } }, en: { day: { weekday: 'long', day: 'numeric', month: 'long' } } } })
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div />' } }, { path: '/aanbod/:id', name: 'service', component: { template: '<div />' } }] })
+  return mount(SocialMapResultList, { props: { items: [item] }, global: { plugins: [i18n, router] } })
+}
+
+describe('a result in the list', () => {
+  it('carries the HSDS id, links to the detail page and shows place, free, open now and the next time', () => {
+    const wrapper = render('nl')
+    const li = wrapper.get(`[data-service-id="${item.id}"]`)
+    expect(li.get('a').attributes('href')).toBe(`/aanbod/${item.id}`)
+    expect(li.text()).toContain('Berghem')
+    expect(li.text()).toContain('Gratis')
+    expect(li.text()).toContain('Nu open')
+    expect(li.text()).toMatch(/Volgende keer: dinsdag 1 december 10:00–11:30/)
+    expect(li.text()).toContain('Lichamelijke gezondheid · Sociaal netwerk')
+  })
+
+  it('speaks English when the resident switched', () => {
+    const text = render('en').text()
+    expect(text).toContain('Free')
+    expect(text).toContain('Open now')
+    expect(text).toContain('Physical health · Social network')
+  })
+})
