@@ -87,6 +87,18 @@ describe('the social map on the phone', () => {
     expect(map.search('wandelgroep', { open: 'nu' }, 50, 'nl', new Date('2026-11-24T20:00:00Z')).total).toBe(0)
   })
 
+  it('marks a temporarily closed listing and never calls it open', async () => {
+    const server = fakeServer()
+    const walk = services.find((s) => s.name === 'Wandelgroep Oss')!
+    server.state.body = doc(1, services.map((s) => (s.id === walk.id ? { ...s, status: 'temporarily closed' } : s)))
+    const map = new LocalSocialMap(db, server.fetchFn)
+    await map.refresh()
+    const tuesdayMorning = new Date('2026-11-24T09:30:00Z')
+    const hit = map.search('wandelgroep oss', {}, 5, 'nl', tuesdayMorning).items.find((i) => i.id === walk.id)
+    expect(hit).toMatchObject({ status: 'temporarily closed', isOpenNow: false })
+    expect(map.search('wandelgroep', { open: 'nu' }, 50, 'nl', tuesdayMorning).items.some((i) => i.id === walk.id)).toBe(false)
+  })
+
   it('shows names in English when a translation exists', async () => {
     const map = new LocalSocialMap(db, fakeServer().fetchFn)
     await map.refresh()

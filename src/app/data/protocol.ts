@@ -1,0 +1,86 @@
+/**
+ * Messages between the page and the data worker. Requests are validated with Zod in the
+ * worker (an edge like any other); answers are typed. zod/mini keeps the page's start-up
+ * bundle small: the page itself only needs the filter schema, for reading URLs.
+ */
+import * as z from 'zod/mini'
+import { AGE_GROUP_KEYS } from '../../shared/socialMap/ageGroups'
+import { LIFE_DOMAINS } from '../../shared/socialMap/lifeDomains'
+import { MUNICIPALITIES } from '../../shared/socialMap/places'
+import type { Service } from '../../shared/socialMap/hsds'
+import type { Occurrence } from '../../shared/socialMap/schedule'
+import type { LifeDomain } from '../../shared/socialMap/lifeDomains'
+
+const text = (max: number) => z.string().check(z.maxLength(max))
+
+export const filtersSchema = z.object({
+  gemeente: z.optional(z.enum(MUNICIPALITIES)),
+  kern: z.optional(text(60)),
+  domein: z.optional(z.enum(LIFE_DOMAINS)),
+  leeftijd: z.optional(z.enum(AGE_GROUP_KEYS as [string, ...string[]])),
+  gratis: z.optional(z.boolean()),
+  /** 'nu' = open at this moment, or a date YYYY-MM-DD = open on that day. */
+  open: z.optional(z.union([z.literal('nu'), z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))])),
+  vorm: z.optional(z.enum(['fysiek', 'online'])),
+})
+export type Filters = z.infer<typeof filtersSchema>
+
+export const requestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('init') }),
+  z.object({ type: z.literal('refresh') }),
+  z.object({
+    type: z.literal('search'),
+    query: text(200),
+    filters: filtersSchema,
+    limit: z.number().check(z.int(), z.minimum(1), z.maximum(500)),
+    lang: text(5),
+    now: z.number(),
+  }),
+  z.object({ type: z.literal('get'), id: text(100) }),
+  z.object({ type: z.literal('favourites'), lang: text(5), now: z.number() }),
+  z.object({ type: z.literal('favouriteIds') }),
+  z.object({ type: z.literal('toggleFavourite'), id: text(100) }),
+  z.object({ type: z.literal('report'), serviceId: text(100), message: text(2_000), contact: z.optional(text(200)) }),
+  z.object({ type: z.literal('flush') }),
+])
+export type WorkerRequest = z.infer<typeof requestSchema>
+
+export interface MapMeta {
+  version: number
+  publishedAt: string
+  updatedAt: string
+  count: number
+}
+
+export interface ServiceSummary {
+  id: string
+  name: string
+  organization?: string
+  villages: string[]
+  domains: LifeDomain[]
+  isFree: boolean
+  isOpenNow: boolean
+  online: boolean
+  /** Only set when the listing is not active: 'inactive' or 'temporarily closed'. */
+  status?: 'inactive' | 'temporarily closed' | 'defunct'
+  next?: Occurrence
+}
+
+export type RefreshStatus = 'updated' | 'unchanged' | 'offline' | 'invalid'
+
+export interface WorkerAnswers {
+  init: { meta: MapMeta | null; unreadable: number }
+  refresh: { status: RefreshStatus; meta: MapMeta | null; reason?: string }
+  search: { total: number; items: ServiceSummary[]; places: string[]; placeIgnored: boolean }
+  get: { service: Service | null }
+  favourites: { items: ServiceSummary[]; missing: number }
+  favouriteIds: { ids: string[] }
+  toggleFavourite: { isFavourite: boolean }
+  report: { status: 'sent' | 'queued' }
+  flush: { sent: number; pending: number }
+}
+
+export type WorkerResponse =
+  | { requestId: number; ok: true; result: unknown }
+  | { requestId: number; ok: false; error: string; code?: 'invalid-request' | 'storage-full' | 'failed' }
+  | { event: 'outbox'; pending: number }
