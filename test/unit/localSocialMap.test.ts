@@ -73,6 +73,15 @@ describe('the social map on the phone', () => {
     expect(init.meta?.count).toBe(services.length - 1)
   })
 
+  it('lists everything alphabetically when there is no query', async () => {
+    const map = new LocalSocialMap(db, fakeServer().fetchFn)
+    await map.refresh()
+    const all = map.search('', {}, 500, 'nl', new Date())
+    expect(all.total).toBe(services.length)
+    const names = all.items.map((i) => i.name)
+    expect(names).toEqual([...names].sort(new Intl.Collator('nl').compare))
+  })
+
   it('filters on municipality, life domain, free and open now', async () => {
     const map = new LocalSocialMap(db, fakeServer().fetchFn)
     await map.refresh()

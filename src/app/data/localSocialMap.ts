@@ -35,6 +35,8 @@ export class LocalSocialMap {
   private services: Service[] = []
   private facts: Facts[] = []
   private positionOf = new Map<string, number>()
+  /** Positions in alphabetical order of name, for browsing without a query; sorted once per map. */
+  private byName: number[] = []
   private index: SearchIndex = SearchIndex.build([])
   private meta: StoredMeta | undefined
 
@@ -110,9 +112,7 @@ export class LocalSocialMap {
   search(query: string, filters: Filters, limit: number, lang: string, now: Date): WorkerAnswers['search'] {
     const allow = this.filterFor(filters, now)
     if (!query.trim()) {
-      const positions: number[] = []
-      for (let p = 0; p < this.services.length; p++) if (!allow || allow(p)) positions.push(p)
-      positions.sort((a, b) => this.services[a]!.name.localeCompare(this.services[b]!.name, 'nl'))
+      const positions = allow ? this.byName.filter(allow) : this.byName
       return { total: positions.length, items: positions.slice(0, limit).map((p) => this.summary(p, lang, now)), places: [], placeIgnored: false }
     }
     const result = this.index.search(query, { limit, ...(allow ? { allow } : {}) })
@@ -192,6 +192,8 @@ export class LocalSocialMap {
   private load(services: Service[]) {
     this.services = services
     this.positionOf = new Map(services.map((s, i) => [s.id, i]))
+    const collator = new Intl.Collator('nl')
+    this.byName = services.map((_, i) => i).sort((a, b) => collator.compare(services[a]!.name, services[b]!.name))
     this.facts = services.map((s) => {
       const places = placesOf(s)
       const attendance = attendanceOf(s)
