@@ -8,6 +8,7 @@ import addFormats from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
 import { lockDataDir } from '../../src/server/db/dataDirLock'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
+import { generateServices } from '../../src/server/seed/syntheticServices'
 import { recordsOf, validateRecords } from '../../src/server/socialMap/hsdsImport'
 
 const run = promisify(execFile)
@@ -87,6 +88,19 @@ describe('npm run hsds:import / hsds:export', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toContain(`Rejected record 1 (id ${b!.id}): description: must be at most 10000 characters`)
     expect(result.stdout).toMatch(/1 of 2 services stored/)
+  })
+
+  it('shows progress on a large file and stores every record', async () => {
+    const dataDir = tmp()
+    const file = join(dataDir, 'large.json')
+    writeFileSync(file, JSON.stringify({ contents: generateServices(1_500) }))
+    const result = await cli('hsdsImport', file, dataDir)
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain('Checking: 500/1500 (30%)')
+    expect(result.stderr).toContain('Checking: 1500/1500 (100%)')
+    expect(result.stderr).toContain('Storing: 0/1500 (0%)')
+    expect(result.stderr).toContain('Storing: 1500/1500 (100%)')
+    expect(result.stdout).toMatch(/1500 of 1500 services stored/)
   })
 
   it('leaves the previous data intact when the file cannot be read', async () => {

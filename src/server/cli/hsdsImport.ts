@@ -31,7 +31,8 @@ async function main() {
 
   const { db, done } = await openForCli('import command')
   try {
-    const version = valid.length ? await storeServices(db, valid) : undefined
+    const storing = valid.length >= PROGRESS_FROM ? progressBar('Storing', valid.length) : undefined
+    const version = valid.length ? await storeServices(db, valid, storing) : undefined
     console.log(
       `${valid.length} of ${total} services stored` +
         (version !== undefined ? `; the social map is now version ${version}.` : '; nothing was changed.') +

@@ -7,14 +7,16 @@ export async function countServices(db: Queryable): Promise<number> {
   return rows[0]?.n ?? 0
 }
 
-export async function upsertServices(tx: Queryable, services: readonly Service[]): Promise<void> {
-  for (const s of services) {
+export async function upsertServices(tx: Queryable, services: readonly Service[], onProgress?: (done: number) => void): Promise<void> {
+  for (const [i, s] of services.entries()) {
+    if (onProgress && i % 500 === 0) onProgress(i)
     await tx.query(
       `INSERT INTO services (id, doc, status, updated_at) VALUES ($1, $2::jsonb, $3, now())
        ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, status = EXCLUDED.status, updated_at = now()`,
       [s.id, JSON.stringify(s), s.status],
     )
   }
+  onProgress?.(services.length)
 }
 
 export async function bumpMapVersion(tx: Queryable): Promise<number> {
@@ -25,9 +27,9 @@ export async function bumpMapVersion(tx: Queryable): Promise<number> {
 }
 
 /** Stores services and publishes a new map version, all or nothing. */
-export async function storeServices(db: Database, services: readonly Service[]): Promise<number> {
+export async function storeServices(db: Database, services: readonly Service[], onProgress?: (done: number) => void): Promise<number> {
   return db.transaction(async (tx) => {
-    await upsertServices(tx, services)
+    await upsertServices(tx, services, onProgress)
     return bumpMapVersion(tx)
   })
 }
