@@ -1,5 +1,6 @@
 /** Server settings from the environment, validated once at start. */
 import { z } from 'zod'
+import type { DatabaseTarget } from './db/database'
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(8080),
@@ -16,8 +17,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     const reasons = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
     throw new Error(`Invalid settings in the environment: ${reasons}`)
   }
-  if (parsed.data.DATABASE_URL) {
-    throw new Error('DATABASE_URL (PostgreSQL) is not supported yet; unset it to use the embedded database in DATA_DIR.')
+  if (parsed.data.DATABASE_URL && !/^postgres(ql)?:\/\//.test(parsed.data.DATABASE_URL)) {
+    throw new Error('DATABASE_URL must start with postgres:// or postgresql://')
   }
   return parsed.data
+}
+
+/** Where the data lives: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
+export function databaseTarget(config: ServerConfig): DatabaseTarget {
+  return config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.DATA_DIR }
 }

@@ -1,16 +1,18 @@
 /** Starts one Node process serving the PWA and the API, with the embedded database in DATA_DIR. */
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
-import { readConfig } from './config'
+import { databaseTarget, readConfig } from './config'
 import { openDatabase } from './db/database'
 import { DataDirBusyError, lockDataDir } from './db/dataDirLock'
 import { seedExampleMapIfEmpty } from './seed/seedIfEmpty'
 
 async function main() {
   const config = readConfig()
-  let release: () => void
+  const target = databaseTarget(config)
+  let release: () => void = () => {}
   try {
-    release = lockDataDir(config.DATA_DIR, 'server')
+    // PGlite lets one process own its data directory; PostgreSQL takes many clients.
+    if (target.kind === 'pglite') release = lockDataDir(config.DATA_DIR, 'server')
   } catch (e) {
     if (e instanceof DataDirBusyError) {
       console.error(e.message)
@@ -18,12 +20,12 @@ async function main() {
     }
     throw e
   }
-  const db = await openDatabase(config.DATA_DIR)
+  const db = await openDatabase(target)
   const seeded = await seedExampleMapIfEmpty(db)
   if (seeded) console.log(`The social map was empty: loaded ${seeded} example services (voorbeeldgegevens).`)
   const app = createApp(db, { staticDir: config.STATIC_DIR })
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    console.log(`Samenwerkwijze is running on http://localhost:${info.port} (database: pglite in ${config.DATA_DIR})`)
+    console.log(`Samenwerkwijze is running on http://localhost:${info.port} (database: ${target.kind === 'pglite' ? `pglite in ${config.DATA_DIR}` : 'postgres'})`)
   })
   let stopping = false
   const stop = async () => {

@@ -1,11 +1,33 @@
+import { randomUUID } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
 import { createApp } from '../../src/server/app'
 import { openDatabase, type Database } from '../../src/server/db/database'
 
+/** PostgreSQL when TEST_DATABASE_URL is set (CI's second run), else in-memory PGlite. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL
+
+/** A fresh, empty database: its own schema on PostgreSQL, its own instance on PGlite. */
+export async function testDatabase(): Promise<{ db: Database; close: () => Promise<void>; env: Record<string, string> }> {
+  if (!TEST_DATABASE_URL) {
+    const db = await openDatabase(undefined)
+    return { db, close: () => db.close(), env: {} }
+  }
+  const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`
+  const db = await openDatabase({ kind: 'postgres', url: TEST_DATABASE_URL, schema })
+  return {
+    db,
+    env: { DATABASE_URL: TEST_DATABASE_URL, PGOPTIONS: `-c search_path=${schema}` },
+    close: async () => {
+      await db.exec(`DROP SCHEMA ${schema} CASCADE`)
+      await db.close()
+    },
+  }
+}
+
 export async function testServer() {
-  const db: Database = await openDatabase(undefined)
+  const { db, close } = await testDatabase()
   const app = createApp(db, { log: () => {} })
-  return { db, app, close: () => db.close() }
+  return { db, app, close }
 }
 
 export async function readMap(res: Response) {

@@ -5,11 +5,12 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { lockDataDir } from '../../src/server/db/dataDirLock'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { generateServices } from '../../src/server/seed/syntheticServices'
 import { recordsOf, validateRecords } from '../../src/server/socialMap/hsdsImport'
+import { TEST_DATABASE_URL, testDatabase } from './helpers'
 
 const run = promisify(execFile)
 const ROOT = new URL('../../', import.meta.url).pathname
@@ -19,9 +20,27 @@ const ajv = new Ajv({ strict: false, allErrors: true })
 addFormats.default(ajv)
 const validateHsds = ajv.compile(compiledSchema)
 
-async function cli(script: 'hsdsImport' | 'hsdsExport', file: string, dataDir: string) {
+/** A fresh database for the commands: PGlite in a new data directory, or a new PostgreSQL schema. */
+const targets = new Map<string, Record<string, string>>()
+afterAll(async () => {
+  for (const close of closers) await close()
+})
+const closers: (() => Promise<void>)[] = []
+async function freshDataDir(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'swz-'))
+  if (TEST_DATABASE_URL) {
+    const { close, env } = await testDatabase()
+    closers.push(close)
+    targets.set(dir, env)
+  }
+  return dir
+}
+
+async function cli(script: 'hsdsImport' | 'hsdsExport', file: string, dataDir: string, options: { pgliteOnly?: boolean } = {}) {
+  const { DATABASE_URL: _ignored, ...env } = process.env
+  const dbEnv = options.pgliteOnly ? {} : (targets.get(dataDir) ?? {})
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', `src/server/cli/${script}.ts`, file], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir } })
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', `src/server/cli/${script}.ts`, file], { cwd: ROOT, env: { ...env, DATA_DIR: dataDir, ...dbEnv } })
     return { code: 0, stdout, stderr }
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string }
@@ -29,7 +48,6 @@ async function cli(script: 'hsdsImport' | 'hsdsExport', file: string, dataDir: s
   }
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'swz-'))
 
 describe('HSDS import checks', () => {
   const valid = buildExampleMap({ referenceDate: '2026-11-01' }).slice(0, 3)
@@ -57,7 +75,7 @@ describe('HSDS import checks', () => {
 
 describe('npm run hsds:import / hsds:export', () => {
   it('imports the official examples and exports them unchanged, valid against the HSDS schema', async () => {
-    const dataDir = tmp()
+    const dataDir = await freshDataDir()
     const out = join(dataDir, 'export.json')
     const imported = await cli('hsdsImport', join(HSDS, 'examples/service_full.json'), dataDir)
     expect(imported.code).toBe(0)
@@ -68,7 +86,7 @@ describe('npm run hsds:import / hsds:export', () => {
     for (const s of exported) expect(validateHsds(s), ajv.errorsText(validateHsds.errors)).toBe(true)
 
     // The API-page example holds a smaller version of the same service.
-    const listDir = tmp()
+    const listDir = await freshDataDir()
     expect((await cli('hsdsImport', join(HSDS, 'examples/service_list.json'), listDir)).code).toBe(0)
     expect((await cli('hsdsExport', out, listDir)).code).toBe(0)
     const page = JSON.parse(readFileSync(join(HSDS, 'examples/service_list.json'), 'utf8')) as { contents: unknown[] }
@@ -80,7 +98,7 @@ describe('npm run hsds:import / hsds:export', () => {
   })
 
   it('exits non-zero and lists what it rejected, storing the rest', async () => {
-    const dataDir = tmp()
+    const dataDir = await freshDataDir()
     const [a, b] = buildExampleMap({ referenceDate: '2026-11-01' })
     const file = join(dataDir, 'mixed.json')
     writeFileSync(file, JSON.stringify([a, { ...b, description: 'x'.repeat(2_000_000) }]))
@@ -91,7 +109,7 @@ describe('npm run hsds:import / hsds:export', () => {
   })
 
   it('shows progress on a large file and stores every record', async () => {
-    const dataDir = tmp()
+    const dataDir = await freshDataDir()
     const file = join(dataDir, 'large.json')
     writeFileSync(file, JSON.stringify({ contents: generateServices(1_500) }))
     const result = await cli('hsdsImport', file, dataDir)
@@ -104,7 +122,7 @@ describe('npm run hsds:import / hsds:export', () => {
   })
 
   it('leaves the previous data intact when the file cannot be read', async () => {
-    const dataDir = tmp()
+    const dataDir = await freshDataDir()
     const file = join(dataDir, 'one.json')
     writeFileSync(file, JSON.stringify(buildExampleMap({ referenceDate: '2026-11-01' }).slice(0, 2)))
     expect((await cli('hsdsImport', file, dataDir)).code).toBe(0)
@@ -118,10 +136,11 @@ describe('npm run hsds:import / hsds:export', () => {
   })
 
   it('says plainly that the server holds the database instead of touching it', async () => {
-    const dataDir = tmp()
+    const dataDir = mkdtempSync(join(tmpdir(), 'swz-'))
     const release = lockDataDir(dataDir, 'server')
     try {
-      const result = await cli('hsdsExport', join(dataDir, 'out.json'), dataDir)
+      // The lock is PGlite's: one process owns a data directory.
+      const result = await cli('hsdsExport', join(dataDir, 'out.json'), dataDir, { pgliteOnly: true })
       expect(result.code).toBe(3)
       expect(result.stderr).toMatch(new RegExp(`in use by the server \\(process ${process.pid}\\)\\. Stop it first`))
     } finally {

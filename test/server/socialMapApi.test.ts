@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { seedExampleMapIfEmpty } from '../../src/server/seed/seedIfEmpty'
 import { storeServices } from '../../src/server/socialMap/repository'
-import { readMap, testServer } from './helpers'
+import { readMap, TEST_DATABASE_URL, testServer } from './helpers'
 
 let server: Awaited<ReturnType<typeof testServer>>
 beforeEach(async () => {
@@ -20,7 +20,7 @@ describe('the server', () => {
   it('answers the health check with the database kind', async () => {
     const res = await get('/api/health')
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ status: 'ok', db: 'pglite' })
+    expect(await res.json()).toEqual({ status: 'ok', db: TEST_DATABASE_URL ? 'postgres' : 'pglite' })
   })
 
   it('sends security headers: a CSP without inline scripts, nosniff, no framing', async () => {

@@ -1,13 +1,14 @@
 /** Opens the database in DATA_DIR for a command-line tool, refusing plainly when the server holds it. */
-import { readConfig } from '../config'
+import { databaseTarget, readConfig } from '../config'
 import { openDatabase, type Database } from '../db/database'
 import { DataDirBusyError, lockDataDir } from '../db/dataDirLock'
 
 export async function openForCli(role: string): Promise<{ db: Database; dataDir: string; done: () => Promise<void> }> {
   const config = readConfig()
-  let release: () => void
+  const target = databaseTarget(config)
+  let release: () => void = () => {}
   try {
-    release = lockDataDir(config.DATA_DIR, role)
+    if (target.kind === 'pglite') release = lockDataDir(config.DATA_DIR, role)
   } catch (e) {
     if (e instanceof DataDirBusyError) {
       console.error(e.message)
@@ -15,7 +16,7 @@ export async function openForCli(role: string): Promise<{ db: Database; dataDir:
     }
     throw e
   }
-  const db = await openDatabase(config.DATA_DIR)
+  const db = await openDatabase(target)
   return {
     db,
     dataDir: config.DATA_DIR,

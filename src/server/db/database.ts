@@ -1,10 +1,11 @@
 /**
- * The server's database: embedded PGlite in a data directory by default. A thin interface
- * over it keeps the SQL plain and parameterised, so the same queries and migrations can
- * run on PostgreSQL (the accounts issue adds that driver behind this same interface).
+ * The server's database: embedded PGlite in a data directory by default, PostgreSQL when
+ * DATABASE_URL is set. One thin interface over both keeps the SQL plain and parameterised:
+ * the same queries and the same numbered migrations run on either.
  */
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
 import { runMigrations } from './migrate'
 
 export interface Queryable {
@@ -34,11 +35,53 @@ class PgliteDatabase implements Database {
   }
 }
 
-/** Opens (and migrates) the database in `dataDir`; `undefined` gives an in-memory one for tests. */
-export async function openDatabase(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true })
-  const pg = await PGlite.create(dataDir ? `${dataDir}/pglite` : undefined)
-  const db = new PgliteDatabase(pg)
+class PostgresDatabase implements Database {
+  readonly kind = 'postgres' as const
+  constructor(private readonly pool: pg.Pool) {}
+  async query<T>(sql: string, params: unknown[] = []) {
+    const result = await this.pool.query(sql, params)
+    return { rows: result.rows as T[] }
+  }
+  async exec(sql: string) {
+    await this.pool.query(sql)
+  }
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect()
+    try {
+      await client.query('BEGIN')
+      const result = await fn({ query: async <R>(sql: string, params: unknown[] = []) => ({ rows: (await client.query(sql, params)).rows as R[] }) })
+      await client.query('COMMIT')
+      return result
+    } catch (e) {
+      await client.query('ROLLBACK')
+      throw e
+    } finally {
+      client.release()
+    }
+  }
+  close() {
+    return this.pool.end()
+  }
+}
+
+export type DatabaseTarget = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string }
+
+/**
+ * Opens and migrates a database. PGlite without a dataDir is in memory (tests). For
+ * PostgreSQL, `schema` puts every table in its own schema (tests run side by side).
+ */
+export async function openDatabase(target: DatabaseTarget | string | undefined): Promise<Database> {
+  const t: DatabaseTarget = typeof target === 'object' ? target : { kind: 'pglite', ...(target ? { dataDir: target } : {}) }
+  let db: Database
+  if (t.kind === 'postgres') {
+    if (t.schema && !/^[a-z_][a-z0-9_]*$/.test(t.schema)) throw new Error(`Invalid schema name: ${t.schema}`)
+    const pool = new pg.Pool({ connectionString: t.url, max: 10, ...(t.schema ? { options: `-c search_path=${t.schema}` } : {}) })
+    if (t.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${t.schema}`)
+    db = new PostgresDatabase(pool)
+  } else {
+    if (t.dataDir) mkdirSync(t.dataDir, { recursive: true })
+    db = new PgliteDatabase(await PGlite.create(t.dataDir ? `${t.dataDir}/pglite` : undefined))
+  }
   await runMigrations(db)
   return db
 }
