@@ -37,7 +37,8 @@ async function freshDataDir(): Promise<string> {
 }
 
 async function cli(script: 'hsdsImport' | 'hsdsExport', file: string, dataDir: string, options: { pgliteOnly?: boolean } = {}) {
-  const { DATABASE_URL: _ignored, ...env } = process.env
+  const env = { ...process.env }
+  delete env.DATABASE_URL
   const dbEnv = options.pgliteOnly ? {} : (targets.get(dataDir) ?? {})
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', `src/server/cli/${script}.ts`, file], { cwd: ROOT, env: { ...env, DATA_DIR: dataDir, ...dbEnv } })
