@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -10,45 +8,17 @@ import { lockDataDir } from '../../src/server/db/dataDirLock'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { generateServices } from '../../src/server/seed/syntheticServices'
 import { recordsOf, validateRecords } from '../../src/server/socialMap/hsdsImport'
-import { TEST_DATABASE_URL, testDatabase } from './helpers'
+import { cli as runCli, closeDataDirs, freshDataDir, ROOT } from './cli'
 
-const run = promisify(execFile)
-const ROOT = new URL('../../', import.meta.url).pathname
 const HSDS = join(ROOT, '../shared/hsds-3.0')
 const compiledSchema = JSON.parse(readFileSync(join(HSDS, 'schema/compiled/service.json'), 'utf8')) as object
 const ajv = new Ajv({ strict: false, allErrors: true })
 addFormats.default(ajv)
 const validateHsds = ajv.compile(compiledSchema)
 
-/** A fresh database for the commands: PGlite in a new data directory, or a new PostgreSQL schema. */
-const targets = new Map<string, Record<string, string>>()
-afterAll(async () => {
-  for (const close of closers) await close()
-})
-const closers: (() => Promise<void>)[] = []
-async function freshDataDir(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'swz-'))
-  if (TEST_DATABASE_URL) {
-    const { close, env } = await testDatabase()
-    closers.push(close)
-    targets.set(dir, env)
-  }
-  return dir
-}
+afterAll(closeDataDirs)
 
-async function cli(script: 'hsdsImport' | 'hsdsExport', file: string, dataDir: string, options: { pgliteOnly?: boolean } = {}) {
-  const env = { ...process.env }
-  delete env.DATABASE_URL
-  const dbEnv = options.pgliteOnly ? {} : (targets.get(dataDir) ?? {})
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', `src/server/cli/${script}.ts`, file], { cwd: ROOT, env: { ...env, DATA_DIR: dataDir, ...dbEnv } })
-    return { code: 0, stdout, stderr }
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string }
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr }
-  }
-}
-
+const cli = (script: 'hsdsImport' | 'hsdsExport', file: string, dataDir: string, options: { pgliteOnly?: boolean } = {}) => runCli(script, [file], dataDir, options)
 
 describe('HSDS import checks', () => {
   const valid = buildExampleMap({ referenceDate: '2026-11-01' }).slice(0, 3)
