@@ -42,7 +42,7 @@ export async function restorePglite(dataDir: string, file: string): Promise<numb
   } catch (e) {
     await db.close()
     rmSync(incoming, { recursive: true, force: true })
-    throw new Error(`The backup could not be opened, nothing was changed: ${(e as Error).message}`)
+    throw new Error(`The backup could not be opened, nothing was changed: ${(e as Error).message}`, { cause: e })
   }
   await db.close()
   const previous = `${live}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`
