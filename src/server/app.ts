@@ -4,7 +4,13 @@ import { bodyLimit } from 'hono/body-limit'
 import { compress } from 'hono/compress'
 import { HTTPException } from 'hono/http-exception'
 import type { Database } from './db/database'
+import { loadUser, sameOrigin, type AppEnv } from './auth/middleware'
+import { SignInGuard } from './auth/signIn'
+import { authRoutes } from './routes/auth'
+import { deviceRoutes } from './routes/devices'
 import { healthRoutes } from './routes/health'
+import { mapEditorRoutes } from './routes/mapEditor'
+import { organisationRoutes } from './routes/organisations'
 import { reportRoutes } from './routes/reports'
 import { socialMapRoutes } from './routes/socialMap'
 import { securityHeaders } from './security'
@@ -16,12 +22,16 @@ export const MAX_BODY_BYTES = 64 * 1024
 export interface AppOptions {
   staticDir?: string
   log?: (line: Record<string, unknown>) => void
+  /** Sign-in limits and clock; tests pass their own. */
+  guard?: SignInGuard
 }
 
 export function createApp(db: Database, options: AppOptions = {}) {
   const log = options.log ?? ((line) => console.error(JSON.stringify(line)))
-  const app = new Hono()
+  const app = new Hono<AppEnv>()
   app.use(securityHeaders)
+  app.use('/api/*', sameOrigin)
+  app.use('/api/*', loadUser(db))
   app.use(
     '/api/*',
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: `The body is larger than ${MAX_BODY_BYTES / 1024} KB.` }, 413) }),
@@ -29,6 +39,10 @@ export function createApp(db: Database, options: AppOptions = {}) {
   app.route('/api/health', healthRoutes(db))
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
   app.route('/api/reports', reportRoutes(db))
+  app.route('/api/auth', authRoutes(db, options.guard ?? new SignInGuard()))
+  app.route('/api/orgs', organisationRoutes(db))
+  app.route('/api/devices', deviceRoutes(db))
+  app.route('/api/map', mapEditorRoutes(db))
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404))
   if (options.staticDir) {
     app.use('*', compress())

@@ -4,6 +4,7 @@ import { createApp } from './app'
 import { databaseTarget, readConfig } from './config'
 import { openDatabase } from './db/database'
 import { DataDirBusyError, lockDataDir } from './db/dataDirLock'
+import { countUsers, newBootstrapCode } from './auth/accounts'
 import { seedExampleMapIfEmpty } from './seed/seedIfEmpty'
 
 async function main() {
@@ -24,8 +25,14 @@ async function main() {
   const seeded = await seedExampleMapIfEmpty(db)
   if (seeded) console.log(`The social map was empty: loaded ${seeded} example services (voorbeeldgegevens).`)
   const app = createApp(db, { staticDir: config.STATIC_DIR })
+  // Nobody can sign in yet: a one-time code lets the first beheerder set up their organisation.
+  const bootstrapCode = (await countUsers(db)) === 0 ? await newBootstrapCode(db) : undefined
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     console.log(`Samenwerkwijze is running on http://localhost:${info.port} (database: ${target.kind === 'pglite' ? `pglite in ${config.DATA_DIR}` : 'postgres'})`)
+    if (bootstrapCode) {
+      console.log(`No accounts yet. Create the first beheerder at http://localhost:${info.port}/beheer/start#${bootstrapCode}`)
+      console.log(`(one-time code: ${bootstrapCode}; a restart makes a new one)`)
+    }
   })
   let stopping = false
   const stop = async () => {

@@ -22,10 +22,30 @@ export async function runMigrations(db: Database): Promise<string[]> {
   return applied
 }
 
-/** Splits a migration file on semicolons at line ends, dropping comments and blank parts. */
+/**
+ * Splits a migration file into statements on semicolons outside quotes and $$ bodies,
+ * dropping -- comments and blank parts.
+ */
 export function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*$/m)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter(Boolean)
+  const text = sql.replace(/^\s*--.*$/gm, '')
+  const out: string[] = []
+  let current = ''
+  let inQuote = false
+  let inDollar = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (!inQuote && text.startsWith('$$', i)) {
+      inDollar = !inDollar
+      current += '$$'
+      i++
+      continue
+    }
+    if (!inDollar && c === "'") inQuote = !inQuote
+    if (c === ';' && !inQuote && !inDollar) {
+      if (current.trim()) out.push(current.trim())
+      current = ''
+    } else current += c
+  }
+  if (current.trim()) out.push(current.trim())
+  return out
 }

@@ -1,0 +1,61 @@
+/**
+ * npm run admin -- <command>
+ *   org:create <name>                                   create an organisation
+ *   user:create <email> <name> <organisation> <role>    create a person (or add a role); prints a new password
+ *   user:unlock <email>                                 lift a lock after failed sign-ins
+ *   bootstrap                                           a new one-time code for the first beheerder
+ */
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
+import { roleSchema } from '../../shared/accounts/schemas'
+import { AccountError, addMember, createOrganisation, newBootstrapCode, unlockUser } from '../auth/accounts'
+import { fail, openForCli } from './openForCli'
+
+const [command, ...args] = process.argv.slice(2)
+const USAGE = 'Usage: npm run admin -- org:create <name> | user:create <email> <name> <organisation> <role> | user:unlock <email> | bootstrap'
+
+async function main() {
+  const { db, done } = await openForCli('admin command')
+  try {
+    switch (command) {
+      case 'org:create': {
+        const name = z.string().trim().min(2).max(200).safeParse(args[0])
+        if (!name.success) fail('Give the organisation a name of 2 to 200 characters.')
+        console.log(`Organisation ${name.data}: ${await createOrganisation(db, name.data, null)}`)
+        break
+      }
+      case 'user:create': {
+        const [email, name, organisation, role] = args
+        const parsedEmail = z.email().safeParse(email)
+        const parsedRole = roleSchema.safeParse(role)
+        if (!parsedEmail.success || !name || !organisation || !parsedRole.success) fail(`${USAGE}\nRoles: ${roleSchema.options.join(', ')}`)
+        const org = await db.query<{ id: string }>('SELECT id FROM organisations WHERE name = $1', [organisation])
+        if (!org.rows[0]) fail(`No organisation named "${organisation}". Create it first with org:create.`)
+        // A random password, shown once: the person signs in with it and sets up two-step sign-in.
+        const password = randomBytes(12).toString('base64url')
+        const { created } = await db.transaction((tx) => addMember(tx, { email: parsedEmail.data.toLowerCase(), name, password }, org.rows[0]!.id, parsedRole.data, null))
+        console.log(created ? `Created ${parsedEmail.data} as ${parsedRole.data}. Password (shown once): ${password}` : `${parsedEmail.data} now also has the role ${parsedRole.data}.`)
+        break
+      }
+      case 'user:unlock': {
+        const user = await db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [String(args[0]).toLowerCase()])
+        if (!user.rows[0]) fail(`No account for ${args[0]}.`)
+        await unlockUser(db, user.rows[0].id, null, null)
+        console.log(`${args[0]} can sign in again.`)
+        break
+      }
+      case 'bootstrap':
+        console.log(`One-time code for the first beheerder: ${await newBootstrapCode(db)}`)
+        break
+      default:
+        fail(USAGE)
+    }
+  } catch (e) {
+    if (e instanceof AccountError) fail(e.message)
+    throw e
+  } finally {
+    await done()
+  }
+}
+
+main().catch((e: unknown) => fail(`Failed: ${e instanceof Error ? e.message : String(e)}`))

@@ -1,0 +1,152 @@
+/**
+ * The social map's editors. A kaartbeheerder creates, edits, retires and verifies listings
+ * and resolves residents' reports; members of the organisation that owns a listing may
+ * propose changes, which a kaartbeheerder accepts or rejects with a reason.
+ */
+import { randomUUID } from 'node:crypto'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { reasonSchema, resolutionSchema } from '../../shared/accounts/schemas'
+import { serviceSchema, type Service } from '../../shared/socialMap/hsds'
+import { localMoment } from '../../shared/socialMap/schedule'
+import { audit } from '../auth/audit'
+import { currentUser, requireRole, requireUser, type AppEnv } from '../auth/middleware'
+import type { Database } from '../db/database'
+import { applyChange, serviceById } from '../socialMap/editing'
+import { body } from './auth'
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const editSchema = z.strictObject({ service: serviceSchema, ownerOrganisationId: z.guid().nullable().optional() })
+const proposalSchema = z.strictObject({ service: serviceSchema })
+const EDITOR = 'kaartbeheerder'
+
+export function mapEditorRoutes(db: Database) {
+  const app = new Hono<AppEnv>()
+  app.use('*', requireUser())
+  const editor = requireRole(EDITOR)
+  const today = () => localMoment(new Date()).date
+
+  app.post('/services', editor, async (c) => {
+    const b = await body(c, editSchema)
+    if (!b.ok) return b.response
+    if (await serviceById(db, b.value.service.id)) return c.json({ error: 'A listing with this id exists already.', code: 'exists' }, 409)
+    const version = await db.transaction((tx) => applyChange(tx, b.value.service, 'create', currentUser(c).userId, b.value.ownerOrganisationId ?? null))
+    return c.json({ id: b.value.service.id, mapVersion: version }, 201)
+  })
+
+  app.put('/services/:id', editor, async (c) => {
+    const b = await body(c, editSchema)
+    if (!b.ok) return b.response
+    if (b.value.service.id !== c.req.param('id')) return c.json({ error: 'The id in the body differs from the address.', code: 'bad-request' }, 400)
+    if (!(await serviceById(db, c.req.param('id')))) return c.json({ error: 'No such listing.' }, 404)
+    const version = await db.transaction((tx) => applyChange(tx, b.value.service, 'edit', currentUser(c).userId, b.value.ownerOrganisationId))
+    return c.json({ id: b.value.service.id, mapVersion: version })
+  })
+
+  for (const action of ['retire', 'verify'] as const) {
+    app.post(`/services/:id/${action}`, editor, async (c) => {
+      const id = c.req.param('id')
+      const current = uuid.test(id) ? await serviceById(db, id) : null
+      if (!current) return c.json({ error: 'No such listing.' }, 404)
+      const next: Service = action === 'retire' ? { ...current.doc, status: 'defunct' } : { ...current.doc, assured_date: today() }
+      const version = await db.transaction((tx) => applyChange(tx, next, action, currentUser(c).userId))
+      return c.json({ id, mapVersion: version, ...(action === 'verify' ? { assuredDate: next.assured_date } : {}) })
+    })
+  }
+
+  app.get('/services/:id/versions', editor, async (c) => {
+    const id = c.req.param('id')
+    if (!uuid.test(id)) return c.json({ error: 'No such listing.' }, 404)
+    const { rows } = await db.query<{ id: string; change: string; changed_at: Date; changed_by: string | null; name: string | null; doc: Service }>(
+      `SELECT v.id::text, v.change, v.changed_at, v.changed_by, u.name, v.doc FROM service_versions v LEFT JOIN users u ON u.id = v.changed_by
+       WHERE v.service_id = $1 ORDER BY v.id DESC`,
+      [id],
+    )
+    return c.json({ versions: rows.map((r) => ({ id: r.id, change: r.change, changedAt: new Date(r.changed_at).toISOString(), changedBy: r.name, service: r.doc })) })
+  })
+
+  app.get('/reports', editor, async (c) => {
+    const status = c.req.query('status') === 'resolved' ? 'resolved' : 'open'
+    const { rows } = await db.query<{ id: string; service_id: string; message: string; contact: string | null; received_at: Date; name: string | null; resolution: string | null }>(
+      `SELECT r.id, r.service_id, r.message, r.contact, r.received_at, s.doc->>'name' AS name, r.resolution
+       FROM listing_reports r LEFT JOIN services s ON s.id = r.service_id WHERE r.status = $1 ORDER BY r.received_at LIMIT 500`,
+      [status],
+    )
+    await audit(db, { actorId: currentUser(c).userId, action: 'read-reports', entity: 'listing_report' })
+    return c.json({
+      reports: rows.map((r) => ({ id: r.id, serviceId: r.service_id, serviceName: r.name, message: r.message, contact: r.contact, receivedAt: new Date(r.received_at).toISOString(), resolution: r.resolution })),
+    })
+  })
+
+  app.post('/reports/:id/resolve', editor, async (c) => {
+    const b = await body(c, resolutionSchema)
+    if (!b.ok) return b.response
+    const id = c.req.param('id')
+    const actor = currentUser(c).userId
+    const { rows } = uuid.test(id)
+      ? await db.query(`UPDATE listing_reports SET status = 'resolved', resolution = $2, resolved_by = $3, resolved_at = now() WHERE id = $1 AND status = 'open' RETURNING id`, [id, b.value.resolution, actor])
+      : { rows: [] }
+    if (!rows.length) return c.json({ error: 'No open report with this id.' }, 404)
+    await audit(db, { actorId: actor, action: 'resolve', entity: 'listing_report', entityId: id })
+    return c.json({ id, status: 'resolved' })
+  })
+
+  app.post('/proposals', async (c) => {
+    const b = await body(c, proposalSchema)
+    if (!b.ok) return b.response
+    const user = currentUser(c)
+    const current = await serviceById(db, b.value.service.id)
+    if (!current) return c.json({ error: 'No such listing.' }, 404)
+    if (!current.owner || !user.memberships.some((m) => m.organisationId === current.owner)) {
+      return c.json({ error: 'Only members of the organisation that owns this listing may propose changes.', code: 'forbidden' }, 403)
+    }
+    const id = randomUUID()
+    await db.query('INSERT INTO proposals (id, service_id, organisation_id, proposed_by, doc) VALUES ($1, $2, $3, $4, $5::jsonb)', [id, current.doc.id, current.owner, user.userId, JSON.stringify(b.value.service)])
+    await audit(db, { actorId: user.userId, organisationId: current.owner, action: 'propose', entity: 'service', entityId: current.doc.id })
+    return c.json({ id, status: 'open' }, 201)
+  })
+
+  app.get('/proposals', async (c) => {
+    const user = currentUser(c)
+    const isEditor = user.memberships.some((m) => m.role === EDITOR)
+    const orgs = user.memberships.map((m) => m.organisationId)
+    const { rows } = await db.query<{ id: string; service_id: string; organisation_id: string; status: string; reason: string | null; created_at: Date; doc: Service; name: string }>(
+      `SELECT p.id, p.service_id, p.organisation_id, p.status, p.reason, p.created_at, p.doc, u.name FROM proposals p JOIN users u ON u.id = p.proposed_by
+       WHERE ($1::boolean OR p.organisation_id = ANY($2::uuid[])) ORDER BY p.created_at DESC LIMIT 500`,
+      [isEditor, orgs],
+    )
+    return c.json({ proposals: rows.map((r) => ({ id: r.id, serviceId: r.service_id, organisationId: r.organisation_id, status: r.status, reason: r.reason, createdAt: new Date(r.created_at).toISOString(), proposedBy: r.name, service: r.doc })) })
+  })
+
+  app.post('/proposals/:id/accept', editor, async (c) => {
+    const id = c.req.param('id')
+    const actor = currentUser(c).userId
+    const result = await db.transaction(async (tx) => {
+      const { rows } = uuid.test(id)
+        ? await tx.query<{ doc: Service }>(`UPDATE proposals SET status = 'accepted', decided_by = $2, decided_at = now() WHERE id = $1 AND status = 'open' RETURNING doc`, [id, actor])
+        : { rows: [] }
+      if (!rows.length) return null
+      // Stored before, validated again: the schema may have grown stricter since.
+      const parsed = serviceSchema.safeParse(rows[0]!.doc)
+      if (!parsed.success) throw new Error('stored proposal no longer valid')
+      return applyChange(tx, parsed.data, 'accept-proposal', actor)
+    })
+    if (result === null) return c.json({ error: 'No open proposal with this id.' }, 404)
+    return c.json({ id, status: 'accepted', mapVersion: result })
+  })
+
+  app.post('/proposals/:id/reject', editor, async (c) => {
+    const b = await body(c, reasonSchema)
+    if (!b.ok) return b.response
+    const id = c.req.param('id')
+    const actor = currentUser(c).userId
+    const { rows } = uuid.test(id)
+      ? await db.query(`UPDATE proposals SET status = 'rejected', reason = $2, decided_by = $3, decided_at = now() WHERE id = $1 AND status = 'open' RETURNING id`, [id, b.value.reason, actor])
+      : { rows: [] }
+    if (!rows.length) return c.json({ error: 'No open proposal with this id.' }, 404)
+    await audit(db, { actorId: actor, action: 'reject-proposal', entity: 'proposal', entityId: id })
+    return c.json({ id, status: 'rejected' })
+  })
+
+  return app
+}

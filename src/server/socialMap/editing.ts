@@ -1,0 +1,20 @@
+/** One change to the published map: store the listing, keep the version, publish, audit — all or nothing. */
+import type { Queryable } from '../db/database'
+import type { Service } from '../../shared/socialMap/hsds'
+import { audit } from '../auth/audit'
+import { bumpMapVersion, upsertServices } from './repository'
+
+export type Change = 'create' | 'edit' | 'retire' | 'verify' | 'accept-proposal'
+
+export async function applyChange(tx: Queryable, service: Service, change: Change, actorId: string, owner?: string | null): Promise<number> {
+  await upsertServices(tx, [service])
+  if (owner !== undefined) await tx.query('UPDATE services SET owner_organisation_id = $2 WHERE id = $1', [service.id, owner])
+  await tx.query('INSERT INTO service_versions (service_id, change, doc, changed_by) VALUES ($1, $2, $3::jsonb, $4)', [service.id, change, JSON.stringify(service), actorId])
+  await audit(tx, { actorId, action: change, entity: 'service', entityId: service.id })
+  return bumpMapVersion(tx)
+}
+
+export async function serviceById(db: Queryable, id: string): Promise<{ doc: Service; owner: string | null } | null> {
+  const { rows } = await db.query<{ doc: Service; owner_organisation_id: string | null }>('SELECT doc, owner_organisation_id FROM services WHERE id = $1', [id])
+  return rows[0] ? { doc: rows[0].doc, owner: rows[0].owner_organisation_id } : null
+}

@@ -1,0 +1,59 @@
+/** A signed-in (or not) client of the app: keeps its cookie and CSRF token like a browser would. */
+import type { Hono } from 'hono'
+import type { Database } from '../../src/server/db/database'
+import { addMember, createOrganisation } from '../../src/server/auth/accounts'
+import { counterAt, totpAt } from '../../src/server/auth/totp'
+import type { Role } from '../../src/shared/accounts/roles'
+
+export class Agent {
+  cookie = ''
+  csrf = ''
+  constructor(
+    private readonly app: Hono<never> | { request: Hono['request'] },
+    private readonly headers: Record<string, string> = {},
+  ) {}
+
+  async call(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...this.headers, ...extra }
+    if (this.cookie) headers.Cookie = this.cookie
+    if (this.csrf && method !== 'GET') headers['X-CSRF-Token'] = this.csrf
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    const res = await this.app.request(path, { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) })
+    const set = res.headers.get('Set-Cookie')
+    if (set) {
+      const [pair] = set.split(';')
+      this.cookie = /=$/.test(pair!) || /Max-Age=0/i.test(set) ? '' : pair!
+    }
+    return res
+  }
+  json<T = Record<string, unknown>>(res: Response): Promise<T> {
+    return res.json() as Promise<T>
+  }
+}
+
+/** A controllable clock for the sign-in guard: each TOTP code needs a fresh 30-second step. */
+export class Clock {
+  t = Date.UTC(2026, 10, 22, 9, 0, 0)
+  now = () => this.t
+  advance(seconds: number) {
+    this.t += seconds * 1000
+  }
+}
+
+export const PASSWORD = 'Zonnebloem-Veld-42-Oss'
+
+/** Creates a person with a role and signs them in fully (password + TOTP set-up). */
+export async function signedIn(app: { request: Hono['request'] }, db: Database, clock: Clock, role: Role, opts: { organisationId?: string; email?: string } = {}) {
+  const organisationId = opts.organisationId ?? (await createOrganisation(db, `Org ${role} ${Math.random().toString(36).slice(2, 8)}`, null))
+  const email = opts.email ?? `${role}.${Math.random().toString(36).slice(2, 8)}@example.org`
+  const { userId } = await addMember(db, { email, name: `Test ${role}`, password: PASSWORD }, organisationId, role, null)
+  const agent = new Agent(app)
+  const signIn = await agent.call('POST', '/api/auth/sign-in', { email, password: PASSWORD })
+  if (signIn.status !== 200) throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`)
+  agent.csrf = ((await signIn.json()) as { csrfToken: string }).csrfToken
+  const setup = (await (await agent.call('POST', '/api/auth/totp/setup')).json()) as { secret: string }
+  clock.advance(30)
+  const confirm = await agent.call('POST', '/api/auth/totp/confirm', { code: totpAt(setup.secret, counterAt(clock.now())) })
+  if (confirm.status !== 200) throw new Error(`totp confirm failed: ${confirm.status} ${await confirm.text()}`)
+  return { agent, userId, organisationId, email, secret: setup.secret }
+}
