@@ -1,0 +1,196 @@
+/**
+ * Every endpoint × every identity (anonymous, password only, each role) → the expected status.
+ * An endpoint the app has but this table lacks fails the first test: a new route needs a row.
+ */
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { addMember, createOrganisation } from '../../src/server/auth/accounts'
+import { SignInGuard } from '../../src/server/auth/signIn'
+import { counterAt, totpAt } from '../../src/server/auth/totp'
+import { createApp } from '../../src/server/app'
+import type { Database } from '../../src/server/db/database'
+import { buildExampleMap } from '../../src/server/seed/exampleMap'
+import { storeReport, storeServices } from '../../src/server/socialMap/repository'
+import { ROLES, type Role } from '../../src/shared/accounts/roles'
+import { Agent, Clock, PASSWORD, signedIn } from './agent'
+import { testDatabase } from './helpers'
+
+type Identity = { kind: 'anonymous' } | { kind: 'password-only' } | { kind: 'role'; role: Role }
+type Expect = 'ok' | number
+interface Ctx {
+  id: Identity
+  agent: Agent
+  user?: { userId: string; secret?: string }
+}
+interface Row {
+  expect: (id: Identity) => Expect
+  prepare?: (ctx: Ctx) => Promise<{ path?: string; body?: unknown }>
+  /** The call ends the session: give it identities of its own. */
+  fresh?: boolean
+}
+
+const jwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }
+const IDENTITIES: Identity[] = [{ kind: 'anonymous' }, { kind: 'password-only' }, ...ROLES.map((role) => ({ kind: 'role' as const, role }))]
+const label = (id: Identity) => (id.kind === 'role' ? id.role : id.kind)
+
+const open = (): Row['expect'] => () => 'ok'
+const fully = (roles?: readonly Role[]): Row['expect'] => (id) => (id.kind !== 'role' ? 401 : !roles || roles.includes(id.role) ? 'ok' : 403)
+const anySession = (passwordOnly: Expect, full: Expect): Row['expect'] => (id) => (id.kind === 'anonymous' ? 401 : id.kind === 'password-only' ? passwordOnly : full)
+
+let db: Database
+let close: () => Promise<void>
+let app: ReturnType<typeof createApp>
+const clock = new Clock()
+let orgA: string
+const map = buildExampleMap({ referenceDate: '2026-11-01' })
+
+async function freshService() {
+  const s = { ...map[0]!, id: randomUUID(), name: `Testaanbod ${Math.random()}` }
+  await storeServices(db, [s])
+  await db.query('UPDATE services SET owner_organisation_id = $2 WHERE id = $1', [s.id, orgA])
+  return s
+}
+async function pendingDevice(userId: string) {
+  const id = randomUUID()
+  await db.query('INSERT INTO devices (id, user_id, organisation_id, name, public_key) VALUES ($1, $2, $3, $4, $5::jsonb)', [id, userId, orgA, 'Testtelefoon', JSON.stringify(jwk)])
+  return id
+}
+let someUserId: string
+
+const ROWS: Record<string, Row> = {
+  'GET /api/health': { expect: open() },
+  'GET /api/social-map': { expect: open() },
+  'POST /api/reports': { expect: open(), prepare: async () => ({ body: { id: randomUUID(), serviceId: map[0]!.id, message: 'Klopt niet meer' } }) },
+  'POST /api/auth/bootstrap': {
+    // Accounts exist: the one-time start is over for everybody.
+    expect: () => 409,
+    prepare: async () => ({ body: { code: 'whatever-code-1234', organisation: 'Gemeente Oss', name: 'X', email: 'x@example.org', password: PASSWORD } }),
+  },
+  'POST /api/auth/sign-in': {
+    expect: open(),
+    prepare: async () => {
+      const email = `login.${randomUUID().slice(0, 8)}@example.org`
+      await addMember(db, { email, name: 'Login Test', password: PASSWORD }, orgA, 'huisarts', null)
+      return { body: { email, password: PASSWORD } }
+    },
+    // Signing in replaces the caller's session cookie.
+    fresh: true,
+  },
+  'POST /api/auth/totp/setup': { expect: anySession('ok', 409) },
+  'POST /api/auth/totp/confirm': {
+    expect: anySession('ok', 409),
+    prepare: async ({ id, agent }) => {
+      if (id.kind !== 'password-only') return { body: { code: '000000' } }
+      const { secret } = (await (await agent.call('POST', '/api/auth/totp/setup')).json()) as { secret: string }
+      clock.advance(30)
+      return { body: { code: totpAt(secret, counterAt(clock.now())) } }
+    },
+    fresh: true,
+  },
+  'POST /api/auth/totp': {
+    expect: anySession(409, 'ok'),
+    prepare: async ({ user }) => {
+      clock.advance(30)
+      return { body: { code: user?.secret ? totpAt(user.secret, counterAt(clock.now())) : '000000' } }
+    },
+  },
+  'GET /api/auth/me': { expect: anySession('ok', 'ok') },
+  'POST /api/auth/sign-out': { expect: anySession('ok', 'ok'), fresh: true },
+  'POST /api/auth/sign-out-everywhere': { expect: fully(), fresh: true },
+  'GET /api/orgs/:orgId/members': { expect: fully(['beheerder']), prepare: async () => ({ path: `/api/orgs/${orgA}/members` }) },
+  'POST /api/orgs/:orgId/members': {
+    expect: fully(['beheerder']),
+    prepare: async () => ({ path: `/api/orgs/${orgA}/members`, body: { email: `new.${randomUUID().slice(0, 8)}@example.org`, name: 'Nieuw Lid', role: 'sociaal-werker', password: PASSWORD } }),
+  },
+  'POST /api/orgs/:orgId/members/:userId/unlock': { expect: fully(['beheerder']), prepare: async () => ({ path: `/api/orgs/${orgA}/members/${someUserId}/unlock` }) },
+  'GET /api/orgs/:orgId/devices': { expect: fully(['beheerder']), prepare: async () => ({ path: `/api/orgs/${orgA}/devices` }) },
+  'POST /api/orgs/:orgId/devices/:deviceId/approve': { expect: fully(['beheerder']), prepare: async () => ({ path: `/api/orgs/${orgA}/devices/${await pendingDevice(someUserId)}/approve` }) },
+  'POST /api/orgs/:orgId/devices/:deviceId/revoke': { expect: fully(['beheerder']), prepare: async () => ({ path: `/api/orgs/${orgA}/devices/${await pendingDevice(someUserId)}/revoke` }) },
+  'GET /api/orgs/:orgId/audit': { expect: fully(['beheerder']), prepare: async () => ({ path: `/api/orgs/${orgA}/audit` }) },
+  'POST /api/devices': { expect: fully(), prepare: async () => ({ body: { organisationId: orgA, name: 'Mijn telefoon', publicKey: jwk } }) },
+  'GET /api/devices': { expect: fully() },
+  'GET /api/devices/:id': { expect: fully(), prepare: async ({ user }) => ({ path: `/api/devices/${user ? await pendingDevice(user.userId) : randomUUID()}` }) },
+  'POST /api/map/services': { expect: fully(['kaartbeheerder']), prepare: async () => ({ body: { service: { ...map[1]!, id: randomUUID() } } }) },
+  'PUT /api/map/services/:id': {
+    expect: fully(['kaartbeheerder']),
+    prepare: async () => {
+      const s = await freshService()
+      return { path: `/api/map/services/${s.id}`, body: { service: { ...s, name: 'Bewerkt' } } }
+    },
+  },
+  'POST /api/map/services/:id/retire': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/services/${(await freshService()).id}/retire` }) },
+  'POST /api/map/services/:id/verify': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/services/${(await freshService()).id}/verify` }) },
+  'GET /api/map/services/:id/versions': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/services/${map[0]!.id}/versions` }) },
+  'GET /api/map/reports': { expect: fully(['kaartbeheerder']) },
+  'POST /api/map/reports/:id/resolve': {
+    expect: fully(['kaartbeheerder']),
+    prepare: async () => {
+      const id = randomUUID()
+      await storeReport(db, { id, serviceId: map[0]!.id, message: 'Adres klopt niet' })
+      return { path: `/api/map/reports/${id}/resolve`, body: { resolution: 'Aangepast' } }
+    },
+  },
+  'POST /api/map/proposals': { expect: fully(), prepare: async () => ({ body: { service: { ...(await freshService()), description: 'Voorstel' } } }) },
+  'GET /api/map/proposals': { expect: fully() },
+  'POST /api/map/proposals/:id/accept': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/accept` }) },
+  'POST /api/map/proposals/:id/reject': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/reject`, body: { reason: 'Niet nodig' } }) },
+}
+
+async function openProposal() {
+  const s = await freshService()
+  const id = randomUUID()
+  await db.query('INSERT INTO proposals (id, service_id, organisation_id, proposed_by, doc) VALUES ($1, $2, $3, $4, $5::jsonb)', [id, s.id, orgA, someUserId, JSON.stringify({ ...s, name: 'Voorgesteld' })])
+  return id
+}
+
+async function identity(id: Identity): Promise<Ctx> {
+  if (id.kind === 'anonymous') return { id, agent: new Agent(app) }
+  if (id.kind === 'password-only') {
+    const email = `pw.${randomUUID().slice(0, 8)}@example.org`
+    const { userId } = await addMember(db, { email, name: 'Half Ingelogd', password: PASSWORD }, orgA, 'huisarts', null)
+    const agent = new Agent(app)
+    agent.csrf = ((await (await agent.call('POST', '/api/auth/sign-in', { email, password: PASSWORD })).json()) as { csrfToken: string }).csrfToken
+    return { id, agent, user: { userId } }
+  }
+  const s = await signedIn(app, db, clock, id.role, { organisationId: orgA })
+  return { id, agent: s.agent, user: { userId: s.userId, secret: s.secret } }
+}
+
+let shared: Ctx[]
+beforeAll(async () => {
+  ;({ db, close } = await testDatabase())
+  app = createApp(db, { log: () => {}, guard: new SignInGuard(clock.now) })
+  await storeServices(db, map)
+  orgA = await createOrganisation(db, 'Organisatie A', null)
+  someUserId = (await addMember(db, { email: 'lid@example.org', name: 'Een Lid', password: PASSWORD }, orgA, 'sociaal-werker', null)).userId
+  shared = []
+  for (const id of IDENTITIES) shared.push(await identity(id))
+}, 120_000)
+afterAll(async () => {
+  await close()
+})
+
+describe('the authorisation matrix', () => {
+  it('has a row for every endpoint the server has, and no row for one it lacks', () => {
+    const routes = new Set(app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`))
+    expect([...routes].sort()).toEqual(Object.keys(ROWS).sort())
+  })
+
+  for (const [key, row] of Object.entries(ROWS)) {
+    it(`${key}: ${IDENTITIES.map((id) => `${label(id)}→${row.expect(id)}`).join(', ')}`, async () => {
+      const [method, path] = key.split(' ') as [string, string]
+      const seen: Record<string, Expect> = {}
+      const wanted: Record<string, Expect> = {}
+      for (const [i, id] of IDENTITIES.entries()) {
+        const ctx = row.fresh ? await identity(id) : shared[i]!
+        clock.advance(61) // no rate limit or wait carries over from the row before
+        const prepared = row.prepare ? await row.prepare(ctx) : {}
+        const res = await ctx.agent.call(method, prepared.path ?? path, prepared.body)
+        const want = row.expect(id)
+        seen[label(id)] = want === 'ok' && res.status >= 200 && res.status < 300 ? 'ok' : res.status
+        wanted[label(id)] = want
+      }
+      expect(seen).toEqual(wanted)
+    })
+  }
+})
