@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { compress } from 'hono/compress'
 import { HTTPException } from 'hono/http-exception'
+import { createLogger, type Logger } from './log'
 import type { Database } from './db/database'
 import { loadUser, sameOrigin, type AppEnv } from './auth/middleware'
 import { SignInGuard } from './auth/signIn'
@@ -21,15 +22,21 @@ export const MAX_BODY_BYTES = 64 * 1024
 
 export interface AppOptions {
   staticDir?: string
-  log?: (line: Record<string, unknown>) => void
+  logger?: Logger
   /** Sign-in limits and clock; tests pass their own. */
   guard?: SignInGuard
 }
 
 export function createApp(db: Database, options: AppOptions = {}) {
-  const log = options.log ?? ((line) => console.error(JSON.stringify(line)))
+  const logger = options.logger ?? createLogger()
   const app = new Hono<AppEnv>()
   app.use(securityHeaders)
+  app.use('/api/*', async (c, next) => {
+    const start = performance.now()
+    await next()
+    // The route template ("/api/orgs/:orgId/members"), never the concrete path with its ids.
+    logger.info({ method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - start) }, 'request')
+  })
   app.use('/api/*', sameOrigin)
   app.use('/api/*', loadUser(db))
   app.use(
@@ -51,7 +58,7 @@ export function createApp(db: Database, options: AppOptions = {}) {
   app.onError((err, c) => {
     if (err instanceof HTTPException) return c.json({ error: err.message || 'Bad request' }, err.status)
     // Log the kind of failure, never request bodies (they may hold personal data).
-    log({ level: 'error', msg: 'request failed', path: c.req.path, error: err.message })
+    logger.error({ route: c.req.routePath, error: err.name }, 'request failed')
     return c.json({ error: 'Something went wrong on the server. Please try again later.' }, 500)
   })
   return app

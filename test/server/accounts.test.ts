@@ -3,6 +3,7 @@ import { addMember, createOrganisation, newBootstrapCode } from '../../src/serve
 import { SignInGuard } from '../../src/server/auth/signIn'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import { createApp } from '../../src/server/app'
+import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
 import { testDatabase } from './helpers'
@@ -15,7 +16,7 @@ let app: ReturnType<typeof createApp>
 beforeEach(async () => {
   ;({ db, close } = await testDatabase())
   clock = new Clock()
-  app = createApp(db, { log: () => {}, guard: new SignInGuard(clock.now) })
+  app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
 })
 afterEach(async () => {
   await close()

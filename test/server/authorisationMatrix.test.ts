@@ -8,6 +8,7 @@ import { addMember, createOrganisation } from '../../src/server/auth/accounts'
 import { SignInGuard } from '../../src/server/auth/signIn'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import { createApp } from '../../src/server/app'
+import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeReport, storeServices } from '../../src/server/socialMap/repository'
@@ -159,7 +160,7 @@ async function identity(id: Identity): Promise<Ctx> {
 let shared: Ctx[]
 beforeAll(async () => {
   ;({ db, close } = await testDatabase())
-  app = createApp(db, { log: () => {}, guard: new SignInGuard(clock.now) })
+  app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
   await storeServices(db, map)
   orgA = await createOrganisation(db, 'Organisatie A', null)
   someUserId = (await addMember(db, { email: 'lid@example.org', name: 'Een Lid', password: PASSWORD }, orgA, 'sociaal-werker', null)).userId

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createOrganisation } from '../../src/server/auth/accounts'
 import { SignInGuard } from '../../src/server/auth/signIn'
 import { createApp } from '../../src/server/app'
+import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeServices } from '../../src/server/socialMap/repository'
@@ -31,7 +32,7 @@ async function snapshot() {
 
 beforeAll(async () => {
   ;({ db, close } = await testDatabase())
-  app = createApp(db, { log: () => {}, guard: new SignInGuard(clock.now) })
+  app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
   await storeServices(db, map)
   orgId = await createOrganisation(db, 'Fuzz Org', null)
   const editor = await signedIn(app, db, clock, 'kaartbeheerder', { organisationId: orgId })

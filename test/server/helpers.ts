@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
 import { createApp } from '../../src/server/app'
+import { silentLogger } from '../../src/server/log'
 import { openDatabase, type Database } from '../../src/server/db/database'
 
 /** PostgreSQL when TEST_DATABASE_URL is set (CI's second run), else in-memory PGlite. */
@@ -26,7 +27,7 @@ export async function testDatabase(): Promise<{ db: Database; close: () => Promi
 
 export async function testServer() {
   const { db, close } = await testDatabase()
-  const app = createApp(db, { log: () => {} })
+  const app = createApp(db, { logger: silentLogger() })
   return { db, app, close }
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SignInGuard } from '../../src/server/auth/signIn'
 import { createApp } from '../../src/server/app'
+import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeServices } from '../../src/server/socialMap/repository'
@@ -18,7 +19,7 @@ const walk = map.find((s) => s.name === 'Wandelgroep Oss')!
 beforeEach(async () => {
   ;({ db, close } = await testDatabase())
   clock = new Clock()
-  app = createApp(db, { log: () => {}, guard: new SignInGuard(clock.now) })
+  app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
   await storeServices(db, map)
 })
 afterEach(async () => {
