@@ -13,6 +13,8 @@ export default defineConfig({
       runtimeOnly: true,
       compositionOnly: true,
       fullInstall: false,
+      // Messages are compiled at build time; the runtime compiler would only add weight.
+      dropMessageCompiler: true,
     }),
     VitePWA({
       strategies: 'injectManifest',

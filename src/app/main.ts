@@ -1,7 +1,7 @@
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
-import { i18n } from './i18n'
+import { ensureLocale, i18n } from './i18n'
 import { router } from './router'
 import './styles/main.css'
 
@@ -14,4 +14,4 @@ window.addEventListener('vite:preloadError', (event) => {
 })
 
 document.documentElement.lang = i18n.global.locale.value
-createApp(App).use(createPinia()).use(router).use(i18n).mount('#app')
+void ensureLocale(i18n.global.locale.value as 'nl' | 'en').finally(() => createApp(App).use(createPinia()).use(router).use(i18n).mount('#app'))

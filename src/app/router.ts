@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import SocialMapSearchPage from './features/socialMap/SocialMapSearchPage.vue'
+import { loadProfessionalMessages } from './i18n'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -8,9 +9,28 @@ export const router = createRouter({
     { path: '/aanbod/:id', name: 'service', component: () => import('./features/socialMap/SocialMapServicePage.vue'), props: true },
     { path: '/favorieten', name: 'favourites', component: () => import('./features/favourites/FavouritesPage.vue') },
     { path: '/over', name: 'about', component: () => import('./features/about/AboutPage.vue') },
+    { path: '/beheer/start', name: 'pro-start', component: () => import('./features/professional/ProfessionalStartPage.vue') },
+    { path: '/beheer/inloggen', name: 'pro-sign-in', component: () => import('./features/professional/ProfessionalSignInPage.vue') },
+    { path: '/beheer', name: 'pro-home', component: () => import('./features/professional/ProfessionalHomePage.vue'), meta: { signedIn: true } },
+    { path: '/beheer/organisatie/:orgId/leden', name: 'pro-members', component: () => import('./features/professional/OrganisationMembersPage.vue'), props: true, meta: { signedIn: true } },
+    { path: '/beheer/organisatie/:orgId/apparaten', name: 'pro-devices', component: () => import('./features/professional/OrganisationDevicesPage.vue'), props: true, meta: { signedIn: true } },
+    { path: '/beheer/kaart', name: 'pro-editor', component: () => import('./features/professional/MapEditorListPage.vue'), meta: { signedIn: true } },
+    { path: '/beheer/kaart/:id', name: 'pro-edit', component: () => import('./features/professional/MapEditorServicePage.vue'), props: true, meta: { signedIn: true } },
+    { path: '/beheer/meldingen', name: 'pro-reports', component: () => import('./features/professional/MapReportsPage.vue'), meta: { signedIn: true } },
+    { path: '/beheer/voorstellen', name: 'pro-proposals', component: () => import('./features/professional/MapProposalsPage.vue'), meta: { signedIn: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./features/about/NotFoundPage.vue') },
   ],
   scrollBehavior(_to, _from, saved) {
     return saved ?? { top: 0 }
   },
+})
+
+// Professional pages need a full sign-in. Loaded on demand: residents never download this code.
+router.beforeEach(async (to) => {
+  if (to.path.startsWith('/beheer')) await loadProfessionalMessages()
+  if (!to.meta.signedIn) return true
+  const { useSessionStore } = await import('./features/professional/useSessionStore')
+  const session = useSessionStore()
+  if (!session.loaded || !session.isSignedIn) await session.load()
+  return session.isSignedIn ? true : { name: 'pro-sign-in', query: { terug: to.fullPath } }
 })

@@ -27,6 +27,8 @@ export interface Harness {
   baseUrl: string
   staticDir: string
   browser: Browser
+  /** What the server printed so far (its start banner holds the one-time code). */
+  output: () => string
   stop: () => Promise<void>
 }
 
@@ -63,6 +65,7 @@ export async function startHarness(): Promise<Harness> {
     baseUrl,
     staticDir,
     browser,
+    output: () => output,
     stop: async () => {
       await browser.close()
       server.kill('SIGTERM')

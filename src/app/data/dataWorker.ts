@@ -3,6 +3,7 @@
 import { SocialMapDb } from './db'
 import { LocalSocialMap } from './localSocialMap'
 import { requestSchema, type WorkerRequest, type WorkerResponse } from './protocol'
+import { readFilters } from './searchFilters'
 
 const map = new LocalSocialMap(new SocialMapDb())
 let ready: Promise<unknown> | undefined
@@ -16,8 +17,10 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return ready
     case 'refresh':
       return map.refresh()
-    case 'search':
-      return map.search(request.query, request.filters, request.limit, request.lang, new Date(request.now))
+    case 'search': {
+      const { filters, dropped } = readFilters(request.rawFilters)
+      return { ...map.search(request.query, filters, request.limit, request.lang, new Date(request.now)), filters, dropped }
+    }
     case 'get':
       return { service: map.get(request.id) }
     case 'favourites':

@@ -109,7 +109,7 @@ export class LocalSocialMap {
     return this.refreshResult('updated')
   }
 
-  search(query: string, filters: Filters, limit: number, lang: string, now: Date): WorkerAnswers['search'] {
+  search(query: string, filters: Filters, limit: number, lang: string, now: Date): Omit<WorkerAnswers['search'], 'filters' | 'dropped'> {
     const allow = this.filterFor(filters, now)
     if (!query.trim()) {
       const positions = allow ? this.byName.filter(allow) : this.byName

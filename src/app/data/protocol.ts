@@ -31,7 +31,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('search'),
     query: text(200),
-    filters: filtersSchema,
+    /** Filter values straight from the URL; the worker checks them with filtersSchema. */
+    rawFilters: z.record(z.string().check(z.maxLength(20)), text(200)),
     limit: z.number().check(z.int(), z.minimum(1), z.maximum(500)),
     lang: text(5),
     now: z.number(),
@@ -71,7 +72,7 @@ export type RefreshStatus = 'updated' | 'unchanged' | 'offline' | 'invalid'
 export interface WorkerAnswers {
   init: { meta: MapMeta | null; unreadable: number }
   refresh: { status: RefreshStatus; meta: MapMeta | null; reason?: string }
-  search: { total: number; items: ServiceSummary[]; places: string[]; placeIgnored: boolean }
+  search: { total: number; items: ServiceSummary[]; places: string[]; placeIgnored: boolean; filters: Filters; dropped: string[] }
   get: { service: Service | null }
   favourites: { items: ServiceSummary[]; missing: number }
   favouriteIds: { ids: string[] }

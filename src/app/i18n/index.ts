@@ -1,5 +1,4 @@
 import { createI18n } from 'vue-i18n'
-import en from './en.json'
 import nl from './nl.json'
 
 export const LOCALES = ['nl', 'en'] as const
@@ -15,7 +14,8 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'nl',
-  messages: { nl, en },
+  // Dutch is always there; English is fetched when someone chooses it (a smaller start page).
+  messages: { nl },
   datetimeFormats: {
     nl: {
       day: { weekday: 'long', day: 'numeric', month: 'long' },
@@ -30,8 +30,31 @@ export const i18n = createI18n({
   },
 })
 
-export function setLocale(locale: Locale) {
+let english: Promise<void> | undefined
+function loadEnglish(): Promise<void> {
+  english ??= import('./en.json').then((m) => i18n.global.setLocaleMessage('en', { ...m.default, ...i18n.global.getLocaleMessage('en') }))
+  return english
+}
+
+/** Makes sure the locale's messages are loaded (call before mounting with a saved choice). */
+export async function ensureLocale(locale: Locale): Promise<void> {
+  if (locale === 'en') await loadEnglish()
+}
+
+export async function setLocale(locale: Locale) {
+  await ensureLocale(locale)
   i18n.global.locale.value = locale
   document.documentElement.lang = locale
   localStorage.setItem(STORAGE_KEY, locale)
+}
+
+let professionalMessages: Promise<void> | undefined
+
+/** The professionals' texts: loaded when a /beheer page opens, so residents never download them. */
+export function loadProfessionalMessages(): Promise<void> {
+  professionalMessages ??= Promise.all([import('./pro.nl.json'), import('./pro.en.json')]).then(([proNl, proEn]) => {
+    i18n.global.mergeLocaleMessage('nl', proNl.default)
+    i18n.global.mergeLocaleMessage('en', proEn.default)
+  })
+  return professionalMessages
 }

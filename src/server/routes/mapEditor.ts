@@ -26,6 +26,22 @@ export function mapEditorRoutes(db: Database) {
   const editor = requireRole(EDITOR)
   const today = () => localMoment(new Date()).date
 
+  app.get('/services', editor, async (c) => {
+    const { rows } = await db.query<{ id: string; name: string; status: string; assured_date: string | null; city: string | null }>(
+      `SELECT id, doc->>'name' AS name, status, doc->>'assured_date' AS assured_date,
+              doc#>>'{service_at_locations,0,location,addresses,0,city}' AS city
+       FROM services ORDER BY doc->>'name'`,
+    )
+    return c.json({ services: rows.map((r) => ({ id: r.id, name: r.name, status: r.status, assuredDate: r.assured_date, village: r.city })) })
+  })
+
+  app.get('/services/:id', editor, async (c) => {
+    const id = c.req.param('id')
+    const found = uuid.test(id) ? await serviceById(db, id) : null
+    if (!found) return c.json({ error: 'No such listing.' }, 404)
+    return c.json({ service: found.doc, ownerOrganisationId: found.owner })
+  })
+
   app.post('/services', editor, async (c) => {
     const b = await body(c, editSchema)
     if (!b.ok) return b.response

@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { dataClient, DataError } from '../../data/dataClient'
-import type { Filters, MapMeta, RefreshStatus } from '../../data/protocol'
+import type { MapMeta, RefreshStatus } from '../../data/protocol'
 
 const REFRESH_AFTER_MS = 5 * 60 * 1000
 
@@ -75,8 +75,9 @@ export const useSocialMapStore = defineStore('socialMap', () => {
     pendingReports.value = result.pending
   }
 
-  function search(query: string, filters: Filters, limit: number, lang: string) {
-    return client().call({ type: 'search', query, filters, limit, lang, now: Date.now() })
+  /** Searches with the URL's raw filter values; the answer says which filters it applied and which it dropped. */
+  function search(query: string, rawFilters: Record<string, string>, limit: number, lang: string) {
+    return client().call({ type: 'search', query, rawFilters, limit, lang, now: Date.now() })
   }
 
   async function service(id: string) {

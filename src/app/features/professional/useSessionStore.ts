@@ -1,0 +1,51 @@
+/** The signed-in professional: who, in which organisations with which roles, and how far sign-in got. */
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { z } from 'zod'
+import type { Role } from '../../../shared/accounts/roles'
+import { api, ApiError, meSchema, okSchema, setCsrfToken, type Me } from './api'
+
+export const useSessionStore = defineStore('session', () => {
+  const me = ref<Me | null>(null)
+  const loaded = ref(false)
+
+  const isSignedIn = computed(() => !!me.value?.secondFactor)
+  const hasRole = (role: Role) => !!me.value?.memberships.some((m) => m.role === role)
+  const organisationsWith = (role: Role) => (me.value?.memberships ?? []).filter((m) => m.role === role)
+
+  async function load() {
+    try {
+      me.value = await api('GET', '/api/auth/me', meSchema)
+      setCsrfToken(me.value.csrfToken)
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 401) throw e
+      me.value = null
+    } finally {
+      loaded.value = true
+    }
+  }
+
+  /** Password step. Returns what comes next: the code, or setting up the authenticator app. */
+  async function signIn(email: string, password: string) {
+    const r = await api('POST', '/api/auth/sign-in', z.object({ next: z.enum(['totp', 'totp-setup']), csrfToken: z.string() }), { email, password })
+    setCsrfToken(r.csrfToken)
+    return r.next
+  }
+
+  function setUpTotp() {
+    return api('POST', '/api/auth/totp/setup', z.object({ secret: z.string(), uri: z.string() }))
+  }
+
+  async function confirmTotp(code: string, first: boolean) {
+    await api('POST', first ? '/api/auth/totp/confirm' : '/api/auth/totp', okSchema, { code })
+    await load()
+  }
+
+  async function signOut(everywhere = false) {
+    await api('POST', everywhere ? '/api/auth/sign-out-everywhere' : '/api/auth/sign-out', okSchema)
+    me.value = null
+    setCsrfToken('')
+  }
+
+  return { me, loaded, isSignedIn, hasRole, organisationsWith, load, signIn, setUpTotp, confirmTotp, signOut }
+})

@@ -1,0 +1,124 @@
+import { AxeBuilder } from '@axe-core/playwright'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { counterAt, totpAt } from '../../src/server/auth/totp'
+import { startHarness, type Harness } from './harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => {
+  await h?.stop()
+})
+
+const ADMIN = { email: 'beheer@gemeente-oss.example', password: 'Klaproos-Akker-17-Maas', name: 'Anna Beheer' }
+const EDITOR = { email: 'kaart@gemeente-oss.example', password: 'Vlinder-Brug-28-Heesch', name: 'Karim Kaart' }
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+}
+
+/** Signs in; on first sign-in reads the key shown and sets up the authenticator like a person would. */
+async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto(`${h.baseUrl}/beheer/inloggen`)
+  await page.getByLabel('E-mailadres').fill(who.email)
+  await page.getByLabel('Wachtwoord').fill(who.password)
+  await page.getByRole('button', { name: 'Verder' }).click()
+  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/)
+  expect(await seriousViolations(page)).toEqual([])
+  await page.getByLabel('Code uit je app').fill(totpAt(secret, counterAt(Date.now())))
+  await page.getByRole('button', { name: 'Inloggen' }).click()
+  await page.getByRole('heading', { name: /^Welkom/ }).waitFor()
+}
+
+describe('professionals in the browser', () => {
+  it('sets up the first beheerder, signs in with TOTP, approves a device, edits a listing and resolves a report', async () => {
+    const code = /\/beheer\/start#([A-Za-z0-9_-]+)/.exec(h.output())?.[1]
+    expect(code, 'the server prints a one-time code on first start').toBeTruthy()
+
+    // The first beheerder.
+    const admin = await (await h.browser.newContext()).newPage()
+    await admin.goto(`${h.baseUrl}/beheer/start#${code}`)
+    await admin.getByLabel('Naam van je organisatie').fill('Gemeente Oss')
+    await admin.getByLabel('Je naam').fill(ADMIN.name)
+    await admin.getByLabel('E-mailadres').fill(ADMIN.email)
+    await admin.getByLabel('Kies een wachtwoord').fill('wachtwoord123')
+    await admin.getByRole('button', { name: 'Account aanmaken' }).click()
+    await expect.poll(() => admin.getByText('Dit wachtwoord is te bekend').isVisible()).toBe(true)
+    await admin.getByLabel('Kies een wachtwoord').fill(ADMIN.password)
+    await admin.getByRole('button', { name: 'Account aanmaken' }).click()
+    await admin.getByText('Gelukt. Log nu in.').waitFor()
+    await signIn(admin, ADMIN)
+
+    // The beheerder adds a kaartbeheerder.
+    await admin.getByRole('link', { name: /^Leden/ }).click()
+    await admin.getByLabel('Naam', { exact: true }).fill(EDITOR.name)
+    await admin.getByLabel('E-mailadres').fill(EDITOR.email)
+    await admin.getByLabel('Rol').selectOption('kaartbeheerder')
+    await admin.getByLabel('Eerste wachtwoord').fill(EDITOR.password)
+    await admin.getByRole('button', { name: 'Lid toevoegen' }).click()
+    await admin.getByRole('cell', { name: EDITOR.email }).waitFor()
+    expect(await seriousViolations(admin)).toEqual([])
+
+    // The kaartbeheerder signs in on their phone and registers it.
+    const editorContext = await h.browser.newContext({ viewport: { width: 390, height: 800 } })
+    const editor = await editorContext.newPage()
+    await signIn(editor, EDITOR)
+    await editor.getByRole('button', { name: 'Apparaat aanmelden' }).click()
+    await expect.poll(() => editor.getByTestId('device-status').textContent()).toMatch(/Wacht op goedkeuring/)
+
+    // The beheerder approves it.
+    await admin.goto(`${h.baseUrl}/beheer`)
+    await admin.getByRole('link', { name: /^Apparaten/ }).click()
+    await admin.getByRole('button', { name: 'Mijn werktelefoon goedkeuren' }).click()
+    await expect.poll(() => admin.locator('[data-device-id]').first().textContent()).toMatch(/Goedgekeurd\./)
+    expect(await seriousViolations(admin)).toEqual([])
+    await editor.getByRole('button', { name: 'Status opnieuw bekijken' }).click()
+    await expect.poll(() => editor.getByTestId('device-status').textContent()).toBe('Goedgekeurd.')
+
+    // The kaartbeheerder edits a listing; a wrong time gets a Dutch message next to the field.
+    await editor.goto(`${h.baseUrl}/beheer/kaart`)
+    await editor.getByLabel('Zoek op naam of plaats').fill('repair cafe heesch')
+    await editor.getByRole('link', { name: 'Repair Café Heesch' }).click()
+    await editor.getByRole('heading', { name: 'Bewerken: Repair Café Heesch' }).waitFor()
+    await editor.getByLabel('Naam', { exact: true }).fill('Repair Café Heesch (De Pas)')
+    await editor.getByLabel('Begintijd').fill('25:00')
+    await editor.getByRole('button', { name: 'Opslaan' }).click()
+    await expect.poll(() => editor.getByText('Vul een tijd in zoals 09:30.').isVisible()).toBe(true)
+    expect(await editor.getByLabel('Begintijd').getAttribute('aria-invalid')).toBe('true')
+    expect(await seriousViolations(editor)).toEqual([])
+    await editor.getByLabel('Begintijd').fill('10:00')
+    await editor.getByRole('button', { name: 'Opslaan' }).click()
+    await editor.getByText(/^Opgeslagen/).waitFor()
+    await expect.poll(() => editor.getByText(/bewerkt — Karim Kaart/).count()).toBe(1)
+
+    // A resident's phone sees the new name, and sends a report about it.
+    const resident = await (await h.browser.newContext()).newPage()
+    await resident.goto(`${h.baseUrl}/?q=repair+cafe+heesch`)
+    const item = resident.locator('[data-service-id]').first()
+    await expect.poll(() => item.textContent()).toMatch(/Repair Café Heesch \(De Pas\)/)
+    await item.getByRole('link').click()
+    await resident.getByLabel('Wat klopt er niet?').fill('Het café is verhuisd naar de bibliotheek.')
+    await resident.getByRole('button', { name: 'Melding versturen' }).click()
+    await resident.getByText('Bedankt! Je melding is verstuurd.').waitFor()
+
+    // The kaartbeheerder resolves it.
+    await editor.goto(`${h.baseUrl}/beheer/meldingen`)
+    await editor.getByText('Het café is verhuisd naar de bibliotheek.').waitFor()
+    expect(await seriousViolations(editor)).toEqual([])
+    await editor.getByLabel('Wat heb je gedaan?').fill('Adres aangepast')
+    await editor.getByRole('button', { name: 'Afhandelen' }).click()
+    await editor.getByText('Er zijn geen open meldingen.').waitFor()
+  })
+
+  it('sends someone who is not signed in to the sign-in page', async () => {
+    const page = await (await h.browser.newContext()).newPage()
+    await page.goto(`${h.baseUrl}/beheer/kaart`)
+    await page.getByRole('heading', { name: 'Inloggen voor professionals' }).waitFor()
+    expect(page.url()).toContain('/beheer/inloggen?terug=')
+    expect(await seriousViolations(page)).toEqual([])
+  })
+})
