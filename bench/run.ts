@@ -1,13 +1,15 @@
 /**
  * npm run bench — not a test: prints figures. Search build time, query latency (p50/p95)
  * and heap per engine at 1k, 10k and 50k synthetic services, our index against Fuse.js and
- * MiniSearch in the same process; then the gzip size of the start page's JavaScript.
+ * MiniSearch in the same process; the gzip size of the start page's JavaScript; then the
+ * server's requests per second and p99 on PGlite and PostgreSQL side by side (bench/http.ts).
  * The last line is one JSON object.
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { generateServices } from '../src/server/seed/syntheticServices'
+import { httpBench } from './http'
 import { fuse, miniSearch, ours, type Engine } from './searchEngines'
 
 const SIZES = [1_000, 10_000, 50_000]
@@ -102,4 +104,6 @@ const ratios = {
 }
 const js = startPageJs()
 console.log('ratios', ratios, 'start page', js)
-console.log(JSON.stringify({ search: results, ratios, startPage: js, gcExposed: !!gc }))
+const server = await httpBench()
+console.log('server', JSON.stringify(server, null, 1))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, server, gcExposed: !!gc }))

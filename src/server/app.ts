@@ -25,6 +25,8 @@ export interface AppOptions {
   logger?: Logger
   /** Sign-in limits and clock; tests pass their own. */
   guard?: SignInGuard
+  /** Believe X-Forwarded-For/-Proto (only behind a reverse proxy that sets them). */
+  trustProxy?: boolean
 }
 
 export function createApp(db: Database, options: AppOptions = {}) {
@@ -46,7 +48,7 @@ export function createApp(db: Database, options: AppOptions = {}) {
   app.route('/api/health', healthRoutes(db))
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
   app.route('/api/reports', reportRoutes(db))
-  app.route('/api/auth', authRoutes(db, options.guard ?? new SignInGuard()))
+  app.route('/api/auth', authRoutes(db, options.guard ?? new SignInGuard(), { trustProxy: options.trustProxy ?? false }))
   app.route('/api/orgs', organisationRoutes(db))
   app.route('/api/devices', deviceRoutes(db))
   app.route('/api/map', mapEditorRoutes(db))

@@ -8,6 +8,14 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().optional(),
   STATIC_DIR: z.string().default('./dist'),
+  /** Behind a reverse proxy that sets X-Forwarded-For/-Proto: trust those headers. Never otherwise. */
+  TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  /** Sign-in attempts per minute: per address, per account. Raise only for load tests. */
+  SIGN_IN_LIMITS: z
+    .string()
+    .regex(/^\d+,\d+$/, 'must be two numbers like 30,10')
+    .default('30,10')
+    .transform((s) => s.split(',').map(Number) as [number, number]),
 })
 export type ServerConfig = z.infer<typeof envSchema>
 

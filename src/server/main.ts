@@ -5,6 +5,7 @@ import { databaseTarget, readConfig } from './config'
 import { openDatabase } from './db/database'
 import { DataDirBusyError, lockDataDir } from './db/dataDirLock'
 import { countUsers, newBootstrapCode } from './auth/accounts'
+import { SignInGuard } from './auth/signIn'
 import { createLogger } from './log'
 import { seedExampleMapIfEmpty } from './seed/seedIfEmpty'
 
@@ -25,7 +26,7 @@ async function main() {
   const db = await openDatabase(target)
   const seeded = await seedExampleMapIfEmpty(db)
   if (seeded) console.log(`The social map was empty: loaded ${seeded} example services (voorbeeldgegevens).`)
-  const app = createApp(db, { staticDir: config.STATIC_DIR, logger: createLogger() })
+  const app = createApp(db, { staticDir: config.STATIC_DIR, logger: createLogger(), trustProxy: config.TRUST_PROXY === '1', guard: new SignInGuard(Date.now, config.SIGN_IN_LIMITS) })
   // Nobody can sign in yet: a one-time code lets the first beheerder set up their organisation.
   const bootstrapCode = (await countUsers(db)) === 0 ? await newBootstrapCode(db) : undefined
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

@@ -82,7 +82,11 @@ describe('signing in', () => {
     expect(cookie).toMatch(/HttpOnly/)
     expect(cookie).toMatch(/SameSite=Strict/)
     expect(cookie).not.toMatch(/Secure/)
-    const tls = await new Agent(app, { 'X-Forwarded-Proto': 'https' }).call('POST', '/api/auth/sign-in', { email, password: PASSWORD })
+    // A forged header does not count unless the server is told it sits behind a proxy.
+    const forged = await new Agent(app, { 'X-Forwarded-Proto': 'https' }).call('POST', '/api/auth/sign-in', { email, password: PASSWORD })
+    expect(forged.headers.get('Set-Cookie')).not.toMatch(/Secure/)
+    const behindProxy = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now), trustProxy: true })
+    const tls = await new Agent(behindProxy, { 'X-Forwarded-Proto': 'https' }).call('POST', '/api/auth/sign-in', { email, password: PASSWORD })
     expect(tls.headers.get('Set-Cookie')).toMatch(/Secure/)
   })
 
@@ -120,6 +124,15 @@ describe('signing in', () => {
     expect(statuses[10]).toBe(429)
     clock.advance(60)
     expect((await new Agent(app).call('POST', '/api/auth/sign-in', { email, password: PASSWORD })).status).toBe(200)
+  })
+
+  it('does not let a made-up X-Forwarded-For escape the per-address limit', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 31; i++) {
+      const res = await new Agent(app, { 'X-Forwarded-For': `10.0.0.${i}` }).call('POST', '/api/auth/sign-in', { email: `nobody${i}@example.org`, password: 'Niet-Het-Goede-1' })
+      statuses.push(res.status)
+    }
+    expect(statuses.at(-1)).toBe(429)
   })
 
   it('refuses a changing request without the CSRF token', async () => {

@@ -32,9 +32,12 @@ interface UserRow {
 export class SignInGuard {
   readonly perAddress: RateLimiter
   readonly perAccount: RateLimiter
-  constructor(private readonly now: () => number = Date.now) {
-    this.perAddress = new RateLimiter(30, 60_000, now)
-    this.perAccount = new RateLimiter(10, 60_000, now)
+  constructor(
+    private readonly now: () => number = Date.now,
+    limits: readonly [perAddress: number, perAccount: number] = [30, 10],
+  ) {
+    this.perAddress = new RateLimiter(limits[0], 60_000, now)
+    this.perAccount = new RateLimiter(limits[1], 60_000, now)
   }
 
   async signIn(db: Queryable, email: string, password: string, address: string): Promise<SignInOutcome> {

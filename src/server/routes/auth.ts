@@ -22,11 +22,17 @@ export async function body<S extends z.ZodType>(c: Context, schema: S): Promise<
   return { ok: true, value: parsed.data }
 }
 
-function clientAddress(c: Context): string {
-  return c.req.header('X-Forwarded-For')?.split(',')[0]?.trim() || (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress || 'unknown'
+export interface ProxySettings {
+  /** Only behind a proxy that sets them may X-Forwarded-* be believed; anyone can send them. */
+  trustProxy: boolean
 }
 
-const isHttps = (c: Context) => c.req.url.startsWith('https:') || c.req.header('X-Forwarded-Proto') === 'https'
+function clientAddress(c: Context, proxy: ProxySettings): string {
+  const forwarded = proxy.trustProxy ? c.req.header('X-Forwarded-For')?.split(',')[0]?.trim() : undefined
+  return forwarded || (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress || 'unknown'
+}
+
+const isHttps = (c: Context, proxy: ProxySettings) => c.req.url.startsWith('https:') || (proxy.trustProxy && c.req.header('X-Forwarded-Proto') === 'https')
 
 function failure(c: Context, outcome: Extract<SignInOutcome, { ok: false }>) {
   if (outcome.retryAfter) c.header('Retry-After', String(outcome.retryAfter))
@@ -41,7 +47,7 @@ function failure(c: Context, outcome: Extract<SignInOutcome, { ok: false }>) {
   }
 }
 
-export function authRoutes(db: Database, guard: SignInGuard) {
+export function authRoutes(db: Database, guard: SignInGuard, proxy: ProxySettings = { trustProxy: false }) {
   const app = new Hono<AppEnv>()
 
   app.post('/bootstrap', async (c) => {
@@ -59,10 +65,10 @@ export function authRoutes(db: Database, guard: SignInGuard) {
   app.post('/sign-in', async (c) => {
     const b = await body(c, signInSchema)
     if (!b.ok) return b.response
-    const outcome = await guard.signIn(db, b.value.email, b.value.password, clientAddress(c))
+    const outcome = await guard.signIn(db, b.value.email, b.value.password, clientAddress(c, proxy))
     if (!outcome.ok) return failure(c, outcome)
     const { token, csrfToken } = await createSession(db, outcome.userId, false)
-    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: isHttps(c), path: '/', maxAge: SESSION_HOURS * 3600 })
+    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: isHttps(c, proxy), path: '/', maxAge: SESSION_HOURS * 3600 })
     return c.json({ next: outcome.totpEnabled ? 'totp' : 'totp-setup', csrfToken })
   })
 

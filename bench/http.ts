@@ -1,0 +1,130 @@
+/**
+ * Server figures: requests per second and latency percentiles for fetching the social map
+ * and for the password step of sign-in, with the real server process on PGlite and on
+ * PostgreSQL, the same load from this process against each.
+ */
+import { spawn, execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+
+const ROOT = new URL('..', import.meta.url).pathname
+const PASSWORD = 'Zilver-Reiger-Over-Maas-7'
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+
+async function startServer(env: Record<string, string>) {
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'swz-bench-'))
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, STATIC_DIR: join(dir, 'none'), LOG_LEVEL: 'silent', SIGN_IN_LIMITS: '100000000,100000000', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout.on('data', (d) => (out += d))
+  child.stderr.on('data', (d) => (out += d))
+  const base = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok && /start#/.test(out)) break
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const code = /start#([A-Za-z0-9_-]+)/.exec(out)?.[1]
+  if (!code) throw new Error(`server did not start:\n${out}`)
+  const res = await fetch(`${base}/api/auth/bootstrap`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code, organisation: 'Bench', name: 'Bench', email: 'bench@example.org', password: PASSWORD }),
+  })
+  if (res.status !== 201) throw new Error(`bootstrap failed: ${res.status}`)
+  return {
+    base,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await new Promise((r) => child.once('exit', r))
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** `concurrency` loops send requests for `seconds`; every answer must be the expected status. */
+async function load(seconds: number, concurrency: number, send: () => Promise<Response>, expected: number) {
+  const latencies: number[] = []
+  let failures = 0
+  const end = performance.now() + seconds * 1000
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now()
+        const res = await send()
+        await res.arrayBuffer()
+        latencies.push(performance.now() - t)
+        if (res.status !== expected) failures++
+      }
+    }),
+  )
+  latencies.sort((a, b) => a - b)
+  const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! * 100) / 100
+  return { requests: latencies.length, rps: Math.round(latencies.length / seconds), p50_ms: q(0.5), p99_ms: q(0.99), failures }
+}
+
+async function measure(env: Record<string, string>) {
+  const server = await startServer(env)
+  try {
+    const map = await load(5, 16, () => fetch(`${server.base}/api/social-map`, { headers: { 'Accept-Encoding': 'gzip' } }), 200)
+    const signIn = await load(5, 8, () => fetch(`${server.base}/api/auth/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.org', password: PASSWORD }) }), 200)
+    return { social_map: map, sign_in: signIn }
+  } finally {
+    await server.stop()
+  }
+}
+
+/** A PostgreSQL URL: TEST_DATABASE_URL, or (as root, Debian) the cluster .ci/postgres.sh starts. */
+function postgresUrl(): string | undefined {
+  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL
+  if (process.getuid?.() !== 0) return undefined
+  try {
+    return execFileSync('bash', ['.ci/postgres.sh'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').at(-1)
+  } catch {
+    return undefined
+  }
+}
+
+export async function httpBench() {
+  const pglite = await measure({})
+  const url = postgresUrl()
+  let postgres: Awaited<ReturnType<typeof measure>> | { skipped: string } = { skipped: 'no PostgreSQL available (set TEST_DATABASE_URL)' }
+  if (url) {
+    const schema = `bench_${Date.now()}`
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    await admin.query(`CREATE SCHEMA ${schema}`)
+    try {
+      postgres = await measure({ DATABASE_URL: url, PGOPTIONS: `-c search_path=${schema}` })
+    } finally {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`)
+      await admin.end()
+    }
+  }
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100
+  const ratios =
+    'social_map' in postgres
+      ? {
+          social_map_rps_postgres_vs_pglite: ratio(postgres.social_map.rps, pglite.social_map.rps),
+          sign_in_rps_postgres_vs_pglite: ratio(postgres.sign_in.rps, pglite.sign_in.rps),
+        }
+      : {}
+  return { pglite, postgres, ratios }
+}
