@@ -16,6 +16,8 @@ export const router = createRouter({
     { path: '/beheer/organisatie/:orgId/apparaten', name: 'pro-devices', component: () => import('./features/professional/OrganisationDevicesPage.vue'), props: true, meta: { signedIn: true } },
     { path: '/beheer/kaart', name: 'pro-editor', component: () => import('./features/professional/MapEditorListPage.vue'), meta: { signedIn: true } },
     { path: '/beheer/kaart/:id', name: 'pro-edit', component: () => import('./features/professional/MapEditorServicePage.vue'), props: true, meta: { signedIn: true } },
+    { path: '/beheer/ons-aanbod', name: 'pro-own', component: () => import('./features/professional/OwnServicesPage.vue'), meta: { signedIn: true } },
+    { path: '/beheer/ons-aanbod/:id', name: 'pro-propose', component: () => import('./features/professional/MapEditorServicePage.vue'), props: (r) => ({ id: r.params.id, propose: true }), meta: { signedIn: true } },
     { path: '/beheer/meldingen', name: 'pro-reports', component: () => import('./features/professional/MapReportsPage.vue'), meta: { signedIn: true } },
     { path: '/beheer/voorstellen', name: 'pro-proposals', component: () => import('./features/professional/MapProposalsPage.vue'), meta: { signedIn: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./features/about/NotFoundPage.vue') },

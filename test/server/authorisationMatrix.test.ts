@@ -112,6 +112,8 @@ const ROWS: Record<string, Row> = {
   'GET /api/devices': { expect: fully() },
   'GET /api/devices/:id': { expect: fully(), prepare: async ({ user }) => ({ path: `/api/devices/${user ? await pendingDevice(user.userId) : randomUUID()}` }) },
   'GET /api/map/services': { expect: fully(['kaartbeheerder']) },
+  'GET /api/map/organisations': { expect: fully(['kaartbeheerder']) },
+  'GET /api/map/own-services': { expect: fully() },
   'GET /api/map/services/:id': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/services/${map[0]!.id}` }) },
   'POST /api/map/services': { expect: fully(['kaartbeheerder']), prepare: async () => ({ body: { service: { ...map[1]!, id: randomUUID() } } }) },
   'PUT /api/map/services/:id': {

@@ -96,6 +96,16 @@ describe('proposals from the organisation that owns a listing', () => {
     expect(proposals[0]).toMatchObject({ status: 'rejected', reason: 'Geen reclame in de naam' })
   })
 
+  it('members see their organisation’s listings, and only those', async () => {
+    const editor = await signedIn(app, db, clock, 'kaartbeheerder')
+    const owner = await signedIn(app, db, clock, 'sociaal-werker')
+    const stranger = await signedIn(app, db, clock, 'sociaal-werker')
+    await editor.agent.call('PUT', `/api/map/services/${walk.id}`, { service: walk, ownerOrganisationId: owner.organisationId })
+    const own = (await (await owner.agent.call('GET', '/api/map/own-services')).json()) as { services: Service[] }
+    expect(own.services.map((s) => s.id)).toEqual([walk.id])
+    expect(((await (await stranger.agent.call('GET', '/api/map/own-services')).json()) as { services: Service[] }).services).toEqual([])
+  })
+
   it('someone from another organisation cannot propose', async () => {
     const stranger = await signedIn(app, db, clock, 'sociaal-werker')
     expect((await stranger.agent.call('POST', '/api/map/proposals', { service: walk })).status).toBe(403)

@@ -35,6 +35,18 @@ export function mapEditorRoutes(db: Database) {
     return c.json({ services: rows.map((r) => ({ id: r.id, name: r.name, status: r.status, assuredDate: r.assured_date, village: r.city })) })
   })
 
+  app.get('/organisations', editor, async (c) => {
+    const { rows } = await db.query<{ id: string; name: string }>('SELECT id, name FROM organisations ORDER BY name')
+    return c.json({ organisations: rows })
+  })
+
+  /** The listings owned by the caller's organisations: what they may propose changes to. */
+  app.get('/own-services', async (c) => {
+    const orgs = currentUser(c).memberships.map((m) => m.organisationId)
+    const { rows } = await db.query<{ doc: Service }>(`SELECT doc FROM services WHERE owner_organisation_id = ANY($1::uuid[]) AND status <> 'defunct' ORDER BY doc->>'name'`, [orgs])
+    return c.json({ services: rows.map((r) => r.doc) })
+  })
+
   app.get('/services/:id', editor, async (c) => {
     const id = c.req.param('id')
     const found = uuid.test(id) ? await serviceById(db, id) : null
