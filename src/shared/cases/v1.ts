@@ -1,0 +1,125 @@
+/**
+ * The case record (casus), version 1. Validated on every read from the device's store.
+ * Everything here is encrypted on the device; only `caseIndexOf` fields are kept in clear.
+ */
+import { z } from 'zod'
+import { LIFE_DOMAINS } from '../socialMap/lifeDomains'
+import { MUNICIPALITIES } from '../socialMap/places'
+
+const id = z.guid()
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-01')
+const text = (max: number) => z.string().max(max)
+
+export const PATHWAYS = ['samenwerkwijze', 'wor', 'vg', 'sa'] as const
+export type Pathway = (typeof PATHWAYS)[number]
+/** The five steps of the Samenwerkwijze (domain.md, a product decision). */
+export const CASE_STEPS = ['signaleren', 'voorbereiden', 'samenwerkoverleg', 'uitvoeren', 'evalueren'] as const
+export type CaseStep = (typeof CASE_STEPS)[number]
+export const REFERRER_TYPES = ['huisarts', 'praktijkondersteuner', 'wijkverpleging', 'fysiotherapeut', 'sociaal-werker', 'inwoner-zelf', 'anders'] as const
+export const VG_OUTCOMES = ['eigen-netwerk', 'sociaal-domein', 'huisarts-poh', 'basis-ggz', 'specialistische-ggz', 'overbrugging', 'casusoverleg'] as const
+export const SA_OUTFLOW = ['casemanager-dementie', 'langdurige-zorg', 'zelfredzaam', 'overleden', 'anders'] as const
+
+export const networkPersonSchema = z.strictObject({ id, name: text(200), relation: text(200), canDo: text(1_000) })
+export const smallStepSchema = z.strictObject({
+  id,
+  what: text(1_000),
+  who: z.enum(['inwoner', 'netwerk', 'professional']),
+  whoName: text(200).optional(),
+  when: date.optional(),
+  done: z.boolean(),
+})
+export const lifeDomainEntrySchema = z.strictObject({
+  score: z.number().int().min(1).max(5).optional(),
+  wantsToTalk: z.boolean(),
+  note: text(2_000).optional(),
+})
+export const participantSchema = z.strictObject({ id, name: text(200), role: text(200), organisation: text(200), discipline: text(200) })
+
+export const caseRecordV1Schema = z.strictObject({
+  id,
+  schemaVersion: z.literal(1),
+  createdAt: z.string().max(40),
+  updatedAt: z.string().max(40),
+  pathway: z.enum(PATHWAYS),
+  status: z.enum(['open', 'closed']),
+  currentStep: z.enum(CASE_STEPS),
+  resident: z.strictObject({
+    name: text(200),
+    birthYear: z.number().int().min(1900).max(2100).optional(),
+    municipality: z.enum(MUNICIPALITIES).optional(),
+    village: text(100).optional(),
+    contact: text(200).optional(),
+  }),
+  consent: z
+    .strictObject({ given: z.boolean(), purpose: text(1_000), scope: text(1_000), date: date.optional(), how: z.enum(['mondeling', 'schriftelijk', 'digitaal']).optional() })
+    .optional(),
+  caseLead: text(200).optional(),
+  referral: z.strictObject({ date: date.optional(), referrerType: z.enum(REFERRER_TYPES).optional() }).optional(),
+  questions: z.strictObject({ wil: text(5_000), kan: text(5_000), nodig: text(5_000) }),
+  lifeDomains: z.partialRecord(z.enum(LIFE_DOMAINS), lifeDomainEntrySchema),
+  strengths: text(5_000),
+  network: z.array(networkPersonSchema).max(100),
+  steps: z.array(smallStepSchema).max(200),
+  consultation: z
+    .strictObject({
+      date: date.optional(),
+      place: text(300).optional(),
+      residentPresent: z.boolean(),
+      participants: z.array(participantSchema).max(50),
+      actions: z.array(z.strictObject({ id, what: text(1_000), owner: text(200) })).max(100),
+      leadWithResident: text(200).optional(),
+      evaluationDate: date.optional(),
+      escalation: text(2_000).optional(),
+    })
+    .optional(),
+  wor: z
+    .strictObject({
+      firstContactDate: date.optional(),
+      intakeDate: date.optional(),
+      broaderCheck: text(2_000).optional(),
+      matchedServiceIds: z.array(z.guid()).max(50),
+      feedbackToGp: text(3_000).optional(),
+      feedbackDate: date.optional(),
+    })
+    .optional(),
+  vg: z
+    .strictObject({ conversationDate: date.optional(), participants: text(2_000).optional(), outcome: z.enum(VG_OUTCOMES).optional(), adviceToGp: text(3_000).optional() })
+    .optional(),
+  sa: z
+    .strictObject({
+      informalCarer: text(300).optional(),
+      intakeDate: date.optional(),
+      triage: z.enum(['doorverwezen', 'arrangement']).optional(),
+      arrangementStartDate: date.optional(),
+      outflowReason: z.enum(SA_OUTFLOW).optional(),
+      outflowDate: date.optional(),
+    })
+    .optional(),
+  satisfaction: z.strictObject({ start: z.number().int().min(0).max(10).optional(), end: z.number().int().min(0).max(10).optional() }),
+  closedAt: date.optional(),
+  closeReason: text(1_000).optional(),
+})
+export type CaseRecordV1 = z.infer<typeof caseRecordV1Schema>
+export type CaseRecord = CaseRecordV1
+export const caseRecordSchema = caseRecordV1Schema
+
+export function newCase(idValue: string, pathway: Pathway, now: Date): CaseRecord {
+  const stamp = now.toISOString()
+  return {
+    id: idValue,
+    schemaVersion: 1,
+    createdAt: stamp,
+    updatedAt: stamp,
+    pathway,
+    status: 'open',
+    currentStep: 'signaleren',
+    resident: { name: '' },
+    questions: { wil: '', kan: '', nodig: '' },
+    lifeDomains: {},
+    strengths: '',
+    network: [],
+    steps: [],
+    satisfaction: {},
+    ...(pathway === 'wor' ? { wor: { matchedServiceIds: [] } } : {}),
+  }
+}
