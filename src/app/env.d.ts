@@ -10,11 +10,3 @@ declare module '*.vue' {
 interface WindowEventMap {
   'vite:preloadError': Event
 }
-
-import 'vue-router'
-declare module 'vue-router' {
-  interface RouteMeta {
-    /** The page needs a full sign-in (password and second factor). */
-    signedIn?: boolean
-  }
-}

@@ -26,7 +26,7 @@ describe('moments of inclusion (domain.md)', () => {
     expect(caseMoments(c)).toMatchObject({ includedAt: '2026-08-01', period: '2026-H2' })
   })
   it('Sociaal Arrangeren: included when the arrangement starts after the intake, not on a referral onwards', () => {
-    const c = { ...base('sa'), sa: { intakeDate: '2026-04-01', triage: 'doorverwezen' as const } }
+    const c: CaseRecord = { ...base('sa'), sa: { intakeDate: '2026-04-01', triage: 'doorverwezen' } }
     expect(caseMoments(c).includedAt).toBeUndefined()
     c.sa = { intakeDate: '2026-04-01', triage: 'arrangement', arrangementStartDate: '2026-04-15' }
     expect(caseMoments(c).includedAt).toBe('2026-04-15')
