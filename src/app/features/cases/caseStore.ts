@@ -1,5 +1,9 @@
 /** Cases on the device: every write sealed first, then stored in one step; every read opened and validated. */
+import { z } from 'zod'
 import { caseIndexSchema, type CaseIndex } from '../../../shared/cases/caseIndex'
+
+// The index fields of a stored envelope; the ciphertext beside them is left out.
+const indexOfStored = z.object(caseIndexSchema.shape)
 import type { CaseRecord } from '../../../shared/cases/v1'
 import type { CaseDb } from './caseDb'
 import type { Vault } from './vault'
@@ -24,8 +28,7 @@ export class CaseStore {
   async index(): Promise<CaseIndex[]> {
     const rows = await this.db.cases.orderBy('updatedAt').reverse().toArray()
     return rows.flatMap((r) => {
-      const { iv: _iv, ciphertext: _c, ...index } = r
-      const parsed = caseIndexSchema.safeParse(index)
+      const parsed = indexOfStored.safeParse(r)
       return parsed.success ? [parsed.data] : []
     })
   }

@@ -1,0 +1,85 @@
+/** The device's case vault for the page: set up, unlock, auto-lock, and the cases in it. */
+import { defineStore } from 'pinia'
+import { ref, shallowRef } from 'vue'
+import type { CaseRecord } from '../../../shared/cases/v1'
+import { CaseDb } from './caseDb'
+import { CaseStore } from './caseStore'
+import { deriveInWorker } from './deriveInWorker'
+import { flushUnsaved } from './unsavedWork'
+import { Vault, type UnlockResult } from './vault'
+
+/** Locks after this long without a touch or key press, or this long hidden (configurable). */
+export const AUTO_LOCK_MS = 5 * 60 * 1000
+
+export const useCaseVault = defineStore('caseVault', () => {
+  const db = new CaseDb()
+  const vault = new Vault(db, deriveInWorker)
+  const store = new CaseStore(db, vault)
+  const isUnlocked = ref(false)
+  const isSetUp = ref<boolean | null>(null)
+  const cases = shallowRef<CaseRecord[]>([])
+  let idleTimer: ReturnType<typeof setTimeout> | undefined
+  let hiddenAt = 0
+  let watching = false
+
+  async function check() {
+    isSetUp.value = await vault.isSetUp()
+  }
+
+  async function setUp(passcode: string) {
+    await vault.setUp(passcode)
+    isSetUp.value = true
+    await opened()
+  }
+
+  async function unlock(passcode: string): Promise<UnlockResult> {
+    const result = await vault.unlock(passcode)
+    if (result.ok) await opened()
+    else if (result.reason === 'wiped') isSetUp.value = false
+    return result
+  }
+
+  async function opened() {
+    isUnlocked.value = true
+    await refresh()
+    watchActivity()
+    touch()
+  }
+
+  async function lock() {
+    await flushUnsaved()
+    vault.lock()
+    isUnlocked.value = false
+    cases.value = []
+  }
+
+  async function refresh() {
+    cases.value = await store.all()
+  }
+
+  function touch() {
+    clearTimeout(idleTimer)
+    if (isUnlocked.value) idleTimer = setTimeout(() => void lock(), AUTO_LOCK_MS)
+  }
+
+  function watchActivity() {
+    if (watching) return
+    watching = true
+    for (const type of ['pointerdown', 'keydown']) window.addEventListener(type, touch, { passive: true })
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') {
+        hiddenAt = Date.now()
+        void flushUnsaved()
+      } else if (hiddenAt && Date.now() - hiddenAt > AUTO_LOCK_MS) void lock()
+    })
+  }
+
+  async function wipe() {
+    await vault.wipe()
+    isUnlocked.value = false
+    isSetUp.value = false
+    cases.value = []
+  }
+
+  return { isUnlocked, isSetUp, cases, check, setUp, unlock, lock, refresh, wipe, store }
+})
