@@ -18,6 +18,9 @@ export const router = createRouter({
     { path: '/beheer/kaart/:id', name: 'pro-edit', component: () => import('./features/professional/MapEditorServicePage.vue'), props: true, meta: { signedIn: true } },
     { path: '/beheer/ons-aanbod', name: 'pro-own', component: () => import('./features/professional/OwnServicesPage.vue'), meta: { signedIn: true } },
     { path: '/beheer/ons-aanbod/:id', name: 'pro-propose', component: () => import('./features/professional/MapEditorServicePage.vue'), props: (r) => ({ id: r.params.id, propose: true }), meta: { signedIn: true } },
+    { path: '/werk', name: 'cases', component: () => import('./features/cases/CasesHomePage.vue') },
+    { path: '/werk/casus/:id', name: 'case', component: () => import('./features/cases/CasePage.vue'), props: true },
+    { path: '/werk/casus/:id/plan', name: 'case-plan', component: () => import('./features/cases/CasePlanPage.vue'), props: true },
     { path: '/beheer/meldingen', name: 'pro-reports', component: () => import('./features/professional/MapReportsPage.vue'), meta: { signedIn: true } },
     { path: '/beheer/voorstellen', name: 'pro-proposals', component: () => import('./features/professional/MapProposalsPage.vue'), meta: { signedIn: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./features/about/NotFoundPage.vue') },
@@ -29,7 +32,7 @@ export const router = createRouter({
 
 // Professional pages need a full sign-in. Loaded on demand: residents never download this code.
 router.beforeEach(async (to) => {
-  if (to.path.startsWith('/beheer')) await loadProfessionalMessages()
+  if (to.path.startsWith('/beheer') || to.path.startsWith('/werk')) await loadProfessionalMessages()
   if (!to.meta.signedIn) return true
   const { useSessionStore } = await import('./features/professional/useSessionStore')
   const session = useSessionStore()

@@ -1,0 +1,75 @@
+/**
+ * One open case as a draft: every change is written (sealed) a moment after typing stops,
+ * and at once when the page hides, locks or updates. The record is validated on every save;
+ * an invalid field keeps the last good version stored and says what is wrong.
+ */
+import { inject, onBeforeUnmount, provide, reactive, watch, type InjectionKey } from 'vue'
+import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v1'
+import { registerUnsaved } from './unsavedWork'
+import { useCaseVault } from './useCaseVault'
+
+// Short: a field is sealed and written within a blink of the last keystroke (a killed tab loses nothing).
+const SAVE_AFTER_MS = 50
+export interface CaseDraft {
+  record: CaseRecord
+  state: { saving: boolean; savedAt: string; invalid: string[] }
+}
+const KEY: InjectionKey<CaseDraft> = Symbol('caseDraft')
+
+export function useCaseDraft(initial: CaseRecord): CaseDraft {
+  const vault = useCaseVault()
+  const record = reactive(structuredClone(initial)) as CaseRecord
+  const state = reactive({ saving: false, savedAt: '', invalid: [] as string[] })
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let dirty = false
+  let writing: Promise<void> = Promise.resolve()
+
+  async function flush() {
+    clearTimeout(timer)
+    if (!dirty) return writing
+    dirty = false
+    const snapshot = JSON.parse(JSON.stringify(record)) as unknown
+    const parsed = caseRecordSchema.safeParse(snapshot)
+    if (!parsed.success) {
+      state.invalid = parsed.error.issues.map((i) => i.path.join('.'))
+      return writing
+    }
+    state.invalid = []
+    state.saving = true
+    // Writes queue behind each other: an older version never lands after a newer one.
+    writing = writing.then(() => vault.store.save(parsed.data)).then(() => {
+      state.saving = false
+      state.savedAt = new Date().toISOString()
+    })
+    return writing
+  }
+
+  watch(
+    () => JSON.stringify(record),
+    () => {
+      dirty = true
+      clearTimeout(timer)
+      timer = setTimeout(() => void flush(), SAVE_AFTER_MS)
+    },
+  )
+  const unregister = registerUnsaved(flush)
+  const onHide = () => void flush()
+  window.addEventListener('pagehide', onHide)
+  onBeforeUnmount(() => {
+    void flush()
+    unregister()
+    window.removeEventListener('pagehide', onHide)
+  })
+  const draft: CaseDraft = { record, state }
+  provide(KEY, draft)
+  return draft
+}
+
+export function useDraft(): CaseDraft {
+  const d = inject(KEY)
+  if (!d) throw new Error('useDraft outside a case page')
+  return d
+}
+
+export const isoToday = () => new Date().toISOString().slice(0, 10)
+export const newId = () => crypto.randomUUID()
