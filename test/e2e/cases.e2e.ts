@@ -6,9 +6,43 @@ import { ApiClient } from './apiClient'
 import { startHarness, type Harness } from './harness'
 
 let h: Harness
+let admin: ApiClient
+let organisationId: string
 beforeAll(async () => {
   h = await startHarness()
+  const code = /\/beheer\/start#([A-Za-z0-9_-]+)/.exec(h.output())![1]
+  admin = new ApiClient(h.baseUrl)
+  ;({ organisationId } = await admin.call<{ organisationId: string }>('POST', '/api/auth/bootstrap', { code, organisation: 'Welzijn Uden', name: 'Beheer', email: 'beheer@welzijn.example', password: 'Reiger-Plas-40-Volkel' }))
+  await admin.signInFirstTime('beheer@welzijn.example', 'Reiger-Plas-40-Volkel')
 })
+
+/** A social worker signed in on a phone whose device the beheerder approved; returns the page at "Mijn casussen". */
+async function workerOnApprovedPhone(email: string, options: { clock?: boolean } = {}) {
+  await admin.call('POST', `/api/orgs/${organisationId}/members`, { email, name: 'Sanne de Wit', role: 'sociaal-werker', password: WORKER.password })
+  const context = await h.browser.newContext({ viewport: { width: 390, height: 800 } })
+  const page = await context.newPage()
+  if (options.clock) await page.clock.install()
+  await page.goto(`${h.baseUrl}/beheer/inloggen`)
+  await page.getByLabel('E-mailadres').fill(email)
+  await page.getByLabel('Wachtwoord').fill(WORKER.password)
+  await page.getByRole('button', { name: 'Verder' }).click()
+  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
+  await page.getByLabel('Code uit je app').fill(totpAt(secret, counterAt(Date.now())))
+  await page.getByRole('button', { name: 'Inloggen' }).click()
+  await page.getByRole('button', { name: 'Apparaat aanmelden' }).click()
+  await page.getByTestId('device-status').waitFor()
+  const { devices } = await admin.call<{ devices: { id: string; status: string }[] }>('GET', `/api/orgs/${organisationId}/devices`)
+  for (const d of devices.filter((x) => x.status === 'pending')) await admin.call('POST', `/api/orgs/${organisationId}/devices/${d.id}/approve`)
+  await page.getByRole('link', { name: 'Mijn casussen' }).click()
+  return { context, page }
+}
+
+async function setPasscode(page: Page, passcode: string) {
+  await page.getByLabel('Nieuwe toegangscode').fill(passcode)
+  await page.getByLabel('Nog een keer').fill(passcode)
+  await page.getByRole('button', { name: 'Code instellen' }).click()
+  await page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
+}
 afterAll(async () => {
   await h?.stop()
 })
@@ -48,30 +82,9 @@ async function dumpIndexedDb(page: Page): Promise<string> {
 
 describe('case work on the social worker’s phone', () => {
   it('sets a passcode, keeps a WoR case through a killed tab, and leaves nothing readable on the device', async () => {
-    // Accounts: the first beheerder and a social worker (through the API: not what this test is about).
-    const code = /\/beheer\/start#([A-Za-z0-9_-]+)/.exec(h.output())![1]
-    const admin = new ApiClient(h.baseUrl)
-    const { organisationId } = await admin.call<{ organisationId: string }>('POST', '/api/auth/bootstrap', { code, organisation: 'Welzijn Uden', name: 'Beheer', email: 'beheer@welzijn.example', password: 'Reiger-Plas-40-Volkel' })
-    await admin.signInFirstTime('beheer@welzijn.example', 'Reiger-Plas-40-Volkel')
-    await admin.call('POST', `/api/orgs/${organisationId}/members`, { email: WORKER.email, name: 'Sanne de Wit', role: 'sociaal-werker', password: WORKER.password })
-
-    // The worker signs in on her phone and registers it; the beheerder approves.
-    const context = await h.browser.newContext({ viewport: { width: 390, height: 800 } })
-    let page = await context.newPage()
-    await page.goto(`${h.baseUrl}/beheer/inloggen`)
-    await page.getByLabel('E-mailadres').fill(WORKER.email)
-    await page.getByLabel('Wachtwoord').fill(WORKER.password)
-    await page.getByRole('button', { name: 'Verder' }).click()
-    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
-    await page.getByLabel('Code uit je app').fill(totpAt(secret, counterAt(Date.now())))
-    await page.getByRole('button', { name: 'Inloggen' }).click()
-    await page.getByRole('button', { name: 'Apparaat aanmelden' }).click()
-    await page.getByTestId('device-status').waitFor()
-    const { devices } = await admin.call<{ devices: { id: string }[] }>('GET', `/api/orgs/${organisationId}/devices`)
-    await admin.call('POST', `/api/orgs/${organisationId}/devices/${devices[0]!.id}/approve`)
-
+    const { context, page: first } = await workerOnApprovedPhone(WORKER.email)
+    let page = first
     // Passcode, then a new Welzijn op Recept case.
-    await page.getByRole('link', { name: 'Mijn casussen' }).click()
     await page.getByLabel('Nieuwe toegangscode').fill('4829')
     await page.getByLabel('Nog een keer').fill('4829')
     await page.getByRole('button', { name: 'Code instellen' }).click()
@@ -85,7 +98,7 @@ describe('case work on the social worker’s phone', () => {
     expect(await seriousViolations(page)).toEqual([])
     expect(await page.title()).toBe('Casus — Sociale kaart')
 
-    await page.getByLabel('Naam', { exact: true }).fill(RESIDENT.name)
+    await page.getByLabel('Naam van de inwoner').fill(RESIDENT.name)
     await page.getByLabel('Geboortejaar').fill(RESIDENT.year)
     await page.getByLabel('Gemeente').selectOption('Maashorst')
     await page.getByLabel('Telefoon of e-mail').fill(RESIDENT.phone)
@@ -130,5 +143,59 @@ describe('case work on the social worker’s phone', () => {
     // Nor in the page title or the address.
     expect(await page.title()).not.toContain('Maria')
     expect(page.url()).not.toContain('Maria')
+  })
+
+  it('walks a Samenwerkwijze case to a plan and closes it; the count starts at the overleg', async () => {
+    const { page } = await workerOnApprovedPhone('samen@welzijn.example')
+    await setPasscode(page, '246810')
+    await page.getByRole('button', { name: 'Nieuwe casus' }).click()
+    await page.getByRole('heading', { name: 'Casus: Samenwerkwijze' }).waitFor()
+    await page.getByLabel('Naam van de inwoner').fill('Jan de Vries')
+    await page.getByRole('button', { name: /^2\. Voorbereiden/ }).click()
+    await page.getByLabel('Wat wil ik?').fill('Mijn schulden op orde')
+    await page.getByLabel('Naam van de persoon').fill('Dochter Anne')
+    await page.getByLabel('Relatie', { exact: true }).fill('dochter')
+    await page.getByLabel('Wat kan deze persoon doen').fill('post openen')
+    await page.getByRole('button', { name: 'Persoon toevoegen' }).click()
+    await page.getByRole('button', { name: /^3\. Samenwerkoverleg/ }).click()
+    await page.getByLabel('Datum', { exact: true }).fill('2026-11-20')
+    await page.getByLabel('Naam van de deelnemer').fill('Karin')
+    await page.getByLabel('Rol', { exact: true }).fill('schuldhulpverlener')
+    await page.getByRole('button', { name: 'Deelnemer toevoegen' }).click()
+    expect(await page.getByText(/Meegeteld vanaf/).count()).toBe(0)
+    await page.getByRole('button', { name: 'Actie toevoegen' }).click()
+    await page.getByLabel('Actie 1', { exact: true }).fill('Budgetplan maken')
+    await page.getByLabel('Wie doet actie 1').fill('Karin')
+    await expect.poll(() => page.getByText('Meegeteld vanaf 2026-11-20').isVisible()).toBe(true)
+    await page.getByLabel('Nieuwe stap').fill('Post samen openen met Anne')
+    await page.getByRole('button', { name: 'Stap toevoegen' }).click()
+    expect(await seriousViolations(page)).toEqual([])
+    await page.getByRole('button', { name: /^5\. Evalueren/ }).click()
+    await page.getByLabel('Tevredenheid aan het eind (0–10)').selectOption('8')
+    await page.getByRole('button', { name: 'Casus afsluiten' }).click()
+    await page.getByText(/^Afgesloten op/).waitFor()
+    expect(await seriousViolations(page)).toEqual([])
+    await page.waitForTimeout(150)
+    await page.getByRole('link', { name: 'Mijn casussen' }).first().click()
+    await page.getByText('Afgesloten (1)').waitFor()
+  })
+
+  it('locks itself after five idle minutes, and wipes the cases after ten wrong passcodes', async () => {
+    const { page } = await workerOnApprovedPhone('slot@welzijn.example', { clock: true })
+    await setPasscode(page, '135792')
+    await page.getByRole('button', { name: 'Nieuwe casus' }).click()
+    await page.getByLabel('Naam van de inwoner').fill('Piet Smit')
+    await page.waitForTimeout(150)
+    await page.clock.fastForward('05:01')
+    await page.getByRole('link', { name: 'Mijn casussen' }).first().click()
+    await page.getByLabel('Toegangscode').waitFor()
+    for (let i = 1; i <= 10; i++) {
+      await page.getByLabel('Toegangscode').fill('000000')
+      await page.getByRole('button', { name: 'Openen' }).click()
+      await expect.poll(() => page.getByRole('alert').textContent()).toMatch(i < 10 ? /Nog \d+ pogingen|Wacht/ : /gewist/)
+      await page.clock.fastForward('05:00')
+    }
+    const dump = await dumpIndexedDb(page)
+    expect(dump).not.toContain('Piet')
   })
 })

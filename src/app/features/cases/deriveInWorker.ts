@@ -5,7 +5,7 @@ let next = 1
 const waiting = new Map<number, { resolve: (k: CryptoKey) => void; reject: (e: Error) => void }>()
 
 /** deriveKek, run in kdfWorker.ts. */
-export const deriveInWorker: DeriveKek = (passcode, salt, iterations) => {
+export const deriveInWorker: DeriveKek = (passcode, salt, iterations, purpose = 'wrap') => {
   if (!worker) {
     worker = new Worker(new URL('./kdfWorker.ts', import.meta.url), { type: 'module', name: 'kdf' })
     worker.addEventListener('message', (e: MessageEvent<{ id: number; key?: CryptoKey; error?: string }>) => {
@@ -19,6 +19,6 @@ export const deriveInWorker: DeriveKek = (passcode, salt, iterations) => {
   const id = next++
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject })
-    worker!.postMessage({ id, passcode, salt, iterations })
+    worker!.postMessage({ id, passcode, salt, iterations, purpose })
   })
 }

@@ -1,20 +1,23 @@
 /** The device's case vault for the page: set up, unlock, auto-lock, and the cases in it. */
 import { defineStore } from 'pinia'
-import { ref, shallowRef } from 'vue'
+import { markRaw, ref, shallowRef } from 'vue'
 import type { CaseRecord } from '../../../shared/cases/v1'
+import { createBackup, purgeExpired, restoreBackup } from './caseArchive'
 import { CaseDb } from './caseDb'
+import { readCaseSettings } from './caseSettings'
 import { CaseStore } from './caseStore'
 import { deriveInWorker } from './deriveInWorker'
 import { flushUnsaved } from './unsavedWork'
 import { Vault, type UnlockResult } from './vault'
 
-/** Locks after this long without a touch or key press, or this long hidden (configurable). */
-export const AUTO_LOCK_MS = 5 * 60 * 1000
+/** Locks after this long without a touch or key press, or this long hidden (a device setting, default 5 minutes). */
+const autoLockMs = () => readCaseSettings().autoLockMinutes * 60 * 1000
 
 export const useCaseVault = defineStore('caseVault', () => {
-  const db = new CaseDb()
-  const vault = new Vault(db, deriveInWorker)
-  const store = new CaseStore(db, vault)
+  // Raw: Dexie and WebCrypto objects must not be wrapped in reactive proxies.
+  const db = markRaw(new CaseDb())
+  const vault = markRaw(new Vault(db, deriveInWorker))
+  const store = markRaw(new CaseStore(db, vault))
   const isUnlocked = ref(false)
   const isSetUp = ref<boolean | null>(null)
   const cases = shallowRef<CaseRecord[]>([])
@@ -41,6 +44,8 @@ export const useCaseVault = defineStore('caseVault', () => {
 
   async function opened() {
     isUnlocked.value = true
+    // Closed cases past their retention period leave the device.
+    await purgeExpired(store, new Date().toISOString().slice(0, 10), readCaseSettings().retentionMonths)
     await refresh()
     watchActivity()
     touch()
@@ -59,7 +64,7 @@ export const useCaseVault = defineStore('caseVault', () => {
 
   function touch() {
     clearTimeout(idleTimer)
-    if (isUnlocked.value) idleTimer = setTimeout(() => void lock(), AUTO_LOCK_MS)
+    if (isUnlocked.value) idleTimer = setTimeout(() => void lock(), autoLockMs())
   }
 
   function watchActivity() {
@@ -70,7 +75,7 @@ export const useCaseVault = defineStore('caseVault', () => {
       if (document.visibilityState === 'hidden') {
         hiddenAt = Date.now()
         void flushUnsaved()
-      } else if (hiddenAt && Date.now() - hiddenAt > AUTO_LOCK_MS) void lock()
+      } else if (hiddenAt && Date.now() - hiddenAt > autoLockMs()) void lock()
     })
   }
 
@@ -81,5 +86,18 @@ export const useCaseVault = defineStore('caseVault', () => {
     cases.value = []
   }
 
-  return { isUnlocked, isSetUp, cases, check, setUp, unlock, lock, refresh, wipe, store }
+  async function remove(id: string) {
+    await store.remove(id)
+    await refresh()
+  }
+
+  const backup = (passphrase: string) => createBackup(store, passphrase, deriveInWorker)
+
+  async function restore(text: string, passphrase: string) {
+    const n = await restoreBackup(text, passphrase, vault, db, deriveInWorker)
+    await refresh()
+    return n
+  }
+
+  return { isUnlocked, isSetUp, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
 })

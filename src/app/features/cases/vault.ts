@@ -16,10 +16,16 @@ export function passcodeDelay(failures: number): number {
   return failures < 3 ? 0 : Math.min(300, 2 ** (failures - 2))
 }
 
-/** Derives the key-encryption key. Heavy: the app runs it in a Web Worker (kdfWorker.ts). */
-export async function deriveKek(passcode: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<CryptoKey> {
+/**
+ * Derives a key from a passcode or passphrase: AES-KW to wrap the data key, or AES-GCM for a
+ * backup file. Heavy: the app runs it in a Web Worker (kdfWorker.ts).
+ */
+export async function deriveKek(passcode: string, salt: Uint8Array<ArrayBuffer>, iterations: number, purpose: 'wrap' | 'encrypt' = 'wrap'): Promise<CryptoKey> {
   const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(passcode), 'PBKDF2', false, ['deriveKey'])
-  return crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, material, { name: 'AES-KW', length: 256 }, false, ['wrapKey', 'unwrapKey'])
+  const params = { name: 'PBKDF2', hash: 'SHA-256', salt, iterations }
+  return purpose === 'wrap'
+    ? crypto.subtle.deriveKey(params, material, { name: 'AES-KW', length: 256 }, false, ['wrapKey', 'unwrapKey'])
+    : crypto.subtle.deriveKey(params, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])
 }
 export type DeriveKek = typeof deriveKek
 
