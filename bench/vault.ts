@@ -20,7 +20,7 @@ class PlainDb extends Dexie {
 }
 
 function sampleCase(i: number): CaseRecord {
-  const c = newCase(crypto.randomUUID(), (['samenwerkwijze', 'wor', 'vg', 'sa'] as const)[i % 4], new Date(Date.UTC(2026, 0, 1 + (i % 300))))
+  const c = newCase(crypto.randomUUID(), (['samenwerkwijze', 'wor', 'vg', 'sa'] as const)[i % 4]!, new Date(Date.UTC(2026, 0, 1 + (i % 300))))
   c.resident = { name: `Inwoner ${i}`, birthYear: 1940 + (i % 60), municipality: 'Oss', contact: '06 00000000' }
   c.questions = { wil: 'Weer mensen ontmoeten en erbij horen '.repeat(3), kan: 'Koken, luisteren, fietsen '.repeat(3), nodig: 'Vervoer en iemand die meegaat '.repeat(3) }
   c.steps = Array.from({ length: 4 }, (_, k) => ({ id: crypto.randomUUID(), what: `Stap ${k} samen zetten met de buurvrouw`, who: 'inwoner' as const, done: k < 2 }))
