@@ -96,6 +96,10 @@ export const caseRecordV1Schema = z.strictObject({
     })
     .optional(),
   satisfaction: z.strictObject({ start: z.number().int().min(0).max(10).optional(), end: z.number().int().min(0).max(10).optional() }),
+  /** Progress: the life-domain scores as recorded on a day, for a chart over time. */
+  domainSnapshots: z.array(z.strictObject({ date, scores: z.partialRecord(z.enum(LIFE_DOMAINS), z.number().int().min(1).max(5)) })).max(100).optional(),
+  /** Maatschappelijk rendement: support in use before and after (one item a line). */
+  support: z.strictObject({ before: z.array(text(200)).max(50), after: z.array(text(200)).max(50) }).optional(),
   closedAt: date.optional(),
   closeReason: text(1_000).optional(),
 })

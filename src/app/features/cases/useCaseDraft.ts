@@ -12,14 +12,18 @@ import { useCaseVault } from './useCaseVault'
 const SAVE_AFTER_MS = 50
 export interface CaseDraft {
   record: CaseRecord
-  state: { saving: boolean; savedAt: string; invalid: string[] }
+  state: { saving: boolean; savedAt: string; invalid: string[]; error: '' | 'storage-full' | 'failed' }
+  flush: () => Promise<void>
 }
+
+const isQuotaError = (e: unknown) =>
+  e instanceof Error && (e.name === 'QuotaExceededError' || (e as { inner?: { name?: string } }).inner?.name === 'QuotaExceededError')
 const KEY: InjectionKey<CaseDraft> = Symbol('caseDraft')
 
 export function useCaseDraft(initial: CaseRecord): CaseDraft {
   const vault = useCaseVault()
   const record = reactive(structuredClone(initial)) as CaseRecord
-  const state = reactive({ saving: false, savedAt: '', invalid: [] as string[] })
+  const state = reactive({ saving: false, savedAt: '', invalid: [] as string[], error: '' as CaseDraft['state']['error'] })
   let timer: ReturnType<typeof setTimeout> | undefined
   let dirty = false
   let writing: Promise<void> = Promise.resolve()
@@ -37,10 +41,21 @@ export function useCaseDraft(initial: CaseRecord): CaseDraft {
     state.invalid = []
     state.saving = true
     // Writes queue behind each other: an older version never lands after a newer one.
-    writing = writing.then(() => vault.store.save(parsed.data)).then(() => {
-      state.saving = false
-      state.savedAt = new Date().toISOString()
-    })
+    writing = writing
+      .then(() => vault.store.save(parsed.data))
+      .then(
+        () => {
+          state.saving = false
+          state.error = ''
+          state.savedAt = new Date().toISOString()
+        },
+        (e: unknown) => {
+          // Not written: keep it as unsaved work (still on screen, retried), and say why.
+          state.saving = false
+          state.error = isQuotaError(e) ? 'storage-full' : 'failed'
+          dirty = true
+        },
+      )
     return writing
   }
 
@@ -60,7 +75,7 @@ export function useCaseDraft(initial: CaseRecord): CaseDraft {
     unregister()
     window.removeEventListener('pagehide', onHide)
   })
-  const draft: CaseDraft = { record, state }
+  const draft: CaseDraft = { record, state, flush }
   provide(KEY, draft)
   return draft
 }

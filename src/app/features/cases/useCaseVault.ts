@@ -20,13 +20,25 @@ export const useCaseVault = defineStore('caseVault', () => {
   const store = markRaw(new CaseStore(db, vault))
   const isUnlocked = ref(false)
   const isSetUp = ref<boolean | null>(null)
+  /** Why the device cannot hold cases right now, if it cannot. */
+  const storageProblem = ref<'' | 'unavailable' | 'blocked'>('')
+  // Another tab holds an older version of the database open: say so instead of hanging.
+  db.on('blocked', () => {
+    storageProblem.value = 'blocked'
+  })
   const cases = shallowRef<CaseRecord[]>([])
   let idleTimer: ReturnType<typeof setTimeout> | undefined
   let hiddenAt = 0
   let watching = false
 
   async function check() {
-    isSetUp.value = await vault.isSetUp()
+    try {
+      isSetUp.value = await vault.isSetUp()
+      storageProblem.value = ''
+    } catch {
+      // Private mode or a browser setting: IndexedDB cannot be used here.
+      storageProblem.value = 'unavailable'
+    }
   }
 
   async function setUp(passcode: string) {
@@ -99,5 +111,5 @@ export const useCaseVault = defineStore('caseVault', () => {
     return n
   }
 
-  return { isUnlocked, isSetUp, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
+  return { isUnlocked, isSetUp, storageProblem, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
 })
