@@ -128,6 +128,21 @@ describe('case work on the social worker’s phone', () => {
     expect(await page.getByLabel('Wat heb ik nodig?').inputValue()).toBe(RESIDENT.nodig)
     expect(await page.getByLabel('Cijfer: Sociaal netwerk').inputValue()).toBe('2')
 
+    // The WoR path: first contact, intake (the moment of inclusion), an activity, feedback, closing.
+    await page.getByLabel('Eerste contact').fill(today)
+    await page.getByLabel('Intake gehouden op').fill(today)
+    await expect.poll(() => page.getByText(`Meegeteld vanaf ${today}`).isVisible()).toBe(true)
+    await page.getByLabel('Zoek een activiteit op de sociale kaart').fill('wandelgroep')
+    await page.getByRole('button', { name: 'Zoeken' }).click()
+    await page.getByRole('button', { name: /^Koppelen: Wandelgroep/ }).first().click()
+    await expect.poll(() => page.getByRole('button', { name: /^Weghalen: Wandelgroep/ }).count()).toBe(1)
+    await page.getByLabel('Terugkoppeling aan de huisarts').fill('Mevrouw gaat wekelijks mee met de wandelgroep.')
+    await page.getByRole('button', { name: /^5\. Evalueren/ }).click()
+    await page.getByRole('button', { name: 'Casus afsluiten' }).click()
+    await page.getByText(/^Afgesloten op/).waitFor()
+    expect(await seriousViolations(page)).toEqual([])
+    await page.waitForTimeout(150)
+
     // The resident's copy of the plan.
     await page.getByRole('link', { name: 'Plan voor de inwoner (afdrukken)' }).click()
     await page.getByRole('heading', { name: 'Mijn plan' }).waitFor()
@@ -201,5 +216,62 @@ describe('case work on the social worker’s phone', () => {
     }
     const dump = await dumpIndexedDb(page)
     expect(dump).not.toContain('Piet')
+  })
+
+  it('does a Verkennend Gesprek and a Sociaal Arrangeren case in airplane mode', async () => {
+    const { context, page } = await workerOnApprovedPhone('offline@welzijn.example')
+    await setPasscode(page, '975310')
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready
+    })
+    // Airplane mode: nothing reaches the network, the service worker's requests included.
+    await context.route('**/*', (route) => route.abort('internetdisconnected'))
+    await context.setOffline(true)
+    await page.reload()
+    await page.getByLabel('Toegangscode').fill('975310')
+    await page.getByRole('button', { name: 'Openen' }).click()
+
+    await page.getByLabel('Route').selectOption('vg')
+    await page.getByRole('button', { name: 'Nieuwe casus' }).click()
+    await page.getByRole('heading', { name: 'Casus: Verkennend Gesprek' }).waitFor()
+    await page.getByLabel('Naam van de inwoner').fill('Els Peters')
+    await page.getByLabel('Gesprek gehouden op').fill('2026-11-18')
+    await page.getByLabel('Uitkomst').selectOption('basis-ggz')
+    await page.getByLabel('Advies aan de huisarts').fill('Verwijzing naar basis-GGZ, met steun van de dochter.')
+    await expect.poll(() => page.getByText('Meegeteld vanaf 2026-11-18').isVisible()).toBe(true)
+    await page.waitForTimeout(150)
+
+    await page.getByRole('link', { name: 'Mijn casussen' }).first().click()
+    await page.getByLabel('Route').selectOption('sa')
+    await page.getByRole('button', { name: 'Nieuwe casus' }).click()
+    await page.getByRole('heading', { name: 'Casus: Sociaal Arrangeren' }).waitFor()
+    await page.getByLabel('Mantelzorger').fill('Zoon Kees')
+    await page.getByLabel('Intake thuis op').fill('2026-11-02')
+    await page.getByLabel('Triage').selectOption('arrangement')
+    await page.getByLabel('Arrangement gestart op').fill('2026-11-09')
+    await expect.poll(() => page.getByText('Meegeteld vanaf 2026-11-09').isVisible()).toBe(true)
+    expect(await seriousViolations(page)).toEqual([])
+    await page.waitForTimeout(150)
+    await page.getByRole('link', { name: 'Mijn casussen' }).first().click()
+    await page.getByText('2 open casussen').waitFor()
+  })
+
+  it('wipes the cases of a device its beheerder revoked, at its next contact', async () => {
+    const { page } = await workerOnApprovedPhone('ingetrokken@welzijn.example')
+    await setPasscode(page, '864200')
+    await page.getByRole('button', { name: 'Nieuwe casus' }).click()
+    await page.getByLabel('Naam van de inwoner').fill('Truus Bakker')
+    await page.waitForTimeout(150)
+    const { devices } = await admin.call<{ devices: { id: string; userName: string; status: string }[] }>('GET', `/api/orgs/${organisationId}/devices`)
+    const mine = devices.filter((d) => d.status === 'approved')
+    for (const d of mine) await admin.call('POST', `/api/orgs/${organisationId}/devices/${d.id}/revoke`)
+    const before = await dumpIndexedDb(page)
+    expect(before).toContain('"currentStep"')
+    await page.getByRole('link', { name: 'Mijn casussen' }).first().click()
+    await page.getByText('Dit apparaat is ingetrokken door je beheerder').waitFor()
+    // No case left at all: not even its clear index fields, nor the wrapped key.
+    const after = await dumpIndexedDb(page)
+    expect(after).not.toContain('"currentStep"')
+    expect(after).not.toContain('"wrappedKey"')
   })
 })

@@ -57,7 +57,9 @@ export async function rememberRegistration(id: string, organisationId: string): 
   }
 }
 
-/** A revoked device forgets everything: its keys and (from the case-work issue on) its case data. */
+/** A revoked device forgets everything: its keys and its case data. */
 export async function wipeDevice(): Promise<void> {
   await Dexie.delete('samenwerkwijze-apparaat')
+  // The case database's name, written out: this module must not pull the case code in.
+  await Dexie.delete('samenwerkwijze-casussen')
 }
