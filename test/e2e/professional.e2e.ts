@@ -1,7 +1,7 @@
-import { AxeBuilder } from '@axe-core/playwright'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
+import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
 
 let h: Harness
@@ -15,10 +15,6 @@ afterAll(async () => {
 const ADMIN = { email: 'beheer@gemeente-oss.example', password: 'Klaproos-Akker-17-Maas', name: 'Anna Beheer' }
 const EDITOR = { email: 'kaart@gemeente-oss.example', password: 'Vlinder-Brug-28-Heesch', name: 'Karim Kaart' }
 
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 const secrets = new Map<string, string>()
 

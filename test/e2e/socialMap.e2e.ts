@@ -1,8 +1,8 @@
 import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { AxeBuilder } from '@axe-core/playwright'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
 
 let h: Harness
@@ -44,10 +44,6 @@ async function goOnline(context: BrowserContext) {
 
 const search = (page: Page) => page.getByRole('searchbox', { name: /Zoek/ })
 
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 describe('the resident social map in the browser', () => {
   it('works offline after one visit: reload, search, detail, favourite', async () => {
