@@ -1,0 +1,31 @@
+/**
+ * What a device sends upstream: its current counts for one period. Counts only, a random
+ * device id, the organisation, the period and a snapshot version; nothing else is accepted.
+ * The server keeps the newest version per device and period, so a resend never counts twice
+ * and a correction replaces the old figure.
+ */
+import { z } from 'zod'
+import { MUNICIPALITIES } from '../socialMap/places'
+import { REFERRER_TYPES } from '../cases/v1'
+import { INTERVENTIONS, UNKNOWN } from './counts'
+
+const count = z.number().int().min(0).max(1_000_000)
+
+export const countRowSchema = z.strictObject({
+  intervention: z.enum(INTERVENTIONS),
+  municipality: z.enum([...MUNICIPALITIES, UNKNOWN]),
+  referrerType: z.enum([...REFERRER_TYPES, UNKNOWN]),
+  referred: count,
+  included: count,
+  completed: count,
+  includedCumulative: count,
+})
+
+export const countSnapshotSchema = z.strictObject({
+  snapshotVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  deviceId: z.guid(),
+  organisationId: z.guid(),
+  period: z.string().regex(/^20\d{2}-H[12]$/, 'must be a half-year like 2026-H1'),
+  rows: z.array(countRowSchema).max(5_000),
+})
+export type CountSnapshot = z.infer<typeof countSnapshotSchema>

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import type { CaseIndex } from '../../src/shared/cases/caseIndex'
+import { countInclusions, periodEnd, periodsOf, suppress } from '../../src/shared/kpi/counts'
+import { countSnapshotSchema } from '../../src/shared/kpi/snapshot'
+
+let n = 0
+const idx = (over: Partial<CaseIndex>): CaseIndex => ({
+  id: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+  schemaVersion: 1,
+  status: 'open',
+  currentStep: 'signaleren',
+  pathway: 'wor',
+  updatedAt: '2026-01-01T00:00:00Z',
+  ...over,
+})
+
+describe('inclusion counts', () => {
+  const cases = [
+    idx({ pathway: 'wor', municipality: 'Oss', referrerType: 'huisarts', referredAt: '2026-02-01', includedAt: '2026-02-10' }),
+    idx({ pathway: 'wor', municipality: 'Oss', referrerType: 'huisarts', referredAt: '2026-06-20', includedAt: '2026-07-02', completedAt: '2026-09-01' }),
+    idx({ pathway: 'wor', municipality: 'Oss', referrerType: 'huisarts', referredAt: '2026-03-01' }),
+    idx({ pathway: 'samenwerkwijze', municipality: 'Boekel', referredAt: '2026-08-01', includedAt: '2026-08-15' }),
+  ]
+
+  it('counts referred, new inclusions and completions per half-year, and inclusions so far', () => {
+    expect(countInclusions(cases, '2026-H1')).toEqual([
+      { intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', referred: 3, included: 1, completed: 0, includedCumulative: 1 },
+    ])
+    expect(countInclusions(cases, '2026-H2')).toEqual([
+      { intervention: 'samenwerkwijze', municipality: 'Boekel', referrerType: 'onbekend', referred: 1, included: 1, completed: 0, includedCumulative: 1 },
+      { intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', referred: 0, included: 1, completed: 1, includedCumulative: 2 },
+    ])
+  })
+
+  it('knows the periods and their last days', () => {
+    expect(periodsOf(cases)).toEqual(['2026-H1', '2026-H2'])
+    expect(periodEnd('2026-H1')).toBe('2026-06-30')
+    expect(periodEnd('2026-H2')).toBe('2026-12-31')
+  })
+
+  it('shows small cells as "<5"', () => {
+    expect([0, 1, 4, 5, 12].map(suppress)).toEqual([0, '<5', '<5', 5, 12])
+  })
+})
+
+describe('the upstream snapshot', () => {
+  const snapshot = {
+    snapshotVersion: 3,
+    deviceId: '5b2d6c3e-1f4a-4b5c-8d6e-7f8091a2b3c4',
+    organisationId: '6c3e7d4f-2a5b-4c6d-9e7f-8091a2b3c4d5',
+    period: '2026-H1',
+    rows: countInclusions([idx({ pathway: 'vg', municipality: 'Maashorst', referredAt: '2026-01-05' })], '2026-H1'),
+  }
+  it('accepts counts and refuses anything more, such as a name or a record id', () => {
+    expect(countSnapshotSchema.safeParse(snapshot).success).toBe(true)
+    expect(snapshot.rows).toHaveLength(1)
+    expect(countSnapshotSchema.safeParse({ ...snapshot, residentName: 'Maria' }).success).toBe(false)
+    expect(countSnapshotSchema.safeParse({ ...snapshot, rows: [{ intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', referred: 1, included: 0, completed: 0, includedCumulative: 0, caseId: 'x' }] }).success).toBe(false)
+    expect(countSnapshotSchema.safeParse({ ...snapshot, rows: [{ intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', referred: -1, included: 0, completed: 0, includedCumulative: 0 }] }).success).toBe(false)
+  })
+})
