@@ -137,6 +137,11 @@ const ROWS: Record<string, Row> = {
   },
   'POST /api/map/proposals': { expect: fully(), prepare: async () => ({ body: { service: { ...(await freshService()), description: 'Voorstel' } } }) },
   'GET /api/map/proposals': { expect: fully() },
+  'POST /api/kpi/snapshots': {
+    expect: fully(['sociaal-werker']),
+    prepare: async () => ({ body: { snapshotVersion: 1, deviceId: randomUUID(), organisationId: orgA, period: '2026-H2', rows: [] } }),
+  },
+  'GET /api/kpi/totals': { expect: fully(['programma']), prepare: async () => ({ path: '/api/kpi/totals?period=2026-H2' }) },
   'POST /api/map/proposals/:id/accept': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/accept` }) },
   'POST /api/map/proposals/:id/reject': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/reject`, body: { reason: 'Niet nodig' } }) },
 }

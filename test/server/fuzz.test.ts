@@ -22,7 +22,7 @@ let agents: Agent[]
 let orgId: string
 const map = buildExampleMap({ referenceDate: '2026-11-01' })
 
-const TABLES = ['services', 'service_versions', 'proposals', 'listing_reports', 'devices', 'users', 'memberships', 'organisations']
+const TABLES = ['services', 'service_versions', 'proposals', 'listing_reports', 'devices', 'users', 'memberships', 'organisations', 'kpi_snapshots', 'kpi_counts']
 async function snapshot() {
   const counts: Record<string, number> = {}
   for (const t of TABLES) counts[t] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0]!.n
@@ -37,7 +37,8 @@ beforeAll(async () => {
   orgId = await createOrganisation(db, 'Fuzz Org', null)
   const editor = await signedIn(app, db, clock, 'kaartbeheerder', { organisationId: orgId })
   const admin = await signedIn(app, db, clock, 'beheerder', { organisationId: orgId })
-  agents = [new Agent(app), editor.agent, admin.agent]
+  const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: orgId })
+  agents = [new Agent(app), editor.agent, admin.agent, worker.agent]
 }, 60_000)
 afterAll(async () => {
   await close()
@@ -65,6 +66,8 @@ const ROUTES: [string, string][] = [
   ['POST', '/api/map/proposals/:id/accept'],
   ['POST', '/api/map/proposals/:id/reject'],
   ['GET', '/api/social-map'],
+  ['POST', '/api/kpi/snapshots'],
+  ['GET', '/api/kpi/totals'],
 ]
 
 const pathParam = fc.oneof(
@@ -87,6 +90,9 @@ const body = fc.oneof(
     publicKey: fc.anything({ maxDepth: 2 }),
     message: fc.oneof(fc.string({ maxLength: 3_000 }), fc.integer()),
     reason: fc.anything({ maxDepth: 1 }),
+    snapshotVersion: fc.oneof(fc.integer(), fc.double(), fc.string()),
+    period: fc.oneof(fc.constant('2026-H1'), fc.string({ maxLength: 12 })),
+    rows: fc.array(fc.record({ intervention: fc.constantFrom('wor', 'x'), referred: fc.oneof(fc.integer(), fc.string()) }, { requiredKeys: [] }), { maxLength: 3 }),
   }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
   fc.constant('y'.repeat(80_000)),
 )

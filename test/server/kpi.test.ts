@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { SignInGuard } from '../../src/server/auth/signIn'
+import { createApp } from '../../src/server/app'
+import type { Database } from '../../src/server/db/database'
+import { silentLogger } from '../../src/server/log'
+import { Clock, signedIn } from './agent'
+import { testDatabase } from './helpers'
+
+let db: Database
+let close: () => Promise<void>
+let app: ReturnType<typeof createApp>
+const clock = new Clock()
+
+beforeEach(async () => {
+  ;({ db, close } = await testDatabase())
+  app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
+})
+afterEach(async () => {
+  await close()
+})
+
+const DEVICE = '5b2d6c3e-1f4a-4b5c-8d6e-7f8091a2b3c4'
+const row = (included: number) => ({ intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', referred: included + 1, included, completed: 0, includedCumulative: included })
+
+describe('inclusion counts upstream', () => {
+  it('counts a resent snapshot once, lets a newer one replace it, and ignores an older one arriving late', async () => {
+    const worker = await signedIn(app, db, clock, 'sociaal-werker')
+    const programme = await signedIn(app, db, clock, 'programma', { organisationId: worker.organisationId })
+    const send = (version: number, included: number) => worker.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: version, deviceId: DEVICE, organisationId: worker.organisationId, period: '2026-H2', rows: [row(included)] })
+    const totals = async () => ((await (await programme.agent.call('GET', '/api/kpi/totals?period=2026-H2')).json()) as { rows: { included: number }[] }).rows
+
+    expect(await (await send(1, 3)).json()).toEqual({ status: 'stored' })
+    expect(await (await send(1, 3)).json()).toEqual({ status: 'unchanged' })
+    expect((await totals())[0]!.included).toBe(3)
+    await send(3, 5)
+    await send(2, 4)
+    expect((await totals())[0]!.included).toBe(5)
+  })
+
+  it('adds up the devices of the region', async () => {
+    const a = await signedIn(app, db, clock, 'sociaal-werker')
+    const b = await signedIn(app, db, clock, 'sociaal-werker')
+    const programme = await signedIn(app, db, clock, 'programma')
+    await a.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: 1, deviceId: DEVICE, organisationId: a.organisationId, period: '2026-H2', rows: [row(2)] })
+    await b.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: 1, deviceId: '6c3e7d4f-2a5b-4c6d-9e7f-8091a2b3c4d5', organisationId: b.organisationId, period: '2026-H2', rows: [row(4)] })
+    const { rows } = (await (await programme.agent.call('GET', '/api/kpi/totals?period=2026-H2')).json()) as { rows: { included: number; referred: number }[] }
+    expect(rows).toEqual([{ intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', referred: 8, included: 6, completed: 0, includedCumulative: 6 }])
+  })
+
+  it('refuses anything but counts, and counts for another organisation', async () => {
+    const worker = await signedIn(app, db, clock, 'sociaal-werker')
+    const base = { snapshotVersion: 1, deviceId: DEVICE, organisationId: worker.organisationId, period: '2026-H2', rows: [row(1)] }
+    expect((await worker.agent.call('POST', '/api/kpi/snapshots', { ...base, residentName: 'Maria' })).status).toBe(400)
+    expect((await worker.agent.call('POST', '/api/kpi/snapshots', { ...base, rows: [{ ...row(1), caseId: DEVICE }] })).status).toBe(400)
+    expect((await worker.agent.call('POST', '/api/kpi/snapshots', { ...base, organisationId: '7d4f8e5a-3b6c-4d7e-8f9a-0b1c2d3e4f5a' })).status).toBe(403)
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kpi_counts')).rows[0]!.n).toBe(0)
+  })
+
+  it('marks a figure for a period that has ended as a correction', async () => {
+    const worker = await signedIn(app, db, clock, 'sociaal-werker')
+    await worker.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: 1, deviceId: DEVICE, organisationId: worker.organisationId, period: '2025-H1', rows: [row(1)] })
+    expect((await db.query<{ correction: boolean }>('SELECT correction FROM kpi_snapshots')).rows).toEqual([{ correction: true }])
+  })
+})
