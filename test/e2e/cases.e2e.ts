@@ -80,6 +80,9 @@ describe('case work on the social worker’s phone', () => {
   it('sets a passcode, keeps a WoR case through a killed tab, and leaves nothing readable on the device', async () => {
     const { context, page: first } = await workerOnApprovedPhone(WORKER.email)
     let page = first
+    // Every request the app makes from here on, to prove what leaves the phone.
+    const requests: { url: string; method: string; body: string }[] = []
+    context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() ?? '' }))
     // Passcode, then a new Welzijn op Recept case.
     await page.getByLabel('Nieuwe toegangscode').fill('4829')
     await page.getByLabel('Nog een keer').fill('4829')
@@ -154,6 +157,25 @@ describe('case work on the social worker’s phone', () => {
     // Nor in the page title or the address.
     expect(await page.title()).not.toContain('Maria')
     expect(page.url()).not.toContain('Maria')
+
+    // Back at the list the counts go upstream: counts only, no personal value in any request.
+    await page.goto(`${h.baseUrl}/werk`)
+    await page.getByLabel('Toegangscode').fill('482913')
+    await page.getByRole('button', { name: 'Openen' }).click()
+    await expect.poll(() => page.getByTestId('counts-sync').textContent()).toMatch(/laatst verstuurd op/)
+    const kpi = requests.filter((r) => r.url.endsWith('/api/kpi/snapshots'))
+    expect(kpi.length).toBeGreaterThan(0)
+    for (const r of kpi) {
+      const sent = JSON.parse(r.body) as { rows: Record<string, unknown>[] }
+      expect(Object.keys(sent).sort()).toEqual(['deviceId', 'organisationId', 'period', 'rows', 'snapshotVersion'])
+      for (const row of sent.rows) expect(Object.keys(row).sort()).toEqual(['completed', 'included', 'includedCumulative', 'intervention', 'municipality', 'referred', 'referrerType'])
+    }
+    const included = kpi.map((r) => JSON.parse(r.body) as { period: string; rows: { intervention: string; included: number; completed: number }[] })
+    expect(included.some((s) => s.rows.some((row) => row.intervention === 'wor' && row.included === 1 && row.completed === 1))).toBe(true)
+    const everything = requests.map((r) => `${r.url}\n${r.body}`).join('\n')
+    for (const secretValue of [RESIDENT.name, 'Verhoeven', RESIDENT.year, RESIDENT.phone, RESIDENT.wil, RESIDENT.kan, RESIDENT.nodig, 'wekelijks mee']) {
+      expect(everything).not.toContain(secretValue)
+    }
   })
 
   it('walks a Samenwerkwijze case to a plan and closes it; the count starts at the overleg', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CaseIndex } from '../../src/shared/cases/caseIndex'
 import { countInclusions, periodEnd, periodsOf, suppress } from '../../src/shared/kpi/counts'
+import { periodsBetween } from '../../src/shared/kpi/period'
 import { countSnapshotSchema } from '../../src/shared/kpi/snapshot'
 
 let n = 0
@@ -36,6 +37,11 @@ describe('inclusion counts', () => {
     expect(periodsOf(cases)).toEqual(['2026-H1', '2026-H2'])
     expect(periodEnd('2026-H1')).toBe('2026-06-30')
     expect(periodEnd('2026-H2')).toBe('2026-12-31')
+  })
+
+  it('walks the half-years between two periods', () => {
+    expect(periodsBetween('2025-H2', '2027-H1')).toEqual(['2025-H2', '2026-H1', '2026-H2', '2027-H1'])
+    expect(periodsBetween('2026-H1', '2026-H1')).toEqual(['2026-H1'])
   })
 
   it('shows small cells as "<5"', () => {

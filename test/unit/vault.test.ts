@@ -92,6 +92,22 @@ describe('the case vault', () => {
     expect(await v.isSetUp()).toBe(false)
   })
 
+  it('puts the periods a saved case touches in the KPI outbox, in the same write, and nothing for an unchanged count', async () => {
+    const v = vault()
+    await v.setUp('482913')
+    const store = new CaseStore(db, v)
+    const c = sample()
+    c.referral = { date: '2026-03-02' }
+    await store.save(c)
+    const periods = (await db.kpiOutbox.toArray()).map((o) => o.period)
+    expect(periods[0]).toBe('2026-H1')
+    expect(periods).toContain('2026-H2')
+    await db.kpiOutbox.clear()
+    c.questions.wil = 'Iets anders'
+    await store.save(c)
+    expect(await db.kpiOutbox.count()).toBe(0)
+  })
+
   it('refuses a passcode shorter than six digits or ten characters', async () => {
     await expect(vault().setUp('1234')).rejects.toThrow(/too short/)
     await expect(vault().setUp('kort')).rejects.toThrow(/too short/)

@@ -1,6 +1,20 @@
 /** Cases on the device: every write sealed first, then stored in one step; every read opened and validated. */
 import { z } from 'zod'
+import { periodOf, periodsBetween, type Period } from '../../../shared/kpi/period'
 import { caseIndexSchema, type CaseIndex } from '../../../shared/cases/caseIndex'
+
+/** Periods whose counts change when a case's index goes from `before` to `after`. */
+function touchedPeriods(before: CaseIndex | undefined, after: CaseIndex): Set<string> {
+  const out = new Set<string>()
+  const moments = (c: CaseIndex | undefined) => [c?.referredAt, c?.includedAt, c?.completedAt, c?.municipality, c?.referrerType, c?.pathway].join('|')
+  if (before && moments(before) === moments(after)) return out
+  for (const c of [before, after]) for (const d of [c?.referredAt, c?.includedAt, c?.completedAt]) if (d) out.add(periodOf(d))
+  // Cumulative counts run on: a change also changes every later period, up to today's.
+  const earliest = [...out].sort()[0] as Period | undefined
+  const current = periodOf(new Date().toISOString().slice(0, 10))
+  if (earliest && earliest < current) for (const p of periodsBetween(earliest, current)) out.add(p)
+  return out
+}
 
 // The index fields of a stored envelope; the ciphertext beside them is left out.
 const indexOfStored = z.object(caseIndexSchema.shape)
@@ -14,9 +28,14 @@ export class CaseStore {
     private readonly vault: Vault,
   ) {}
 
+  /** Seals and stores the case; the periods whose counts it touches join the KPI outbox in the same transaction. */
   async save(record: CaseRecord): Promise<void> {
     const sealed = await this.vault.seal({ ...record, updatedAt: new Date().toISOString() })
-    await this.db.cases.put(sealed)
+    await this.db.transaction('rw', this.db.cases, this.db.kpiOutbox, async () => {
+      const before = await this.db.cases.get(sealed.id)
+      await this.db.cases.put(sealed)
+      for (const period of touchedPeriods(before, sealed)) await this.db.kpiOutbox.put({ period, attempts: 0, nextAttemptAt: 0 })
+    })
   }
 
   async load(id: string): Promise<CaseRecord | undefined> {

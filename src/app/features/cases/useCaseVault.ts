@@ -5,6 +5,9 @@ import type { CaseRecord } from '../../../shared/cases/v1'
 import { createBackup, purgeExpired, restoreBackup } from './caseArchive'
 import { CaseDb } from './caseDb'
 import { readCaseSettings } from './caseSettings'
+import { lastSent, pendingPeriods, syncCounts } from './kpiSync'
+import { deviceRecord } from '../professional/deviceKey'
+import { useSessionStore } from '../professional/useSessionStore'
 import { CaseStore } from './caseStore'
 import { deriveInWorker } from './deriveInWorker'
 import { flushUnsaved } from './unsavedWork'
@@ -27,6 +30,25 @@ export const useCaseVault = defineStore('caseVault', () => {
     storageProblem.value = 'blocked'
   })
   const cases = shallowRef<CaseRecord[]>([])
+  const countsLastSent = ref<string | null>(null)
+  const countsPending = ref(0)
+
+  /** Sends changed counts when online and signed in; otherwise they wait in the outbox. */
+  async function syncKpi() {
+    const device = await deviceRecord()
+    if (device?.organisationId && navigator.onLine) {
+      try {
+        // The session (and its CSRF token) may not be loaded after a reload; signed out, counts wait.
+        const session = useSessionStore()
+        if (!session.isSignedIn) await session.load()
+        if (session.isSignedIn) await syncCounts(db, store, device.organisationId)
+      } catch {
+        // Counts stay in the outbox; the next contact tries again.
+      }
+    }
+    countsPending.value = await pendingPeriods(db)
+    countsLastSent.value = lastSent()
+  }
   let idleTimer: ReturnType<typeof setTimeout> | undefined
   let hiddenAt = 0
   let watching = false
@@ -72,6 +94,7 @@ export const useCaseVault = defineStore('caseVault', () => {
 
   async function refresh() {
     cases.value = await store.all()
+    void syncKpi()
   }
 
   function touch() {
@@ -111,5 +134,5 @@ export const useCaseVault = defineStore('caseVault', () => {
     return n
   }
 
-  return { isUnlocked, isSetUp, storageProblem, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
+  return { isUnlocked, isSetUp, storageProblem, countsLastSent, countsPending, syncKpi, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
 })
