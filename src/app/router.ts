@@ -18,6 +18,7 @@ export const router = createRouter({
     { path: '/beheer/kaart/:id', name: 'pro-edit', component: () => import('./features/professional/MapEditorServicePage.vue'), props: true, meta: { signedIn: true } },
     { path: '/beheer/ons-aanbod', name: 'pro-own', component: () => import('./features/professional/OwnServicesPage.vue'), meta: { signedIn: true } },
     { path: '/beheer/ons-aanbod/:id', name: 'pro-propose', component: () => import('./features/professional/MapEditorServicePage.vue'), props: (r) => ({ id: r.params.id, propose: true }), meta: { signedIn: true } },
+    { path: '/beheer/kpi', name: 'pro-kpi', component: () => import('./features/professional/KpiDashboardPage.vue'), meta: { signedIn: true } },
     { path: '/werk', name: 'cases', component: () => import('./features/cases/CasesHomePage.vue') },
     { path: '/werk/casus/:id', name: 'case', component: () => import('./features/cases/CasePage.vue'), props: true },
     { path: '/werk/casus/:id/plan', name: 'case-plan', component: () => import('./features/cases/CasePlanPage.vue'), props: true },

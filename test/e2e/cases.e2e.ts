@@ -84,6 +84,8 @@ describe('case work on the social worker’s phone', () => {
     const requests: { url: string; method: string; body: string }[] = []
     context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() ?? '' }))
     // Passcode, then a new Welzijn op Recept case.
+    await page.getByLabel('Nieuwe toegangscode').waitFor()
+    expect(await seriousViolations(page)).toEqual([])
     await page.getByLabel('Nieuwe toegangscode').fill('4829')
     await page.getByLabel('Nog een keer').fill('4829')
     await page.getByRole('button', { name: 'Code instellen' }).click()
@@ -92,6 +94,7 @@ describe('case work on the social worker’s phone', () => {
     await page.getByLabel('Nog een keer').fill('482913')
     await page.getByRole('button', { name: 'Code instellen' }).click()
     await page.getByLabel('Route').selectOption('wor')
+    expect(await seriousViolations(page)).toEqual([])
     await page.getByRole('button', { name: 'Nieuwe casus' }).click()
     await page.getByRole('heading', { name: 'Casus: Welzijn op Recept' }).waitFor()
     expect(await seriousViolations(page)).toEqual([])
@@ -117,6 +120,8 @@ describe('case work on the social worker’s phone', () => {
 
     page = await context.newPage()
     await page.goto(caseUrl)
+    await page.getByLabel('Toegangscode').waitFor()
+    expect(await seriousViolations(page)).toEqual([])
     await page.getByLabel('Toegangscode').fill('000000')
     await page.getByRole('button', { name: 'Openen' }).click()
     await expect.poll(() => page.getByText(/Deze code klopt niet\. Nog 9 pogingen/).isVisible()).toBe(true)
@@ -291,5 +296,36 @@ describe('case work on the social worker’s phone', () => {
     const after = await dumpIndexedDb(page)
     expect(after).not.toContain('"currentStep"')
     expect(after).not.toContain('"wrappedKey"')
+  })
+
+  it('shows the programme team the region\'s inclusion against target', async () => {
+    // A worker's device sends counts (through the API: the phone side is tested above).
+    await admin.call('POST', `/api/orgs/${organisationId}/members`, { email: 'teller@welzijn.example', name: 'Teller', role: 'sociaal-werker', password: WORKER.password })
+    const counter = new ApiClient(h.baseUrl)
+    await counter.signInFirstTime('teller@welzijn.example', WORKER.password)
+    await counter.call('POST', '/api/kpi/snapshots', {
+      snapshotVersion: 1,
+      deviceId: '0f1e2d3c-4b5a-4968-8776-655443322110',
+      organisationId,
+      period: '2027-H1',
+      rows: [{ intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', referred: 12, included: 9, completed: 2, includedCumulative: 9 }],
+    })
+    await admin.call('POST', `/api/orgs/${organisationId}/members`, { email: 'programma@sig.example', name: 'Programma', role: 'programma', password: WORKER.password })
+
+    const page = await (await h.browser.newContext()).newPage()
+    await page.goto(`${h.baseUrl}/beheer/inloggen`)
+    await page.getByLabel('E-mailadres').fill('programma@sig.example')
+    await page.getByLabel('Wachtwoord').fill(WORKER.password)
+    await page.getByRole('button', { name: 'Verder' }).click()
+    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
+    await page.getByLabel('Code uit je app').fill(totpAt(secret, counterAt(Date.now())))
+    await page.getByRole('button', { name: 'Inloggen' }).click()
+    await page.getByRole('link', { name: "Inclusie en KPI's" }).click()
+    await page.getByLabel('Verantwoordingsperiode').selectOption('2027-H1')
+    await page.getByLabel('Doel Welzijn op Recept').fill('10')
+    await page.getByRole('button', { name: 'Doelen opslaan' }).click()
+    const wor = page.locator('tr[data-intervention="wor"]')
+    await expect.poll(() => wor.textContent()).toMatch(/Welzijn op Recept\s*12\s*9\s*2\s*10\s*90% ja/)
+    expect(await seriousViolations(page)).toEqual([])
   })
 })

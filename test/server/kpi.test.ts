@@ -61,4 +61,16 @@ describe('inclusion counts upstream', () => {
     await worker.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: 1, deviceId: DEVICE, organisationId: worker.organisationId, period: '2025-H1', rows: [row(1)] })
     expect((await db.query<{ correction: boolean }>('SELECT correction FROM kpi_snapshots')).rows).toEqual([{ correction: true }])
   })
+
+  it('keeps the programme team\'s targets per intervention and period', async () => {
+    const programme = await signedIn(app, db, clock, 'programma')
+    expect((await programme.agent.call('PUT', '/api/kpi/targets', { period: '2026-H2', targets: { wor: 120, sa: 30 } })).status).toBe(200)
+    expect((await programme.agent.call('PUT', '/api/kpi/targets', { period: '2026-H2', targets: { wor: 150 } })).status).toBe(200)
+    expect((await programme.agent.call('PUT', '/api/kpi/targets', { period: '2030-H1', targets: { wor: 1 } })).status).toBe(400)
+    const { targets } = (await (await programme.agent.call('GET', '/api/kpi/targets')).json()) as { targets: unknown[] }
+    expect(targets).toEqual([
+      { period: '2026-H2', intervention: 'sa', target: 30 },
+      { period: '2026-H2', intervention: 'wor', target: 150 },
+    ])
+  })
 })
