@@ -22,19 +22,24 @@ async function workerOnApprovedPhone(email: string, options: { clock?: boolean }
   const context = await h.browser.newContext({ viewport: { width: 390, height: 800 } })
   const page = await context.newPage()
   if (options.clock) await page.clock.install()
-  await page.goto(`${h.baseUrl}/beheer/inloggen`)
-  await page.getByLabel('E-mailadres').fill(email)
-  await page.getByLabel('Wachtwoord').fill(WORKER.password)
-  await page.getByRole('button', { name: 'Verder' }).click()
-  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
-  await page.getByLabel('Code uit je app').fill(totpAt(secret, counterAt(Date.now())))
-  await page.getByRole('button', { name: 'Inloggen' }).click()
+  await firstSignIn(page, email, WORKER.password)
   await page.getByRole('button', { name: 'Apparaat aanmelden' }).click()
   await page.getByTestId('device-status').waitFor()
   const { devices } = await admin.call<{ devices: { id: string; status: string }[] }>('GET', `/api/orgs/${organisationId}/devices`)
   for (const d of devices.filter((x) => x.status === 'pending')) await admin.call('POST', `/api/orgs/${organisationId}/devices/${d.id}/approve`)
   await page.getByRole('link', { name: 'Mijn casussen' }).click()
   return { context, page }
+}
+
+/** First sign-in in the browser: password, then the authenticator set up with the key shown. */
+async function firstSignIn(page: Page, email: string, password: string) {
+  await page.goto(`${h.baseUrl}/beheer/inloggen`)
+  await page.getByLabel('E-mailadres').fill(email)
+  await page.getByLabel('Wachtwoord').fill(password)
+  await page.getByRole('button', { name: 'Verder' }).click()
+  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
+  await page.getByLabel('Code uit je app').fill(totpAt(secret, counterAt(Date.now())))
+  await page.getByRole('button', { name: 'Inloggen' }).click()
 }
 
 async function setPasscode(page: Page, passcode: string) {
@@ -313,19 +318,13 @@ describe('case work on the social worker’s phone', () => {
     await admin.call('POST', `/api/orgs/${organisationId}/members`, { email: 'programma@sig.example', name: 'Programma', role: 'programma', password: WORKER.password })
 
     const page = await (await h.browser.newContext()).newPage()
-    await page.goto(`${h.baseUrl}/beheer/inloggen`)
-    await page.getByLabel('E-mailadres').fill('programma@sig.example')
-    await page.getByLabel('Wachtwoord').fill(WORKER.password)
-    await page.getByRole('button', { name: 'Verder' }).click()
-    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
-    await page.getByLabel('Code uit je app').fill(totpAt(secret, counterAt(Date.now())))
-    await page.getByRole('button', { name: 'Inloggen' }).click()
+    await firstSignIn(page, 'programma@sig.example', WORKER.password)
     await page.getByRole('link', { name: "Inclusie en KPI's" }).click()
     await page.getByLabel('Verantwoordingsperiode').selectOption('2027-H1')
     await page.getByLabel('Doel Welzijn op Recept').fill('10')
     await page.getByRole('button', { name: 'Doelen opslaan' }).click()
     const wor = page.locator('tr[data-intervention="wor"]')
-    await expect.poll(() => wor.textContent()).toMatch(/Welzijn op Recept\s*12\s*9\s*2\s*10\s*90% ja/)
+    await expect.poll(() => wor.textContent(), { timeout: 10_000 }).toMatch(/Welzijn op Recept\s*12\s*9\s*2\s*10\s*90% ja/)
     expect(await seriousViolations(page)).toEqual([])
   })
 })
