@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { fitsAgeGroup, type AgeGroup } from '../../shared/socialMap/ageGroups'
 import { listingReportSchema, serviceSchema, type Service } from '../../shared/socialMap/hsds'
-import { localMoment, isOpenAt, isOpenOnDate, nextOccurrence } from '../../shared/socialMap/schedule'
+import { isOpenAt, isOpenOnDate, nextOccurrence } from '../../shared/socialMap/schedule'
 import { REGION_PLACES, searchDocumentOf } from '../../shared/socialMap/search/searchDocument'
 import { SearchIndex } from '../../shared/socialMap/search/searchIndex'
 import { SYNONYMS } from '../../shared/socialMap/search/synonyms'
@@ -262,9 +262,4 @@ export class LocalSocialMap {
     if (!this.meta) return null
     return { version: this.meta.version, publishedAt: this.meta.publishedAt, updatedAt: this.meta.updatedAt, count: this.services.length }
   }
-}
-
-/** The region's current date, for "today" in the UI. */
-export function todayIn(now: Date): string {
-  return localMoment(now).date
 }

@@ -1,4 +1,5 @@
-/** The worker's device settings (not personal data): auto-lock and retention, checked when read. */
+/** The worker's device settings (not personal data): auto-lock and retention, checked with Zod when read. */
+import { z } from 'zod'
 import { DEFAULT_RETENTION_MONTHS } from './caseArchive'
 
 const KEY = 'samenwerkwijze.caseSettings'
@@ -10,13 +11,15 @@ export interface CaseSettings {
 }
 const DEFAULTS: CaseSettings = { autoLockMinutes: 5, retentionMonths: DEFAULT_RETENTION_MONTHS }
 
+// A value that is missing or not one of the choices falls back to its default.
+const settingsSchema = z.object({
+  autoLockMinutes: z.literal(AUTO_LOCK_CHOICES).catch(DEFAULTS.autoLockMinutes as 5),
+  retentionMonths: z.literal(RETENTION_CHOICES).catch(DEFAULTS.retentionMonths as 12),
+})
+
 export function readCaseSettings(): CaseSettings {
   try {
-    const raw = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Record<keyof CaseSettings, unknown>>
-    return {
-      autoLockMinutes: (AUTO_LOCK_CHOICES as readonly unknown[]).includes(raw.autoLockMinutes) ? (raw.autoLockMinutes as number) : DEFAULTS.autoLockMinutes,
-      retentionMonths: (RETENTION_CHOICES as readonly unknown[]).includes(raw.retentionMonths) ? (raw.retentionMonths as number) : DEFAULTS.retentionMonths,
-    }
+    return settingsSchema.parse(JSON.parse(localStorage.getItem(KEY) ?? '{}'))
   } catch {
     return { ...DEFAULTS }
   }

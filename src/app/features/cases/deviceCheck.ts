@@ -17,7 +17,3 @@ export async function deviceStanding(): Promise<DeviceStanding> {
     return 'unknown'
   }
 }
-
-export async function deviceMayHoldCases(): Promise<boolean> {
-  return (await deviceStanding()) === 'approved'
-}

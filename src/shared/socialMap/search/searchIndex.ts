@@ -176,11 +176,6 @@ export class SearchIndex {
     )
   }
 
-  /** Number of distinct indexed words. */
-  get vocabularySize(): number {
-    return this.terms.length
-  }
-
   search(query: string, options: SearchOptions = {}): SearchResult {
     const result = this.run(query, options, true)
     if (result.total > 0 || result.places.length === 0) return result
