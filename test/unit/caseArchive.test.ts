@@ -32,6 +32,7 @@ const make = (id: string, name: string, closedAt?: string): CaseRecord => ({
   resident: { name },
   ...(closedAt ? { status: 'closed' as const, closedAt } : {}),
 })
+const memory = { get: () => '3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b', adopt: () => undefined }
 const A = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'
 const B = '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e'
 
@@ -53,16 +54,16 @@ describe('the encrypted backup file', () => {
     const old = await device('482913')
     await old.store.save(make(A, 'Maria Verhoeven'))
     await old.store.save(make(B, 'Jan de Vries'))
-    const file = await createBackup(old.store, 'zomer in de polder 2026', derive)
+    const file = await createBackup(old.store, 'zomer in de polder 2026', derive, memory)
     expect(file).not.toContain('Maria')
     const fresh = await device('777111')
-    expect(await restoreBackup(file, 'zomer in de polder 2026', fresh.vault, fresh.db, derive)).toBe(2)
+    expect(await restoreBackup(file, 'zomer in de polder 2026', fresh.vault, fresh.db, derive, memory)).toBe(2)
     expect((await fresh.store.load(A))?.resident.name).toBe('Maria Verhoeven')
   })
   it('refuses a wrong passphrase, a damaged file and something else, writing nothing', async () => {
     const old = await device()
     await old.store.save(make(A, 'Maria Verhoeven'))
-    const file = await createBackup(old.store, 'zomer in de polder 2026', derive)
+    const file = await createBackup(old.store, 'zomer in de polder 2026', derive, memory)
     const fresh = await device('777111')
     await expect(restoreBackup(file, 'winter', fresh.vault, fresh.db, derive)).rejects.toEqual(new BackupError('wrong-passphrase'))
     const parsed = JSON.parse(file) as { ciphertext: string }
@@ -70,5 +71,51 @@ describe('the encrypted backup file', () => {
     await expect(restoreBackup(damaged, 'zomer in de polder 2026', fresh.vault, fresh.db, derive)).rejects.toEqual(new BackupError('wrong-passphrase'))
     await expect(restoreBackup('{"hello":1}', 'x', fresh.vault, fresh.db, derive)).rejects.toEqual(new BackupError('not-a-backup'))
     expect(await fresh.db.cases.count()).toBe(0)
+  })
+})
+
+describe('counts survive what happens to cases', () => {
+  const included = (id: string, name: string, closedAt?: string): CaseRecord => {
+    const c = make(id, name, closedAt)
+    return { ...c, pathway: 'wor', resident: { ...c.resident, municipality: 'Oss' }, wor: { matchedServiceIds: [], intakeDate: '2026-02-10' } }
+  }
+  const memoryIdentity = (id: string) => ({ id, get() { return this.id }, adopt(next: string) { this.id = next } })
+
+  it('keeps what a case counted after its retention has passed, but not after a manual delete', async () => {
+    const { store } = await device()
+    await store.save(included(A, 'Oud', '2025-01-10'))
+    await store.save(included(B, 'Vergissing'))
+    expect(await purgeExpired(store, '2026-11-22')).toBe(1)
+    await store.remove(B, { keepCounts: false })
+    expect(await store.index()).toEqual([])
+    const counted = await store.countingIndex()
+    expect(counted).toEqual([{ id: A, pathway: 'wor', municipality: 'Oss', includedAt: '2026-02-10', completedAt: '2025-01-10', referredAt: expect.any(String) as string }])
+    expect(JSON.stringify(counted)).not.toContain('Oud')
+  })
+
+  it('keeps the counts when ten wrong passcodes wipe the cases', async () => {
+    const { store, vault } = await device()
+    await store.save(included(A, 'Maria Verhoeven'))
+    await vault.wipe()
+    expect((await store.countingIndex()).map((c) => c.includedAt)).toEqual(['2026-02-10'])
+  })
+
+  it('lets a new phone take over the old phone\'s counting id, so its counts replace the old ones instead of doubling them', async () => {
+    const old = await device()
+    await old.store.save(included(A, 'Maria Verhoeven'))
+    const file = await createBackup(old.store, 'zomer in de polder 2026', derive, memoryIdentity('5b2d6c3e-1f4a-4b5c-8d6e-7f8091a2b3c4'))
+    const fresh = await device('777111')
+    const identity = memoryIdentity('6c3e7d4f-2a5b-4c6d-9e7f-8091a2b3c4d5')
+    await restoreBackup(file, 'zomer in de polder 2026', fresh.vault, fresh.db, derive, identity)
+    expect(identity.id).toBe('5b2d6c3e-1f4a-4b5c-8d6e-7f8091a2b3c4')
+    // The restored periods are queued, so the new phone sends its (equal) counts under the old id.
+    expect((await fresh.db.kpiOutbox.toArray()).map((o) => o.period)).toContain('2026-H1')
+
+    // A phone that already holds cases keeps its own id.
+    const busy = await device('777111')
+    await busy.store.save(make(B, 'Jan de Vries'))
+    const own = memoryIdentity('7d4f8e5a-3b6c-4d7e-8f9a-0b1c2d3e4f5a')
+    await restoreBackup(file, 'zomer in de polder 2026', busy.vault, busy.db, derive, own)
+    expect(own.id).toBe('7d4f8e5a-3b6c-4d7e-8f9a-0b1c2d3e4f5a')
   })
 })

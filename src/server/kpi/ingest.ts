@@ -11,27 +11,27 @@ import type { CountSnapshot } from '../../shared/kpi/snapshot'
 export type IngestResult = 'stored' | 'unchanged'
 
 export async function ingestSnapshot(db: Database, s: CountSnapshot, today: string): Promise<IngestResult> {
+  // A figure for a period that has ended is a correction: reported as such.
+  const correction = periodEnd(s.period as Period) < today
   return db.transaction(async (tx) => {
-    // Make sure the row exists, then lock it: concurrent snapshots of one device wait in turn.
-    await tx.query(
-      `INSERT INTO kpi_snapshots (device_id, period, organisation_id, snapshot_version) VALUES ($1, $2, $3, 0)
-       ON CONFLICT (device_id, period) DO NOTHING`,
-      [s.deviceId, s.period, s.organisationId],
+    // Insert or, if this version is newer, replace; the conflicting row stays locked until commit,
+    // so concurrent snapshots of one device take turns. No row back means an older or equal version.
+    const { rows } = await tx.query(
+      `INSERT INTO kpi_snapshots (device_id, period, organisation_id, snapshot_version, correction) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (device_id, period) DO UPDATE
+         SET snapshot_version = EXCLUDED.snapshot_version, organisation_id = EXCLUDED.organisation_id, correction = EXCLUDED.correction, received_at = now()
+         WHERE kpi_snapshots.snapshot_version < EXCLUDED.snapshot_version
+       RETURNING 1`,
+      [s.deviceId, s.period, s.organisationId, s.snapshotVersion, correction],
     )
-    const { rows } = await tx.query<{ snapshot_version: string | number }>('SELECT snapshot_version FROM kpi_snapshots WHERE device_id = $1 AND period = $2 FOR UPDATE', [s.deviceId, s.period])
-    if (Number(rows[0]!.snapshot_version) >= s.snapshotVersion) return 'unchanged'
-    // A figure for a period that has ended is a correction: reported as such.
-    const correction = periodEnd(s.period as Period) < today
-    await tx.query(
-      `UPDATE kpi_snapshots SET snapshot_version = $3, organisation_id = $4, correction = $5, received_at = now() WHERE device_id = $1 AND period = $2`,
-      [s.deviceId, s.period, s.snapshotVersion, s.organisationId, correction],
-    )
+    if (rows.length === 0) return 'unchanged'
     await tx.query('DELETE FROM kpi_counts WHERE device_id = $1 AND period = $2', [s.deviceId, s.period])
-    for (const r of s.rows) {
+    if (s.rows.length > 0) {
       await tx.query(
         `INSERT INTO kpi_counts (device_id, period, intervention, municipality, referrer_type, referred, included, completed, included_cumulative)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [s.deviceId, s.period, r.intervention, r.municipality, r.referrerType, r.referred, r.included, r.completed, r.includedCumulative],
+         SELECT $1, $2, r.intervention, r.municipality, r."referrerType", r.referred, r.included, r.completed, r."includedCumulative"
+         FROM jsonb_to_recordset($3::jsonb) AS r(intervention text, municipality text, "referrerType" text, referred int, included int, completed int, "includedCumulative" int)`,
+        [s.deviceId, s.period, JSON.stringify(s.rows)],
       )
     }
     return 'stored'

@@ -28,16 +28,19 @@ export function periodEnd(period: Period): string {
 }
 
 /** Every period in which any case was referred, included or completed. */
-export function periodsOf(cases: readonly CaseIndex[]): Period[] {
+/** What counting needs of a case: its pathway, categories and moments. */
+export type Countable = Pick<CaseIndex, 'pathway' | 'municipality' | 'referrerType' | 'referredAt' | 'includedAt' | 'completedAt'>
+
+export function periodsOf(cases: readonly Countable[]): Period[] {
   const set = new Set<Period>()
   for (const c of cases) for (const d of [c.referredAt, c.includedAt, c.completedAt]) if (d) set.add(periodOf(d))
   return [...set].sort()
 }
 
-export function countInclusions(cases: readonly CaseIndex[], period: Period): CountRow[] {
+export function countInclusions(cases: readonly Countable[], period: Period): CountRow[] {
   const end = periodEnd(period)
   const rows = new Map<string, CountRow>()
-  const row = (c: CaseIndex) => {
+  const row = (c: Countable) => {
     const key = `${c.pathway}|${c.municipality ?? UNKNOWN}|${c.referrerType ?? UNKNOWN}`
     let r = rows.get(key)
     if (!r) {

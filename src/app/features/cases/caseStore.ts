@@ -2,11 +2,12 @@
 import { z } from 'zod'
 import { periodOf, periodsBetween, type Period } from '../../../shared/kpi/period'
 import { caseIndexSchema, type CaseIndex } from '../../../shared/cases/caseIndex'
+import type { Countable } from '../../../shared/kpi/counts'
 
 /** Periods whose counts change when a case's index goes from `before` to `after`. */
-function touchedPeriods(before: CaseIndex | undefined, after: CaseIndex): Set<string> {
+export function touchedPeriods(before: Countable | undefined, after: Countable | undefined): Set<string> {
   const out = new Set<string>()
-  const moments = (c: CaseIndex | undefined) => [c?.referredAt, c?.includedAt, c?.completedAt, c?.municipality, c?.referrerType, c?.pathway].join('|')
+  const moments = (c: Countable | undefined) => [c?.referredAt, c?.includedAt, c?.completedAt, c?.municipality, c?.referrerType, c?.pathway].join('|')
   if (before && moments(before) === moments(after)) return out
   for (const c of [before, after]) for (const d of [c?.referredAt, c?.includedAt, c?.completedAt]) if (d) out.add(periodOf(d))
   // Cumulative counts run on: a change also changes every later period, up to today's.
@@ -19,7 +20,7 @@ function touchedPeriods(before: CaseIndex | undefined, after: CaseIndex): Set<st
 // The index fields of a stored envelope; the ciphertext beside them is left out.
 const indexOfStored = z.object(caseIndexSchema.shape)
 import type { CaseRecord } from '../../../shared/cases/v1'
-import type { CaseDb } from './caseDb'
+import { countedCaseOf, type CaseDb, type CountedCase } from './caseDb'
 import type { Vault } from './vault'
 
 export class CaseStore {
@@ -34,8 +35,16 @@ export class CaseStore {
     await this.db.transaction('rw', this.db.cases, this.db.kpiOutbox, async () => {
       const before = await this.db.cases.get(sealed.id)
       await this.db.cases.put(sealed)
-      for (const period of touchedPeriods(before, sealed)) await this.db.kpiOutbox.put({ period, attempts: 0, nextAttemptAt: 0 })
+      await this.markChanged(touchedPeriods(before, sealed))
     })
+  }
+
+  /** Call inside a transaction over kpiOutbox: the periods go (back) into the outbox with a new revision. */
+  private async markChanged(periods: Set<string>): Promise<void> {
+    for (const period of periods) {
+      const item = await this.db.kpiOutbox.get(period)
+      await this.db.kpiOutbox.put({ period, attempts: 0, nextAttemptAt: 0, revision: (item?.revision ?? 0) + 1 })
+    }
   }
 
   async load(id: string): Promise<CaseRecord | undefined> {
@@ -58,7 +67,28 @@ export class CaseStore {
     return Promise.all(rows.map((r) => this.vault.open(r)))
   }
 
-  async remove(id: string): Promise<void> {
-    await this.db.cases.delete(id)
+  /**
+   * Deletes a case. After the retention period the resident was still reached, so what the case
+   * counts stays (`keepCounts`: dates and categories only, no content). A case deleted by hand is
+   * usually a mistake or an erasure request: it leaves the counts, and its periods are sent again.
+   */
+  async remove(id: string, { keepCounts }: { keepCounts: boolean }): Promise<void> {
+    await this.db.transaction('rw', this.db.cases, this.db.kpiOutbox, this.db.countedCases, async () => {
+      const stored = await this.db.cases.get(id)
+      await this.db.cases.delete(id)
+      const counted = countedCaseOf(stored)
+      if (!counted) return
+      if (keepCounts) await this.db.countedCases.put(counted)
+      else await this.markChanged(touchedPeriods(counted, undefined))
+    })
+  }
+
+  async countedCases(): Promise<CountedCase[]> {
+    return this.db.countedCases.toArray()
+  }
+
+  /** What the counts are made of: every case on the device plus those removed after their retention period. */
+  async countingIndex(): Promise<Countable[]> {
+    return [...(await this.index()), ...(await this.countedCases())]
   }
 }

@@ -4,27 +4,37 @@
  * offline: the outbox waits in IndexedDB until the device is online and signed in.
  */
 import { z } from 'zod'
-import { countInclusions } from '../../../shared/kpi/counts'
-import type { Period } from '../../../shared/kpi/period'
-import { countSnapshotSchema } from '../../../shared/kpi/snapshot'
 import { api, ApiError } from '../professional/api'
 import type { CaseDb } from './caseDb'
 import type { CaseStore } from './caseStore'
+import { syncOutbox, type OutboxPort } from './kpiSyncCore'
 
 const DEVICE_KEY = 'samenwerkwijze.kpiDevice'
 const SENT_KEY = 'samenwerkwijze.kpiLastSent'
 const VERSION_KEY = 'samenwerkwijze.kpiVersion'
-const MAX_BACKOFF_MS = 6 * 60 * 60 * 1000
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** A random id for counting only: it links to no account and no registered device. */
 export function kpiDeviceId(): string {
   let id = localStorage.getItem(DEVICE_KEY)
-  if (!id || !/^[0-9a-f-]{36}$/.test(id)) {
+  if (!id || !GUID.test(id)) {
     id = crypto.randomUUID()
     localStorage.setItem(DEVICE_KEY, id)
   }
   return id
 }
+
+/** After a restore onto a new phone: count on as the old phone, so its figures are replaced, not doubled. */
+export function adoptKpiDeviceId(id: string): void {
+  if (GUID.test(id)) localStorage.setItem(DEVICE_KEY, id)
+}
+
+/** Where the counting id lives; the browser keeps it in localStorage. */
+export interface KpiIdentity {
+  get(): string
+  adopt(id: string): void
+}
+export const localKpiIdentity: KpiIdentity = { get: kpiDeviceId, adopt: adoptKpiDeviceId }
 
 /** Rising snapshot versions, even if the clock goes back. */
 function nextVersion(): number {
@@ -42,22 +52,31 @@ export async function pendingPeriods(db: CaseDb): Promise<number> {
   return db.kpiOutbox.count()
 }
 
-export async function syncCounts(db: CaseDb, store: CaseStore, organisationId: string, now = Date.now()): Promise<{ sent: number; pending: number }> {
-  const index = await store.index()
-  let sent = 0
-  for (const item of await db.kpiOutbox.toArray()) {
-    if (item.nextAttemptAt > now) continue
-    const snapshot = countSnapshotSchema.parse({ snapshotVersion: nextVersion(), deviceId: kpiDeviceId(), organisationId, period: item.period, rows: countInclusions(index, item.period as Period) })
-    try {
-      await api('POST', '/api/kpi/snapshots', z.object({ status: z.enum(['stored', 'unchanged']) }), snapshot)
-      await db.kpiOutbox.delete(item.period)
-      localStorage.setItem(SENT_KEY, new Date().toISOString())
-      sent++
-    } catch (e) {
-      if (e instanceof ApiError && (e.status === 401 || e.status === 0)) break // signed out or offline: later
-      const attempts = item.attempts + 1
-      await db.kpiOutbox.update(item.period, { attempts, nextAttemptAt: now + Math.min(MAX_BACKOFF_MS, 2 ** attempts * 30_000) })
-    }
+export function dexieOutbox(db: CaseDb): OutboxPort {
+  return {
+    entries: () => db.kpiOutbox.toArray(),
+    clear: (period, revision) =>
+      db.transaction('rw', db.kpiOutbox, async () => {
+        const item = await db.kpiOutbox.get(period)
+        if (item && item.revision === revision) await db.kpiOutbox.delete(period)
+      }),
+    postpone: async (period, attempts, nextAttemptAt) => {
+      await db.kpiOutbox.update(period, { attempts, nextAttemptAt })
+    },
   }
+}
+
+export async function syncCounts(db: CaseDb, store: CaseStore, organisationId: string, now = Date.now()): Promise<{ sent: number; pending: number }> {
+  const sent = await syncOutbox(
+    dexieOutbox(db),
+    () => store.countingIndex(),
+    { deviceId: kpiDeviceId(), organisationId, nextVersion },
+    async (snapshot) => {
+      await api('POST', '/api/kpi/snapshots', z.object({ status: z.enum(['stored', 'unchanged']) }), snapshot)
+      localStorage.setItem(SENT_KEY, new Date().toISOString())
+    },
+    (e) => (e instanceof ApiError && (e.status === 401 || e.status === 0) ? 'later' : 'retry'),
+    now,
+  )
   return { sent, pending: await db.kpiOutbox.count() }
 }

@@ -122,7 +122,7 @@ export const useCaseVault = defineStore('caseVault', () => {
   }
 
   async function remove(id: string) {
-    await store.remove(id)
+    await store.remove(id, { keepCounts: false })
     await refresh()
   }
 

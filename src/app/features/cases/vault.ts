@@ -7,7 +7,7 @@
 import { associatedData, keyRecordSchema, passcodeProblem, PBKDF2_ITERATIONS, storedCaseSchema, type KeyRecord, type StoredCase } from '../../../shared/crypto/envelope'
 import { caseIndexOf } from '../../../shared/cases/caseIndex'
 import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v1'
-import type { CaseDb } from './caseDb'
+import { countedCaseOf, type CaseDb } from './caseDb'
 
 export const WIPE_AFTER = 10
 
@@ -93,7 +93,10 @@ export class Vault {
   /** Removes every case and the key: what a lost, locked-out or revoked phone must do. */
   async wipe(): Promise<void> {
     this.key = null
-    await this.db.transaction('rw', this.db.keys, this.db.cases, async () => {
+    await this.db.transaction('rw', this.db.keys, this.db.cases, this.db.countedCases, async () => {
+      // The residents were reached all the same: what the cases count (dates and categories, no content) stays.
+      const counted = (await this.db.cases.toArray()).flatMap((c) => countedCaseOf(c) ?? [])
+      await this.db.countedCases.bulkPut(counted)
       await this.db.cases.clear()
       await this.db.keys.clear()
     })
