@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
@@ -325,6 +326,14 @@ describe('case work on the social worker’s phone', () => {
     await page.getByRole('button', { name: 'Doelen opslaan' }).click()
     const wor = page.locator('tr[data-intervention="wor"]')
     await expect.poll(() => wor.textContent(), { timeout: 10_000 }).toMatch(/Welzijn op Recept\s*12\s*9\s*2\s*10\s*90% ja/)
+    // The funnel and the trend, as tables a screen reader can read.
+    expect(await page.locator('tr[data-funnel="wor"]').textContent()).toMatch(/12\s*9 \(75% van verwezen\)\s*2 \(22% van bereikt\)/)
+    expect(await page.locator('tr[data-trend="2027-H1"]').textContent()).toMatch(/2027-H1\s*9 van 10/)
+    // The MeasureReport for the financiers downloads as FHIR JSON.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /FHIR MeasureReport/ }).click()])
+    const report = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { resourceType: string; group: { population: { count?: number }[] }[] }
+    expect(report.resourceType).toBe('MeasureReport')
+    expect(report.group[0]!.population.map((p) => p.count)).toEqual([12, 9, undefined]) // 2 completed: a small cell, masked
     expect(await seriousViolations(page)).toEqual([])
   })
 })

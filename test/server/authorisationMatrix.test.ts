@@ -142,6 +142,8 @@ const ROWS: Record<string, Row> = {
     prepare: async () => ({ body: { snapshotVersion: 1, deviceId: randomUUID(), organisationId: orgA, period: '2026-H2', rows: [] } }),
   },
   'GET /api/kpi/totals': { expect: fully(['programma']), prepare: async () => ({ path: '/api/kpi/totals?period=2026-H2' }) },
+  'GET /api/kpi/trend': { expect: fully(['programma']) },
+  'GET /api/kpi/measure-report': { expect: fully(['programma']), prepare: async () => ({ path: '/api/kpi/measure-report?period=2026-H1' }) },
   'GET /api/kpi/targets': { expect: fully(['programma']) },
   'PUT /api/kpi/targets': { expect: fully(['programma']), prepare: async () => ({ body: { period: '2026-H2', targets: { wor: 120, vg: 40 } } }) },
   'POST /api/map/proposals/:id/accept': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/accept` }) },

@@ -1,5 +1,8 @@
 /** Inclusion counts: devices send snapshots (counts only); the programme team reads totals. */
 import { Hono } from 'hono'
+import { z } from 'zod'
+import { measureReport } from '../../shared/kpi/measureReport'
+import type { Period } from '../../shared/kpi/period'
 import { countSnapshotSchema, targetsSchema } from '../../shared/kpi/snapshot'
 import { localMoment } from '../../shared/socialMap/schedule'
 import { audit } from '../auth/audit'
@@ -7,6 +10,8 @@ import { currentUser, requireRole, requireUser, type AppEnv } from '../auth/midd
 import type { Database } from '../db/database'
 import { ingestSnapshot, periodTotals } from '../kpi/ingest'
 import { body } from './auth'
+
+const periodParam = z.string().regex(/^20\d{2}-H[12]$/).transform((p) => p as Period)
 
 export function kpiRoutes(db: Database) {
   const app = new Hono<AppEnv>()
@@ -47,9 +52,28 @@ export function kpiRoutes(db: Database) {
   })
 
   app.get('/totals', requireRole('programma'), async (c) => {
-    const period = c.req.query('period') ?? ''
-    if (!/^20\d{2}-H[12]$/.test(period)) return c.json({ error: 'Give a period like 2026-H1.', code: 'bad-request' }, 400)
-    return c.json({ period, rows: await periodTotals(db, period) })
+    const period = periodParam.safeParse(c.req.query('period'))
+    if (!period.success) return c.json({ error: 'Give a period like 2026-H1.', code: 'bad-request' }, 400)
+    return c.json({ period: period.data, rows: await periodTotals(db, period.data) })
+  })
+
+  /** Included, referred and completed per intervention for every period with figures or a target. */
+  app.get('/trend', requireRole('programma'), async (c) => {
+    const { rows } = await db.query<{ period: string; intervention: string; referred: number; included: number; completed: number; included_cumulative: number }>(
+      `SELECT period, intervention, sum(referred)::int AS referred, sum(included)::int AS included, sum(completed)::int AS completed,
+              sum(included_cumulative)::int AS included_cumulative
+       FROM kpi_counts GROUP BY period, intervention ORDER BY period, intervention`,
+    )
+    return c.json({ rows: rows.map((r) => ({ period: r.period, intervention: r.intervention, referred: r.referred, included: r.included, completed: r.completed, includedCumulative: r.included_cumulative })) })
+  })
+
+  /** The period as a FHIR R4 MeasureReport for the financiers: small cells masked. */
+  app.get('/measure-report', requireRole('programma'), async (c) => {
+    const period = periodParam.safeParse(c.req.query('period'))
+    if (!period.success) return c.json({ error: 'Give a period like 2026-H1.', code: 'bad-request' }, 400)
+    const report = measureReport(period.data, await periodTotals(db, period.data), new Date())
+    c.header('Content-Disposition', `attachment; filename="measurereport-${period.data}.json"`)
+    return c.body(JSON.stringify(report, null, 2), 200, { 'Content-Type': 'application/fhir+json; charset=utf-8' })
   })
 
   return app

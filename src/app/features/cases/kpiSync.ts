@@ -29,6 +29,11 @@ export function adoptKpiDeviceId(id: string): void {
   if (GUID.test(id)) localStorage.setItem(DEVICE_KEY, id)
 }
 
+/** After a wipe: the next count goes out under a new id, leaving the old id's last figures on the server. */
+export function forgetKpiDeviceId(): void {
+  localStorage.removeItem(DEVICE_KEY)
+}
+
 /** Where the counting id lives; the browser keeps it in localStorage. */
 export interface KpiIdentity {
   get(): string

@@ -5,7 +5,7 @@ import type { CaseRecord } from '../../../shared/cases/v1'
 import { createBackup, purgeExpired, restoreBackup } from './caseArchive'
 import { CaseDb } from './caseDb'
 import { readCaseSettings } from './caseSettings'
-import { lastSent, pendingPeriods, syncCounts } from './kpiSync'
+import { forgetKpiDeviceId, lastSent, pendingPeriods, syncCounts } from './kpiSync'
 import { deviceRecord } from '../professional/deviceKey'
 import { useSessionStore } from '../professional/useSessionStore'
 import { CaseStore } from './caseStore'
@@ -19,7 +19,7 @@ const autoLockMs = () => readCaseSettings().autoLockMinutes * 60 * 1000
 export const useCaseVault = defineStore('caseVault', () => {
   // Raw: Dexie and WebCrypto objects must not be wrapped in reactive proxies.
   const db = markRaw(new CaseDb())
-  const vault = markRaw(new Vault(db, deriveInWorker))
+  const vault = markRaw(new Vault(db, deriveInWorker, Date.now, forgetKpiDeviceId))
   const store = markRaw(new CaseStore(db, vault))
   const isUnlocked = ref(false)
   const isSetUp = ref<boolean | null>(null)

@@ -7,7 +7,7 @@
 import { associatedData, keyRecordSchema, passcodeProblem, PBKDF2_ITERATIONS, storedCaseSchema, type KeyRecord, type StoredCase } from '../../../shared/crypto/envelope'
 import { caseIndexOf } from '../../../shared/cases/caseIndex'
 import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v1'
-import { countedCaseOf, type CaseDb } from './caseDb'
+import type { CaseDb } from './caseDb'
 
 export const WIPE_AFTER = 10
 
@@ -42,6 +42,8 @@ export class Vault {
     private readonly db: CaseDb,
     private readonly derive: DeriveKek = deriveKek,
     private readonly now: () => number = Date.now,
+    /** Called after a wipe: the app starts counting under a new id (see wipe). */
+    private readonly onWiped: () => void = () => undefined,
   ) {}
 
   get isUnlocked(): boolean {
@@ -93,13 +95,15 @@ export class Vault {
   /** Removes every case and the key: what a lost, locked-out or revoked phone must do. */
   async wipe(): Promise<void> {
     this.key = null
-    await this.db.transaction('rw', this.db.keys, this.db.cases, this.db.countedCases, async () => {
-      // The residents were reached all the same: what the cases count (dates and categories, no content) stays.
-      const counted = (await this.db.cases.toArray()).flatMap((c) => countedCaseOf(c) ?? [])
-      await this.db.countedCases.bulkPut(counted)
+    // Nothing of the cases stays, not even what they count. The server keeps the counts last sent;
+    // the device counts on under a new id, so nothing it sends later replaces those.
+    await this.db.transaction('rw', [this.db.keys, this.db.cases, this.db.countedCases, this.db.kpiOutbox], async () => {
       await this.db.cases.clear()
+      await this.db.countedCases.clear()
+      await this.db.kpiOutbox.clear()
       await this.db.keys.clear()
     })
+    this.onWiped()
   }
 
   async seal(record: CaseRecord): Promise<StoredCase> {
