@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
 import pg from 'pg'
+import { ApiClient } from '../test/e2e/apiClient'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const PASSWORD = 'Zilver-Reiger-Over-Maas-7'
@@ -49,8 +51,10 @@ async function startServer(env: Record<string, string>) {
     body: JSON.stringify({ code, organisation: 'Bench', name: 'Bench', email: 'bench@example.org', password: PASSWORD }),
   })
   if (res.status !== 201) throw new Error(`bootstrap failed: ${res.status}`)
+  const { organisationId } = (await res.json()) as { organisationId: string }
   return {
     base,
+    organisationId,
     stop: async () => {
       child.kill('SIGTERM')
       await new Promise((r) => child.once('exit', r))
@@ -80,12 +84,46 @@ async function load(seconds: number, concurrency: number, send: () => Promise<Re
   return { requests: latencies.length, rps: Math.round(latencies.length / seconds), p50_ms: q(0.5), p99_ms: q(0.99), failures }
 }
 
+const INGEST_CLIENTS = 50
+
+/**
+ * Count snapshots: 50 social workers, each signed in with their own session, each sending the
+ * snapshot of their device for one period again and again with a rising version (every one is
+ * stored: the old counts replaced), as phones coming online would.
+ */
+async function ingestLoad(server: { base: string; organisationId: string }) {
+  const admin = new ApiClient(server.base)
+  await admin.signInFirstTime('bench@example.org', PASSWORD)
+  const clients = await Promise.all(
+    Array.from({ length: INGEST_CLIENTS }, async (_, n) => {
+      const email = `werker${n}@example.org`
+      await admin.call('POST', `/api/orgs/${server.organisationId}/members`, { email, name: `Werker ${n}`, role: 'sociaal-werker', password: PASSWORD })
+      const client = new ApiClient(server.base)
+      await client.signInFirstTime(email, PASSWORD)
+      return { client, deviceId: randomUUID(), version: 0 }
+    }),
+  )
+  const rows = ['Oss', 'Bernheze', 'Boekel'].flatMap((municipality) =>
+    (['wor', 'vg', 'sa'] as const).map((intervention) => ({ intervention, municipality, referrerType: 'huisarts', referred: 9, included: 7, completed: 2, includedCumulative: 11 })),
+  )
+  let next = 0
+  return load(5, INGEST_CLIENTS, () => {
+    const c = clients[next++ % INGEST_CLIENTS]!
+    return fetch(`${server.base}/api/kpi/snapshots`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: c.client.cookie, 'X-CSRF-Token': c.client.csrf },
+      body: JSON.stringify({ snapshotVersion: ++c.version, deviceId: c.deviceId, organisationId: server.organisationId, period: '2026-H2', rows }),
+    })
+  }, 200)
+}
+
 async function measure(env: Record<string, string>) {
   const server = await startServer(env)
   try {
     const map = await load(5, 16, () => fetch(`${server.base}/api/social-map`, { headers: { 'Accept-Encoding': 'gzip' } }), 200)
+    const kpiIngest = await ingestLoad(server)
     const signIn = await load(5, 8, () => fetch(`${server.base}/api/auth/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.org', password: PASSWORD }) }), 200)
-    return { social_map: map, sign_in: signIn }
+    return { social_map: map, kpi_ingest_50_clients: kpiIngest, sign_in: signIn }
   } finally {
     await server.stop()
   }
@@ -124,6 +162,8 @@ export async function httpBench() {
       ? {
           social_map_rps_postgres_vs_pglite: ratio(postgres.social_map.rps, pglite.social_map.rps),
           sign_in_rps_postgres_vs_pglite: ratio(postgres.sign_in.rps, pglite.sign_in.rps),
+          kpi_ingest_rps_postgres_vs_pglite: ratio(postgres.kpi_ingest_50_clients.rps, pglite.kpi_ingest_50_clients.rps),
+          kpi_ingest_p99_postgres_vs_pglite: ratio(postgres.kpi_ingest_50_clients.p99_ms, pglite.kpi_ingest_50_clients.p99_ms),
         }
       : {}
   return { pglite, postgres, ratios }

@@ -2,8 +2,9 @@
  * npm run bench — not a test: prints figures. Search build time, query latency (p50/p95)
  * and heap per engine at 1k, 10k and 50k synthetic services, our index against Fuse.js and
  * MiniSearch in the same process; the gzip size of the start page's JavaScript; then the
- * server's requests per second and p99 on PGlite and PostgreSQL side by side (bench/http.ts);
- * then the case vault against plain Dexie (bench/vault.ts).
+ * server's requests per second and p99 on PGlite and PostgreSQL side by side (bench/http.ts:
+ * map fetch, count snapshots from 50 concurrent clients, sign-in); then the case vault against
+ * plain Dexie, and counting 10,000 cases on the device against reading their index (bench/vault.ts).
  * The last line is one JSON object.
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -11,7 +12,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { generateServices } from '../src/server/seed/syntheticServices'
 import { httpBench } from './http'
-import { vaultBench } from './vault'
+import { countBench, vaultBench } from './vault'
 import { fuse, miniSearch, ours, type Engine } from './searchEngines'
 
 const SIZES = [1_000, 10_000, 50_000]
@@ -110,4 +111,6 @@ const server = await httpBench()
 console.log('server', JSON.stringify(server, null, 1))
 const cases = await vaultBench()
 console.log('case vault', JSON.stringify(cases, null, 1))
-console.log(JSON.stringify({ search: results, ratios, startPage: js, server, cases, gcExposed: !!gc }))
+const counting = await countBench()
+console.log('counting on the device', JSON.stringify(counting, null, 1))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, server, cases, counting, gcExposed: !!gc }))

@@ -10,6 +10,7 @@ import { CaseDb } from '../src/app/features/cases/caseDb'
 import { CaseStore } from '../src/app/features/cases/caseStore'
 import { Vault } from '../src/app/features/cases/vault'
 import { newCase, type CaseRecord } from '../src/shared/cases/v1'
+import { countInclusions, periodsOf } from '../src/shared/kpi/counts'
 
 class PlainDb extends Dexie {
   cases!: EntityTable<CaseRecord, 'id'>
@@ -96,4 +97,39 @@ export async function vaultBench(count = 1_000, runs = 5) {
     ratio_list_encrypted_vs_plain_excluding_unlock: round((result.unlock_and_list_ms - result.of_which_unlock_ms) / result.plain_list_ms),
     ratio_save_encrypted_vs_plain: round(result.save_field_ms / result.plain_save_ms),
   }
+}
+
+/**
+ * Counting on the device (issue 6): the counts for every period from the clear index of 10,000
+ * cases, against reading that index from IndexedDB (the peer: what every count needs first).
+ */
+export async function countBench(count = 10_000, runs = 5) {
+  const db = new CaseDb(`bench-count-${Date.now()}`)
+  const vault = new Vault(db)
+  await vault.setUp('482913')
+  const store = new CaseStore(db, vault)
+  const sealed = await Promise.all(
+    Array.from({ length: count }, (_, i) => {
+      const c = sampleCase(i)
+      c.resident.municipality = (['Oss', 'Bernheze', 'Boekel', 'Meierijstad', 'Maashorst'] as const)[i % 5]
+      c.referral = { date: `202${5 + (i % 2)}-${String(1 + (i % 12)).padStart(2, '0')}-10`, referrerType: 'huisarts' }
+      if (c.pathway === 'wor') c.wor = { matchedServiceIds: [], intakeDate: c.referral.date }
+      return vault.seal(c)
+    }),
+  )
+  await db.cases.bulkPut(sealed)
+  const read: number[] = []
+  const counted: number[] = []
+  let rows = 0
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now()
+    const index = await store.countingIndex()
+    const t1 = performance.now()
+    rows = periodsOf(index).reduce((n, p) => n + countInclusions(index, p).length, 0)
+    counted.push(performance.now() - t1)
+    read.push(t1 - t0)
+  }
+  db.close()
+  const result = { cases: count, rows, count_all_periods_ms: round(median(counted)), aim_count_ms: 100, read_index_ms: round(median(read)) }
+  return { ...result, ratio_count_vs_index_read: round(result.count_all_periods_ms / result.read_index_ms) }
 }

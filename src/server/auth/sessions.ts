@@ -39,14 +39,26 @@ export async function createSession(db: Queryable, userId: string, secondFactor:
   return { token, csrfToken }
 }
 
+/**
+ * The signed-in person behind a session token, with their memberships, in one round trip. The
+ * session's last-seen time is written at most every 30 seconds: idle time-outs are in minutes, and
+ * a write on every request would make every request a write.
+ */
 export async function loadSession(db: Queryable, token: string): Promise<SessionUser | null> {
   const tokenHash = hashToken(token)
-  const { rows } = await db.query<{ user_id: string; email: string; name: string; csrf_token: string; second_factor: boolean; totp_enabled: boolean }>(
-    `UPDATE sessions s SET last_seen_at = now()
-     FROM users u
-     WHERE s.token_hash = $1 AND u.id = s.user_id AND s.expires_at > now()
-       AND s.last_seen_at > now() - make_interval(mins => $2) AND u.locked_at IS NULL
-     RETURNING s.user_id, u.email, u.name, s.csrf_token, s.second_factor, u.totp_enabled`,
+  const { rows } = await db.query<{ user_id: string; email: string; name: string; csrf_token: string; second_factor: boolean; totp_enabled: boolean; memberships: { organisationId: string; organisationName: string; role: Role }[] }>(
+    `WITH live AS (
+       SELECT s.token_hash, s.user_id, s.csrf_token, s.second_factor, s.last_seen_at, u.email, u.name, u.totp_enabled
+       FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(mins => $2) AND u.locked_at IS NULL
+     ), touched AS (
+       UPDATE sessions SET last_seen_at = now()
+       WHERE token_hash IN (SELECT token_hash FROM live WHERE last_seen_at < now() - interval '30 seconds')
+     )
+     SELECT live.user_id, live.email, live.name, live.csrf_token, live.second_factor, live.totp_enabled,
+            coalesce((SELECT json_agg(json_build_object('organisationId', m.organisation_id, 'organisationName', o.name, 'role', m.role) ORDER BY o.name, m.role)
+                      FROM memberships m JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = live.user_id), '[]'::json) AS memberships
+     FROM live`,
     [tokenHash, IDLE_MINUTES],
   )
   const row = rows[0]
@@ -59,7 +71,7 @@ export async function loadSession(db: Queryable, token: string): Promise<Session
     csrfToken: row.csrf_token,
     secondFactor: row.second_factor,
     totpEnabled: row.totp_enabled,
-    memberships: await membershipsOf(db, row.user_id),
+    memberships: row.memberships,
   }
 }
 

@@ -10,32 +10,40 @@ import type { CountSnapshot } from '../../shared/kpi/snapshot'
 
 export type IngestResult = 'stored' | 'unchanged'
 
-export async function ingestSnapshot(db: Database, s: CountSnapshot, today: string): Promise<IngestResult> {
+export async function ingestSnapshot(db: Database, s: CountSnapshot, today: string, actorId: string): Promise<IngestResult> {
   // A figure for a period that has ended is a correction: reported as such.
   const correction = periodEnd(s.period as Period) < today
-  return db.transaction(async (tx) => {
-    // Insert or, if this version is newer, replace; the conflicting row stays locked until commit,
-    // so concurrent snapshots of one device take turns. No row back means an older or equal version.
-    const { rows } = await tx.query(
-      `INSERT INTO kpi_snapshots (device_id, period, organisation_id, snapshot_version, correction) VALUES ($1, $2, $3, $4, $5)
+  // One statement, so one atomic step without a round trip per part. The snapshot row is inserted
+  // or, if this version is newer, replaced; the conflicting row stays locked until commit, so
+  // concurrent snapshots of one device take turns. Only when it was stored (a row in `up`) are the
+  // counts replaced (rows no longer sent removed, the rest upserted) and an audit line written.
+  const { rows } = await db.query<{ stored: number }>(
+    `WITH up AS (
+       INSERT INTO kpi_snapshots (device_id, period, organisation_id, snapshot_version, correction) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (device_id, period) DO UPDATE
          SET snapshot_version = EXCLUDED.snapshot_version, organisation_id = EXCLUDED.organisation_id, correction = EXCLUDED.correction, received_at = now()
          WHERE kpi_snapshots.snapshot_version < EXCLUDED.snapshot_version
-       RETURNING 1`,
-      [s.deviceId, s.period, s.organisationId, s.snapshotVersion, correction],
-    )
-    if (rows.length === 0) return 'unchanged'
-    await tx.query('DELETE FROM kpi_counts WHERE device_id = $1 AND period = $2', [s.deviceId, s.period])
-    if (s.rows.length > 0) {
-      await tx.query(
-        `INSERT INTO kpi_counts (device_id, period, intervention, municipality, referrer_type, referred, included, completed, included_cumulative)
-         SELECT $1, $2, r.intervention, r.municipality, r."referrerType", r.referred, r.included, r.completed, r."includedCumulative"
-         FROM jsonb_to_recordset($3::jsonb) AS r(intervention text, municipality text, "referrerType" text, referred int, included int, completed int, "includedCumulative" int)`,
-        [s.deviceId, s.period, JSON.stringify(s.rows)],
-      )
-    }
-    return 'stored'
-  })
+       RETURNING device_id, period
+     ), incoming AS (
+       SELECT * FROM jsonb_to_recordset($6::jsonb)
+         AS r(intervention text, municipality text, "referrerType" text, referred int, included int, completed int, "includedCumulative" int)
+     ), gone AS (
+       DELETE FROM kpi_counts c USING up
+       WHERE c.device_id = up.device_id AND c.period = up.period
+         AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.intervention = c.intervention AND i.municipality = c.municipality AND i."referrerType" = c.referrer_type)
+     ), put AS (
+       INSERT INTO kpi_counts (device_id, period, intervention, municipality, referrer_type, referred, included, completed, included_cumulative)
+       SELECT up.device_id, up.period, i.intervention, i.municipality, i."referrerType", i.referred, i.included, i.completed, i."includedCumulative"
+       FROM up, incoming i
+       ON CONFLICT (device_id, period, intervention, municipality, referrer_type) DO UPDATE
+         SET referred = EXCLUDED.referred, included = EXCLUDED.included, completed = EXCLUDED.completed, included_cumulative = EXCLUDED.included_cumulative
+     ), logged AS (
+       INSERT INTO audit_log (actor_id, organisation_id, action, entity, entity_id) SELECT $7, $3, 'kpi-snapshot', 'kpi_snapshot', $2 FROM up
+     )
+     SELECT count(*)::int AS stored FROM up`,
+    [s.deviceId, s.period, s.organisationId, s.snapshotVersion, correction, JSON.stringify(s.rows), actorId],
+  )
+  return rows[0]!.stored > 0 ? 'stored' : 'unchanged'
 }
 
 /** The region's totals for a period: the sum over every device's newest snapshot. */

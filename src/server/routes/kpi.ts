@@ -24,9 +24,7 @@ export function kpiRoutes(db: Database) {
     if (!user.memberships.some((m) => m.organisationId === b.value.organisationId && m.role === 'sociaal-werker')) {
       return c.json({ error: 'You count for your own organisation only.', code: 'forbidden' }, 403)
     }
-    const result = await ingestSnapshot(db, b.value, localMoment(new Date()).date)
-    if (result === 'stored') await audit(db, { actorId: user.userId, organisationId: b.value.organisationId, action: 'kpi-snapshot', entity: 'kpi_snapshot', entityId: b.value.period })
-    return c.json({ status: result })
+    return c.json({ status: await ingestSnapshot(db, b.value, localMoment(new Date()).date, user.userId) })
   })
 
   app.get('/targets', requireRole('programma'), async (c) => {

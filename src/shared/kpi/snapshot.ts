@@ -26,7 +26,10 @@ export const countSnapshotSchema = z.strictObject({
   deviceId: z.guid(),
   organisationId: z.guid(),
   period: z.string().regex(/^20\d{2}-H[12]$/, 'must be a half-year like 2026-H1'),
-  rows: z.array(countRowSchema).max(5_000),
+  rows: z
+    .array(countRowSchema)
+    .max(5_000)
+    .refine((rows) => new Set(rows.map((r) => `${r.intervention}|${r.municipality}|${r.referrerType}`)).size === rows.length, 'each intervention, municipality and referrer type may appear only once'),
 })
 export type CountSnapshot = z.infer<typeof countSnapshotSchema>
 
