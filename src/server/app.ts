@@ -10,6 +10,7 @@ import { SignInGuard } from './auth/signIn'
 import { authRoutes } from './routes/auth'
 import { deviceRoutes } from './routes/devices'
 import { healthRoutes } from './routes/health'
+import { referralRoutes } from './routes/referrals'
 import { kpiRoutes } from './routes/kpi'
 import { mapEditorRoutes } from './routes/mapEditor'
 import { organisationRoutes } from './routes/organisations'
@@ -54,6 +55,7 @@ export function createApp(db: Database, options: AppOptions = {}) {
   app.route('/api/devices', deviceRoutes(db))
   app.route('/api/map', mapEditorRoutes(db))
   app.route('/api/kpi', kpiRoutes(db))
+  app.route('/api/referrals', referralRoutes(db))
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404))
   if (options.staticDir) {
     app.use('*', compress())

@@ -58,6 +58,21 @@ async function pendingDevice(userId: string) {
 }
 let someUserId: string
 
+/** A sealed box shaped right, to every approved device of organisation A (the crypto is tested elsewhere). */
+async function sealedForA() {
+  const { rows } = await db.query<{ id: string }>("SELECT id FROM devices WHERE organisation_id = $1 AND status = 'approved'", [orgA])
+  const b64 = (n: number) => Buffer.alloc(n, 7).toString('base64')
+  return { v: 1, alg: 'ECDH-P256+HKDF-SHA256+A256GCM', epk: jwk, salt: b64(16), iv: b64(12), ciphertext: b64(64), recipients: rows.map((r) => ({ deviceId: r.id, iv: b64(12), wrappedKey: b64(48) })) }
+}
+async function referralFrom(senderUserId: string) {
+  const id = randomUUID()
+  await db.query(
+    `INSERT INTO referrals (id, intervention, sender_organisation_id, sender_user_id, receiving_organisation_id, sent_at, sealed) VALUES ($1, 'wor', $2, $3, $2, now(), $4::jsonb)`,
+    [id, orgA, senderUserId, JSON.stringify(await sealedForA())],
+  )
+  return id
+}
+
 const ROWS: Record<string, Row> = {
   'GET /api/health': { expect: open() },
   'GET /api/social-map': { expect: open() },
@@ -146,6 +161,32 @@ const ROWS: Record<string, Row> = {
   'GET /api/kpi/measure-report': { expect: fully(['programma']), prepare: async () => ({ path: '/api/kpi/measure-report?period=2026-H1' }) },
   'GET /api/kpi/targets': { expect: fully(['programma']) },
   'PUT /api/kpi/targets': { expect: fully(['programma']), prepare: async () => ({ body: { period: '2026-H2', targets: { wor: 120, vg: 40 } } }) },
+  'GET /api/referrals/routes': { expect: fully(['beheerder', 'huisarts']) },
+  'PUT /api/referrals/routes': { expect: fully(['beheerder']), prepare: async () => ({ body: { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: orgA }] } }) },
+  'GET /api/referrals/directory': { expect: fully(['huisarts']) },
+  'POST /api/referrals': {
+    expect: fully(['huisarts']),
+    prepare: async () => {
+      await db.query("INSERT INTO devices (id, user_id, organisation_id, name, public_key, status) VALUES ($1, $2, $3, 'Ontvanger', $4::jsonb, 'approved') ON CONFLICT DO NOTHING", [
+        '00000000-0000-4000-8000-00000000a001',
+        someUserId,
+        orgA,
+        JSON.stringify(jwk),
+      ])
+      return { body: { id: randomUUID(), intervention: 'wor', senderOrganisationId: orgA, receivingOrganisationId: orgA, sentAt: new Date().toISOString(), sealed: await sealedForA() } }
+    },
+  },
+  'GET /api/referrals/sent': { expect: fully(['huisarts']) },
+  'GET /api/referrals/inbox': { expect: fully(['sociaal-werker']) },
+  'GET /api/referrals/:id/keys': {
+    // Only the sender and the receiving organisation's social workers know the referral exists.
+    expect: (id) => (id.kind !== 'role' ? 401 : id.role === 'huisarts' || id.role === 'sociaal-werker' ? 'ok' : 404),
+    prepare: async ({ id, user }) => ({ path: `/api/referrals/${await referralFrom(id.kind === 'role' && id.role === 'huisarts' && user ? user.userId : someUserId)}/keys` }),
+  },
+  'POST /api/referrals/:id/events': {
+    expect: fully(['sociaal-werker']),
+    prepare: async () => ({ path: `/api/referrals/${await referralFrom(someUserId)}/events`, body: { id: randomUUID(), kind: 'ontvangen', at: new Date().toISOString() } }),
+  },
   'POST /api/map/proposals/:id/accept': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/accept` }) },
   'POST /api/map/proposals/:id/reject': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/reject`, body: { reason: 'Niet nodig' } }) },
 }

@@ -1,0 +1,235 @@
+/**
+ * Closed-loop referrals (issue 5). The server routes sealed boxes between devices: it checks who
+ * may send what to whom, keeps the order of the statuses and flags overdue first contacts, but
+ * never sees a patient. Every box must be sealed to every approved device of the receiving
+ * organisation and to nothing else than those and the sender's own approved devices.
+ */
+import { Hono } from 'hono'
+import type { Sealed } from '../../shared/crypto/sealed'
+import { MUNICIPALITIES } from '../../shared/socialMap/places'
+import { newEventSchema, newReferralSchema, nextStatus, routesSchema, WOR_FIRST_CONTACT_DAYS, type ReferralStatus } from '../../shared/referrals/referral'
+import { audit } from '../auth/audit'
+import { currentUser, requireRole, requireUser, type AppEnv } from '../auth/middleware'
+import type { Database, Queryable } from '../db/database'
+import { body } from './auth'
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+interface DeviceKey {
+  deviceId: string
+  publicKey: unknown
+}
+
+async function approvedKeys(db: Queryable, where: string, params: unknown[]): Promise<(DeviceKey & { organisationId: string; userId: string })[]> {
+  const { rows } = await db.query<{ id: string; public_key: unknown; organisation_id: string; user_id: string }>(
+    `SELECT id, public_key, organisation_id, user_id FROM devices WHERE status = 'approved' AND (${where}) ORDER BY created_at, id`,
+    params,
+  )
+  return rows.map((r) => ({ deviceId: r.id, publicKey: r.public_key, organisationId: r.organisation_id, userId: r.user_id }))
+}
+
+/** Null when the box goes to exactly the right devices; else why not. */
+async function recipientProblem(db: Queryable, sealed: Sealed, receivingOrganisationId: string, senderUserId: string): Promise<string | null> {
+  const keys = await approvedKeys(db, 'organisation_id = $1 OR user_id = $2', [receivingOrganisationId, senderUserId])
+  const allowed = new Set(keys.map((k) => k.deviceId))
+  const sealedTo = new Set(sealed.recipients.map((r) => r.deviceId))
+  if ([...sealedTo].some((d) => !allowed.has(d))) return 'It is sealed to a device that may not read it (unknown, not approved or revoked).'
+  if (keys.some((k) => k.organisationId === receivingOrganisationId && !sealedTo.has(k.deviceId))) return 'It is not sealed to every approved device of the receiving organisation.'
+  if (!keys.some((k) => k.organisationId === receivingOrganisationId)) return 'The receiving organisation has no approved device yet.'
+  return null
+}
+
+interface ReferralRow {
+  id: string
+  intervention: string
+  sender_organisation_id: string
+  sender_organisation_name: string
+  receiving_organisation_id: string
+  receiving_organisation_name: string
+  status: ReferralStatus
+  sent_at: string | Date
+  first_contact_due: string | Date | null
+  first_contact_at: string | Date | null
+  overdue: boolean
+  sealed: Sealed
+  events: { id: string; kind: string; at: string; sealed: Sealed | null }[]
+}
+
+const iso = (d: string | Date | null) => (d === null ? null : new Date(d).toISOString())
+const day = (d: string | Date | null) => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10))
+
+async function listReferrals(db: Queryable, where: string, params: unknown[]) {
+  const { rows } = await db.query<ReferralRow>(
+    `SELECT r.id, r.intervention, r.sender_organisation_id, so.name AS sender_organisation_name, r.receiving_organisation_id, ro.name AS receiving_organisation_name,
+            r.status, r.sent_at, r.first_contact_due::text AS first_contact_due, r.first_contact_at, r.sealed,
+            (r.first_contact_due IS NOT NULL AND r.first_contact_at IS NULL AND r.status NOT IN ('afgewezen', 'afgerond') AND r.first_contact_due < current_date) AS overdue,
+            coalesce((SELECT json_agg(json_build_object('id', e.id, 'kind', e.kind, 'at', e.at, 'sealed', e.sealed) ORDER BY e.stored_at, e.id)
+                      FROM referral_events e WHERE e.referral_id = r.id), '[]'::json) AS events
+     FROM referrals r JOIN organisations so ON so.id = r.sender_organisation_id JOIN organisations ro ON ro.id = r.receiving_organisation_id
+     WHERE ${where}
+     ORDER BY r.first_contact_due NULLS LAST, r.sent_at`,
+    params,
+  )
+  return rows.map((r) => ({
+    id: r.id,
+    intervention: r.intervention,
+    senderOrganisation: { id: r.sender_organisation_id, name: r.sender_organisation_name },
+    receivingOrganisation: { id: r.receiving_organisation_id, name: r.receiving_organisation_name },
+    status: r.status,
+    sentAt: iso(r.sent_at),
+    firstContactDue: day(r.first_contact_due),
+    firstContactAt: iso(r.first_contact_at),
+    overdue: r.overdue,
+    sealed: r.sealed,
+    events: r.events.map((e) => ({ id: e.id, kind: e.kind, at: new Date(e.at).toISOString(), sealed: e.sealed ?? undefined })),
+  }))
+}
+
+async function routesWithNames(db: Queryable) {
+  const { rows } = await db.query<{ intervention: string; municipality: string; organisation_id: string; name: string }>(
+    `SELECT r.intervention, r.municipality, r.organisation_id, o.name FROM referral_routes r JOIN organisations o ON o.id = r.organisation_id ORDER BY r.intervention, r.municipality`,
+  )
+  return rows.map((r) => ({ intervention: r.intervention, municipality: r.municipality, organisationId: r.organisation_id, organisationName: r.name }))
+}
+
+export function referralRoutes(db: Database) {
+  const app = new Hono<AppEnv>()
+  app.use('*', requireUser())
+
+  /** The routing table (intervention × municipality → organisation), with every organisation to choose from. */
+  app.get('/routes', requireRole(['beheerder', 'huisarts']), async (c) => {
+    const { rows } = await db.query<{ id: string; name: string }>('SELECT id, name FROM organisations ORDER BY name')
+    return c.json({ routes: await routesWithNames(db), organisations: rows })
+  })
+
+  app.put('/routes', requireRole('beheerder'), async (c) => {
+    const b = await body(c, routesSchema)
+    if (!b.ok) return b.response
+    const ids = [...new Set(b.value.routes.map((r) => r.organisationId))]
+    if (ids.length) {
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM organisations WHERE id = ANY($1::uuid[])', [ids])
+      if (rows[0]!.n !== ids.length) return c.json({ error: 'A route points to an organisation that does not exist.', code: 'bad-request' }, 400)
+    }
+    const actor = currentUser(c).userId
+    await db.transaction(async (tx) => {
+      await tx.query('DELETE FROM referral_routes')
+      for (const r of b.value.routes) {
+        await tx.query('INSERT INTO referral_routes (intervention, municipality, organisation_id, updated_by) VALUES ($1, $2, $3, $4)', [r.intervention, r.municipality, r.organisationId, actor])
+      }
+      await audit(tx, { actorId: actor, action: 'set-routes', entity: 'referral_routes' })
+    })
+    return c.json({ routes: await routesWithNames(db) })
+  })
+
+  /** What a GP's device needs to refer offline: the routes and the public keys to seal to. */
+  app.get('/directory', requireRole('huisarts'), async (c) => {
+    const user = currentUser(c)
+    const routes = await routesWithNames(db)
+    const orgIds = [...new Set(routes.map((r) => r.organisationId))]
+    const keys = orgIds.length ? await approvedKeys(db, 'organisation_id = ANY($1::uuid[])', [orgIds]) : []
+    const own = await approvedKeys(db, 'user_id = $1', [user.userId])
+    return c.json({
+      routes,
+      keys: Object.fromEntries(orgIds.map((id) => [id, keys.filter((k) => k.organisationId === id).map(({ deviceId, publicKey }) => ({ deviceId, publicKey }))])),
+      own: own.map(({ deviceId, publicKey }) => ({ deviceId, publicKey })),
+      municipalities: MUNICIPALITIES,
+    })
+  })
+
+  app.post('/', requireRole('huisarts'), async (c) => {
+    const b = await body(c, newReferralSchema)
+    if (!b.ok) return b.response
+    const r = b.value
+    const user = currentUser(c)
+    if (!user.memberships.some((m) => m.organisationId === r.senderOrganisationId && m.role === 'huisarts')) {
+      return c.json({ error: 'You refer for your own practice only.', code: 'forbidden' }, 403)
+    }
+    // A resend of what is already here (an answer lost on the way) changes nothing.
+    const existing = await db.query<{ sender_user_id: string }>('SELECT sender_user_id FROM referrals WHERE id = $1', [r.id])
+    if (existing.rows[0]) {
+      if (existing.rows[0].sender_user_id !== user.userId) return c.json({ error: 'That referral id is taken.', code: 'conflict' }, 409)
+      return c.json({ status: 'exists' })
+    }
+    const problem = await recipientProblem(db, r.sealed, r.receivingOrganisationId, user.userId)
+    if (problem) return c.json({ error: problem, code: 'recipients-changed' }, 409)
+    const stored = await db.transaction(async (tx) => {
+      const { rows } = await tx.query(
+        `INSERT INTO referrals (id, intervention, sender_organisation_id, sender_user_id, receiving_organisation_id, sent_at, first_contact_due, sealed)
+         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $2 = 'wor' THEN ($6::timestamptz AT TIME ZONE 'Europe/Amsterdam')::date + $7::int END, $8::jsonb)
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [r.id, r.intervention, r.senderOrganisationId, user.userId, r.receivingOrganisationId, r.sentAt, WOR_FIRST_CONTACT_DAYS, JSON.stringify(r.sealed)],
+      )
+      if (rows.length) await audit(tx, { actorId: user.userId, organisationId: r.senderOrganisationId, action: 'refer', entity: 'referral', entityId: r.id })
+      return rows.length > 0
+    })
+    return c.json({ status: stored ? 'stored' : 'exists' }, stored ? 201 : 200)
+  })
+
+  app.get('/sent', requireRole('huisarts'), async (c) => c.json({ referrals: await listReferrals(db, 'r.sender_user_id = $1', [currentUser(c).userId]) }))
+
+  app.get('/inbox', requireRole('sociaal-werker'), async (c) => {
+    const orgs = currentUser(c).memberships.filter((m) => m.role === 'sociaal-werker').map((m) => m.organisationId)
+    return c.json({ referrals: await listReferrals(db, 'r.receiving_organisation_id = ANY($1::uuid[])', [orgs]) })
+  })
+
+  /** Who may read a referral's notes and messages: the receiving organisation's devices and the sender's. */
+  app.get('/:id/keys', async (c) => {
+    const found = await readable(c.req.param('id'), c)
+    if (!found) return c.json({ error: 'No such referral for you.', code: 'not-found' }, 404)
+    const keys = await approvedKeys(db, 'organisation_id = $1 OR user_id = $2', [found.receiving_organisation_id, found.sender_user_id])
+    return c.json({ keys: keys.map(({ deviceId, publicKey }) => ({ deviceId, publicKey })) })
+  })
+
+  app.post('/:id/events', requireRole('sociaal-werker'), async (c) => {
+    const b = await body(c, newEventSchema)
+    if (!b.ok) return b.response
+    const e = b.value
+    const user = currentUser(c)
+    const found = await readable(c.req.param('id'), c)
+    if (!found || !user.memberships.some((m) => m.organisationId === found.receiving_organisation_id && m.role === 'sociaal-werker')) {
+      return c.json({ error: 'No such referral in your inbox.', code: 'not-found' }, 404)
+    }
+    const again = await db.query('SELECT 1 FROM referral_events WHERE id = $1', [e.id])
+    if (again.rows.length) return c.json({ status: 'exists' })
+    if ((e.kind === 'afgewezen' || e.kind === 'bericht') && !e.sealed) return c.json({ error: 'Give a reason or a message.', code: 'bad-request' }, 400)
+    if (e.sealed) {
+      const problem = await recipientProblem(db, e.sealed, found.receiving_organisation_id, found.sender_user_id)
+      if (problem) return c.json({ error: problem, code: 'recipients-changed' }, 409)
+    }
+    const result = await db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ status: ReferralStatus }>('SELECT status FROM referrals WHERE id = $1 FOR UPDATE', [found.id])
+      const next = nextStatus(rows[0]!.status, e.kind)
+      if (!next) return { ok: false as const, from: rows[0]!.status }
+      const inserted = await tx.query('INSERT INTO referral_events (id, referral_id, kind, at, actor_user_id, sealed) VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id', [
+        e.id,
+        found.id,
+        e.kind,
+        e.at,
+        user.userId,
+        e.sealed ? JSON.stringify(e.sealed) : null,
+      ])
+      if (!inserted.rows.length) return { ok: true as const, status: 'exists' }
+      await tx.query(
+        `UPDATE referrals SET status = $2, first_contact_at = CASE WHEN $3 AND first_contact_at IS NULL THEN $4::timestamptz ELSE first_contact_at END WHERE id = $1`,
+        [found.id, next, ['contact', 'gesprek', 'afgerond'].includes(e.kind), e.at],
+      )
+      await audit(tx, { actorId: user.userId, organisationId: found.receiving_organisation_id, action: `referral-${e.kind}`, entity: 'referral', entityId: found.id })
+      return { ok: true as const, status: 'stored' }
+    })
+    if (!result.ok) return c.json({ error: `A referral that is "${result.from}" cannot take "${e.kind}".`, code: 'conflict' }, 409)
+    return c.json({ status: result.status }, result.status === 'stored' ? 201 : 200)
+  })
+
+  /** The referral, if the signed-in person sent it or works in the receiving organisation. */
+  async function readable(id: string, c: Parameters<typeof currentUser>[0]) {
+    if (!uuid.test(id)) return undefined
+    const user = currentUser(c)
+    const { rows } = await db.query<{ id: string; sender_user_id: string; receiving_organisation_id: string }>('SELECT id, sender_user_id, receiving_organisation_id FROM referrals WHERE id = $1', [id])
+    const r = rows[0]
+    if (!r) return undefined
+    const mine = r.sender_user_id === user.userId || user.memberships.some((m) => m.organisationId === r.receiving_organisation_id && m.role === 'sociaal-werker')
+    return mine ? r : undefined
+  }
+
+  return app
+}

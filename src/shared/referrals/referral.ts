@@ -1,0 +1,94 @@
+/**
+ * Referrals from the GP to the three interventions (issue 5). The content — who the patient is,
+ * why, consent — travels sealed (crypto/sealed.ts); the server sees only the routing metadata.
+ */
+import { z } from 'zod'
+import { MUNICIPALITIES } from '../socialMap/places'
+import { sealedSchema } from '../crypto/sealed'
+import { VG_OUTCOMES } from '../cases/v1'
+
+export const REFERRAL_INTERVENTIONS = ['wor', 'vg', 'sa'] as const
+export type ReferralIntervention = (typeof REFERRAL_INTERVENTIONS)[number]
+export const REFERRAL_REASONS = ['eenzaamheid', 'somberheid', 'geldzorgen', 'geheugen', 'mantelzorg', 'ingrijpende-gebeurtenis', 'werk-dagbesteding', 'wonen', 'anders'] as const
+export const DOMAINS_4D = ['lichaam', 'geest', 'sociaal', 'maatschappelijk'] as const
+export const URGENCIES = ['gewoon', 'snel'] as const
+
+/**
+ * The statuses in their order. A referral moves forward only; `afgewezen` ends it. `bericht` is no
+ * status: it carries the feedback (WoR) or advice (VG) back to the GP.
+ */
+export const REFERRAL_STATUSES = ['verstuurd', 'ontvangen', 'geaccepteerd', 'afgewezen', 'contact', 'gesprek', 'afgerond'] as const
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number]
+export const EVENT_KINDS = ['ontvangen', 'geaccepteerd', 'afgewezen', 'contact', 'gesprek', 'afgerond', 'bericht'] as const
+export type EventKind = (typeof EVENT_KINDS)[number]
+const RANK: Record<ReferralStatus, number> = { verstuurd: 0, ontvangen: 1, geaccepteerd: 2, afgewezen: 2, contact: 3, gesprek: 4, afgerond: 5 }
+
+/** May a referral in `from` take the event `kind`? Returns the new status, or null when not allowed. */
+export function nextStatus(from: ReferralStatus, kind: EventKind): ReferralStatus | null {
+  if (from === 'afgewezen' || from === 'afgerond') return kind === 'bericht' && from === 'afgerond' ? from : null
+  if (kind === 'bericht') return RANK[from] >= RANK.geaccepteerd ? from : null
+  if (kind === 'afgewezen') return RANK[from] <= RANK.ontvangen ? 'afgewezen' : null
+  if (kind !== 'ontvangen' && kind !== 'geaccepteerd' && RANK[from] < RANK.geaccepteerd) return null
+  return RANK[kind] > RANK[from] ? kind : null
+}
+
+/** Welzijn op Recept: the first contact is due within two weeks of the referral (domain.md). */
+export const WOR_FIRST_CONTACT_DAYS = 14
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-01')
+const phone = z.string().trim().regex(/^\+?[0-9 ()-]{8,20}$/, 'is not a phone number')
+
+/** What the GP writes: sealed, never seen by the server. */
+export const referralContentSchema = z
+  .strictObject({
+    intervention: z.enum(REFERRAL_INTERVENTIONS),
+    patient: z.strictObject({
+      name: z.string().trim().min(2).max(200),
+      phone: phone.optional(),
+      email: z.email().max(200).optional(),
+      birthYear: z.number().int().min(1900).max(2100),
+      municipality: z.enum(MUNICIPALITIES),
+    }),
+    reasons: z.array(z.enum(REFERRAL_REASONS)).min(1).max(REFERRAL_REASONS.length),
+    note: z.string().max(1_000),
+    domains: z.array(z.enum(DOMAINS_4D)).max(4),
+    urgency: z.enum(URGENCIES),
+    consent: z.strictObject({ given: z.literal(true), date }),
+    referrer: z.strictObject({ name: z.string().max(200), organisation: z.string().max(200) }),
+  })
+  .refine((r) => r.patient.phone || r.patient.email, { message: 'give a phone number or an e-mail address', path: ['patient', 'phone'] })
+export type ReferralContent = z.infer<typeof referralContentSchema>
+
+/** A status note or message: sealed like the referral. */
+export const eventContentSchema = z.strictObject({
+  note: z.string().max(3_000),
+  /** For `afgerond` of a Verkennend Gesprek: the advice category; for `afgewezen`: required note. */
+  vgOutcome: z.enum(VG_OUTCOMES).optional(),
+})
+export type EventContent = z.infer<typeof eventContentSchema>
+
+/** What the sender posts: routing metadata in clear, the rest sealed. */
+export const newReferralSchema = z.strictObject({
+  id: z.guid(),
+  intervention: z.enum(REFERRAL_INTERVENTIONS),
+  senderOrganisationId: z.guid(),
+  receivingOrganisationId: z.guid(),
+  sentAt: z.iso.datetime(),
+  sealed: sealedSchema,
+})
+export type NewReferral = z.infer<typeof newReferralSchema>
+
+export const newEventSchema = z.strictObject({
+  id: z.guid(),
+  kind: z.enum(EVENT_KINDS),
+  at: z.iso.datetime(),
+  sealed: sealedSchema.optional(),
+})
+export type NewEvent = z.infer<typeof newEventSchema>
+
+export const routeSchema = z.strictObject({ intervention: z.enum(REFERRAL_INTERVENTIONS), municipality: z.enum(MUNICIPALITIES), organisationId: z.guid() })
+export const routesSchema = z.strictObject({ routes: z.array(routeSchema).max(REFERRAL_INTERVENTIONS.length * MUNICIPALITIES.length) })
+
+/** The associated data that binds a sealed box to its referral (and event). */
+export const referralContext = (id: string) => `referral|${id}`
+export const eventContext = (referralId: string, eventId: string) => `referral|${referralId}|event|${eventId}`

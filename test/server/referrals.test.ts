@@ -1,0 +1,184 @@
+/**
+ * Closed-loop referrals on the real server with real WebCrypto: devices with their own P-256
+ * keys, a GP who seals to the receiving organisation's approved devices and their own, a social
+ * worker who opens, accepts and reports back. The database never holds the patient in clear.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createApp } from '../../src/server/app'
+import { SignInGuard } from '../../src/server/auth/signIn'
+import type { Database } from '../../src/server/db/database'
+import { silentLogger } from '../../src/server/log'
+import { openSealed, seal, SealError, type Recipient, type Sealed } from '../../src/shared/crypto/sealed'
+import { eventContext, referralContext, type ReferralContent } from '../../src/shared/referrals/referral'
+import { Clock, signedIn, type Agent } from './agent'
+import { testDatabase } from './helpers'
+
+let db: Database
+let close: () => Promise<void>
+let app: ReturnType<typeof createApp>
+const clock = new Clock()
+
+beforeEach(async () => {
+  ;({ db, close } = await testDatabase())
+  app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
+})
+afterEach(async () => {
+  await close()
+})
+
+const CONTENT: ReferralContent = {
+  intervention: 'wor',
+  patient: { name: 'Geertruida Zonneveld', phone: '06 3141 5926', email: 'g.zonneveld@voorbeeld.nl', birthYear: 1948, municipality: 'Oss' },
+  reasons: ['eenzaamheid', 'somberheid'],
+  note: 'Sinds overlijden echtgenoot weinig buiten de deur',
+  domains: ['sociaal', 'geest'],
+  urgency: 'gewoon',
+  consent: { given: true, date: '2026-11-20' },
+  referrer: { name: 'Dokter Test', organisation: 'Huisartsenpraktijk De Linde' },
+}
+
+interface Device {
+  id: string
+  privateKey: CryptoKey
+}
+async function device(agent: Agent, organisationId: string, approver?: Agent): Promise<Device> {
+  const pair = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits', 'deriveKey'])) as CryptoKeyPair
+  const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey)
+  const res = await agent.call('POST', '/api/devices', { organisationId, name: 'Telefoon', publicKey: { kty, crv, x, y } })
+  const { id } = (await res.json()) as { id: string }
+  if (approver) expect((await approver.call('POST', `/api/orgs/${organisationId}/devices/${id}/approve`)).status).toBe(200)
+  return { id, privateKey: pair.privateKey }
+}
+
+async function world() {
+  const welzijn = await signedIn(app, db, clock, 'beheerder')
+  const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: welzijn.organisationId })
+  const practice = await signedIn(app, db, clock, 'beheerder')
+  const gp = await signedIn(app, db, clock, 'huisarts', { organisationId: practice.organisationId })
+  const workerPhone = await device(worker.agent, welzijn.organisationId, welzijn.agent)
+  const gpPhone = await device(gp.agent, practice.organisationId, practice.agent)
+  expect((await welzijn.agent.call('PUT', '/api/referrals/routes', { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: welzijn.organisationId }] })).status).toBe(200)
+  return { welzijn, worker, practice, gp, workerPhone, gpPhone }
+}
+
+type Directory = { routes: { intervention: string; municipality: string; organisationId: string }[]; keys: Record<string, Recipient[]>; own: Recipient[] }
+type Listed = { id: string; status: string; overdue: boolean; firstContactDue: string | null; sealed: Sealed; events: { id: string; kind: string; sealed?: Sealed }[] }
+
+async function refer(w: Awaited<ReturnType<typeof world>>, id = crypto.randomUUID(), sentAt = new Date().toISOString()) {
+  const dir = (await (await w.gp.agent.call('GET', '/api/referrals/directory')).json()) as Directory
+  const route = dir.routes.find((r) => r.intervention === 'wor' && r.municipality === 'Oss')!
+  const sealed = await seal(CONTENT, [...dir.keys[route.organisationId]!, ...dir.own], referralContext(id))
+  const body = { id, intervention: 'wor', senderOrganisationId: w.practice.organisationId, receivingOrganisationId: route.organisationId, sentAt, sealed }
+  return { id, body, res: await w.gp.agent.call('POST', '/api/referrals', body) }
+}
+
+async function event(w: Awaited<ReturnType<typeof world>>, referralId: string, kind: string, note?: string) {
+  const eventId = crypto.randomUUID()
+  let sealed: Sealed | undefined
+  if (note !== undefined) {
+    const { keys } = (await (await w.worker.agent.call('GET', `/api/referrals/${referralId}/keys`)).json()) as { keys: Recipient[] }
+    sealed = await seal({ note }, keys, eventContext(referralId, eventId))
+  }
+  return w.worker.agent.call('POST', `/api/referrals/${referralId}/events`, { id: eventId, kind, at: new Date().toISOString(), ...(sealed ? { sealed } : {}) })
+}
+
+/** Every row of every table, as text. */
+async function dumpDatabase(): Promise<string> {
+  const { rows } = await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
+  let out = ''
+  for (const { table_name } of rows) out += JSON.stringify((await db.query(`SELECT * FROM "${table_name}"`)).rows)
+  return out
+}
+
+describe('closed-loop referrals', () => {
+  it('goes from GP to social worker and back; only the two devices can read it, and the database holds nothing of the patient', async () => {
+    const w = await world()
+    const { id, body, res } = await refer(w)
+    expect(res.status).toBe(201)
+    // The answer got lost and the phone sends again: still one referral.
+    expect(await (await w.gp.agent.call('POST', '/api/referrals', body)).json()).toEqual({ status: 'exists' })
+
+    const inbox = ((await (await w.worker.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: Listed[] }).referrals
+    expect(inbox.map((r) => r.id)).toEqual([id])
+    expect(await openSealed(inbox[0]!.sealed, w.workerPhone.id, w.workerPhone.privateKey, referralContext(id))).toEqual(CONTENT)
+
+    for (const kind of ['ontvangen', 'geaccepteerd', 'contact', 'gesprek']) expect((await event(w, id, kind)).status).toBe(201)
+    expect((await event(w, id, 'bericht', 'Mevrouw gaat naar het wandelcafé in Oss, elke dinsdag.')).status).toBe(201)
+    expect((await event(w, id, 'afgerond', 'Afgerond: zelf verder met de wandelgroep.')).status).toBe(201)
+
+    const sent = ((await (await w.gp.agent.call('GET', '/api/referrals/sent')).json()) as { referrals: Listed[] }).referrals
+    expect(sent[0]!.status).toBe('afgerond')
+    expect(sent[0]!.events.map((e) => e.kind)).toEqual(['ontvangen', 'geaccepteerd', 'contact', 'gesprek', 'bericht', 'afgerond'])
+    const feedback = sent[0]!.events.find((e) => e.kind === 'bericht')!
+    expect(await openSealed(feedback.sealed!, w.gpPhone.id, w.gpPhone.privateKey, eventContext(id, feedback.id))).toEqual({ note: 'Mevrouw gaat naar het wandelcafé in Oss, elke dinsdag.' })
+
+    const dump = await dumpDatabase()
+    expect(dump).toContain(id)
+    for (const secret of ['Zonneveld', 'Geertruida', '3141', 'g.zonneveld', 'echtgenoot', 'wandelcafé', 'wandelgroep', '1948']) expect(dump).not.toContain(secret)
+  })
+
+  it('refuses a box that leaves out an approved device or includes a revoked one; a device approved later cannot read older referrals', async () => {
+    const w = await world()
+    const { id } = await refer(w)
+    const later = await device(w.worker.agent, w.welzijn.organisationId, w.welzijn.agent)
+    const old = ((await (await w.worker.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: Listed[] }).referrals[0]!
+    await expect(openSealed(old.sealed, later.id, later.privateKey, referralContext(id))).rejects.toEqual(new SealError('not-for-this-device'))
+
+    // Sealed with an old directory that does not know the new device: the server says so.
+    const stale = await seal(CONTENT, [{ deviceId: w.workerPhone.id, publicKey: (await keysOf(w)).find((k) => k.deviceId === w.workerPhone.id)!.publicKey }], referralContext('x'))
+    const newId = crypto.randomUUID()
+    const base = { id: newId, intervention: 'wor', senderOrganisationId: w.practice.organisationId, receivingOrganisationId: w.welzijn.organisationId, sentAt: new Date().toISOString() }
+    const res = await w.gp.agent.call('POST', '/api/referrals', { ...base, sealed: stale })
+    expect(res.status).toBe(409)
+    expect(await res.json()).toMatchObject({ code: 'recipients-changed' })
+
+    // Revoked: the device is out of every box from then on.
+    expect((await w.welzijn.agent.call('POST', `/api/orgs/${w.welzijn.organisationId}/devices/${later.id}/revoke`)).status).toBe(200)
+    const withRevoked = await refer(w)
+    expect(withRevoked.res.status).toBe(201)
+    expect(withRevoked.body.sealed.recipients.map((r) => r.deviceId)).not.toContain(later.id)
+    const forced = await seal(CONTENT, [...(await keysOf(w)), { deviceId: later.id, publicKey: (await keysOf(w))[0]!.publicKey }], referralContext(newId))
+    expect((await w.gp.agent.call('POST', '/api/referrals', { ...base, sealed: forced })).status).toBe(409)
+  })
+
+  it('rejects a tampered box with a clear error', async () => {
+    const w = await world()
+    const { id, body } = await refer(w)
+    const bytes = Buffer.from(body.sealed.ciphertext, 'base64')
+    bytes[5] = bytes[5]! ^ 1
+    const tampered = { ...body.sealed, ciphertext: bytes.toString('base64') }
+    await expect(openSealed(tampered, w.workerPhone.id, w.workerPhone.privateKey, referralContext(id))).rejects.toEqual(new SealError('tampered'))
+    // Moved to another referral: the bound id no longer matches.
+    await expect(openSealed(body.sealed, w.workerPhone.id, w.workerPhone.privateKey, referralContext(crypto.randomUUID()))).rejects.toEqual(new SealError('tampered'))
+  })
+
+  it('keeps the order of the statuses, and a decline needs a reason', async () => {
+    const w = await world()
+    const { id } = await refer(w)
+    expect((await event(w, id, 'contact')).status).toBe(409)
+    expect((await event(w, id, 'afgewezen')).status).toBe(400)
+    expect((await event(w, id, 'afgewezen', 'Past beter bij schuldhulp')).status).toBe(201)
+    expect((await event(w, id, 'geaccepteerd')).status).toBe(409)
+    // Another organisation's social worker does not see it at all.
+    const stranger = await signedIn(app, db, clock, 'sociaal-werker')
+    expect((await stranger.agent.call('GET', `/api/referrals/${id}/keys`)).status).toBe(404)
+    expect(((await (await stranger.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: unknown[] }).referrals).toEqual([])
+  })
+
+  it('flags a Welzijn op Recept referral without first contact after two weeks, until contact is made', async () => {
+    const w = await world()
+    const { id } = await refer(w, crypto.randomUUID(), new Date(Date.now() - 20 * 86_400_000).toISOString())
+    const inbox = async () => ((await (await w.worker.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: Listed[] }).referrals[0]!
+    expect(await inbox()).toMatchObject({ overdue: true, firstContactDue: new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10) })
+    const gpView = ((await (await w.gp.agent.call('GET', '/api/referrals/sent')).json()) as { referrals: Listed[] }).referrals[0]!
+    expect(gpView.overdue).toBe(true)
+    await event(w, id, 'geaccepteerd')
+    await event(w, id, 'contact')
+    expect((await inbox()).overdue).toBe(false)
+  })
+})
+
+async function keysOf(w: Awaited<ReturnType<typeof world>>): Promise<Recipient[]> {
+  const dir = (await (await w.gp.agent.call('GET', '/api/referrals/directory')).json()) as Directory
+  return dir.keys[w.welzijn.organisationId]!
+}
