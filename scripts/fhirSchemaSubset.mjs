@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 
-const RESOURCES = ['MeasureReport', 'ServiceRequest', 'Task']
+const RESOURCES = ['MeasureReport', 'ServiceRequest', 'Task', 'Patient', 'Bundle']
 const full = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const keep = new Set()
 const queue = [...RESOURCES]

@@ -19,6 +19,10 @@ export const router = createRouter({
     { path: '/beheer/ons-aanbod', name: 'pro-own', component: () => import('./features/professional/OwnServicesPage.vue'), meta: { signedIn: true } },
     { path: '/beheer/ons-aanbod/:id', name: 'pro-propose', component: () => import('./features/professional/MapEditorServicePage.vue'), props: (r) => ({ id: r.params.id, propose: true }), meta: { signedIn: true } },
     { path: '/beheer/kpi', name: 'pro-kpi', component: () => import('./features/professional/KpiDashboardPage.vue'), meta: { signedIn: true } },
+    { path: '/verwijzen', name: 'refer', component: () => import('./features/referrals/ReferPage.vue'), meta: { signedIn: true } },
+    { path: '/verwijzen/overzicht', name: 'my-referrals', component: () => import('./features/referrals/MyReferralsPage.vue'), meta: { signedIn: true } },
+    { path: '/werk/verwijzingen', name: 'referral-inbox', component: () => import('./features/referrals/ReferralInboxPage.vue'), meta: { signedIn: true } },
+    { path: '/beheer/verwijsroutes', name: 'pro-routes', component: () => import('./features/referrals/ReferralRoutesPage.vue'), meta: { signedIn: true } },
     { path: '/werk', name: 'cases', component: () => import('./features/cases/CasesHomePage.vue') },
     { path: '/werk/casus/:id', name: 'case', component: () => import('./features/cases/CasePage.vue'), props: true },
     { path: '/werk/casus/:id/plan', name: 'case-plan', component: () => import('./features/cases/CasePlanPage.vue'), props: true },
@@ -33,7 +37,7 @@ export const router = createRouter({
 
 // Professional pages need a full sign-in. Loaded on demand: residents never download this code.
 router.beforeEach(async (to) => {
-  if (to.path.startsWith('/beheer') || to.path.startsWith('/werk')) await loadProfessionalMessages()
+  if (to.path.startsWith('/beheer') || to.path.startsWith('/werk') || to.path.startsWith('/verwijzen')) await loadProfessionalMessages()
   if (!to.meta.signedIn) return true
   const { useSessionStore } = await import('./features/professional/useSessionStore')
   const session = useSessionStore()

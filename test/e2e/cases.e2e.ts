@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { counterAt, totpAt } from '../../src/server/auth/totp'
 import { ApiClient } from './apiClient'
 import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
+import { firstSignIn } from './signIn'
 
 let h: Harness
 let admin: ApiClient
@@ -23,24 +23,13 @@ async function workerOnApprovedPhone(email: string, options: { clock?: boolean }
   const context = await h.browser.newContext({ viewport: { width: 390, height: 800 } })
   const page = await context.newPage()
   if (options.clock) await page.clock.install()
-  await firstSignIn(page, email, WORKER.password)
+  await firstSignIn(page, h.baseUrl, email, WORKER.password)
   await page.getByRole('button', { name: 'Apparaat aanmelden' }).click()
   await page.getByTestId('device-status').waitFor()
   const { devices } = await admin.call<{ devices: { id: string; status: string }[] }>('GET', `/api/orgs/${organisationId}/devices`)
   for (const d of devices.filter((x) => x.status === 'pending')) await admin.call('POST', `/api/orgs/${organisationId}/devices/${d.id}/approve`)
   await page.getByRole('link', { name: 'Mijn casussen' }).click()
   return { context, page }
-}
-
-/** First sign-in in the browser: password, then the authenticator set up with the key shown. */
-async function firstSignIn(page: Page, email: string, password: string) {
-  await page.goto(`${h.baseUrl}/beheer/inloggen`)
-  await page.getByLabel('E-mailadres').fill(email)
-  await page.getByLabel('Wachtwoord').fill(password)
-  await page.getByRole('button', { name: 'Verder' }).click()
-  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
-  await page.getByLabel('Code uit je app').fill(totpAt(secret, counterAt(Date.now())))
-  await page.getByRole('button', { name: 'Inloggen' }).click()
 }
 
 async function setPasscode(page: Page, passcode: string) {
@@ -319,7 +308,7 @@ describe('case work on the social worker’s phone', () => {
     await admin.call('POST', `/api/orgs/${organisationId}/members`, { email: 'programma@sig.example', name: 'Programma', role: 'programma', password: WORKER.password })
 
     const page = await (await h.browser.newContext()).newPage()
-    await firstSignIn(page, 'programma@sig.example', WORKER.password)
+    await firstSignIn(page, h.baseUrl, 'programma@sig.example', WORKER.password)
     await page.getByRole('link', { name: "Inclusie en KPI's" }).click()
     await page.getByLabel('Verantwoordingsperiode').selectOption('2027-H1')
     await page.getByLabel('Doel Welzijn op Recept').fill('10')

@@ -2,7 +2,7 @@
  * Starts the real server (built app, embedded database in a temporary directory) and
  * Debian's Chromium through playwright-core. Each test file gets its own of both.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -27,13 +27,21 @@ export interface Harness {
   baseUrl: string
   staticDir: string
   browser: Browser
+  /** The server's data directory (PGlite's files), for scans. */
+  dataDir: string
+  /** What the admin CLI printed for each `setup` command, in order. */
+  setupOutput: string[]
   /** What the server printed so far (its start banner holds the one-time code). */
   output: () => string
   stop: () => Promise<void>
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `setup`: admin CLI commands (e.g. ['org:create', 'Praktijk']) run on the data directory before the server starts. */
+export async function startHarness(options: { setup?: string[][] } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'swz-e2e-'))
+  const setupOutput = (options.setup ?? []).map((args) =>
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/server/cli/admin.ts', ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: join(dir, 'data') }, encoding: 'utf8' }),
+  )
   const staticDir = join(dir, 'dist')
   // A private copy of the build, so a test can publish a "new version" of the app.
   cpSync(join(ROOT, 'dist'), staticDir, { recursive: true })
@@ -64,6 +72,8 @@ export async function startHarness(): Promise<Harness> {
   return {
     baseUrl,
     staticDir,
+    dataDir: join(dir, 'data'),
+    setupOutput,
     browser,
     output: () => output,
     stop: async () => {

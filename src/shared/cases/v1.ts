@@ -54,7 +54,7 @@ export const caseRecordV1Schema = z.strictObject({
     .strictObject({ given: z.boolean(), purpose: text(1_000), scope: text(1_000), date: date.optional(), how: z.enum(['mondeling', 'schriftelijk', 'digitaal']).optional() })
     .optional(),
   caseLead: text(200).optional(),
-  referral: z.strictObject({ date: date.optional(), referrerType: z.enum(REFERRER_TYPES).optional() }).optional(),
+  referral: z.strictObject({ date: date.optional(), referrerType: z.enum(REFERRER_TYPES).optional(), referralId: id.optional() }).optional(),
   questions: z.strictObject({ wil: text(5_000), kan: text(5_000), nodig: text(5_000) }),
   lifeDomains: z.partialRecord(z.enum(LIFE_DOMAINS), lifeDomainEntrySchema),
   strengths: text(5_000),

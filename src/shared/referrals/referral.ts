@@ -92,3 +92,27 @@ export const routesSchema = z.strictObject({ routes: z.array(routeSchema).max(RE
 /** The associated data that binds a sealed box to its referral (and event). */
 export const referralContext = (id: string) => `referral|${id}`
 export const eventContext = (referralId: string, eventId: string) => `referral|${referralId}|event|${eventId}`
+
+const recipientSchema = z.strictObject({ deviceId: z.guid(), publicKey: z.record(z.string(), z.unknown()) })
+/** What a GP's device keeps to refer offline: routes and the public keys to seal to. */
+export const directorySchema = z.object({
+  routes: z.array(z.object({ intervention: z.enum(REFERRAL_INTERVENTIONS), municipality: z.enum(MUNICIPALITIES), organisationId: z.guid(), organisationName: z.string() })),
+  keys: z.record(z.string(), z.array(recipientSchema)),
+  own: z.array(recipientSchema),
+})
+export type Directory = z.infer<typeof directorySchema>
+
+export const listedReferralSchema = z.object({
+  id: z.guid(),
+  intervention: z.enum(REFERRAL_INTERVENTIONS),
+  senderOrganisation: z.object({ id: z.guid(), name: z.string() }),
+  receivingOrganisation: z.object({ id: z.guid(), name: z.string() }),
+  status: z.enum(REFERRAL_STATUSES),
+  sentAt: z.string(),
+  firstContactDue: z.string().nullable(),
+  firstContactAt: z.string().nullable(),
+  overdue: z.boolean(),
+  sealed: sealedSchema,
+  events: z.array(z.object({ id: z.guid(), kind: z.enum(EVENT_KINDS), at: z.string(), sealed: sealedSchema.optional() })),
+})
+export type ListedReferral = z.infer<typeof listedReferralSchema>

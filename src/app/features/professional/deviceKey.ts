@@ -62,4 +62,5 @@ export async function wipeDevice(): Promise<void> {
   await Dexie.delete('samenwerkwijze-apparaat')
   // The case database's name, written out: this module must not pull the case code in.
   await Dexie.delete('samenwerkwijze-casussen')
+  await Dexie.delete('samenwerkwijze-verwijzingen')
 }

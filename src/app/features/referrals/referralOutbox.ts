@@ -1,0 +1,119 @@
+/**
+ * Referrals and status messages leave the device through an outbox in IndexedDB: written in one
+ * step with a client-made id, already sealed (nothing readable waits on the phone), sent when
+ * online. A resend after a lost answer never makes a second referral: the server knows the id.
+ * When the recipients changed while the box waited (a device approved or revoked), the phone opens
+ * its own copy and seals it again to the devices that are approved now.
+ */
+import { Dexie, type EntityTable } from 'dexie'
+import { z } from 'zod'
+import { openSealed, seal, type Recipient, type Sealed } from '../../../shared/crypto/sealed'
+import { directorySchema, eventContext, referralContext, type Directory, type EventKind, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
+import { api, ApiError } from '../professional/api'
+import { deviceRecord } from '../professional/deviceKey'
+
+export const REFERRAL_DB_NAME = 'samenwerkwijze-verwijzingen'
+
+export type OutboxItem =
+  | { id: string; kind: 'referral'; referralId: string; body: NewReferral; createdAt: string; attempts: number; nextAttemptAt: number; problem?: string }
+  | { id: string; kind: 'event'; referralId: string; body: NewEvent; createdAt: string; attempts: number; nextAttemptAt: number; problem?: string }
+
+class ReferralDb extends Dexie {
+  outbox!: EntityTable<OutboxItem, 'id'>
+  directory!: EntityTable<{ key: 'directory'; data: Directory; fetchedAt: string }, 'key'>
+  constructor() {
+    super(REFERRAL_DB_NAME)
+    this.version(1).stores({ outbox: 'id, referralId, createdAt', directory: 'key' })
+  }
+}
+export const referralDb = new ReferralDb()
+
+/** Fetches the routes and keys when online; offline, the last copy. */
+export async function loadDirectory(): Promise<{ directory: Directory; fetchedAt: string } | undefined> {
+  try {
+    const data = await api('GET', '/api/referrals/directory', directorySchema)
+    const fetchedAt = new Date().toISOString()
+    await referralDb.directory.put({ key: 'directory', data, fetchedAt })
+    return { directory: data, fetchedAt }
+  } catch (e) {
+    if (!(e instanceof ApiError) || (e.status !== 0 && e.status !== 401)) throw e
+    const cached = await referralDb.directory.get('directory')
+    const parsed = cached && directorySchema.safeParse(cached.data)
+    return parsed?.success ? { directory: parsed.data, fetchedAt: cached!.fetchedAt } : undefined
+  }
+}
+
+/** This device's id and private key, if it is registered. */
+export async function thisDevice(): Promise<{ id: string; privateKey: CryptoKey } | undefined> {
+  const d = await deviceRecord()
+  return d?.id ? { id: d.id, privateKey: d.keyPair.privateKey } : undefined
+}
+
+export async function queueReferral(body: NewReferral): Promise<void> {
+  await referralDb.outbox.put({ id: body.id, kind: 'referral', referralId: body.id, body, createdAt: new Date().toISOString(), attempts: 0, nextAttemptAt: 0 })
+}
+
+const keysSchema = z.object({ keys: z.array(z.object({ deviceId: z.guid(), publicKey: z.record(z.string(), z.unknown()) })) })
+
+/** Seals a status note for the referral's readers and queues it; `note` undefined sends the status alone. */
+export async function queueEvent(referralId: string, kind: EventKind, note?: string, recipients?: Recipient[]): Promise<void> {
+  const id = crypto.randomUUID()
+  let sealed: Sealed | undefined
+  if (note !== undefined) {
+    const keys = recipients ?? (await api('GET', `/api/referrals/${referralId}/keys`, keysSchema)).keys
+    sealed = await seal({ note }, keys as Recipient[], eventContext(referralId, id))
+  }
+  const body: NewEvent = { id, kind, at: new Date().toISOString(), ...(sealed ? { sealed } : {}) }
+  await referralDb.outbox.put({ id, kind: 'event', referralId, body, createdAt: body.at, attempts: 0, nextAttemptAt: 0 })
+}
+
+/** Opens this device's copy and seals it again to who may read it now. */
+async function reseal(item: OutboxItem): Promise<OutboxItem> {
+  const me = await thisDevice()
+  const sealed = item.body.sealed
+  if (!me || !sealed) throw new Error('cannot reseal')
+  if (item.kind === 'referral') {
+    const content = await openSealed(sealed, me.id, me.privateKey, referralContext(item.referralId))
+    const fresh = await loadDirectory()
+    const keys = fresh?.directory.keys[item.body.receivingOrganisationId] ?? []
+    return { ...item, body: { ...item.body, sealed: await seal(content, [...keys, ...(fresh?.directory.own ?? [])] as Recipient[], referralContext(item.referralId)) } }
+  }
+  const content = await openSealed(sealed, me.id, me.privateKey, eventContext(item.referralId, item.id))
+  const { keys } = await api('GET', `/api/referrals/${item.referralId}/keys`, keysSchema)
+  return { ...item, body: { ...item.body, sealed: await seal(content, keys as Recipient[], eventContext(item.referralId, item.id)) } }
+}
+
+const answer = z.object({ status: z.enum(['stored', 'exists']) })
+
+/** Sends what waits, oldest first. Returns how many are still waiting. */
+export async function flushOutbox(now = Date.now()): Promise<number> {
+  const items = await referralDb.outbox.orderBy('createdAt').toArray()
+  for (let item of items) {
+    if (item.nextAttemptAt > now) continue
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        if (item.kind === 'referral') await api('POST', '/api/referrals', answer, item.body)
+        else await api('POST', `/api/referrals/${item.referralId}/events`, answer, item.body)
+        await referralDb.outbox.delete(item.id)
+        break
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e
+        if (e.status === 0 || e.status === 401) return referralDb.outbox.count() // offline or signed out: later
+        if (e.code === 'recipients-changed' && attempt === 0) {
+          try {
+            item = await reseal(item)
+            await referralDb.outbox.put(item)
+            continue
+          } catch {
+            // Fall through: kept, with the server's reason.
+          }
+        }
+        // Kept, never dropped: a server fault is retried later, a refusal is shown with its reason.
+        const attempts = item.attempts + 1
+        await referralDb.outbox.update(item.id, { attempts, nextAttemptAt: now + Math.min(6 * 3_600_000, 2 ** attempts * 30_000), ...(e.status < 500 ? { problem: e.message } : {}) })
+        break
+      }
+    }
+  }
+  return referralDb.outbox.count()
+}

@@ -1,0 +1,181 @@
+/**
+ * Issue 5 in two browsers against the real server: a GP and a social worker, each on a phone their
+ * organisation approved. Refer → receive → accept (a case is made) → contact → intake → feedback →
+ * the GP reads it. A referral made offline goes out once when back online. A third phone that is
+ * not approved sees nothing of the patient, and the server's files hold nothing of the patient.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ApiClient } from './apiClient'
+import { seriousViolations } from './axe'
+import { startHarness, type Harness } from './harness'
+import { firstSignIn } from './signIn'
+
+const PASSWORD = 'Kraanvogel-Heide-31-Uden'
+const PATIENT = { name: 'Geertruida Zonneveld', phone: '06 31415926', email: 'trui.zonneveld@voorbeeld.nl', year: '1948', note: 'Sinds het overlijden van haar man komt ze de deur niet uit' }
+const FEEDBACK = 'Mevrouw gaat elke dinsdag naar het wandelcafé bij de bibliotheek'
+
+let h: Harness
+let welzijn: ApiClient
+let praktijk: ApiClient
+let welzijnId: string
+let praktijkId: string
+
+const passwordOf = (out: string) => /Password \(shown once\): (\S+)/.exec(out)![1]!
+const orgIdOf = (out: string) => /: ([0-9a-f-]{36})/.exec(out)![1]!
+
+beforeAll(async () => {
+  h = await startHarness({
+    setup: [
+      ['org:create', 'Welzijn Oss'],
+      ['org:create', 'Huisartsenpraktijk De Linde'],
+      ['user:create', 'beheer@welzijn.example', 'Beheer Welzijn', 'Welzijn Oss', 'beheerder'],
+      ['user:create', 'beheer@linde.example', 'Beheer Linde', 'Huisartsenpraktijk De Linde', 'beheerder'],
+    ],
+  })
+  welzijnId = orgIdOf(h.setupOutput[0]!)
+  praktijkId = orgIdOf(h.setupOutput[1]!)
+  welzijn = new ApiClient(h.baseUrl)
+  await welzijn.signInFirstTime('beheer@welzijn.example', passwordOf(h.setupOutput[2]!))
+  praktijk = new ApiClient(h.baseUrl)
+  await praktijk.signInFirstTime('beheer@linde.example', passwordOf(h.setupOutput[3]!))
+}, 120_000)
+afterAll(async () => {
+  await h?.stop()
+})
+
+/** A member signed in on a phone that registered its key; approved by their beheerder unless told not to. */
+async function onPhone(admin: ApiClient, organisationId: string, email: string, name: string, role: string, approve = true): Promise<{ context: BrowserContext; page: Page }> {
+  await admin.call('POST', `/api/orgs/${organisationId}/members`, { email, name, role, password: PASSWORD })
+  const context = await h.browser.newContext({ viewport: { width: 390, height: 800 } })
+  const page = await context.newPage()
+  await firstSignIn(page, h.baseUrl, email, PASSWORD)
+  await page.getByRole('button', { name: 'Apparaat aanmelden' }).click()
+  await page.getByTestId('device-status').waitFor()
+  if (approve) {
+    const { devices } = await admin.call<{ devices: { id: string; status: string }[] }>('GET', `/api/orgs/${organisationId}/devices`)
+    for (const d of devices.filter((x) => x.status === 'pending')) await admin.call('POST', `/api/orgs/${organisationId}/devices/${d.id}/approve`)
+  }
+  return { context, page }
+}
+
+async function fillReferral(page: Page, patient: typeof PATIENT) {
+  await page.getByLabel('Welzijn op Recept').check()
+  await page.getByLabel('Naam', { exact: true }).fill(patient.name)
+  await page.getByLabel('Telefoon').fill(patient.phone)
+  await page.getByLabel('E-mail').fill(patient.email)
+  await page.getByLabel('Geboortejaar').fill(patient.year)
+  await page.getByLabel('Woonplaats (gemeente)').selectOption('Oss')
+  await page.getByLabel('Eenzaamheid').check()
+  await page.getByLabel('Somberheid').check()
+  await page.getByLabel('Korte toelichting (niet verplicht)').fill(patient.note)
+  await page.getByLabel('Sociaal', { exact: true }).check()
+  await page.getByLabel('De patiënt geeft toestemming voor deze verwijzing').check()
+}
+
+/** Every byte the server's database wrote, as text. */
+function filesOf(dir: string): string {
+  let out = ''
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    out += statSync(path).isDirectory() ? filesOf(path) : readFileSync(path).toString('latin1')
+  }
+  return out
+}
+
+describe('closed-loop referrals in two browsers', () => {
+  let gp: { context: BrowserContext; page: Page }
+  let worker: { context: BrowserContext; page: Page }
+
+  it('refers in well under a minute, and the social worker receives, accepts, reports back; the GP sees it all', async () => {
+    await welzijn.call('PUT', '/api/referrals/routes', { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: welzijnId }] })
+    worker = await onPhone(welzijn, welzijnId, 'sanne@welzijn.example', 'Sanne de Wit', 'sociaal-werker')
+    // The worker sets up the case vault, so accepting can make a case.
+    await worker.page.goto(`${h.baseUrl}/werk`)
+    await worker.page.getByLabel('Nieuwe toegangscode').fill('482913')
+    await worker.page.getByLabel('Nog een keer').fill('482913')
+    await worker.page.getByRole('button', { name: 'Code instellen' }).click()
+    await worker.page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
+
+    gp = await onPhone(praktijk, praktijkId, 'dokter@linde.example', 'Dokter Jansen', 'huisarts')
+    const started = Date.now()
+    await gp.page.goto(`${h.baseUrl}/verwijzen`)
+    // Pre-filled from the routing table once the municipality is known.
+    await fillReferral(gp.page, PATIENT)
+    await expect.poll(() => gp.page.getByLabel('Ontvangende organisatie').inputValue()).toBe(welzijnId)
+    expect(await seriousViolations(gp.page)).toEqual([])
+    await gp.page.getByRole('button', { name: 'Verwijzing versturen' }).click()
+    await gp.page.getByText('De verwijzing is verstuurd.').waitFor()
+    expect(Date.now() - started).toBeLessThan(60_000)
+
+    // The social worker's inbox: opened on her approved phone (cases unlocked), marked received.
+    await worker.page.getByRole('link', { name: 'Verwijzingen', exact: true }).click()
+    const item = worker.page.locator('article.referral').first()
+    await item.getByRole('heading', { name: `${PATIENT.name} — Welzijn op Recept` }).waitFor()
+    await expect.poll(() => item.getByTestId('referral-status').textContent()).toBe('Ontvangen')
+    await expect.poll(() => item.textContent()).toContain(PATIENT.note)
+    await item.getByRole('button', { name: 'Accepteren en casus maken' }).click()
+    await expect.poll(() => item.getByTestId('referral-status').textContent()).toBe('Geaccepteerd')
+    await item.getByRole('button', { name: 'Contact gehad' }).click()
+    await item.getByRole('button', { name: 'Intake of gesprek gehouden' }).click()
+    await item.getByLabel('Terugkoppeling aan de huisarts').fill(FEEDBACK)
+    await item.getByRole('button', { name: 'Versturen' }).click()
+    await item.getByLabel('Uitkomst (de huisarts ziet dit)').fill('Loopt zelf verder met de wandelgroep')
+    await item.getByRole('button', { name: 'Afronden' }).click()
+    await expect.poll(() => item.getByTestId('referral-status').textContent()).toBe('Afgerond')
+    expect(await seriousViolations(worker.page)).toEqual([])
+
+    // Accepting made a case, pre-filled with the patient and the consent.
+    await item.getByRole('link', { name: 'Naar de casus' }).click()
+    await expect.poll(() => worker.page.getByLabel('Naam van de inwoner').inputValue()).toBe(PATIENT.name)
+
+    // The GP reads the timeline and the feedback without a phone call.
+    await gp.page.goto(`${h.baseUrl}/verwijzen/overzicht`)
+    const mine = gp.page.locator('article.referral').first()
+    await expect.poll(() => mine.getByTestId('referral-status').textContent()).toBe('Afgerond')
+    const text = await mine.textContent()
+    for (const step of ['Verstuurd', 'Ontvangen', 'Geaccepteerd', 'Contact gehad', 'Intake of gesprek gehouden', 'Terugkoppeling', FEEDBACK]) expect(text).toContain(step)
+    expect(await seriousViolations(gp.page)).toEqual([])
+  })
+
+  it('keeps a referral made offline and sends it exactly once when the connection is back', async () => {
+    const posts: string[] = []
+    gp.page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/referrals')) posts.push(r.postData() ?? '')
+    })
+    await gp.page.goto(`${h.baseUrl}/verwijzen`)
+    await gp.page.getByLabel('Naam', { exact: true }).waitFor()
+    await gp.context.setOffline(true)
+    await fillReferral(gp.page, { ...PATIENT, name: 'Hendrik Offline' })
+    await gp.page.getByRole('button', { name: 'Verwijzing versturen' }).click()
+    await gp.page.getByText('Hij gaat vanzelf weg zodra er verbinding is').waitFor()
+    await gp.context.setOffline(false)
+    await gp.page.getByText('De verwijzing is verstuurd.').waitFor({ timeout: 15_000 })
+    // Another look (and another flush) sends nothing again.
+    await gp.page.goto(`${h.baseUrl}/verwijzen/overzicht`)
+    await gp.page.getByRole('heading', { name: 'Hendrik Offline — Welzijn op Recept' }).waitFor()
+    const sent = posts.filter((p) => p.includes('"sealed"'))
+    expect(new Set(sent.map((p) => (JSON.parse(p) as { id: string }).id)).size).toBe(1)
+    // Nothing of the patient in what went over the wire.
+    for (const p of posts) expect(p).not.toContain('Hendrik')
+    await worker.page.goto(`${h.baseUrl}/werk/verwijzingen`)
+    await worker.page.getByRole('heading', { name: 'Hendrik Offline — Welzijn op Recept' }).waitFor()
+    expect(await worker.page.getByRole('heading', { name: /Hendrik Offline/ }).count()).toBe(1)
+  })
+
+  it('shows a third, unapproved phone nothing of the patient; the server\'s files hold nothing of the patient in clear', async () => {
+    const third = await onPhone(welzijn, welzijnId, 'kees@welzijn.example', 'Kees Nieuw', 'sociaal-werker', false)
+    await third.page.goto(`${h.baseUrl}/werk/verwijzingen`)
+    await third.page.getByText('Dit apparaat kan deze verwijzing niet lezen').first().waitFor()
+    const seen = await third.page.content()
+    for (const secret of [PATIENT.name, 'Hendrik', PATIENT.phone, PATIENT.email, PATIENT.note, FEEDBACK]) expect(seen).not.toContain(secret)
+
+    const files = filesOf(h.dataDir)
+    // The scan sees the database: what is stored in clear on purpose is found.
+    expect(files).toContain('Huisartsenpraktijk De Linde')
+    expect(files).toContain('dokter@linde.example')
+    for (const secret of ['Zonneveld', 'Geertruida', 'Hendrik', '31415926', 'trui.zonneveld', 'overlijden', 'wandelcaf', 'wandelgroep']) expect(files, secret).not.toContain(secret)
+  })
+})
