@@ -4,7 +4,8 @@
  * MiniSearch in the same process; the gzip size of the start page's JavaScript; then the
  * server's requests per second and p99 on PGlite and PostgreSQL side by side (bench/http.ts:
  * map fetch, count snapshots from 50 concurrent clients, sign-in); then the case vault against
- * plain Dexie, and counting 10,000 cases on the device against reading their index (bench/vault.ts).
+ * plain Dexie, and counting 10,000 cases on the device against reading their index (bench/vault.ts);
+ * then sealing, sending, receiving and opening a referral for 1, 10 and 50 devices (bench/referrals.ts).
  * The last line is one JSON object.
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -12,6 +13,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { generateServices } from '../src/server/seed/syntheticServices'
 import { httpBench } from './http'
+import { referralBench } from './referrals'
 import { countBench, vaultBench } from './vault'
 import { fuse, miniSearch, ours, type Engine } from './searchEngines'
 
@@ -113,4 +115,6 @@ const cases = await vaultBench()
 console.log('case vault', JSON.stringify(cases, null, 1))
 const counting = await countBench()
 console.log('counting on the device', JSON.stringify(counting, null, 1))
-console.log(JSON.stringify({ search: results, ratios, startPage: js, server, cases, counting, gcExposed: !!gc }))
+const referrals = await referralBench()
+console.log('referrals', JSON.stringify(referrals, null, 1))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, server, cases, counting, referrals, gcExposed: !!gc }))

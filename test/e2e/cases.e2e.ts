@@ -316,7 +316,7 @@ describe('case work on the social worker’s phone', () => {
     const wor = page.locator('tr[data-intervention="wor"]')
     await expect.poll(() => wor.textContent(), { timeout: 10_000 }).toMatch(/Welzijn op Recept\s*12\s*9\s*2\s*10\s*90% ja/)
     // The funnel and the trend, as tables a screen reader can read.
-    expect(await page.locator('tr[data-funnel="wor"]').textContent()).toMatch(/12\s*9 \(75% van verwezen\)\s*2 \(22% van bereikt\)/)
+    expect(await page.locator('tr[data-funnel="wor"]').textContent()).toMatch(/Welzijn op Recept\s*0\s*12\s*9 \(75% van verwezen\)\s*2 \(22% van bereikt\)/)
     expect(await page.locator('tr[data-trend="2027-H1"]').textContent()).toMatch(/2027-H1\s*9 van 10/)
     // The MeasureReport for the financiers downloads as FHIR JSON.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /FHIR MeasureReport/ }).click()])

@@ -165,6 +165,15 @@ describe('closed-loop referrals', () => {
     expect(((await (await stranger.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: unknown[] }).referrals).toEqual([])
   })
 
+  it('feeds the top of the KPI funnel with counts only: referrals per intervention and period', async () => {
+    const w = await world()
+    await refer(w)
+    await refer(w)
+    const programme = await signedIn(app, db, clock, 'programma')
+    const totals = (await (await programme.agent.call('GET', `/api/kpi/totals?period=${new Date().getFullYear()}-H${new Date().getMonth() < 6 ? 1 : 2}`)).json()) as { referrals: Record<string, number> }
+    expect(totals.referrals).toEqual({ wor: 2 })
+  })
+
   it('flags a Welzijn op Recept referral without first contact after two weeks, until contact is made', async () => {
     const w = await world()
     const { id } = await refer(w, crypto.randomUUID(), new Date(Date.now() - 20 * 86_400_000).toISOString())

@@ -56,3 +56,18 @@ export async function periodTotals(db: Database, period: string): Promise<CountR
   )
   return rows.map((r) => ({ intervention: r.intervention, municipality: r.municipality, referrerType: r.referrer_type, referred: r.referred, included: r.included, completed: r.completed, includedCumulative: r.included_cumulative }))
 }
+
+/**
+ * Referrals sent through the app in a period, per intervention: counts from the routing metadata
+ * only (the server cannot read a referral). The top of the funnel, beside what devices report.
+ */
+export async function referralCounts(db: Database, period: Period): Promise<Record<string, number>> {
+  const [year, half] = period.split('-H') as [string, string]
+  const from = `${year}-${half === '1' ? '01' : '07'}-01`
+  const { rows } = await db.query<{ intervention: string; n: number }>(
+    `SELECT intervention, count(*)::int AS n FROM referrals
+     WHERE (sent_at AT TIME ZONE 'Europe/Amsterdam')::date BETWEEN $1::date AND $2::date GROUP BY intervention`,
+    [from, periodEnd(period)],
+  )
+  return Object.fromEntries(rows.map((r) => [r.intervention, r.n]))
+}

@@ -8,7 +8,7 @@ import { localMoment } from '../../shared/socialMap/schedule'
 import { audit } from '../auth/audit'
 import { currentUser, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database } from '../db/database'
-import { ingestSnapshot, periodTotals } from '../kpi/ingest'
+import { ingestSnapshot, periodTotals, referralCounts } from '../kpi/ingest'
 import { body } from './auth'
 
 const periodParam = z.string().regex(/^20\d{2}-H[12]$/).transform((p) => p as Period)
@@ -52,7 +52,7 @@ export function kpiRoutes(db: Database) {
   app.get('/totals', requireRole('programma'), async (c) => {
     const period = periodParam.safeParse(c.req.query('period'))
     if (!period.success) return c.json({ error: 'Give a period like 2026-H1.', code: 'bad-request' }, 400)
-    return c.json({ period: period.data, rows: await periodTotals(db, period.data) })
+    return c.json({ period: period.data, rows: await periodTotals(db, period.data), referrals: await referralCounts(db, period.data) })
   })
 
   /** Included, referred and completed per intervention for every period with figures or a target. */
