@@ -140,7 +140,7 @@ describe('closed-loop referrals in two browsers', () => {
     expect(await seriousViolations(gp.page)).toEqual([])
   })
 
-  it('keeps a referral made offline and sends it exactly once when the connection is back', async () => {
+  it('keeps a referral made offline and sends it exactly once when back online; the social worker accepts offline from the last inbox', async () => {
     const posts: string[] = []
     gp.page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().endsWith('/api/referrals')) posts.push(r.postData() ?? '')
@@ -163,6 +163,23 @@ describe('closed-loop referrals in two browsers', () => {
     await worker.page.goto(`${h.baseUrl}/werk/verwijzingen`)
     await worker.page.getByRole('heading', { name: 'Hendrik Offline — Welzijn op Recept' }).waitFor()
     expect(await worker.page.getByRole('heading', { name: /Hendrik Offline/ }).count()).toBe(1)
+
+    // At the kitchen table without a connection: the inbox from the last contact, and accepting still works.
+    await worker.context.setOffline(true)
+    await worker.page.getByRole('link', { name: 'Mijn casussen' }).first().click()
+    await worker.page.getByRole('link', { name: 'Verwijzingen', exact: true }).click()
+    await worker.page.getByText('U bent offline. Dit is de lijst van').waitFor()
+    const hendrik = worker.page.locator('article.referral', { has: worker.page.getByRole('heading', { name: 'Hendrik Offline — Welzijn op Recept' }) })
+    // The cases are locked since the reload: the inbox says so and leads to the passcode and back.
+    await hendrik.getByRole('button', { name: 'Accepteren en casus maken' }).click()
+    await worker.page.getByRole('link', { name: 'Casussen openen' }).click()
+    await worker.page.getByLabel('Toegangscode', { exact: true }).fill('482913')
+    await worker.page.getByRole('button', { name: 'Openen' }).click()
+    await worker.page.getByText('U bent offline. Dit is de lijst van').waitFor()
+    await hendrik.getByRole('button', { name: 'Accepteren en casus maken' }).click()
+    await worker.page.getByText('Het gaat naar de huisarts zodra er verbinding is').waitFor()
+    await worker.context.setOffline(false)
+    await expect.poll(() => hendrik.getByTestId('referral-status').textContent(), { timeout: 15_000 }).toBe('Geaccepteerd')
   })
 
   it('shows a third, unapproved phone nothing of the patient; the server\'s files hold nothing of the patient in clear', async () => {

@@ -8,7 +8,7 @@
 import { Dexie, type EntityTable } from 'dexie'
 import { z } from 'zod'
 import { openSealed, seal, type Recipient, type Sealed } from '../../../shared/crypto/sealed'
-import { directorySchema, eventContext, referralContext, type Directory, type EventKind, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
+import { directorySchema, eventContext, listedReferralSchema, referralContext, type Directory, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
 import { api, ApiError } from '../professional/api'
 import { deviceRecord } from '../professional/deviceKey'
 
@@ -21,9 +21,12 @@ export type OutboxItem =
 class ReferralDb extends Dexie {
   outbox!: EntityTable<OutboxItem, 'id'>
   directory!: EntityTable<{ key: 'directory'; data: Directory; fetchedAt: string }, 'key'>
+  /** The last inbox or sent list as the server gave it: sealed boxes only, for reading offline. */
+  lists!: EntityTable<{ key: 'inbox' | 'sent'; data: unknown; fetchedAt: string }, 'key'>
   constructor() {
     super(REFERRAL_DB_NAME)
     this.version(1).stores({ outbox: 'id, referralId, createdAt', directory: 'key' })
+    this.version(2).stores({ lists: 'key' })
   }
 }
 export const referralDb = new ReferralDb()
@@ -47,6 +50,24 @@ export async function loadDirectory(): Promise<{ directory: Directory; fetchedAt
 export async function thisDevice(): Promise<{ id: string; privateKey: CryptoKey } | undefined> {
   const d = await deviceRecord()
   return d?.id ? { id: d.id, privateKey: d.keyPair.privateKey } : undefined
+}
+
+const listSchema = z.object({ referrals: z.array(listedReferralSchema) })
+
+/** The inbox or the sent list; offline, the last copy (validated again) with its age. */
+export async function loadList(key: 'inbox' | 'sent'): Promise<{ referrals: ListedReferral[]; fetchedAt: string; offline: boolean }> {
+  try {
+    const data = await api('GET', `/api/referrals/${key}`, listSchema)
+    const fetchedAt = new Date().toISOString()
+    await referralDb.lists.put({ key, data, fetchedAt })
+    return { referrals: data.referrals, fetchedAt, offline: false }
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 0) throw e
+    const cached = await referralDb.lists.get(key)
+    const parsed = listSchema.safeParse(cached?.data)
+    if (!cached || !parsed.success) throw e
+    return { referrals: parsed.data.referrals, fetchedAt: cached.fetchedAt, offline: true }
+  }
 }
 
 export async function queueReferral(body: NewReferral): Promise<void> {
