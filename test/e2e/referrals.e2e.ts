@@ -177,7 +177,8 @@ describe('closed-loop referrals in two browsers', () => {
     await worker.page.getByRole('button', { name: 'Openen' }).click()
     await worker.page.getByText('U bent offline. Dit is de lijst van').waitFor()
     await hendrik.getByRole('button', { name: 'Accepteren en casus maken' }).click()
-    await worker.page.getByText('Het gaat naar de huisarts zodra er verbinding is').waitFor()
+    // The notice on the page (the same words also go to the screen reader's live region).
+    await worker.page.locator('p.notice', { hasText: 'Het gaat naar de huisarts zodra er verbinding is' }).waitFor()
     await worker.context.setOffline(false)
     await expect.poll(() => hendrik.getByTestId('referral-status').textContent(), { timeout: 15_000 }).toBe('Geaccepteerd')
   })
