@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CaseIndex } from '../../src/shared/cases/caseIndex'
-import { countInclusions, periodEnd, periodsOf, suppress } from '../../src/shared/kpi/counts'
+import { countInclusions, periodsOf, suppress } from '../../src/shared/kpi/counts'
+import { periodEnd } from '../../src/shared/kpi/period'
 import { periodsBetween } from '../../src/shared/kpi/period'
 import { countSnapshotSchema } from '../../src/shared/kpi/snapshot'
 

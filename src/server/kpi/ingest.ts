@@ -4,15 +4,15 @@
  * duplicate or an old snapshot arriving late changes nothing: nothing is counted twice.
  */
 import type { Database } from '../db/database'
-import { periodEnd, type CountRow } from '../../shared/kpi/counts'
-import type { Period } from '../../shared/kpi/period'
+import type { CountRow } from '../../shared/kpi/counts'
+import { periodEnd, periodStart, type Period } from '../../shared/kpi/period'
 import type { CountSnapshot } from '../../shared/kpi/snapshot'
 
 export type IngestResult = 'stored' | 'unchanged'
 
 export async function ingestSnapshot(db: Database, s: CountSnapshot, today: string, actorId: string): Promise<IngestResult> {
   // A figure for a period that has ended is a correction: reported as such.
-  const correction = periodEnd(s.period as Period) < today
+  const correction = periodEnd(s.period) < today
   // One statement, so one atomic step without a round trip per part. The snapshot row is inserted
   // or, if this version is newer, replaced; the conflicting row stays locked until commit, so
   // concurrent snapshots of one device take turns. Only when it was stored (a row in `up`) are the
@@ -62,12 +62,10 @@ export async function periodTotals(db: Database, period: string): Promise<CountR
  * only (the server cannot read a referral). The top of the funnel, beside what devices report.
  */
 export async function referralCounts(db: Database, period: Period): Promise<Record<string, number>> {
-  const [year, half] = period.split('-H') as [string, string]
-  const from = `${year}-${half === '1' ? '01' : '07'}-01`
   const { rows } = await db.query<{ intervention: string; n: number }>(
     `SELECT intervention, count(*)::int AS n FROM referrals
      WHERE (sent_at AT TIME ZONE 'Europe/Amsterdam')::date BETWEEN $1::date AND $2::date GROUP BY intervention`,
-    [from, periodEnd(period)],
+    [periodStart(period), periodEnd(period)],
   )
   return Object.fromEntries(rows.map((r) => [r.intervention, r.n]))
 }

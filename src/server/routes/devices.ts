@@ -9,8 +9,8 @@ import { audit } from '../auth/audit'
 import { currentUser, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database } from '../db/database'
 import { body } from './auth'
+import { isUuid } from './readJson'
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function deviceRoutes(db: Database) {
   const app = new Hono<AppEnv>()
@@ -45,7 +45,7 @@ export function deviceRoutes(db: Database) {
 
   app.get('/:id', async (c) => {
     const id = c.req.param('id')
-    const { rows } = uuid.test(id)
+    const { rows } = isUuid(id)
       ? await db.query<{ status: string }>('SELECT status FROM devices WHERE id = $1 AND user_id = $2', [id, currentUser(c).userId])
       : { rows: [] }
     if (!rows.length) return c.json({ error: 'No such device of yours.' }, 404)

@@ -1,8 +1,7 @@
 /** Inclusion counts: devices send snapshots (counts only); the programme team reads totals. */
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { measureReport } from '../../shared/kpi/measureReport'
-import type { Period } from '../../shared/kpi/period'
+import { periodSchema } from '../../shared/kpi/period'
 import { countSnapshotSchema, targetsSchema } from '../../shared/kpi/snapshot'
 import { localMoment } from '../../shared/socialMap/schedule'
 import { audit } from '../auth/audit'
@@ -11,7 +10,6 @@ import type { Database } from '../db/database'
 import { ingestSnapshot, periodTotals, referralCounts } from '../kpi/ingest'
 import { body } from './auth'
 
-const periodParam = z.string().regex(/^20\d{2}-H[12]$/).transform((p) => p as Period)
 
 export function kpiRoutes(db: Database) {
   const app = new Hono<AppEnv>()
@@ -50,7 +48,7 @@ export function kpiRoutes(db: Database) {
   })
 
   app.get('/totals', requireRole('programma'), async (c) => {
-    const period = periodParam.safeParse(c.req.query('period'))
+    const period = periodSchema.safeParse(c.req.query('period'))
     if (!period.success) return c.json({ error: 'Give a period like 2026-H1.', code: 'bad-request' }, 400)
     return c.json({ period: period.data, rows: await periodTotals(db, period.data), referrals: await referralCounts(db, period.data) })
   })
@@ -67,7 +65,7 @@ export function kpiRoutes(db: Database) {
 
   /** The period as a FHIR R4 MeasureReport for the financiers: small cells masked. */
   app.get('/measure-report', requireRole('programma'), async (c) => {
-    const period = periodParam.safeParse(c.req.query('period'))
+    const period = periodSchema.safeParse(c.req.query('period'))
     if (!period.success) return c.json({ error: 'Give a period like 2026-H1.', code: 'bad-request' }, 400)
     const report = measureReport(period.data, await periodTotals(db, period.data), new Date())
     c.header('Content-Disposition', `attachment; filename="measurereport-${period.data}.json"`)

@@ -14,8 +14,8 @@ import { currentUser, requireRole, requireUser, type AppEnv } from '../auth/midd
 import type { Database } from '../db/database'
 import { applyChange, serviceById } from '../socialMap/editing'
 import { body } from './auth'
+import { isUuid } from './readJson'
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const editSchema = z.strictObject({ service: serviceSchema, ownerOrganisationId: z.guid().nullable().optional() })
 const proposalSchema = z.strictObject({ service: serviceSchema })
 const EDITOR = 'kaartbeheerder'
@@ -49,7 +49,7 @@ export function mapEditorRoutes(db: Database) {
 
   app.get('/services/:id', editor, async (c) => {
     const id = c.req.param('id')
-    const found = uuid.test(id) ? await serviceById(db, id) : null
+    const found = isUuid(id) ? await serviceById(db, id) : null
     if (!found) return c.json({ error: 'No such listing.' }, 404)
     return c.json({ service: found.doc, ownerOrganisationId: found.owner })
   })
@@ -74,7 +74,7 @@ export function mapEditorRoutes(db: Database) {
   for (const action of ['retire', 'verify'] as const) {
     app.post(`/services/:id/${action}`, editor, async (c) => {
       const id = c.req.param('id')
-      const current = uuid.test(id) ? await serviceById(db, id) : null
+      const current = isUuid(id) ? await serviceById(db, id) : null
       if (!current) return c.json({ error: 'No such listing.' }, 404)
       const next: Service = action === 'retire' ? { ...current.doc, status: 'defunct' } : { ...current.doc, assured_date: today() }
       const version = await db.transaction((tx) => applyChange(tx, next, action, currentUser(c).userId))
@@ -84,7 +84,7 @@ export function mapEditorRoutes(db: Database) {
 
   app.get('/services/:id/versions', editor, async (c) => {
     const id = c.req.param('id')
-    if (!uuid.test(id)) return c.json({ error: 'No such listing.' }, 404)
+    if (!isUuid(id)) return c.json({ error: 'No such listing.' }, 404)
     const { rows } = await db.query<{ id: string; change: string; changed_at: Date; changed_by: string | null; name: string | null; doc: Service }>(
       `SELECT v.id::text, v.change, v.changed_at, v.changed_by, u.name, v.doc FROM service_versions v LEFT JOIN users u ON u.id = v.changed_by
        WHERE v.service_id = $1 ORDER BY v.id DESC`,
@@ -111,7 +111,7 @@ export function mapEditorRoutes(db: Database) {
     if (!b.ok) return b.response
     const id = c.req.param('id')
     const actor = currentUser(c).userId
-    const { rows } = uuid.test(id)
+    const { rows } = isUuid(id)
       ? await db.query(`UPDATE listing_reports SET status = 'resolved', resolution = $2, resolved_by = $3, resolved_at = now() WHERE id = $1 AND status = 'open' RETURNING id`, [id, b.value.resolution, actor])
       : { rows: [] }
     if (!rows.length) return c.json({ error: 'No open report with this id.' }, 404)
@@ -150,7 +150,7 @@ export function mapEditorRoutes(db: Database) {
     const id = c.req.param('id')
     const actor = currentUser(c).userId
     const result = await db.transaction(async (tx) => {
-      const { rows } = uuid.test(id)
+      const { rows } = isUuid(id)
         ? await tx.query<{ doc: Service }>(`UPDATE proposals SET status = 'accepted', decided_by = $2, decided_at = now() WHERE id = $1 AND status = 'open' RETURNING doc`, [id, actor])
         : { rows: [] }
       if (!rows.length) return null
@@ -168,7 +168,7 @@ export function mapEditorRoutes(db: Database) {
     if (!b.ok) return b.response
     const id = c.req.param('id')
     const actor = currentUser(c).userId
-    const { rows } = uuid.test(id)
+    const { rows } = isUuid(id)
       ? await db.query(`UPDATE proposals SET status = 'rejected', reason = $2, decided_by = $3, decided_at = now() WHERE id = $1 AND status = 'open' RETURNING id`, [id, b.value.reason, actor])
       : { rows: [] }
     if (!rows.length) return c.json({ error: 'No open proposal with this id.' }, 404)

@@ -6,13 +6,13 @@ import { audit } from '../auth/audit'
 import { currentUser, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database } from '../db/database'
 import { body } from './auth'
+import { isUuid } from './readJson'
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function organisationRoutes(db: Database) {
   const app = new Hono<AppEnv>()
   app.use('/:orgId/*', requireUser(), async (c, next) => {
-    if (!uuid.test(c.req.param('orgId') ?? '')) return c.json({ error: 'Unknown organisation.' }, 404)
+    if (!isUuid(c.req.param('orgId'))) return c.json({ error: 'Unknown organisation.' }, 404)
     await next()
   })
   app.use('/:orgId/*', requireRole('beheerder', 'orgId'))
@@ -41,7 +41,7 @@ export function organisationRoutes(db: Database) {
   app.post('/:orgId/members/:userId/unlock', async (c) => {
     const orgId = c.req.param('orgId')
     const userId = c.req.param('userId')
-    const member = uuid.test(userId) ? await db.query('SELECT 1 FROM memberships WHERE user_id = $1 AND organisation_id = $2', [userId, orgId]) : { rows: [] }
+    const member = isUuid(userId) ? await db.query('SELECT 1 FROM memberships WHERE user_id = $1 AND organisation_id = $2', [userId, orgId]) : { rows: [] }
     if (!member.rows.length) return c.json({ error: 'No such member in this organisation.' }, 404)
     await unlockUser(db, userId, currentUser(c).userId, orgId)
     return c.json({ ok: true })
@@ -60,7 +60,7 @@ export function organisationRoutes(db: Database) {
     app.post(`/:orgId/devices/:deviceId/${action}`, async (c) => {
       const orgId = c.req.param('orgId')
       const deviceId = c.req.param('deviceId')
-      if (!uuid.test(deviceId)) return c.json({ error: 'No such device.' }, 404)
+      if (!isUuid(deviceId)) return c.json({ error: 'No such device.' }, 404)
       const actor = currentUser(c).userId
       // A revoked device stays revoked: approving it again would hand it data meant for others.
       const from = action === 'approve' ? ['pending'] : ['pending', 'approved']

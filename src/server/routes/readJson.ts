@@ -9,3 +9,6 @@ export async function readJson(c: Context): Promise<{ ok: true; value: unknown }
     return { ok: false, error: 'The body is not valid JSON.' }
   }
 }
+
+/** An id from a URL: a well-formed UUID, or no such thing (answered with 404 before any query). */
+export const isUuid = (value: string | undefined): value is string => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value ?? '')

@@ -12,8 +12,8 @@ import { audit } from '../auth/audit'
 import { currentUser, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database, Queryable } from '../db/database'
 import { body } from './auth'
+import { isUuid } from './readJson'
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 interface DeviceKey {
   deviceId: string
@@ -222,7 +222,7 @@ export function referralRoutes(db: Database) {
 
   /** The referral, if the signed-in person sent it or works in the receiving organisation. */
   async function readable(id: string, c: Parameters<typeof currentUser>[0]) {
-    if (!uuid.test(id)) return undefined
+    if (!isUuid(id)) return undefined
     const user = currentUser(c)
     const { rows } = await db.query<{ id: string; sender_user_id: string; receiving_organisation_id: string }>('SELECT id, sender_user_id, receiving_organisation_id FROM referrals WHERE id = $1', [id])
     const r = rows[0]

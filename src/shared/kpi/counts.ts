@@ -5,7 +5,7 @@
  * Pure: counts only, nothing that identifies a resident.
  */
 import type { CaseIndex } from '../cases/caseIndex'
-import { periodOf, type Period } from './period'
+import { periodEnd, periodOf, type Period } from './period'
 
 export const INTERVENTIONS = ['wor', 'vg', 'sa', 'samenwerkwijze'] as const
 export type Intervention = (typeof INTERVENTIONS)[number]
@@ -21,11 +21,6 @@ export interface CountRow {
   includedCumulative: number
 }
 
-/** The last day of a half-year period. */
-export function periodEnd(period: Period): string {
-  const [year, half] = period.split('-H') as [string, string]
-  return half === '1' ? `${year}-06-30` : `${year}-12-31`
-}
 
 /** Every period in which any case was referred, included or completed. */
 /** What counting needs of a case: its pathway, categories and moments. */

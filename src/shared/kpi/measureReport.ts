@@ -5,8 +5,8 @@
  * marked with the data-absent-reason `masked` (domain.md: small cells suppressed).
  * Mapping: docs/fhir-mapping.md.
  */
-import { INTERVENTIONS, periodEnd, type CountRow, type Intervention } from './counts'
-import type { Period } from './period'
+import { INTERVENTIONS, type CountRow, type Intervention } from './counts'
+import { periodEnd, periodStart, type Period } from './period'
 
 export const FHIR_BASE = 'https://samenwerkwijze.example.org/fhir'
 export const MEASURE_URL = `${FHIR_BASE}/Measure/sig-inclusie`
@@ -74,7 +74,6 @@ function stratifier(rows: readonly CountRow[], by: 'municipality' | 'referrerTyp
 }
 
 export function measureReport(period: Period, rows: readonly CountRow[], generatedAt: Date): MeasureReport {
-  const [year, half] = period.split('-H') as [string, string]
   const end = periodEnd(period)
   return {
     resourceType: 'MeasureReport',
@@ -84,7 +83,7 @@ export function measureReport(period: Period, rows: readonly CountRow[], generat
     measure: MEASURE_URL,
     date: generatedAt.toISOString(),
     reporter: { display: 'Samen in Gezondheid' },
-    period: { start: `${year}-${half === '1' ? '01' : '07'}-01`, end },
+    period: { start: periodStart(period), end },
     improvementNotation: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/measure-improvement-notation', code: 'increase' }] },
     group: INTERVENTIONS.map((i) => {
       const mine = rows.filter((r) => r.intervention === i)

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { MUNICIPALITIES } from '../socialMap/places'
 import { REFERRER_TYPES } from '../cases/v1'
 import { INTERVENTIONS, UNKNOWN } from './counts'
+import { periodSchema } from './period'
 
 const count = z.number().int().min(0).max(1_000_000)
 
@@ -25,7 +26,7 @@ export const countSnapshotSchema = z.strictObject({
   snapshotVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   deviceId: z.guid(),
   organisationId: z.guid(),
-  period: z.string().regex(/^20\d{2}-H[12]$/, 'must be a half-year like 2026-H1'),
+  period: periodSchema,
   rows: z
     .array(countRowSchema)
     .max(5_000)

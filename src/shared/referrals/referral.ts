@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { MUNICIPALITIES } from '../socialMap/places'
 import { sealedSchema } from '../crypto/sealed'
+import { publicJwkSchema } from '../accounts/schemas'
 import { VG_OUTCOMES } from '../cases/v1'
 
 export const REFERRAL_INTERVENTIONS = ['wor', 'vg', 'sa'] as const
@@ -93,7 +94,8 @@ export const routesSchema = z.strictObject({ routes: z.array(routeSchema).max(RE
 export const referralContext = (id: string) => `referral|${id}`
 export const eventContext = (referralId: string, eventId: string) => `referral|${referralId}|event|${eventId}`
 
-const recipientSchema = z.strictObject({ deviceId: z.guid(), publicKey: z.record(z.string(), z.unknown()) })
+/** A device to seal to: its id and its P-256 public key, as the server hands them out. */
+export const recipientSchema = z.object({ deviceId: z.guid(), publicKey: publicJwkSchema })
 /** What a GP's device keeps to refer offline: routes and the public keys to seal to. */
 export const directorySchema = z.object({
   routes: z.array(z.object({ intervention: z.enum(REFERRAL_INTERVENTIONS), municipality: z.enum(MUNICIPALITIES), organisationId: z.guid(), organisationName: z.string() })),

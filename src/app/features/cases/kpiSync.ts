@@ -12,12 +12,12 @@ import { syncOutbox, type OutboxPort } from './kpiSyncCore'
 const DEVICE_KEY = 'samenwerkwijze.kpiDevice'
 const SENT_KEY = 'samenwerkwijze.kpiLastSent'
 const VERSION_KEY = 'samenwerkwijze.kpiVersion'
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const isGuid = (id: string | null): id is string => z.guid().safeParse(id).success
 
 /** A random id for counting only: it links to no account and no registered device. */
 export function kpiDeviceId(): string {
   let id = localStorage.getItem(DEVICE_KEY)
-  if (!id || !GUID.test(id)) {
+  if (!isGuid(id)) {
     id = crypto.randomUUID()
     localStorage.setItem(DEVICE_KEY, id)
   }
@@ -26,7 +26,7 @@ export function kpiDeviceId(): string {
 
 /** After a restore onto a new phone: count on as the old phone, so its figures are replaced, not doubled. */
 export function adoptKpiDeviceId(id: string): void {
-  if (GUID.test(id)) localStorage.setItem(DEVICE_KEY, id)
+  if (isGuid(id)) localStorage.setItem(DEVICE_KEY, id)
 }
 
 /** After a wipe: the next count goes out under a new id, leaving the old id's last figures on the server. */

@@ -7,10 +7,11 @@
  */
 import { Dexie, type EntityTable } from 'dexie'
 import { z } from 'zod'
-import { openSealed, seal, type Recipient, type Sealed } from '../../../shared/crypto/sealed'
-import { directorySchema, eventContext, listedReferralSchema, referralContext, type Directory, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
+import { openSealed, seal, type Sealed } from '../../../shared/crypto/sealed'
+import { directorySchema, eventContext, listedReferralSchema, recipientSchema, referralContext, type Directory, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
 import { api, ApiError } from '../professional/api'
 import { deviceRecord } from '../professional/deviceKey'
+import { backoffMs } from '../cases/kpiSyncCore'
 
 export const REFERRAL_DB_NAME = 'samenwerkwijze-verwijzingen'
 
@@ -74,15 +75,15 @@ export async function queueReferral(body: NewReferral): Promise<void> {
   await referralDb.outbox.put({ id: body.id, kind: 'referral', referralId: body.id, body, createdAt: new Date().toISOString(), attempts: 0, nextAttemptAt: 0 })
 }
 
-const keysSchema = z.object({ keys: z.array(z.object({ deviceId: z.guid(), publicKey: z.record(z.string(), z.unknown()) })) })
+const keysSchema = z.object({ keys: z.array(recipientSchema) })
 
 /** Seals a status note for the referral's readers and queues it; `note` undefined sends the status alone. */
-export async function queueEvent(referralId: string, kind: EventKind, note?: string, recipients?: Recipient[]): Promise<void> {
+export async function queueEvent(referralId: string, kind: EventKind, note?: string): Promise<void> {
   const id = crypto.randomUUID()
   let sealed: Sealed | undefined
   if (note !== undefined) {
-    const keys = recipients ?? (await api('GET', `/api/referrals/${referralId}/keys`, keysSchema)).keys
-    sealed = await seal({ note }, keys as Recipient[], eventContext(referralId, id))
+    const { keys } = await api('GET', `/api/referrals/${referralId}/keys`, keysSchema)
+    sealed = await seal({ note }, keys, eventContext(referralId, id))
   }
   const body: NewEvent = { id, kind, at: new Date().toISOString(), ...(sealed ? { sealed } : {}) }
   await referralDb.outbox.put({ id, kind: 'event', referralId, body, createdAt: body.at, attempts: 0, nextAttemptAt: 0 })
@@ -97,11 +98,11 @@ async function reseal(item: OutboxItem): Promise<OutboxItem> {
     const content = await openSealed(sealed, me.id, me.privateKey, referralContext(item.referralId))
     const fresh = await loadDirectory()
     const keys = fresh?.directory.keys[item.body.receivingOrganisationId] ?? []
-    return { ...item, body: { ...item.body, sealed: await seal(content, [...keys, ...(fresh?.directory.own ?? [])] as Recipient[], referralContext(item.referralId)) } }
+    return { ...item, body: { ...item.body, sealed: await seal(content, [...keys, ...(fresh?.directory.own ?? [])], referralContext(item.referralId)) } }
   }
   const content = await openSealed(sealed, me.id, me.privateKey, eventContext(item.referralId, item.id))
   const { keys } = await api('GET', `/api/referrals/${item.referralId}/keys`, keysSchema)
-  return { ...item, body: { ...item.body, sealed: await seal(content, keys as Recipient[], eventContext(item.referralId, item.id)) } }
+  return { ...item, body: { ...item.body, sealed: await seal(content, keys, eventContext(item.referralId, item.id)) } }
 }
 
 const answer = z.object({ status: z.enum(['stored', 'exists']) })
@@ -131,7 +132,7 @@ export async function flushOutbox(now = Date.now()): Promise<number> {
         }
         // Kept, never dropped: a server fault is retried later, a refusal is shown with its reason.
         const attempts = item.attempts + 1
-        await referralDb.outbox.update(item.id, { attempts, nextAttemptAt: now + Math.min(6 * 3_600_000, 2 ** attempts * 30_000), ...(e.status < 500 ? { problem: e.message } : {}) })
+        await referralDb.outbox.update(item.id, { attempts, nextAttemptAt: now + backoffMs(attempts), ...(e.status < 500 ? { problem: e.message } : {}) })
         break
       }
     }
