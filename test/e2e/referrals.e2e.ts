@@ -102,6 +102,11 @@ describe('closed-loop referrals in two browsers', () => {
     gp = await onPhone(praktijk, praktijkId, 'dokter@linde.example', 'Dokter Jansen', 'huisarts')
     const started = Date.now()
     await gp.page.goto(`${h.baseUrl}/verwijzen`)
+    // An empty form names every problem at once, next to its field.
+    await gp.page.getByRole('button', { name: 'Verwijzing versturen' }).click()
+    for (const problem of ['Vul de naam in.', 'Vul een telefoonnummer of e-mailadres in.', 'Kies minstens één reden.', 'Zonder toestemming kunt u niet verwijzen.', 'Kies een gemeente.']) {
+      await gp.page.getByText(problem, { exact: true }).waitFor()
+    }
     // Pre-filled from the routing table once the municipality is known.
     await fillReferral(gp.page, PATIENT)
     await expect.poll(() => gp.page.getByLabel('Ontvangende organisatie').inputValue()).toBe(welzijnId)

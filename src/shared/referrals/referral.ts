@@ -47,7 +47,7 @@ export const referralContentSchema = z
       name: z.string().trim().min(2).max(200),
       phone: phone.optional(),
       email: z.email().max(200).optional(),
-      birthYear: z.number().int().min(1900).max(2100),
+      birthYear: z.number().int().min(1900).refine((y) => y <= new Date().getFullYear(), 'may not lie in the future'),
       municipality: z.enum(MUNICIPALITIES),
     }),
     reasons: z.array(z.enum(REFERRAL_REASONS)).min(1).max(REFERRAL_REASONS.length),
@@ -57,7 +57,8 @@ export const referralContentSchema = z
     consent: z.strictObject({ given: z.literal(true), date }),
     referrer: z.strictObject({ name: z.string().max(200), organisation: z.string().max(200) }),
   })
-  .refine((r) => r.patient.phone || r.patient.email, { message: 'give a phone number or an e-mail address', path: ['patient', 'phone'] })
+  // Checked even when other fields have issues, so the form names every problem at once.
+  .refine((r) => r.patient?.phone || r.patient?.email, { message: 'give a phone number or an e-mail address', path: ['patient', 'phone'], when: () => true })
 export type ReferralContent = z.infer<typeof referralContentSchema>
 
 /** A status note or message: sealed like the referral. */
