@@ -10,6 +10,8 @@ import type { Database } from '../../src/server/db/database'
 import { silentLogger } from '../../src/server/log'
 import { openSealed, seal, SealError, type Recipient, type Sealed } from '../../src/shared/crypto/sealed'
 import { eventContext, referralContext, type ReferralContent } from '../../src/shared/referrals/referral'
+import { periodOf } from '../../src/shared/kpi/period'
+import { localMoment } from '../../src/shared/socialMap/schedule'
 import { Clock, signedIn, type Agent } from './agent'
 import { testDatabase } from './helpers'
 
@@ -170,7 +172,7 @@ describe('closed-loop referrals', () => {
     await refer(w)
     await refer(w)
     const programme = await signedIn(app, db, clock, 'programma')
-    const totals = (await (await programme.agent.call('GET', `/api/kpi/totals?period=${new Date().getFullYear()}-H${new Date().getMonth() < 6 ? 1 : 2}`)).json()) as { referrals: Record<string, number> }
+    const totals = (await (await programme.agent.call('GET', `/api/kpi/totals?period=${periodOf(localMoment(new Date()).date)}`)).json()) as { referrals: Record<string, number> }
     expect(totals.referrals).toEqual({ wor: 2 })
   })
 

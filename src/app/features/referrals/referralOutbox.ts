@@ -8,16 +8,29 @@
 import { Dexie, type EntityTable } from 'dexie'
 import { z } from 'zod'
 import { openSealed, seal, type Sealed } from '../../../shared/crypto/sealed'
-import { directorySchema, eventContext, listedReferralSchema, recipientSchema, referralContext, type Directory, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
+import { directorySchema, eventContext, listedReferralSchema, newEventSchema, newReferralSchema, recipientSchema, referralContext, type Directory, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
 import { api, ApiError } from '../professional/api'
 import { deviceRecord } from '../professional/deviceKey'
 import { backoffMs } from '../cases/kpiSyncCore'
 
 export const REFERRAL_DB_NAME = 'samenwerkwijze-verwijzingen'
 
-export type OutboxItem =
-  | { id: string; kind: 'referral'; referralId: string; body: NewReferral; createdAt: string; attempts: number; nextAttemptAt: number; problem?: string }
-  | { id: string; kind: 'event'; referralId: string; body: NewEvent; createdAt: string; attempts: number; nextAttemptAt: number; problem?: string }
+/** Why the server refused an item: its status and code, put into words by the page (i18n). */
+const problemSchema = z.object({ status: z.number(), code: z.string() })
+const common = { id: z.guid(), referralId: z.guid(), createdAt: z.string(), attempts: z.number().int().min(0), nextAttemptAt: z.number(), problem: problemSchema.optional() }
+const outboxItemSchema = z.discriminatedUnion('kind', [
+  z.object({ ...common, kind: z.literal('referral'), body: newReferralSchema }),
+  z.object({ ...common, kind: z.literal('event'), body: newEventSchema }),
+])
+export type OutboxItem = z.infer<typeof outboxItemSchema>
+
+/** The refusal as an error the pages already know how to say. */
+export const problemError = (p: z.infer<typeof problemSchema>) => new ApiError(p.status, p.code, '')
+
+/** What waits, oldest first, each checked as it comes out of storage. One that no longer fits stays, and is not sent. */
+export async function waitingItems(): Promise<OutboxItem[]> {
+  return (await referralDb.outbox.orderBy('createdAt').toArray()).flatMap((row) => outboxItemSchema.safeParse(row).data ?? [])
+}
 
 class ReferralDb extends Dexie {
   outbox!: EntityTable<OutboxItem, 'id'>
@@ -109,8 +122,7 @@ const answer = z.object({ status: z.enum(['stored', 'exists']) })
 
 /** Sends what waits, oldest first. Returns how many are still waiting. */
 export async function flushOutbox(now = Date.now()): Promise<number> {
-  const items = await referralDb.outbox.orderBy('createdAt').toArray()
-  for (let item of items) {
+  for (let item of await waitingItems()) {
     if (item.nextAttemptAt > now) continue
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
@@ -132,7 +144,7 @@ export async function flushOutbox(now = Date.now()): Promise<number> {
         }
         // Kept, never dropped: a server fault is retried later, a refusal is shown with its reason.
         const attempts = item.attempts + 1
-        await referralDb.outbox.update(item.id, { attempts, nextAttemptAt: now + backoffMs(attempts), ...(e.status < 500 ? { problem: e.message } : {}) })
+        await referralDb.outbox.update(item.id, { attempts, nextAttemptAt: now + backoffMs(attempts), ...(e.status < 500 ? { problem: { status: e.status, code: e.code } } : {}) })
         break
       }
     }
