@@ -4,6 +4,7 @@
  * Node's WebCrypto doing the sealing as a browser would. The peer is the same referral sent as a
  * one-recipient box: the ratios say what every extra device costs.
  */
+import { TEST_SERVER_KEY } from '../test/server/helpers'
 import { createApp } from '../src/server/app'
 import { SignInGuard } from '../src/server/auth/signIn'
 import { openDatabase } from '../src/server/db/database'
@@ -28,7 +29,7 @@ const round = (n: number) => Math.round(n * 100) / 100
 export async function referralBench(runs = 15) {
   const db = await openDatabase(undefined)
   const clock = new Clock()
-  const app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  const app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
   const gp = await signedIn(app, db, clock, 'huisarts')
   const results: Record<string, { seal_ms: number; send_ms: number; receive_ms: number; open_ms: number; box_kb: number }> = {}
   for (const n of [1, 10, 50]) {

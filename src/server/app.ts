@@ -29,9 +29,11 @@ export interface AppOptions {
   guard?: SignInGuard
   /** Believe X-Forwarded-For/-Proto (only behind a reverse proxy that sets them). */
   trustProxy?: boolean
+  /** Encrypts secrets at rest (secrets/serverKey.ts). */
+  serverKey: Buffer
 }
 
-export function createApp(db: Database, options: AppOptions = {}) {
+export function createApp(db: Database, options: AppOptions) {
   const logger = options.logger ?? createLogger()
   const app = new Hono<AppEnv>()
   app.use(securityHeaders)

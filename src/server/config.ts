@@ -8,6 +8,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().optional(),
   STATIC_DIR: z.string().default('./dist'),
+  /** 32 random bytes in base64 that encrypt secrets at rest; required on PostgreSQL (secrets/serverKey.ts). */
+  SERVER_KEY: z.string().optional(),
   /** Behind a reverse proxy that sets X-Forwarded-For/-Proto: trust those headers. Never otherwise. */
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   /** Sign-in attempts per minute: per address, per account. Raise only for load tests. */

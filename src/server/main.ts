@@ -8,6 +8,7 @@ import { countUsers, newBootstrapCode } from './auth/accounts'
 import { SignInGuard } from './auth/signIn'
 import { createLogger } from './log'
 import { seedExampleMapIfEmpty } from './seed/seedIfEmpty'
+import { loadServerKey } from './secrets/serverKey'
 
 async function main() {
   const config = readConfig()
@@ -23,10 +24,11 @@ async function main() {
     }
     throw e
   }
+  const serverKey = loadServerKey({ envKey: config.SERVER_KEY, dataDir: config.DATA_DIR, embedded: target.kind === 'pglite' })
   const db = await openDatabase(target)
   const seeded = await seedExampleMapIfEmpty(db)
   if (seeded) console.log(`The social map was empty: loaded ${seeded} example services (voorbeeldgegevens).`)
-  const app = createApp(db, { staticDir: config.STATIC_DIR, logger: createLogger(), trustProxy: config.TRUST_PROXY === '1', guard: new SignInGuard(Date.now, config.SIGN_IN_LIMITS) })
+  const app = createApp(db, { serverKey, staticDir: config.STATIC_DIR, logger: createLogger(), trustProxy: config.TRUST_PROXY === '1', guard: new SignInGuard(Date.now, config.SIGN_IN_LIMITS) })
   // Nobody can sign in yet: a one-time code lets the first beheerder set up their organisation.
   const bootstrapCode = (await countUsers(db)) === 0 ? await newBootstrapCode(db) : undefined
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

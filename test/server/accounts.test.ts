@@ -6,7 +6,7 @@ import { createApp } from '../../src/server/app'
 import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
-import { testDatabase } from './helpers'
+import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
 let close: () => Promise<void>
@@ -16,7 +16,7 @@ let app: ReturnType<typeof createApp>
 beforeEach(async () => {
   ;({ db, close } = await testDatabase())
   clock = new Clock()
-  app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
 })
 afterEach(async () => {
   await close()
@@ -85,7 +85,7 @@ describe('signing in', () => {
     // A forged header does not count unless the server is told it sits behind a proxy.
     const forged = await new Agent(app, { 'X-Forwarded-Proto': 'https' }).call('POST', '/api/auth/sign-in', { email, password: PASSWORD })
     expect(forged.headers.get('Set-Cookie')).not.toMatch(/Secure/)
-    const behindProxy = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now), trustProxy: true })
+    const behindProxy = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now), trustProxy: true })
     const tls = await new Agent(behindProxy, { 'X-Forwarded-Proto': 'https' }).call('POST', '/api/auth/sign-in', { email, password: PASSWORD })
     expect(tls.headers.get('Set-Cookie')).toMatch(/Secure/)
   })

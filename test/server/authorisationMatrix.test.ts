@@ -14,7 +14,7 @@ import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeReport, storeServices } from '../../src/server/socialMap/repository'
 import { ROLES, type Role } from '../../src/shared/accounts/roles'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
-import { testDatabase } from './helpers'
+import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 type Identity = { kind: 'anonymous' } | { kind: 'password-only' } | { kind: 'role'; role: Role }
 type Expect = 'ok' | number
@@ -214,7 +214,7 @@ async function identity(id: Identity): Promise<Ctx> {
 let shared: Ctx[]
 beforeAll(async () => {
   ;({ db, close } = await testDatabase())
-  app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
   await storeServices(db, map)
   orgA = await createOrganisation(db, 'Organisatie A', null)
   someUserId = (await addMember(db, { email: 'lid@example.org', name: 'Een Lid', password: PASSWORD }, orgA, 'sociaal-werker', null)).userId

@@ -12,7 +12,7 @@ import type { Database } from '../../src/server/db/database'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeServices } from '../../src/server/socialMap/repository'
 import { Agent, Clock, signedIn } from './agent'
-import { testDatabase } from './helpers'
+import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
 let close: () => Promise<void>
@@ -32,7 +32,7 @@ async function snapshot() {
 
 beforeAll(async () => {
   ;({ db, close } = await testDatabase())
-  app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
   await storeServices(db, map)
   orgId = await createOrganisation(db, 'Fuzz Org', null)
   const editor = await signedIn(app, db, clock, 'kaartbeheerder', { organisationId: orgId })

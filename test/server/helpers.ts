@@ -7,6 +7,9 @@ import { openDatabase, type Database } from '../../src/server/db/database'
 /** PostgreSQL when TEST_DATABASE_URL is set (CI's second run), else in-memory PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL
 
+/** A fixed server key for tests (production keys come from SERVER_KEY or DATA_DIR/server.key). */
+export const TEST_SERVER_KEY = Buffer.alloc(32, 0x5a)
+
 /** A fresh, empty database: its own schema on PostgreSQL, its own instance on PGlite. */
 export async function testDatabase(): Promise<{ db: Database; close: () => Promise<void>; env: Record<string, string> }> {
   if (!TEST_DATABASE_URL) {
@@ -27,7 +30,7 @@ export async function testDatabase(): Promise<{ db: Database; close: () => Promi
 
 export async function testServer() {
   const { db, close } = await testDatabase()
-  const app = createApp(db, { logger: silentLogger() })
+  const app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger() })
   return { db, app, close }
 }
 

@@ -8,7 +8,7 @@ import { createApp } from '../../src/server/app'
 import type { Database } from '../../src/server/db/database'
 import { silentLogger } from '../../src/server/log'
 import { Clock, signedIn } from './agent'
-import { testDatabase } from './helpers'
+import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
 let close: () => Promise<void>
@@ -17,7 +17,7 @@ const clock = new Clock()
 
 beforeEach(async () => {
   ;({ db, close } = await testDatabase())
-  app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
 })
 afterEach(async () => {
   await close()

@@ -21,7 +21,7 @@ import { periodOf, type Period } from '../../src/shared/kpi/period'
 import type { CountSnapshot } from '../../src/shared/kpi/snapshot'
 import { MUNICIPALITIES } from '../../src/shared/socialMap/places'
 import { Clock, signedIn, type Agent } from './agent'
-import { TEST_DATABASE_URL } from './helpers'
+import { TEST_DATABASE_URL, TEST_SERVER_KEY } from './helpers'
 
 const ATTEMPTS = 10_000
 const PERIODS: Period[] = ['2025-H2', '2026-H1', '2026-H2']
@@ -95,7 +95,7 @@ describe.sequential('count sync under faults', () => {
 
   async function start() {
     db = await openDatabase(target)
-    app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
+    app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
   }
 
   beforeAll(async () => {

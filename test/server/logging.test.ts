@@ -7,7 +7,7 @@ import { createLogger } from '../../src/server/log'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeServices } from '../../src/server/socialMap/repository'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
-import { testDatabase } from './helpers'
+import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
 let close: () => Promise<void>
@@ -19,7 +19,7 @@ beforeEach(async () => {
   ;({ db, close } = await testDatabase())
   lines = []
   const destination = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) })
-  app = createApp(db, { logger: createLogger({ destination }), guard: new SignInGuard(clock.now) })
+  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: createLogger({ destination }), guard: new SignInGuard(clock.now) })
 })
 afterEach(async () => {
   await close()

@@ -7,7 +7,7 @@ import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeServices } from '../../src/server/socialMap/repository'
 import type { Service } from '../../src/shared/socialMap/hsds'
 import { Agent, Clock, signedIn } from './agent'
-import { readMap, testDatabase } from './helpers'
+import { readMap, testDatabase, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
 let close: () => Promise<void>
@@ -19,7 +19,7 @@ const walk = map.find((s) => s.name === 'Wandelgroep Oss')!
 beforeEach(async () => {
   ;({ db, close } = await testDatabase())
   clock = new Clock()
-  app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
   await storeServices(db, map)
 })
 afterEach(async () => {

@@ -13,7 +13,7 @@ import { eventContext, referralContext, type ReferralContent } from '../../src/s
 import { periodOf } from '../../src/shared/kpi/period'
 import { localMoment } from '../../src/shared/socialMap/schedule'
 import { Clock, signedIn, type Agent } from './agent'
-import { testDatabase } from './helpers'
+import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
 let close: () => Promise<void>
@@ -22,7 +22,7 @@ const clock = new Clock()
 
 beforeEach(async () => {
   ;({ db, close } = await testDatabase())
-  app = createApp(db, { logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
 })
 afterEach(async () => {
   await close()
