@@ -48,6 +48,29 @@ describe('the HSDS service schema', () => {
   })
 })
 
+describe('links in a listing: only web addresses that cannot run code', () => {
+  const scripts = ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', '  javascript:alert(1)', '\tjavascript:alert(1)', 'java\nscript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)', 'ftp://files.example/x']
+  for (const url of scripts) {
+    it(`rejects the service url ${JSON.stringify(url)} with a clear reason`, () => {
+      expect(reason({ ...base, url })).toMatch(/url: must be a web address starting with https:\/\/ or http:\/\//)
+    })
+  }
+  it('rejects a script link in a location, an organisation website and a schedule link too', () => {
+    const js = 'javascript:alert(1)'
+    expect(reason({ ...base, service_at_locations: [{ id: base.id, location: { id: base.id, location_type: 'virtual', url: js } }] })).toMatch(/location\.url: must be a web address/)
+    expect(reason({ ...base, organization: { id: base.id, name: 'X', description: 'Y', website: js } })).toMatch(/organization\.website: must be a web address/)
+    expect(reason({ ...base, schedules: [{ id: base.id, schedule_link: js }] })).toMatch(/schedule_link: must be a web address/)
+  })
+  it('keeps identifiers (organisation uri, term uri) open to other schemes such as urn:, but not to script schemes', () => {
+    expect(reason({ ...base, organization: { id: base.id, name: 'X', description: 'Y', uri: 'urn:oin:00000001234567890000' } })).toBe('valid')
+    expect(reason({ ...base, organization: { id: base.id, name: 'X', description: 'Y', uri: 'javascript:alert(1)' } })).toMatch(/organization\.uri/)
+  })
+  it('accepts ordinary http and https addresses', () => {
+    expect(reason({ ...base, url: 'https://www.voorbeeld.example/aanbod?x=1#top' })).toBe('valid')
+    expect(reason({ ...base, url: 'http://example.com' })).toBe('valid')
+  })
+})
+
 describe('the example social map', () => {
   const map = buildExampleMap({ referenceDate: '2026-11-01' })
   it('has at least 150 valid services', () => {

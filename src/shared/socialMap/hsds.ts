@@ -8,6 +8,7 @@
  * real calendar dates, bounded text sizes, uuid ids.
  */
 import { z } from 'zod'
+import { isWebUrl } from '../links'
 
 /** Longest free text we accept in one field (a long description is ~3,000 characters). */
 export const MAX_TEXT = 10_000
@@ -34,7 +35,13 @@ export const isoDate = z
   }, 'is not a real calendar date')
 
 const dateTime = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date and time (ISO 8601)')
-const uri = z.string().max(2_000).refine((s) => URL.canParse(s), 'must be a full web address (https://…)')
+/** Addresses a person follows (HSDS url, website, logo, schedule_link): http and https only, never javascript: or data:. */
+const webUrl = z.string().max(2_000).refine(isWebUrl, 'must be a web address starting with https:// or http://')
+/** Identifiers (an organisation's uri, a term's term_uri) may be urn: and the like, but never a script. */
+const uri = z
+  .string()
+  .max(2_000)
+  .refine((s) => URL.canParse(s) && !/^(?:javascript|vbscript|data):$/.test(new URL(s).protocol), 'must be a full address or identifier (https://…, urn:…), not a script')
 const email = z.email('must be an e-mail address').max(MAX_SHORT)
 
 export const taxonomyTermSchema = z.looseObject({
@@ -118,7 +125,7 @@ export const scheduleSchema = z
     description: longText.optional(),
     opens_at: clockTime.optional(),
     closes_at: clockTime.optional(),
-    schedule_link: uri.optional(),
+    schedule_link: webUrl.optional(),
     attending_type: longText.optional(),
     notes: longText.optional(),
   })
@@ -151,13 +158,13 @@ export const accessibilitySchema = z.looseObject({
   location_id: id.optional(),
   description: longText.optional(),
   details: longText.optional(),
-  url: uri.optional(),
+  url: webUrl.optional(),
 })
 
 export const locationSchema = z.looseObject({
   id,
   location_type: z.enum(['physical', 'postal', 'virtual']),
-  url: uri.optional(),
+  url: webUrl.optional(),
   organization_id: id.optional(),
   name: shortText.optional(),
   alternate_name: shortText.optional(),
@@ -191,8 +198,8 @@ export const organizationSchema = z.looseObject({
   alternate_name: shortText.optional(),
   description: longText,
   email: email.optional(),
-  website: uri.optional(),
-  logo: uri.optional(),
+  website: webUrl.optional(),
+  logo: webUrl.optional(),
   uri: uri.optional(),
 })
 
@@ -229,7 +236,7 @@ export const serviceSchema = z
     name: shortText.min(1, 'must not be empty'),
     alternate_name: shortText.optional(),
     description: longText.optional(),
-    url: uri.optional(),
+    url: webUrl.optional(),
     email: email.optional(),
     status: z.enum(['active', 'inactive', 'defunct', 'temporarily closed']),
     interpretation_services: longText.optional(),
