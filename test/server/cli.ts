@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { TEST_DATABASE_URL, testDatabase } from './helpers'
+import { TEST_DATABASE_URL, TEST_SERVER_KEY, testDatabase } from './helpers'
 
 const run = promisify(execFile)
 export const ROOT = new URL('../../', import.meta.url).pathname
@@ -18,7 +18,8 @@ export async function freshDataDir(): Promise<string> {
   if (TEST_DATABASE_URL) {
     const { close, env } = await testDatabase()
     closers.push(close)
-    targets.set(dir, env)
+    // Several processes share one PostgreSQL: there the server key comes from SERVER_KEY.
+    targets.set(dir, { ...env, SERVER_KEY: TEST_SERVER_KEY.toString('base64') })
   }
   return dir
 }
@@ -33,12 +34,18 @@ export interface CliResult {
   stderr: string
 }
 
-export async function cli(script: string, args: string[], dataDir: string, options: { pgliteOnly?: boolean } = {}): Promise<CliResult> {
+/** The environment a command or server started for `dataDir` gets (its database, on the PostgreSQL run). */
+export function envFor(dataDir: string, options: { pgliteOnly?: boolean; env?: Record<string, string> } = {}): NodeJS.ProcessEnv {
   const env = { ...process.env }
   delete env.DATABASE_URL
+  delete env.SERVER_KEY
   const dbEnv = options.pgliteOnly ? {} : (targets.get(dataDir) ?? {})
+  return { ...env, DATA_DIR: dataDir, ...dbEnv, ...options.env }
+}
+
+export async function cli(script: string, args: string[], dataDir: string, options: { pgliteOnly?: boolean; env?: Record<string, string> } = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', `src/server/cli/${script}.ts`, ...args], { cwd: ROOT, env: { ...env, DATA_DIR: dataDir, ...dbEnv } })
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', `src/server/cli/${script}.ts`, ...args], { cwd: ROOT, env: envFor(dataDir, options) })
     return { code: 0, stdout, stderr }
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string }
