@@ -5,9 +5,19 @@ import { z } from 'zod'
 import type { Role } from '../../../shared/accounts/roles'
 import { api, ApiError, meSchema, okSchema, setCsrfToken, type Me } from './api'
 
+/**
+ * The code step's answer. failedAttempts: wrong passwords and codes on this account since the
+ * person's last sign-in; an older server leaves it out, which counts as none.
+ */
+const secondFactorSchema = z.object({ ok: z.literal(true), failedAttempts: z.number().int().min(0).optional(), csrfToken: z.string().optional() })
+/** The authenticator set-up: the key and the otpauth:// address the QR code holds. */
+const totpSetupSchema = z.object({ secret: z.string().regex(/^[A-Z2-7]+=*$/), uri: z.string().startsWith('otpauth://totp/') })
+
 export const useSessionStore = defineStore('session', () => {
   const me = ref<Me | null>(null)
   const loaded = ref(false)
+  /** Shown once after sign-in, until the person says they read it. */
+  const failedAttempts = ref(0)
 
   const isSignedIn = computed(() => !!me.value?.secondFactor)
   const hasRole = (role: Role) => !!me.value?.memberships.some((m) => m.role === role)
@@ -33,19 +43,26 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   function setUpTotp() {
-    return api('POST', '/api/auth/totp/setup', z.object({ secret: z.string(), uri: z.string() }))
+    return api('POST', '/api/auth/totp/setup', totpSetupSchema)
   }
 
   async function confirmTotp(code: string, first: boolean) {
-    await api('POST', first ? '/api/auth/totp/confirm' : '/api/auth/totp', okSchema, { code })
+    const r = await api('POST', first ? '/api/auth/totp/confirm' : '/api/auth/totp', secondFactorSchema, { code })
+    if (r.csrfToken) setCsrfToken(r.csrfToken)
+    failedAttempts.value = r.failedAttempts ?? 0
     await load()
+  }
+
+  function acknowledgeFailedAttempts() {
+    failedAttempts.value = 0
   }
 
   async function signOut(everywhere = false) {
     await api('POST', everywhere ? '/api/auth/sign-out-everywhere' : '/api/auth/sign-out', okSchema)
     me.value = null
+    failedAttempts.value = 0
     setCsrfToken('')
   }
 
-  return { me, loaded, isSignedIn, hasRole, organisationsWith, load, signIn, setUpTotp, confirmTotp, signOut }
+  return { me, loaded, failedAttempts, isSignedIn, hasRole, organisationsWith, load, signIn, setUpTotp, confirmTotp, acknowledgeFailedAttempts, signOut }
 })
