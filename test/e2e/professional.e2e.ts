@@ -19,7 +19,7 @@ const EDITOR = { email: 'kaart@gemeente-oss.example', password: 'Vlinder-Brug-28
 const secrets = new Map<string, string>()
 
 /** Signs in; on first sign-in reads the key shown and sets up the authenticator like a person would. */
-async function signIn(page: Page, who: { email: string; password: string }, options: { again?: boolean } = {}) {
+async function signIn(page: Page, who: { email: string; password: string }, options: { again?: boolean; wrongCodeFirst?: boolean } = {}) {
   await page.goto(`${h.baseUrl}/beheer/inloggen`)
   await page.getByLabel('E-mailadres').fill(who.email)
   await page.getByLabel('Wachtwoord').fill(who.password)
@@ -29,15 +29,38 @@ async function signIn(page: Page, who: { email: string; password: string }, opti
     secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
     expect(secret).toMatch(/^[A-Z2-7]{32}$/)
     secrets.set(who.email, secret)
+    await expectKeyReadableOnThisScreen(page)
     expect(await seriousViolations(page)).toEqual([])
   } else {
     await page.getByLabel('Code uit je app').waitFor()
+    if (options.wrongCodeFirst) {
+      // The password was right: the code step names the code, not "e-mail address or password".
+      await page.getByLabel('Code uit je app').fill(totpAt(secret!, counterAt(Date.now()) - 20))
+      await page.getByRole('button', { name: 'Inloggen' }).click()
+      const alert = page.getByRole('alert')
+      await expect.poll(() => alert.textContent()).toMatch(/^Deze code klopt niet/)
+      expect(await alert.textContent()).not.toMatch(/wachtwoord|e-mailadres/)
+    }
     // A code is good once: wait for the next 30-second step after the last sign-in.
     await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 200))
   }
   await page.getByLabel('Code uit je app').fill(totpAt(secret!, counterAt(Date.now())))
   await page.getByRole('button', { name: 'Inloggen' }).click()
   await page.getByRole('heading', { name: /^Welkom/ }).waitFor()
+}
+
+/** The set-up step shows a QR code drawn on the page, and the key in groups that a phone never breaks. */
+async function expectKeyReadableOnThisScreen(page: Page) {
+  const qr = page.getByRole('img', { name: 'QR-code voor je authenticator-app' })
+  expect(await qr.evaluate((el) => el.tagName.toLowerCase())).toBe('svg')
+  const width = page.viewportSize()!.width
+  const box = (await qr.boundingBox())!
+  expect(box.width).toBeGreaterThanOrEqual(Math.min(200, width - 64))
+  expect(box.x + box.width).toBeLessThanOrEqual(width)
+  const groups = page.getByTestId('totp-secret').locator('span')
+  expect(await groups.count()).toBe(8)
+  for (const group of await groups.all()) expect(await group.evaluate((el) => el.getClientRects().length)).toBe(1)
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
 }
 
 describe('professionals in the browser', () => {
@@ -70,7 +93,7 @@ describe('professionals in the browser', () => {
     expect(await seriousViolations(admin)).toEqual([])
 
     // The kaartbeheerder signs in on their phone and registers it.
-    const editorContext = await h.browser.newContext({ viewport: { width: 390, height: 800 } })
+    const editorContext = await h.browser.newContext({ viewport: { width: 360, height: 780 } })
     const editor = await editorContext.newPage()
     await signIn(editor, EDITOR)
     await editor.getByRole('button', { name: 'Apparaat aanmelden' }).click()
@@ -92,11 +115,15 @@ describe('professionals in the browser', () => {
     await editor.getByRole('heading', { name: 'Bewerken: Repair Café Heesch' }).waitFor()
     await editor.getByLabel('Naam', { exact: true }).fill('Repair Café Heesch (De Pas)')
     await editor.getByLabel('Begintijd').fill('25:00')
+    const website = await editor.getByLabel('Website').inputValue()
+    await editor.getByLabel('Website').fill('javascript:alert(1)')
     await editor.getByRole('button', { name: 'Opslaan' }).click()
     await expect.poll(() => editor.getByText('Vul een tijd in zoals 09:30.').isVisible()).toBe(true)
     expect(await editor.getByLabel('Begintijd').getAttribute('aria-invalid')).toBe('true')
+    await expect.poll(() => editor.getByText('Vul een webadres in dat begint met https://.').isVisible()).toBe(true)
     expect(await seriousViolations(editor)).toEqual([])
     await editor.getByLabel('Begintijd').fill('10:00')
+    await editor.getByLabel('Website').fill(website)
     // Gemeente Oss owns this listing from now on: its members may propose changes.
     await editor.getByLabel('Organisatie van dit aanbod').selectOption({ label: 'Gemeente Oss' })
     await editor.getByRole('button', { name: 'Opslaan' }).click()
@@ -137,7 +164,18 @@ describe('professionals in the browser', () => {
 
   it('lets a kaartbeheerder add a new listing', async () => {
     const page = await (await h.browser.newContext()).newPage()
-    await signIn(page, EDITOR, { again: true })
+    // A wrong password names both e-mail address and password (the same for unknown accounts).
+    await page.goto(`${h.baseUrl}/beheer/inloggen`)
+    await page.getByLabel('E-mailadres').fill(EDITOR.email)
+    await page.getByLabel('Wachtwoord').fill(`${EDITOR.password}-not`)
+    await page.getByRole('button', { name: 'Verder' }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Het e-mailadres of het wachtwoord klopt niet.')
+    await signIn(page, EDITOR, { again: true, wrongCodeFirst: true })
+    // After sign-in the home page says someone tried; the person marks it read.
+    await expect.poll(() => page.getByTestId('failed-attempts').textContent()).toMatch(/Sinds je vorige keer is er [12] keer geprobeerd in te loggen/)
+    expect(await seriousViolations(page)).toEqual([])
+    await page.getByRole('button', { name: 'Gelezen' }).click()
+    await expect.poll(() => page.getByTestId('failed-attempts').count()).toBe(0)
     await page.goto(`${h.baseUrl}/beheer/kaart`)
     await page.getByText('Nieuw aanbod toevoegen').click()
     await page.getByLabel('Naam', { exact: true }).fill('Taalmaatje Reek')
