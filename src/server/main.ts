@@ -9,6 +9,7 @@ import { SignInGuard } from './auth/signIn'
 import { createLogger } from './log'
 import { seedExampleMapIfEmpty } from './seed/seedIfEmpty'
 import { loadServerKey } from './secrets/serverKey'
+import { announceBootstrapCode, forgetBootstrapCode } from './bootstrapLink'
 
 async function main() {
   const config = readConfig()
@@ -31,12 +32,10 @@ async function main() {
   const app = createApp(db, { serverKey, staticDir: config.STATIC_DIR, logger: createLogger(), trustProxy: config.TRUST_PROXY === '1', guard: new SignInGuard(Date.now, config.SIGN_IN_LIMITS) })
   // Nobody can sign in yet: a one-time code lets the first beheerder set up their organisation.
   const bootstrapCode = (await countUsers(db)) === 0 ? await newBootstrapCode(db) : undefined
+  if (!bootstrapCode) forgetBootstrapCode(config.DATA_DIR)
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     console.log(`Samenwerkwijze is running on http://localhost:${info.port} (database: ${target.kind === 'pglite' ? `pglite in ${config.DATA_DIR}` : 'postgres'})`)
-    if (bootstrapCode) {
-      console.log(`No accounts yet. Create the first beheerder at http://localhost:${info.port}/beheer/start#${bootstrapCode}`)
-      console.log(`(one-time code: ${bootstrapCode}; a restart makes a new one)`)
-    }
+    if (bootstrapCode) announceBootstrapCode({ code: bootstrapCode, origin: `http://localhost:${info.port}`, dataDir: config.DATA_DIR, isTerminal: process.stdout.isTTY === true })
   })
   let stopping = false
   const stop = async () => {

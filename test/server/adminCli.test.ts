@@ -1,9 +1,11 @@
+import { readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { cli, closeDataDirs, freshDataDir } from './cli'
 
 afterAll(closeDataDirs)
 
-describe('npm run admin', () => {
+describe('npm run admin', { timeout: 120_000 }, () => {
   it('creates an organisation and a person with a first password shown once, and unlocks them', async () => {
     const dataDir = await freshDataDir()
     const org = await cli('admin', ['org:create', 'Huisartsenpraktijk De Linde'], dataDir)
@@ -28,5 +30,17 @@ describe('npm run admin', () => {
     const badRole = await cli('admin', ['user:create', 'a@b.example', 'A', 'X', 'koning'], dataDir)
     expect(badRole.stderr).toMatch(/Roles: huisarts, sociaal-werker, kaartbeheerder, programma, beheerder/)
     expect((await cli('admin', ['nonsense'], dataDir)).stderr).toMatch(/^Usage: npm run admin/)
+  })
+
+  it('puts a new one-time link in a file only its owner can read, not on a stdout that is no terminal', async () => {
+    const dataDir = await freshDataDir()
+    const result = await cli('admin', ['bootstrap'], dataDir)
+    expect(result.code, result.stderr).toBe(0)
+    // The code is 24 characters of base64url; nothing that long belongs on stdout.
+    expect(result.stdout).not.toMatch(/[A-Za-z0-9_-]{24}/)
+    const file = join(dataDir, 'bootstrap-link.txt')
+    expect(result.stdout).toContain(file)
+    expect((statSync(file).mode & 0o777).toString(8)).toBe('600')
+    expect(readFileSync(file, 'utf8')).toMatch(/\/beheer\/start#[A-Za-z0-9_-]{24}\n/)
   })
 })

@@ -3,19 +3,21 @@
  *   org:create <name>                                   create an organisation
  *   user:create <email> <name> <organisation> <role>    create a person (or add a role); prints a new password
  *   user:unlock <email>                                 lift a lock after failed sign-ins
- *   bootstrap                                           a new one-time code for the first beheerder
+ *   bootstrap                                           a new one-time link for the first beheerder (terminal, or DATA_DIR/bootstrap-link.txt)
  */
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { roleSchema } from '../../shared/accounts/schemas'
 import { AccountError, addMember, createOrganisation, newBootstrapCode, unlockUser } from '../auth/accounts'
+import { announceBootstrapCode } from '../bootstrapLink'
+import { readConfig } from '../config'
 import { fail, openForCli } from './openForCli'
 
 const [command, ...args] = process.argv.slice(2)
 const USAGE = 'Usage: npm run admin -- org:create <name> | user:create <email> <name> <organisation> <role> | user:unlock <email> | bootstrap'
 
 async function main() {
-  const { db, done } = await openForCli('admin command')
+  const { db, dataDir, done } = await openForCli('admin command')
   try {
     switch (command) {
       case 'org:create': {
@@ -45,7 +47,8 @@ async function main() {
         break
       }
       case 'bootstrap':
-        console.log(`One-time code for the first beheerder: ${await newBootstrapCode(db)}`)
+        // On a terminal only; otherwise into DATA_DIR/bootstrap-link.txt (0600), as the server does.
+        announceBootstrapCode({ code: await newBootstrapCode(db), origin: `http://localhost:${readConfig().PORT}`, dataDir, isTerminal: process.stdout.isTTY === true })
         break
       default:
         fail(USAGE)
