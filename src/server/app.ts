@@ -9,7 +9,7 @@ import { loadUser, sameOrigin, type AppEnv } from './auth/middleware'
 import { SignInGuard } from './auth/signIn'
 import { authRoutes } from './routes/auth'
 import { deviceRoutes } from './routes/devices'
-import { healthRoutes } from './routes/health'
+import { healthRoutes, type Readiness } from './routes/health'
 import { referralRoutes } from './routes/referrals'
 import { kpiRoutes } from './routes/kpi'
 import { mapEditorRoutes } from './routes/mapEditor'
@@ -31,6 +31,8 @@ export interface AppOptions {
   trustProxy?: boolean
   /** Encrypts secrets at rest (secrets/serverKey.ts). */
   serverKey: Buffer
+  /** Turns GET /api/health/ready to 503 once the process is stopping (main.ts). */
+  readiness?: Readiness
 }
 
 export function createApp(db: Database, options: AppOptions) {
@@ -49,7 +51,7 @@ export function createApp(db: Database, options: AppOptions) {
     '/api/*',
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: `The body is larger than ${MAX_BODY_BYTES / 1024} KB.` }, 413) }),
   )
-  app.route('/api/health', healthRoutes(db))
+  app.route('/api/health', healthRoutes(db, options.readiness))
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
   app.route('/api/reports', reportRoutes(db))
   app.route('/api/auth', authRoutes(db, options.guard ?? new SignInGuard(), { trustProxy: options.trustProxy ?? false }))

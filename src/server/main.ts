@@ -1,4 +1,4 @@
-/** Starts one Node process serving the PWA and the API, with the embedded database in DATA_DIR. */
+/** Starts one Node process serving the PWA and the API (embedded database in DATA_DIR, or PostgreSQL); stops gracefully on SIGTERM/SIGINT. */
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
 import { databaseTarget, readConfig } from './config'
@@ -10,6 +10,8 @@ import { createLogger } from './log'
 import { seedExampleMapIfEmpty } from './seed/seedIfEmpty'
 import { loadServerKey } from './secrets/serverKey'
 import { announceBootstrapCode, forgetBootstrapCode } from './bootstrapLink'
+import { Readiness } from './routes/health'
+import { shutDown } from './shutdown'
 
 async function main() {
   const config = readConfig()
@@ -29,7 +31,8 @@ async function main() {
   const db = await openDatabase(target)
   const seeded = await seedExampleMapIfEmpty(db)
   if (seeded) console.log(`The social map was empty: loaded ${seeded} example services (voorbeeldgegevens).`)
-  const app = createApp(db, { serverKey, staticDir: config.STATIC_DIR, logger: createLogger(), trustProxy: config.TRUST_PROXY === '1', guard: new SignInGuard(Date.now, config.SIGN_IN_LIMITS) })
+  const readiness = new Readiness()
+  const app = createApp(db, { serverKey, staticDir: config.STATIC_DIR, logger: createLogger(), trustProxy: config.TRUST_PROXY === '1', guard: new SignInGuard(Date.now, config.SIGN_IN_LIMITS), readiness })
   // Nobody can sign in yet: a one-time code lets the first beheerder set up their organisation.
   const bootstrapCode = (await countUsers(db)) === 0 ? await newBootstrapCode(db) : undefined
   if (!bootstrapCode) forgetBootstrapCode(config.DATA_DIR)
@@ -37,14 +40,18 @@ async function main() {
     console.log(`Samenwerkwijze is running on http://localhost:${info.port} (database: ${target.kind === 'pglite' ? `pglite in ${config.DATA_DIR}` : 'postgres'})`)
     if (bootstrapCode) announceBootstrapCode({ code: bootstrapCode, origin: `http://localhost:${info.port}`, dataDir: config.DATA_DIR, isTerminal: process.stdout.isTTY === true })
   })
-  let stopping = false
+  let isStopping = false
   const stop = async () => {
-    if (stopping) return
-    stopping = true
-    server.close()
-    await db.close()
-    release()
-    process.exit(0)
+    if (isStopping) return
+    isStopping = true
+    try {
+      const { isClean } = await shutDown({ server, readiness, closeDatabase: () => db.close(), release })
+      if (!isClean) console.error('Stopped: requests still running after the grace period were cut off.')
+      process.exit(0)
+    } catch (e) {
+      console.error(`Stopping failed: ${e instanceof Error ? e.message : String(e)}`)
+      process.exit(1)
+    }
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

@@ -31,7 +31,7 @@ export interface Harness {
   dataDir: string
   /** What the admin CLI printed for each `setup` command, in order. */
   setupOutput: string[]
-  /** What the server printed so far (its start banner holds the one-time code). */
+  /** What the server printed so far (never the one-time code: that is in dataDir/bootstrap-link.txt). */
   output: () => string
   stop: () => Promise<void>
 }
@@ -58,7 +58,7 @@ export async function startHarness(options: { setup?: string[][] } = {}): Promis
   const deadline = Date.now() + 60_000
   for (;;) {
     try {
-      if ((await fetch(`${baseUrl}/api/health`)).ok) break
+      if ((await fetch(`${baseUrl}/api/health/ready`)).ok) break
     } catch {
       // not up yet
     }
