@@ -13,14 +13,15 @@ async function recorded(db: Database) {
 describe('migrations started at the same moment', () => {
   it('are applied once each, and every starter opens the database', async () => {
     const expected = migrationFiles().map((name) => ({ name, n: 1 }))
-    if (TEST_DATABASE_URL) {
+    const url = TEST_DATABASE_URL
+    if (url) {
       // Two processes on one fresh schema: two pools, each migrating on its own connection.
       const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`
-      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
+      const admin = new pg.Client({ connectionString: url })
       await admin.connect()
       await admin.query(`CREATE SCHEMA ${schema}`)
       try {
-        const [a, b] = await Promise.all([0, 1].map(() => openDatabase({ kind: 'postgres', url: TEST_DATABASE_URL, schema })))
+        const [a, b] = await Promise.all([0, 1].map(() => openDatabase({ kind: 'postgres', url, schema })))
         expect(await recorded(a!)).toEqual(expected)
         await Promise.all([a!.close(), b!.close()])
       } finally {
