@@ -11,6 +11,10 @@ export const router = createRouter({
     { path: '/over', name: 'about', component: () => import('./features/about/AboutPage.vue') },
     { path: '/beheer/start', name: 'pro-start', component: () => import('./features/professional/ProfessionalStartPage.vue') },
     { path: '/beheer/inloggen', name: 'pro-sign-in', component: () => import('./features/professional/ProfessionalSignInPage.vue') },
+    // Opened without signing in: the token in the fragment is what counts (invitation, resets).
+    { path: '/beheer/link', name: 'pro-link', component: () => import('./features/account/AccountLinkPage.vue') },
+    { path: '/beheer/account', name: 'pro-account', component: () => import('./features/account/AccountPasswordPage.vue'), meta: { signedIn: true } },
+    { path: '/beheer/regio', name: 'pro-region', component: () => import('./features/organisations/RegionOrganisationsPage.vue'), meta: { signedIn: true } },
     { path: '/beheer', name: 'pro-home', component: () => import('./features/professional/ProfessionalHomePage.vue'), meta: { signedIn: true } },
     { path: '/beheer/organisatie/:orgId/leden', name: 'pro-members', component: () => import('./features/professional/OrganisationMembersPage.vue'), props: true, meta: { signedIn: true } },
     { path: '/beheer/organisatie/:orgId/apparaten', name: 'pro-devices', component: () => import('./features/professional/OrganisationDevicesPage.vue'), props: true, meta: { signedIn: true } },

@@ -45,13 +45,21 @@ export async function api<S extends z.ZodType>(method: string, path: string, sch
   return parsed.data
 }
 
-export const membershipSchema = z.object({ organisationId: z.string(), organisationName: z.string(), role: z.enum(['huisarts', 'sociaal-werker', 'kaartbeheerder', 'programma', 'beheerder']) })
+/** isRegion: the region's own organisation (the programme office), where region-wide roles live. */
+export const membershipSchema = z.object({
+  organisationId: z.string(),
+  organisationName: z.string(),
+  role: z.enum(['huisarts', 'sociaal-werker', 'kaartbeheerder', 'programma', 'beheerder']),
+  isRegion: z.boolean(),
+})
 export const meSchema = z.object({
   id: z.string(),
   email: z.string(),
   name: z.string(),
   secondFactor: z.boolean(),
   totpEnabled: z.boolean(),
+  /** The organisation that made the account; it (or the region) may lock or reset it. */
+  homeOrganisationId: z.string().nullable().optional(),
   memberships: z.array(membershipSchema),
   csrfToken: z.string(),
 })
