@@ -16,9 +16,23 @@ afterAll(async () => {
 
 const ADMIN = { email: 'beheer@gemeente-oss.example', password: 'Klaproos-Akker-17-Maas', name: 'Anna Beheer' }
 const EDITOR = { email: 'kaart@gemeente-oss.example', password: 'Vlinder-Brug-28-Heesch', name: 'Karim Kaart' }
+/** The first organisation is the region's programme office: region-wide roles live there. */
+const REGION = 'Programmabureau Samen in Gezondheid'
 
 
 const secrets = new Map<string, string>()
+/** The region's beheerder, signed in by the first test. */
+let admin: Page
+
+/** An invitation made from the signed-in beheerder's page, as the members page would (seeding, not the point here). */
+async function inviteFrom(page: Page, person: { email: string; name: string; role: string }): Promise<string> {
+  return page.evaluate(async (p) => {
+    const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string; memberships: { organisationId: string; isRegion: boolean }[] }
+    const orgId = me.memberships.find((m) => m.isRegion)!.organisationId
+    const res = await fetch(`/api/orgs/${orgId}/invitations`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrfToken }, body: JSON.stringify(p) })
+    return `${location.origin}${((await res.json()) as { link: string }).link}`
+  }, person)
+}
 
 /** Signs in; on first sign-in reads the key shown and sets up the authenticator like a person would. */
 async function signIn(page: Page, who: { email: string; password: string }, options: { again?: boolean; wrongCodeFirst?: boolean } = {}) {
@@ -66,16 +80,16 @@ async function expectKeyReadableOnThisScreen(page: Page) {
 }
 
 describe('professionals in the browser', () => {
-  it('sets up the first beheerder, signs in with TOTP, approves a device, edits a listing and resolves a report', async () => {
+  it('sets up the region, invites a kaartbeheerder by link, approves a device, edits a listing, resolves a report and locks an account', async () => {
     // Started without a terminal, the server leaves the link in DATA_DIR, never on stdout.
     const code = /\/beheer\/start#([A-Za-z0-9_-]+)/.exec(readFileSync(join(h.dataDir, 'bootstrap-link.txt'), 'utf8'))?.[1]
     expect(code, 'the server writes a one-time link on first start').toBeTruthy()
     expect(h.output()).not.toContain(code)
 
     // The first beheerder.
-    const admin = await (await h.browser.newContext()).newPage()
+    admin = await (await h.browser.newContext()).newPage()
     await admin.goto(`${h.baseUrl}/beheer/start#${code}`)
-    await admin.getByLabel('Naam van je organisatie').fill('Gemeente Oss')
+    await admin.getByLabel('Naam van het programmabureau van de regio').fill(REGION)
     await admin.getByLabel('Je naam').fill(ADMIN.name)
     await admin.getByLabel('E-mailadres').fill(ADMIN.email)
     await admin.getByLabel('Kies een wachtwoord').fill('wachtwoord123')
@@ -86,19 +100,30 @@ describe('professionals in the browser', () => {
     await admin.getByText('Gelukt. Log nu in.').waitFor()
     await signIn(admin, ADMIN)
 
-    // The beheerder adds a kaartbeheerder.
+    // The region's beheerder invites a kaartbeheerder: a link to hand over, never a password.
     await admin.getByRole('link', { name: /^Leden/ }).click()
     await admin.getByLabel('Naam', { exact: true }).fill(EDITOR.name)
     await admin.getByLabel('E-mailadres').fill(EDITOR.email)
     await admin.getByLabel('Rol').selectOption('kaartbeheerder')
-    await admin.getByLabel('Eerste wachtwoord').fill(EDITOR.password)
-    await admin.getByRole('button', { name: 'Lid toevoegen' }).click()
-    await admin.getByRole('cell', { name: EDITOR.email }).waitFor()
+    await admin.getByRole('button', { name: 'Uitnodiging maken' }).click()
+    const handover = admin.getByTestId('link-handover')
+    await handover.getByRole('img', { name: 'QR-code met de link' }).waitFor()
+    const invitation = await handover.getByLabel('Link', { exact: true }).inputValue()
+    expect(invitation).toMatch(new RegExp(`^${h.baseUrl}/beheer/link#[A-Za-z0-9_-]{20,}$`))
+    await expect.poll(() => admin.getByTestId('invitation').textContent()).toContain(EDITOR.email)
     expect(await seriousViolations(admin)).toEqual([])
 
-    // The kaartbeheerder signs in on their phone and registers it.
+    // The kaartbeheerder opens the link on their phone and chooses their own password.
     const editorContext = await h.browser.newContext({ viewport: { width: 360, height: 780 } })
     const editor = await editorContext.newPage()
+    await editor.goto(invitation)
+    await editor.getByText(`Je bent uitgenodigd voor ${REGION} met de rol Kaartbeheerder.`).waitFor()
+    expect(new URL(editor.url()).hash, 'the token leaves the address bar').toBe('')
+    expect(await editor.getByLabel('Je naam').inputValue()).toBe(EDITOR.name)
+    expect(await seriousViolations(editor)).toEqual([])
+    await editor.getByLabel('Kies een wachtwoord').fill(EDITOR.password)
+    await editor.getByRole('button', { name: 'Uitnodiging aannemen' }).click()
+    await expect.poll(() => editor.getByTestId('link-message').textContent()).toMatch(/^Gelukt\./)
     await signIn(editor, EDITOR)
     await editor.getByRole('button', { name: 'Apparaat aanmelden' }).click()
     await expect.poll(() => editor.getByTestId('device-status').textContent()).toMatch(/Wacht op goedkeuring/)
@@ -128,8 +153,8 @@ describe('professionals in the browser', () => {
     expect(await seriousViolations(editor)).toEqual([])
     await editor.getByLabel('Begintijd').fill('10:00')
     await editor.getByLabel('Website').fill(website)
-    // Gemeente Oss owns this listing from now on: its members may propose changes.
-    await editor.getByLabel('Organisatie van dit aanbod').selectOption({ label: 'Gemeente Oss' })
+    // The programme office owns this listing from now on: its members may propose changes.
+    await editor.getByLabel('Organisatie van dit aanbod').selectOption({ label: REGION })
     await editor.getByRole('button', { name: 'Opslaan' }).click()
     await editor.getByText(/^Opgeslagen/).waitFor()
     await expect.poll(() => editor.getByText(/bewerkt — Karim Kaart/).count()).toBe(1)
@@ -152,7 +177,7 @@ describe('professionals in the browser', () => {
     await editor.getByRole('button', { name: 'Afhandelen' }).click()
     await editor.getByText('Er zijn geen open meldingen.').waitFor()
 
-    // A member of Gemeente Oss proposes a change; the kaartbeheerder takes it over.
+    // A member of the programme office proposes a change; the kaartbeheerder takes it over.
     await admin.goto(`${h.baseUrl}/beheer/ons-aanbod`)
     await admin.getByRole('link', { name: 'Repair Café Heesch (De Pas)' }).click()
     await admin.getByRole('heading', { name: /^Wijziging voorstellen/ }).waitFor()
@@ -164,10 +189,42 @@ describe('professionals in the browser', () => {
     await expect.poll(() => editor.getByText(/overgenomen/).count()).toBeGreaterThan(0)
     const published = (await (await fetch(`${h.baseUrl}/api/social-map`)).json()) as { services: { name: string; description?: string }[] }
     expect(published.services.find((x) => x.name === 'Repair Café Heesch (De Pas)')?.description).toBe('Nu in de bibliotheek, elke eerste zaterdag.')
+
+    // The region's beheerder creates an organisation and gets its first beheerder's invitation.
+    await admin.goto(`${h.baseUrl}/beheer`)
+    await admin.getByRole('link', { name: 'Verwijsroutes' }).waitFor()
+    await admin.getByRole('link', { name: 'Organisaties in de regio' }).click()
+    await admin.getByLabel('Naam van de organisatie').fill('Gemeente Oss')
+    await admin.getByLabel('Naam van de eerste beheerder').fill('Bea Oss')
+    await admin.getByLabel('E-mailadres van de eerste beheerder').fill('bea@gemeente-oss.example')
+    await admin.getByRole('button', { name: 'Organisatie aanmaken' }).click()
+    await admin.getByRole('heading', { name: 'Uitnodiging voor Bea Oss, beheerder van Gemeente Oss' }).waitFor()
+    expect(await admin.getByTestId('link-handover').getByLabel('Link', { exact: true }).inputValue()).toMatch(/\/beheer\/link#/)
+    await expect.poll(() => admin.getByTestId('region-organisation').filter({ hasText: 'Gemeente Oss' }).textContent()).toMatch(/Nog geen beheerder/)
+    expect(await seriousViolations(admin)).toEqual([])
+
+    // Locked by the beheerder: the kaartbeheerder's next page load is signed out.
+    await admin.goto(`${h.baseUrl}/beheer`)
+    await admin.getByRole('link', { name: /^Leden/ }).click()
+    const editorEntry = admin.locator(`[data-member="${EDITOR.email}"]`)
+    await editorEntry.getByRole('button', { name: 'Op slot zetten' }).click()
+    await expect.poll(() => admin.getByTestId('members-message').textContent()).toBe(`Het account van ${EDITOR.name} staat op slot. ${EDITOR.name} is overal uitgelogd.`)
+    await editor.goto(`${h.baseUrl}/beheer/meldingen`)
+    await editor.getByRole('heading', { name: 'Inloggen voor professionals' }).waitFor()
+    await editorEntry.getByRole('button', { name: 'Weer openzetten' }).click()
+    await expect.poll(() => admin.getByTestId('members-message').textContent()).toBe(`Het account van ${EDITOR.name} is weer open.`)
   })
 
-  it('lets a kaartbeheerder add a new listing', async () => {
+  it('lets a kaartbeheerder with an account join by signing in first, and add a new listing', async () => {
     const page = await (await h.browser.newContext()).newPage()
+    // An invitation to an address that has an account: the link asks to sign in first and comes back.
+    const invitation = await inviteFrom(admin, { email: EDITOR.email, name: EDITOR.name, role: 'programma' })
+    await page.goto(invitation)
+    await page.getByLabel('Kies een wachtwoord').fill('Iemand-Anders-Probeert-9')
+    await page.getByRole('button', { name: 'Uitnodiging aannemen' }).click()
+    await page.getByRole('link', { name: 'Inloggen en terugkomen' }).click()
+    await page.getByRole('heading', { name: 'Inloggen voor professionals' }).waitFor()
+    expect(new URL(page.url()).searchParams.get('terug')).toBe('/beheer/link')
     // A wrong password names both e-mail address and password (the same for unknown accounts).
     await page.goto(`${h.baseUrl}/beheer/inloggen`)
     await page.getByLabel('E-mailadres').fill(EDITOR.email)
@@ -180,6 +237,10 @@ describe('professionals in the browser', () => {
     expect(await seriousViolations(page)).toEqual([])
     await page.getByRole('button', { name: 'Gelezen' }).click()
     await expect.poll(() => page.getByTestId('failed-attempts').count()).toBe(0)
+    // Signed in (the failed attempts were told first): the link, kept in this tab, is accepted with this account.
+    await page.goto(`${h.baseUrl}/beheer/link`)
+    await page.getByRole('button', { name: 'Uitnodiging aannemen' }).click()
+    await expect.poll(() => page.getByTestId('link-message').textContent()).toContain(`Gelukt. Je hoort nu ook bij ${REGION}.`)
     await page.goto(`${h.baseUrl}/beheer/kaart`)
     await page.getByText('Nieuw aanbod toevoegen').click()
     await page.getByLabel('Naam', { exact: true }).fill('Taalmaatje Reek')
