@@ -6,7 +6,10 @@ import { HTTPException } from 'hono/http-exception'
 import { createLogger, type Logger } from './log'
 import type { Database } from './db/database'
 import { loadUser, sameOrigin, type AppEnv } from './auth/middleware'
-import { SignInGuard } from './auth/signIn'
+import { guardKeys, SignInGuard } from './auth/signIn'
+import { isHttps } from './http/client'
+import { linkRoutes } from './routes/links'
+import { regionRoutes } from './routes/region'
 import { authRoutes } from './routes/auth'
 import { deviceRoutes } from './routes/devices'
 import { healthRoutes, type Readiness } from './routes/health'
@@ -27,8 +30,8 @@ export interface AppOptions {
   logger?: Logger
   /** Sign-in limits and clock; tests pass their own. */
   guard?: SignInGuard
-  /** Believe X-Forwarded-For/-Proto (only behind a reverse proxy that sets them). */
-  trustProxy?: boolean
+  /** Reverse proxies in front whose X-Forwarded-For/-Proto are believed (TRUST_PROXY; 0: none). */
+  trustedProxies?: number
   /** Encrypts secrets at rest (secrets/serverKey.ts). */
   serverKey: Buffer
   /** Turns GET /api/health/ready to 503 once the process is stopping (main.ts). */
@@ -38,24 +41,39 @@ export interface AppOptions {
 export function createApp(db: Database, options: AppOptions) {
   const logger = options.logger ?? createLogger()
   const app = new Hono<AppEnv>()
+  const proxy = { trustedProxies: options.trustedProxies ?? 0 }
+  const guard = options.guard ?? new SignInGuard()
+  const deps = { db, guard, keys: guardKeys(options.serverKey), proxy }
   app.use(securityHeaders)
+  app.use(async (c, next) => {
+    await next()
+    // Browsers remember HTTPS-only for a year once they have seen it over HTTPS.
+    if (isHttps(c, proxy)) c.res.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+  })
   app.use('/api/*', async (c, next) => {
     const start = performance.now()
     await next()
     // The route template ("/api/orgs/:orgId/members"), never the concrete path with its ids.
     logger.info({ method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - start) }, 'request')
   })
+  app.use('/api/*', async (c, next) => {
+    await next()
+    // Answers about people and their work stay out of every cache; the public map sets its own.
+    if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store')
+  })
   app.use('/api/*', sameOrigin)
-  app.use('/api/*', loadUser(db))
+  app.use('/api/*', loadUser(db, proxy))
   app.use(
     '/api/*',
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: `The body is larger than ${MAX_BODY_BYTES / 1024} KB.` }, 413) }),
   )
   app.route('/api/health', healthRoutes(db, options.readiness))
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
-  app.route('/api/reports', reportRoutes(db))
-  app.route('/api/auth', authRoutes(db, options.guard ?? new SignInGuard(), { trustProxy: options.trustProxy ?? false }))
-  app.route('/api/orgs', organisationRoutes(db))
+  app.route('/api/reports', reportRoutes(deps))
+  app.route('/api/auth', authRoutes(deps))
+  app.route('/api/links', linkRoutes(deps))
+  app.route('/api/region', regionRoutes(deps))
+  app.route('/api/orgs', organisationRoutes(deps))
   app.route('/api/devices', deviceRoutes(db))
   app.route('/api/map', mapEditorRoutes(db))
   app.route('/api/kpi', kpiRoutes(db))

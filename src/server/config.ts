@@ -10,8 +10,8 @@ const envSchema = z.object({
   STATIC_DIR: z.string().default('./dist'),
   /** 32 random bytes in base64 that encrypt secrets at rest; required on PostgreSQL (secrets/serverKey.ts). */
   SERVER_KEY: z.string().optional(),
-  /** Behind a reverse proxy that sets X-Forwarded-For/-Proto: trust those headers. Never otherwise. */
-  TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  /** How many reverse proxies sit in front and set X-Forwarded-For/-Proto (0: none, believe no such header). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Sign-in attempts per minute: per address, per account. Raise only for load tests. */
   SIGN_IN_LIMITS: z
     .string()

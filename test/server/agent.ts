@@ -3,7 +3,7 @@ import type { Hono } from 'hono'
 import type { Database } from '../../src/server/db/database'
 import { addMember, createOrganisation } from '../../src/server/auth/accounts'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
-import type { Role } from '../../src/shared/accounts/roles'
+import { isRegionRole, type Role } from '../../src/shared/accounts/roles'
 
 export class Agent {
   cookie = ''
@@ -24,6 +24,11 @@ export class Agent {
       const [pair] = set.split(';')
       this.cookie = /=$/.test(pair!) || /Max-Age=0/i.test(set) ? '' : pair!
     }
+    // Signing in hands out a new CSRF token with each new session (also after the second factor).
+    if (res.ok && path.startsWith('/api/auth/') && res.headers.get('Content-Type')?.includes('json')) {
+      const token = ((await res.clone().json()) as { csrfToken?: unknown }).csrfToken
+      if (typeof token === 'string') this.csrf = token
+    }
     return res
   }
   json<T = Record<string, unknown>>(res: Response): Promise<T> {
@@ -42,9 +47,19 @@ export class Clock {
 
 export const PASSWORD = 'Zonnebloem-Veld-42-Oss'
 
-/** Creates a person with a role and signs them in fully (password + TOTP set-up). */
+/** The region's own organisation (the programme office), made on first use. */
+export async function regionOrganisation(db: Database): Promise<string> {
+  const found = await db.query<{ id: string }>('SELECT id FROM organisations WHERE is_region')
+  return found.rows[0]?.id ?? createOrganisation(db, 'Programmabureau SiG', null, { isRegion: true })
+}
+
+/**
+ * Creates a person with a role and signs them in fully (password + TOTP set-up). Region-wide
+ * roles land in the region's organisation unless another is named (which the database refuses).
+ */
 export async function signedIn(app: { request: Hono['request'] }, db: Database, clock: Clock, role: Role, opts: { organisationId?: string; email?: string } = {}) {
-  const organisationId = opts.organisationId ?? (await createOrganisation(db, `Org ${role} ${Math.random().toString(36).slice(2, 8)}`, null))
+  const organisationId =
+    opts.organisationId ?? (isRegionRole(role) ? await regionOrganisation(db) : await createOrganisation(db, `Org ${role} ${Math.random().toString(36).slice(2, 8)}`, null))
   const email = opts.email ?? `${role}.${Math.random().toString(36).slice(2, 8)}@example.org`
   const { userId } = await addMember(db, { email, name: `Test ${role}`, password: PASSWORD }, organisationId, role, null)
   const agent = new Agent(app)

@@ -1,10 +1,12 @@
 /**
- * Every endpoint × every identity (anonymous, password only, each role) → the expected status.
- * An endpoint the app has but this table lacks fails the first test: a new route needs a row.
+ * Every endpoint × every identity (anonymous, password only, each role in organisation A, in the
+ * region's organisation and in a second organisation B, all aimed at A's ids) → the expected
+ * status. An endpoint the app has but this table lacks fails the first test: a new route needs a row.
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addMember, createOrganisation } from '../../src/server/auth/accounts'
+import { createLink } from '../../src/server/auth/links'
 import { SignInGuard } from '../../src/server/auth/signIn'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import { createApp } from '../../src/server/app'
@@ -12,11 +14,16 @@ import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeReport, storeServices } from '../../src/server/socialMap/repository'
-import { ROLES, type Role } from '../../src/shared/accounts/roles'
-import { Agent, Clock, PASSWORD, signedIn } from './agent'
+import { isRegionRole, ROLES, type Role } from '../../src/shared/accounts/roles'
+import { Agent, Clock, PASSWORD, regionOrganisation, signedIn } from './agent'
 import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
-type Identity = { kind: 'anonymous' } | { kind: 'password-only' } | { kind: 'role'; role: Role }
+/**
+ * Who asks: nobody, someone half signed in, or a role in organisation A (whose ids every row
+ * aims at), in the region's organisation (the programme office), or in a second organisation B.
+ */
+type Org = 'A' | 'B' | 'R'
+type Identity = { kind: 'anonymous' } | { kind: 'password-only' } | { kind: 'role'; role: Role; org: Org }
 type Expect = 'ok' | number
 interface Ctx {
   id: Identity
@@ -31,11 +38,25 @@ interface Row {
 }
 
 const jwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }
-const IDENTITIES: Identity[] = [{ kind: 'anonymous' }, { kind: 'password-only' }, ...ROLES.map((role) => ({ kind: 'role' as const, role }))]
-const label = (id: Identity) => (id.kind === 'role' ? id.role : id.kind)
+const ORDINARY_ROLES = ROLES.filter((r) => !isRegionRole(r))
+const IDENTITIES: Identity[] = [
+  { kind: 'anonymous' },
+  { kind: 'password-only' },
+  ...ORDINARY_ROLES.map((role) => ({ kind: 'role' as const, role, org: 'A' as const })),
+  ...(['kaartbeheerder', 'programma', 'beheerder'] as const).map((role) => ({ kind: 'role' as const, role, org: 'R' as const })),
+  ...ORDINARY_ROLES.map((role) => ({ kind: 'role' as const, role, org: 'B' as const })),
+]
+const label = (id: Identity) => (id.kind === 'role' ? `${id.org}:${id.role}` : id.kind)
 
 const open = (): Row['expect'] => () => 'ok'
+/** Fully signed in with one of the roles (in any organisation that may hold it). */
 const fully = (roles?: readonly Role[]): Row['expect'] => (id) => (id.kind !== 'role' ? 401 : !roles || roles.includes(id.role) ? 'ok' : 403)
+/** The role, in organisation A itself (the row acts on A's own things). */
+const inA = (roles: readonly Role[], otherwise: number = 403): Row['expect'] => (id) => (id.kind !== 'role' ? 401 : roles.includes(id.role) ? (id.org === 'A' ? 'ok' : otherwise) : 403)
+/** A's beheerder, or also the region's beheerder where the home-or-region rule lets it in. */
+const aBeheerder = (orRegion: boolean): Row['expect'] => (id) =>
+  id.kind !== 'role' ? 401 : id.role === 'beheerder' && (id.org === 'A' || (orRegion && id.org === 'R')) ? 'ok' : 403
+const regionBeheerder = (): Row['expect'] => (id) => (id.kind !== 'role' ? 401 : id.role === 'beheerder' && id.org === 'R' ? 'ok' : 403)
 const anySession = (passwordOnly: Expect, full: Expect): Row['expect'] => (id) => (id.kind === 'anonymous' ? 401 : id.kind === 'password-only' ? passwordOnly : full)
 
 let db: Database
@@ -43,6 +64,8 @@ let close: () => Promise<void>
 let app: ReturnType<typeof createApp>
 const clock = new Clock()
 let orgA: string
+let orgB: string
+let orgR: string
 const map = buildExampleMap({ referenceDate: '2026-11-01' })
 
 async function freshService() {
@@ -71,6 +94,15 @@ async function referralFrom(senderUserId: string) {
     [id, orgA, senderUserId, JSON.stringify(await sealedForA())],
   )
   return id
+}
+
+/** A fresh member of A (A is their home), for the rows that act on one person. */
+async function memberOfA() {
+  return (await addMember(db, { email: `lid.${randomUUID().slice(0, 8)}@example.org`, name: 'Een Lid', password: PASSWORD }, orgA, 'sociaal-werker', null)).userId
+}
+async function invitationToA() {
+  const { id, link } = await createLink(db, { kind: 'invitation', organisationId: orgA, email: `genodigd.${randomUUID().slice(0, 8)}@example.org`, name: 'Genodigd', role: 'huisarts' }, someUserId, new Date(clock.now()))
+  return { id, token: link.split('#')[1]! }
 }
 
 const ROWS: Record<string, Row> = {
@@ -110,23 +142,39 @@ const ROWS: Record<string, Row> = {
       clock.advance(30)
       return { body: { code: user?.secret ? totpAt(user.secret, counterAt(clock.now())) : '000000' } }
     },
+    // A full second factor gives the session a new token.
+    fresh: true,
   },
   'GET /api/auth/me': { expect: anySession('ok', 'ok') },
+  'POST /api/auth/password': { expect: fully(), prepare: async () => ({ body: { currentPassword: PASSWORD, newPassword: 'Hazelaar-Weg-73-Oss' } }), fresh: true },
   'POST /api/auth/sign-out': { expect: anySession('ok', 'ok'), fresh: true },
   'POST /api/auth/sign-out-everywhere': { expect: fully(), fresh: true },
-  'GET /api/orgs/:orgId/members': { expect: fully(['beheerder']), prepare: async () => ({ path: `/api/orgs/${orgA}/members` }) },
-  'POST /api/orgs/:orgId/members': {
-    expect: fully(['beheerder']),
-    prepare: async () => ({ path: `/api/orgs/${orgA}/members`, body: { email: `new.${randomUUID().slice(0, 8)}@example.org`, name: 'Nieuw Lid', role: 'sociaal-werker', password: PASSWORD } }),
+  'POST /api/links/inspect': { expect: open(), prepare: async () => ({ body: { token: (await invitationToA()).token } }) },
+  'POST /api/links/redeem': { expect: open(), prepare: async () => ({ body: { token: (await invitationToA()).token, password: 'Hazelaar-Weg-73-Oss', name: 'Nieuw' } }) },
+  'GET /api/region/organisations': { expect: regionBeheerder() },
+  'POST /api/region/organisations': { expect: regionBeheerder(), prepare: async () => ({ body: { name: `Praktijk ${randomUUID().slice(0, 8)}` } }) },
+  'GET /api/orgs/:orgId/members': { expect: aBeheerder(true), prepare: async () => ({ path: `/api/orgs/${orgA}/members` }) },
+  'POST /api/orgs/:orgId/invitations': {
+    expect: aBeheerder(false),
+    prepare: async () => ({ path: `/api/orgs/${orgA}/invitations`, body: { email: `new.${randomUUID().slice(0, 8)}@example.org`, name: 'Nieuw Lid', role: 'sociaal-werker' } }),
   },
-  'POST /api/orgs/:orgId/members/:userId/unlock': { expect: fully(['beheerder']), prepare: async () => ({ path: `/api/orgs/${orgA}/members/${someUserId}/unlock` }) },
-  'GET /api/orgs/:orgId/devices': { expect: fully(['beheerder']), prepare: async () => ({ path: `/api/orgs/${orgA}/devices` }) },
-  'POST /api/orgs/:orgId/devices/:deviceId/approve': { expect: fully(['beheerder']), prepare: async () => ({ path: `/api/orgs/${orgA}/devices/${await pendingDevice(someUserId)}/approve` }) },
-  'POST /api/orgs/:orgId/devices/:deviceId/revoke': { expect: fully(['beheerder']), prepare: async () => ({ path: `/api/orgs/${orgA}/devices/${await pendingDevice(someUserId)}/revoke` }) },
-  'GET /api/orgs/:orgId/audit': { expect: fully(['beheerder']), prepare: async () => ({ path: `/api/orgs/${orgA}/audit` }) },
-  'POST /api/devices': { expect: fully(), prepare: async () => ({ body: { organisationId: orgA, name: 'Mijn telefoon', publicKey: jwk } }) },
+  'GET /api/orgs/:orgId/invitations': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/invitations` }) },
+  'DELETE /api/orgs/:orgId/invitations/:id': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/invitations/${(await invitationToA()).id}` }) },
+  'DELETE /api/orgs/:orgId/members/:userId': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/members/${await memberOfA()}` }) },
+  'POST /api/orgs/:orgId/members/:userId/lock': { expect: aBeheerder(true), prepare: async () => ({ path: `/api/orgs/${orgA}/members/${await memberOfA()}/lock` }) },
+  'POST /api/orgs/:orgId/members/:userId/unlock': { expect: aBeheerder(true), prepare: async () => ({ path: `/api/orgs/${orgA}/members/${await memberOfA()}/unlock` }) },
+  'POST /api/orgs/:orgId/members/:userId/sign-out': { expect: aBeheerder(true), prepare: async () => ({ path: `/api/orgs/${orgA}/members/${await memberOfA()}/sign-out` }) },
+  'POST /api/orgs/:orgId/members/:userId/password-reset': { expect: aBeheerder(true), prepare: async () => ({ path: `/api/orgs/${orgA}/members/${await memberOfA()}/password-reset` }) },
+  'POST /api/orgs/:orgId/members/:userId/totp-reset': { expect: aBeheerder(true), prepare: async () => ({ path: `/api/orgs/${orgA}/members/${await memberOfA()}/totp-reset` }) },
+  'GET /api/orgs/:orgId/devices': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/devices` }) },
+  'POST /api/orgs/:orgId/devices/:deviceId/approve': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/devices/${await pendingDevice(someUserId)}/approve` }) },
+  'POST /api/orgs/:orgId/devices/:deviceId/revoke': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/devices/${await pendingDevice(someUserId)}/revoke` }) },
+  'GET /api/orgs/:orgId/audit': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/audit` }) },
+  // Registering a device for organisation A: only its own members.
+  'POST /api/devices': { expect: inA(ROLES), prepare: async () => ({ body: { organisationId: orgA, name: 'Mijn telefoon', publicKey: jwk } }) },
   'GET /api/devices': { expect: fully() },
-  'GET /api/devices/:id': { expect: fully(), prepare: async ({ user }) => ({ path: `/api/devices/${user ? await pendingDevice(user.userId) : randomUUID()}` }) },
+  // Another user's device is nobody else's business: every identity asks about someone else's.
+  'GET /api/devices/:id': { expect: (id) => (id.kind !== 'role' ? 401 : 404), prepare: async () => ({ path: `/api/devices/${await pendingDevice(someUserId)}` }) },
   'GET /api/map/services': { expect: fully(['kaartbeheerder']) },
   'GET /api/map/organisations': { expect: fully(['kaartbeheerder']) },
   'GET /api/map/own-services': { expect: fully() },
@@ -151,10 +199,15 @@ const ROWS: Record<string, Row> = {
       return { path: `/api/map/reports/${id}/resolve`, body: { resolution: 'Aangepast' } }
     },
   },
-  'POST /api/map/proposals': { expect: fully(), prepare: async () => ({ body: { service: { ...(await freshService()), description: 'Voorstel' } } }) },
+  // A proposal for a listing organisation A owns: only A's members may make one.
+  'POST /api/map/proposals': {
+    expect: (id) => (id.kind !== 'role' ? 401 : id.org === 'A' ? 'ok' : 403),
+    prepare: async () => ({ body: { service: { ...(await freshService()), description: 'Voorstel' } } }),
+  },
   'GET /api/map/proposals': { expect: fully() },
+  // Counting for organisation A: its own social workers only.
   'POST /api/kpi/snapshots': {
-    expect: fully(['sociaal-werker']),
+    expect: inA(['sociaal-werker']),
     prepare: async () => ({ body: { snapshotVersion: 1, deviceId: randomUUID(), organisationId: orgA, period: '2026-H2', rows: [] } }),
   },
   'GET /api/kpi/totals': { expect: fully(['programma']), prepare: async () => ({ path: '/api/kpi/totals?period=2026-H2' }) },
@@ -163,10 +216,12 @@ const ROWS: Record<string, Row> = {
   'GET /api/kpi/targets': { expect: fully(['programma']) },
   'PUT /api/kpi/targets': { expect: fully(['programma']), prepare: async () => ({ body: { period: '2026-H2', targets: { wor: 120, vg: 40 } } }) },
   'GET /api/referrals/routes': { expect: fully(['beheerder', 'huisarts']) },
-  'PUT /api/referrals/routes': { expect: fully(['beheerder']), prepare: async () => ({ body: { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: orgA }] } }) },
+  // The routing table decides who receives every referral: the region's beheerder only.
+  'PUT /api/referrals/routes': { expect: regionBeheerder(), prepare: async () => ({ body: { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: orgA }] } }) },
   'GET /api/referrals/directory': { expect: fully(['huisarts']) },
+  // Referring on behalf of practice A: only A's own GPs.
   'POST /api/referrals': {
-    expect: fully(['huisarts']),
+    expect: inA(['huisarts']),
     prepare: async () => {
       await db.query("INSERT INTO devices (id, user_id, organisation_id, name, public_key, status) VALUES ($1, $2, $3, 'Ontvanger', $4::jsonb, 'approved') ON CONFLICT DO NOTHING", [
         '00000000-0000-4000-8000-00000000a001',
@@ -181,11 +236,13 @@ const ROWS: Record<string, Row> = {
   'GET /api/referrals/inbox': { expect: fully(['sociaal-werker']) },
   'GET /api/referrals/:id/keys': {
     // Only the sender and the receiving organisation's social workers know the referral exists.
-    expect: (id) => (id.kind !== 'role' ? 401 : id.role === 'huisarts' || id.role === 'sociaal-werker' ? 'ok' : 404),
-    prepare: async ({ id, user }) => ({ path: `/api/referrals/${await referralFrom(id.kind === 'role' && id.role === 'huisarts' && user ? user.userId : someUserId)}/keys` }),
+    expect: (id) => (id.kind !== 'role' ? 401 : (id.role === 'huisarts' && id.org === 'A') || (id.role === 'sociaal-werker' && id.org === 'A') ? 'ok' : 404),
+    // A's GP asks about their own referral; everyone else about one they did not send.
+    prepare: async ({ id, user }) => ({ path: `/api/referrals/${await referralFrom(id.kind === 'role' && id.role === 'huisarts' && id.org === 'A' && user ? user.userId : someUserId)}/keys` }),
   },
+  // A referral to organisation A: a social worker elsewhere does not even learn it exists.
   'POST /api/referrals/:id/events': {
-    expect: fully(['sociaal-werker']),
+    expect: (id) => (id.kind !== 'role' ? 401 : id.role !== 'sociaal-werker' ? 403 : id.org === 'A' ? 'ok' : 404),
     prepare: async () => ({ path: `/api/referrals/${await referralFrom(someUserId)}/events`, body: { id: randomUUID(), kind: 'ontvangen', at: new Date().toISOString() } }),
   },
   'POST /api/map/proposals/:id/accept': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/accept` }) },
@@ -208,7 +265,7 @@ async function identity(id: Identity): Promise<Ctx> {
     agent.csrf = ((await (await agent.call('POST', '/api/auth/sign-in', { email, password: PASSWORD })).json()) as { csrfToken: string }).csrfToken
     return { id, agent, user: { userId } }
   }
-  const s = await signedIn(app, db, clock, id.role, { organisationId: orgA })
+  const s = await signedIn(app, db, clock, id.role, { organisationId: { A: orgA, B: orgB, R: orgR }[id.org] })
   return { id, agent: s.agent, user: { userId: s.userId, secret: s.secret } }
 }
 
@@ -218,10 +275,12 @@ beforeAll(async () => {
   app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
   await storeServices(db, map)
   orgA = await createOrganisation(db, 'Organisatie A', null)
+  orgB = await createOrganisation(db, 'Organisatie B', null)
+  orgR = await regionOrganisation(db)
   someUserId = (await addMember(db, { email: 'lid@example.org', name: 'Een Lid', password: PASSWORD }, orgA, 'sociaal-werker', null)).userId
   shared = []
   for (const id of IDENTITIES) shared.push(await identity(id))
-}, 120_000)
+}, 300_000)
 afterAll(async () => {
   await close()
 })

@@ -35,7 +35,7 @@ beforeAll(async () => {
   app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
   await storeServices(db, map)
   orgId = await createOrganisation(db, 'Fuzz Org', null)
-  const editor = await signedIn(app, db, clock, 'kaartbeheerder', { organisationId: orgId })
+  const editor = await signedIn(app, db, clock, 'kaartbeheerder')
   const admin = await signedIn(app, db, clock, 'beheerder', { organisationId: orgId })
   const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: orgId })
   agents = [new Agent(app), editor.agent, admin.agent, worker.agent]

@@ -29,7 +29,7 @@ const row = (included: number) => ({ intervention: 'wor', municipality: 'Oss', r
 describe('inclusion counts upstream', () => {
   it('counts a resent snapshot once, lets a newer one replace it, and ignores an older one arriving late', async () => {
     const worker = await signedIn(app, db, clock, 'sociaal-werker')
-    const programme = await signedIn(app, db, clock, 'programma', { organisationId: worker.organisationId })
+    const programme = await signedIn(app, db, clock, 'programma')
     const send = (version: number, included: number) => worker.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: version, deviceId: DEVICE, organisationId: worker.organisationId, period: '2026-H2', rows: [row(included)] })
     const totals = async () => ((await (await programme.agent.call('GET', '/api/kpi/totals?period=2026-H2')).json()) as { rows: { included: number }[] }).rows
 

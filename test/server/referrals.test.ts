@@ -12,7 +12,7 @@ import { openSealed, seal, SealError, type Recipient, type Sealed } from '../../
 import { eventContext, referralContext, type ReferralContent } from '../../src/shared/referrals/referral'
 import { periodOf } from '../../src/shared/kpi/period'
 import { localMoment } from '../../src/shared/socialMap/schedule'
-import { Clock, signedIn, type Agent } from './agent'
+import { Clock, regionOrganisation, signedIn, type Agent } from './agent'
 import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
@@ -59,7 +59,8 @@ async function world() {
   const gp = await signedIn(app, db, clock, 'huisarts', { organisationId: practice.organisationId })
   const workerPhone = await device(worker.agent, welzijn.organisationId, welzijn.agent)
   const gpPhone = await device(gp.agent, practice.organisationId, practice.agent)
-  expect((await welzijn.agent.call('PUT', '/api/referrals/routes', { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: welzijn.organisationId }] })).status).toBe(200)
+  const region = await signedIn(app, db, clock, 'beheerder', { organisationId: await regionOrganisation(db) })
+  expect((await region.agent.call('PUT', '/api/referrals/routes', { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: welzijn.organisationId }] })).status).toBe(200)
   return { welzijn, worker, practice, gp, workerPhone, gpPhone }
 }
 

@@ -2,14 +2,18 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { Database } from '../db/database'
-import type { Role } from '../../shared/accounts/roles'
-import { loadSession, SESSION_COOKIE, type SessionUser } from './sessions'
+import { isRegionRole, type Role } from '../../shared/accounts/roles'
+import { isHttps, type ProxySettings } from '../http/client'
+import { loadSession, SECURE_SESSION_COOKIE, SESSION_COOKIE, type SessionUser } from './sessions'
 
 export type AppEnv = { Variables: { user: SessionUser | null } }
 
-export function loadUser(db: Database): MiddlewareHandler<AppEnv> {
+/** Over HTTPS only the __Host- cookie counts: a plain one may have been planted. */
+export const sessionCookieName = (c: Context, proxy: ProxySettings) => (isHttps(c, proxy) ? SECURE_SESSION_COOKIE : SESSION_COOKIE)
+
+export function loadUser(db: Database, proxy: ProxySettings): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const token = getCookie(c, SESSION_COOKIE)
+    const token = getCookie(c, sessionCookieName(c, proxy))
     c.set('user', token && token.length < 200 ? await loadSession(db, token) : null)
     await next()
   }
@@ -34,16 +38,28 @@ export function requireUser(options: { secondFactor?: boolean } = {}): Middlewar
   }
 }
 
+/** A membership that gives the role: a region-wide role counts only in the region's organisation. */
+export const grants = (m: SessionUser['memberships'][number], role: Role) => m.role === role && (!isRegionRole(role) || m.isRegion)
+
 /** Has the role: in the organisation named by the route parameter, or (without one) in any. */
 export function requireRole(roles: Role | readonly Role[], orgParam?: string): MiddlewareHandler<AppEnv> {
-  const wanted = new Set(typeof roles === 'string' ? [roles] : roles)
+  const wanted = typeof roles === 'string' ? [roles] : roles
   return async (c, next) => {
     const user = c.get('user')
     const org = orgParam ? c.req.param(orgParam) : undefined
-    const ok = user?.memberships.some((m) => wanted.has(m.role) && (!org || m.organisationId === org))
+    const ok = user?.memberships.some((m) => wanted.some((role) => grants(m, role)) && (!org || m.organisationId === org))
     if (!ok) return c.json({ error: 'You do not have the role this needs.', code: 'forbidden' }, 403)
     await next()
   }
+}
+
+/** The region's beheerder: the routing table, organisations, region-wide roles. */
+export const isRegionBeheerder = (user: SessionUser) => user.memberships.some((m) => m.role === 'beheerder' && m.isRegion)
+
+export const requireRegionBeheerder: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const user = c.get('user')
+  if (!user || !isRegionBeheerder(user)) return c.json({ error: "Only the region's beheerder may do this.", code: 'region-only' }, 403)
+  await next()
 }
 
 export function currentUser(c: Context<AppEnv>): SessionUser {
@@ -60,7 +76,7 @@ export const sameOrigin: MiddlewareHandler = async (c, next) => {
     try {
       host = new URL(origin).host
     } catch {
-      return c.json({ error: 'Bad Origin header.' }, 403)
+      return c.json({ error: 'Bad Origin header.', code: 'cross-site' }, 403)
     }
     if (host !== c.req.header('Host')) return c.json({ error: 'Cross-site request refused.', code: 'cross-site' }, 403)
   }

@@ -1,8 +1,39 @@
 /** Password hashing with scrypt (Node's own crypto): a random salt per password, constant-time compare. */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 
+/** Too many password checks at once: the caller answers 503 with Retry-After instead of queueing without end. */
+export class HashingBusyError extends Error {
+  constructor() {
+    super('Too many sign-ins at once.')
+  }
+}
+
+/**
+ * At most MAX_RUNNING scrypt runs at a time in this process (each takes 64 MB and a core for
+ * ~80 ms), and at most MAX_WAITING waiting: a flood of sign-ins cannot exhaust memory or starve
+ * every other request. Per process on purpose: it guards this process's CPU and memory.
+ */
+export const MAX_RUNNING = 4
+export const MAX_WAITING = 64
+let running = 0
+const waiting: (() => void)[] = []
+
+async function withHashingSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_RUNNING) {
+    if (waiting.length >= MAX_WAITING) throw new HashingBusyError()
+    await new Promise<void>((resolve) => waiting.push(resolve))
+  } else running++
+  try {
+    return await work()
+  } finally {
+    const next = waiting.shift()
+    if (next) next()
+    else running--
+  }
+}
+
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))))
+  withHashingSlot(() => new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)))))
 
 // N = 2^15, r = 8, p = 1: OWASP's scrypt minimum; about 50–100 ms here.
 const PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }

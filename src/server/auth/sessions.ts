@@ -6,7 +6,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Queryable } from '../db/database'
 import type { Role } from '../../shared/accounts/roles'
 
+/** Over HTTPS the cookie carries the __Host- prefix: only this host, path /, Secure — no subdomain can plant one. */
 export const SESSION_COOKIE = 'swz_session'
+export const SECURE_SESSION_COOKIE = '__Host-swz_session'
 export const SESSION_HOURS = 8
 export const IDLE_MINUTES = 30
 
@@ -14,6 +16,8 @@ export interface Membership {
   organisationId: string
   organisationName: string
   role: Role
+  /** The region's own organisation (the programme office): region-wide roles count only here. */
+  isRegion: boolean
 }
 export interface SessionUser {
   userId: string
@@ -23,6 +27,7 @@ export interface SessionUser {
   csrfToken: string
   secondFactor: boolean
   totpEnabled: boolean
+  homeOrganisationId: string | null
   memberships: Membership[]
 }
 
@@ -46,17 +51,17 @@ export async function createSession(db: Queryable, userId: string, secondFactor:
  */
 export async function loadSession(db: Queryable, token: string): Promise<SessionUser | null> {
   const tokenHash = hashToken(token)
-  const { rows } = await db.query<{ user_id: string; email: string; name: string; csrf_token: string; second_factor: boolean; totp_enabled: boolean; memberships: { organisationId: string; organisationName: string; role: Role }[] }>(
+  const { rows } = await db.query<{ user_id: string; email: string; name: string; csrf_token: string; second_factor: boolean; totp_enabled: boolean; home_organisation_id: string | null; memberships: Membership[] }>(
     `WITH live AS (
-       SELECT s.token_hash, s.user_id, s.csrf_token, s.second_factor, s.last_seen_at, u.email, u.name, u.totp_enabled
+       SELECT s.token_hash, s.user_id, s.csrf_token, s.second_factor, s.last_seen_at, u.email, u.name, u.totp_enabled, u.home_organisation_id
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(mins => $2) AND u.locked_at IS NULL
      ), touched AS (
        UPDATE sessions SET last_seen_at = now()
        WHERE token_hash IN (SELECT token_hash FROM live WHERE last_seen_at < now() - interval '30 seconds')
      )
-     SELECT live.user_id, live.email, live.name, live.csrf_token, live.second_factor, live.totp_enabled,
-            coalesce((SELECT json_agg(json_build_object('organisationId', m.organisation_id, 'organisationName', o.name, 'role', m.role) ORDER BY o.name, m.role)
+     SELECT live.user_id, live.email, live.name, live.csrf_token, live.second_factor, live.totp_enabled, live.home_organisation_id,
+            coalesce((SELECT json_agg(json_build_object('organisationId', m.organisation_id, 'organisationName', o.name, 'role', m.role, 'isRegion', o.is_region) ORDER BY o.name, m.role)
                       FROM memberships m JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = live.user_id), '[]'::json) AS memberships
      FROM live`,
     [tokenHash, IDLE_MINUTES],
@@ -71,28 +76,35 @@ export async function loadSession(db: Queryable, token: string): Promise<Session
     csrfToken: row.csrf_token,
     secondFactor: row.second_factor,
     totpEnabled: row.totp_enabled,
+    homeOrganisationId: row.home_organisation_id,
     memberships: row.memberships,
   }
 }
 
 export async function membershipsOf(db: Queryable, userId: string): Promise<Membership[]> {
-  const { rows } = await db.query<{ organisation_id: string; name: string; role: Role }>(
-    `SELECT m.organisation_id, o.name, m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+  const { rows } = await db.query<{ organisation_id: string; name: string; role: Role; is_region: boolean }>(
+    `SELECT m.organisation_id, o.name, m.role, o.is_region FROM memberships m JOIN organisations o ON o.id = m.organisation_id
      WHERE m.user_id = $1 ORDER BY o.name, m.role`,
     [userId],
   )
-  return rows.map((r) => ({ organisationId: r.organisation_id, organisationName: r.name, role: r.role }))
+  return rows.map((r) => ({ organisationId: r.organisation_id, organisationName: r.name, role: r.role, isRegion: r.is_region }))
 }
 
-export async function markSecondFactor(db: Queryable, tokenHash: string): Promise<void> {
-  await db.query('UPDATE sessions SET second_factor = true WHERE token_hash = $1', [tokenHash])
+/**
+ * After the second factor the session gets a new token (and CSRF token): a token someone saw or
+ * planted before sign-in finished is worth nothing afterwards.
+ */
+export async function rotateToFullSession(db: Queryable, oldTokenHash: string, userId: string): Promise<{ token: string; csrfToken: string }> {
+  await db.query('DELETE FROM sessions WHERE token_hash = $1', [oldTokenHash])
+  return createSession(db, userId, true)
 }
 
 export async function endSession(db: Queryable, tokenHash: string): Promise<void> {
   await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash])
 }
 
-export async function endAllSessions(db: Queryable, userId: string): Promise<number> {
-  const { rows } = await db.query('DELETE FROM sessions WHERE user_id = $1 RETURNING token_hash', [userId])
+/** Ends every session of the person, except `keep` (the one changing its own password). */
+export async function endAllSessions(db: Queryable, userId: string, keep?: string): Promise<number> {
+  const { rows } = await db.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2 RETURNING token_hash', [userId, keep ?? null])
   return rows.length
 }

@@ -1,8 +1,8 @@
 /**
  * npm run admin -- <command>
- *   org:create <name>                                   create an organisation
+ *   org:create [--region] <name>                        create an organisation (--region: the region's programme office, one only)
  *   user:create <email> <name> <organisation> <role>    create a person (or add a role); prints a new password
- *   user:unlock <email>                                 lift a lock after failed sign-ins
+ *   user:unlock <email>                                 lift a beheerder's lock and any wait after failed sign-ins
  *   bootstrap                                           a new one-time link for the first beheerder (terminal, or DATA_DIR/bootstrap-link.txt)
  */
 import { randomBytes } from 'node:crypto'
@@ -10,20 +10,23 @@ import { z } from 'zod'
 import { roleSchema } from '../../shared/accounts/schemas'
 import { AccountError, addMember, createOrganisation, newBootstrapCode, unlockUser } from '../auth/accounts'
 import { announceBootstrapCode } from '../bootstrapLink'
-import { readConfig } from '../config'
+import { guardKeys, SignInGuard } from '../auth/signIn'
+import { databaseTarget, readConfig } from '../config'
+import { loadServerKey } from '../secrets/serverKey'
 import { fail, openForCli } from './openForCli'
 
 const [command, ...args] = process.argv.slice(2)
-const USAGE = 'Usage: npm run admin -- org:create <name> | user:create <email> <name> <organisation> <role> | user:unlock <email> | bootstrap'
+const USAGE = 'Usage: npm run admin -- org:create [--region] <name> | user:create <email> <name> <organisation> <role> | user:unlock <email> | bootstrap'
 
 async function main() {
   const { db, dataDir, done } = await openForCli('admin command')
   try {
     switch (command) {
       case 'org:create': {
-        const name = z.string().trim().min(2).max(200).safeParse(args[0])
+        const isRegion = args[0] === '--region'
+        const name = z.string().trim().min(2).max(200).safeParse(isRegion ? args[1] : args[0])
         if (!name.success) fail('Give the organisation a name of 2 to 200 characters.')
-        console.log(`Organisation ${name.data}: ${await createOrganisation(db, name.data, null)}`)
+        console.log(`Organisation ${name.data}: ${await createOrganisation(db, name.data, null, { isRegion })}`)
         break
       }
       case 'user:create': {
@@ -42,7 +45,9 @@ async function main() {
       case 'user:unlock': {
         const user = await db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [String(args[0]).toLowerCase()])
         if (!user.rows[0]) fail(`No account for ${args[0]}.`)
-        await unlockUser(db, user.rows[0].id, null, null)
+        const config = readConfig()
+        const keys = guardKeys(loadServerKey({ envKey: config.SERVER_KEY, dataDir: config.DATA_DIR, embedded: databaseTarget(config).kind === 'pglite' }))
+        await unlockUser(db, user.rows[0].id, new SignInGuard().accountKey(keys, String(args[0])), null, null)
         console.log(`${args[0]} can sign in again.`)
         break
       }

@@ -1,16 +1,19 @@
-/** Sign-in with password and TOTP, sessions, sign-out (here or everywhere), and the first beheerder. */
+/** Sign-in with password and TOTP, sessions, sign-out (here or everywhere), changing one's password, and the first beheerder. */
 import { Hono, type Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import type { z } from 'zod'
-import { bootstrapSchema, signInSchema, totpCodeSchema } from '../../shared/accounts/schemas'
+import { bootstrapSchema, changePasswordSchema, signInSchema, totpCodeSchema } from '../../shared/accounts/schemas'
+import { passwordProblem } from '../../shared/accounts/passwordPolicy'
 import { describeIssues } from '../../shared/socialMap/hsds'
 import { AccountError, bootstrap } from '../auth/accounts'
 import { audit } from '../auth/audit'
-import { currentUser, requireUser, type AppEnv } from '../auth/middleware'
-import { createSession, endAllSessions, endSession, markSecondFactor, SESSION_COOKIE, SESSION_HOURS } from '../auth/sessions'
-import type { SignInGuard, SignInOutcome } from '../auth/signIn'
+import { currentUser, requireUser, sessionCookieName, type AppEnv } from '../auth/middleware'
+import { hashPassword } from '../auth/passwords'
+import { createSession, endAllSessions, endSession, rotateToFullSession, SESSION_HOURS } from '../auth/sessions'
+import { sealTotpSecret, type GuardKeys, type Refusal, type SignInGuard } from '../auth/signIn'
 import { newTotpSecret, otpauthUri } from '../auth/totp'
 import type { Database } from '../db/database'
+import { clientAddress, isHttps, type ProxySettings } from '../http/client'
 import { readJson } from './readJson'
 
 /** Parses a JSON body with a schema; answers 400 with the reasons when it does not fit. */
@@ -22,33 +25,39 @@ export async function body<S extends z.ZodType>(c: Context, schema: S): Promise<
   return { ok: true, value: parsed.data }
 }
 
-export interface ProxySettings {
-  /** Only behind a proxy that sets them may X-Forwarded-* be believed; anyone can send them. */
-  trustProxy: boolean
-}
-
-function clientAddress(c: Context, proxy: ProxySettings): string {
-  const forwarded = proxy.trustProxy ? c.req.header('X-Forwarded-For')?.split(',')[0]?.trim() : undefined
-  return forwarded || (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress || 'unknown'
-}
-
-const isHttps = (c: Context, proxy: ProxySettings) => c.req.url.startsWith('https:') || (proxy.trustProxy && c.req.header('X-Forwarded-Proto') === 'https')
-
-function failure(c: Context, outcome: Extract<SignInOutcome, { ok: false }>) {
+/** A refused sign-in step, in words per step: a wrong code is not "wrong e-mail or password". */
+export function refusal(c: Context, outcome: { reason: Refusal; retryAfter?: number | undefined }) {
   if (outcome.retryAfter) c.header('Retry-After', String(outcome.retryAfter))
   switch (outcome.reason) {
     case 'locked':
-      return c.json({ error: 'This account is locked after too many failed attempts. Ask your beheerder to unlock it.', code: 'locked' }, 423)
+      return c.json({ error: 'Your beheerder has locked this account. Ask them to unlock it.', code: 'locked' }, 423)
     case 'wait':
     case 'rate-limited':
       return c.json({ error: `Too many attempts. Try again in ${outcome.retryAfter} seconds.`, code: outcome.reason, retryAfter: outcome.retryAfter }, 429)
+    case 'busy':
+      return c.json({ error: 'The server is busy. Try again in a moment.', code: 'busy', retryAfter: outcome.retryAfter }, 503)
+    case 'wrong-code':
+      return c.json({ error: 'The code is not right (or was used already). Wait for the next code and try again.', code: 'wrong-code' }, 401)
     case 'wrong':
-      return c.json({ error: 'E-mail address, password or code is not right.', code: 'wrong' }, 401)
+      return c.json({ error: 'E-mail address or password is not right.', code: 'wrong' }, 401)
   }
 }
 
-export function authRoutes(db: Database, guard: SignInGuard, proxy: ProxySettings = { trustProxy: false }) {
+export interface AuthDeps {
+  db: Database
+  guard: SignInGuard
+  keys: GuardKeys
+  proxy: ProxySettings
+}
+
+export function setSessionCookie(c: Context, proxy: ProxySettings, token: string) {
+  const secure = isHttps(c, proxy)
+  setCookie(c, sessionCookieName(c, proxy), token, { httpOnly: true, sameSite: 'Strict', secure, path: '/', maxAge: SESSION_HOURS * 3600 })
+}
+
+export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
   const app = new Hono<AppEnv>()
+  const address = (c: Context) => clientAddress(c, proxy)
 
   app.post('/bootstrap', async (c) => {
     const b = await body(c, bootstrapSchema)
@@ -65,10 +74,10 @@ export function authRoutes(db: Database, guard: SignInGuard, proxy: ProxySetting
   app.post('/sign-in', async (c) => {
     const b = await body(c, signInSchema)
     if (!b.ok) return b.response
-    const outcome = await guard.signIn(db, b.value.email, b.value.password, clientAddress(c, proxy))
-    if (!outcome.ok) return failure(c, outcome)
+    const outcome = await guard.signIn(db, keys, b.value.email, b.value.password, address(c))
+    if (!outcome.ok) return refusal(c, outcome)
     const { token, csrfToken } = await createSession(db, outcome.userId, false)
-    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: isHttps(c, proxy), path: '/', maxAge: SESSION_HOURS * 3600 })
+    setSessionCookie(c, proxy, token)
     return c.json({ next: outcome.totpEnabled ? 'totp' : 'totp-setup', csrfToken })
   })
 
@@ -76,52 +85,68 @@ export function authRoutes(db: Database, guard: SignInGuard, proxy: ProxySetting
     const user = currentUser(c)
     if (user.totpEnabled) return c.json({ error: 'Two-step sign-in is already set up.', code: 'already-set-up' }, 409)
     const secret = newTotpSecret()
-    await db.query('UPDATE users SET totp_secret = $2 WHERE id = $1 AND NOT totp_enabled', [user.userId, secret])
+    // Stored encrypted under the server key: a copy of the database gives no second factor.
+    await db.query('UPDATE users SET totp_secret = $2 WHERE id = $1 AND NOT totp_enabled', [user.userId, sealTotpSecret(keys, user.userId, secret)])
     return c.json({ secret, uri: otpauthUri(secret, user.email) })
   })
 
-  app.post('/totp/confirm', requireUser({ secondFactor: false }), async (c) => {
-    const user = currentUser(c)
-    if (user.totpEnabled) return c.json({ error: 'Two-step sign-in is already set up.', code: 'already-set-up' }, 409)
-    const b = await body(c, totpCodeSchema)
-    if (!b.ok) return b.response
-    const outcome = await guard.secondFactor(db, user.userId, b.value.code)
-    if (!outcome.ok) return failure(c, outcome)
-    await db.query('UPDATE users SET totp_enabled = true WHERE id = $1', [user.userId])
-    await markSecondFactor(db, user.tokenHash)
-    await audit(db, { actorId: user.userId, action: 'totp-enabled', entity: 'user', entityId: user.userId })
-    return c.json({ ok: true })
-  })
-
-  app.post('/totp', requireUser({ secondFactor: false }), async (c) => {
-    const user = currentUser(c)
-    if (!user.totpEnabled) return c.json({ error: 'Set up two-step sign-in first.', code: 'totp-setup-required' }, 409)
-    const b = await body(c, totpCodeSchema)
-    if (!b.ok) return b.response
-    const outcome = await guard.secondFactor(db, user.userId, b.value.code)
-    if (!outcome.ok) return failure(c, outcome)
-    await markSecondFactor(db, user.tokenHash)
-    return c.json({ ok: true })
-  })
+  for (const [path, mode] of [['/totp/confirm', 'confirm'], ['/totp', 'sign-in']] as const) {
+    app.post(path, requireUser({ secondFactor: false }), async (c) => {
+      const user = currentUser(c)
+      if (mode === 'confirm' && user.totpEnabled) return c.json({ error: 'Two-step sign-in is already set up.', code: 'already-set-up' }, 409)
+      if (mode === 'sign-in' && !user.totpEnabled) return c.json({ error: 'Set up two-step sign-in first.', code: 'totp-setup-required' }, 409)
+      const b = await body(c, totpCodeSchema)
+      if (!b.ok) return b.response
+      const outcome = await guard.secondFactor(db, keys, user, b.value.code, address(c), mode)
+      if (!outcome.ok) return refusal(c, outcome)
+      const { token, csrfToken } = await rotateToFullSession(db, user.tokenHash, user.userId)
+      setSessionCookie(c, proxy, token)
+      return c.json({ ok: true, failedAttempts: outcome.failedAttempts, csrfToken })
+    })
+  }
 
   app.get('/me', requireUser({ secondFactor: false }), (c) => {
     const u = currentUser(c)
-    return c.json({ id: u.userId, email: u.email, name: u.name, secondFactor: u.secondFactor, totpEnabled: u.totpEnabled, memberships: u.memberships, csrfToken: u.csrfToken })
+    return c.json({
+      id: u.userId,
+      email: u.email,
+      name: u.name,
+      secondFactor: u.secondFactor,
+      totpEnabled: u.totpEnabled,
+      homeOrganisationId: u.homeOrganisationId,
+      memberships: u.memberships,
+      csrfToken: u.csrfToken,
+    })
+  })
+
+  app.post('/password', requireUser(), async (c) => {
+    const b = await body(c, changePasswordSchema)
+    if (!b.ok) return b.response
+    const u = currentUser(c)
+    const problem = passwordProblem(b.value.newPassword, [u.email, u.name])
+    if (problem) return c.json({ error: `The new password is not good enough (${problem}).`, code: `password-${problem}` }, 400)
+    const check = await guard.checkPassword(db, keys, u.email, b.value.currentPassword, address(c))
+    if (!check.ok) return refusal(c, check.reason === 'wrong' ? { reason: 'wrong' } : check)
+    await db.query('UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1', [u.userId, await hashPassword(b.value.newPassword)])
+    // Whoever knew the old password is signed out everywhere else.
+    const ended = await endAllSessions(db, u.userId, u.tokenHash)
+    await audit(db, { actorId: u.userId, organisationId: u.homeOrganisationId, action: 'password-changed', entity: 'user', entityId: u.userId })
+    return c.json({ ok: true, endedSessions: ended })
   })
 
   app.post('/sign-out', requireUser({ secondFactor: false }), async (c) => {
     const u = currentUser(c)
     await endSession(db, u.tokenHash)
-    await audit(db, { actorId: u.userId, action: 'sign-out', entity: 'user', entityId: u.userId })
-    deleteCookie(c, SESSION_COOKIE, { path: '/' })
+    await audit(db, { actorId: u.userId, organisationId: u.homeOrganisationId, action: 'sign-out', entity: 'user', entityId: u.userId })
+    deleteCookie(c, sessionCookieName(c, proxy), { path: '/', secure: isHttps(c, proxy) })
     return c.json({ ok: true })
   })
 
   app.post('/sign-out-everywhere', requireUser(), async (c) => {
     const u = currentUser(c)
     const ended = await endAllSessions(db, u.userId)
-    await audit(db, { actorId: u.userId, action: 'sign-out-everywhere', entity: 'user', entityId: u.userId })
-    deleteCookie(c, SESSION_COOKIE, { path: '/' })
+    await audit(db, { actorId: u.userId, organisationId: u.homeOrganisationId, action: 'sign-out-everywhere', entity: 'user', entityId: u.userId })
+    deleteCookie(c, sessionCookieName(c, proxy), { path: '/', secure: isHttps(c, proxy) })
     return c.json({ ended })
   })
 

@@ -95,13 +95,16 @@ export function mapEditorRoutes(db: Database) {
 
   app.get('/reports', editor, async (c) => {
     const status = c.req.query('status') === 'resolved' ? 'resolved' : 'open'
+    // Newest first, so a flood of old spam cannot hide today's real report; the total says how many wait.
     const { rows } = await db.query<{ id: string; service_id: string; message: string; contact: string | null; received_at: Date; name: string | null; resolution: string | null }>(
       `SELECT r.id, r.service_id, r.message, r.contact, r.received_at, s.doc->>'name' AS name, r.resolution
-       FROM listing_reports r LEFT JOIN services s ON s.id = r.service_id WHERE r.status = $1 ORDER BY r.received_at LIMIT 500`,
+       FROM listing_reports r LEFT JOIN services s ON s.id = r.service_id WHERE r.status = $1 ORDER BY r.received_at DESC, r.id LIMIT 500`,
       [status],
     )
+    const total = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM listing_reports WHERE status = $1', [status])
     await audit(db, { actorId: currentUser(c).userId, action: 'read-reports', entity: 'listing_report' })
     return c.json({
+      total: total.rows[0]!.n,
       reports: rows.map((r) => ({ id: r.id, serviceId: r.service_id, serviceName: r.name, message: r.message, contact: r.contact, receivedAt: new Date(r.received_at).toISOString(), resolution: r.resolution })),
     })
   })

@@ -1,51 +1,152 @@
-/** An organisation's beheerder: its people, their devices, unlocking accounts, and the audit log. */
-import { Hono } from 'hono'
-import { newUserSchema } from '../../shared/accounts/schemas'
-import { AccountError, addMember, unlockUser } from '../auth/accounts'
+/**
+ * An organisation's beheerder: its people (by invitation), their devices, offboarding, and the
+ * organisation's own audit log. Locking, unlocking and resets of an account belong to the
+ * organisation that made it (its home) or to the region's beheerder (docs/security.md).
+ */
+import { Hono, type Context } from 'hono'
+import { invitationSchema } from '../../shared/accounts/schemas'
+import { isRegionRole } from '../../shared/accounts/roles'
+import { lockUser, unlockUser } from '../auth/accounts'
 import { audit } from '../auth/audit'
-import { currentUser, requireRole, requireUser, type AppEnv } from '../auth/middleware'
-import type { Database } from '../db/database'
-import { body } from './auth'
+import { createLink } from '../auth/links'
+import { currentUser, isRegionBeheerder, requireUser, type AppEnv } from '../auth/middleware'
+import { body, type AuthDeps } from './auth'
 import { isUuid } from './readJson'
 
-
-export function organisationRoutes(db: Database) {
+export function organisationRoutes({ db, guard, keys }: AuthDeps) {
   const app = new Hono<AppEnv>()
   app.use('/:orgId/*', requireUser(), async (c, next) => {
-    if (!isUuid(c.req.param('orgId'))) return c.json({ error: 'Unknown organisation.' }, 404)
+    if (!isUuid(c.req.param('orgId'))) return c.json({ error: 'Unknown organisation.', code: 'not-found' }, 404)
     await next()
   })
-  app.use('/:orgId/*', requireRole('beheerder', 'orgId'))
+  // The organisation's own beheerder; the region's beheerder only sees members and locks,
+  // unlocks, signs out or resets accounts (the home-or-region rule), nothing else.
+  app.use('/:orgId/*', async (c, next) => {
+    const user = currentUser(c)
+    const own = user.memberships.some((m) => m.role === 'beheerder' && m.organisationId === c.req.param('orgId'))
+    const path = c.req.path
+    const region = isRegionBeheerder(user) && (c.req.method === 'GET' ? /\/members$/.test(path) : /\/members\/[^/]+\/(lock|unlock|sign-out|password-reset|totp-reset)$/.test(path))
+    if (!own && !region) return c.json({ error: 'You do not have the role this needs.', code: 'forbidden' }, 403)
+    await next()
+  })
+  const now = () => new Date(guard.now())
 
   app.get('/:orgId/members', async (c) => {
-    const { rows } = await db.query<{ id: string; email: string; name: string; role: string; locked: boolean; totp_enabled: boolean }>(
-      `SELECT u.id, u.email, u.name, m.role, u.locked_at IS NOT NULL AS locked, u.totp_enabled
+    const { rows } = await db.query<{ id: string; email: string; name: string; role: string; locked: boolean; totp_enabled: boolean; is_home: boolean }>(
+      `SELECT u.id, u.email, u.name, m.role, u.locked_at IS NOT NULL AS locked, u.totp_enabled, u.home_organisation_id IS NOT DISTINCT FROM m.organisation_id AS is_home
        FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1 ORDER BY u.name, m.role`,
       [c.req.param('orgId')],
     )
-    return c.json({ members: rows.map((r) => ({ id: r.id, email: r.email, name: r.name, role: r.role, locked: r.locked, totpEnabled: r.totp_enabled })) })
+    const org = await db.query<{ name: string }>('SELECT name FROM organisations WHERE id = $1', [c.req.param('orgId')])
+    return c.json({
+      organisationName: org.rows[0]?.name ?? null,
+      members: rows.map((r) => ({ id: r.id, email: r.email, name: r.name, role: r.role, locked: r.locked, totpEnabled: r.totp_enabled, isHome: r.is_home })),
+    })
   })
 
-  app.post('/:orgId/members', async (c) => {
-    const b = await body(c, newUserSchema)
+  /** An invitation link: the same answer whether or not the address has an account somewhere. */
+  app.post('/:orgId/invitations', async (c) => {
+    const b = await body(c, invitationSchema)
     if (!b.ok) return b.response
-    try {
-      const result = await db.transaction((tx) => addMember(tx, b.value, c.req.param('orgId'), b.value.role, currentUser(c).userId))
-      return c.json(result, result.created ? 201 : 200)
-    } catch (e) {
-      if (e instanceof AccountError) return c.json({ error: e.message, code: e.code }, e.status)
-      throw e
+    const orgId = c.req.param('orgId')
+    const org = await db.query<{ is_region: boolean }>('SELECT is_region FROM organisations WHERE id = $1', [orgId])
+    if (isRegionRole(b.value.role) && !org.rows[0]?.is_region) {
+      return c.json({ error: `The role ${b.value.role} reaches across the region: only the region's organisation holds it.`, code: 'region-role' }, 403)
     }
+    const link = await createLink(db, { kind: 'invitation', organisationId: orgId, email: b.value.email, name: b.value.name, role: b.value.role }, currentUser(c).userId, now())
+    return c.json(link, 201)
+  })
+
+  app.get('/:orgId/invitations', async (c) => {
+    const { rows } = await db.query<{ id: string; email: string; name: string | null; role: string; created_at: Date; expires_at: Date }>(
+      `SELECT id, email, name, role, created_at, expires_at FROM account_links
+       WHERE organisation_id = $1 AND kind = 'invitation' AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at DESC`,
+      [c.req.param('orgId'), now()],
+    )
+    return c.json({ invitations: rows.map((r) => ({ id: r.id, email: r.email, name: r.name, role: r.role, createdAt: new Date(r.created_at).toISOString(), expiresAt: new Date(r.expires_at).toISOString() })) })
+  })
+
+  app.delete('/:orgId/invitations/:id', async (c) => {
+    const id = c.req.param('id')
+    const { rows } = isUuid(id)
+      ? await db.query(`UPDATE account_links SET revoked_at = $3 WHERE id = $1 AND organisation_id = $2 AND kind = 'invitation' AND used_at IS NULL AND revoked_at IS NULL RETURNING id`, [id, c.req.param('orgId'), now()])
+      : { rows: [] }
+    if (!rows.length) return c.json({ error: 'No open invitation with this id.', code: 'not-found' }, 404)
+    await audit(db, { actorId: currentUser(c).userId, organisationId: c.req.param('orgId'), action: 'withdraw-invitation', entity: 'account_link', entityId: id })
+    return c.json({ ok: true })
+  })
+
+  /** A member of this organisation, or a 404 that says nothing about people elsewhere. */
+  async function member(c: Context<AppEnv>) {
+    const userId = c.req.param('userId')
+    if (!userId || !isUuid(userId)) return null
+    const { rows } = await db.query<{ email: string; home_organisation_id: string | null }>(
+      'SELECT u.email, u.home_organisation_id FROM users u WHERE u.id = $1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.organisation_id = $2)',
+      [userId, c.req.param('orgId')],
+    )
+    return rows[0] ? { userId, email: rows[0].email, isHome: rows[0].home_organisation_id === c.req.param('orgId') } : null
+  }
+  const notMember = (c: Context) => c.json({ error: 'No such member in this organisation.', code: 'not-found' }, 404)
+  const notHome = (c: Context) =>
+    c.json({ error: 'Only the organisation that made this account, or the region, may do this.', code: 'not-home-organisation' }, 403)
+
+  /** Offboarding: the person leaves this organisation; their devices here are revoked and their sessions end. */
+  app.delete('/:orgId/members/:userId', async (c) => {
+    const m = await member(c)
+    if (!m) return notMember(c)
+    const orgId = c.req.param('orgId')
+    const actor = currentUser(c).userId
+    const result = await db.transaction(async (tx) => {
+      const others = await tx.query<{ n: number }>(`SELECT count(DISTINCT user_id)::int AS n FROM memberships WHERE organisation_id = $1 AND role = 'beheerder' AND user_id <> $2`, [orgId, m.userId])
+      const isBeheerder = await tx.query(`SELECT 1 FROM memberships WHERE organisation_id = $1 AND role = 'beheerder' AND user_id = $2`, [orgId, m.userId])
+      if (isBeheerder.rows.length && others.rows[0]!.n === 0) return false
+      await tx.query('DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2', [m.userId, orgId])
+      await tx.query(`UPDATE devices SET status = 'revoked', decided_by = $3, decided_at = now() WHERE user_id = $1 AND organisation_id = $2 AND status <> 'revoked'`, [m.userId, orgId, actor])
+      await tx.query('DELETE FROM sessions WHERE user_id = $1', [m.userId])
+      await audit(tx, { actorId: actor, organisationId: orgId, action: 'remove-member', entity: 'user', entityId: m.userId })
+      return true
+    })
+    if (!result) return c.json({ error: 'This is the last beheerder of the organisation: add another one first.', code: 'last-beheerder' }, 409)
+    return c.json({ ok: true })
+  })
+
+  const homeOrRegion = (c: Context<AppEnv>, m: { isHome: boolean }) => m.isHome || isRegionBeheerder(currentUser(c))
+
+  app.post('/:orgId/members/:userId/lock', async (c) => {
+    const m = await member(c)
+    if (!m) return notMember(c)
+    if (!homeOrRegion(c, m)) return notHome(c)
+    if (m.userId === currentUser(c).userId) return c.json({ error: 'You cannot lock yourself out.', code: 'self' }, 409)
+    await lockUser(db, m.userId, currentUser(c).userId, c.req.param('orgId'))
+    return c.json({ ok: true })
   })
 
   app.post('/:orgId/members/:userId/unlock', async (c) => {
-    const orgId = c.req.param('orgId')
-    const userId = c.req.param('userId')
-    const member = isUuid(userId) ? await db.query('SELECT 1 FROM memberships WHERE user_id = $1 AND organisation_id = $2', [userId, orgId]) : { rows: [] }
-    if (!member.rows.length) return c.json({ error: 'No such member in this organisation.' }, 404)
-    await unlockUser(db, userId, currentUser(c).userId, orgId)
+    const m = await member(c)
+    if (!m) return notMember(c)
+    if (!homeOrRegion(c, m)) return notHome(c)
+    await unlockUser(db, m.userId, guard.accountKey(keys, m.email), currentUser(c).userId, c.req.param('orgId'), now())
     return c.json({ ok: true })
   })
+
+  app.post('/:orgId/members/:userId/sign-out', async (c) => {
+    const m = await member(c)
+    if (!m) return notMember(c)
+    if (!homeOrRegion(c, m)) return notHome(c)
+    const { rows } = await db.query('DELETE FROM sessions WHERE user_id = $1 RETURNING token_hash', [m.userId])
+    await audit(db, { actorId: currentUser(c).userId, organisationId: c.req.param('orgId'), action: 'force-sign-out', entity: 'user', entityId: m.userId })
+    return c.json({ ended: rows.length })
+  })
+
+  for (const kind of ['password-reset', 'totp-reset'] as const) {
+    app.post(`/:orgId/members/:userId/${kind}`, async (c) => {
+      const m = await member(c)
+      if (!m) return notMember(c)
+      if (!homeOrRegion(c, m)) return notHome(c)
+      const link = await createLink(db, { kind, organisationId: c.req.param('orgId'), email: m.email, userId: m.userId }, currentUser(c).userId, now())
+      return c.json(link, 201)
+    })
+  }
 
   app.get('/:orgId/devices', async (c) => {
     const { rows } = await db.query<{ id: string; name: string; status: string; user_name: string; user_id: string; created_at: Date }>(
@@ -60,26 +161,27 @@ export function organisationRoutes(db: Database) {
     app.post(`/:orgId/devices/:deviceId/${action}`, async (c) => {
       const orgId = c.req.param('orgId')
       const deviceId = c.req.param('deviceId')
-      if (!isUuid(deviceId)) return c.json({ error: 'No such device.' }, 404)
+      if (!isUuid(deviceId)) return c.json({ error: 'No such device.', code: 'not-found' }, 404)
       const actor = currentUser(c).userId
       // A revoked device stays revoked: approving it again would hand it data meant for others.
       const from = action === 'approve' ? ['pending'] : ['pending', 'approved']
+      // Only a device of a current member of this organisation.
       const { rows } = await db.query(
-        `UPDATE devices SET status = $3, decided_by = $4, decided_at = now() WHERE id = $1 AND organisation_id = $2 AND status = ANY($5::text[]) RETURNING id`,
+        `UPDATE devices d SET status = $3, decided_by = $4, decided_at = now() WHERE d.id = $1 AND d.organisation_id = $2 AND d.status = ANY($5::text[])
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = d.user_id AND m.organisation_id = $2) RETURNING d.id`,
         [deviceId, orgId, status, actor, from],
       )
-      if (!rows.length) return c.json({ error: `This device cannot be ${status} (unknown, or already decided).` }, 409)
+      if (!rows.length) return c.json({ error: `This device cannot be ${status} (unknown, or already decided).`, code: 'conflict' }, 409)
       await audit(db, { actorId: actor, organisationId: orgId, action, entity: 'device', entityId: deviceId })
       return c.json({ id: deviceId, status })
     })
   }
 
+  /** NEN 7513 for the organisation: what was done in its name, not what its members did elsewhere. */
   app.get('/:orgId/audit', async (c) => {
     const orgId = c.req.param('orgId')
     const { rows } = await db.query<{ id: string; at: Date; actor_id: string | null; action: string; entity: string; entity_id: string | null }>(
-      `SELECT id::text, at, actor_id, action, entity, entity_id FROM audit_log
-       WHERE organisation_id = $1 OR actor_id IN (SELECT user_id FROM memberships WHERE organisation_id = $1)
-       ORDER BY id DESC LIMIT 5000`,
+      `SELECT id::text, at, actor_id, action, entity, entity_id FROM audit_log WHERE organisation_id = $1 ORDER BY id DESC LIMIT 5000`,
       [orgId],
     )
     await audit(db, { actorId: currentUser(c).userId, organisationId: orgId, action: 'read-audit-log', entity: 'audit_log' })

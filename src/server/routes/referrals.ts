@@ -9,7 +9,7 @@ import type { Sealed } from '../../shared/crypto/sealed'
 import { MUNICIPALITIES } from '../../shared/socialMap/places'
 import { newEventSchema, newReferralSchema, nextStatus, routesSchema, WOR_FIRST_CONTACT_DAYS, type ReferralStatus } from '../../shared/referrals/referral'
 import { audit } from '../auth/audit'
-import { currentUser, requireRole, requireUser, type AppEnv } from '../auth/middleware'
+import { currentUser, requireRegionBeheerder, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database, Queryable } from '../db/database'
 import { body } from './auth'
 import { isUuid } from './readJson'
@@ -102,7 +102,8 @@ export function referralRoutes(db: Database) {
     return c.json({ routes: await routesWithNames(db), organisations: rows })
   })
 
-  app.put('/routes', requireRole('beheerder'), async (c) => {
+  // The routing table decides who receives every referral in the region: the region's beheerder only.
+  app.put('/routes', requireRegionBeheerder, async (c) => {
     const b = await body(c, routesSchema)
     if (!b.ok) return b.response
     const ids = [...new Set(b.value.routes.map((r) => r.organisationId))]

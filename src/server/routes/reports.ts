@@ -1,17 +1,29 @@
+import { createHmac } from 'node:crypto'
 import { Hono } from 'hono'
 import { describeIssues, listingReportSchema } from '../../shared/socialMap/hsds'
-import type { Database } from '../db/database'
+import { countHit } from '../auth/rateLimit'
+import { clientAddress } from '../http/client'
 import { serviceExists, storeReport } from '../socialMap/repository'
+import type { AuthDeps } from './auth'
 import { readJson } from './readJson'
 
+/** Reports per address per hour: enough for a resident, too few to bury the editors' queue. */
+export const REPORTS_PER_HOUR = 20
+
 /** POST /api/reports: "Klopt er iets niet?" — idempotent on the report's own id. */
-export function reportRoutes(db: Database) {
+export function reportRoutes({ db, guard, keys, proxy }: AuthDeps) {
   return new Hono().post('/', async (c) => {
+    const addressKey = createHmac('sha256', keys.accountKey).update(`address:${clientAddress(c, proxy)}`).digest('base64url')
+    const wait = await countHit(db, `report:address:${addressKey}`, REPORTS_PER_HOUR, 3600, guard.now())
+    if (wait) {
+      c.header('Retry-After', String(wait))
+      return c.json({ error: 'Too many reports from here. Try again later.', code: 'rate-limited', retryAfter: wait }, 429)
+    }
     const body = await readJson(c)
-    if (!body.ok) return c.json({ error: body.error }, 400)
+    if (!body.ok) return c.json({ error: body.error, code: 'bad-request' }, 400)
     const parsed = listingReportSchema.safeParse(body.value)
-    if (!parsed.success) return c.json({ error: `Invalid report: ${describeIssues(parsed.error)}` }, 400)
-    if (!(await serviceExists(db, parsed.data.serviceId))) return c.json({ error: 'Unknown service: no listing has this id.' }, 404)
+    if (!parsed.success) return c.json({ error: `Invalid report: ${describeIssues(parsed.error)}`, code: 'bad-request' }, 400)
+    if (!(await serviceExists(db, parsed.data.serviceId))) return c.json({ error: 'Unknown service: no listing has this id.', code: 'not-found' }, 404)
     const created = await storeReport(db, parsed.data)
     return c.json({ id: parsed.data.id, status: created ? 'received' : 'already-received' }, created ? 201 : 200)
   })

@@ -40,7 +40,7 @@ export function loadServerKey(options: { envKey?: string; dataDir?: string; embe
 }
 
 /** A key for one purpose, so the TOTP key and the backup key are never the same bytes. */
-export function purposeKey(serverKey: Buffer, purpose: 'totp-secret' | 'backup'): Buffer {
+export function purposeKey(serverKey: Buffer, purpose: 'totp-secret' | 'backup' | 'account-key'): Buffer {
   return Buffer.from(hkdfSync('sha256', serverKey, Buffer.alloc(0), `samenwerkwijze/${purpose}/v1`, KEY_BYTES))
 }
 

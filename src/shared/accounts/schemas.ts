@@ -14,6 +14,28 @@ export const newUserSchema = z.strictObject({
   role: roleSchema,
   password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
 })
+export const changePasswordSchema = z.strictObject({
+  currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  newPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+})
+/** A beheerder invites someone: they choose their own password when they open the link. */
+export const invitationSchema = z.strictObject({
+  email,
+  name: z.string().trim().min(1).max(200),
+  role: roleSchema,
+})
+export const linkTokenSchema = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, 'must be the code from the link') })
+export const redeemLinkSchema = z.strictObject({
+  token: linkTokenSchema.shape.token,
+  /** Not needed to join with one's own signed-in account; required for everything else. */
+  password: z.string().min(1).max(MAX_PASSWORD_LENGTH).optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+})
+export const newOrganisationSchema = z.strictObject({
+  name: z.string().trim().min(2).max(200),
+  /** Invite the organisation's first beheerder straight away. */
+  firstBeheerder: z.strictObject({ email, name: z.string().trim().min(1).max(200) }).optional(),
+})
 export const bootstrapSchema = z.strictObject({
   code: z.string().min(10).max(100),
   organisation: z.string().trim().min(2).max(200),

@@ -55,7 +55,9 @@ export const createOrganisation = (name: string, firstBeheerder?: { email: strin
   api('POST', '/api/region/organisations', z.object({ id: z.string(), invitation: createdLinkSchema.optional() }), { name, ...(firstBeheerder ? { firstBeheerder } : {}) })
 
 export const inspectLink = (token: string) => api('POST', '/api/links/inspect', linkInfoSchema, { token })
-export const redeemLink = (token: string, password: string, name?: string) => api('POST', '/api/links/redeem', redeemedSchema, { token, password, ...(name ? { name } : {}) })
+/** `password` is left out when a signed-in account joins with an invitation. */
+export const redeemLink = (token: string, password?: string, name?: string) =>
+  api('POST', '/api/links/redeem', redeemedSchema, { token, ...(password ? { password } : {}), ...(name ? { name } : {}) })
 
 export const changePassword = (currentPassword: string, newPassword: string) =>
   api('POST', '/api/auth/password', z.object({ ok: z.literal(true), endedSessions: z.number().int() }), { currentPassword, newPassword })

@@ -1,0 +1,35 @@
+/**
+ * Who is on the other end. X-Forwarded-For and -Proto are believed only from the reverse
+ * proxies the operator declared (TRUST_PROXY = how many sit in front, docs/operations.md): each
+ * proxy appends the address it received the request from, so the client is the entry that many
+ * places from the right. Anything further left was written by the client and proves nothing.
+ */
+import type { Context } from 'hono'
+
+export interface ProxySettings {
+  /** Reverse proxies in front of this server (0: none, believe no forwarded header). */
+  trustedProxies: number
+}
+
+function socketAddress(c: Context): string {
+  return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown'
+}
+
+/** The right-most address no trusted proxy vouches for; the socket's peer without proxies. */
+export function clientAddress(c: Context, proxy: ProxySettings): string {
+  if (proxy.trustedProxies < 1) return socketAddress(c)
+  const hops = (c.req.header('X-Forwarded-For') ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean)
+  // Fewer entries than proxies: the request did not come through all of them.
+  return hops.length >= proxy.trustedProxies ? hops[hops.length - proxy.trustedProxies]!.slice(0, 64) : socketAddress(c)
+}
+
+export function isHttps(c: Context, proxy: ProxySettings): boolean {
+  if (c.req.url.startsWith('https:')) return true
+  if (proxy.trustedProxies < 1) return false
+  // The proxy nearest to us speaks last.
+  const proto = (c.req.header('X-Forwarded-Proto') ?? '').split(',').map((p) => p.trim())
+  return proto.at(-1) === 'https'
+}
