@@ -12,6 +12,6 @@ if (!url) {
   console.error('No PostgreSQL for the server tests: set TEST_DATABASE_URL=postgres://… (README, "Running on PostgreSQL").')
   process.exit(1)
 }
-console.log('Server tests on PostgreSQL')
-const result = spawnSync('npx', ['vitest', 'run', '--project', 'server'], { stdio: 'inherit', env: { ...process.env, TEST_DATABASE_URL: url } })
+console.log('Server tests on PostgreSQL, then two server processes sharing it')
+const result = spawnSync('npx', ['vitest', 'run', '--project', 'server', '--project', 'multiprocess'], { stdio: 'inherit', env: { ...process.env, TEST_DATABASE_URL: url } })
 process.exit(result.status ?? 1)
