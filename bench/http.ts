@@ -4,13 +4,13 @@
  * PostgreSQL, the same load from this process against each.
  */
 import { spawn, execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import pg from 'pg'
-import { ApiClient } from '../test/e2e/apiClient'
+import { ApiClient, bootstrapCode } from '../test/e2e/apiClient'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const PASSWORD = 'Zilver-Reiger-Over-Maas-7'
@@ -28,7 +28,8 @@ async function startServer(env: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'swz-bench-'))
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, STATIC_DIR: join(dir, 'none'), LOG_LEVEL: 'silent', SIGN_IN_LIMITS: '100000000,100000000', ...env },
+    // SERVER_KEY: required on PostgreSQL (several processes share it); PGlite would make its own.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, STATIC_DIR: join(dir, 'none'), LOG_LEVEL: 'silent', SIGN_IN_LIMITS: '100000000,100000000', SERVER_KEY: randomBytes(32).toString('base64'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -37,14 +38,15 @@ async function startServer(env: Record<string, string>) {
   const base = `http://127.0.0.1:${port}`
   for (let i = 0; i < 300; i++) {
     try {
-      if ((await fetch(`${base}/api/health`)).ok && /start#/.test(out)) break
+      // Not a terminal: the one-time start link goes to a 0600 file in the data directory.
+      if ((await fetch(`${base}/api/health/ready`)).ok && existsSync(join(dir, 'bootstrap-link.txt'))) break
     } catch {
       // starting
     }
     await new Promise((r) => setTimeout(r, 100))
   }
-  const code = /start#([A-Za-z0-9_-]+)/.exec(out)?.[1]
-  if (!code) throw new Error(`server did not start:\n${out}`)
+  if (!existsSync(join(dir, 'bootstrap-link.txt'))) throw new Error(`server did not start:\n${out}`)
+  const code = bootstrapCode(dir)
   const res = await fetch(`${base}/api/auth/bootstrap`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -97,7 +99,7 @@ async function ingestLoad(server: { base: string; organisationId: string }) {
   const clients = await Promise.all(
     Array.from({ length: INGEST_CLIENTS }, async (_, n) => {
       const email = `werker${n}@example.org`
-      await admin.call('POST', `/api/orgs/${server.organisationId}/members`, { email, name: `Werker ${n}`, role: 'sociaal-werker', password: PASSWORD })
+      await admin.invite(server.organisationId, { email, name: `Werker ${n}`, role: 'sociaal-werker' }, PASSWORD)
       const client = new ApiClient(server.base)
       await client.signInFirstTime(email, PASSWORD)
       return { client, deviceId: randomUUID(), version: 0 }

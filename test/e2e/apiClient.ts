@@ -1,5 +1,12 @@
 /** A small cookie-keeping API client for setting up test accounts from Node. */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
+
+/** The first start's one-time code: the server writes it to a 0600 file when its output is no terminal. */
+export function bootstrapCode(dataDir: string): string {
+  return /\/beheer\/start#([A-Za-z0-9_-]+)/.exec(readFileSync(join(dataDir, 'bootstrap-link.txt'), 'utf8'))![1]!
+}
 
 export class ApiClient {
   cookie = ''
@@ -20,10 +27,17 @@ export class ApiClient {
     return json
   }
 
+  /** Invites a person (this client is their beheerder); they accept with their own password, as from the link. */
+  async invite(organisationId: string, person: { email: string; name: string; role: string }, password: string): Promise<void> {
+    const { link } = await this.call<{ link: string }>('POST', `/api/orgs/${organisationId}/invitations`, person)
+    await new ApiClient(this.base).call('POST', '/api/links/redeem', { token: link.split('#')[1], password, name: person.name })
+  }
+
   /** Password, then authenticator set-up with the code an app would show. */
   async signInFirstTime(email: string, password: string): Promise<void> {
     await this.call('POST', '/api/auth/sign-in', { email, password })
     const { secret } = await this.call<{ secret: string }>('POST', '/api/auth/totp/setup')
+    // The second factor gives the session a new cookie and CSRF token (taken over by call()).
     await this.call('POST', '/api/auth/totp/confirm', { code: totpAt(secret, counterAt(Date.now())) })
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiClient } from './apiClient'
+import { ApiClient, bootstrapCode } from './apiClient'
 import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
 import { firstSignIn } from './signIn'
@@ -11,7 +11,7 @@ let admin: ApiClient
 let organisationId: string
 beforeAll(async () => {
   h = await startHarness()
-  const code = /\/beheer\/start#([A-Za-z0-9_-]+)/.exec(h.output())![1]
+  const code = bootstrapCode(h.dataDir)
   admin = new ApiClient(h.baseUrl)
   ;({ organisationId } = await admin.call<{ organisationId: string }>('POST', '/api/auth/bootstrap', { code, organisation: 'Welzijn Uden', name: 'Beheer', email: 'beheer@welzijn.example', password: 'Reiger-Plas-40-Volkel' }))
   await admin.signInFirstTime('beheer@welzijn.example', 'Reiger-Plas-40-Volkel')
@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 /** A social worker signed in on a phone whose device the beheerder approved; returns the page at "Mijn casussen". */
 async function workerOnApprovedPhone(email: string, options: { clock?: boolean } = {}) {
-  await admin.call('POST', `/api/orgs/${organisationId}/members`, { email, name: 'Sanne de Wit', role: 'sociaal-werker', password: WORKER.password })
+  await admin.invite(organisationId, { email, name: 'Sanne de Wit', role: 'sociaal-werker' }, WORKER.password)
   const context = await h.browser.newContext({ viewport: { width: 390, height: 800 } })
   const page = await context.newPage()
   if (options.clock) await page.clock.install()
@@ -295,7 +295,7 @@ describe('case work on the social worker’s phone', () => {
 
   it('shows the programme team the region\'s inclusion against target', async () => {
     // A worker's device sends counts (through the API: the phone side is tested above).
-    await admin.call('POST', `/api/orgs/${organisationId}/members`, { email: 'teller@welzijn.example', name: 'Teller', role: 'sociaal-werker', password: WORKER.password })
+    await admin.invite(organisationId, { email: 'teller@welzijn.example', name: 'Teller', role: 'sociaal-werker' }, WORKER.password)
     const counter = new ApiClient(h.baseUrl)
     await counter.signInFirstTime('teller@welzijn.example', WORKER.password)
     await counter.call('POST', '/api/kpi/snapshots', {
@@ -305,7 +305,8 @@ describe('case work on the social worker’s phone', () => {
       period: '2027-H1',
       rows: [{ intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', referred: 12, included: 9, completed: 2, includedCumulative: 9 }],
     })
-    await admin.call('POST', `/api/orgs/${organisationId}/members`, { email: 'programma@sig.example', name: 'Programma', role: 'programma', password: WORKER.password })
+    // The first organisation is the region's: it may hold the programme role.
+    await admin.invite(organisationId, { email: 'programma@sig.example', name: 'Programma', role: 'programma' }, WORKER.password)
 
     const page = await (await h.browser.newContext()).newPage()
     await firstSignIn(page, h.baseUrl, 'programma@sig.example', WORKER.password)

@@ -20,6 +20,8 @@ const FEEDBACK = 'Mevrouw gaat elke dinsdag naar het wandelcafé bij de biblioth
 let h: Harness
 let welzijn: ApiClient
 let praktijk: ApiClient
+/** The region's beheerder: only they set the routing table. */
+let region: ApiClient
 let welzijnId: string
 let praktijkId: string
 
@@ -33,6 +35,8 @@ beforeAll(async () => {
       ['org:create', 'Huisartsenpraktijk De Linde'],
       ['user:create', 'beheer@welzijn.example', 'Beheer Welzijn', 'Welzijn Oss', 'beheerder'],
       ['user:create', 'beheer@linde.example', 'Beheer Linde', 'Huisartsenpraktijk De Linde', 'beheerder'],
+      ['org:create', '--region', 'Programmabureau SiG'],
+      ['user:create', 'beheer@sig.example', 'Beheer Regio', 'Programmabureau SiG', 'beheerder'],
     ],
   })
   welzijnId = orgIdOf(h.setupOutput[0]!)
@@ -41,6 +45,8 @@ beforeAll(async () => {
   await welzijn.signInFirstTime('beheer@welzijn.example', passwordOf(h.setupOutput[2]!))
   praktijk = new ApiClient(h.baseUrl)
   await praktijk.signInFirstTime('beheer@linde.example', passwordOf(h.setupOutput[3]!))
+  region = new ApiClient(h.baseUrl)
+  await region.signInFirstTime('beheer@sig.example', passwordOf(h.setupOutput[5]!))
 }, 120_000)
 afterAll(async () => {
   await h?.stop()
@@ -48,7 +54,7 @@ afterAll(async () => {
 
 /** A member signed in on a phone that registered its key; approved by their beheerder unless told not to. */
 async function onPhone(admin: ApiClient, organisationId: string, email: string, name: string, role: string, approve = true): Promise<{ context: BrowserContext; page: Page }> {
-  await admin.call('POST', `/api/orgs/${organisationId}/members`, { email, name, role, password: PASSWORD })
+  await admin.invite(organisationId, { email, name, role }, PASSWORD)
   const context = await h.browser.newContext({ viewport: { width: 390, height: 800 } })
   const page = await context.newPage()
   await firstSignIn(page, h.baseUrl, email, PASSWORD)
@@ -90,7 +96,7 @@ describe('closed-loop referrals in two browsers', () => {
   let worker: { context: BrowserContext; page: Page }
 
   it('refers in well under a minute, and the social worker receives, accepts, reports back; the GP sees it all', async () => {
-    await welzijn.call('PUT', '/api/referrals/routes', { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: welzijnId }] })
+    await region.call('PUT', '/api/referrals/routes', { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: welzijnId }] })
     worker = await onPhone(welzijn, welzijnId, 'sanne@welzijn.example', 'Sanne de Wit', 'sociaal-werker')
     // The worker sets up the case vault, so accepting can make a case.
     await worker.page.goto(`${h.baseUrl}/werk`)
