@@ -4,96 +4,51 @@
  * both, because they live in the database (docs/operations.md). Runs in the PostgreSQL pass only
  * (`npm run test:postgres`): two processes cannot share an embedded database.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/server/app'
 import { SignInGuard } from '../../src/server/auth/signIn'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import type { Database } from '../../src/server/db/database'
 import { silentLogger } from '../../src/server/log'
-import { Clock, PASSWORD, signedIn } from '../server/agent'
+import { Agent, Clock, PASSWORD, signedIn } from '../server/agent'
 import { TEST_DATABASE_URL, TEST_SERVER_KEY, testDatabase } from '../server/helpers'
+import { startServer, type ServerProcess } from '../server/serverProcess'
 
-const ROOT = new URL('../../', import.meta.url).pathname
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port
-      srv.close(() => resolve(port))
-    })
-    srv.on('error', reject)
-  })
-}
-
-/** A tiny cookie-keeping client of one process. */
-class Client {
-  cookie = ''
-  csrf = ''
-  constructor(readonly base: string) {}
-  async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const res = await fetch(this.base + path, {
-      method,
-      headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(this.cookie ? { Cookie: this.cookie } : {}), ...(this.csrf ? { 'X-CSRF-Token': this.csrf } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    })
-    const set = res.headers.get('set-cookie')
-    if (set) this.cookie = set.split(';')[0]!
-    const json = (await res.json()) as Record<string, unknown>
-    if (typeof json.csrfToken === 'string') this.csrf = json.csrfToken
-    return { status: res.status, json }
-  }
-}
+/** A browser-like client (test/server/agent.ts) of one process, over HTTP. */
+const clientOf = (base: string) => new Agent({ request: ((path: string, init?: RequestInit) => fetch(base + path, init)) as Hono['request'] })
 
 let db: Database
 let close: () => Promise<void>
 let env: Record<string, string>
-const servers: ChildProcess[] = []
+const servers: ServerProcess[] = []
 const bases: string[] = []
 const dirs: string[] = []
 
-async function startServer(): Promise<string> {
-  const port = await freePort()
+async function startOne(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'swz-mp-'))
   dirs.push(dir)
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: ROOT,
-    // Every request here comes from 127.0.0.1: a high per-address limit keeps the tests apart; the per-account limit is the default.
-    env: { ...process.env, ...env, SERVER_KEY: TEST_SERVER_KEY.toString('base64'), SIGN_IN_LIMITS: '1000,10', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, STATIC_DIR: join(dir, 'none'), LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // Every request here comes from 127.0.0.1: a high per-address limit keeps the tests apart; the per-account limit is the default.
+  const server = await startServer(['--import', 'tsx', 'src/server/main.ts'], dir, '/api/health/ready', {
+    ...env,
+    SERVER_KEY: TEST_SERVER_KEY.toString('base64'),
+    SIGN_IN_LIMITS: '1000,10',
+    LOG_LEVEL: 'silent',
   })
-  let output = ''
-  child.stdout?.on('data', (d) => (output += d))
-  child.stderr?.on('data', (d) => (output += d))
-  servers.push(child)
-  const base = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 90_000
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/health/ready`)).ok) return base
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`A server process did not start:\n${output}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
+  servers.push(server)
+  return server.baseUrl
 }
 
 beforeAll(async () => {
   if (!TEST_DATABASE_URL) throw new Error('This suite needs PostgreSQL: run it through npm run test:postgres (TEST_DATABASE_URL).')
   ;({ db, close, env } = await testDatabase())
-  bases.push(...(await Promise.all([startServer(), startServer()])))
+  bases.push(...(await Promise.all([startOne(), startOne()])))
 }, 240_000)
 afterAll(async () => {
-  for (const s of servers) {
-    s.kill('SIGTERM')
-    if (s.exitCode === null) await new Promise((r) => s.once('exit', r))
-  }
+  for (const s of servers) await s.stop()
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
   await close?.()
 })
@@ -108,14 +63,14 @@ describe('two server processes on one PostgreSQL', () => {
   it('share the per-account limit: ten sign-ins a minute in all, not ten each', async () => {
     const { email } = await person()
     const statuses: number[] = []
-    for (let i = 0; i < 12; i++) statuses.push((await new Client(bases[i % 2]!).call('POST', '/api/auth/sign-in', { email, password: PASSWORD })).status)
+    for (let i = 0; i < 12; i++) statuses.push((await clientOf(bases[i % 2]!).call('POST', '/api/auth/sign-in', { email, password: PASSWORD })).status)
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200))
     expect(statuses.slice(10)).toEqual([429, 429])
   })
 
   it('share the failure count: wrong codes sent to both at once are counted together', async () => {
     const { email, secret } = await person()
-    const clients = [new Client(bases[0]!), new Client(bases[1]!)]
+    const clients = [clientOf(bases[0]!), clientOf(bases[1]!)]
     for (const c of clients) expect((await c.call('POST', '/api/auth/sign-in', { email, password: PASSWORD })).status).toBe(200)
     const right = totpAt(secret, counterAt(Date.now()))
     const wrong = right === '000000' ? '000001' : '000000'
@@ -126,7 +81,7 @@ describe('two server processes on one PostgreSQL', () => {
 
   it('accept one code once: the same right code sent to both processes opens one session', async () => {
     const { email, secret } = await person()
-    const clients = [new Client(bases[0]!), new Client(bases[1]!)]
+    const clients = [clientOf(bases[0]!), clientOf(bases[1]!)]
     for (const c of clients) expect((await c.call('POST', '/api/auth/sign-in', { email, password: PASSWORD })).status).toBe(200)
     const code = totpAt(secret, counterAt(Date.now()))
     const statuses = await Promise.all(clients.map((c) => c.call('POST', '/api/auth/totp', { code }).then((r) => r.status)))

@@ -6,7 +6,7 @@ import { createApp } from '../../src/server/app'
 import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
-import { testDatabase, TEST_SERVER_KEY } from './helpers'
+import { freshTestApp, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
 let close: () => Promise<void>
@@ -14,9 +14,7 @@ let clock: Clock
 let app: ReturnType<typeof createApp>
 
 beforeEach(async () => {
-  ;({ db, close } = await testDatabase())
-  clock = new Clock()
-  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  ;({ db, close, clock, app } = await freshTestApp())
 })
 afterEach(async () => {
   await close()

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
-import { createApp } from '../../src/server/app'
+import { createApp, type AppOptions } from '../../src/server/app'
+import { SignInGuard } from '../../src/server/auth/signIn'
+import { Clock } from './agent'
 import { silentLogger } from '../../src/server/log'
 import { openDatabase, type Database } from '../../src/server/db/database'
 
@@ -26,6 +28,14 @@ export async function testDatabase(): Promise<{ db: Database; close: () => Promi
       await db.close()
     },
   }
+}
+
+/** A fresh database and app with its own sign-in clock (tests advance it instead of sleeping). */
+export async function freshTestApp(options: Partial<AppOptions> = {}) {
+  const { db, close } = await testDatabase()
+  const clock = new Clock()
+  const app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now), ...options })
+  return { db, close, clock, app }
 }
 
 export async function testServer() {

@@ -4,12 +4,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/server/app'
-import { SignInGuard } from '../../src/server/auth/signIn'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import type { Database } from '../../src/server/db/database'
-import { silentLogger } from '../../src/server/log'
 import { Agent, Clock, PASSWORD, regionOrganisation, signedIn } from './agent'
-import { testDatabase, TEST_SERVER_KEY } from './helpers'
+import { freshTestApp } from './helpers'
 
 let db: Database
 let close: () => Promise<void>
@@ -17,9 +15,7 @@ let clock: Clock
 let app: ReturnType<typeof createApp>
 
 beforeEach(async () => {
-  ;({ db, close } = await testDatabase())
-  clock = new Clock()
-  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  ;({ db, close, clock, app } = await freshTestApp())
 })
 afterEach(async () => {
   await close()

@@ -26,13 +26,13 @@ export interface ServerProcess {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
 
-/** `args` after `node`, e.g. ['--import', 'tsx', 'src/server/main.ts']; waits until `readyPath` answers 200. */
-export async function startServer(args: string[], dataDir: string, readyPath = '/api/health'): Promise<ServerProcess> {
+/** `args` after `node`, e.g. ['--import', 'tsx', 'src/server/main.ts']; waits until `readyPath` answers 200. `env` is added last. */
+export async function startServer(args: string[], dataDir: string, readyPath = '/api/health', env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort()
   const staticDir = mkdtempSync(join(tmpdir(), 'swz-static-'))
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: envFor(dataDir, { env: { PORT: String(port), HOST: '127.0.0.1', STATIC_DIR: staticDir } }),
+    env: envFor(dataDir, { env: { PORT: String(port), HOST: '127.0.0.1', STATIC_DIR: staticDir, ...env } }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''

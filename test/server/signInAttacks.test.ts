@@ -11,7 +11,7 @@ import { counterAt, totpAt } from '../../src/server/auth/totp'
 import type { Database } from '../../src/server/db/database'
 import { silentLogger } from '../../src/server/log'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
-import { testDatabase, TEST_SERVER_KEY } from './helpers'
+import { freshTestApp, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
 let close: () => Promise<void>
@@ -19,9 +19,7 @@ let clock: Clock
 let app: ReturnType<typeof createApp>
 
 beforeEach(async () => {
-  ;({ db, close } = await testDatabase())
-  clock = new Clock()
-  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  ;({ db, close, clock, app } = await freshTestApp())
 })
 afterEach(async () => {
   await close()
