@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception'
 import { createLogger, type Logger } from './log'
 import type { Database } from './db/database'
 import { loadUser, sameOrigin, type AppEnv } from './auth/middleware'
+import { HashingBusyError } from './auth/passwords'
 import { guardKeys, SignInGuard } from './auth/signIn'
 import { isHttps } from './http/client'
 import { linkRoutes } from './routes/links'
@@ -84,10 +85,15 @@ export function createApp(db: Database, options: AppOptions) {
     app.get('*', staticFiles(options.staticDir))
   }
   app.onError((err, c) => {
-    if (err instanceof HTTPException) return c.json({ error: err.message || 'Bad request' }, err.status)
+    if (err instanceof HTTPException) return c.json({ error: err.message || 'Bad request', code: 'bad-request' }, err.status)
+    // Too many password hashes at once anywhere (sign-in, a new password, a link): try again shortly.
+    if (err instanceof HashingBusyError) {
+      c.header('Retry-After', '2')
+      return c.json({ error: 'The server is busy. Try again in a moment.', code: 'busy', retryAfter: 2 }, 503)
+    }
     // Log the kind of failure, never request bodies (they may hold personal data).
     logger.error({ route: c.req.routePath, error: err.name }, 'request failed')
-    return c.json({ error: 'Something went wrong on the server. Please try again later.' }, 500)
+    return c.json({ error: 'Something went wrong on the server. Please try again later.', code: 'server-error' }, 500)
   })
   return app
 }

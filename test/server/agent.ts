@@ -6,8 +6,19 @@ import { counterAt, totpAt } from '../../src/server/auth/totp'
 import { isRegionRole, type Role } from '../../src/shared/accounts/roles'
 
 export class Agent {
-  cookie = ''
+  /** The cookies this client holds, by name (the session and the known-device cookie). */
+  readonly jar = new Map<string, string>()
   csrf = ''
+  get cookie(): string {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+  set cookie(header: string) {
+    this.jar.clear()
+    for (const part of header.split(/;\s*/)) {
+      const i = part.indexOf('=')
+      if (i > 0) this.jar.set(part.slice(0, i), part.slice(i + 1))
+    }
+  }
   constructor(
     private readonly app: Hono<never> | { request: Hono['request'] },
     private readonly headers: Record<string, string> = {},
@@ -19,10 +30,13 @@ export class Agent {
     if (this.csrf && method !== 'GET') headers['X-CSRF-Token'] = this.csrf
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     const res = await this.app.request(path, { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) })
-    const set = res.headers.get('Set-Cookie')
-    if (set) {
-      const [pair] = set.split(';')
-      this.cookie = /=$/.test(pair!) || /Max-Age=0/i.test(set) ? '' : pair!
+    for (const set of res.headers.getSetCookie()) {
+      const [pair = ''] = set.split(';')
+      const i = pair.indexOf('=')
+      const name = pair.slice(0, i)
+      if (i < 1) continue
+      if (/=$/.test(pair) || /Max-Age=0/i.test(set)) this.jar.delete(name)
+      else this.jar.set(name, pair.slice(i + 1))
     }
     // Signing in hands out a new CSRF token with each new session (also after the second factor).
     if (res.ok && path.startsWith('/api/auth/') && res.headers.get('Content-Type')?.includes('json')) {

@@ -231,4 +231,68 @@ describe('offboarding', () => {
     expect((await guest.agent.call('DELETE', `/api/orgs/${guest.organisationId}/members/${worker.userId}`)).status).toBe(200)
     expect(await rolesOf(worker.userId)).toEqual(['sociaal-werker'])
   })
+
+  it('an organisation cannot lock or reset someone who also works elsewhere: that is the region\'s', async () => {
+    const home = await signedIn(app, db, clock, 'beheerder')
+    const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: home.organisationId })
+    const region = await signedIn(app, db, clock, 'beheerder', { organisationId: await regionOrganisation(db) })
+    const { link } = (await (await region.agent.call('POST', `/api/orgs/${region.organisationId}/invitations`, { email: worker.email, name: 'W', role: 'programma' })).json()) as { link: string }
+    expect((await worker.agent.call('POST', '/api/links/redeem', { token: tokenOf(link) })).status).toBe(200)
+    for (const action of ['lock', 'password-reset', 'totp-reset']) {
+      expect([action, (await home.agent.call('POST', `/api/orgs/${home.organisationId}/members/${worker.userId}/${action}`)).status]).toEqual([action, 403])
+    }
+    expect((await region.agent.call('POST', `/api/orgs/${home.organisationId}/members/${worker.userId}/password-reset`)).status).toBe(201)
+  })
+
+  it('one beheerder cannot reset both the password and the authenticator of a person within a week', async () => {
+    const admin = await signedIn(app, db, clock, 'beheerder')
+    const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: admin.organisationId })
+    const reset = (await (await admin.agent.call('POST', `/api/orgs/${admin.organisationId}/members/${worker.userId}/password-reset`)).json()) as { link: string }
+    expect((await new Agent(app).call('POST', '/api/links/redeem', { token: tokenOf(reset.link), password: 'Meidoorn-Haag-9-Oss' })).status).toBe(200)
+    const totp = (await (await admin.agent.call('POST', `/api/orgs/${admin.organisationId}/members/${worker.userId}/totp-reset`)).json()) as { link: string }
+    clock.advance(61)
+    const chained = await new Agent(app).call('POST', '/api/links/redeem', { token: tokenOf(totp.link), password: 'Meidoorn-Haag-9-Oss' })
+    expect(await chained.json()).toMatchObject({ code: 'reset-chain' })
+    expect((await db.query<{ totp_enabled: boolean }>('SELECT totp_enabled FROM users WHERE id = $1', [worker.userId])).rows[0]!.totp_enabled).toBe(true)
+  })
+
+  it('removing a beheerder withdraws the invitations they made; two removing each other leave one', async () => {
+    const first = await signedIn(app, db, clock, 'beheerder')
+    const second = await signedIn(app, db, clock, 'beheerder', { organisationId: first.organisationId })
+    const { link } = (await (await second.agent.call('POST', `/api/orgs/${first.organisationId}/invitations`, { email: 'prive@example.org', name: 'Prive', role: 'beheerder' })).json()) as { link: string }
+    const both = await Promise.all([
+      first.agent.call('DELETE', `/api/orgs/${first.organisationId}/members/${second.userId}`),
+      second.agent.call('DELETE', `/api/orgs/${first.organisationId}/members/${first.userId}`),
+    ])
+    // One wins; the other is refused as the last beheerder (409), or finds its own session gone (401).
+    expect(both.filter((r) => r.status === 200).length).toBe(1)
+    expect(both.some((r) => r.status === 409 || r.status === 401)).toBe(true)
+    const left = await db.query(`SELECT 1 FROM memberships WHERE organisation_id = $1 AND role = 'beheerder'`, [first.organisationId])
+    expect(left.rows.length).toBe(1)
+    if (both[0]!.status === 200) expect((await new Agent(app).call('POST', '/api/links/redeem', { token: tokenOf(link), password: 'Hulst-Wal-4-Uden', name: 'Prive' })).status).toBe(404)
+  })
+
+  it("another organisation's beheerder reaches none of A's ids through their own organisation's path", async () => {
+    const a = await signedIn(app, db, clock, 'beheerder')
+    const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: a.organisationId })
+    const b = await signedIn(app, db, clock, 'beheerder')
+    const jwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }
+    const { id: deviceId } = (await (await worker.agent.call('POST', '/api/devices', { organisationId: a.organisationId, name: 'T', publicKey: jwk })).json()) as { id: string }
+    const { id: invitationId } = (await (await a.agent.call('POST', `/api/orgs/${a.organisationId}/invitations`, { email: 'x@example.org', name: 'X', role: 'huisarts' })).json()) as { id: string }
+    const B = `/api/orgs/${b.organisationId}`
+    const tries: [string, string][] = [
+      ['DELETE', `${B}/invitations/${invitationId}`],
+      ['POST', `${B}/devices/${deviceId}/approve`],
+      ['POST', `${B}/devices/${deviceId}/revoke`],
+      ['DELETE', `${B}/members/${worker.userId}`],
+      ...['lock', 'unlock', 'sign-out', 'password-reset', 'totp-reset'].map((action) => ['POST', `${B}/members/${worker.userId}/${action}`] as [string, string]),
+    ]
+    for (const [method, path] of tries) {
+      const status = (await b.agent.call(method, path)).status
+      expect([path, status >= 400]).toEqual([path, true])
+    }
+    expect((await db.query<{ status: string }>('SELECT status FROM devices WHERE id = $1', [deviceId])).rows[0]!.status).toBe('pending')
+    expect((await db.query('SELECT 1 FROM account_links WHERE id = $1 AND revoked_at IS NULL', [invitationId])).rows.length).toBe(1)
+    expect((await worker.agent.call('GET', '/api/auth/me')).status).toBe(200)
+  })
 })

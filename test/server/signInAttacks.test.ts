@@ -58,7 +58,8 @@ describe('the second factor', () => {
     clock.advance(30)
     const code = totpAt(secret, counterAt(clock.now()))
     const statuses = await Promise.all([one, two].map((x) => x.call('POST', '/api/auth/totp', { code }).then((r) => r.status)))
-    expect(statuses.sort()).toEqual([200, 401])
+    // The other is refused: the code was used (401), or the account must wait a moment (429).
+    expect(statuses.filter((s) => s === 200)).toEqual([200])
   })
 
   it('says that the code was wrong, not the e-mail address or password', async () => {
@@ -83,6 +84,50 @@ describe('the second factor', () => {
     const stored = (await db.query<{ totp_secret: string }>('SELECT totp_secret FROM users WHERE id = $1', [userId])).rows[0]!.totp_secret
     expect(stored).not.toContain(secret)
     expect(stored).toMatch(/^v1\./)
+  })
+})
+
+describe('failures that must add up', () => {
+  it('a right password between guesses does not clear the count: codes cannot be guessed for ever', async () => {
+    const { email, secret } = await atCodeStep()
+    const bad = wrongCode(secret)
+    const statuses: number[] = []
+    for (let round = 0; round < 5; round++) {
+      clock.advance(61)
+      const a = new Agent(app)
+      statuses.push((await a.call('POST', '/api/auth/sign-in', { email, password: PASSWORD })).status)
+      for (let i = 0; i < 3; i++) statuses.push((await a.call('POST', '/api/auth/totp', { code: bad })).status)
+    }
+    const codesChecked = statuses.filter((s) => s === 401).length
+    expect(codesChecked).toBeLessThanOrEqual(8)
+    // Ten attempts in all: now even the right password waits a quarter of an hour.
+    clock.advance(61)
+    expect((await new Agent(app).call('POST', '/api/auth/sign-in', { email, password: PASSWORD })).status).toBe(429)
+  })
+
+  it('someone who only knows the address cannot keep the person out: a browser that signed in before still can', async () => {
+    const person = await signedIn(app, db, clock, 'sociaal-werker')
+    const known = person.agent.jar.get('swz_device')
+    expect(known).toBeTruthy()
+    for (let i = 0; i < 12; i++) {
+      clock.advance(61)
+      await new Agent(app).call('POST', '/api/auth/sign-in', { email: person.email, password: `Geraden-${i}-wachtwoord` })
+    }
+    clock.advance(61)
+    expect((await new Agent(app).call('POST', '/api/auth/sign-in', { email: person.email, password: PASSWORD })).status).toBe(429)
+    const sameBrowser = new Agent(app)
+    sameBrowser.jar.set('swz_device', known!)
+    expect((await sameBrowser.call('POST', '/api/auth/sign-in', { email: person.email, password: PASSWORD })).status).toBe(200)
+    clock.advance(30)
+    const code = await sameBrowser.call('POST', '/api/auth/totp', { code: totpAt(person.secret, counterAt(clock.now())) })
+    // Ten were checked and failed; the two refused during the wait were never checked.
+    expect(await code.json()).toMatchObject({ ok: true, failedAttempts: 10 })
+    // A made-up device cookie counts for nothing.
+    const forged = new Agent(app)
+    forged.jar.set('swz_device', `${'A'.repeat(22)}.${known!.split('.')[1]}`)
+    clock.advance(61)
+    for (let i = 0; i < 10; i++) await new Agent(app).call('POST', '/api/auth/sign-in', { email: person.email, password: `Nog-eens-${i}-fout` })
+    expect((await forged.call('POST', '/api/auth/sign-in', { email: person.email, password: PASSWORD })).status).toBe(429)
   })
 })
 

@@ -97,9 +97,10 @@ export async function unlockUser(db: Queryable, userId: string, accountKey: stri
   return true
 }
 
-/** A beheerder's lock: the person cannot sign in until unlocked, and every session ends now. */
-export async function lockUser(db: Queryable, userId: string, actorId: string, organisationId: string): Promise<void> {
+/** A beheerder's lock: the person cannot sign in until unlocked, every session ends now, and open links made by or for them stop. */
+export async function lockUser(db: Queryable, userId: string, actorId: string, organisationId: string, at: Date = new Date()): Promise<void> {
   await db.query('UPDATE users SET locked_at = coalesce(locked_at, now()) WHERE id = $1', [userId])
   await db.query('DELETE FROM sessions WHERE user_id = $1', [userId])
+  await db.query('UPDATE account_links SET revoked_at = $2 WHERE used_at IS NULL AND revoked_at IS NULL AND (user_id = $1 OR created_by = $1)', [userId, at])
   await audit(db, { actorId, organisationId, action: 'lock', entity: 'user', entityId: userId })
 }

@@ -47,6 +47,7 @@ export async function createLink(db: Queryable, link: NewLink, actorId: string, 
 
 interface LinkRow {
   id: string
+  created_by: string | null
   kind: LinkKind
   organisation_id: string
   organisation_name: string
@@ -59,7 +60,7 @@ interface LinkRow {
 /** A link that can still be used, or null (unknown, used, expired or withdrawn: one answer for all). */
 export async function findLink(db: Queryable, token: string, now: Date, forUpdate = false): Promise<LinkRow | null> {
   const { rows } = await db.query<LinkRow>(
-    `SELECT l.id, l.kind, l.organisation_id, o.name AS organisation_name, l.email, l.name, l.role, l.user_id
+    `SELECT l.id, l.created_by, l.kind, l.organisation_id, o.name AS organisation_name, l.email, l.name, l.role, l.user_id
      FROM account_links l JOIN organisations o ON o.id = l.organisation_id
      WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.revoked_at IS NULL AND l.expires_at > $2 ${forUpdate ? 'FOR UPDATE OF l' : ''}`,
     [hashToken(token), now],
@@ -121,6 +122,15 @@ export async function redeemLink(
         return { kind: link.kind, status: 'password-set' as const, userId: link.user_id! }
       }
       case 'totp-reset': {
+        // One beheerder may not reset both the password and the authenticator of a person within a
+        // week: with both links in hand they would own the account. Two people must be involved.
+        const chained = await tx.query(
+          `SELECT 1 FROM account_links WHERE kind = 'password-reset' AND user_id = $1 AND used_at > $2::timestamptz - interval '7 days' AND created_by IS NOT DISTINCT FROM $3`,
+          [link.user_id, ctx.now, link.created_by],
+        )
+        if (chained.rows.length) {
+          throw new LinkError('The same beheerder reset this password less than a week ago: ask another beheerder (or the region) for this link.', 'reset-chain', 409)
+        }
         await tx.query('UPDATE users SET totp_enabled = false, totp_secret = NULL WHERE id = $1', [link.user_id])
         await tx.query('DELETE FROM sessions WHERE user_id = $1', [link.user_id])
         await audit(tx, { actorId: link.user_id, organisationId: link.organisation_id, action: 'totp-reset', entity: 'user', entityId: link.user_id })

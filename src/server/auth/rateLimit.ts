@@ -24,6 +24,7 @@ export async function countHit(db: Queryable, bucket: string, limit: number, win
 }
 
 export async function pruneRateLimits(db: Queryable, now: number): Promise<void> {
-  await db.query(`DELETE FROM rate_limits WHERE window_start < $1::timestamptz - interval '1 day'`, [new Date(now)])
+  // The longest window is an hour.
+  await db.query(`DELETE FROM rate_limits WHERE window_start < $1::timestamptz - interval '2 hours'`, [new Date(now)])
   await db.query(`DELETE FROM sign_in_guard WHERE updated_at < $1::timestamptz - interval '30 days' AND blocked_until < $1::timestamptz`, [new Date(now)])
 }

@@ -7,15 +7,19 @@
  *   unknown address gets a row like a known one, so both answer alike (status, wait, timing).
  * - Each attempt is counted *before* it is checked, in one statement that also refuses it while
  *   the account must wait. 300 parallel guesses therefore cost 300 failures, not one.
- * - The wait grows with the failures and ends by itself (no lock anyone can use as a weapon);
- *   it never ends live sessions. Only a beheerder locks an account (users.locked_at).
+ * - The wait grows with the failures and ends by itself; it never ends live sessions. Only a
+ *   beheerder locks an account (users.locked_at).
+ * - A browser that completed a sign-in for the account carries a *known-device* cookie (signed
+ *   under the server key) and counts its own failures and limits: someone who only knows the
+ *   e-mail address cannot keep the person out by failing on purpose (OWASP's device cookies).
  * - A TOTP step is used once: the counter only moves forward, in a conditional UPDATE.
  */
-import { createHmac } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Queryable } from '../db/database'
 import { isSealedSecret, openSecret, purposeKey, sealSecret } from '../secrets/serverKey'
 import { audit } from './audit'
 import { DUMMY_HASH, HashingBusyError, verifyPassword } from './passwords'
+import { addressBucket } from '../http/client'
 import { countHit } from './rateLimit'
 import { verifyTotp } from './totp'
 
@@ -64,15 +68,39 @@ export class SignInGuard {
     return createHmac('sha256', keys.accountKey).update(email.toLowerCase()).digest('base64url')
   }
   private addressKey(keys: GuardKeys, address: string): string {
-    return createHmac('sha256', keys.accountKey).update(`address:${address}`).digest('base64url')
+    return createHmac('sha256', keys.accountKey).update(`address:${addressBucket(address)}`).digest('base64url')
   }
 
   /** The per-address and per-account limits of one step; seconds to wait, or 0. */
   private async limited(db: Queryable, step: 'sign-in' | 'totp' | 'link', accountKey: string | null, addressKey: string): Promise<number> {
     const t = this.now()
     const byAddress = await countHit(db, `${step}:address:${addressKey}`, this.limits[0], 60, t)
-    const byAccount = accountKey ? await countHit(db, `${step}:account:${accountKey}`, this.limits[1], 60, t) : 0
-    return Math.max(byAddress, byAccount)
+    // An address over its limit counts nothing more: made-up e-mail addresses leave no rows.
+    if (byAddress || !accountKey) return byAddress
+    return countHit(db, `${step}:account:${accountKey}`, this.limits[1], 60, t)
+  }
+
+  /** A new known-device cookie value for the account: a random id and its MAC. */
+  knownDeviceToken(keys: GuardKeys, email: string): string {
+    const id = randomBytes(16).toString('base64url')
+    return `${id}.${this.deviceMac(keys, this.accountKey(keys, email), id)}`
+  }
+  private deviceMac(keys: GuardKeys, accountKey: string, id: string): string {
+    return createHmac('sha256', keys.accountKey).update(`known-device:${accountKey}:${id}`).digest('base64url')
+  }
+  /**
+   * The key failures and limits count under: the account's own, or, from a browser that proved
+   * itself before (a valid known-device cookie for this account), one of that browser's own.
+   */
+  private guardKey(keys: GuardKeys, email: string, knownDevice: string | undefined): { accountKey: string; guardKey: string } {
+    const accountKey = this.accountKey(keys, email)
+    const [id, mac] = (knownDevice ?? '').split('.')
+    if (id && mac && /^[A-Za-z0-9_-]{22}$/.test(id)) {
+      const expected = Buffer.from(this.deviceMac(keys, accountKey, id))
+      const given = Buffer.from(mac)
+      if (given.length === expected.length && timingSafeEqual(given, expected)) return { accountKey, guardKey: `${accountKey}:${id}` }
+    }
+    return { accountKey, guardKey: accountKey }
   }
 
   /** Counts the attempt before it is checked; refuses (with the wait) while the account must wait. */
@@ -98,13 +126,18 @@ export class SignInGuard {
     if (user) await audit(db, { actorId: user.id, organisationId: user.home_organisation_id, action: `sign-in-failed:${what}`, entity: 'user', entityId: user.id })
   }
 
-  private async succeeded(db: Queryable, accountKey: string): Promise<void> {
-    await db.query('UPDATE sign_in_guard SET failures = 0, blocked_until = $2 WHERE account_key = $1', [accountKey, new Date(this.now())])
+  /**
+   * A right password ends the wait it started, but keeps the failures: only a completed second
+   * factor clears them, or someone who knows the password could guess codes forever by signing
+   * in again between guesses.
+   */
+  private async passwordRight(db: Queryable, guardKey: string): Promise<void> {
+    await db.query('UPDATE sign_in_guard SET blocked_until = $2 WHERE account_key = $1', [guardKey, new Date(this.now())])
   }
 
   /** Checks a password with every rule above; the same for sign-in, changing a password and redeeming a reset link. */
-  async checkPassword(db: Queryable, keys: GuardKeys, email: string, password: string, address: string): Promise<SignInOutcome> {
-    const accountKey = this.accountKey(keys, email)
+  async checkPassword(db: Queryable, keys: GuardKeys, email: string, password: string, address: string, knownDevice?: string): Promise<SignInOutcome> {
+    const { guardKey: accountKey } = this.guardKey(keys, email, knownDevice)
     const limited = await this.limited(db, 'sign-in', accountKey, this.addressKey(keys, address))
     if (limited) return { ok: false, reason: 'rate-limited', retryAfter: limited }
     const wait = await this.claimAttempt(db, accountKey)
@@ -122,14 +155,14 @@ export class SignInGuard {
       await this.failed(db, accountKey, user, 'password')
       return { ok: false, reason: 'wrong' }
     }
-    await this.succeeded(db, accountKey)
+    await this.passwordRight(db, accountKey)
     // Only someone who knows the password learns that a beheerder locked the account.
     if (user.locked_at) return { ok: false, reason: 'locked' }
     return { ok: true, userId: user.id, totpEnabled: user.totp_enabled }
   }
 
-  async signIn(db: Queryable, keys: GuardKeys, email: string, password: string, address: string): Promise<SignInOutcome> {
-    const outcome = await this.checkPassword(db, keys, email, password, address)
+  async signIn(db: Queryable, keys: GuardKeys, email: string, password: string, address: string, knownDevice?: string): Promise<SignInOutcome> {
+    const outcome = await this.checkPassword(db, keys, email, password, address, knownDevice)
     if (outcome.ok) {
       const home = await db.query<{ home_organisation_id: string | null }>('SELECT home_organisation_id FROM users WHERE id = $1', [outcome.userId])
       await audit(db, { actorId: outcome.userId, organisationId: home.rows[0]?.home_organisation_id ?? null, action: 'sign-in-password', entity: 'user', entityId: outcome.userId })
@@ -141,8 +174,16 @@ export class SignInGuard {
    * Checks a TOTP code of a person whose password was right. `confirm` finishes setting up the
    * authenticator; `sign-in` uses it. A step is accepted once, even by parallel requests.
    */
-  async secondFactor(db: Queryable, keys: GuardKeys, user: { userId: string; email: string }, code: string, address: string, mode: 'sign-in' | 'confirm'): Promise<SecondFactorOutcome> {
-    const accountKey = this.accountKey(keys, user.email)
+  async secondFactor(
+    db: Queryable,
+    keys: GuardKeys,
+    user: { userId: string; email: string },
+    code: string,
+    address: string,
+    mode: 'sign-in' | 'confirm',
+    knownDevice?: string,
+  ): Promise<SecondFactorOutcome> {
+    const { accountKey: mainKey, guardKey: accountKey } = this.guardKey(keys, user.email, knownDevice)
     const limited = await this.limited(db, 'totp', accountKey, this.addressKey(keys, address))
     if (limited) return { ok: false, reason: 'rate-limited', retryAfter: limited }
     const wait = await this.claimAttempt(db, accountKey)
@@ -170,14 +211,15 @@ export class SignInGuard {
       await this.failed(db, accountKey, row, 'totp')
       return { ok: false, reason: 'wrong-code' }
     }
+    // The failures of this browser's own counter and of the account's (where others failed) are told and cleared.
     const reported = await db.query<{ unreported: number }>(
       `UPDATE sign_in_guard g SET failures = 0, blocked_until = $2, unreported = 0
-       FROM (SELECT unreported FROM sign_in_guard WHERE account_key = $1 FOR UPDATE) before
-       WHERE g.account_key = $1 RETURNING before.unreported`,
-      [accountKey, new Date(this.now())],
+       FROM (SELECT account_key, unreported FROM sign_in_guard WHERE account_key = ANY($1::text[]) FOR UPDATE) before
+       WHERE g.account_key = before.account_key RETURNING before.unreported`,
+      [[...new Set([accountKey, mainKey])], new Date(this.now())],
     )
     await audit(db, { actorId: row.id, organisationId: row.home_organisation_id, action: mode === 'confirm' ? 'totp-enabled' : 'sign-in-totp', entity: 'user', entityId: row.id })
-    return { ok: true, failedAttempts: reported.rows[0]?.unreported ?? 0 }
+    return { ok: true, failedAttempts: reported.rows.reduce((n, r) => n + r.unreported, 0) }
   }
 
   /** The per-address limit for redeeming one-time links (guessing tokens is pointless, flooding is not). */

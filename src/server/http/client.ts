@@ -26,6 +26,20 @@ export function clientAddress(c: Context, proxy: ProxySettings): string {
   return hops.length >= proxy.trustedProxies ? hops[hops.length - proxy.trustedProxies]!.slice(0, 64) : socketAddress(c)
 }
 
+/**
+ * The key a per-address limit counts under: an IPv4 address, or an IPv6 address's /64 (one
+ * subscriber's network: anyone holding one has 2^64 addresses to rotate through).
+ */
+export function addressBucket(address: string): string {
+  const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
+  if (!plain.includes(':')) return plain
+  const [head = '', tail = ''] = plain.toLowerCase().split('::')
+  const left = head ? head.split(':') : []
+  const right = tail ? tail.split(':') : []
+  const groups = plain.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
+}
+
 export function isHttps(c: Context, proxy: ProxySettings): boolean {
   if (c.req.url.startsWith('https:')) return true
   if (proxy.trustedProxies < 1) return false

@@ -1,6 +1,6 @@
 /** Sign-in with password and TOTP, sessions, sign-out (here or everywhere), changing one's password, and the first beheerder. */
 import { Hono, type Context } from 'hono'
-import { deleteCookie, setCookie } from 'hono/cookie'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { z } from 'zod'
 import { bootstrapSchema, changePasswordSchema, signInSchema, totpCodeSchema } from '../../shared/accounts/schemas'
 import { passwordProblem } from '../../shared/accounts/passwordPolicy'
@@ -55,6 +55,11 @@ export function setSessionCookie(c: Context, proxy: ProxySettings, token: string
   setCookie(c, sessionCookieName(c, proxy), token, { httpOnly: true, sameSite: 'Strict', secure, path: '/', maxAge: SESSION_HOURS * 3600 })
 }
 
+/** The known-device cookie (auth/signIn.ts): half a year, this host only, never sent cross-site. */
+const KNOWN_DEVICE_COOKIE = 'swz_device'
+const knownDeviceName = (c: Context, proxy: ProxySettings) => (isHttps(c, proxy) ? `__Host-${KNOWN_DEVICE_COOKIE}` : KNOWN_DEVICE_COOKIE)
+export const knownDevice = (c: Context, proxy: ProxySettings) => getCookie(c, knownDeviceName(c, proxy))?.slice(0, 200)
+
 export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
   const app = new Hono<AppEnv>()
   const address = (c: Context) => clientAddress(c, proxy)
@@ -74,7 +79,7 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
   app.post('/sign-in', async (c) => {
     const b = await body(c, signInSchema)
     if (!b.ok) return b.response
-    const outcome = await guard.signIn(db, keys, b.value.email, b.value.password, address(c))
+    const outcome = await guard.signIn(db, keys, b.value.email, b.value.password, address(c), knownDevice(c, proxy))
     if (!outcome.ok) return refusal(c, outcome)
     const { token, csrfToken } = await createSession(db, outcome.userId, false)
     setSessionCookie(c, proxy, token)
@@ -97,10 +102,18 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
       if (mode === 'sign-in' && !user.totpEnabled) return c.json({ error: 'Set up two-step sign-in first.', code: 'totp-setup-required' }, 409)
       const b = await body(c, totpCodeSchema)
       if (!b.ok) return b.response
-      const outcome = await guard.secondFactor(db, keys, user, b.value.code, address(c), mode)
+      const outcome = await guard.secondFactor(db, keys, user, b.value.code, address(c), mode, knownDevice(c, proxy))
       if (!outcome.ok) return refusal(c, outcome)
       const { token, csrfToken } = await rotateToFullSession(db, user.tokenHash, user.userId)
       setSessionCookie(c, proxy, token)
+      // This browser proved itself: from now on failures by others do not keep it out.
+      setCookie(c, knownDeviceName(c, proxy), guard.knownDeviceToken(keys, user.email), {
+        httpOnly: true,
+        sameSite: 'Strict',
+        secure: isHttps(c, proxy),
+        path: '/',
+        maxAge: 183 * 24 * 3600,
+      })
       return c.json({ ok: true, failedAttempts: outcome.failedAttempts, csrfToken })
     })
   }
@@ -125,7 +138,7 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
     const u = currentUser(c)
     const problem = passwordProblem(b.value.newPassword, [u.email, u.name])
     if (problem) return c.json({ error: `The new password is not good enough (${problem}).`, code: `password-${problem}` }, 400)
-    const check = await guard.checkPassword(db, keys, u.email, b.value.currentPassword, address(c))
+    const check = await guard.checkPassword(db, keys, u.email, b.value.currentPassword, address(c), knownDevice(c, proxy))
     if (!check.ok) return refusal(c, check.reason === 'wrong' ? { reason: 'wrong' } : check)
     await db.query('UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1', [u.userId, await hashPassword(b.value.newPassword)])
     // Whoever knew the old password is signed out everywhere else.

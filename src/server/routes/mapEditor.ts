@@ -10,7 +10,7 @@ import { reasonSchema, resolutionSchema } from '../../shared/accounts/schemas'
 import { serviceSchema, type Service } from '../../shared/socialMap/hsds'
 import { localMoment } from '../../shared/socialMap/schedule'
 import { audit } from '../auth/audit'
-import { currentUser, requireRole, requireUser, type AppEnv } from '../auth/middleware'
+import { currentUser, grants, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database } from '../db/database'
 import { applyChange, serviceById } from '../socialMap/editing'
 import { body } from './auth'
@@ -139,7 +139,7 @@ export function mapEditorRoutes(db: Database) {
 
   app.get('/proposals', async (c) => {
     const user = currentUser(c)
-    const isEditor = user.memberships.some((m) => m.role === EDITOR)
+    const isEditor = user.memberships.some((m) => grants(m, EDITOR))
     const orgs = user.memberships.map((m) => m.organisationId)
     const { rows } = await db.query<{ id: string; service_id: string; organisation_id: string; status: string; reason: string | null; created_at: Date; doc: Service; name: string }>(
       `SELECT p.id, p.service_id, p.organisation_id, p.status, p.reason, p.created_at, p.doc, u.name FROM proposals p JOIN users u ON u.id = p.proposed_by

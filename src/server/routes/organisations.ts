@@ -80,11 +80,14 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
   async function member(c: Context<AppEnv>) {
     const userId = c.req.param('userId')
     if (!userId || !isUuid(userId)) return null
-    const { rows } = await db.query<{ email: string; home_organisation_id: string | null }>(
-      'SELECT u.email, u.home_organisation_id FROM users u WHERE u.id = $1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.organisation_id = $2)',
+    const { rows } = await db.query<{ email: string; home_organisation_id: string | null; elsewhere: boolean }>(
+      `SELECT u.email, u.home_organisation_id,
+              EXISTS (SELECT 1 FROM memberships o WHERE o.user_id = u.id AND o.organisation_id <> $2) AS elsewhere
+       FROM users u WHERE u.id = $1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.organisation_id = $2)`,
       [userId, c.req.param('orgId')],
     )
-    return rows[0] ? { userId, email: rows[0].email, isHome: rows[0].home_organisation_id === c.req.param('orgId') } : null
+    const r = rows[0]
+    return r ? { userId, email: r.email, isHome: r.home_organisation_id === c.req.param('orgId'), elsewhere: r.elsewhere } : null
   }
   const notMember = (c: Context) => c.json({ error: 'No such member in this organisation.', code: 'not-found' }, 404)
   const notHome = (c: Context) =>
@@ -97,12 +100,19 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     const orgId = c.req.param('orgId')
     const actor = currentUser(c).userId
     const result = await db.transaction(async (tx) => {
+      // One removal at a time per organisation: two beheerders removing each other at once must not leave none.
+      await tx.query('SELECT 1 FROM organisations WHERE id = $1 FOR UPDATE', [orgId])
       const others = await tx.query<{ n: number }>(`SELECT count(DISTINCT user_id)::int AS n FROM memberships WHERE organisation_id = $1 AND role = 'beheerder' AND user_id <> $2`, [orgId, m.userId])
       const isBeheerder = await tx.query(`SELECT 1 FROM memberships WHERE organisation_id = $1 AND role = 'beheerder' AND user_id = $2`, [orgId, m.userId])
       if (isBeheerder.rows.length && others.rows[0]!.n === 0) return false
       await tx.query('DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2', [m.userId, orgId])
       await tx.query(`UPDATE devices SET status = 'revoked', decided_by = $3, decided_at = now() WHERE user_id = $1 AND organisation_id = $2 AND status <> 'revoked'`, [m.userId, orgId, actor])
       await tx.query('DELETE FROM sessions WHERE user_id = $1', [m.userId])
+      // Links they made here (a beheerder's invitation to their own private address) or that were made for them die too.
+      await tx.query(
+        `UPDATE account_links SET revoked_at = $3 WHERE organisation_id = $1 AND used_at IS NULL AND revoked_at IS NULL AND (user_id = $2 OR created_by = $2)`,
+        [orgId, m.userId, now()],
+      )
       await audit(tx, { actorId: actor, organisationId: orgId, action: 'remove-member', entity: 'user', entityId: m.userId })
       return true
     })
@@ -110,14 +120,19 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     return c.json({ ok: true })
   })
 
-  const homeOrRegion = (c: Context<AppEnv>, m: { isHome: boolean }) => m.isHome || isRegionBeheerder(currentUser(c))
+  /**
+   * The home organisation may lock, unlock, sign out or reset only someone who belongs to it
+   * alone: a person who also works elsewhere (in the region, say) is the region's to reset, or
+   * one organisation's beheerder could take over an account that holds powers elsewhere.
+   */
+  const homeOrRegion = (c: Context<AppEnv>, m: { isHome: boolean; elsewhere: boolean }) => (m.isHome && !m.elsewhere) || isRegionBeheerder(currentUser(c))
 
   app.post('/:orgId/members/:userId/lock', async (c) => {
     const m = await member(c)
     if (!m) return notMember(c)
     if (!homeOrRegion(c, m)) return notHome(c)
     if (m.userId === currentUser(c).userId) return c.json({ error: 'You cannot lock yourself out.', code: 'self' }, 409)
-    await lockUser(db, m.userId, currentUser(c).userId, c.req.param('orgId'))
+    await lockUser(db, m.userId, currentUser(c).userId, c.req.param('orgId'), now())
     return c.json({ ok: true })
   })
 
