@@ -3,6 +3,7 @@
  * weapon, account enumeration, forged proxy headers, floods of password hashing, secrets at
  * rest. Each attack was first run against the code before the fix (see the commit).
  */
+import { randomUUID } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/server/app'
 import { HashingBusyError, MAX_RUNNING, MAX_WAITING, verifyPassword, DUMMY_HASH } from '../../src/server/auth/passwords'
@@ -10,6 +11,8 @@ import { SignInGuard } from '../../src/server/auth/signIn'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import type { Database } from '../../src/server/db/database'
 import { silentLogger } from '../../src/server/log'
+import { buildExampleMap } from '../../src/server/seed/exampleMap'
+import { storeServices } from '../../src/server/socialMap/repository'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
 import { freshTestApp, TEST_SERVER_KEY } from './helpers'
 
@@ -207,6 +210,24 @@ describe('behind a reverse proxy', () => {
     const planted = new Agent(behind, { 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.9' })
     planted.cookie = person.agent.cookie
     expect((await planted.call('GET', '/api/auth/me')).status).toBe(401)
+  })
+})
+
+describe("residents' reports", () => {
+  it('a flood from one address is cut off after twenty an hour, and editors see the newest first', async () => {
+    const [service] = buildExampleMap({ referenceDate: '2026-11-01' })
+    await storeServices(db, [service!])
+    const statuses: number[] = []
+    for (let i = 0; i < 21; i++) statuses.push((await new Agent(app).call('POST', '/api/reports', { id: randomUUID(), serviceId: service!.id, message: `Spam ${i}` })).status)
+    expect(statuses.slice(0, 20).every((s) => s === 201)).toBe(true)
+    expect(statuses[20]).toBe(429)
+    // An hour later the newest real report is on top.
+    clock.advance(3601)
+    await new Agent(app).call('POST', '/api/reports', { id: randomUUID(), serviceId: service!.id, message: 'Het adres klopt niet meer' })
+    const editor = await signedIn(app, db, clock, 'kaartbeheerder')
+    const { reports, total } = (await (await editor.agent.call('GET', '/api/map/reports')).json()) as { reports: { message: string }[]; total: number }
+    expect(reports[0]!.message).toBe('Het adres klopt niet meer')
+    expect(total).toBe(21)
   })
 })
 
