@@ -5,7 +5,8 @@
  * server's requests per second and p99 on PGlite and PostgreSQL side by side (bench/http.ts:
  * map fetch, count snapshots from 50 concurrent clients, sign-in); then the case vault against
  * plain Dexie, and counting 10,000 cases on the device against reading their index (bench/vault.ts);
- * then sealing, sending, receiving and opening a referral for 1, 10 and 50 devices (bench/referrals.ts).
+ * then sealing, sending, receiving and opening a referral for 1, 10 and 50 devices (bench/referrals.ts);
+ * then the sign-in guard's cost against scrypt alone (bench/signInGuard.ts).
  * The last line is one JSON object.
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -14,6 +15,7 @@ import { gzipSync } from 'node:zlib'
 import { generateServices } from '../src/server/seed/syntheticServices'
 import { httpBench } from './http'
 import { referralBench } from './referrals'
+import { signInGuardBench } from './signInGuard'
 import { countBench, vaultBench } from './vault'
 import { fuse, miniSearch, ours, type Engine } from './searchEngines'
 
@@ -117,4 +119,6 @@ const counting = await countBench()
 console.log('counting on the device', JSON.stringify(counting, null, 1))
 const referrals = await referralBench()
 console.log('referrals', JSON.stringify(referrals, null, 1))
-console.log(JSON.stringify({ search: results, ratios, startPage: js, server, cases, counting, referrals, gcExposed: !!gc }))
+const signInGuard = await signInGuardBench()
+console.log('sign-in guard', JSON.stringify(signInGuard, null, 1))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, server, cases, counting, referrals, signInGuard, gcExposed: !!gc }))
