@@ -4,7 +4,10 @@ import { createApp, type AppOptions } from '../../src/server/app'
 import { SignInGuard } from '../../src/server/auth/signIn'
 import { Clock } from './agent'
 import { silentLogger } from '../../src/server/log'
-import { openDatabase, type Database } from '../../src/server/db/database'
+import { createRequire } from 'node:module'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { migratedPgliteImage, openDatabase, type Database, type DatabaseTarget } from '../../src/server/db/database'
 
 /** PostgreSQL when TEST_DATABASE_URL is set (CI's second run), else in-memory PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL
@@ -13,9 +16,26 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL
 export const TEST_SERVER_KEY = Buffer.alloc(32, 0x5a)
 
 /** A fresh, empty database: its own schema on PostgreSQL, its own instance on PGlite. */
+let pgliteImage: Promise<Blob> | undefined
+let pgliteModules: Promise<NonNullable<Extract<DatabaseTarget, { kind: 'pglite' }>['options']>> | undefined
+
+/** PGlite's WebAssembly compiled once per test process instead of once per database. */
+function compiledPglite() {
+  const dist = join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), '')
+  pgliteModules ??= (async () => ({
+    pgliteWasmModule: await WebAssembly.compile(readFileSync(join(dist, 'pglite.wasm'))),
+    initdbWasmModule: await WebAssembly.compile(readFileSync(join(dist, 'initdb.wasm'))),
+    fsBundle: new Blob([readFileSync(join(dist, 'pglite.data'))]),
+  }))()
+  return pgliteModules
+}
+
 export async function testDatabase(): Promise<{ db: Database; close: () => Promise<void>; env: Record<string, string> }> {
   if (!TEST_DATABASE_URL) {
-    const db = await openDatabase(undefined)
+    // Migrating takes seconds on PGlite; a copy of a migrated database takes a fraction (same schema).
+    const options = await compiledPglite()
+    pgliteImage ??= migratedPgliteImage(options)
+    const db = await openDatabase({ kind: 'pglite', loadDataDir: await pgliteImage, options })
     return { db, close: () => db.close(), env: {} }
   }
   const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`

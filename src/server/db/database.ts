@@ -4,7 +4,7 @@
  * the same queries and the same numbered migrations run on either.
  */
 import { mkdirSync } from 'node:fs'
-import { PGlite } from '@electric-sql/pglite'
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite'
 import pg from 'pg'
 import { runMigrations } from './migrate'
 
@@ -32,6 +32,11 @@ class PgliteDatabase implements Database {
   }
   close() {
     return this.pg.close()
+  }
+  /** The whole database as a tarball: tests start each fresh database from a migrated copy. */
+  async dump(): Promise<Blob> {
+    const file = await this.pg.dumpDataDir('none')
+    return new Blob([await file.arrayBuffer()])
   }
 }
 
@@ -64,7 +69,9 @@ class PostgresDatabase implements Database {
   }
 }
 
-export type DatabaseTarget = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string }
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob; options?: Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule' | 'fsBundle'> }
+  | { kind: 'postgres'; url: string; schema?: string }
 
 /**
  * Opens and migrates a database. PGlite without a dataDir is in memory (tests). For
@@ -80,8 +87,18 @@ export async function openDatabase(target: DatabaseTarget | string | undefined):
     db = new PostgresDatabase(pool)
   } else {
     if (t.dataDir) mkdirSync(t.dataDir, { recursive: true })
-    db = new PgliteDatabase(await PGlite.create(t.dataDir ? `${t.dataDir}/pglite` : undefined))
+    db = new PgliteDatabase(await PGlite.create(t.dataDir ? `${t.dataDir}/pglite` : undefined, { ...t.options, ...(t.loadDataDir ? { loadDataDir: t.loadDataDir } : {}) }))
   }
   await runMigrations(db)
   return db
+}
+
+/** A migrated, empty in-memory PGlite as a tarball (see `dump`); open copies with `loadDataDir`. */
+export async function migratedPgliteImage(options: Extract<DatabaseTarget, { kind: 'pglite' }>['options'] = {}): Promise<Blob> {
+  const db = await openDatabase({ kind: 'pglite', options })
+  try {
+    return await (db as PgliteDatabase).dump()
+  } finally {
+    await db.close()
+  }
 }
