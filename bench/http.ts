@@ -5,23 +5,16 @@
  */
 import { spawn, execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes, randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { ApiClient, bootstrapCode } from '../test/e2e/apiClient'
+import { freePort } from '../test/freePort'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const PASSWORD = 'Zilver-Reiger-Over-Maas-7'
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
 
 async function startServer(env: Record<string, string>) {
   const port = await freePort()

@@ -1,21 +1,10 @@
 /** Starts the real server as its own process (stdout a pipe, not a terminal), as a service manager would. */
 import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from '../freePort'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT, envFor } from './cli'
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port
-      srv.close(() => resolve(port))
-    })
-    srv.on('error', reject)
-  })
-}
 
 export interface ServerProcess {
   baseUrl: string
