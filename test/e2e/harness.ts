@@ -34,7 +34,8 @@ export async function startHarness(options: { setup?: string[][] } = {}): Promis
   )
   const staticDir = join(dir, 'dist')
   // A private copy of the build, so a test can publish a "new version" of the app.
-  cpSync(join(ROOT, 'dist'), staticDir, { recursive: true })
+  // E2E_DIST: another build folder (two people building at once on one machine).
+  cpSync(join(ROOT, process.env.E2E_DIST ?? 'dist'), staticDir, { recursive: true })
   const port = await freePort()
   const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,

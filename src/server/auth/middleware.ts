@@ -62,6 +62,22 @@ export const requireRegionBeheerder: MiddlewareHandler<AppEnv> = async (c, next)
   await next()
 }
 
+/**
+ * The session runs on an approved device of the person, in an organisation where they hold one of
+ * `roles` (docs/device-trust.md). What changes shared records — a referral, a status event, a
+ * count snapshot — needs it: an account without a proven device cannot act.
+ */
+export function requireApprovedDevice(roles: Role | readonly Role[]): MiddlewareHandler<AppEnv> {
+  const wanted = typeof roles === 'string' ? [roles] : roles
+  return async (c, next) => {
+    const user = c.get('user')
+    const device = user?.device
+    const ok = device?.status === 'approved' && user!.memberships.some((m) => m.organisationId === device.organisationId && wanted.some((role) => grants(m, role)))
+    if (!ok) return c.json({ error: 'This needs an approved device of yours, registered in your organisation.', code: 'device-required' }, 403)
+    await next()
+  }
+}
+
 export function currentUser(c: Context<AppEnv>): SessionUser {
   const user = c.get('user')
   if (!user) throw new Error('requireUser must run before this handler')

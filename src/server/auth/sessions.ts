@@ -29,6 +29,16 @@ export interface SessionUser {
   totpEnabled: boolean
   homeOrganisationId: string | null
   memberships: Membership[]
+  /** The device this session runs on, once the device proved itself (docs/device-trust.md). */
+  device: BoundDevice | null
+}
+
+export interface BoundDevice {
+  id: string
+  organisationId: string
+  status: 'pending' | 'approved' | 'revoked'
+  /** ECDSA P-256 public key (JWK) that verifies what this device signs. */
+  signingKey: unknown
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url')
@@ -51,9 +61,9 @@ export async function createSession(db: Queryable, userId: string, secondFactor:
  */
 export async function loadSession(db: Queryable, token: string): Promise<SessionUser | null> {
   const tokenHash = hashToken(token)
-  const { rows } = await db.query<{ user_id: string; email: string; name: string; csrf_token: string; second_factor: boolean; totp_enabled: boolean; home_organisation_id: string | null; memberships: Membership[] }>(
+  const { rows } = await db.query<{ user_id: string; email: string; name: string; csrf_token: string; second_factor: boolean; totp_enabled: boolean; home_organisation_id: string | null; memberships: Membership[]; device: BoundDevice | null }>(
     `WITH live AS (
-       SELECT s.token_hash, s.user_id, s.csrf_token, s.second_factor, s.last_seen_at, u.email, u.name, u.totp_enabled, u.home_organisation_id
+       SELECT s.token_hash, s.user_id, s.csrf_token, s.second_factor, s.last_seen_at, s.device_id, u.email, u.name, u.totp_enabled, u.home_organisation_id
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(mins => $2) AND u.locked_at IS NULL
      ), touched AS (
@@ -62,7 +72,9 @@ export async function loadSession(db: Queryable, token: string): Promise<Session
      )
      SELECT live.user_id, live.email, live.name, live.csrf_token, live.second_factor, live.totp_enabled, live.home_organisation_id,
             coalesce((SELECT json_agg(json_build_object('organisationId', m.organisation_id, 'organisationName', o.name, 'role', m.role, 'isRegion', o.is_region) ORDER BY o.name, m.role)
-                      FROM memberships m JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = live.user_id), '[]'::json) AS memberships
+                      FROM memberships m JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = live.user_id), '[]'::json) AS memberships,
+            (SELECT json_build_object('id', d.id, 'organisationId', d.organisation_id, 'status', d.status, 'signingKey', d.signing_key)
+             FROM devices d WHERE d.id = live.device_id AND d.user_id = live.user_id) AS device
      FROM live`,
     [tokenHash, IDLE_MINUTES],
   )
@@ -78,6 +90,7 @@ export async function loadSession(db: Queryable, token: string): Promise<Session
     totpEnabled: row.totp_enabled,
     homeOrganisationId: row.home_organisation_id,
     memberships: row.memberships,
+    device: row.device ?? null,
   }
 }
 

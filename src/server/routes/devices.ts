@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { Hono } from 'hono'
-import { deviceRegistrationSchema } from '../../shared/accounts/schemas'
+import { deviceRegistrationSchema } from '../../shared/devices/deviceTrust'
 import { audit } from '../auth/audit'
 import { currentUser, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database } from '../db/database'

@@ -53,10 +53,5 @@ export const publicJwkSchema = z.strictObject({
   ext: z.boolean().optional(),
   key_ops: z.array(z.string().max(20)).max(4).optional(),
 })
-export const deviceRegistrationSchema = z.strictObject({
-  organisationId: z.guid(),
-  name: z.string().trim().min(1).max(100),
-  publicKey: publicJwkSchema,
-})
 export const reasonSchema = z.strictObject({ reason: z.string().trim().min(3).max(1_000) })
 export const resolutionSchema = z.strictObject({ resolution: z.string().trim().min(3).max(1_000) })

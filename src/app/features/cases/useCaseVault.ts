@@ -11,7 +11,7 @@ import { useSessionStore } from '../professional/useSessionStore'
 import { CaseStore } from './caseStore'
 import { deriveInWorker } from './deriveInWorker'
 import { flushUnsaved } from './unsavedWork'
-import { Vault, type UnlockResult } from './vault'
+import { Vault, type OpenRefusal, type UnlockResult } from './vault'
 
 /** Locks after this long without a touch or key press, or this long hidden (a device setting, default 5 minutes). */
 const autoLockMs = () => readCaseSettings().autoLockMinutes * 60 * 1000
@@ -30,6 +30,15 @@ export const useCaseVault = defineStore('caseVault', () => {
     storageProblem.value = 'blocked'
   })
   const cases = shallowRef<CaseRecord[]>([])
+  /** Checks that may keep the vault shut before a passcode is tried (the device identity adds one: docs/device-trust.md). */
+  const openGuards: (() => Promise<OpenRefusal | null>)[] = []
+  /** Called on lock and wipe: whatever was opened with the vault key (cached referral lists, unwrapped device keys) is dropped. */
+  const lockListeners: (() => void | Promise<void>)[] = []
+  const addOpenGuard = (guard: () => Promise<OpenRefusal | null>) => void openGuards.push(guard)
+  const onLock = (listener: () => void | Promise<void>) => void lockListeners.push(listener)
+  async function notifyLocked() {
+    for (const l of lockListeners) await l()
+  }
   const countsLastSent = ref<string | null>(null)
   const countsPending = ref(0)
 
@@ -70,6 +79,10 @@ export const useCaseVault = defineStore('caseVault', () => {
   }
 
   async function unlock(passcode: string): Promise<UnlockResult> {
+    for (const guard of openGuards) {
+      const refusal = await guard()
+      if (refusal) return refusal
+    }
     const result = await vault.unlock(passcode)
     if (result.ok) await opened()
     else if (result.reason === 'wiped') isSetUp.value = false
@@ -90,6 +103,7 @@ export const useCaseVault = defineStore('caseVault', () => {
     vault.lock()
     isUnlocked.value = false
     cases.value = []
+    await notifyLocked()
   }
 
   async function refresh() {
@@ -119,6 +133,7 @@ export const useCaseVault = defineStore('caseVault', () => {
     isUnlocked.value = false
     isSetUp.value = false
     cases.value = []
+    await notifyLocked()
   }
 
   async function remove(id: string) {
@@ -134,5 +149,5 @@ export const useCaseVault = defineStore('caseVault', () => {
     return n
   }
 
-  return { isUnlocked, isSetUp, storageProblem, countsLastSent, countsPending, syncKpi, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
+  return { vault, addOpenGuard, onLock, isUnlocked, isSetUp, storageProblem, countsLastSent, countsPending, syncKpi, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
 })

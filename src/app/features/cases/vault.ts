@@ -29,7 +29,17 @@ export async function deriveKek(passcode: string, salt: Uint8Array<ArrayBuffer>,
 }
 export type DeriveKek = typeof deriveKek
 
-export type UnlockResult = { ok: true } | { ok: false; reason: 'wrong'; attemptsLeft: number } | { ok: false; reason: 'wait'; seconds: number } | { ok: false; reason: 'wiped' }
+/** Why the vault stays shut before a passcode is even tried: the device has not reached the server for too long (docs/device-trust.md). */
+export type OpenRefusal = { ok: false; reason: 'offline'; days: number }
+
+export type UnlockResult = { ok: true } | { ok: false; reason: 'wrong'; attemptsLeft: number } | { ok: false; reason: 'wait'; seconds: number } | { ok: false; reason: 'wiped' } | OpenRefusal
+
+/** Bytes sealed under the vault key, e.g. the device's wrapped private keys. */
+export interface VaultSealed {
+  iv: Uint8Array<ArrayBuffer>
+  ciphertext: Uint8Array<ArrayBuffer>
+}
+const vaultContext = (context: string) => new TextEncoder().encode(`samenwerkwijze-vault|${context}`)
 
 export class PasscodeError extends Error {}
 
@@ -124,6 +134,19 @@ export class Vault {
       new Uint8Array(envelope.ciphertext),
     )
     return caseRecordSchema.parse(JSON.parse(new TextDecoder().decode(plain)))
+  }
+
+  /** Encrypts bytes under the vault key; `context` (e.g. "device-key|signing") is bound as associated data. */
+  async encryptBytes(plain: Uint8Array<ArrayBuffer>, context: string): Promise<VaultSealed> {
+    const key = this.requireKey()
+    const iv = crypto.getRandomValues(new Uint8Array(12))
+    return { iv, ciphertext: bytes(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: vaultContext(context) }, key, plain)) }
+  }
+
+  /** Opens what encryptBytes sealed with the same context; throws when locked, moved or changed. */
+  async decryptBytes(sealed: VaultSealed, context: string): Promise<Uint8Array<ArrayBuffer>> {
+    const key = this.requireKey()
+    return bytes(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: new Uint8Array(sealed.iv), additionalData: vaultContext(context) }, key, new Uint8Array(sealed.ciphertext)))
   }
 
   private requireKey(): CryptoKey {
