@@ -21,6 +21,7 @@ import { organisationRoutes } from './routes/organisations'
 import { reportRoutes } from './routes/reports'
 import { socialMapRoutes } from './routes/socialMap'
 import { securityHeaders } from './security'
+import { DEFAULT_OFFLINE_DAYS } from '../shared/devices/deviceTrust'
 import { PublishedMapCache } from './socialMap/publishedMap'
 import { staticFiles } from './staticFiles'
 
@@ -37,6 +38,8 @@ export interface AppOptions {
   serverKey: Buffer
   /** Turns GET /api/health/ready to 503 once the process is stopping (main.ts). */
   readiness?: Readiness
+  /** Days without contact after which a device keeps its data locked (DEVICE_OFFLINE_DAYS; docs/device-trust.md). */
+  deviceOfflineDays?: number
 }
 
 export function createApp(db: Database, options: AppOptions) {
@@ -75,7 +78,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/links', linkRoutes(deps))
   app.route('/api/region', regionRoutes(deps))
   app.route('/api/orgs', organisationRoutes(deps))
-  app.route('/api/devices', deviceRoutes(db))
+  app.route('/api/devices', deviceRoutes({ ...deps, now: guard.now, offlineDays: options.deviceOfflineDays ?? DEFAULT_OFFLINE_DAYS }))
   app.route('/api/map', mapEditorRoutes(db))
   app.route('/api/kpi', kpiRoutes(db))
   app.route('/api/referrals', referralRoutes(db))

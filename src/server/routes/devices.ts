@@ -1,49 +1,147 @@
 /**
- * A professional registers their phone's public key; the organisation's beheerder approves it.
- * The phone asks its status at every contact: a revoked device is told to wipe its data.
+ * A professional's phone (docs/device-trust.md): it registers three public keys, the
+ * organisation's beheerder approves it, and it proves itself by answering the server's one-time
+ * challenges with its authentication key — for its status without any session (a revoked phone
+ * learns to wipe even when its session has long expired), or to bind the signed-in session to
+ * itself, which is what acting on shared records needs (requireApprovedDevice).
  */
-import { randomUUID } from 'node:crypto'
-import { Hono } from 'hono'
-import { deviceRegistrationSchema } from '../../shared/devices/deviceTrust'
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto'
+import { Hono, type Context } from 'hono'
+import {
+  CHALLENGE_SECONDS,
+  challengeMessage,
+  challengeRequestSchema,
+  deviceProofSchema,
+  deviceRegistrationSchema,
+  type ChallengePurpose,
+  type DeviceStatus,
+} from '../../shared/devices/deviceTrust'
+import { ECDSA_P256, verifyMessage } from '../../shared/crypto/signatures'
+import { describeIssues } from '../../shared/socialMap/hsds'
 import { audit } from '../auth/audit'
 import { currentUser, requireUser, type AppEnv } from '../auth/middleware'
-import type { Database } from '../db/database'
+import { countHit } from '../auth/rateLimit'
+import type { GuardKeys } from '../auth/signIn'
+import type { Database, Queryable } from '../db/database'
+import { addressBucket, clientAddress, type ProxySettings } from '../http/client'
 import { body } from './auth'
-import { isUuid } from './readJson'
+import { isUuid, readJson } from './readJson'
 
+/** Challenges per address per minute: a phone asks at every contact; a clinic's NAT holds a few dozen phones. */
+export const CHALLENGES_PER_MINUTE = 60
 
-export function deviceRoutes(db: Database) {
+export interface DeviceRouteDeps {
+  db: Database
+  keys: GuardKeys
+  proxy: ProxySettings
+  /** The server's clock (ms). */
+  now: () => number
+  /** Days without contact after which a device keeps its data locked (docs/device-trust.md). */
+  offlineDays: number
+}
+
+const challengeHash = (challenge: string) => createHash('sha256').update(challenge).digest('base64url')
+
+const badProof = (c: Context) =>
+  c.json({ error: 'The answer to the challenge is not valid: wrong signature, or the challenge was used, expired or meant for another device. Ask for a new challenge.', code: 'bad-proof' }, 401)
+
+/**
+ * Uses up the challenge (once, whatever the outcome) and checks the device's signature over it.
+ * The DELETE … RETURNING takes the row: of two requests with the same challenge only one gets it.
+ */
+async function proven(db: Queryable, deviceId: string, purpose: ChallengePurpose, raw: { challenge: string; signature: string }, now: Date): Promise<{ ok: true; status: DeviceStatus['status'] } | { ok: false; reason: 'bad-proof' | 'register-again' }> {
+  const used = await db.query('DELETE FROM device_challenges WHERE challenge_hash = $1 AND device_id = $2 AND purpose = $3 AND expires_at > $4 RETURNING challenge_hash', [
+    challengeHash(raw.challenge),
+    deviceId,
+    purpose,
+    now,
+  ])
+  if (!used.rows.length) return { ok: false, reason: 'bad-proof' }
+  const { rows } = await db.query<{ auth_key: unknown; status: DeviceStatus['status'] }>('SELECT auth_key, status FROM devices WHERE id = $1', [deviceId])
+  const device = rows[0]
+  if (!device) return { ok: false, reason: 'bad-proof' }
+  if (!device.auth_key) return { ok: false, reason: 'register-again' }
+  if (!(await verifyMessage(device.auth_key, challengeMessage(deviceId, purpose, raw.challenge), raw.signature))) return { ok: false, reason: 'bad-proof' }
+  return { ok: true, status: device.status }
+}
+
+const registerAgain = (c: Context) =>
+  c.json({ error: 'This device was registered before it had an authentication key. Register it again from the app.', code: 'register-again' }, 409)
+
+/** A public key that parses as JWK but is no point on P-256 is refused now, not when someone seals to it. */
+async function isP256Point(jwk: { x: string; y: string }): Promise<boolean> {
+  try {
+    await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, ECDSA_P256, false, ['verify'])
+    return true
+  } catch {
+    return false
+  }
+}
+
+export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteDeps) {
   const app = new Hono<AppEnv>()
-  app.use('*', requireUser())
 
-  app.post('/', async (c) => {
-    const b = await body(c, deviceRegistrationSchema)
-    if (!b.ok) return b.response
+  app.post('/', requireUser(), async (c) => {
+    const raw = await readJson(c)
+    if (!raw.ok) return c.json({ error: raw.error, code: 'bad-request' }, 400)
+    const value = raw.value as Record<string, unknown> | null
+    // An app from before issue 11 sends its encryption key alone.
+    if (value && typeof value === 'object' && 'publicKey' in value && !('authKey' in value) && !('signingKey' in value)) {
+      return c.json(
+        {
+          error: 'This registration has only one key. Update the app (reload the page) and register the device again: it now needs an encryption, an authentication and a signing key.',
+          code: 'register-again',
+        },
+        400,
+      )
+    }
+    const parsed = deviceRegistrationSchema.safeParse(value)
+    if (!parsed.success) return c.json({ error: `Invalid request: ${describeIssues(parsed.error)}`, code: 'bad-request' }, 400)
+    const b = parsed.data
+    const xs = new Set([b.publicKey.x, b.authKey.x, b.signingKey.x])
+    if (xs.size !== 3) return c.json({ error: 'Invalid request: the three keys must be different keys.', code: 'bad-request' }, 400)
+    for (const k of [b.publicKey, b.authKey, b.signingKey]) {
+      if (!(await isP256Point(k))) return c.json({ error: 'Invalid request: a key is not a valid P-256 public key.', code: 'bad-request' }, 400)
+    }
     const user = currentUser(c)
-    if (!user.memberships.some((m) => m.organisationId === b.value.organisationId)) {
+    if (!user.memberships.some((m) => m.organisationId === b.organisationId)) {
       return c.json({ error: 'You are not a member of that organisation.', code: 'forbidden' }, 403)
     }
     const id = randomUUID()
-    await db.query('INSERT INTO devices (id, user_id, organisation_id, name, public_key) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+    const pub = ({ kty, crv, x, y }: typeof b.publicKey) => JSON.stringify({ kty, crv, x, y })
+    await db.query('INSERT INTO devices (id, user_id, organisation_id, name, public_key, auth_key, signing_key) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb)', [
       id,
       user.userId,
-      b.value.organisationId,
-      b.value.name,
-      JSON.stringify(b.value.publicKey),
+      b.organisationId,
+      b.name,
+      pub(b.publicKey),
+      pub(b.authKey),
+      pub(b.signingKey),
     ])
-    await audit(db, { actorId: user.userId, organisationId: b.value.organisationId, action: 'register', entity: 'device', entityId: id })
+    await audit(db, { actorId: user.userId, organisationId: b.organisationId, action: 'register', entity: 'device', entityId: id })
     return c.json({ id, status: 'pending' }, 201)
   })
 
-  app.get('/', async (c) => {
-    const { rows } = await db.query<{ id: string; name: string; status: string; organisation_id: string }>(
-      'SELECT id, name, status, organisation_id FROM devices WHERE user_id = $1 ORDER BY created_at DESC',
+  app.get('/', requireUser(), async (c) => {
+    const { rows } = await db.query<{ id: string; name: string; status: string; organisation_id: string; last_contact_at: Date | string | null; has_auth_key: boolean }>(
+      'SELECT id, name, status, organisation_id, last_contact_at, auth_key IS NOT NULL AS has_auth_key FROM devices WHERE user_id = $1 ORDER BY created_at DESC',
       [currentUser(c).userId],
     )
-    return c.json({ devices: rows.map((r) => ({ id: r.id, name: r.name, status: r.status, organisationId: r.organisation_id })) })
+    return c.json({
+      devices: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        status: r.status,
+        organisationId: r.organisation_id,
+        lastContactAt: r.last_contact_at === null ? null : new Date(r.last_contact_at).toISOString(),
+        /** False for a device registered before issue 11: it must register again. */
+        canProve: r.has_auth_key,
+      })),
+    })
   })
 
-  app.get('/:id', async (c) => {
+  /** The status of one's own device with the session (the app's older screens); a phone without a session uses the challenge below. */
+  app.get('/:id', requireUser(), async (c) => {
     const id = c.req.param('id')
     const { rows } = isUuid(id)
       ? await db.query<{ status: string }>('SELECT status FROM devices WHERE id = $1 AND user_id = $2', [id, currentUser(c).userId])
@@ -51,6 +149,72 @@ export function deviceRoutes(db: Database) {
     if (!rows.length) return c.json({ error: 'No such device of yours.' }, 404)
     const status = rows[0]!.status
     return c.json({ id, status, wipe: status === 'revoked' })
+  })
+
+  /** A one-time challenge for the device: no session needed, limited per address. */
+  app.post('/:id/challenge', async (c) => {
+    const t = now()
+    const addressKey = createHmac('sha256', keys.accountKey).update(`address:${addressBucket(clientAddress(c, proxy))}`).digest('base64url')
+    const wait = await countHit(db, `device-challenge:address:${addressKey}`, CHALLENGES_PER_MINUTE, 60, t)
+    if (wait) {
+      c.header('Retry-After', String(wait))
+      return c.json({ error: `Too many requests from here. Try again in ${wait} seconds.`, code: 'rate-limited', retryAfter: wait }, 429)
+    }
+    const id = c.req.param('id')
+    if (!isUuid(id)) return c.json({ error: 'No such device.', code: 'not-found' }, 404)
+    const b = await body(c, challengeRequestSchema)
+    if (!b.ok) return b.response
+    const challenge = randomBytes(32).toString('base64url')
+    const expiresAt = new Date(t + CHALLENGE_SECONDS * 1000)
+    // Expired challenges go first (the index on expires_at keeps this cheap).
+    await db.query('DELETE FROM device_challenges WHERE expires_at <= $1', [new Date(t)])
+    const { rows } = await db.query(
+      'INSERT INTO device_challenges (challenge_hash, device_id, purpose, expires_at) SELECT $1, id, $3, $4 FROM devices WHERE id = $2 RETURNING device_id',
+      [challengeHash(challenge), id, b.value.purpose, expiresAt],
+    )
+    if (!rows.length) return c.json({ error: 'No such device.', code: 'not-found' }, 404)
+    return c.json({ challenge, expiresAt: expiresAt.toISOString() })
+  })
+
+  /** The device's status, for a signed answer to a status challenge — no session. A revoked device is told to wipe. */
+  app.post('/:id/status', async (c) => {
+    const id = c.req.param('id')
+    if (!isUuid(id)) return badProof(c)
+    const b = await body(c, deviceProofSchema)
+    if (!b.ok) return b.response
+    const t = new Date(now())
+    const result = await proven(db, id, 'status', b.value, t)
+    if (!result.ok) return result.reason === 'register-again' ? registerAgain(c) : badProof(c)
+    await db.query('UPDATE devices SET last_contact_at = $2 WHERE id = $1', [id, t])
+    const answer: DeviceStatus = { id, status: result.status, wipe: result.status === 'revoked', offlineDays, serverTime: t.toISOString() }
+    return c.json(answer)
+  })
+
+  /** Binds the signed-in session to the device: only the device's owner, only with the device's signature. */
+  app.post('/:id/bind', requireUser(), async (c) => {
+    const id = c.req.param('id')
+    const user = currentUser(c)
+    const b = await body(c, deviceProofSchema)
+    if (!b.ok) return b.response
+    const { rows } = isUuid(id) ? await db.query<{ organisation_id: string }>('SELECT organisation_id FROM devices WHERE id = $1 AND user_id = $2', [id, user.userId]) : { rows: [] }
+    if (!rows.length) return c.json({ error: 'No such device of yours.', code: 'not-found' }, 404)
+    if (user.device && user.device.id !== id) {
+      return c.json({ error: 'This session already runs on another device. Sign out and sign in again on this device.', code: 'already-bound' }, 409)
+    }
+    const t = new Date(now())
+    const result = await proven(db, id, 'bind', b.value, t)
+    if (!result.ok) return result.reason === 'register-again' ? registerAgain(c) : badProof(c)
+    if (result.status === 'revoked') return c.json({ error: 'This device has been revoked. Its data must be wiped.', code: 'device-revoked' }, 409)
+    // Bound only while the device is not revoked; a revocation deletes the session afterwards anyway.
+    const bound = await db.query(
+      `UPDATE sessions SET device_id = $2 WHERE token_hash = $1 AND (device_id IS NULL OR device_id = $2)
+         AND EXISTS (SELECT 1 FROM devices WHERE id = $2 AND user_id = $3 AND status <> 'revoked') RETURNING token_hash`,
+      [user.tokenHash, id, user.userId],
+    )
+    if (!bound.rows.length) return c.json({ error: 'This device has been revoked. Its data must be wiped.', code: 'device-revoked' }, 409)
+    await db.query('UPDATE devices SET last_contact_at = $2 WHERE id = $1', [id, t])
+    await audit(db, { actorId: user.userId, organisationId: rows[0]!.organisation_id, action: 'bind-session', entity: 'device', entityId: id })
+    return c.json({ id, status: result.status, bound: true })
   })
 
   return app
