@@ -1,7 +1,7 @@
 /** Case data may only live on a device its organisation approved, used by a signed-in professional. */
 import { z } from 'zod'
 import { api, ApiError } from '../professional/api'
-import { deviceRecord } from '../professional/deviceKey'
+import { deviceRecord } from '../../core/deviceIdentity'
 
 export type DeviceStanding = 'approved' | 'pending' | 'revoked' | 'unregistered' | 'unknown'
 

@@ -10,7 +10,9 @@ import { z } from 'zod'
 import { openSealed, seal, type Sealed } from '../../../shared/crypto/sealed'
 import { directorySchema, eventContext, listedReferralSchema, newEventSchema, newReferralSchema, recipientSchema, referralContext, type Directory, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
 import { api, ApiError } from '../professional/api'
-import { deviceRecord } from '../professional/deviceKey'
+import { thisDevice } from '../../core/deviceIdentity'
+
+export { thisDevice }
 import { backoffMs } from '../cases/kpiSyncCore'
 
 export const REFERRAL_DB_NAME = 'samenwerkwijze-verwijzingen'
@@ -58,12 +60,6 @@ export async function loadDirectory(): Promise<{ directory: Directory; fetchedAt
     const parsed = cached && directorySchema.safeParse(cached.data)
     return parsed?.success ? { directory: parsed.data, fetchedAt: cached!.fetchedAt } : undefined
   }
-}
-
-/** This device's id and private key, if it is registered. */
-export async function thisDevice(): Promise<{ id: string; privateKey: CryptoKey } | undefined> {
-  const d = await deviceRecord()
-  return d?.id ? { id: d.id, privateKey: d.keyPair.privateKey } : undefined
 }
 
 const listSchema = z.object({ referrals: z.array(listedReferralSchema) })
