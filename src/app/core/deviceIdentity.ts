@@ -23,13 +23,13 @@ import { ECDSA_P256, signMessage } from '../../shared/crypto/signatures'
 import { challengeMessage, DEFAULT_OFFLINE_DAYS, type ChallengePurpose, type DeviceProof } from '../../shared/devices/deviceTrust'
 import type { VaultSealed } from '../features/cases/vault'
 import { useCaseVault } from '../features/cases/useCaseVault'
+import { DEVICE_DB_NAME, setNotice } from './deviceNotice'
 
-export const DEVICE_DB_NAME = 'samenwerkwijze-apparaat'
+export { DEVICE_DB_NAME }
+
 /** Names written out: this module must not pull the case or referral code in for a wipe. */
 const CASE_DB_NAME = 'samenwerkwijze-casussen'
 const REFERRAL_DB_NAME = 'samenwerkwijze-verwijzingen'
-/** Why the device asks the person to register again, or why it emptied itself; kept outside the device database, which a wipe deletes. */
-export const DEVICE_NOTICE_KEY = 'samenwerkwijze.device-notice'
 
 const ECDH_P256 = { name: 'ECDH', namedCurve: 'P-256' } as const
 const ENCRYPTION_CONTEXT = 'device-key|encryption'
@@ -92,24 +92,6 @@ class DeviceDb extends Dexie {
           setNotice('legacy-removed')
         }
       })
-  }
-}
-
-/** Something the person must be told about this device: the old key was removed, or the device was revoked and emptied. */
-export type DeviceNotice = 'legacy-removed' | 'revoked'
-export function setNotice(notice: DeviceNotice | null): void {
-  try {
-    if (notice) localStorage.setItem(DEVICE_NOTICE_KEY, notice)
-    else localStorage.removeItem(DEVICE_NOTICE_KEY)
-  } catch {
-    // No storage: nothing to keep.
-  }
-}
-export function deviceNotice(): DeviceNotice | null {
-  try {
-    return z.enum(['legacy-removed', 'revoked']).safeParse(localStorage.getItem(DEVICE_NOTICE_KEY)).data ?? null
-  } catch {
-    return null
   }
 }
 

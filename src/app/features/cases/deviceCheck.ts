@@ -1,19 +1,24 @@
-/** Case data may only live on a device its organisation approved, used by a signed-in professional. */
-import { z } from 'zod'
-import { api, ApiError } from '../professional/api'
-import { deviceRecord } from '../../core/deviceIdentity'
+/**
+ * Case data may only live on a device its organisation approved. The device asks by answering the
+ * server's challenge with its authentication key — no session needed (docs/device-trust.md) — and
+ * a revoked device has wiped everything by the time this answers 'revoked'.
+ */
+import { checkDeviceStatus } from '../../core/deviceStatus'
 
 export type DeviceStanding = 'approved' | 'pending' | 'revoked' | 'unregistered' | 'unknown'
 
-/** What the server says of this device; 'unknown' offline or signed out (then nothing changes). */
+/** What the server says of this device; 'unknown' offline or without a clear answer (then nothing changes). */
 export async function deviceStanding(): Promise<DeviceStanding> {
-  const device = await deviceRecord()
-  if (!device?.id) return 'unregistered'
-  try {
-    const s = await api('GET', `/api/devices/${device.id}`, z.object({ status: z.enum(['pending', 'approved', 'revoked']), wipe: z.boolean() }))
-    return s.wipe ? 'revoked' : s.status
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return 'unregistered'
-    return 'unknown'
+  const result = await checkDeviceStatus()
+  switch (result.kind) {
+    case 'status':
+      return result.status
+    case 'wiped':
+      return 'revoked'
+    case 'unregistered':
+    case 'register-again':
+      return 'unregistered'
+    default:
+      return 'unknown'
   }
 }

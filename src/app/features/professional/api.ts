@@ -62,6 +62,8 @@ export const meSchema = z.object({
   homeOrganisationId: z.string().nullable().optional(),
   memberships: z.array(membershipSchema),
   csrfToken: z.string(),
+  /** The device this session is bound to (docs/device-trust.md); an older server leaves it out. */
+  device: z.object({ id: z.string(), organisationId: z.string(), status: z.enum(['pending', 'approved', 'revoked']) }).nullable().optional(),
 })
 export type Me = z.infer<typeof meSchema>
 export const okSchema = z.object({}).loose()

@@ -33,6 +33,29 @@ export const useSessionStore = defineStore('session', () => {
     } finally {
       loaded.value = true
     }
+    if (me.value?.secondFactor && me.value.device?.id === undefined && !bindTried) await bindToDevice()
+  }
+
+  /** Tried once per sign-in and page load: a device the server will not bind is not asked again on every page. */
+  let bindTried = false
+
+  /**
+   * A signed-in session not yet bound to this (registered) device binds itself: the device answers
+   * a challenge with its authentication key (docs/device-trust.md). Without it, acting on shared
+   * records is refused by the server; so a failure here is quiet, the page shows the server's reason.
+   */
+  async function bindToDevice() {
+    bindTried = true
+    const boundTo = me.value?.device?.id ?? null
+    try {
+      const { bindSession } = await import('../../core/deviceStatus')
+      if ((await bindSession(boundTo)) === 'bound' && boundTo === null) {
+        me.value = await api('GET', '/api/auth/me', meSchema)
+        setCsrfToken(me.value.csrfToken)
+      }
+    } catch {
+      // No device storage here, or no connection: the session stays unbound.
+    }
   }
 
   /** Password step. Returns what comes next: the code, or setting up the authenticator app. */
@@ -50,6 +73,7 @@ export const useSessionStore = defineStore('session', () => {
     const r = await api('POST', first ? '/api/auth/totp/confirm' : '/api/auth/totp', secondFactorSchema, { code })
     if (r.csrfToken) setCsrfToken(r.csrfToken)
     failedAttempts.value = r.failedAttempts ?? 0
+    bindTried = false
     await load()
   }
 
@@ -61,7 +85,11 @@ export const useSessionStore = defineStore('session', () => {
     await api('POST', everywhere ? '/api/auth/sign-out-everywhere' : '/api/auth/sign-out', okSchema)
     me.value = null
     failedAttempts.value = 0
+    bindTried = false
     setCsrfToken('')
+    // The next person on a shared browser sees nothing of this one: cached referral lists go, the vault locks.
+    const { forgetOpenedData } = await import('../../core/forgetOpened')
+    await forgetOpenedData()
   }
 
   return { me, loaded, failedAttempts, isSignedIn, hasRole, organisationsWith, load, signIn, setUpTotp, confirmTotp, acknowledgeFailedAttempts, signOut }

@@ -6,7 +6,7 @@ export type Readable<T> = { ok: true; value: T } | { ok: false; problem: 'unread
 export interface OpenedReferral {
   referral: ListedReferral
   content: Readable<ReferralContent>
-  events: { id: string; kind: ListedReferral['events'][number]['kind']; at: string; note?: Readable<string> }[]
+  events: { id: string; kind: ListedReferral['events'][number]['kind']; at: string; recordedAt?: string; note?: Readable<string> }[]
 }
 
 async function attempt<T>(open: () => Promise<unknown>, parse: (v: unknown) => T | undefined): Promise<Readable<T>> {
@@ -29,6 +29,7 @@ export async function openReferral(r: ListedReferral, device: { id: string; priv
       id: e.id,
       kind: e.kind,
       at: e.at,
+      ...(e.recordedAt ? { recordedAt: e.recordedAt } : {}),
       ...(e.sealed
         ? {
             note: await attempt(

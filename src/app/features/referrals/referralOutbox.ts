@@ -11,8 +11,7 @@ import { openSealed, seal, type Sealed } from '../../../shared/crypto/sealed'
 import { directorySchema, eventContext, listedReferralSchema, newEventSchema, newReferralSchema, recipientSchema, referralContext, type Directory, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
 import { api, ApiError } from '../professional/api'
 import { thisDevice } from '../../core/deviceIdentity'
-
-export { thisDevice }
+import { useCaseVault } from '../cases/useCaseVault'
 import { backoffMs } from '../cases/kpiSyncCore'
 
 export const REFERRAL_DB_NAME = 'samenwerkwijze-verwijzingen'
@@ -64,12 +63,18 @@ export async function loadDirectory(): Promise<{ directory: Directory; fetchedAt
 
 const listSchema = z.object({ referrals: z.array(listedReferralSchema) })
 
+/** Drops the cached inbox and sent list: on lock, wipe and sign-out (core/forgetOpened.ts). */
+export async function clearCachedLists(): Promise<void> {
+  await referralDb.lists.clear()
+}
+
 /** The inbox or the sent list; offline, the last copy (validated again) with its age. */
 export async function loadList(key: 'inbox' | 'sent'): Promise<{ referrals: ListedReferral[]; fetchedAt: string; offline: boolean }> {
   try {
     const data = await api('GET', `/api/referrals/${key}`, listSchema)
     const fetchedAt = new Date().toISOString()
-    await referralDb.lists.put({ key, data, fetchedAt })
+    // Kept for reading offline only while the vault is open: a lock or sign-out that came meanwhile clears it.
+    if (useCaseVault().isUnlocked) await referralDb.lists.put({ key, data, fetchedAt })
     return { referrals: data.referrals, fetchedAt, offline: false }
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 0) throw e
