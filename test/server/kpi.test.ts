@@ -7,7 +7,11 @@ import { SignInGuard } from '../../src/server/auth/signIn'
 import { createApp } from '../../src/server/app'
 import type { Database } from '../../src/server/db/database'
 import { silentLogger } from '../../src/server/log'
-import { Clock, signedIn } from './agent'
+import { ECDSA_P256, signMessage } from '../../src/shared/crypto/signatures'
+import { snapshotMessage } from '../../src/shared/kpi/snapshot'
+import { counterAt, totpAt } from '../../src/server/auth/totp'
+import { Agent, Clock, PASSWORD, signedIn } from './agent'
+import { approvedBoundDevice, type TestDevice } from './devices'
 import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
@@ -24,14 +28,45 @@ afterEach(async () => {
 })
 
 const DEVICE = '5b2d6c3e-1f4a-4b5c-8d6e-7f8091a2b3c4'
-const row = (included: number) => ({ intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', referred: included + 1, included, completed: 0, includedCumulative: included })
+const row = (included: number) => ({ intervention: 'wor' as const, municipality: 'Oss', referrerType: 'huisarts', referred: included + 1, included, completed: 0, includedCumulative: included })
+type Row = ReturnType<typeof row>
+const json = <T = Record<string, unknown>>(res: Response) => res.json() as Promise<T>
+
+/** A snapshot signed as the app signs it (docs/device-trust.md), by the device's signing key unless told otherwise. */
+async function signed(device: TestDevice, s: { counterId: string; period: string; snapshotVersion: number; rows: Row[] }, key: CryptoKey = device.keys.signing.privateKey) {
+  return { ...s, signature: await signMessage(key, await snapshotMessage({ ...s, organisationId: device.organisationId })) }
+}
+
+/** The same person signing in again (another phone): password, then a fresh TOTP code. */
+async function signInAgain(who: { email: string; secret: string }) {
+  const agent = new Agent(app)
+  const res = await agent.call('POST', '/api/auth/sign-in', { email: who.email, password: PASSWORD })
+  agent.csrf = (await json<{ csrfToken: string }>(res)).csrfToken
+  clock.advance(30)
+  const totp = await agent.call('POST', '/api/auth/totp', { code: totpAt(who.secret, counterAt(clock.now())) })
+  if (totp.status !== 200) throw new Error(`second sign-in failed: ${totp.status} ${await totp.text()}`)
+  return agent
+}
+
+/** A sociaal-werker on an approved phone bound to the session, with the counting id the server issued to it. */
+async function countingWorker(opts: { organisationId?: string; admin?: Agent } = {}) {
+  const worker = await signedIn(app, db, clock, 'sociaal-werker', opts.organisationId ? { organisationId: opts.organisationId } : {})
+  const admin = opts.admin ?? (await signedIn(app, db, clock, 'beheerder', { organisationId: worker.organisationId })).agent
+  const phone = await approvedBoundDevice(worker.agent, admin, worker.organisationId)
+  const issued = await worker.agent.call('POST', '/api/kpi/counters', { organisationId: worker.organisationId })
+  expect(issued.status).toBe(201)
+  const { counterId } = await json<{ counterId: string }>(issued)
+  const send = async (period: string, snapshotVersion: number, rows: Row[], over: { counterId?: string; agent?: Agent; device?: TestDevice } = {}) =>
+    (over.agent ?? worker.agent).call('POST', '/api/kpi/snapshots', await signed(over.device ?? phone, { counterId: over.counterId ?? counterId, period, snapshotVersion, rows }))
+  return { ...worker, admin, phone, counterId, send }
+}
 
 describe('inclusion counts upstream', () => {
   it('counts a resent snapshot once, lets a newer one replace it, and ignores an older one arriving late', async () => {
-    const worker = await signedIn(app, db, clock, 'sociaal-werker')
+    const worker = await countingWorker()
     const programme = await signedIn(app, db, clock, 'programma')
-    const send = (version: number, included: number) => worker.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: version, deviceId: DEVICE, organisationId: worker.organisationId, period: '2026-H2', rows: [row(included)] })
-    const totals = async () => ((await (await programme.agent.call('GET', '/api/kpi/totals?period=2026-H2')).json()) as { rows: { included: number }[] }).rows
+    const send = async (version: number, included: number) => worker.send('2026-H2', version, [row(included)])
+    const totals = async () => (await json<{ rows: { included: number }[] }>(await programme.agent.call('GET', '/api/kpi/totals?period=2026-H2'))).rows
 
     expect(await (await send(1, 3)).json()).toEqual({ status: 'stored' })
     expect(await (await send(1, 3)).json()).toEqual({ status: 'unchanged' })
@@ -42,31 +77,35 @@ describe('inclusion counts upstream', () => {
   })
 
   it('adds up the devices of the region', async () => {
-    const a = await signedIn(app, db, clock, 'sociaal-werker')
-    const b = await signedIn(app, db, clock, 'sociaal-werker')
+    const a = await countingWorker()
+    const b = await countingWorker()
     const programme = await signedIn(app, db, clock, 'programma')
-    await a.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: 1, deviceId: DEVICE, organisationId: a.organisationId, period: '2026-H2', rows: [row(2)] })
-    await b.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: 1, deviceId: '6c3e7d4f-2a5b-4c6d-9e7f-8091a2b3c4d5', organisationId: b.organisationId, period: '2026-H2', rows: [row(4)] })
-    const { rows } = (await (await programme.agent.call('GET', '/api/kpi/totals?period=2026-H2')).json()) as { rows: { included: number; referred: number }[] }
+    await a.send('2026-H2', 1, [row(2)])
+    await b.send('2026-H2', 1, [row(4)])
+    const { rows } = await json<{ rows: { included: number; referred: number }[] }>(await programme.agent.call('GET', '/api/kpi/totals?period=2026-H2'))
     expect(rows).toEqual([{ intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', referred: 8, included: 6, completed: 0, includedCumulative: 6 }])
   })
 
   it('refuses anything but counts, and counts for another organisation', async () => {
-    const worker = await signedIn(app, db, clock, 'sociaal-werker')
-    const base = { snapshotVersion: 1, deviceId: DEVICE, organisationId: worker.organisationId, period: '2026-H2', rows: [row(1)] }
+    const worker = await countingWorker()
+    const base = await signed(worker.phone, { counterId: worker.counterId, period: '2026-H2', snapshotVersion: 1, rows: [row(1)] })
     expect((await worker.agent.call('POST', '/api/kpi/snapshots', { ...base, residentName: 'Maria' })).status).toBe(400)
     expect((await worker.agent.call('POST', '/api/kpi/snapshots', { ...base, rows: [{ ...row(1), caseId: DEVICE }] })).status).toBe(400)
-    expect((await worker.agent.call('POST', '/api/kpi/snapshots', { ...base, organisationId: '7d4f8e5a-3b6c-4d7e-8f9a-0b1c2d3e4f5a' })).status).toBe(403)
+    expect((await worker.agent.call('POST', '/api/kpi/snapshots', { ...base, organisationId: '7d4f8e5a-3b6c-4d7e-8f9a-0b1c2d3e4f5a' })).status).toBe(400)
+    // A counting id for another organisation than the device's is not handed out.
+    const other = await signedIn(app, db, clock, 'sociaal-werker')
+    const res = await worker.agent.call('POST', '/api/kpi/counters', { organisationId: other.organisationId })
+    expect(res.status).toBe(403)
     expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kpi_counts')).rows[0]!.n).toBe(0)
   })
 
   it('marks a figure for a period that has ended as a correction', async () => {
-    const worker = await signedIn(app, db, clock, 'sociaal-werker')
-    await worker.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: 1, deviceId: DEVICE, organisationId: worker.organisationId, period: '2025-H1', rows: [row(1)] })
+    const worker = await countingWorker()
+    await worker.send('2025-H1', 1, [row(1)])
     expect((await db.query<{ correction: boolean }>('SELECT correction FROM kpi_snapshots')).rows).toEqual([{ correction: true }])
   })
 
-  it('keeps the programme team\'s targets per intervention and period', async () => {
+  it("keeps the programme team's targets per intervention and period", async () => {
     const programme = await signedIn(app, db, clock, 'programma')
     expect((await programme.agent.call('PUT', '/api/kpi/targets', { period: '2026-H2', targets: { wor: 120, sa: 30 } })).status).toBe(200)
     expect((await programme.agent.call('PUT', '/api/kpi/targets', { period: '2026-H2', targets: { wor: 150 } })).status).toBe(200)
@@ -79,6 +118,144 @@ describe('inclusion counts upstream', () => {
   })
 })
 
+/**
+ * Issue 11 finding 6 (and 7's counting part): counting ids and versions were the client's choice.
+ * Each test first performs the attack as it worked before (a plain session, the id and version of
+ * its choosing) and then as a device of the person would try it now.
+ */
+describe('forged figures are refused (issue 11)', () => {
+  const MILLION = { intervention: 'wor' as const, municipality: 'Oss', referrerType: 'huisarts', referred: 1_000_000, included: 1_000_000, completed: 1_000_000, includedCumulative: 1_000_000 }
+  let programme: Agent | undefined
+  beforeEach(() => {
+    programme = undefined
+  })
+  const totals = async (period = '2026-H2') => {
+    programme ??= (await signedIn(app, db, clock, 'programma')).agent
+    return (await json<{ rows: Row[] }>(await programme.call('GET', `/api/kpi/totals?period=${period}`))).rows
+  }
+
+  it('a million per cell under a made-up id, frozen with version MAX_SAFE_INTEGER', async () => {
+    const worker = await signedIn(app, db, clock, 'sociaal-werker')
+    const attack = await worker.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: Number.MAX_SAFE_INTEGER, deviceId: DEVICE, organisationId: worker.organisationId, period: '2026-H2', rows: [MILLION] })
+    expect(attack.status).not.toBe(200)
+    expect(await totals()).toEqual([])
+
+    // With an approved phone of their own, each part is refused with its own code.
+    const me = await countingWorker()
+    const madeUp = await me.send('2026-H2', 1, [row(1)], { counterId: DEVICE })
+    expect([madeUp.status, (await json(madeUp)).code]).toEqual([403, 'counter-not-bound'])
+    const million = await me.send('2026-H2', 1, [MILLION])
+    expect([million.status, (await json(million)).code]).toEqual([422, 'implausible-counts'])
+    expect((await json(await me.send('2026-H2', 1, [{ ...row(1), included: 251, includedCumulative: 251 }]))).error).toMatch(/included 251 in wor\/Oss\/huisarts .*at most 250/)
+    const frozen = await me.send('2026-H2', Number.MAX_SAFE_INTEGER, [row(1)])
+    expect([frozen.status, (await json(frozen)).code]).toEqual([422, 'version-in-future'])
+    expect((await me.send('2026-H2', Date.now() + 60 * 60 * 1000, [row(1)])).status).toBe(422)
+    // Many cells that are each plausible but together more than one device counts in a half-year.
+    const cells = ['Oss', 'Maashorst', 'Meierijstad'].map((municipality) => ({ ...row(200), municipality, referred: 200 }))
+    const spread = await me.send('2026-H2', 1, cells)
+    expect([spread.status, (await json(spread)).code]).toEqual([422, 'implausible-counts'])
+    expect(await totals()).toEqual([])
+    // What a real device sends still counts, with its clock as the version.
+    expect((await me.send('2026-H2', Date.now(), [row(3)])).status).toBe(200)
+    expect((await totals()).map((r) => r.included)).toEqual([3])
+  })
+
+  it('a restored backup cannot take over another person\'s counting id', async () => {
+    // Before: whoever named an id (from a backup file) replaced that device's figures.
+    const victimPlain = await signedIn(app, db, clock, 'sociaal-werker')
+    const thiefPlain = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: victimPlain.organisationId })
+    await victimPlain.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: 1, deviceId: DEVICE, organisationId: victimPlain.organisationId, period: '2026-H2', rows: [row(7)] })
+    await thiefPlain.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: 2, deviceId: DEVICE, organisationId: thiefPlain.organisationId, period: '2026-H2', rows: [row(0)] })
+    expect((await totals()).map((r) => r.included)).toEqual([])
+
+    const victim = await countingWorker()
+    const thief = await countingWorker({ organisationId: victim.organisationId, admin: victim.admin })
+    expect((await victim.send('2026-H2', 1, [row(7)])).status).toBe(200)
+    const move = await thief.agent.call('POST', `/api/kpi/counters/${victim.counterId}/move`)
+    expect([move.status, (await json(move)).code]).toEqual([403, 'counter-not-yours'])
+    const takeover = await thief.send('2026-H2', 2, [row(0)], { counterId: victim.counterId })
+    expect([takeover.status, (await json(takeover)).code]).toEqual([403, 'counter-not-bound'])
+    expect((await json(await thief.agent.call('POST', `/api/kpi/counters/${DEVICE}/move`))).code).toBe('counter-unknown')
+    expect((await totals()).map((r) => r.included)).toEqual([7])
+    expect((await db.query<{ device_id: string }>('SELECT device_id FROM kpi_counters WHERE id = $1', [victim.counterId])).rows).toEqual([{ device_id: victim.phone.id }])
+  })
+
+  it('a snapshot forged without the device\'s key', async () => {
+    // Before: any signed-in sociaal-werker's session could send figures; no device signed them.
+    const plain = await signedIn(app, db, clock, 'sociaal-werker')
+    const unsigned = await plain.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: 1, deviceId: DEVICE, organisationId: plain.organisationId, period: '2026-H2', rows: [row(9)] })
+    expect(unsigned.status).not.toBe(200)
+    expect(await totals()).toEqual([])
+
+    const me = await countingWorker()
+    // Signed by a key the server does not know for this device (the server or a copied session forging).
+    const stranger = (await crypto.subtle.generateKey(ECDSA_P256, false, ['sign', 'verify'])) as CryptoKeyPair
+    const forged = await me.agent.call('POST', '/api/kpi/snapshots', await signed(me.phone, { counterId: me.counterId, period: '2026-H2', snapshotVersion: 1, rows: [row(9)] }, stranger.privateKey))
+    expect([forged.status, (await json(forged)).code]).toEqual([403, 'bad-signature'])
+    // Signed by the device, then changed on the way.
+    const good = await signed(me.phone, { counterId: me.counterId, period: '2026-H2', snapshotVersion: 2, rows: [row(1)] })
+    const changed = await me.agent.call('POST', '/api/kpi/snapshots', { ...good, rows: [row(9)] })
+    expect([changed.status, (await json(changed)).code]).toEqual([403, 'bad-signature'])
+    expect((await me.agent.call('POST', '/api/kpi/snapshots', { ...good, period: '2026-H1' })).status).toBe(403)
+    // A session without a bound device gets no counting id and sends nothing.
+    const unbound = await plain.agent.call('POST', '/api/kpi/counters', { organisationId: plain.organisationId })
+    expect([unbound.status, (await json(unbound)).code]).toEqual([403, 'device-required'])
+    expect(await totals()).toEqual([])
+    expect((await me.agent.call('POST', '/api/kpi/snapshots', good)).status).toBe(200)
+    expect((await totals()).map((r) => r.included)).toEqual([1])
+  })
+})
+
+describe('a counting id moves with a restored backup', () => {
+  it("replaces the old phone's figures on the new phone, refuses the old phone's later snapshots, and is written down", async () => {
+    const worker = await countingWorker()
+    expect((await worker.send('2026-H2', 1_000, [row(4)])).status).toBe(200)
+    // The same person on a new phone: a second session bound to a second approved device.
+    const newAgent = await signInAgain(worker)
+    const newPhone = await approvedBoundDevice(newAgent, worker.admin, worker.organisationId, 'Nieuwe telefoon')
+    const moved = await newAgent.call('POST', `/api/kpi/counters/${worker.counterId}/move`)
+    expect(moved.status).toBe(200)
+    expect(await json(moved)).toMatchObject({ counterId: worker.counterId })
+    // Asked again (a lost answer): the same, nothing new.
+    expect((await newAgent.call('POST', `/api/kpi/counters/${worker.counterId}/move`)).status).toBe(200)
+    // The new phone's counts replace the old phone's, they do not add to them.
+    expect((await worker.send('2026-H2', 2_000, [row(6)], { agent: newAgent, device: newPhone })).status).toBe(200)
+    const old = await worker.send('2026-H2', 3_000, [row(9)])
+    expect([old.status, (await json(old)).code]).toEqual([409, 'counter-moved'])
+    const programme = await signedIn(app, db, clock, 'programma')
+    const { rows } = await json<{ rows: Row[] }>(await programme.agent.call('GET', '/api/kpi/totals?period=2026-H2'))
+    expect(rows.map((r) => r.included)).toEqual([6])
+    // The new phone asking for a counting id gets the moved one, not another.
+    expect(await json(await newAgent.call('POST', '/api/kpi/counters', { organisationId: worker.organisationId }))).toMatchObject({ counterId: worker.counterId })
+    const audit = await db.query<{ action: string }>("SELECT action FROM audit_log WHERE entity = 'kpi_counter' AND entity_id = $1 ORDER BY id", [worker.counterId])
+    expect(audit.rows.map((r) => r.action)).toEqual(['kpi-counter-issue', 'kpi-counter-move'])
+  })
+
+  it('keeps the figures of a counting id from before issue 11, and lets its phone claim it once', async () => {
+    const worker = await countingWorker()
+    // A legacy id with figures, as migration 008 leaves it.
+    await db.query('INSERT INTO kpi_counters (id, organisation_id, legacy) VALUES ($1, $2, true)', [DEVICE, worker.organisationId])
+    await db.query("INSERT INTO kpi_snapshots (counter_id, period, organisation_id, snapshot_version) VALUES ($1, '2026-H2', $2, $3)", [DEVICE, worker.organisationId, Number.MAX_SAFE_INTEGER])
+    await db.query("INSERT INTO kpi_counts (counter_id, period, intervention, municipality, referrer_type, referred, included, completed, included_cumulative) VALUES ($1, '2026-H2', 'wor', 'Oss', 'huisarts', 3, 2, 0, 2)", [DEVICE])
+    const programme = await signedIn(app, db, clock, 'programma')
+    const totals = async () => (await json<{ rows: Row[] }>(await programme.agent.call('GET', '/api/kpi/totals?period=2026-H2'))).rows.map((r) => r.included)
+    expect(await totals()).toEqual([2])
+    // Nobody may send under it before claiming it.
+    expect((await worker.send('2026-H2', 5, [row(1)], { counterId: DEVICE })).status).toBe(403)
+    // Someone of another organisation cannot claim it.
+    const stranger = await countingWorker()
+    expect((await stranger.agent.call('POST', `/api/kpi/counters/${DEVICE}/move`)).status).toBe(403)
+    // Its phone claims it; the frozen version is clamped, so a real one replaces the old figure.
+    expect((await worker.agent.call('POST', `/api/kpi/counters/${DEVICE}/move`)).status).toBe(200)
+    expect((await worker.send('2026-H2', Date.now(), [row(5)], { counterId: DEVICE })).status).toBe(200)
+    expect(await totals()).toEqual([5])
+    // The counting id it had before was retired; its (empty) figures stay, it takes no more.
+    expect((await json(await worker.send('2026-H2', Date.now(), [row(1)]))).code).toBe('counter-moved')
+    // Claimed once: now it belongs to this person only.
+    expect((await stranger.agent.call('POST', `/api/kpi/counters/${DEVICE}/move`)).status).toBe(403)
+  })
+})
+
 describe('the FHIR MeasureReport and the trend', () => {
   const fhirSchema = JSON.parse(readFileSync(new URL('../fixtures/fhir/fhir-r4-subset.schema.json', import.meta.url), 'utf8')) as object
   const ajv = new Ajv({ strict: false, allErrors: true })
@@ -86,15 +263,15 @@ describe('the FHIR MeasureReport and the trend', () => {
   const validate = ajv.compile(fhirSchema)
 
   async function filled() {
-    const a = await signedIn(app, db, clock, 'sociaal-werker')
+    const a = await countingWorker()
     const programme = await signedIn(app, db, clock, 'programma')
     const rows = [
       { ...row(7), municipality: 'Oss' },
       { ...row(3), municipality: 'Boekel' },
-      { ...row(6), intervention: 'vg', municipality: 'Bernheze', referrerType: 'praktijkondersteuner' },
-    ]
-    await a.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: 1, deviceId: DEVICE, organisationId: a.organisationId, period: '2026-H1', rows })
-    await a.agent.call('POST', '/api/kpi/snapshots', { snapshotVersion: 1, deviceId: DEVICE, organisationId: a.organisationId, period: '2026-H2', rows: [row(2)] })
+      { ...row(6), intervention: 'vg' as const, municipality: 'Bernheze', referrerType: 'praktijkondersteuner' },
+    ] as Row[]
+    expect((await a.send('2026-H1', 1, rows)).status).toBe(200)
+    expect((await a.send('2026-H2', 1, [row(2)])).status).toBe(200)
     return programme
   }
 

@@ -1,52 +1,53 @@
 /**
  * State-based sync of inclusion counts: a device sends its whole current snapshot for a period;
- * the newest snapshot version per (device, period) replaces the older one. A resend, a
- * duplicate or an old snapshot arriving late changes nothing: nothing is counted twice.
+ * the newest snapshot version per (counting id, period) replaces the older one. A resend, a
+ * duplicate or an old snapshot arriving late changes nothing: nothing is counted twice. Who may
+ * send under a counting id, and with what, is checked before this (kpi/counters.ts, routes/kpi.ts).
  */
-import type { Database } from '../db/database'
+import type { Database, Queryable } from '../db/database'
 import type { CountRow } from '../../shared/kpi/counts'
 import { periodEnd, periodStart, type Period } from '../../shared/kpi/period'
-import type { CountSnapshot } from '../../shared/kpi/snapshot'
+import type { UnsignedSnapshot } from '../../shared/kpi/snapshot'
 
 export type IngestResult = 'stored' | 'unchanged'
 
-export async function ingestSnapshot(db: Database, s: CountSnapshot, today: string, actorId: string): Promise<IngestResult> {
+export async function ingestSnapshot(db: Queryable, s: UnsignedSnapshot & { organisationId: string }, today: string, actorId: string): Promise<IngestResult> {
   // A figure for a period that has ended is a correction: reported as such.
   const correction = periodEnd(s.period) < today
   // One statement, so one atomic step without a round trip per part. The snapshot row is inserted
   // or, if this version is newer, replaced; the conflicting row stays locked until commit, so
-  // concurrent snapshots of one device take turns. Only when it was stored (a row in `up`) are the
+  // concurrent snapshots of one counting id take turns. Only when it was stored (a row in `up`) are the
   // counts replaced (rows no longer sent removed, the rest upserted) and an audit line written.
   const { rows } = await db.query<{ stored: number }>(
     `WITH up AS (
-       INSERT INTO kpi_snapshots (device_id, period, organisation_id, snapshot_version, correction) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (device_id, period) DO UPDATE
+       INSERT INTO kpi_snapshots (counter_id, period, organisation_id, snapshot_version, correction) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (counter_id, period) DO UPDATE
          SET snapshot_version = EXCLUDED.snapshot_version, organisation_id = EXCLUDED.organisation_id, correction = EXCLUDED.correction, received_at = now()
          WHERE kpi_snapshots.snapshot_version < EXCLUDED.snapshot_version
-       RETURNING device_id, period
+       RETURNING counter_id, period
      ), incoming AS (
        SELECT * FROM jsonb_to_recordset($6::jsonb)
          AS r(intervention text, municipality text, "referrerType" text, referred int, included int, completed int, "includedCumulative" int)
      ), gone AS (
        DELETE FROM kpi_counts c USING up
-       WHERE c.device_id = up.device_id AND c.period = up.period
+       WHERE c.counter_id = up.counter_id AND c.period = up.period
          AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.intervention = c.intervention AND i.municipality = c.municipality AND i."referrerType" = c.referrer_type)
      ), put AS (
-       INSERT INTO kpi_counts (device_id, period, intervention, municipality, referrer_type, referred, included, completed, included_cumulative)
-       SELECT up.device_id, up.period, i.intervention, i.municipality, i."referrerType", i.referred, i.included, i.completed, i."includedCumulative"
+       INSERT INTO kpi_counts (counter_id, period, intervention, municipality, referrer_type, referred, included, completed, included_cumulative)
+       SELECT up.counter_id, up.period, i.intervention, i.municipality, i."referrerType", i.referred, i.included, i.completed, i."includedCumulative"
        FROM up, incoming i
-       ON CONFLICT (device_id, period, intervention, municipality, referrer_type) DO UPDATE
+       ON CONFLICT (counter_id, period, intervention, municipality, referrer_type) DO UPDATE
          SET referred = EXCLUDED.referred, included = EXCLUDED.included, completed = EXCLUDED.completed, included_cumulative = EXCLUDED.included_cumulative
      ), logged AS (
        INSERT INTO audit_log (actor_id, organisation_id, action, entity, entity_id) SELECT $7, $3, 'kpi-snapshot', 'kpi_snapshot', $2 FROM up
      )
      SELECT count(*)::int AS stored FROM up`,
-    [s.deviceId, s.period, s.organisationId, s.snapshotVersion, correction, JSON.stringify(s.rows), actorId],
+    [s.counterId, s.period, s.organisationId, s.snapshotVersion, correction, JSON.stringify(s.rows), actorId],
   )
   return rows[0]!.stored > 0 ? 'stored' : 'unchanged'
 }
 
-/** The region's totals for a period: the sum over every device's newest snapshot. */
+/** The region's totals for a period: the sum over every counting id's newest snapshot. */
 export async function periodTotals(db: Database, period: string): Promise<CountRow[]> {
   const { rows } = await db.query<{ intervention: CountRow['intervention']; municipality: string; referrer_type: string; referred: number; included: number; completed: number; included_cumulative: number }>(
     `SELECT intervention, municipality, referrer_type, sum(referred)::int AS referred, sum(included)::int AS included,

@@ -1,28 +1,79 @@
-/** Inclusion counts: devices send snapshots (counts only); the programme team reads totals. */
+/**
+ * Inclusion counts: devices send signed snapshots (counts only) under a counting id the server
+ * issued to them (docs/device-trust.md "Counting ids and signed snapshots"); the programme team
+ * reads totals.
+ */
 import { Hono } from 'hono'
+import { verifyMessage } from '../../shared/crypto/signatures'
 import { measureReport } from '../../shared/kpi/measureReport'
 import { periodSchema } from '../../shared/kpi/period'
-import { countSnapshotSchema, targetsSchema } from '../../shared/kpi/snapshot'
+import { implausibleCounts } from '../../shared/kpi/plausibility'
+import { counterRequestSchema, countSnapshotSchema, snapshotMessage, targetsSchema, VERSION_GRACE_MS } from '../../shared/kpi/snapshot'
 import { localMoment } from '../../shared/socialMap/schedule'
 import { audit } from '../auth/audit'
-import { currentUser, requireRole, requireUser, type AppEnv } from '../auth/middleware'
+import { currentUser, requireApprovedDevice, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database } from '../db/database'
+import { issueCounter, lockCounterFor, moveCounter, otherCountsOfDevice } from '../kpi/counters'
 import { ingestSnapshot, periodTotals, referralCounts } from '../kpi/ingest'
 import { body } from './auth'
+import { isUuid } from './readJson'
 
-
-export function kpiRoutes(db: Database) {
+/** `now`: the server's clock in ms (tests pass a fixed one); snapshot versions may not be later. */
+export function kpiRoutes(db: Database, now: () => number = Date.now) {
   const app = new Hono<AppEnv>()
   app.use('*', requireUser())
+  const counting = requireApprovedDevice('sociaal-werker')
+  /** requireApprovedDevice ran: the session is bound to an approved device of the person. */
+  const deviceOf = (c: Parameters<typeof currentUser>[0]) => currentUser(c).device!
 
-  app.post('/snapshots', requireRole('sociaal-werker'), async (c) => {
+  /** A counting id for the session's device (its live one if it has one). */
+  app.post('/counters', counting, async (c) => {
+    const b = await body(c, counterRequestSchema)
+    if (!b.ok) return b.response
+    const device = deviceOf(c)
+    if (b.value.organisationId !== device.organisationId) {
+      return c.json({ error: 'Your device counts for the organisation it is registered in only.', code: 'forbidden' }, 403)
+    }
+    const { counterId, created } = await issueCounter(db, device, currentUser(c).userId)
+    return c.json({ counterId, serverTime: now() }, created ? 201 : 200)
+  })
+
+  /** A backup restored onto a new phone: the counting id moves there, the old phone's claim ends. */
+  app.post('/counters/:id/move', counting, async (c) => {
+    const id = c.req.param('id')
+    if (!isUuid(id)) return c.json({ error: 'The server never issued this counting id.', code: 'counter-unknown' }, 404)
+    const moved = await moveCounter(db, id.toLowerCase(), deviceOf(c), currentUser(c).userId, now())
+    if (!moved.ok) return c.json({ error: moved.error, code: moved.code }, moved.status)
+    return c.json({ counterId: moved.counterId, serverTime: now() })
+  })
+
+  app.post('/snapshots', counting, async (c) => {
     const b = await body(c, countSnapshotSchema)
     if (!b.ok) return b.response
     const user = currentUser(c)
-    if (!user.memberships.some((m) => m.organisationId === b.value.organisationId && m.role === 'sociaal-werker')) {
-      return c.json({ error: 'You count for your own organisation only.', code: 'forbidden' }, 403)
+    const device = deviceOf(c)
+    const s = b.value
+    const serverTime = now()
+    if (s.snapshotVersion > serverTime + VERSION_GRACE_MS) {
+      return c.json({ error: `The snapshot version ${s.snapshotVersion} is later than the server's clock (${serverTime} ms). Check the device's date and time.`, code: 'version-in-future', serverTime }, 422)
     }
-    return c.json({ status: await ingestSnapshot(db, b.value, localMoment(new Date()).date, user.userId) })
+    const implausible = implausibleCounts(s.rows)
+    if (implausible) return c.json({ error: `Implausible counts: ${implausible}`, code: 'implausible-counts' }, 422)
+    // A counting id bound to this device belongs to the device's organisation.
+    const snapshot = { ...s, organisationId: device.organisationId }
+    if (!(await verifyMessage(device.signingKey, await snapshotMessage(snapshot), s.signature))) {
+      return c.json({ error: "The snapshot is not signed by your device's signing key.", code: 'bad-signature' }, 403)
+    }
+    const result = await db.transaction(async (tx) => {
+      const bound = await lockCounterFor(tx, s.counterId, device.id)
+      if (!bound.ok) return bound
+      const others = await otherCountsOfDevice(tx, device.id, s.counterId, s.period)
+      const tooMany = implausibleCounts(s.rows, others)
+      if (tooMany) return { ok: false, status: 422, code: 'implausible-counts', error: `Implausible counts: ${tooMany}` } as const
+      return { ok: true, status: await ingestSnapshot(tx, snapshot, localMoment(new Date(serverTime)).date, user.userId) } as const
+    })
+    if (!result.ok) return c.json({ error: result.error, code: result.code }, result.status)
+    return c.json({ status: result.status })
   })
 
   app.get('/targets', requireRole('programma'), async (c) => {

@@ -1,14 +1,17 @@
 /**
- * What a device sends upstream: its current counts for one period. Counts only, a random
- * device id, the organisation, the period and a snapshot version; nothing else is accepted.
- * The server keeps the newest version per device and period, so a resend never counts twice
- * and a correction replaces the old figure.
+ * What a device sends upstream: its current counts for one period. Counts only, the counting id
+ * the server issued to this device (docs/device-trust.md "Counting ids and signed snapshots"), the
+ * period, a snapshot version and the device's signature; nothing else is accepted. The server
+ * keeps the newest version per counting id and period, so a resend never counts twice and a
+ * correction replaces the old figure.
  */
 import { z } from 'zod'
+import { signatureSchema, signedMessage, sha256Hex } from '../crypto/signatures'
 import { MUNICIPALITIES } from '../socialMap/places'
 import { REFERRER_TYPES } from '../cases/v1'
 import { INTERVENTIONS, UNKNOWN } from './counts'
 import { periodSchema } from './period'
+import type { CountRow } from './counts'
 
 const count = z.number().int().min(0).max(1_000_000)
 
@@ -22,17 +25,50 @@ export const countRowSchema = z.strictObject({
   includedCumulative: count,
 })
 
+/** Every cell a snapshot can hold: intervention × municipality (or unknown) × referrer type (or unknown). */
+export const MAX_CELLS = INTERVENTIONS.length * (MUNICIPALITIES.length + 1) * (REFERRER_TYPES.length + 1)
+
+/**
+ * A snapshot version is the device's clock in ms (rising, even if the clock goes back). The server
+ * refuses one later than its own clock plus this grace: a version frozen far ahead (the attack of
+ * issue 11: MAX_SAFE_INTEGER) would otherwise block every later figure of its counting id.
+ */
+export const VERSION_GRACE_MS = 10 * 60 * 1000
+
 export const countSnapshotSchema = z.strictObject({
   snapshotVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-  deviceId: z.guid(),
-  organisationId: z.guid(),
+  /** Issued by the server (POST /api/kpi/counters) and bound to the sending device. */
+  counterId: z.guid(),
   period: periodSchema,
   rows: z
     .array(countRowSchema)
-    .max(5_000)
+    .max(MAX_CELLS)
     .refine((rows) => new Set(rows.map((r) => `${r.intervention}|${r.municipality}|${r.referrerType}`)).size === rows.length, 'each intervention, municipality and referrer type may appear only once'),
+  /** By the device's signing key over snapshotMessage(…). */
+  signature: signatureSchema,
 })
 export type CountSnapshot = z.infer<typeof countSnapshotSchema>
+/** A snapshot before it is signed. */
+export type UnsignedSnapshot = Omit<CountSnapshot, 'signature'>
+
+/**
+ * What the device signs: the counting id, its organisation, the period, the version and a hash of
+ * the rows (their JSON with the keys in the schema's order, so app and server hash the same bytes).
+ */
+export async function snapshotMessage(s: { counterId: string; organisationId: string; period: string; snapshotVersion: number; rows: readonly CountRow[] }): Promise<Uint8Array<ArrayBuffer>> {
+  // The rows with their keys in one fixed order, whatever order they arrived in.
+  const rows = s.rows.map((r) => ({ intervention: r.intervention, municipality: r.municipality, referrerType: r.referrerType, referred: r.referred, included: r.included, completed: r.completed, includedCumulative: r.includedCumulative }))
+  return signedMessage('kpi-snapshot/v1', [s.counterId, s.organisationId, s.period, s.snapshotVersion, await sha256Hex(JSON.stringify(rows))])
+}
+
+/** POST /api/kpi/counters: a counting id for this device in this organisation. */
+export const counterRequestSchema = z.strictObject({ organisationId: z.guid() })
+/** The answer to issuing or moving a counting id; serverTime lets the device start its versions after every earlier one. */
+export const counterSchema = z.object({ counterId: z.guid(), serverTime: z.number().int() })
+
+/** Why the server refused a snapshot or a counting id, as its `code`. */
+export const KPI_REFUSALS = ['device-required', 'counter-not-bound', 'counter-moved', 'counter-not-yours', 'counter-unknown', 'bad-signature', 'version-in-future', 'implausible-counts'] as const
+export type KpiRefusal = (typeof KPI_REFUSALS)[number]
 
 /** The five accountability periods of the SiG plan (domain.md): reporting Jul 2025 … Jul 2027. */
 export const ACCOUNTABILITY_PERIODS = ['2025-H1', '2025-H2', '2026-H1', '2026-H2', '2027-H1'] as const

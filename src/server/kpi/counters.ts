@@ -1,0 +1,100 @@
+/**
+ * Counting ids issued by the server (issue 11; docs/device-trust.md "Counting ids and signed
+ * snapshots"). One live counting id per approved device; it belongs to one person in one
+ * organisation, and only that person may move it to another device of theirs (a backup restored
+ * onto a new phone). Where it was before is remembered, so the old phone's later snapshots are
+ * refused as `counter-moved` instead of quietly replacing the new phone's figures.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Database, Queryable } from '../db/database'
+import type { CountTotals } from '../../shared/kpi/plausibility'
+import { audit } from '../auth/audit'
+
+/** The device a session runs on, as the counting needs it. */
+export interface CountingDevice {
+  id: string
+  organisationId: string
+}
+
+export interface Refused {
+  ok: false
+  status: 403 | 404 | 409
+  code: 'counter-not-bound' | 'counter-moved' | 'counter-not-yours' | 'counter-unknown'
+  error: string
+}
+
+/** The device's live counting id, or a new one (idempotent: a lost answer asked again gets the same id). */
+export async function issueCounter(db: Database, device: CountingDevice, userId: string): Promise<{ counterId: string; created: boolean }> {
+  return db.transaction(async (tx) => {
+    const inserted = await tx.query<{ id: string }>(
+      `INSERT INTO kpi_counters (id, device_id, organisation_id, user_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (device_id) WHERE retired_at IS NULL AND device_id IS NOT NULL DO NOTHING RETURNING id`,
+      [randomUUID(), device.id, device.organisationId, userId],
+    )
+    if (inserted.rows[0]) {
+      await audit(tx, { actorId: userId, organisationId: device.organisationId, action: 'kpi-counter-issue', entity: 'kpi_counter', entityId: inserted.rows[0].id })
+      return { counterId: inserted.rows[0].id, created: true }
+    }
+    const live = await tx.query<{ id: string }>('SELECT id FROM kpi_counters WHERE device_id = $1 AND retired_at IS NULL', [device.id])
+    return { counterId: live.rows[0]!.id, created: false }
+  })
+}
+
+/**
+ * Moves a counting id to the session's device: only the person it belongs to, in its organisation.
+ * A legacy id (chosen by a device before issue 11) that nobody claimed yet is claimed by the first
+ * member of its organisation who presents it: only the phone that made it (or its backup) knows it.
+ * The target device's previous live id is retired (its figures stay counted); the stored versions
+ * are clamped to now, so the new phone's next snapshot (its clock, later) replaces the old figures.
+ */
+export async function moveCounter(db: Database, counterId: string, device: CountingDevice, userId: string, nowMs: number): Promise<{ ok: true; counterId: string } | Refused> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ device_id: string | null; organisation_id: string; user_id: string | null; retired_at: string | null; legacy: boolean }>(
+      'SELECT device_id, organisation_id, user_id, retired_at, legacy FROM kpi_counters WHERE id = $1 FOR UPDATE',
+      [counterId],
+    )
+    const counter = rows[0]
+    if (!counter) return { ok: false, status: 404, code: 'counter-unknown', error: 'The server never issued this counting id.' } as const
+    const claim = counter.legacy && counter.user_id === null
+    if (counter.organisation_id !== device.organisationId || (claim ? false : counter.user_id !== userId)) {
+      return { ok: false, status: 403, code: 'counter-not-yours', error: 'This counting id belongs to another person or organisation: it cannot move to your device.' } as const
+    }
+    if (counter.device_id === device.id && counter.retired_at === null) return { ok: true, counterId } as const
+    await tx.query('UPDATE kpi_counters SET retired_at = now() WHERE device_id = $1 AND retired_at IS NULL AND id <> $2', [device.id, counterId])
+    await tx.query('UPDATE kpi_counters SET device_id = $2, user_id = $3, moved_at = now(), retired_at = NULL WHERE id = $1', [counterId, device.id, userId])
+    await tx.query('INSERT INTO kpi_counter_moves (counter_id, from_device_id, to_device_id, moved_by) VALUES ($1, $2, $3, $4)', [counterId, counter.device_id, device.id, userId])
+    await tx.query('UPDATE kpi_snapshots SET snapshot_version = least(snapshot_version, $2::bigint) WHERE counter_id = $1', [counterId, nowMs])
+    await audit(tx, { actorId: userId, organisationId: device.organisationId, action: claim ? 'kpi-counter-claim' : 'kpi-counter-move', entity: 'kpi_counter', entityId: counterId })
+    return { ok: true, counterId } as const
+  })
+}
+
+/**
+ * Locks the counting id for a snapshot from `deviceId` (so a move waits until the snapshot is in,
+ * or the snapshot sees the move). Refused when the id is not this device's live one.
+ */
+export async function lockCounterFor(tx: Queryable, counterId: string, deviceId: string): Promise<{ ok: true } | Refused> {
+  const { rows } = await tx.query<{ device_id: string | null; retired_at: string | null }>('SELECT device_id, retired_at FROM kpi_counters WHERE id = $1 FOR UPDATE', [counterId])
+  const counter = rows[0]
+  if (counter && counter.device_id === deviceId) {
+    if (counter.retired_at === null) return { ok: true }
+    return { ok: false, status: 409, code: 'counter-moved', error: 'This counting id was retired: this device counts under another one now.' }
+  }
+  if (counter) {
+    const moved = await tx.query('SELECT 1 FROM kpi_counter_moves WHERE counter_id = $1 AND from_device_id = $2 LIMIT 1', [counterId, deviceId])
+    if (moved.rows.length) return { ok: false, status: 409, code: 'counter-moved', error: 'This counting id moved to another device (a backup restored there): that device sends its figures now.' }
+  }
+  return { ok: false, status: 403, code: 'counter-not-bound', error: 'This counting id is not bound to your device. Ask the server for one (POST /api/kpi/counters).' }
+}
+
+/** What the device's other counting ids (retired ones, ids moved onto it) hold for the period: they add up in the totals. */
+export async function otherCountsOfDevice(tx: Queryable, deviceId: string, counterId: string, period: string): Promise<CountTotals> {
+  const { rows } = await tx.query<CountTotals>(
+    `SELECT coalesce(sum(c.referred), 0)::int AS referred, coalesce(sum(c.included), 0)::int AS included,
+            coalesce(sum(c.completed), 0)::int AS completed, coalesce(sum(c.included_cumulative), 0)::int AS "includedCumulative"
+     FROM kpi_counts c JOIN kpi_counters k ON k.id = c.counter_id
+     WHERE k.device_id = $1 AND c.counter_id <> $2 AND c.period = $3`,
+    [deviceId, counterId, period],
+  )
+  return rows[0]!
+}

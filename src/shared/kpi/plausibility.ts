@@ -1,0 +1,60 @@
+/**
+ * Counts no social worker reaches (issue 11: a forged snapshot stored 1,000,000 per cell). The
+ * server refuses a snapshot past these bounds with `implausible-counts`; the device checks the
+ * same bounds before it signs, so a bug shows on the phone rather than in the region's figures.
+ *
+ * Why these numbers: a full-time welzijnscoach or casusregisseur carries some 30–60 residents at a
+ * time and takes on a few new ones a week. A half-year has 26 working weeks.
+ * - One cell (one intervention × municipality × referrer type) in one half-year: at most 250
+ *   residents referred, included or completed — ten a week, every week, in one cell alone.
+ * - One device in one half-year, all cells together: at most 500 of each — about twenty new
+ *   residents a week, four or five times a realistic caseload turning over.
+ * - Included up to the end of the period (cumulative) runs over the whole programme (2024–2027,
+ *   eight half-years): 8 × 250 per cell and 8 × 500 per device.
+ * The bounds are generous on purpose: they stop figures that cannot be true, they are not a target.
+ */
+import type { CountRow } from './counts'
+
+export const MAX_PER_CELL = 250
+export const MAX_CUMULATIVE_PER_CELL = 8 * MAX_PER_CELL
+export const MAX_PER_DEVICE = 500
+export const MAX_CUMULATIVE_PER_DEVICE = 8 * MAX_PER_DEVICE
+
+export interface CountTotals {
+  referred: number
+  included: number
+  completed: number
+  includedCumulative: number
+}
+
+export const sumCounts = (rows: readonly CountTotals[]): CountTotals =>
+  rows.reduce((s, r) => ({ referred: s.referred + r.referred, included: s.included + r.included, completed: s.completed + r.completed, includedCumulative: s.includedCumulative + r.includedCumulative }), {
+    referred: 0,
+    included: 0,
+    completed: 0,
+    includedCumulative: 0,
+  })
+
+/**
+ * Why these counts cannot come from one device in one period, or null when they can. `others` is
+ * what the device's other counting ids already hold for the period (they add up in the totals).
+ */
+export function implausibleCounts(rows: readonly CountRow[], others: CountTotals = sumCounts([])): string | null {
+  for (const r of rows) {
+    const cell = `${r.intervention}/${r.municipality}/${r.referrerType}`
+    for (const field of ['referred', 'included', 'completed'] as const) {
+      if (r[field] > MAX_PER_CELL) return `${field} ${r[field]} in ${cell} is more than one social worker reaches in a half-year (at most ${MAX_PER_CELL}).`
+    }
+    if (r.includedCumulative > MAX_CUMULATIVE_PER_CELL) return `includedCumulative ${r.includedCumulative} in ${cell} is more than one social worker reaches (at most ${MAX_CUMULATIVE_PER_CELL}).`
+    // Included in the period are also included up to its end.
+    if (r.included > r.includedCumulative) return `included (${r.included}) in ${cell} is more than includedCumulative (${r.includedCumulative}).`
+  }
+  const own = sumCounts(rows)
+  for (const field of ['referred', 'included', 'completed'] as const) {
+    const total = own[field] + others[field]
+    if (total > MAX_PER_DEVICE) return `${field} ${total} in all cells together is more than one device counts in a half-year (at most ${MAX_PER_DEVICE}).`
+  }
+  const cumulative = own.includedCumulative + others.includedCumulative
+  if (cumulative > MAX_CUMULATIVE_PER_DEVICE) return `includedCumulative ${cumulative} in all cells together is more than one device counts (at most ${MAX_CUMULATIVE_PER_DEVICE}).`
+  return null
+}
