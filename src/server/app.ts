@@ -81,7 +81,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/devices', deviceRoutes({ ...deps, now: guard.now, offlineDays: options.deviceOfflineDays ?? DEFAULT_OFFLINE_DAYS }))
   app.route('/api/map', mapEditorRoutes(db))
   app.route('/api/kpi', kpiRoutes(db))
-  app.route('/api/referrals', referralRoutes(db))
+  app.route('/api/referrals', referralRoutes(db, guard.now))
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404))
   if (options.staticDir) {
     app.use('*', compress())

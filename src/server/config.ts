@@ -1,6 +1,7 @@
 /** Server settings from the environment, validated once at start. */
 import { z } from 'zod'
 import type { DatabaseTarget } from './db/database'
+import { DEFAULT_OFFLINE_DAYS } from '../shared/devices/deviceTrust'
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(8080),
@@ -18,6 +19,8 @@ const envSchema = z.object({
     .regex(/^\d+,\d+$/, 'must be two numbers like 30,10')
     .default('30,10')
     .transform((s) => s.split(',').map(Number) as [number, number]),
+  /** Days a device may go without reaching the server before it keeps its data locked (docs/device-trust.md). */
+  DEVICE_OFFLINE_DAYS: z.coerce.number().int().min(1).max(365).default(DEFAULT_OFFLINE_DAYS),
 })
 export type ServerConfig = z.infer<typeof envSchema>
 

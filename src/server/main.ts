@@ -32,7 +32,7 @@ async function main() {
   const seeded = await seedExampleMapIfEmpty(db)
   if (seeded) console.log(`The social map was empty: loaded ${seeded} example services (voorbeeldgegevens).`)
   const readiness = new Readiness()
-  const app = createApp(db, { serverKey, staticDir: config.STATIC_DIR, logger: createLogger(), trustedProxies: config.TRUST_PROXY, guard: new SignInGuard(Date.now, config.SIGN_IN_LIMITS), readiness })
+  const app = createApp(db, { serverKey, staticDir: config.STATIC_DIR, logger: createLogger(), trustedProxies: config.TRUST_PROXY, guard: new SignInGuard(Date.now, config.SIGN_IN_LIMITS), readiness, deviceOfflineDays: config.DEVICE_OFFLINE_DAYS })
   // Nobody can sign in yet: a one-time code lets the first beheerder set up their organisation.
   const bootstrapCode = (await countUsers(db)) === 0 ? await newBootstrapCode(db) : undefined
   if (!bootstrapCode) forgetBootstrapCode(config.DATA_DIR)

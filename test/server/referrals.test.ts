@@ -13,6 +13,7 @@ import { eventContext, referralContext, type ReferralContent } from '../../src/s
 import { periodOf } from '../../src/shared/kpi/period'
 import { localMoment } from '../../src/shared/socialMap/schedule'
 import { Clock, regionOrganisation, signedIn, type Agent } from './agent'
+import { approveDevice, bindDevice, registerDevice } from './devices'
 import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
@@ -43,13 +44,14 @@ interface Device {
   id: string
   privateKey: CryptoKey
 }
+/** A device with its three keys (test/server/devices.ts); approved and bound to the session when an approver is given. */
 async function device(agent: Agent, organisationId: string, approver?: Agent): Promise<Device> {
-  const pair = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits', 'deriveKey'])) as CryptoKeyPair
-  const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey)
-  const res = await agent.call('POST', '/api/devices', { organisationId, name: 'Telefoon', publicKey: { kty, crv, x, y } })
-  const { id } = (await res.json()) as { id: string }
-  if (approver) expect((await approver.call('POST', `/api/orgs/${organisationId}/devices/${id}/approve`)).status).toBe(200)
-  return { id, privateKey: pair.privateKey }
+  const d = await registerDevice(agent, organisationId)
+  if (approver) {
+    await approveDevice(approver, organisationId, d.id)
+    await bindDevice(agent, d)
+  }
+  return { id: d.id, privateKey: d.keys.encryption.privateKey }
 }
 
 async function world() {
@@ -124,7 +126,10 @@ describe('closed-loop referrals', () => {
   it('refuses a box that leaves out an approved device or includes a revoked one; a device approved later cannot read older referrals', async () => {
     const w = await world()
     const { id } = await refer(w)
-    const later = await device(w.worker.agent, w.welzijn.organisationId, w.welzijn.agent)
+    // A second phone of the social worker (the session stays bound to the first one).
+    const laterDevice = await registerDevice(w.worker.agent, w.welzijn.organisationId)
+    await approveDevice(w.welzijn.agent, w.welzijn.organisationId, laterDevice.id)
+    const later = { id: laterDevice.id, privateKey: laterDevice.keys.encryption.privateKey }
     const old = ((await (await w.worker.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: Listed[] }).referrals[0]!
     await expect(openSealed(old.sealed, later.id, later.privateKey, referralContext(id))).rejects.toEqual(new SealError('not-for-this-device'))
 
@@ -163,8 +168,10 @@ describe('closed-loop referrals', () => {
     expect((await event(w, id, 'afgewezen')).status).toBe(400)
     expect((await event(w, id, 'afgewezen', 'Past beter bij schuldhulp')).status).toBe(201)
     expect((await event(w, id, 'geaccepteerd')).status).toBe(409)
-    // Another organisation's social worker does not see it at all.
+    // Another organisation's social worker (with an approved device there) does not see it at all.
     const stranger = await signedIn(app, db, clock, 'sociaal-werker')
+    const strangerAdmin = await signedIn(app, db, clock, 'beheerder', { organisationId: stranger.organisationId })
+    await device(stranger.agent, stranger.organisationId, strangerAdmin.agent)
     expect((await stranger.agent.call('GET', `/api/referrals/${id}/keys`)).status).toBe(404)
     expect(((await (await stranger.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: unknown[] }).referrals).toEqual([])
   })
@@ -174,13 +181,16 @@ describe('closed-loop referrals', () => {
     await refer(w)
     await refer(w)
     const programme = await signedIn(app, db, clock, 'programma')
-    const totals = (await (await programme.agent.call('GET', `/api/kpi/totals?period=${periodOf(localMoment(new Date()).date)}`)).json()) as { referrals: Record<string, number> }
+    const totals = (await (await programme.agent.call('GET', `/api/kpi/totals?period=${periodOf(localMoment(new Date(clock.now())).date)}`)).json()) as { referrals: Record<string, number> }
     expect(totals.referrals).toEqual({ wor: 2 })
   })
 
   it('flags a Welzijn op Recept referral without first contact after two weeks, until contact is made', async () => {
     const w = await world()
-    const { id } = await refer(w, crypto.randomUUID(), new Date(Date.now() - 20 * 86_400_000).toISOString())
+    // It reached the server 20 days ago (the server's clock decides, docs/device-trust.md).
+    clock.t = Date.now() - 20 * 86_400_000
+    const { id } = await refer(w)
+    clock.t = Date.now()
     const inbox = async () => ((await (await w.worker.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: Listed[] }).referrals[0]!
     expect(await inbox()).toMatchObject({ overdue: true, firstContactDue: new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10) })
     const gpView = ((await (await w.gp.agent.call('GET', '/api/referrals/sent')).json()) as { referrals: Listed[] }).referrals[0]!

@@ -66,6 +66,8 @@ export async function loadSession(db: Queryable, token: string): Promise<Session
        SELECT s.token_hash, s.user_id, s.csrf_token, s.second_factor, s.last_seen_at, s.device_id, u.email, u.name, u.totp_enabled, u.home_organisation_id
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(mins => $2) AND u.locked_at IS NULL
+         -- A session bound to a revoked device is over, even if a revocation raced its binding.
+         AND NOT EXISTS (SELECT 1 FROM devices rd WHERE rd.id = s.device_id AND rd.status = 'revoked')
      ), touched AS (
        UPDATE sessions SET last_seen_at = now()
        WHERE token_hash IN (SELECT token_hash FROM live WHERE last_seen_at < now() - interval '30 seconds')

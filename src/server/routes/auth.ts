@@ -129,6 +129,8 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
       homeOrganisationId: u.homeOrganisationId,
       memberships: u.memberships,
       csrfToken: u.csrfToken,
+      /** The device this session is bound to (docs/device-trust.md), or null: acting on shared records needs an approved one. */
+      device: u.device ? { id: u.device.id, organisationId: u.device.organisationId, status: u.device.status } : null,
     })
   })
 

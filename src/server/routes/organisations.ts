@@ -107,6 +107,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
       if (isBeheerder.rows.length && others.rows[0]!.n === 0) return false
       await tx.query('DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2', [m.userId, orgId])
       await tx.query(`UPDATE devices SET status = 'revoked', decided_by = $3, decided_at = now() WHERE user_id = $1 AND organisation_id = $2 AND status <> 'revoked'`, [m.userId, orgId, actor])
+      // Every session of theirs ends, those bound to the revoked devices among them (docs/device-trust.md).
       await tx.query('DELETE FROM sessions WHERE user_id = $1', [m.userId])
       // Links they made here (a beheerder's invitation to their own private address) or that were made for them die too.
       await tx.query(
@@ -181,14 +182,20 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
       // A revoked device stays revoked: approving it again would hand it data meant for others.
       const from = action === 'approve' ? ['pending'] : ['pending', 'approved']
       // Only a device of a current member of this organisation.
-      const { rows } = await db.query(
-        `UPDATE devices d SET status = $3, decided_by = $4, decided_at = now() WHERE d.id = $1 AND d.organisation_id = $2 AND d.status = ANY($5::text[])
-           AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = d.user_id AND m.organisation_id = $2) RETURNING d.id`,
-        [deviceId, orgId, status, actor, from],
-      )
-      if (!rows.length) return c.json({ error: `This device cannot be ${status} (unknown, or already decided).`, code: 'conflict' }, 409)
-      await audit(db, { actorId: actor, organisationId: orgId, action, entity: 'device', entityId: deviceId })
-      return c.json({ id: deviceId, status })
+      const done = await db.transaction(async (tx) => {
+        const { rows } = await tx.query(
+          `UPDATE devices d SET status = $3, decided_by = $4, decided_at = now() WHERE d.id = $1 AND d.organisation_id = $2 AND d.status = ANY($5::text[])
+             AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = d.user_id AND m.organisation_id = $2) RETURNING d.id`,
+          [deviceId, orgId, status, actor, from],
+        )
+        if (!rows.length) return null
+        // Revoking ends every session that runs on the device (docs/device-trust.md).
+        const ended = action === 'revoke' ? (await tx.query('DELETE FROM sessions WHERE device_id = $1 RETURNING token_hash', [deviceId])).rows.length : 0
+        await audit(tx, { actorId: actor, organisationId: orgId, action, entity: 'device', entityId: deviceId })
+        return { ended }
+      })
+      if (!done) return c.json({ error: `This device cannot be ${status} (unknown, or already decided).`, code: 'conflict' }, 409)
+      return c.json({ id: deviceId, status, ...(action === 'revoke' ? { endedSessions: done.ended } : {}) })
     })
   }
 

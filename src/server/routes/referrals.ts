@@ -7,9 +7,19 @@
 import { Hono } from 'hono'
 import type { Sealed } from '../../shared/crypto/sealed'
 import { MUNICIPALITIES } from '../../shared/socialMap/places'
-import { newEventSchema, newReferralSchema, nextStatus, routesSchema, WOR_FIRST_CONTACT_DAYS, type ReferralStatus } from '../../shared/referrals/referral'
+import {
+  clampRecorded,
+  newEventSchema,
+  newReferralSchema,
+  nextStatus,
+  RECORDED_MAX_DAYS_BACK,
+  RECORDED_SHOWN_AFTER_MINUTES,
+  routesSchema,
+  WOR_FIRST_CONTACT_DAYS,
+  type ReferralStatus,
+} from '../../shared/referrals/referral'
 import { audit } from '../auth/audit'
-import { currentUser, requireRegionBeheerder, requireRole, requireUser, type AppEnv } from '../auth/middleware'
+import { currentUser, requireApprovedDevice, requireRegionBeheerder, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database, Queryable } from '../db/database'
 import { body } from './auth'
 import { isUuid } from './readJson'
@@ -48,12 +58,21 @@ interface ReferralRow {
   receiving_organisation_name: string
   status: ReferralStatus
   sent_at: string | Date
+  recorded_at: string | Date | null
   first_contact_due: string | Date | null
   first_contact_at: string | Date | null
   overdue: boolean
   sealed: Sealed
-  events: { id: string; kind: string; at: string; sealed: Sealed | null }[]
+  events: { id: string; kind: string; at: string; recorded_at: string | null; sealed: Sealed | null }[]
 }
+
+/** The device's recorded time, when it is far enough from the server's to be worth showing. */
+function recordedAt(server: string | Date, recorded: string | Date | null): { recordedAt?: string } {
+  if (recorded === null) return {}
+  const r = new Date(recorded)
+  return Math.abs(r.getTime() - new Date(server).getTime()) >= RECORDED_SHOWN_AFTER_MINUTES * 60_000 ? { recordedAt: r.toISOString() } : {}
+}
+const DAY_MS = 24 * 3600 * 1000
 
 const iso = (d: string | Date | null) => (d === null ? null : new Date(d).toISOString())
 const day = (d: string | Date | null) => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10))
@@ -61,9 +80,9 @@ const day = (d: string | Date | null) => (d === null ? null : typeof d === 'stri
 async function listReferrals(db: Queryable, where: string, params: unknown[]) {
   const { rows } = await db.query<ReferralRow>(
     `SELECT r.id, r.intervention, r.sender_organisation_id, so.name AS sender_organisation_name, r.receiving_organisation_id, ro.name AS receiving_organisation_name,
-            r.status, r.sent_at, r.first_contact_due::text AS first_contact_due, r.first_contact_at, r.sealed,
+            r.status, r.sent_at, r.recorded_at, r.first_contact_due::text AS first_contact_due, r.first_contact_at, r.sealed,
             (r.first_contact_due IS NOT NULL AND r.first_contact_at IS NULL AND r.status NOT IN ('afgewezen', 'afgerond') AND r.first_contact_due < current_date) AS overdue,
-            coalesce((SELECT json_agg(json_build_object('id', e.id, 'kind', e.kind, 'at', e.at, 'sealed', e.sealed) ORDER BY e.stored_at, e.id)
+            coalesce((SELECT json_agg(json_build_object('id', e.id, 'kind', e.kind, 'at', e.at, 'recorded_at', e.recorded_at, 'sealed', e.sealed) ORDER BY e.stored_at, e.id)
                       FROM referral_events e WHERE e.referral_id = r.id), '[]'::json) AS events
      FROM referrals r JOIN organisations so ON so.id = r.sender_organisation_id JOIN organisations ro ON ro.id = r.receiving_organisation_id
      WHERE ${where}
@@ -77,11 +96,12 @@ async function listReferrals(db: Queryable, where: string, params: unknown[]) {
     receivingOrganisation: { id: r.receiving_organisation_id, name: r.receiving_organisation_name },
     status: r.status,
     sentAt: iso(r.sent_at),
+    ...recordedAt(r.sent_at, r.recorded_at),
     firstContactDue: day(r.first_contact_due),
     firstContactAt: iso(r.first_contact_at),
     overdue: r.overdue,
     sealed: r.sealed,
-    events: r.events.map((e) => ({ id: e.id, kind: e.kind, at: new Date(e.at).toISOString(), sealed: e.sealed ?? undefined })),
+    events: r.events.map((e) => ({ id: e.id, kind: e.kind, at: new Date(e.at).toISOString(), ...recordedAt(e.at, e.recorded_at), sealed: e.sealed ?? undefined })),
   }))
 }
 
@@ -92,7 +112,12 @@ async function routesWithNames(db: Queryable) {
   return rows.map((r) => ({ intervention: r.intervention, municipality: r.municipality, organisationId: r.organisation_id, organisationName: r.name }))
 }
 
-export function referralRoutes(db: Database) {
+/**
+ * `now` is the server's clock: it decides sent_at and at (docs/device-trust.md). Everything that
+ * downloads or changes sealed data needs a session bound to an approved device in the
+ * organisation acted for (requireApprovedDevice); the routing table does not.
+ */
+export function referralRoutes(db: Database, now: () => number = Date.now) {
   const app = new Hono<AppEnv>()
   app.use('*', requireUser())
 
@@ -123,7 +148,7 @@ export function referralRoutes(db: Database) {
   })
 
   /** What a GP's device needs to refer offline: the routes and the public keys to seal to. */
-  app.get('/directory', requireRole('huisarts'), async (c) => {
+  app.get('/directory', requireRole('huisarts'), requireApprovedDevice('huisarts'), async (c) => {
     const user = currentUser(c)
     const routes = await routesWithNames(db)
     const orgIds = [...new Set(routes.map((r) => r.organisationId))]
@@ -137,13 +162,16 @@ export function referralRoutes(db: Database) {
     })
   })
 
-  app.post('/', requireRole('huisarts'), async (c) => {
+  app.post('/', requireRole('huisarts'), requireApprovedDevice('huisarts'), async (c) => {
     const b = await body(c, newReferralSchema)
     if (!b.ok) return b.response
     const r = b.value
     const user = currentUser(c)
     if (!user.memberships.some((m) => m.organisationId === r.senderOrganisationId && m.role === 'huisarts')) {
       return c.json({ error: 'You refer for your own practice only.', code: 'forbidden' }, 403)
+    }
+    if (user.device!.organisationId !== r.senderOrganisationId) {
+      return c.json({ error: 'This device is registered in another organisation than the one you refer for.', code: 'device-required' }, 403)
     }
     // A resend of what is already here (an answer lost on the way) changes nothing.
     const existing = await db.query<{ sender_user_id: string }>('SELECT sender_user_id FROM referrals WHERE id = $1', [r.id])
@@ -153,12 +181,15 @@ export function referralRoutes(db: Database) {
     }
     const problem = await recipientProblem(db, r.sealed, r.receivingOrganisationId, user.userId)
     if (problem) return c.json({ error: problem, code: 'recipients-changed' }, 409)
+    // The server's clock decides when it was sent; the device's time is kept beside it, clamped.
+    const t = new Date(now())
+    const recorded = clampRecorded(new Date(r.sentAt), t, new Date(t.getTime() - RECORDED_MAX_DAYS_BACK * DAY_MS))
     const stored = await db.transaction(async (tx) => {
       const { rows } = await tx.query(
-        `INSERT INTO referrals (id, intervention, sender_organisation_id, sender_user_id, receiving_organisation_id, sent_at, first_contact_due, sealed)
-         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $2 = 'wor' THEN ($6::timestamptz AT TIME ZONE 'Europe/Amsterdam')::date + $7::int END, $8::jsonb)
+        `INSERT INTO referrals (id, intervention, sender_organisation_id, sender_user_id, receiving_organisation_id, sent_at, recorded_at, first_contact_due, sealed)
+         VALUES ($1, $2, $3, $4, $5, $6, $9, CASE WHEN $2 = 'wor' THEN ($6::timestamptz AT TIME ZONE 'Europe/Amsterdam')::date + $7::int END, $8::jsonb)
          ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [r.id, r.intervention, r.senderOrganisationId, user.userId, r.receivingOrganisationId, r.sentAt, WOR_FIRST_CONTACT_DAYS, JSON.stringify(r.sealed)],
+        [r.id, r.intervention, r.senderOrganisationId, user.userId, r.receivingOrganisationId, t, WOR_FIRST_CONTACT_DAYS, JSON.stringify(r.sealed), recorded],
       )
       if (rows.length) await audit(tx, { actorId: user.userId, organisationId: r.senderOrganisationId, action: 'refer', entity: 'referral', entityId: r.id })
       return rows.length > 0
@@ -166,28 +197,32 @@ export function referralRoutes(db: Database) {
     return c.json({ status: stored ? 'stored' : 'exists' }, stored ? 201 : 200)
   })
 
-  app.get('/sent', requireRole('huisarts'), async (c) => c.json({ referrals: await listReferrals(db, 'r.sender_user_id = $1', [currentUser(c).userId]) }))
+  /** What the GP sent for the practice the device belongs to. */
+  app.get('/sent', requireRole('huisarts'), requireApprovedDevice('huisarts'), async (c) => {
+    const user = currentUser(c)
+    return c.json({ referrals: await listReferrals(db, 'r.sender_user_id = $1 AND r.sender_organisation_id = $2', [user.userId, user.device!.organisationId]) })
+  })
 
-  app.get('/inbox', requireRole('sociaal-werker'), async (c) => {
-    const orgs = currentUser(c).memberships.filter((m) => m.role === 'sociaal-werker').map((m) => m.organisationId)
-    return c.json({ referrals: await listReferrals(db, 'r.receiving_organisation_id = ANY($1::uuid[])', [orgs]) })
+  /** What reached the organisation the device belongs to. */
+  app.get('/inbox', requireRole('sociaal-werker'), requireApprovedDevice('sociaal-werker'), async (c) => {
+    return c.json({ referrals: await listReferrals(db, 'r.receiving_organisation_id = $1', [currentUser(c).device!.organisationId]) })
   })
 
   /** Who may read a referral's notes and messages: the receiving organisation's devices and the sender's. */
-  app.get('/:id/keys', async (c) => {
+  app.get('/:id/keys', requireApprovedDevice(['huisarts', 'sociaal-werker']), async (c) => {
     const found = await readable(c.req.param('id'), c)
     if (!found) return c.json({ error: 'No such referral for you.', code: 'not-found' }, 404)
     const keys = await approvedKeys(db, 'organisation_id = $1 OR user_id = $2', [found.receiving_organisation_id, found.sender_user_id])
     return c.json({ keys: keys.map(({ deviceId, publicKey }) => ({ deviceId, publicKey })) })
   })
 
-  app.post('/:id/events', requireRole('sociaal-werker'), async (c) => {
+  app.post('/:id/events', requireRole('sociaal-werker'), requireApprovedDevice('sociaal-werker'), async (c) => {
     const b = await body(c, newEventSchema)
     if (!b.ok) return b.response
     const e = b.value
     const user = currentUser(c)
     const found = await readable(c.req.param('id'), c)
-    if (!found || !user.memberships.some((m) => m.organisationId === found.receiving_organisation_id && m.role === 'sociaal-werker')) {
+    if (!found || found.receiving_organisation_id !== user.device!.organisationId) {
       return c.json({ error: 'No such referral in your inbox.', code: 'not-found' }, 404)
     }
     const again = await db.query('SELECT 1 FROM referral_events WHERE id = $1', [e.id])
@@ -198,21 +233,22 @@ export function referralRoutes(db: Database) {
       if (problem) return c.json({ error: problem, code: 'recipients-changed' }, 409)
     }
     const result = await db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ status: ReferralStatus }>('SELECT status FROM referrals WHERE id = $1 FOR UPDATE', [found.id])
+      const { rows } = await tx.query<{ status: ReferralStatus; sent_at: Date | string }>('SELECT status, sent_at FROM referrals WHERE id = $1 FOR UPDATE', [found.id])
       const next = nextStatus(rows[0]!.status, e.kind)
       if (!next) return { ok: false as const, from: rows[0]!.status }
-      const inserted = await tx.query('INSERT INTO referral_events (id, referral_id, kind, at, actor_user_id, sealed) VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id', [
-        e.id,
-        found.id,
-        e.kind,
-        e.at,
-        user.userId,
-        e.sealed ? JSON.stringify(e.sealed) : null,
-      ])
+      // The server's clock decides when it happened; the device's time is kept, clamped to after the referral arrived.
+      const t = new Date(now())
+      const earliest = new Date(Math.max(t.getTime() - RECORDED_MAX_DAYS_BACK * DAY_MS, new Date(rows[0]!.sent_at).getTime()))
+      const recorded = clampRecorded(new Date(e.at), t, earliest)
+      const inserted = await tx.query(
+        'INSERT INTO referral_events (id, referral_id, kind, at, recorded_at, actor_user_id, sealed) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id',
+        [e.id, found.id, e.kind, t, recorded, user.userId, e.sealed ? JSON.stringify(e.sealed) : null],
+      )
       if (!inserted.rows.length) return { ok: true as const, status: 'exists' }
+      // A first contact recorded offline counts from its clamped recorded time.
       await tx.query(
         `UPDATE referrals SET status = $2, first_contact_at = CASE WHEN $3 AND first_contact_at IS NULL THEN $4::timestamptz ELSE first_contact_at END WHERE id = $1`,
-        [found.id, next, ['contact', 'gesprek', 'afgerond'].includes(e.kind), e.at],
+        [found.id, next, ['contact', 'gesprek', 'afgerond'].includes(e.kind), recorded],
       )
       await audit(tx, { actorId: user.userId, organisationId: found.receiving_organisation_id, action: `referral-${e.kind}`, entity: 'referral', entityId: found.id })
       return { ok: true as const, status: 'stored' }
@@ -221,15 +257,23 @@ export function referralRoutes(db: Database) {
     return c.json({ status: result.status }, result.status === 'stored' ? 201 : 200)
   })
 
-  /** The referral, if the signed-in person sent it or works in the receiving organisation. */
+  /**
+   * The referral, if the signed-in person sent it for the organisation of their session's device,
+   * or works as sociaal-werker in the receiving organisation and the device belongs there.
+   */
   async function readable(id: string, c: Parameters<typeof currentUser>[0]) {
     if (!isUuid(id)) return undefined
     const user = currentUser(c)
-    const { rows } = await db.query<{ id: string; sender_user_id: string; receiving_organisation_id: string }>('SELECT id, sender_user_id, receiving_organisation_id FROM referrals WHERE id = $1', [id])
+    const deviceOrg = user.device?.organisationId
+    const { rows } = await db.query<{ id: string; sender_user_id: string; sender_organisation_id: string; receiving_organisation_id: string }>(
+      'SELECT id, sender_user_id, sender_organisation_id, receiving_organisation_id FROM referrals WHERE id = $1',
+      [id],
+    )
     const r = rows[0]
-    if (!r) return undefined
-    const mine = r.sender_user_id === user.userId || user.memberships.some((m) => m.organisationId === r.receiving_organisation_id && m.role === 'sociaal-werker')
-    return mine ? r : undefined
+    if (!r || !deviceOrg) return undefined
+    const sent = r.sender_user_id === user.userId && r.sender_organisation_id === deviceOrg
+    const received = r.receiving_organisation_id === deviceOrg && user.memberships.some((m) => m.organisationId === deviceOrg && m.role === 'sociaal-werker')
+    return sent || received ? r : undefined
   }
 
   return app

@@ -69,12 +69,29 @@ export const eventContentSchema = z.strictObject({
 })
 export type EventContent = z.infer<typeof eventContentSchema>
 
+/**
+ * Times (docs/device-trust.md): the server's clock decides when a referral was sent and when an
+ * event happened. What the device says (`sentAt`, `at` in what it posts) is kept as the time it
+ * was recorded, clamped to no later than the server's now and no earlier than this many days
+ * before it (an event: no earlier than its referral reached the server).
+ */
+export const RECORDED_MAX_DAYS_BACK = 30
+/** A recorded time this far (or further) from the server's is shown beside it as "vastgelegd offline op". */
+export const RECORDED_SHOWN_AFTER_MINUTES = 5
+
+/** The device's time clamped into [earliest, now] (docs/device-trust.md). */
+export function clampRecorded(recorded: Date, now: Date, earliest: Date): Date {
+  const t = Math.min(Math.max(recorded.getTime(), earliest.getTime()), now.getTime())
+  return new Date(t)
+}
+
 /** What the sender posts: routing metadata in clear, the rest sealed. */
 export const newReferralSchema = z.strictObject({
   id: z.guid(),
   intervention: z.enum(REFERRAL_INTERVENTIONS),
   senderOrganisationId: z.guid(),
   receivingOrganisationId: z.guid(),
+  /** When the device recorded the referral (kept as its recorded time, clamped); the server's clock decides the listed sentAt. */
   sentAt: z.iso.datetime(),
   sealed: sealedSchema,
 })
@@ -83,6 +100,7 @@ export type NewReferral = z.infer<typeof newReferralSchema>
 export const newEventSchema = z.strictObject({
   id: z.guid(),
   kind: z.enum(EVENT_KINDS),
+  /** When the device recorded the event (kept as its recorded time, clamped); the server's clock decides the listed at. */
   at: z.iso.datetime(),
   sealed: sealedSchema.optional(),
 })
@@ -111,11 +129,14 @@ export const listedReferralSchema = z.object({
   senderOrganisation: z.object({ id: z.guid(), name: z.string() }),
   receivingOrganisation: z.object({ id: z.guid(), name: z.string() }),
   status: z.enum(REFERRAL_STATUSES),
+  /** When it reached the server (the server's clock). */
   sentAt: z.string(),
+  /** When the device recorded it, if that was RECORDED_SHOWN_AFTER_MINUTES or more from sentAt ("vastgelegd offline op"). */
+  recordedAt: z.string().optional(),
   firstContactDue: z.string().nullable(),
   firstContactAt: z.string().nullable(),
   overdue: z.boolean(),
   sealed: sealedSchema,
-  events: z.array(z.object({ id: z.guid(), kind: z.enum(EVENT_KINDS), at: z.string(), sealed: sealedSchema.optional() })),
+  events: z.array(z.object({ id: z.guid(), kind: z.enum(EVENT_KINDS), at: z.string(), recordedAt: z.string().optional(), sealed: sealedSchema.optional() })),
 })
 export type ListedReferral = z.infer<typeof listedReferralSchema>
