@@ -130,7 +130,7 @@ export async function deviceRecord(): Promise<DeviceInfo | undefined> {
 // —— the vault, and what was unwrapped with it ——
 
 let vaultSource: (() => DeviceVault) | undefined
-let lockHooked = false
+const hooked = new WeakSet<object>()
 /** For tests: the vault to seal the keys under (the app uses useCaseVault().vault). */
 export function useDeviceVault(source: (() => DeviceVault) | undefined): void {
   vaultSource = source
@@ -140,8 +140,8 @@ export function useDeviceVault(source: (() => DeviceVault) | undefined): void {
 function currentVault(): DeviceVault {
   if (vaultSource) return vaultSource()
   const store = useCaseVault()
-  if (!lockHooked) {
-    lockHooked = true
+  if (!hooked.has(store)) {
+    hooked.add(store)
     store.onLock(forgetUnwrappedKeys)
   }
   return store.vault

@@ -11,7 +11,7 @@ import { useCaseVault } from '../features/cases/useCaseVault'
 import { RECEIVER_MEMORY_KEY } from '../features/referrals/receiverMemory'
 import { deviceRecord, DeviceLockedError, forgetUnwrappedKeys, proveDevice, recordContact, wipeDevice } from './deviceIdentity'
 import { setNotice } from './deviceNotice'
-import { forgetOnLock } from './forgetOpened'
+import { hookIntoVault } from './forgetOpened'
 import { z } from 'zod'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -117,17 +117,17 @@ export async function offlineGuard(check: () => Promise<StatusCheck> = checkDevi
   return locked ? { ok: false, reason: 'offline', days } : null
 }
 
-let guardInstalled = false
+const guarded = new WeakSet<object>()
 /**
- * Adds the offline guard to the vault, and drops what was opened with it on lock; once (at app start
- * when a device exists, after registering, and on the pages that open referrals).
+ * Adds the offline guard to the vault, and drops what was opened with it on lock; once per vault
+ * store (at app start when a device exists, after registering, and on the pages that open referrals).
  */
 export function installOfflineGuard(): void {
-  if (guardInstalled) return
-  guardInstalled = true
+  hookIntoVault()
   const vault = useCaseVault()
+  if (guarded.has(vault)) return
+  guarded.add(vault)
   vault.addOpenGuard(() => offlineGuard())
-  vault.onLock(forgetOnLock)
 }
 
 let watching = false

@@ -7,6 +7,15 @@ import { useCaseVault } from '../features/cases/useCaseVault'
 import { clearCachedLists } from '../features/referrals/referralOutbox'
 import { forgetUnwrappedKeys } from './deviceIdentity'
 
+const hooked = new WeakSet<object>()
+/** Registers forgetOnLock with the vault, once per vault store. */
+export function hookIntoVault(): void {
+  const vault = useCaseVault()
+  if (hooked.has(vault)) return
+  hooked.add(vault)
+  vault.onLock(forgetOnLock)
+}
+
 /** On lock and wipe (useCaseVault().onLock). */
 export async function forgetOnLock(): Promise<void> {
   forgetUnwrappedKeys()

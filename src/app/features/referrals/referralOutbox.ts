@@ -11,7 +11,7 @@ import { openSealed, seal, type Sealed } from '../../../shared/crypto/sealed'
 import { directorySchema, eventContext, listedReferralSchema, newEventSchema, newReferralSchema, recipientSchema, referralContext, type Directory, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
 import { api, ApiError } from '../professional/api'
 import { thisDevice } from '../../core/deviceIdentity'
-import { useCaseVault } from '../cases/useCaseVault'
+import { hookIntoVault } from '../../core/forgetOpened'
 import { backoffMs } from '../cases/kpiSyncCore'
 
 export const REFERRAL_DB_NAME = 'samenwerkwijze-verwijzingen'
@@ -63,18 +63,25 @@ export async function loadDirectory(): Promise<{ directory: Directory; fetchedAt
 
 const listSchema = z.object({ referrals: z.array(listedReferralSchema) })
 
+/** Counts the clearings: a list fetched before one is not written after it. */
+let listGeneration = 0
+
 /** Drops the cached inbox and sent list: on lock, wipe and sign-out (core/forgetOpened.ts). */
 export async function clearCachedLists(): Promise<void> {
+  listGeneration++
   await referralDb.lists.clear()
 }
 
 /** The inbox or the sent list; offline, the last copy (validated again) with its age. */
 export async function loadList(key: 'inbox' | 'sent'): Promise<{ referrals: ListedReferral[]; fetchedAt: string; offline: boolean }> {
+  // The copy kept for reading offline goes on lock and sign-out (docs/device-trust.md).
+  hookIntoVault()
+  const generation = listGeneration
   try {
     const data = await api('GET', `/api/referrals/${key}`, listSchema)
     const fetchedAt = new Date().toISOString()
-    // Kept for reading offline only while the vault is open: a lock or sign-out that came meanwhile clears it.
-    if (useCaseVault().isUnlocked) await referralDb.lists.put({ key, data, fetchedAt })
+    // A lock or sign-out while this was on its way: nothing is kept.
+    if (generation === listGeneration) await referralDb.lists.put({ key, data, fetchedAt })
     return { referrals: data.referrals, fetchedAt, offline: false }
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 0) throw e
