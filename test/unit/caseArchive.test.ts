@@ -4,23 +4,40 @@ import { BackupError, createBackup, purgeExpired, restoreBackup, retentionEnds }
 import { CaseDb } from '../../src/app/features/cases/caseDb'
 import { CaseStore } from '../../src/app/features/cases/caseStore'
 import { deriveKek, Vault } from '../../src/app/features/cases/vault'
+import { BACKUP_AAD, toBase64 } from '../../src/shared/crypto/backup'
 import { newCase, type CaseRecord } from '../../src/shared/cases/v1'
+import { softwarePrf } from './softwarePrf'
 
-const cache = new Map<string, CryptoKey>()
-const derive: typeof deriveKek = async (p, salt, it, purpose = 'wrap') => {
-  const k = `${p}|${Buffer.from(salt).toString('hex')}|${purpose}`
-  if (!cache.has(k)) cache.set(k, await deriveKek(p, salt, it, purpose))
+// Real Argon2id and PBKDF2, each input derived once and reused.
+const cache = new Map<string, Promise<CryptoKey>>()
+const calls = { n: 0 }
+const derive: typeof deriveKek = (p, params, purpose = 'wrap') => {
+  calls.n++
+  const k = `${p}|${JSON.stringify({ ...params, salt: Buffer.from(params.salt).toString('hex') })}|${purpose}`
+  if (!cache.has(k)) cache.set(k, deriveKek(p, params, purpose))
   return cache.get(k)!
 }
 
 let dbs: CaseDb[] = []
 let n = 0
-async function device(passcode = '482913') {
+/** A phone whose vault opens with its platform authenticator (cheap: no passphrase derivation). */
+async function device() {
   const db = new CaseDb(`archive-${n++}`)
   dbs.push(db)
-  const vault = new Vault(db, derive)
-  await vault.setUp(passcode)
+  const vault = new Vault(db, derive, Date.now, () => undefined, softwarePrf())
+  await vault.setUp({ mode: 'prf' })
   return { db, vault, store: new CaseStore(db, vault) }
+}
+const PASSPHRASE = 'zomer in de polder 2026'
+
+/** A version 1 backup as the app wrote it before issue 11: PBKDF2-SHA256, 600,000 rounds. */
+async function versionOneBackup(records: CaseRecord[], passphrase: string, iterations = 600_000) {
+  const salt = crypto.getRandomValues(new Uint8Array(16))
+  const iv = crypto.getRandomValues(new Uint8Array(12))
+  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase), 'PBKDF2', false, ['deriveKey'])
+  const key = await crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt'])
+  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: BACKUP_AAD }, key, new TextEncoder().encode(JSON.stringify({ records }))))
+  return JSON.stringify({ format: 'samenwerkwijze-casussen-backup', version: 1, createdAt: '2026-10-01T08:00:00.000Z', iterations, salt: toBase64(salt), iv: toBase64(iv), ciphertext: toBase64(ciphertext) })
 }
 beforeEach(() => {
   dbs = []
@@ -50,27 +67,64 @@ describe('retention', () => {
 })
 
 describe('the encrypted backup file', () => {
-  it('restores every case onto a new device with another passcode', async () => {
-    const old = await device('482913')
+  it('restores every case onto a new device, from a version 2 file under Argon2id', async () => {
+    const old = await device()
     await old.store.save(make(A, 'Maria Verhoeven'))
     await old.store.save(make(B, 'Jan de Vries'))
-    const file = await createBackup(old.store, 'zomer in de polder 2026', derive, memory)
+    const file = await createBackup(old.store, PASSPHRASE, derive, memory)
     expect(file).not.toContain('Maria')
-    const fresh = await device('777111')
-    expect(await restoreBackup(file, 'zomer in de polder 2026', fresh.vault, fresh.db, derive, memory)).toBe(2)
+    expect(JSON.parse(file)).toMatchObject({ version: 2, kdf: { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 1 } })
+    const fresh = await device()
+    expect(await restoreBackup(file, PASSPHRASE, fresh.vault, fresh.db, derive, memory)).toBe(2)
     expect((await fresh.store.load(A))?.resident.name).toBe('Maria Verhoeven')
   })
   it('refuses a wrong passphrase, a damaged file and something else, writing nothing', async () => {
     const old = await device()
     await old.store.save(make(A, 'Maria Verhoeven'))
-    const file = await createBackup(old.store, 'zomer in de polder 2026', derive, memory)
-    const fresh = await device('777111')
+    const file = await createBackup(old.store, PASSPHRASE, derive, memory)
+    const fresh = await device()
     await expect(restoreBackup(file, 'winter', fresh.vault, fresh.db, derive)).rejects.toEqual(new BackupError('wrong-passphrase'))
     const parsed = JSON.parse(file) as { ciphertext: string }
     const damaged = JSON.stringify({ ...parsed, ciphertext: parsed.ciphertext.slice(0, -8) + 'AAAAAAA=' })
-    await expect(restoreBackup(damaged, 'zomer in de polder 2026', fresh.vault, fresh.db, derive)).rejects.toEqual(new BackupError('wrong-passphrase'))
+    await expect(restoreBackup(damaged, PASSPHRASE, fresh.vault, fresh.db, derive)).rejects.toEqual(new BackupError('wrong-passphrase'))
     await expect(restoreBackup('{"hello":1}', 'x', fresh.vault, fresh.db, derive)).rejects.toEqual(new BackupError('not-a-backup'))
+    await expect(restoreBackup('niet eens json', 'x', fresh.vault, fresh.db, derive)).rejects.toEqual(new BackupError('not-a-backup'))
     expect(await fresh.db.cases.count()).toBe(0)
+  })
+  it('refuses a weak, short or numeric backup passphrase before writing anything', async () => {
+    const old = await device()
+    await old.store.save(make(A, 'Maria Verhoeven'))
+    calls.n = 0
+    await expect(createBackup(old.store, '482913', derive, memory)).rejects.toEqual(new BackupError('too-short'))
+    await expect(createBackup(old.store, 'wachtwoord1234', derive, memory)).rejects.toEqual(new BackupError('weak'))
+    await expect(createBackup(old.store, '123456789012', derive, memory)).rejects.toEqual(new BackupError('weak'))
+    expect(calls.n).toBe(0)
+  })
+  it('attack: refuses a crafted file with huge key-derivation settings at once, before deriving anything', async () => {
+    // Before issue 11 a version 1 file with 40,000,000 PBKDF2 rounds held the key worker for about 13 s here (any larger number: longer).
+    const fresh = await device()
+    const zeros = (n: number) => toBase64(new Uint8Array(n))
+    const base = { format: 'samenwerkwijze-casussen-backup', createdAt: '2026-11-30T00:00:00Z', iv: zeros(12), ciphertext: zeros(32) }
+    const kdf = { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 1, salt: zeros(16) }
+    calls.n = 0
+    for (const crafted of [
+      { ...base, version: 1, iterations: 40_000_000, salt: zeros(16) },
+      { ...base, version: 1, iterations: 1_000, salt: zeros(16) },
+      { ...base, version: 2, kdf: { ...kdf, memoryKiB: 8 * 1024 * 1024 } },
+      { ...base, version: 2, kdf: { ...kdf, iterations: 1_000_000 } },
+      { ...base, version: 2, kdf: { ...kdf, parallelism: 64 } },
+    ]) {
+      const t0 = performance.now()
+      await expect(restoreBackup(JSON.stringify(crafted), PASSPHRASE, fresh.vault, fresh.db, derive)).rejects.toEqual(new BackupError('bad-settings'))
+      expect(performance.now() - t0).toBeLessThan(100)
+    }
+    expect(calls.n).toBe(0)
+  })
+  it('still restores a version 1 file (PBKDF2) made before issue 11', async () => {
+    const file = await versionOneBackup([make(A, 'Maria Verhoeven')], 'winter op de hei')
+    const fresh = await device()
+    expect(await restoreBackup(file, 'winter op de hei', fresh.vault, fresh.db, derive, memory)).toBe(1)
+    expect((await fresh.store.load(A))?.resident.name).toBe('Maria Verhoeven')
   })
 })
 
@@ -97,8 +151,8 @@ describe('counts survive what happens to cases', () => {
     const db = new CaseDb(`archive-${n++}`)
     dbs.push(db)
     let forgotten = false
-    const vault = new Vault(db, derive, Date.now, () => (forgotten = true))
-    await vault.setUp('482913')
+    const vault = new Vault(db, derive, Date.now, () => (forgotten = true), softwarePrf())
+    await vault.setUp({ mode: 'prf' })
     const store = new CaseStore(db, vault)
     await store.save(included(A, 'Maria Verhoeven'))
     await store.save(included(B, 'Oud', '2025-01-10'))
@@ -112,19 +166,19 @@ describe('counts survive what happens to cases', () => {
   it('lets a new phone take over the old phone\'s counting id, so its counts replace the old ones instead of doubling them', async () => {
     const old = await device()
     await old.store.save(included(A, 'Maria Verhoeven'))
-    const file = await createBackup(old.store, 'zomer in de polder 2026', derive, memoryIdentity('5b2d6c3e-1f4a-4b5c-8d6e-7f8091a2b3c4'))
-    const fresh = await device('777111')
+    const file = await createBackup(old.store, PASSPHRASE, derive, memoryIdentity('5b2d6c3e-1f4a-4b5c-8d6e-7f8091a2b3c4'))
+    const fresh = await device()
     const identity = memoryIdentity('6c3e7d4f-2a5b-4c6d-9e7f-8091a2b3c4d5')
-    await restoreBackup(file, 'zomer in de polder 2026', fresh.vault, fresh.db, derive, identity)
+    await restoreBackup(file, PASSPHRASE, fresh.vault, fresh.db, derive, identity)
     expect(identity.id).toBe('5b2d6c3e-1f4a-4b5c-8d6e-7f8091a2b3c4')
     // The restored periods are queued, so the new phone sends its (equal) counts under the old id.
     expect((await fresh.db.kpiOutbox.toArray()).map((o) => o.period)).toContain('2026-H1')
 
     // A phone that already holds cases keeps its own id.
-    const busy = await device('777111')
+    const busy = await device()
     await busy.store.save(make(B, 'Jan de Vries'))
     const own = memoryIdentity('7d4f8e5a-3b6c-4d7e-8f9a-0b1c2d3e4f5a')
-    await restoreBackup(file, 'zomer in de polder 2026', busy.vault, busy.db, derive, own)
+    await restoreBackup(file, PASSPHRASE, busy.vault, busy.db, derive, own)
     expect(own.id).toBe('7d4f8e5a-3b6c-4d7e-8f9a-0b1c2d3e4f5a')
   })
 })

@@ -3,8 +3,9 @@
  * manual deletion, and an encrypted backup file that restores onto a new device.
  */
 import { z } from 'zod'
-import { BACKUP_AAD, backupFileSchema, fromBase64, toBase64 } from '../../../shared/crypto/backup'
-import { PBKDF2_ITERATIONS } from '../../../shared/crypto/envelope'
+import { BACKUP_FORMAT, backupAad, backupFileSchema, fromBase64, toBase64 } from '../../../shared/crypto/backup'
+import { ARGON2ID_DEFAULTS, type KdfParams } from '../../../shared/crypto/envelope'
+import { passphraseProblem, type PassphraseProblem } from '../../core/vault/strength'
 import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v1'
 import { periodOf } from '../../../shared/kpi/period'
 import { countedCaseSchema, type CaseDb } from './caseDb'
@@ -28,36 +29,58 @@ export async function purgeExpired(store: CaseStore, today: string, months = DEF
   return expired.length
 }
 
+/**
+ * not-a-backup: not our file; bad-settings: our format, but key-derivation settings outside the
+ * bounds (a crafted file, refused before any work); wrong-passphrase; damaged; and for a new
+ * backup a passphrase that is too short, too long or too weak.
+ */
 export class BackupError extends Error {
-  constructor(readonly code: 'not-a-backup' | 'wrong-passphrase' | 'damaged') {
+  constructor(readonly code: 'not-a-backup' | 'bad-settings' | 'wrong-passphrase' | 'damaged' | PassphraseProblem) {
     super(code)
   }
 }
 
+/** A new backup: version 2, the key from Argon2id of a passphrase that passes the vault's strength rule. */
 export async function createBackup(store: CaseStore, passphrase: string, derive: DeriveKek, identity: KpiIdentity = localKpiIdentity): Promise<string> {
+  const problem = await passphraseProblem(passphrase)
+  if (problem) throw new BackupError(problem)
   const records = await store.all()
   // The counting identity travels along, so a new phone takes over this one's counts instead of adding to them.
   const counting = { kpiDeviceId: identity.get(), countedCases: await store.countedCases() }
   const salt = crypto.getRandomValues(new Uint8Array(16))
   const iv = crypto.getRandomValues(new Uint8Array(12))
-  const key = await derive(passphrase, salt, PBKDF2_ITERATIONS, 'encrypt')
+  const key = await derive(passphrase, { algorithm: 'argon2id', salt, ...ARGON2ID_DEFAULTS }, 'encrypt')
   const plain = new TextEncoder().encode(JSON.stringify({ records, counting }))
-  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: BACKUP_AAD }, key, plain))
-  return JSON.stringify({ format: 'samenwerkwijze-casussen-backup', version: 1, createdAt: new Date().toISOString(), iterations: PBKDF2_ITERATIONS, salt: toBase64(salt), iv: toBase64(iv), ciphertext: toBase64(ciphertext) })
+  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: backupAad(2) }, key, plain))
+  return JSON.stringify({ format: BACKUP_FORMAT, version: 2, createdAt: new Date().toISOString(), kdf: { algorithm: 'argon2id', ...ARGON2ID_DEFAULTS, salt: toBase64(salt) }, iv: toBase64(iv), ciphertext: toBase64(ciphertext) })
+}
+
+/** Reads a backup file's envelope; its settings are checked against their bounds before any key is derived. */
+function parseBackup(text: string) {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new BackupError('not-a-backup')
+  }
+  const parsed = backupFileSchema.safeParse(json)
+  if (parsed.success) return parsed.data
+  const ours = typeof json === 'object' && json !== null && (json as { format?: unknown }).format === BACKUP_FORMAT
+  const settings = parsed.error.issues.some((i) => i.path[0] === 'kdf' || i.path[0] === 'iterations' || i.path[0] === 'salt')
+  throw new BackupError(ours && settings ? 'bad-settings' : 'not-a-backup')
 }
 
 /** Restores every case of a backup, or none: all are checked and sealed before one write. */
 export async function restoreBackup(text: string, passphrase: string, vault: Vault, db: CaseDb, derive: DeriveKek, identity: KpiIdentity = localKpiIdentity): Promise<number> {
-  let file
-  try {
-    file = backupFileSchema.parse(JSON.parse(text))
-  } catch {
-    throw new BackupError('not-a-backup')
-  }
-  const key = await derive(passphrase, fromBase64(file.salt), file.iterations, 'encrypt')
+  const file = parseBackup(text)
+  const params: KdfParams =
+    file.version === 1
+      ? { algorithm: 'pbkdf2-sha256', salt: fromBase64(file.salt), iterations: file.iterations }
+      : { algorithm: 'argon2id', salt: fromBase64(file.kdf.salt), memoryKiB: file.kdf.memoryKiB, iterations: file.kdf.iterations, parallelism: file.kdf.parallelism }
+  const key = await derive(passphrase, params, 'encrypt')
   let plain: ArrayBuffer
   try {
-    plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(file.iv), additionalData: BACKUP_AAD }, key, fromBase64(file.ciphertext))
+    plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(file.iv), additionalData: backupAad(file.version) }, key, fromBase64(file.ciphertext))
   } catch {
     throw new BackupError('wrong-passphrase')
   }

@@ -1,11 +1,13 @@
+import { kdfParamsSchema } from '../../../shared/crypto/envelope'
 import type { DeriveKek } from './vault'
 
 let worker: Worker | undefined
 let next = 1
 const waiting = new Map<number, { resolve: (k: CryptoKey) => void; reject: (e: Error) => void }>()
 
-/** deriveKek, run in kdfWorker.ts. */
-export const deriveInWorker: DeriveKek = (passcode, salt, iterations, purpose = 'wrap') => {
+/** derivePassphraseKey, run in kdfWorker.ts. Parameters out of bounds are refused here already, before the worker starts. */
+export const deriveInWorker: DeriveKek = (passcode, params, purpose = 'wrap') => {
+  if (!kdfParamsSchema.safeParse(params).success) return Promise.reject(new Error('key derivation parameters out of bounds'))
   if (!worker) {
     worker = new Worker(new URL('./kdfWorker.ts', import.meta.url), { type: 'module', name: 'kdf' })
     worker.addEventListener('message', (e: MessageEvent<{ id: number; key?: CryptoKey; error?: string }>) => {
@@ -19,6 +21,6 @@ export const deriveInWorker: DeriveKek = (passcode, salt, iterations, purpose = 
   const id = next++
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject })
-    worker!.postMessage({ id, passcode, salt, iterations, purpose })
+    worker!.postMessage({ id, passcode, params, purpose })
   })
 }

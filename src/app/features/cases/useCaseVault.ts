@@ -11,7 +11,9 @@ import { useSessionStore } from '../professional/useSessionStore'
 import { CaseStore } from './caseStore'
 import { deriveInWorker } from './deriveInWorker'
 import { flushUnsaved } from './unsavedWork'
-import { Vault, type OpenRefusal, type UnlockResult } from './vault'
+import { Vault, type OpenRefusal, type UnlockResult, type VaultTarget } from './vault'
+import type { VaultMode } from '../../../shared/crypto/envelope'
+import { prfAvailable } from '../../core/vault/prf'
 
 /** Locks after this long without a touch or key press, or this long hidden (a device setting, default 5 minutes). */
 const autoLockMs = () => readCaseSettings().autoLockMinutes * 60 * 1000
@@ -23,6 +25,12 @@ export const useCaseVault = defineStore('caseVault', () => {
   const store = markRaw(new CaseStore(db, vault))
   const isUnlocked = ref(false)
   const isSetUp = ref<boolean | null>(null)
+  /** How the stored vault opens ('legacy': made before issue 11, re-wrapped at its next unlock). */
+  const mode = ref<VaultMode | 'legacy' | null>(null)
+  /** An old vault was opened with its old passcode and waits to be re-wrapped under a new mode. */
+  const awaitsUpgrade = ref(false)
+  /** Whether this device offers the prf mode (a user-verifying platform authenticator); null until checked. */
+  const prfOffered = ref<boolean | null>(null)
   /** Why the device cannot hold cases right now, if it cannot. */
   const storageProblem = ref<'' | 'unavailable' | 'blocked'>('')
   // Another tab holds an older version of the database open: say so instead of hanging.
@@ -65,6 +73,7 @@ export const useCaseVault = defineStore('caseVault', () => {
   async function check() {
     try {
       isSetUp.value = await vault.isSetUp()
+      mode.value = await vault.mode()
       storageProblem.value = ''
     } catch {
       // Private mode or a browser setting: IndexedDB cannot be used here.
@@ -72,21 +81,42 @@ export const useCaseVault = defineStore('caseVault', () => {
     }
   }
 
-  async function setUp(passcode: string) {
-    await vault.setUp(passcode)
+  /** Whether to offer the prf mode at set-up (asked once). */
+  async function checkPrf(): Promise<boolean> {
+    prfOffered.value ??= await prfAvailable()
+    return prfOffered.value
+  }
+
+  /** Sets up the vault (a string is a passphrase). Throws PassphraseError or PrfError; nothing is stored then. */
+  async function setUp(target: VaultTarget | string) {
+    await vault.setUp(target)
     isSetUp.value = true
+    mode.value = typeof target === 'string' ? 'passphrase' : target.mode
     await opened()
   }
 
-  async function unlock(passcode: string): Promise<UnlockResult> {
+  /** Opens the vault: with the passphrase, or (prf mode) by asking the platform authenticator (may throw PrfError). */
+  async function unlock(passphrase = ''): Promise<UnlockResult> {
     for (const guard of openGuards) {
       const refusal = await guard()
       if (refusal) return refusal
     }
-    const result = await vault.unlock(passcode)
+    const result = await vault.unlock(passphrase)
     if (result.ok) await opened()
-    else if (result.reason === 'wiped') isSetUp.value = false
+    else if (result.reason === 'upgrade') awaitsUpgrade.value = true
+    else if (result.reason === 'wiped') {
+      isSetUp.value = false
+      mode.value = null
+    }
     return result
+  }
+
+  /** Re-wraps an old vault (after unlock answered 'upgrade') under a new mode, and opens it. */
+  async function upgrade(target: VaultTarget) {
+    await vault.upgrade(target)
+    awaitsUpgrade.value = false
+    mode.value = target.mode
+    await opened()
   }
 
   async function opened() {
@@ -102,6 +132,7 @@ export const useCaseVault = defineStore('caseVault', () => {
     await flushUnsaved()
     vault.lock()
     isUnlocked.value = false
+    awaitsUpgrade.value = false
     cases.value = []
     await notifyLocked()
   }
@@ -132,6 +163,8 @@ export const useCaseVault = defineStore('caseVault', () => {
     await vault.wipe()
     isUnlocked.value = false
     isSetUp.value = false
+    mode.value = null
+    awaitsUpgrade.value = false
     cases.value = []
     await notifyLocked()
   }
@@ -149,5 +182,5 @@ export const useCaseVault = defineStore('caseVault', () => {
     return n
   }
 
-  return { vault, addOpenGuard, onLock, isUnlocked, isSetUp, storageProblem, countsLastSent, countsPending, syncKpi, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
+  return { vault, addOpenGuard, onLock, isUnlocked, isSetUp, mode, awaitsUpgrade, prfOffered, checkPrf, upgrade, storageProblem, countsLastSent, countsPending, syncKpi, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
 })

@@ -1,38 +1,65 @@
 /**
- * Envelope encryption of case records. A random AES-GCM data key encrypts every record; a key
- * derived from the device passcode (PBKDF2-SHA256, 600,000 iterations) wraps it (AES-KW).
- * The unwrapped data key exists only in memory, as a non-extractable CryptoKey.
- * Wrong passcodes slow down; after ten the local case data is wiped.
+ * Envelope encryption of case records (and of whatever else opens with the vault). A random
+ * AES-GCM data key encrypts every record; a key-encryption key wraps it (AES-KW). That key comes
+ * from one of two modes (docs/device-trust.md, "The vault"):
+ * - `prf`: the WebAuthn PRF output of a platform authenticator, through HKDF-SHA256
+ *   (src/app/core/vault/prf.ts). A copied IndexedDB holds nothing to guess.
+ * - `passphrase`: Argon2id (64 MiB, 3 passes) of a passphrase rated strong
+ *   (src/app/core/vault/strength.ts). A copied IndexedDB is an offline guessing target, slowed
+ *   by Argon2id's memory cost — the failure counter below does not hold against it, because
+ *   the attacker copies the counter too.
+ * A vault made before issue 11 (PBKDF2 of a PIN) opens once with its old passcode and must at
+ * once be re-wrapped under a new mode; the data key stays, so no case is encrypted again.
+ *
+ * The unwrapped data key exists only in memory, as a non-extractable CryptoKey (during an
+ * upgrade an extractable copy is held until it is re-wrapped, and dropped on lock).
+ * Wrong passphrases slow down; after ten the local case data is wiped.
  */
-import { associatedData, keyRecordSchema, passcodeProblem, PBKDF2_ITERATIONS, storedCaseSchema, type KeyRecord, type StoredCase } from '../../../shared/crypto/envelope'
+import {
+  ARGON2ID_DEFAULTS,
+  associatedData,
+  keyRecordSchema,
+  storedCaseSchema,
+  type KeyRecord,
+  type LegacyKeyRecord,
+  type StoredCase,
+  type VaultMode,
+} from '../../../shared/crypto/envelope'
 import { caseIndexOf } from '../../../shared/cases/caseIndex'
 import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v1'
+import type { DerivePassphraseKey } from '../../core/vault/kdf'
+import { kekFromPrf, webAuthnPrf, type PrfAuthenticator } from '../../core/vault/prf'
+import { PassphraseError, passphraseProblem } from '../../core/vault/strength'
 import type { CaseDb } from './caseDb'
 
 export const WIPE_AFTER = 10
 
-/** Seconds to wait after the nth wrong passcode: none for two, then doubling to five minutes. */
+/** Seconds to wait after the nth wrong passphrase: none for two, then doubling to five minutes. */
 export function passcodeDelay(failures: number): number {
   return failures < 3 ? 0 : Math.min(300, 2 ** (failures - 2))
 }
 
-/**
- * Derives a key from a passcode or passphrase: AES-KW to wrap the data key, or AES-GCM for a
- * backup file. Heavy: the app runs it in a Web Worker (kdfWorker.ts).
- */
-export async function deriveKek(passcode: string, salt: Uint8Array<ArrayBuffer>, iterations: number, purpose: 'wrap' | 'encrypt' = 'wrap'): Promise<CryptoKey> {
-  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(passcode), 'PBKDF2', false, ['deriveKey'])
-  const params = { name: 'PBKDF2', hash: 'SHA-256', salt, iterations }
-  return purpose === 'wrap'
-    ? crypto.subtle.deriveKey(params, material, { name: 'AES-KW', length: 256 }, false, ['wrapKey', 'unwrapKey'])
-    : crypto.subtle.deriveKey(params, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])
-}
-export type DeriveKek = typeof deriveKek
+export type DeriveKek = DerivePassphraseKey
+/** Derivation on this thread, loaded on first use (the app passes deriveInWorker; hash-wasm stays out of the page's chunks). */
+export const deriveKek: DeriveKek = async (passphrase, params, purpose) => (await import('../../core/vault/kdf')).derivePassphraseKey(passphrase, params, purpose)
 
 /** Why the vault stays shut before a passcode is even tried: the device has not reached the server for too long (docs/device-trust.md). */
 export type OpenRefusal = { ok: false; reason: 'offline'; days: number }
 
-export type UnlockResult = { ok: true } | { ok: false; reason: 'wrong'; attemptsLeft: number } | { ok: false; reason: 'wait'; seconds: number } | { ok: false; reason: 'wiped' } | OpenRefusal
+/**
+ * What an unlock attempt gave. `upgrade`: an old (PBKDF2) vault's passcode was right; the vault
+ * stays shut until `upgrade()` re-wraps its key under a new mode.
+ */
+export type UnlockResult =
+  | { ok: true }
+  | { ok: false; reason: 'wrong'; attemptsLeft: number }
+  | { ok: false; reason: 'wait'; seconds: number }
+  | { ok: false; reason: 'wiped' }
+  | { ok: false; reason: 'upgrade' }
+  | OpenRefusal
+
+/** How a vault is set up (or an old one re-wrapped): a passphrase, or the platform authenticator. */
+export type VaultTarget = { mode: 'passphrase'; passphrase: string } | { mode: 'prf' }
 
 /** Bytes sealed under the vault key, e.g. the device's wrapped private keys. */
 export interface VaultSealed {
@@ -44,9 +71,13 @@ const vaultContext = (context: string) => new TextEncoder().encode(`samenwerkwij
 export class PasscodeError extends Error {}
 
 const bytes = (b: ArrayBuffer | Uint8Array) => (b instanceof Uint8Array ? new Uint8Array(b) : new Uint8Array(b))
+const random = (n: number) => crypto.getRandomValues(new Uint8Array(n))
+const DATA_KEY = { name: 'AES-GCM', length: 256 } as const
 
 export class Vault {
   private key: CryptoKey | null = null
+  /** An old vault's data key, opened with its old passcode and waiting to be re-wrapped (extractable: it must be wrapped again). */
+  private pendingUpgrade: CryptoKey | null = null
 
   constructor(
     private readonly db: CaseDb,
@@ -54,37 +85,87 @@ export class Vault {
     private readonly now: () => number = Date.now,
     /** Called after a wipe: the app starts counting under a new id (see wipe). */
     private readonly onWiped: () => void = () => undefined,
+    private readonly authenticator: PrfAuthenticator = webAuthnPrf,
   ) {}
 
   get isUnlocked(): boolean {
     return this.key !== null
   }
 
+  /** True between a right old passcode and the upgrade that re-wraps the key. */
+  get awaitsUpgrade(): boolean {
+    return this.pendingUpgrade !== null
+  }
+
   async isSetUp(): Promise<boolean> {
     return (await this.db.keys.get('data-key')) !== undefined
   }
 
-  async setUp(passcode: string): Promise<void> {
-    if (passcodeProblem(passcode)) throw new PasscodeError('passcode too short')
-    const salt = crypto.getRandomValues(new Uint8Array(16))
-    const kek = await this.derive(passcode, salt, PBKDF2_ITERATIONS)
-    // Extractable only for the moment it is wrapped; the key kept in memory is not.
-    const fresh = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt', 'decrypt'])
-    const wrappedKey = bytes(await crypto.subtle.wrapKey('raw', fresh, kek, 'AES-KW'))
-    await this.db.keys.put({ name: 'data-key', salt, iterations: PBKDF2_ITERATIONS, wrappedKey, failedAttempts: 0 })
-    this.key = await crypto.subtle.unwrapKey('raw', wrappedKey, kek, 'AES-KW', 'AES-GCM', false, ['encrypt', 'decrypt'])
+  /** The mode of the stored record: 'legacy' for one made before issue 11; null when there is none (or it is unreadable). */
+  async mode(): Promise<VaultMode | 'legacy' | null> {
+    const parsed = keyRecordSchema.safeParse(await this.db.keys.get('data-key'))
+    if (!parsed.success) return null
+    return 'mode' in parsed.data ? parsed.data.mode : 'legacy'
   }
 
-  async unlock(passcode: string): Promise<UnlockResult> {
-    const raw = await this.db.keys.get('data-key')
-    const parsed = keyRecordSchema.safeParse(raw)
+  /** Sets up a new vault: a passphrase (a string is one) or the platform authenticator. Throws PassphraseError for a weak passphrase. */
+  async setUp(target: VaultTarget | string): Promise<void> {
+    const t: VaultTarget = typeof target === 'string' ? { mode: 'passphrase', passphrase: target } : target
+    // Extractable only for the moment it is wrapped; the key kept in memory is not.
+    const fresh = await crypto.subtle.generateKey(DATA_KEY, true, ['encrypt', 'decrypt'])
+    await this.wrapUnder(t, fresh)
+  }
+
+  /** Re-wraps an old vault's data key (opened by unlock, which answered 'upgrade') under a new mode, and opens the vault. */
+  async upgrade(target: VaultTarget): Promise<void> {
+    if (!this.pendingUpgrade) throw new PasscodeError('no old vault is waiting to be upgraded')
+    await this.wrapUnder(target, this.pendingUpgrade)
+    this.pendingUpgrade = null
+  }
+
+  private async wrapUnder(target: VaultTarget, dataKey: CryptoKey): Promise<void> {
+    let record: KeyRecord
+    let kek: CryptoKey
+    if (target.mode === 'passphrase') {
+      const problem = await passphraseProblem(target.passphrase)
+      if (problem) throw new PassphraseError(problem)
+      const kdf = { algorithm: 'argon2id' as const, salt: random(16), ...ARGON2ID_DEFAULTS }
+      kek = await this.derive(target.passphrase, kdf, 'wrap')
+      const wrappedKey = bytes(await crypto.subtle.wrapKey('raw', dataKey, kek, 'AES-KW'))
+      record = { name: 'data-key', mode: 'passphrase', kdf, wrappedKey, failedAttempts: 0 }
+    } else {
+      const credentialId = await this.authenticator.create()
+      const prfSalt = random(32)
+      const hkdfSalt = random(32)
+      // The person verifies a second time here: creating a credential gives no PRF output everywhere.
+      kek = await kekFromPrf(await this.authenticator.evaluate(credentialId, prfSalt), hkdfSalt)
+      const wrappedKey = bytes(await crypto.subtle.wrapKey('raw', dataKey, kek, 'AES-KW'))
+      record = { name: 'data-key', mode: 'prf', credentialId, prfSalt, hkdfSalt, wrappedKey, failedAttempts: 0 }
+    }
+    keyRecordSchema.parse(record)
+    await this.db.keys.put(record)
+    this.key = await crypto.subtle.unwrapKey('raw', record.wrappedKey, kek, 'AES-KW', DATA_KEY, false, ['encrypt', 'decrypt'])
+  }
+
+  /**
+   * Opens the vault: with the passphrase, or (prf mode) by asking the platform authenticator,
+   * which may throw PrfError when the person cancels. An old vault answers 'upgrade' instead of
+   * opening. The stored record is parsed against its bounds before any key is derived.
+   */
+  async unlock(passphrase = ''): Promise<UnlockResult> {
+    const parsed = keyRecordSchema.safeParse(await this.db.keys.get('data-key'))
     if (!parsed.success) return { ok: false, reason: 'wiped' }
-    const record: KeyRecord = parsed.data
+    const record = parsed.data
     const wait = record.lastFailedAt ? record.lastFailedAt + passcodeDelay(record.failedAttempts) * 1000 - this.now() : 0
     if (wait > 0) return { ok: false, reason: 'wait', seconds: Math.ceil(wait / 1000) }
-    const kek = await this.derive(passcode, new Uint8Array(record.salt), record.iterations)
+    let kek: CryptoKey
+    if (!('mode' in record)) kek = await this.derive(passphrase, legacyParams(record), 'wrap')
+    else if (record.mode === 'passphrase') kek = await this.derive(passphrase, record.kdf, 'wrap')
+    else kek = await kekFromPrf(await this.authenticator.evaluate(record.credentialId, record.prfSalt), record.hkdfSalt)
+    const legacy = !('mode' in record)
+    let key: CryptoKey
     try {
-      this.key = await crypto.subtle.unwrapKey('raw', new Uint8Array(record.wrappedKey), kek, 'AES-KW', 'AES-GCM', false, ['encrypt', 'decrypt'])
+      key = await crypto.subtle.unwrapKey('raw', new Uint8Array(record.wrappedKey), kek, 'AES-KW', DATA_KEY, legacy, ['encrypt', 'decrypt'])
     } catch {
       const failures = record.failedAttempts + 1
       if (failures >= WIPE_AFTER) {
@@ -95,16 +176,23 @@ export class Vault {
       return { ok: false, reason: 'wrong', attemptsLeft: WIPE_AFTER - failures }
     }
     await this.db.keys.update('data-key', { failedAttempts: 0, lastFailedAt: undefined })
+    if (legacy) {
+      // Not open: the old passcode may not keep guarding the data (issue 11, item 1).
+      this.pendingUpgrade = key
+      return { ok: false, reason: 'upgrade' }
+    }
+    this.key = key
     return { ok: true }
   }
 
   lock(): void {
     this.key = null
+    this.pendingUpgrade = null
   }
 
   /** Removes every case and the key: what a lost, locked-out or revoked phone must do. */
   async wipe(): Promise<void> {
-    this.key = null
+    this.lock()
     // Nothing of the cases stays, not even what they count. The server keeps the counts last sent;
     // the device counts on under a new id, so nothing it sends later replaces those.
     await this.db.transaction('rw', [this.db.keys, this.db.cases, this.db.countedCases, this.db.kpiOutbox], async () => {
@@ -119,7 +207,7 @@ export class Vault {
   async seal(record: CaseRecord): Promise<StoredCase> {
     const key = this.requireKey()
     const checked = caseRecordSchema.parse(record)
-    const iv = crypto.getRandomValues(new Uint8Array(12))
+    const iv = random(12)
     const plain = new TextEncoder().encode(JSON.stringify(checked))
     const ciphertext = bytes(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: associatedData(checked.id, checked.schemaVersion) }, key, plain))
     return { ...caseIndexOf(checked), iv, ciphertext }
@@ -139,7 +227,7 @@ export class Vault {
   /** Encrypts bytes under the vault key; `context` (e.g. "device-key|signing") is bound as associated data. */
   async encryptBytes(plain: Uint8Array<ArrayBuffer>, context: string): Promise<VaultSealed> {
     const key = this.requireKey()
-    const iv = crypto.getRandomValues(new Uint8Array(12))
+    const iv = random(12)
     return { iv, ciphertext: bytes(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: vaultContext(context) }, key, plain)) }
   }
 
@@ -153,4 +241,8 @@ export class Vault {
     if (!this.key) throw new PasscodeError('locked')
     return this.key
   }
+}
+
+function legacyParams(record: LegacyKeyRecord) {
+  return { algorithm: 'pbkdf2-sha256' as const, salt: new Uint8Array(record.salt), iterations: record.iterations }
 }
