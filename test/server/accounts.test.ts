@@ -6,6 +6,7 @@ import { createApp } from '../../src/server/app'
 import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
+import { deviceStatus, makeDeviceKeys, registerDevice, registrationBody } from './devices'
 import { freshTestApp, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
@@ -20,7 +21,6 @@ afterEach(async () => {
   await close()
 })
 
-const jwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }
 
 describe('the first beheerder', () => {
   it('sets up an organisation with the one-time code, which works only once', async () => {
@@ -164,29 +164,40 @@ describe('devices', () => {
   it('registers pending, is approved by the beheerder, and after revocation is told to wipe', async () => {
     const admin = await signedIn(app, db, clock, 'beheerder')
     const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: admin.organisationId })
-    const reg = await worker.agent.call('POST', '/api/devices', { organisationId: admin.organisationId, name: 'Telefoon Sanne', publicKey: jwk })
+    const keys = await makeDeviceKeys()
+    const reg = await worker.agent.call('POST', '/api/devices', registrationBody(admin.organisationId, keys, 'Telefoon Sanne'))
     expect(reg.status).toBe(201)
     const { id } = (await reg.json()) as { id: string }
+    const device = { id, organisationId: admin.organisationId, keys }
+    const phone = new Agent(app)
     expect(await (await worker.agent.call('GET', `/api/devices/${id}`)).json()).toMatchObject({ status: 'pending', wipe: false })
+    expect(await (await deviceStatus(phone, device)).json()).toMatchObject({ status: 'pending', wipe: false })
     expect((await admin.agent.call('POST', `/api/orgs/${admin.organisationId}/devices/${id}/approve`)).status).toBe(200)
     expect(await (await worker.agent.call('GET', `/api/devices/${id}`)).json()).toMatchObject({ status: 'approved' })
+    expect(await (await deviceStatus(phone, device)).json()).toMatchObject({ status: 'approved', wipe: false })
     expect((await admin.agent.call('POST', `/api/orgs/${admin.organisationId}/devices/${id}/revoke`)).status).toBe(200)
     expect(await (await worker.agent.call('GET', `/api/devices/${id}`)).json()).toMatchObject({ status: 'revoked', wipe: true })
+    expect(await (await deviceStatus(phone, device)).json()).toMatchObject({ status: 'revoked', wipe: true })
     expect((await admin.agent.call('POST', `/api/orgs/${admin.organisationId}/devices/${id}/approve`)).status).toBe(409)
   })
 
   it('refuses a key that is not a P-256 public key, or carries a private part', async () => {
     const w = await signedIn(app, db, clock, 'sociaal-werker')
-    for (const publicKey of [{ ...jwk, crv: 'P-384' }, { ...jwk, d: 'secret-part-of-the-key-never-leaves-phone' }, { kty: 'RSA' }]) {
-      expect((await w.agent.call('POST', '/api/devices', { organisationId: w.organisationId, name: 'x', publicKey })).status).toBe(400)
+    const keys = await makeDeviceKeys()
+    const good = registrationBody(w.organisationId, keys, 'x')
+    for (const bad of [{ ...keys.publicKey, crv: 'P-384' }, { ...keys.publicKey, d: 'secret-part-of-the-key-never-leaves-phone' }, { kty: 'RSA' }]) {
+      for (const field of ['publicKey', 'authKey', 'signingKey'] as const) {
+        expect((await w.agent.call('POST', '/api/devices', { ...good, [field]: bad })).status).toBe(400)
+      }
     }
+    expect((await w.agent.call('POST', '/api/devices', good)).status).toBe(201)
   })
 
   it('lets only the beheerder of the same organisation approve', async () => {
     const admin = await signedIn(app, db, clock, 'beheerder')
     const otherAdmin = await signedIn(app, db, clock, 'beheerder')
     const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: admin.organisationId })
-    const { id } = (await (await worker.agent.call('POST', '/api/devices', { organisationId: admin.organisationId, name: 'T', publicKey: jwk })).json()) as { id: string }
+    const { id } = await registerDevice(worker.agent, admin.organisationId, 'T')
     expect((await otherAdmin.agent.call('POST', `/api/orgs/${admin.organisationId}/devices/${id}/approve`)).status).toBe(403)
     expect((await otherAdmin.agent.call('POST', `/api/orgs/${otherAdmin.organisationId}/devices/${id}/approve`)).status).toBe(409)
   })

@@ -2,6 +2,8 @@
  * Every endpoint × every identity (anonymous, password only, each role in organisation A, in the
  * region's organisation and in a second organisation B, all aimed at A's ids) → the expected
  * status. An endpoint the app has but this table lacks fails the first test: a new route needs a row.
+ * Every role identity works on an approved device of its own organisation, bound to its session
+ * (docs/device-trust.md); A's GP and social worker also appear without any device.
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,7 +17,10 @@ import type { Database } from '../../src/server/db/database'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeReport, storeServices } from '../../src/server/socialMap/repository'
 import { isRegionRole, ROLES, type Role } from '../../src/shared/accounts/roles'
+import { signMessage } from '../../src/shared/crypto/signatures'
+import { snapshotMessage } from '../../src/shared/kpi/snapshot'
 import { Agent, Clock, PASSWORD, regionOrganisation, signedIn } from './agent'
+import { bindDevice, challenge, makeDeviceKeys, proof, registerDevice, registrationBody, type TestDevice } from './devices'
 import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 /**
@@ -23,12 +28,14 @@ import { testDatabase, TEST_SERVER_KEY } from './helpers'
  * aims at), in the region's organisation (the programme office), or in a second organisation B.
  */
 type Org = 'A' | 'B' | 'R'
-type Identity = { kind: 'anonymous' } | { kind: 'password-only' } | { kind: 'role'; role: Role; org: Org }
+type Identity = { kind: 'anonymous' } | { kind: 'password-only' } | { kind: 'role'; role: Role; org: Org; noDevice?: true }
 type Expect = 'ok' | number
 interface Ctx {
   id: Identity
   agent: Agent
   user?: { userId: string; secret?: string }
+  /** The approved device the session is bound to (role identities, unless noDevice). */
+  device?: TestDevice
 }
 interface Row {
   expect: (id: Identity) => Expect
@@ -45,8 +52,9 @@ const IDENTITIES: Identity[] = [
   ...ORDINARY_ROLES.map((role) => ({ kind: 'role' as const, role, org: 'A' as const })),
   ...(['kaartbeheerder', 'programma', 'beheerder'] as const).map((role) => ({ kind: 'role' as const, role, org: 'R' as const })),
   ...ORDINARY_ROLES.map((role) => ({ kind: 'role' as const, role, org: 'B' as const })),
+  ...(['huisarts', 'sociaal-werker'] as const).map((role) => ({ kind: 'role' as const, role, org: 'A' as const, noDevice: true as const })),
 ]
-const label = (id: Identity) => (id.kind === 'role' ? `${id.org}:${id.role}` : id.kind)
+const label = (id: Identity) => (id.kind === 'role' ? `${id.org}:${id.role}${id.noDevice ? '(no device)' : ''}` : id.kind)
 
 const open = (): Row['expect'] => () => 'ok'
 /** Fully signed in with one of the roles (in any organisation that may hold it). */
@@ -57,6 +65,33 @@ const inA = (roles: readonly Role[], otherwise: number = 403): Row['expect'] => 
 const aBeheerder = (orRegion: boolean): Row['expect'] => (id) =>
   id.kind !== 'role' ? 401 : id.role === 'beheerder' && (id.org === 'A' || (orRegion && id.org === 'R')) ? 'ok' : 403
 const regionBeheerder = (): Row['expect'] => (id) => (id.kind !== 'role' ? 401 : id.role === 'beheerder' && id.org === 'R' ? 'ok' : 403)
+/** What downloads or changes sealed data needs a session bound to an approved device (403 device-required without). */
+const onDevice = (e: Row['expect']): Row['expect'] => (id) => (id.kind === 'role' && id.noDevice ? 403 : e(id))
+const orgOf = (id: Identity) => (id.kind === 'role' ? { A: orgA, B: orgB, R: orgR }[id.org] : orgA)
+
+/** Someone else's device (of A's member someUserId) with its keys, and a valid answer to a fresh challenge. */
+async function answeredChallenge(agent: Agent, purpose: 'status' | 'bind') {
+  const keys = await makeDeviceKeys()
+  const id = randomUUID()
+  const b = registrationBody(orgA, keys)
+  await db.query('INSERT INTO devices (id, user_id, organisation_id, name, public_key, auth_key, signing_key) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb)', [
+    id,
+    someUserId,
+    orgA,
+    'Telefoon van een ander',
+    JSON.stringify(b.publicKey),
+    JSON.stringify(b.authKey),
+    JSON.stringify(b.signingKey),
+  ])
+  const device = { id, organisationId: orgA, keys }
+  return { path: `/api/devices/${id}/${purpose}`, body: await proof(device, purpose, await challenge(agent, id, purpose)) }
+}
+/** A counting id for the identity's device (a social worker's), or a made-up one. */
+async function counterOf(ctx: Ctx): Promise<string> {
+  if (!ctx.device || ctx.id.kind !== 'role' || ctx.id.role !== 'sociaal-werker') return randomUUID()
+  const res = await ctx.agent.call('POST', '/api/kpi/counters', { organisationId: ctx.device.organisationId })
+  return ((await res.json()) as { counterId: string }).counterId
+}
 const anySession = (passwordOnly: Expect, full: Expect): Row['expect'] => (id) => (id.kind === 'anonymous' ? 401 : id.kind === 'password-only' ? passwordOnly : full)
 
 let db: Database
@@ -171,10 +206,15 @@ const ROWS: Record<string, Row> = {
   'POST /api/orgs/:orgId/devices/:deviceId/revoke': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/devices/${await pendingDevice(someUserId)}/revoke` }) },
   'GET /api/orgs/:orgId/audit': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/audit` }) },
   // Registering a device for organisation A: only its own members.
-  'POST /api/devices': { expect: inA(ROLES), prepare: async () => ({ body: { organisationId: orgA, name: 'Mijn telefoon', publicKey: jwk } }) },
+  'POST /api/devices': { expect: inA(ROLES), prepare: async () => ({ body: registrationBody(orgA, await makeDeviceKeys(), 'Mijn telefoon') }) },
   'GET /api/devices': { expect: fully() },
   // Another user's device is nobody else's business: every identity asks about someone else's.
   'GET /api/devices/:id': { expect: (id) => (id.kind !== 'role' ? 401 : 404), prepare: async () => ({ path: `/api/devices/${await pendingDevice(someUserId)}` }) },
+  // A phone asks its status without a session: a challenge for anyone, the answer counts only with the device's signature.
+  'POST /api/devices/:id/challenge': { expect: open(), prepare: async () => ({ path: `/api/devices/${await pendingDevice(someUserId)}/challenge`, body: { purpose: 'status' } }) },
+  'POST /api/devices/:id/status': { expect: open(), prepare: async ({ agent }) => answeredChallenge(agent, 'status') },
+  // Binding someone else's device to one's session: not even with a valid answer from it.
+  'POST /api/devices/:id/bind': { expect: (id) => (id.kind !== 'role' ? 401 : 404), prepare: async ({ agent }) => answeredChallenge(agent, 'bind') },
   'GET /api/map/services': { expect: fully(['kaartbeheerder']) },
   'GET /api/map/organisations': { expect: fully(['kaartbeheerder']) },
   'GET /api/map/own-services': { expect: fully() },
@@ -205,10 +245,19 @@ const ROWS: Record<string, Row> = {
     prepare: async () => ({ body: { service: { ...(await freshService()), description: 'Voorstel' } } }),
   },
   'GET /api/map/proposals': { expect: fully() },
-  // Counting for organisation A: its own social workers only.
+  // Counting: a social worker's device, for the organisation it is registered in (A's here).
+  'POST /api/kpi/counters': { expect: onDevice(inA(['sociaal-werker'])), prepare: async () => ({ body: { organisationId: orgA } }) },
+  // Moving one's own counting id to the device (a restored backup); it is already there here.
+  'POST /api/kpi/counters/:id/move': { expect: onDevice(fully(['sociaal-werker'])), prepare: async (ctx) => ({ path: `/api/kpi/counters/${await counterOf(ctx)}/move` }) },
+  // A snapshot counts for the device's own organisation, signed by the device.
   'POST /api/kpi/snapshots': {
-    expect: inA(['sociaal-werker']),
-    prepare: async () => ({ body: { snapshotVersion: 1, deviceId: randomUUID(), organisationId: orgA, period: '2026-H2', rows: [] } }),
+    expect: onDevice(fully(['sociaal-werker'])),
+    prepare: async (ctx) => {
+      const unsigned = { snapshotVersion: 1, counterId: await counterOf(ctx), period: '2026-H2', rows: [] }
+      const signWith = ctx.device?.keys.signing.privateKey ?? (await makeDeviceKeys()).signing.privateKey
+      const signature = await signMessage(signWith, await snapshotMessage({ ...unsigned, organisationId: ctx.device?.organisationId ?? orgA }))
+      return { body: { ...unsigned, signature } }
+    },
   },
   'GET /api/kpi/totals': { expect: fully(['programma']), prepare: async () => ({ path: '/api/kpi/totals?period=2026-H2' }) },
   'GET /api/kpi/trend': { expect: fully(['programma']) },
@@ -218,10 +267,10 @@ const ROWS: Record<string, Row> = {
   'GET /api/referrals/routes': { expect: fully(['beheerder', 'huisarts']) },
   // The routing table decides who receives every referral: the region's beheerder only.
   'PUT /api/referrals/routes': { expect: regionBeheerder(), prepare: async () => ({ body: { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: orgA }] } }) },
-  'GET /api/referrals/directory': { expect: fully(['huisarts']) },
+  'GET /api/referrals/directory': { expect: onDevice(fully(['huisarts'])) },
   // Referring on behalf of practice A: only A's own GPs.
   'POST /api/referrals': {
-    expect: inA(['huisarts']),
+    expect: onDevice(inA(['huisarts'])),
     prepare: async () => {
       await db.query("INSERT INTO devices (id, user_id, organisation_id, name, public_key, status) VALUES ($1, $2, $3, 'Ontvanger', $4::jsonb, 'approved') ON CONFLICT DO NOTHING", [
         '00000000-0000-4000-8000-00000000a001',
@@ -232,17 +281,17 @@ const ROWS: Record<string, Row> = {
       return { body: { id: randomUUID(), intervention: 'wor', senderOrganisationId: orgA, receivingOrganisationId: orgA, sentAt: new Date().toISOString(), sealed: await sealedForA() } }
     },
   },
-  'GET /api/referrals/sent': { expect: fully(['huisarts']) },
-  'GET /api/referrals/inbox': { expect: fully(['sociaal-werker']) },
+  'GET /api/referrals/sent': { expect: onDevice(fully(['huisarts'])) },
+  'GET /api/referrals/inbox': { expect: onDevice(fully(['sociaal-werker'])) },
   'GET /api/referrals/:id/keys': {
-    // Only the sender and the receiving organisation's social workers know the referral exists.
-    expect: (id) => (id.kind !== 'role' ? 401 : (id.role === 'huisarts' && id.org === 'A') || (id.role === 'sociaal-werker' && id.org === 'A') ? 'ok' : 404),
+    // Only the sender and the receiving organisation's social workers know the referral exists; other roles hold no referral keys.
+    expect: onDevice((id) => (id.kind !== 'role' ? 401 : id.role !== 'huisarts' && id.role !== 'sociaal-werker' ? 403 : id.org === 'A' ? 'ok' : 404)),
     // A's GP asks about their own referral; everyone else about one they did not send.
     prepare: async ({ id, user }) => ({ path: `/api/referrals/${await referralFrom(id.kind === 'role' && id.role === 'huisarts' && id.org === 'A' && user ? user.userId : someUserId)}/keys` }),
   },
   // A referral to organisation A: a social worker elsewhere does not even learn it exists.
   'POST /api/referrals/:id/events': {
-    expect: (id) => (id.kind !== 'role' ? 401 : id.role !== 'sociaal-werker' ? 403 : id.org === 'A' ? 'ok' : 404),
+    expect: onDevice((id) => (id.kind !== 'role' ? 401 : id.role !== 'sociaal-werker' ? 403 : id.org === 'A' ? 'ok' : 404)),
     prepare: async () => ({ path: `/api/referrals/${await referralFrom(someUserId)}/events`, body: { id: randomUUID(), kind: 'ontvangen', at: new Date().toISOString() } }),
   },
   'POST /api/map/proposals/:id/accept': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/accept` }) },
@@ -254,6 +303,15 @@ async function openProposal() {
   const id = randomUUID()
   await db.query('INSERT INTO proposals (id, service_id, organisation_id, proposed_by, doc) VALUES ($1, $2, $3, $4, $5::jsonb)', [id, s.id, orgA, someUserId, JSON.stringify({ ...s, name: 'Voorgesteld' })])
   return id
+}
+
+/** A role identity's own phone: registered, approved (seeded), bound to the session. */
+async function withDevice(ctx: Ctx): Promise<Ctx> {
+  if (ctx.id.kind !== 'role' || ctx.id.noDevice) return ctx
+  const device = await registerDevice(ctx.agent, orgOf(ctx.id))
+  await db.query("UPDATE devices SET status = 'approved' WHERE id = $1", [device.id])
+  await bindDevice(ctx.agent, device)
+  return { ...ctx, device }
 }
 
 async function identity(id: Identity): Promise<Ctx> {
@@ -279,7 +337,7 @@ beforeAll(async () => {
   orgR = await regionOrganisation(db)
   someUserId = (await addMember(db, { email: 'lid@example.org', name: 'Een Lid', password: PASSWORD }, orgA, 'sociaal-werker', null)).userId
   shared = []
-  for (const id of IDENTITIES) shared.push(await identity(id))
+  for (const id of IDENTITIES) shared.push(await withDevice(await identity(id)))
 }, 300_000)
 afterAll(async () => {
   await close()

@@ -12,6 +12,7 @@ import type { Database } from '../../src/server/db/database'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeServices } from '../../src/server/socialMap/repository'
 import { Agent, Clock, signedIn } from './agent'
+import { approvedBoundDevice } from './devices'
 import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
@@ -22,7 +23,7 @@ let agents: Agent[]
 let orgId: string
 const map = buildExampleMap({ referenceDate: '2026-11-01' })
 
-const TABLES = ['services', 'service_versions', 'proposals', 'listing_reports', 'devices', 'users', 'memberships', 'organisations', 'kpi_snapshots', 'kpi_counts']
+const TABLES = ['services', 'service_versions', 'proposals', 'listing_reports', 'devices', 'device_challenges', 'sessions', 'referrals', 'referral_events', 'users', 'memberships', 'organisations', 'kpi_snapshots', 'kpi_counts']
 async function snapshot() {
   const counts: Record<string, number> = {}
   for (const t of TABLES) counts[t] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0]!.n
@@ -38,6 +39,8 @@ beforeAll(async () => {
   const editor = await signedIn(app, db, clock, 'kaartbeheerder')
   const admin = await signedIn(app, db, clock, 'beheerder', { organisationId: orgId })
   const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: orgId })
+  // The social worker acts on an approved device, so the fuzz gets past requireApprovedDevice.
+  await approvedBoundDevice(worker.agent, admin.agent, orgId)
   agents = [new Agent(app), editor.agent, admin.agent, worker.agent]
 }, 60_000)
 afterAll(async () => {
@@ -52,6 +55,11 @@ const ROUTES: [string, string][] = [
   ['POST', '/api/auth/totp/confirm'],
   ['POST', '/api/devices'],
   ['GET', '/api/devices/:id'],
+  ['POST', '/api/devices/:id/challenge'],
+  ['POST', '/api/devices/:id/status'],
+  ['POST', '/api/devices/:id/bind'],
+  ['POST', '/api/referrals'],
+  ['POST', '/api/referrals/:id/events'],
   ['POST', '/api/orgs/:org/members'],
   ['POST', '/api/orgs/:org/members/:id/unlock'],
   ['POST', '/api/orgs/:org/devices/:id/approve'],
@@ -88,6 +96,16 @@ const body = fc.oneof(
     code: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
     organisationId: fc.oneof(fc.uuid(), fc.string()),
     publicKey: fc.anything({ maxDepth: 2 }),
+    authKey: fc.anything({ maxDepth: 2 }),
+    signingKey: fc.anything({ maxDepth: 2 }),
+    purpose: fc.oneof(fc.constantFrom('status', 'bind'), fc.anything({ maxDepth: 1 })),
+    challenge: fc.oneof(fc.string({ maxLength: 50 }), fc.base64String({ minLength: 44, maxLength: 44 }), fc.integer()),
+    signature: fc.oneof(fc.string({ maxLength: 100 }), fc.base64String({ minLength: 88, maxLength: 88 })),
+    id: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })),
+    kind: fc.oneof(fc.constantFrom('ontvangen', 'afgewezen', 'bericht'), fc.string({ maxLength: 12 })),
+    at: fc.oneof(fc.constantFrom('2020-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z'), fc.string({ maxLength: 30 })),
+    sentAt: fc.oneof(fc.constant('2020-01-01T00:00:00.000Z'), fc.string({ maxLength: 30 })),
+    sealed: fc.anything({ maxDepth: 2 }),
     message: fc.oneof(fc.string({ maxLength: 3_000 }), fc.integer()),
     reason: fc.anything({ maxDepth: 1 }),
     snapshotVersion: fc.oneof(fc.integer(), fc.double(), fc.string()),

@@ -7,6 +7,7 @@ import { createApp } from '../../src/server/app'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import type { Database } from '../../src/server/db/database'
 import { Agent, Clock, PASSWORD, regionOrganisation, signedIn } from './agent'
+import { approvedBoundDevice, registerDevice } from './devices'
 import { freshTestApp } from './helpers'
 
 let db: Database
@@ -144,9 +145,7 @@ describe('offboarding', () => {
   it('removing a member ends their sessions, revokes their devices here and takes their roles here', async () => {
     const admin = await signedIn(app, db, clock, 'beheerder')
     const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: admin.organisationId })
-    const jwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }
-    const { id } = (await (await worker.agent.call('POST', '/api/devices', { organisationId: admin.organisationId, name: 'T', publicKey: jwk })).json()) as { id: string }
-    await admin.agent.call('POST', `/api/orgs/${admin.organisationId}/devices/${id}/approve`)
+    const { id } = await approvedBoundDevice(worker.agent, admin.agent, admin.organisationId, 'T')
     expect((await admin.agent.call('DELETE', `/api/orgs/${admin.organisationId}/members/${worker.userId}`)).status).toBe(200)
     expect((await worker.agent.call('GET', '/api/auth/me')).status).toBe(401)
     expect(await rolesOf(worker.userId, admin.organisationId)).toEqual([])
@@ -276,8 +275,7 @@ describe('offboarding', () => {
     const a = await signedIn(app, db, clock, 'beheerder')
     const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: a.organisationId })
     const b = await signedIn(app, db, clock, 'beheerder')
-    const jwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }
-    const { id: deviceId } = (await (await worker.agent.call('POST', '/api/devices', { organisationId: a.organisationId, name: 'T', publicKey: jwk })).json()) as { id: string }
+    const { id: deviceId } = await registerDevice(worker.agent, a.organisationId, 'T')
     const { id: invitationId } = (await (await a.agent.call('POST', `/api/orgs/${a.organisationId}/invitations`, { email: 'x@example.org', name: 'X', role: 'huisarts' })).json()) as { id: string }
     const B = `/api/orgs/${b.organisationId}`
     const tries: [string, string][] = [
