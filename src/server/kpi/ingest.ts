@@ -9,7 +9,12 @@ import type { CountRow } from '../../shared/kpi/counts'
 import { periodEnd, periodStart, type Period } from '../../shared/kpi/period'
 import type { UnsignedSnapshot } from '../../shared/kpi/snapshot'
 
-export type IngestResult = 'stored' | 'unchanged'
+/**
+ * 'stored'; 'unchanged': this very version is already stored (a resend); 'outdated': a later
+ * version is stored (an old snapshot arriving late, or a device whose versions fell behind —
+ * it raises its next version above `storedVersion` and sends again).
+ */
+export type IngestResult = { status: 'stored' | 'unchanged' } | { status: 'outdated'; storedVersion: number }
 
 export async function ingestSnapshot(db: Queryable, s: UnsignedSnapshot & { organisationId: string }, today: string, actorId: string): Promise<IngestResult> {
   // A figure for a period that has ended is a correction: reported as such.
@@ -18,7 +23,7 @@ export async function ingestSnapshot(db: Queryable, s: UnsignedSnapshot & { orga
   // or, if this version is newer, replaced; the conflicting row stays locked until commit, so
   // concurrent snapshots of one counting id take turns. Only when it was stored (a row in `up`) are the
   // counts replaced (rows no longer sent removed, the rest upserted) and an audit line written.
-  const { rows } = await db.query<{ stored: number }>(
+  const { rows } = await db.query<{ stored: number; before: string | number | bigint | null }>(
     `WITH up AS (
        INSERT INTO kpi_snapshots (counter_id, period, organisation_id, snapshot_version, correction) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (counter_id, period) DO UPDATE
@@ -41,10 +46,14 @@ export async function ingestSnapshot(db: Queryable, s: UnsignedSnapshot & { orga
      ), logged AS (
        INSERT INTO audit_log (actor_id, organisation_id, action, entity, entity_id) SELECT $7, $3, 'kpi-snapshot', 'kpi_snapshot', $2 FROM up
      )
-     SELECT count(*)::int AS stored FROM up`,
+     SELECT (SELECT count(*)::int FROM up) AS stored,
+            (SELECT snapshot_version FROM kpi_snapshots WHERE counter_id = $1 AND period = $2) AS before`,
     [s.counterId, s.period, s.organisationId, s.snapshotVersion, correction, JSON.stringify(s.rows), actorId],
   )
-  return rows[0]!.stored > 0 ? 'stored' : 'unchanged'
+  // Every statement sees the rows as they were before it: `before` is the version stored until now.
+  const { stored, before } = rows[0]!
+  if (stored > 0) return { status: 'stored' }
+  return Number(before) > s.snapshotVersion ? { status: 'outdated', storedVersion: Number(before) } : { status: 'unchanged' }
 }
 
 /** The region's totals for a period: the sum over every counting id's newest snapshot. */

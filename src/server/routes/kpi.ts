@@ -70,10 +70,10 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
       const others = await otherCountsOfDevice(tx, device.id, s.counterId, s.period)
       const tooMany = implausibleCounts(s.rows, others)
       if (tooMany) return { ok: false, status: 422, code: 'implausible-counts', error: `Implausible counts: ${tooMany}` } as const
-      return { ok: true, status: await ingestSnapshot(tx, snapshot, localMoment(new Date(serverTime)).date, user.userId) } as const
+      return { ok: true, answer: await ingestSnapshot(tx, snapshot, localMoment(new Date(serverTime)).date, user.userId) } as const
     })
     if (!result.ok) return c.json({ error: result.error, code: result.code }, result.status)
-    return c.json({ status: result.status })
+    return c.json(result.answer)
   })
 
   app.get('/targets', requireRole('programma'), async (c) => {

@@ -66,6 +66,13 @@ export const counterRequestSchema = z.strictObject({ organisationId: z.guid() })
 /** The answer to issuing or moving a counting id; serverTime lets the device start its versions after every earlier one. */
 export const counterSchema = z.object({ counterId: z.guid(), serverTime: z.number().int() })
 
+/** The answer to a snapshot (see IngestResult in src/server/kpi/ingest.ts). */
+export const snapshotAnswerSchema = z.union([
+  z.object({ status: z.enum(['stored', 'unchanged']) }),
+  z.object({ status: z.literal('outdated'), storedVersion: z.number().int() }),
+])
+export type SnapshotAnswer = z.infer<typeof snapshotAnswerSchema>
+
 /** Why the server refused a snapshot or a counting id, as its `code`. */
 export const KPI_REFUSALS = ['device-required', 'counter-not-bound', 'counter-moved', 'counter-not-yours', 'counter-unknown', 'bad-signature', 'version-in-future', 'implausible-counts'] as const
 export type KpiRefusal = (typeof KPI_REFUSALS)[number]

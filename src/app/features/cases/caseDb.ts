@@ -13,6 +13,8 @@ export interface KpiOutboxItem {
   nextAttemptAt: number
   /** Rises with every change: a send only clears the item if nothing changed while it was under way. */
   revision?: number
+  /** Why the server refused the last snapshot of this period (a code, kpiSyncCore.ts); the period stays until it is taken. */
+  refused?: string
 }
 
 /** What a case removed after its retention period still contributes to the counts: dates and categories only. */
