@@ -11,7 +11,8 @@ import { openDatabase } from '../src/server/db/database'
 import { silentLogger } from '../src/server/log'
 import { openSealed, seal, type Recipient, type Sealed } from '../src/shared/crypto/sealed'
 import { referralContext, type ReferralContent } from '../src/shared/referrals/referral'
-import { Clock, signedIn } from '../test/server/agent'
+import { Clock, signedIn, type Agent } from '../test/server/agent'
+import { bindDevice, registerDevice } from '../test/server/devices'
 
 const CONTENT: ReferralContent = {
   intervention: 'wor',
@@ -23,6 +24,13 @@ const CONTENT: ReferralContent = {
   consent: { given: true, date: '2026-11-20' },
   referrer: { name: 'Dokter Bench', organisation: 'Praktijk Bench' },
 }
+/** A phone registered through the API, approved, and bound to the session (sending and the inbox need one, docs/device-trust.md). */
+async function boundDevice(db: Awaited<ReturnType<typeof openDatabase>>, agent: Agent, organisationId: string) {
+  const device = await registerDevice(agent, organisationId, 'Bench')
+  await db.query("UPDATE devices SET status = 'approved' WHERE id = $1", [device.id])
+  await bindDevice(agent, device)
+  return device
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const round = (n: number) => Math.round(n * 100) / 100
 
@@ -31,17 +39,21 @@ export async function referralBench(runs = 15) {
   const clock = new Clock()
   const app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
   const gp = await signedIn(app, db, clock, 'huisarts')
+  await boundDevice(db, gp.agent, gp.organisationId)
   const results: Record<string, { seal_ms: number; send_ms: number; receive_ms: number; open_ms: number; box_kb: number }> = {}
   for (const n of [1, 10, 50]) {
     const worker = await signedIn(app, db, clock, 'sociaal-werker')
     const devices: { id: string; privateKey: CryptoKey; publicKey: JsonWebKey }[] = []
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n - 1; i++) {
       const pair = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits'])) as CryptoKeyPair
       const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey)
       const id = crypto.randomUUID()
       await db.query("INSERT INTO devices (id, user_id, organisation_id, name, public_key, status) VALUES ($1, $2, $3, 'Bench', $4::jsonb, 'approved')", [id, worker.userId, worker.organisationId, JSON.stringify({ kty, crv, x, y })])
       devices.push({ id, privateKey: pair.privateKey, publicKey: { kty, crv, x, y } })
     }
+    // The n-th device is the social worker's own phone, which the inbox is read on.
+    const own = await boundDevice(db, worker.agent, worker.organisationId)
+    devices.push({ id: own.id, privateKey: own.keys.encryption.privateKey, publicKey: own.keys.publicKey })
     const recipients: Recipient[] = devices.map((d) => ({ deviceId: d.id, publicKey: d.publicKey }))
     const sealT: number[] = []
     const sendT: number[] = []
