@@ -3,7 +3,9 @@ import type { MiddlewareHandler } from 'hono'
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval' lets the vault's Argon2id (hash-wasm) compile its WebAssembly; it allows no
+  // eval() of JavaScript and no inline scripts (docs/device-trust.md, "The vault").
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",

@@ -11,3 +11,31 @@ export async function firstSignIn(page: Page, baseUrl: string, email: string, pa
   await page.getByLabel('Code uit je app').fill(totpAt(secret, counterAt(Date.now())))
   await page.getByRole('button', { name: 'Inloggen' }).click()
 }
+
+/** A passphrase the strength rule accepts (four loose words); headless Chromium offers no PRF without a virtual authenticator. */
+export const VAULT_PASSPHRASE = 'kraanvogel boven heide schoenveter'
+
+/** Sets up the device's vault with a passphrase, where the page shows the set-up form. */
+export async function setUpVault(page: Page, passphrase = VAULT_PASSPHRASE) {
+  await page.getByLabel('Nieuwe wachtzin').fill(passphrase)
+  await page.getByLabel('Nog een keer').fill(passphrase)
+  await page.getByRole('button', { name: 'Wachtzin instellen' }).click()
+}
+
+/** Opens the vault with its passphrase, where the page shows the unlock form. */
+export async function unlockVault(page: Page, passphrase = VAULT_PASSPHRASE) {
+  await page.getByLabel('Wachtzin', { exact: true }).fill(passphrase)
+  await page.getByRole('button', { name: 'Openen', exact: true }).click()
+}
+
+/**
+ * Registers this phone from the professional home page: the keys are made in an open vault, so the
+ * vault is set up first (docs/device-trust.md). Waits until the page says the device waits for approval.
+ */
+export async function registerThisDevice(page: Page, baseUrl: string, passphrase = VAULT_PASSPHRASE) {
+  await page.goto(`${baseUrl}/beheer`)
+  await page.getByRole('heading', { name: 'Dit apparaat', exact: true }).waitFor()
+  await setUpVault(page, passphrase)
+  await page.getByRole('button', { name: 'Apparaat aanmelden' }).click()
+  await page.getByTestId('device-status').waitFor()
+}
