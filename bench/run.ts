@@ -16,7 +16,7 @@ import { generateServices } from '../src/server/seed/syntheticServices'
 import { httpBench } from './http'
 import { referralBench } from './referrals'
 import { signInGuardBench } from './signInGuard'
-import { countBench, vaultBench } from './vault'
+import { countBench, vaultBench, vaultModesBench } from './vault'
 import { fuse, miniSearch, ours, type Engine } from './searchEngines'
 
 const SIZES = [1_000, 10_000, 50_000]
@@ -115,10 +115,12 @@ const server = await httpBench()
 console.log('server', JSON.stringify(server, null, 1))
 const cases = await vaultBench()
 console.log('case vault', JSON.stringify(cases, null, 1))
+const vaultModes = await vaultModesBench()
+console.log('vault modes: unlock and offline guessing', JSON.stringify(vaultModes, null, 1))
 const counting = await countBench()
 console.log('counting on the device', JSON.stringify(counting, null, 1))
 const referrals = await referralBench()
 console.log('referrals', JSON.stringify(referrals, null, 1))
 const signInGuard = await signInGuardBench()
 console.log('sign-in guard', JSON.stringify(signInGuard, null, 1))
-console.log(JSON.stringify({ search: results, ratios, startPage: js, server, cases, counting, referrals, signInGuard, gcExposed: !!gc }))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, server, cases, vaultModes, counting, referrals, signInGuard, gcExposed: !!gc }))
