@@ -36,7 +36,7 @@ describe('a revoked phone', () => {
     const context = await h.browser.newContext({ viewport: { width: 390, height: 800 } })
     const page = await context.newPage()
     await firstSignIn(page, h.baseUrl, 'sanne@welzijn.example', PASSWORD)
-    await registerThisDevice(page, h.baseUrl)
+    await registerThisDevice(page)
     const { devices } = await admin.call<{ devices: { id: string; status: string }[] }>('GET', `/api/orgs/${orgId}/devices`)
     expect(devices).toHaveLength(1)
     const deviceId = devices[0]!.id

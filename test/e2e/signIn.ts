@@ -29,11 +29,11 @@ export async function unlockVault(page: Page, passphrase = VAULT_PASSPHRASE) {
 }
 
 /**
- * Registers this phone from the professional home page: the keys are made in an open vault, so the
- * vault is set up first (docs/device-trust.md). Waits until the page says the device waits for approval.
+ * Registers this phone on the professional home page (where sign-in lands): the keys are made in an
+ * open vault, so the vault is set up first (docs/device-trust.md). Waits until the page says the
+ * device waits for approval.
  */
-export async function registerThisDevice(page: Page, baseUrl: string, passphrase = VAULT_PASSPHRASE) {
-  await page.goto(`${baseUrl}/beheer`)
+export async function registerThisDevice(page: Page, passphrase = VAULT_PASSPHRASE) {
   await page.getByRole('heading', { name: 'Dit apparaat', exact: true }).waitFor()
   await setUpVault(page, passphrase)
   await page.getByRole('button', { name: 'Apparaat aanmelden' }).click()

@@ -25,6 +25,7 @@ export function waitIn(seconds: number): Wait {
 const KNOWN = new Set([
   'wrong', 'wrong-code', 'locked', 'offline', 'forbidden', 'csrf', 'not-signed-in', 'second-factor-required', 'bad-code',
   'already-bootstrapped', 'already-set-up', 'totp-setup-required', 'exists', 'bad-request', 'recipients-changed', 'conflict', 'not-found',
+  'device-required', 'device-revoked', 'register-again',
 ])
 const WAITS = new Set(['wait', 'rate-limited', 'busy'])
 
