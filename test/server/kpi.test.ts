@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
+import { migrationFiles, splitStatements } from '../../src/server/db/migrate'
 import { Ajv } from 'ajv'
 import draft6 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' }
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { MeasureReport } from '../../src/shared/kpi/measureReport'
 import { SignInGuard } from '../../src/server/auth/signIn'
 import { createApp } from '../../src/server/app'
-import type { Database } from '../../src/server/db/database'
+import type { Database, Queryable } from '../../src/server/db/database'
 import { silentLogger } from '../../src/server/log'
 import { ECDSA_P256, signMessage } from '../../src/shared/crypto/signatures'
 import { snapshotMessage } from '../../src/shared/kpi/snapshot'
@@ -320,6 +321,58 @@ function phoneOf(agent: Agent, phone: TestDevice, restoredCounterId?: string) {
     },
   }
 }
+
+describe('migration 008', () => {
+  it('keeps every figure counted before it under a legacy counting id, with a frozen version clamped to its arrival', async () => {
+    const dir = new URL('../../src/server/db/migrations/', import.meta.url)
+    const run = async (tx: Queryable, name: string) => {
+      for (const statement of splitStatements(readFileSync(new URL(name, dir), 'utf8'))) await tx.query(statement)
+    }
+    const rolledBack = new Error('roll back')
+    // In a schema of its own, inside one transaction that is rolled back: migrations 001–007, figures as devices sent them, then 008.
+    const seen = await db
+      .transaction(async (tx) => {
+        await tx.query('CREATE SCHEMA before_008')
+        await tx.query('SET LOCAL search_path TO before_008')
+        for (const name of migrationFiles().filter((n) => n < '008')) await run(tx, name)
+        const org = '7d4f8e5a-3b6c-4d7e-8f9a-0b1c2d3e4f5a'
+        const other = '6c3e7d4f-2a5b-4c6d-9e7f-8091a2b3c4d5'
+        await tx.query("INSERT INTO organisations (id, name) VALUES ($1, 'Welzijn')", [org])
+        await tx.query(
+          `INSERT INTO kpi_snapshots (device_id, period, organisation_id, snapshot_version, received_at) VALUES
+             ($1, '2026-H1', $3, 1700000000000, '2026-05-01T10:00:00Z'), ($1, '2026-H2', $3, 1788000000000, '2026-09-01T10:00:00Z'), ($2, '2026-H2', $3, $4, '2026-10-01T10:00:00Z')`,
+          [DEVICE, other, org, Number.MAX_SAFE_INTEGER],
+        )
+        await tx.query(
+          `INSERT INTO kpi_counts (device_id, period, intervention, municipality, referrer_type, referred, included, completed, included_cumulative) VALUES
+             ($1, '2026-H1', 'wor', 'Oss', 'huisarts', 3, 2, 0, 2), ($1, '2026-H2', 'wor', 'Oss', 'huisarts', 4, 3, 1, 5), ($2, '2026-H2', 'wor', 'Oss', 'huisarts', 9, 9, 0, 9)`,
+          [DEVICE, other],
+        )
+        await run(tx, '008_kpi_counters.sql')
+        const counters = await tx.query('SELECT id, device_id, organisation_id, user_id, legacy, retired_at FROM kpi_counters ORDER BY id')
+        const versions = await tx.query('SELECT counter_id, period, snapshot_version::text AS v FROM kpi_snapshots ORDER BY counter_id, period')
+        const totals = await tx.query("SELECT sum(included)::int AS included FROM kpi_counts WHERE period = '2026-H2'")
+        throw Object.assign(rolledBack, { seen: { counters: counters.rows, versions: versions.rows, totals: totals.rows } })
+      })
+      .catch((e: unknown) => {
+        if (e !== rolledBack) throw e
+        return (e as Error & { seen: Record<string, unknown[]> }).seen
+      })
+    expect(seen.counters).toEqual([
+      { id: DEVICE, device_id: null, organisation_id: '7d4f8e5a-3b6c-4d7e-8f9a-0b1c2d3e4f5a', user_id: null, legacy: true, retired_at: null },
+      { id: '6c3e7d4f-2a5b-4c6d-9e7f-8091a2b3c4d5', device_id: null, organisation_id: '7d4f8e5a-3b6c-4d7e-8f9a-0b1c2d3e4f5a', user_id: null, legacy: true, retired_at: null },
+    ].sort((a, b) => a.id.localeCompare(b.id)))
+    expect(seen.versions).toEqual([
+      { counter_id: DEVICE, period: '2026-H1', v: '1700000000000' },
+      { counter_id: DEVICE, period: '2026-H2', v: '1788000000000' },
+      // Frozen at MAX_SAFE_INTEGER; now its arrival time in ms, so a real snapshot can replace it.
+      { counter_id: '6c3e7d4f-2a5b-4c6d-9e7f-8091a2b3c4d5', period: '2026-H2', v: String(Date.parse('2026-10-01T10:00:00Z')) },
+    ].sort((a, b) => a.counter_id.localeCompare(b.counter_id) || a.period.localeCompare(b.period)))
+    expect(seen.totals).toEqual([{ included: 12 }])
+    // Nothing of it is left behind.
+    expect((await db.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = 'before_008'")).rows).toEqual([])
+  })
+})
 
 describe("the phone's sync code against the server", () => {
   it('moves a restored counting id before its next send, keeps a refused period with its reason, and never counts under an id the server did not give it', async () => {
