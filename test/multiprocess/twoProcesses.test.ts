@@ -1,7 +1,8 @@
 /**
  * Two server processes on one PostgreSQL, as a region that outgrew one machine runs them: the
- * per-account sign-in limit, the failure count and the one-time use of a TOTP code hold across
- * both, because they live in the database (docs/operations.md). Runs in the PostgreSQL pass only
+ * per-account sign-in limit, the failure count, the one-time use of a TOTP code and of a device
+ * challenge hold across both, because they live in the database (docs/operations.md,
+ * docs/device-trust.md). Runs in the PostgreSQL pass only
  * (`npm run test:postgres`): two processes cannot share an embedded database.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -15,6 +16,7 @@ import { counterAt, totpAt } from '../../src/server/auth/totp'
 import type { Database } from '../../src/server/db/database'
 import { silentLogger } from '../../src/server/log'
 import { Agent, Clock, PASSWORD, signedIn } from '../server/agent'
+import { challenge, proof, registerDevice } from '../server/devices'
 import { TEST_DATABASE_URL, TEST_SERVER_KEY, testDatabase } from '../server/helpers'
 import { startServer, type ServerProcess } from '../server/serverProcess'
 
@@ -36,6 +38,7 @@ async function startOne(): Promise<string> {
     ...env,
     SERVER_KEY: TEST_SERVER_KEY.toString('base64'),
     SIGN_IN_LIMITS: '1000,10',
+    DEVICE_OFFLINE_DAYS: '9',
     LOG_LEVEL: 'silent',
   })
   servers.push(server)
@@ -56,7 +59,7 @@ afterAll(async () => {
 /** A person with an authenticator, made in this process on the same database (the fixed clock lies in the past). */
 async function person() {
   const app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(new Clock().now) })
-  return signedIn(app, db, new Clock(), 'huisarts')
+  return { ...(await signedIn(app, db, new Clock(), 'huisarts')), app }
 }
 
 describe('two server processes on one PostgreSQL', () => {
@@ -87,5 +90,16 @@ describe('two server processes on one PostgreSQL', () => {
     const statuses = await Promise.all(clients.map((c) => c.call('POST', '/api/auth/totp', { code }).then((r) => r.status)))
     // The other is refused: the code was used (401), or the account must wait a moment (429).
     expect(statuses.filter((s) => s === 200)).toEqual([200])
+  })
+
+  it('accept a device challenge answer once: sent to both processes at once, one status answer; DEVICE_OFFLINE_DAYS reaches it', async () => {
+    const { agent, organisationId } = await person()
+    const phone = await registerDevice(agent, organisationId)
+    await db.query("UPDATE devices SET status = 'approved' WHERE id = $1", [phone.id])
+    const clients = [clientOf(bases[0]!), clientOf(bases[1]!)]
+    const answer = await proof(phone, 'status', await challenge(clients[0]!, phone.id, 'status'))
+    const results = await Promise.all(clients.map((c) => c.call('POST', `/api/devices/${phone.id}/status`, answer)))
+    expect(results.map((r) => r.status).sort()).toEqual([200, 401])
+    expect(await results.find((r) => r.status === 200)!.json()).toMatchObject({ id: phone.id, status: 'approved', wipe: false, offlineDays: 9 })
   })
 })
