@@ -97,6 +97,9 @@ describe('revocation bites (finding 3)', () => {
     expect(status).toEqual({ id: phone.id, status: 'revoked', wipe: true, offlineDays: 3, serverTime: new Date(w.clock.now()).toISOString() })
     const { rows } = await w.db.query<{ last_contact_at: Date }>('SELECT last_contact_at FROM devices WHERE id = $1', [phone.id])
     expect(new Date(rows[0]!.last_contact_at).getTime()).toBe(w.clock.now())
+    // The beheerder sees when the phone last reached the server.
+    const listed = (await (await admin.agent.call('GET', `/api/orgs/${org}/devices`)).json()) as { devices: { id: string; lastContactAt: string | null }[] }
+    expect(listed.devices.find((d) => d.id === phone.id)!.lastContactAt).toBe(new Date(w.clock.now()).toISOString())
   })
 
   it('revokes the devices of a member who leaves and tells them to wipe', async () => {

@@ -165,12 +165,23 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
   }
 
   app.get('/:orgId/devices', async (c) => {
-    const { rows } = await db.query<{ id: string; name: string; status: string; user_name: string; user_id: string; created_at: Date }>(
-      `SELECT d.id, d.name, d.status, d.user_id, u.name AS user_name, d.created_at FROM devices d JOIN users u ON u.id = d.user_id
+    const { rows } = await db.query<{ id: string; name: string; status: string; user_name: string; user_id: string; created_at: Date; last_contact_at: Date | null }>(
+      `SELECT d.id, d.name, d.status, d.user_id, u.name AS user_name, d.created_at, d.last_contact_at FROM devices d JOIN users u ON u.id = d.user_id
        WHERE d.organisation_id = $1 ORDER BY d.created_at DESC`,
       [c.req.param('orgId')],
     )
-    return c.json({ devices: rows.map((r) => ({ id: r.id, name: r.name, status: r.status, userId: r.user_id, userName: r.user_name, createdAt: new Date(r.created_at).toISOString() })) })
+    return c.json({
+      devices: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        status: r.status,
+        userId: r.user_id,
+        userName: r.user_name,
+        createdAt: new Date(r.created_at).toISOString(),
+        /** When the device last proved itself (a status check or a binding; docs/device-trust.md). */
+        lastContactAt: r.last_contact_at === null ? null : new Date(r.last_contact_at).toISOString(),
+      })),
+    })
   })
 
   for (const [action, status] of [['approve', 'approved'], ['revoke', 'revoked']] as const) {
