@@ -5,6 +5,10 @@ import { ApiClient, bootstrapCode } from './apiClient'
 import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
 import { firstSignIn } from './signIn'
+import { makeDeviceKeys, registrationBody } from '../server/devices'
+import { challengeMessage } from '../../src/shared/devices/deviceTrust'
+import { signMessage } from '../../src/shared/crypto/signatures'
+import { snapshotMessage } from '../../src/shared/kpi/snapshot'
 
 let h: Harness
 let admin: ApiClient
@@ -17,26 +21,41 @@ beforeAll(async () => {
   await admin.signInFirstTime('beheer@welzijn.example', 'Reiger-Plas-40-Volkel')
 })
 
-/** A social worker signed in on a phone whose device the beheerder approved; returns the page at "Mijn casussen". */
-async function workerOnApprovedPhone(email: string, options: { clock?: boolean } = {}) {
+/** A passphrase the vault's strength rule accepts (headless Chromium offers no PRF without a virtual authenticator: test/e2e/vault.e2e.ts). */
+const PASSPHRASE = 'kraanvogel boven heide schoenveter'
+
+/** Sets up the vault with a passphrase where the page shows the set-up form. */
+async function setUpVault(page: Page, passphrase = PASSPHRASE) {
+  await page.getByLabel('Nieuwe wachtzin').fill(passphrase)
+  await page.getByLabel('Nog een keer').fill(passphrase)
+  await page.getByRole('button', { name: 'Wachtzin instellen' }).click()
+}
+/** Opens the vault where the page shows the unlock form. */
+async function unlockVault(page: Page, passphrase = PASSPHRASE) {
+  await page.getByLabel('Wachtzin', { exact: true }).fill(passphrase)
+  await page.getByRole('button', { name: 'Openen', exact: true }).click()
+}
+
+/**
+ * A social worker signed in on a phone whose device the beheerder approved; returns the page at
+ * "Mijn casussen" with the vault open. The device's keys are made in an open vault, so the vault is
+ * set up on the professional home page first (docs/device-trust.md); `setUp` replaces that step.
+ */
+async function workerOnApprovedPhone(email: string, options: { clock?: boolean; setUp?: (page: Page) => Promise<void> } = {}) {
   await admin.invite(organisationId, { email, name: 'Sanne de Wit', role: 'sociaal-werker' }, WORKER.password)
   const context = await h.browser.newContext({ viewport: { width: 390, height: 800 } })
   const page = await context.newPage()
   if (options.clock) await page.clock.install()
   await firstSignIn(page, h.baseUrl, email, WORKER.password)
+  await page.getByRole('heading', { name: 'Dit apparaat', exact: true }).waitFor()
+  await (options.setUp ?? setUpVault)(page)
   await page.getByRole('button', { name: 'Apparaat aanmelden' }).click()
   await page.getByTestId('device-status').waitFor()
   const { devices } = await admin.call<{ devices: { id: string; status: string }[] }>('GET', `/api/orgs/${organisationId}/devices`)
   for (const d of devices.filter((x) => x.status === 'pending')) await admin.call('POST', `/api/orgs/${organisationId}/devices/${d.id}/approve`)
   await page.getByRole('link', { name: 'Mijn casussen' }).click()
-  return { context, page }
-}
-
-async function setPasscode(page: Page, passcode: string) {
-  await page.getByLabel('Nieuwe toegangscode').fill(passcode)
-  await page.getByLabel('Nog een keer').fill(passcode)
-  await page.getByRole('button', { name: 'Code instellen' }).click()
   await page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
+  return { context, page }
 }
 afterAll(async () => {
   await h?.stop()
@@ -74,22 +93,23 @@ async function dumpIndexedDb(page: Page): Promise<string> {
 }
 
 describe('case work on the social worker’s phone', () => {
-  it('sets a passcode, keeps a WoR case through a killed tab, and leaves nothing readable on the device', async () => {
-    const { context, page: first } = await workerOnApprovedPhone(WORKER.email)
-    let page = first
+  it('sets a passphrase, keeps a WoR case through a killed tab, and leaves nothing readable on the device', async () => {
     // Every request the app makes from here on, to prove what leaves the phone.
     const requests: { url: string; method: string; body: string }[] = []
-    context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() ?? '' }))
-    // Passcode, then a new Welzijn op Recept case.
-    await page.getByLabel('Nieuwe toegangscode').waitFor()
-    expect(await seriousViolations(page)).toEqual([])
-    await page.getByLabel('Nieuwe toegangscode').fill('4829')
-    await page.getByLabel('Nog een keer').fill('4829')
-    await page.getByRole('button', { name: 'Code instellen' }).click()
-    await expect.poll(() => page.getByText('De code is te kort').isVisible()).toBe(true)
-    await page.getByLabel('Nieuwe toegangscode').fill('482913')
-    await page.getByLabel('Nog een keer').fill('482913')
-    await page.getByRole('button', { name: 'Code instellen' }).click()
+    const { context, page: first } = await workerOnApprovedPhone(WORKER.email, {
+      setUp: async (page) => {
+        page.context().on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() ?? '' }))
+        // A passphrase, then a new Welzijn op Recept case. A PIN is refused.
+        await page.getByLabel('Nieuwe wachtzin').waitFor()
+        expect(await seriousViolations(page)).toEqual([])
+        await setUpVault(page, '4829')
+        await expect.poll(() => page.getByText('De wachtzin is te kort').isVisible()).toBe(true)
+        await setUpVault(page, '482913482913')
+        await expect.poll(() => page.getByText('Deze wachtzin is te makkelijk te raden').isVisible()).toBe(true)
+        await setUpVault(page)
+      },
+    })
+    let page = first
     await page.getByLabel('Route').selectOption('wor')
     expect(await seriousViolations(page)).toEqual([])
     await page.getByRole('button', { name: 'Nieuwe casus' }).click()
@@ -117,13 +137,11 @@ describe('case work on the social worker’s phone', () => {
 
     page = await context.newPage()
     await page.goto(caseUrl)
-    await page.getByLabel('Toegangscode').waitFor()
+    await page.getByLabel('Wachtzin', { exact: true }).waitFor()
     expect(await seriousViolations(page)).toEqual([])
-    await page.getByLabel('Toegangscode').fill('000000')
-    await page.getByRole('button', { name: 'Openen' }).click()
-    await expect.poll(() => page.getByText(/Deze code klopt niet\. Nog 9 pogingen/).isVisible()).toBe(true)
-    await page.getByLabel('Toegangscode').fill('482913')
-    await page.getByRole('button', { name: 'Openen' }).click()
+    await unlockVault(page, 'kraanvogel boven de heide')
+    await expect.poll(async () => (await page.getByRole('alert').allTextContents()).join(' | '), { timeout: 15_000 }).toMatch(/Dit klopt niet\. Nog 9 pogingen/)
+    await unlockVault(page)
     await page.getByRole('heading', { name: 'Casus: Welzijn op Recept' }).waitFor()
     await page.getByRole('button', { name: /^2\. Voorbereiden/ }).click()
     expect(await page.getByLabel('Wat heb ik nodig?').inputValue()).toBe(RESIDENT.nodig)
@@ -162,14 +180,14 @@ describe('case work on the social worker’s phone', () => {
 
     // Back at the list the counts go upstream: counts only, no personal value in any request.
     await page.goto(`${h.baseUrl}/werk`)
-    await page.getByLabel('Toegangscode').fill('482913')
-    await page.getByRole('button', { name: 'Openen' }).click()
+    await unlockVault(page)
     await expect.poll(() => page.getByTestId('counts-sync').textContent()).toMatch(/laatst verstuurd op/)
     const kpi = requests.filter((r) => r.url.endsWith('/api/kpi/snapshots'))
     expect(kpi.length).toBeGreaterThan(0)
     for (const r of kpi) {
       const sent = JSON.parse(r.body) as { rows: Record<string, unknown>[] }
-      expect(Object.keys(sent).sort()).toEqual(['deviceId', 'organisationId', 'period', 'rows', 'snapshotVersion'])
+      // Under the counting id the server issued, signed by the device (docs/device-trust.md).
+      expect(Object.keys(sent).sort()).toEqual(['counterId', 'period', 'rows', 'signature', 'snapshotVersion'])
       for (const row of sent.rows) expect(Object.keys(row).sort()).toEqual(['completed', 'included', 'includedCumulative', 'intervention', 'municipality', 'referred', 'referrerType'])
     }
     const included = kpi.map((r) => JSON.parse(r.body) as { period: string; rows: { intervention: string; included: number; completed: number }[] })
@@ -182,7 +200,6 @@ describe('case work on the social worker’s phone', () => {
 
   it('walks a Samenwerkwijze case to a plan and closes it; the count starts at the overleg', async () => {
     const { page } = await workerOnApprovedPhone('samen@welzijn.example')
-    await setPasscode(page, '246810')
     await page.getByRole('button', { name: 'Nieuwe casus' }).click()
     await page.getByRole('heading', { name: 'Casus: Samenwerkwijze' }).waitFor()
     await page.getByLabel('Naam van de inwoner').fill('Jan de Vries')
@@ -221,16 +238,14 @@ describe('case work on the social worker’s phone', () => {
 
   it('locks itself after five idle minutes, and wipes the cases after ten wrong passcodes', async () => {
     const { page } = await workerOnApprovedPhone('slot@welzijn.example', { clock: true })
-    await setPasscode(page, '135792')
     await page.getByRole('button', { name: 'Nieuwe casus' }).click()
     await page.getByLabel('Naam van de inwoner').fill('Piet Smit')
     await page.waitForTimeout(150)
     await page.clock.fastForward('05:01')
     await page.getByRole('link', { name: 'Mijn casussen' }).first().click()
-    await page.getByLabel('Toegangscode').waitFor()
+    await page.getByLabel('Wachtzin', { exact: true }).waitFor()
     for (let i = 1; i <= 10; i++) {
-      await page.getByLabel('Toegangscode').fill('000000')
-      await page.getByRole('button', { name: 'Openen' }).click()
+      await unlockVault(page, 'kraanvogel boven de heide')
       await expect.poll(() => page.getByRole('alert').textContent()).toMatch(i < 10 ? /Nog \d+ pogingen|Wacht/ : /gewist/)
       await page.clock.fastForward('05:00')
     }
@@ -240,7 +255,6 @@ describe('case work on the social worker’s phone', () => {
 
   it('does a Verkennend Gesprek and a Sociaal Arrangeren case in airplane mode', async () => {
     const { context, page } = await workerOnApprovedPhone('offline@welzijn.example')
-    await setPasscode(page, '975310')
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready
     })
@@ -248,8 +262,7 @@ describe('case work on the social worker’s phone', () => {
     await context.route('**/*', (route) => route.abort('internetdisconnected'))
     await context.setOffline(true)
     await page.reload()
-    await page.getByLabel('Toegangscode').fill('975310')
-    await page.getByRole('button', { name: 'Openen' }).click()
+    await unlockVault(page)
 
     await page.getByLabel('Route').selectOption('vg')
     await page.getByRole('button', { name: 'Nieuwe casus' }).click()
@@ -278,7 +291,6 @@ describe('case work on the social worker’s phone', () => {
 
   it('wipes the cases of a device its beheerder revoked, at its next contact', async () => {
     const { page } = await workerOnApprovedPhone('ingetrokken@welzijn.example')
-    await setPasscode(page, '864200')
     await page.getByRole('button', { name: 'Nieuwe casus' }).click()
     await page.getByLabel('Naam van de inwoner').fill('Truus Bakker')
     await page.waitForTimeout(150)
@@ -296,17 +308,24 @@ describe('case work on the social worker’s phone', () => {
   })
 
   it('shows the programme team the region\'s inclusion against target', async () => {
-    // A worker's device sends counts (through the API: the phone side is tested above).
+    // A worker's device sends counts (through the API: the phone side is tested above). The device
+    // is registered, approved and bound, counts under a server-issued id and signs the snapshot.
     await admin.invite(organisationId, { email: 'teller@welzijn.example', name: 'Teller', role: 'sociaal-werker' }, WORKER.password)
     const counter = new ApiClient(h.baseUrl)
     await counter.signInFirstTime('teller@welzijn.example', WORKER.password)
-    await counter.call('POST', '/api/kpi/snapshots', {
+    const keys = await makeDeviceKeys()
+    const { id: deviceId } = await counter.call<{ id: string }>('POST', '/api/devices', registrationBody(organisationId, keys))
+    await admin.call('POST', `/api/orgs/${organisationId}/devices/${deviceId}/approve`)
+    const { challenge } = await counter.call<{ challenge: string }>('POST', `/api/devices/${deviceId}/challenge`, { purpose: 'bind' })
+    await counter.call('POST', `/api/devices/${deviceId}/bind`, { challenge, signature: await signMessage(keys.auth.privateKey, challengeMessage(deviceId, 'bind', challenge)) })
+    const { counterId } = await counter.call<{ counterId: string }>('POST', '/api/kpi/counters', { organisationId })
+    const unsigned = {
       snapshotVersion: 1,
-      deviceId: '0f1e2d3c-4b5a-4968-8776-655443322110',
-      organisationId,
+      counterId,
       period: '2027-H1',
-      rows: [{ intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', referred: 12, included: 9, completed: 2, includedCumulative: 9 }],
-    })
+      rows: [{ intervention: 'wor' as const, municipality: 'Oss', referrerType: 'huisarts' as const, referred: 12, included: 9, completed: 2, includedCumulative: 9 }],
+    }
+    await counter.call('POST', '/api/kpi/snapshots', { ...unsigned, signature: await signMessage(keys.signing.privateKey, await snapshotMessage({ ...unsigned, organisationId })) })
     // The first organisation is the region's: it may hold the programme role.
     await admin.invite(organisationId, { email: 'programma@sig.example', name: 'Programma', role: 'programma' }, WORKER.password)
 
