@@ -7,9 +7,10 @@ import { spawn, execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { ApiClient, bootstrapCode } from '../test/e2e/apiClient'
+import { countingPhone } from '../test/e2e/countingPhone'
 import { freePort } from '../test/freePort'
 
 const ROOT = new URL('..', import.meta.url).pathname
@@ -82,9 +83,9 @@ async function load(seconds: number, concurrency: number, send: () => Promise<Re
 const INGEST_CLIENTS = 50
 
 /**
- * Count snapshots: 50 social workers, each signed in with their own session, each sending the
- * snapshot of their device for one period again and again with a rising version (every one is
- * stored: the old counts replaced), as phones coming online would.
+ * Count snapshots: 50 social workers, each signed in with their own session bound to their own
+ * approved phone, each sending the signed snapshot of their phone for one period again and again
+ * with a rising version (every one is stored: the old counts replaced), as phones coming online would.
  */
 async function ingestLoad(server: { base: string; organisationId: string }) {
   const admin = new ApiClient(server.base)
@@ -95,19 +96,22 @@ async function ingestLoad(server: { base: string; organisationId: string }) {
       await admin.invite(server.organisationId, { email, name: `Werker ${n}`, role: 'sociaal-werker' }, PASSWORD)
       const client = new ApiClient(server.base)
       await client.signInFirstTime(email, PASSWORD)
-      return { client, deviceId: randomUUID(), version: 0 }
+      // An approved phone bound to the session, with the counting id the server issued it (issue 11).
+      return { client, phone: await countingPhone(client, admin, server.organisationId, `Telefoon ${n}`), version: 0 }
     }),
   )
   const rows = ['Oss', 'Bernheze', 'Boekel'].flatMap((municipality) =>
     (['wor', 'vg', 'sa'] as const).map((intervention) => ({ intervention, municipality, referrerType: 'huisarts', referred: 9, included: 7, completed: 2, includedCumulative: 11 })),
   )
   let next = 0
-  return load(5, INGEST_CLIENTS, () => {
+  return load(5, INGEST_CLIENTS, async () => {
     const c = clients[next++ % INGEST_CLIENTS]!
+    // The phone's clock as the version, rising; each snapshot signed by the phone as the app does.
+    c.version = Math.max(c.version + 1, Date.now())
     return fetch(`${server.base}/api/kpi/snapshots`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Cookie: c.client.cookie, 'X-CSRF-Token': c.client.csrf },
-      body: JSON.stringify({ snapshotVersion: ++c.version, deviceId: c.deviceId, organisationId: server.organisationId, period: '2026-H2', rows }),
+      body: JSON.stringify(await c.phone.snapshot('2026-H2', c.version, rows)),
     })
   }, 200)
 }
