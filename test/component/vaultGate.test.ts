@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { defineComponent, h } from 'vue'
+import { h } from 'vue'
 import { createI18n } from 'vue-i18n'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { describe, expect, it, vi } from 'vitest'
@@ -15,7 +15,6 @@ import proEn from '../../src/app/i18n/pro.en.json'
 
 const i18n = createI18n({ legacy: false, locale: 'nl', missingWarn: false, fallbackWarn: false, messages: { nl: { ...nl, ...proNl } } })
 const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { render: () => null } }] })
-const Inside = defineComponent({ render: () => h('p', { 'data-testid': 'inside' }, 'open') })
 
 describe('the vault gate', () => {
   it('keeps the slot shut and says in Dutch why, when the device has not reached the server for too long', async () => {
@@ -27,10 +26,7 @@ describe('the vault gate', () => {
     db.close()
     const vault = useCaseVault()
     vault.addOpenGuard(async () => ({ ok: false, reason: 'offline', days: 15 }))
-    const wrapper = mount(
-      defineComponent({ render: () => h(VaultGate, null, { default: () => h(Inside) }) }),
-      { global: { plugins: [i18n, router] } },
-    )
+    const wrapper = mount(VaultGate, { slots: { default: () => h('p', { 'data-testid': 'inside' }, 'open') }, global: { plugins: [i18n, router] } })
     // IndexedDB answers on later turns of the event loop.
     const field = await vi.waitFor(() => wrapper.get('input[type="password"]'))
     await field.setValue('zomer in de polder 2026')
