@@ -5,7 +5,7 @@ import type { CaseRecord } from '../../../shared/cases/v1'
 import { createBackup, purgeExpired, restoreBackup } from './caseArchive'
 import { CaseDb } from './caseDb'
 import { readCaseSettings } from './caseSettings'
-import { forgetKpiDeviceId, lastSent, pendingPeriods, syncCounts } from './kpiSync'
+import { countsProblem as countsProblemOf, forgetKpiDeviceId, lastSent, pendingPeriods, syncCounts } from './kpiSync'
 import { deviceRecord } from '../../core/deviceIdentity'
 import { useSessionStore } from '../professional/useSessionStore'
 import { CaseStore } from './caseStore'
@@ -49,6 +49,8 @@ export const useCaseVault = defineStore('caseVault', () => {
   }
   const countsLastSent = ref<string | null>(null)
   const countsPending = ref(0)
+  /** Why counts wait, if the server refused them (a code CountsProblem.vue puts in words). */
+  const countsProblem = ref<string | null>(null)
 
   /** Sends changed counts when online and signed in; otherwise they wait in the outbox. */
   async function syncKpi() {
@@ -64,6 +66,7 @@ export const useCaseVault = defineStore('caseVault', () => {
       }
     }
     countsPending.value = await pendingPeriods(db)
+    countsProblem.value = await countsProblemOf(db)
     countsLastSent.value = lastSent()
   }
   let idleTimer: ReturnType<typeof setTimeout> | undefined
@@ -182,5 +185,5 @@ export const useCaseVault = defineStore('caseVault', () => {
     return n
   }
 
-  return { vault, addOpenGuard, onLock, isUnlocked, isSetUp, mode, awaitsUpgrade, prfOffered, checkPrf, upgrade, storageProblem, countsLastSent, countsPending, syncKpi, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
+  return { vault, addOpenGuard, onLock, isUnlocked, isSetUp, mode, awaitsUpgrade, prfOffered, checkPrf, upgrade, storageProblem, countsLastSent, countsPending, countsProblem, syncKpi, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
 })
