@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from './apiClient'
 import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
-import { firstSignIn, registerThisDevice } from './signIn'
+import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
 
 const PASSWORD = 'Kraanvogel-Heide-31-Uden'
 const passwordOf = (out: string) => /Password \(shown once\): (\S+)/.exec(out)![1]!
 const orgIdOf = (out: string) => /: ([0-9a-f-]{36})/.exec(out)![1]!
+const DAY = 24 * 60 * 60 * 1000
 
 let h: Harness
 let admin: ApiClient
@@ -85,6 +86,33 @@ describe('a revoked phone', () => {
     await notice.waitFor()
     await notice.getByRole('button', { name: 'Gelezen' }).click()
     await expect.poll(() => notice.count()).toBe(0)
+    await context.close()
+  })
+
+  it('keeps its data shut after more than 14 days without reaching the server, says why, and opens once it has', async () => {
+    await admin.invite(orgId, { email: 'kees@welzijn.example', name: 'Kees Veld', role: 'sociaal-werker' }, PASSWORD)
+    const context = await h.browser.newContext({ viewport: { width: 390, height: 800 } })
+    const page = await context.newPage()
+    // The page's clock, so fifteen days can pass without waiting.
+    await page.clock.install()
+    await firstSignIn(page, h.baseUrl, 'kees@welzijn.example', PASSWORD)
+    await registerThisDevice(page)
+
+    // Fifteen days later, in a place where the server cannot be reached.
+    await page.clock.setSystemTime(new Date(Date.now() + 15 * DAY))
+    await page.route('**/api/devices/**', (route) => route.abort('internetdisconnected'))
+    await page.goto(`${h.baseUrl}/werk`)
+    await unlockVault(page)
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toBe(
+      'Dit apparaat heeft 15 dagen geen contact gehad met de server. Daarom blijven de gegevens dicht. Maak verbinding met internet en probeer het opnieuw.',
+    )
+    expect(await page.getByLabel('Wachtzin', { exact: true }).count()).toBe(1)
+    expect(await seriousViolations(page)).toEqual([])
+
+    // Back in reach: the same unlock first asks the server, then opens.
+    await page.unroute('**/api/devices/**')
+    await unlockVault(page)
+    await page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
     await context.close()
   })
 })
