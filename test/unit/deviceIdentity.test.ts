@@ -161,6 +161,9 @@ describe('the offline lock', () => {
     expect(offlineDecision(device, T0 + 14 * DAY)).toEqual({ locked: false, days: 14 })
     expect(offlineDecision(device, T0 + 14 * DAY + 1)).toEqual({ locked: true, days: 14 })
     expect(offlineDecision({ createdAt: T0, offlineDays: 3 }, T0 + 5 * DAY)).toEqual({ locked: true, days: 5 })
+    // A clock set back more than a day (to look recent) does not lift the lock.
+    expect(offlineDecision(device, T0 - 2 * DAY)).toEqual({ locked: true, days: 0 })
+    expect(offlineDecision(device, T0 - 60_000)).toEqual({ locked: false, days: 0 })
   })
 
   it('keeps the vault shut after too long away, tries the server first, and opens once the server answered', async () => {

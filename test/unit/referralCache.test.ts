@@ -85,6 +85,15 @@ describe('the cached referral lists', () => {
     expect(await referralDb.lists.count()).toBe(0)
   })
 
+  it('are gone after a sign-out that cannot reach the server', async () => {
+    expect(
+      await offlineCopyAfter(async () => {
+        online = false
+        await expect(useSessionStore().signOut()).rejects.toThrow()
+      }),
+    ).toBe('nothing')
+  })
+
   it('are kept while the vault is open, for reading offline', async () => {
     expect(await offlineCopyAfter(async () => undefined)).toHaveLength(1)
   })

@@ -95,10 +95,14 @@ export async function bindSession(boundTo: string | null | undefined): Promise<'
   }
 }
 
-/** Whole days since the last status answer, and whether that is more than the server allows. */
+/**
+ * Whole days since the last status answer, and whether that is more than the server allows. A clock
+ * more than a day behind the last answer was turned back: that counts as too long away as well, so
+ * setting the phone's date back does not lift the lock.
+ */
 export function offlineDecision(device: { lastContactAt?: number; createdAt: number; offlineDays: number }, now: number): { locked: boolean; days: number } {
   const since = now - (device.lastContactAt ?? device.createdAt)
-  return { locked: since > device.offlineDays * DAY_MS, days: Math.floor(Math.max(0, since) / DAY_MS) }
+  return { locked: since > device.offlineDays * DAY_MS || since < -DAY_MS, days: Math.floor(Math.max(0, since) / DAY_MS) }
 }
 
 /**

@@ -82,14 +82,15 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function signOut(everywhere = false) {
+    // The next person on a shared browser sees nothing of this one: cached referral lists go and the
+    // vault locks first, so that this holds even when the server cannot be reached to end the session.
+    const { forgetOpenedData } = await import('../../core/forgetOpened')
+    await forgetOpenedData()
     await api('POST', everywhere ? '/api/auth/sign-out-everywhere' : '/api/auth/sign-out', okSchema)
     me.value = null
     failedAttempts.value = 0
     bindTried = false
     setCsrfToken('')
-    // The next person on a shared browser sees nothing of this one: cached referral lists go, the vault locks.
-    const { forgetOpenedData } = await import('../../core/forgetOpened')
-    await forgetOpenedData()
   }
 
   return { me, loaded, failedAttempts, isSignedIn, hasRole, organisationsWith, load, signIn, setUpTotp, confirmTotp, acknowledgeFailedAttempts, signOut }
