@@ -5,7 +5,10 @@
  * challenge with its authentication key, forged and replayed answers are refused, and the
  * server's clock decides when a referral was sent and an event happened.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp, type AppOptions } from '../../src/server/app'
+import { SignInGuard } from '../../src/server/auth/signIn'
+import { silentLogger } from '../../src/server/log'
 import { seal, type Recipient } from '../../src/shared/crypto/sealed'
 import { signMessage } from '../../src/shared/crypto/signatures'
 import { CHALLENGE_SECONDS, challengeMessage, deviceStatusSchema } from '../../src/shared/devices/deviceTrust'
@@ -13,18 +16,22 @@ import { eventContext, referralContext, RECORDED_MAX_DAYS_BACK, type ReferralCon
 import { CHALLENGES_PER_MINUTE } from '../../src/server/routes/devices'
 import { Agent, regionOrganisation, signedIn } from './agent'
 import { approveDevice, approvedBoundDevice, challenge, deviceStatus, makeDeviceKeys, proof, registerDevice, registrationBody, type TestDevice } from './devices'
-import { freshTestApp } from './helpers'
+import { freshTestApp, TEST_SERVER_KEY } from './helpers'
 
-let cleanup: (() => Promise<void>) | undefined
-afterEach(async () => {
-  await cleanup?.()
-  cleanup = undefined
+// One database for the file (each test makes its own organisations and people): cheaper than one each.
+let shared: Awaited<ReturnType<typeof freshTestApp>>
+beforeAll(async () => {
+  shared = await freshTestApp()
+}, 60_000)
+afterAll(async () => {
+  await shared.close()
 })
 
-async function setup(options: Parameters<typeof freshTestApp>[0] = {}) {
-  const t = await freshTestApp(options)
-  cleanup = t.close
-  return t
+/** The shared app, or another app with other options on the same database and clock. */
+async function setup(options: Partial<AppOptions> = {}) {
+  const { db, clock } = shared
+  const app = Object.keys(options).length ? createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now), ...options }) : shared.app
+  return { db, clock, app }
 }
 type World = Awaited<ReturnType<typeof setup>>
 
@@ -191,6 +198,7 @@ describe('challenge answers (finding 3)', () => {
     const phone = await registerDevice(worker.agent, org)
     void admin
     const anon = new Agent(w.app)
+    w.clock.advance(61) // a window of its own: other tests here asked for challenges from this address too
     expect((await anon.call('POST', `/api/devices/${crypto.randomUUID()}/challenge`, { purpose: 'status' })).status).toBe(404)
     for (let i = 1; i < CHALLENGES_PER_MINUTE; i++) await challenge(anon, phone.id, 'status')
     const res = await anon.call('POST', `/api/devices/${phone.id}/challenge`, { purpose: 'status' })
