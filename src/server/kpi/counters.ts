@@ -71,30 +71,26 @@ export async function moveCounter(db: Database, counterId: string, device: Count
 
 /**
  * Locks the counting id for a snapshot from `deviceId` (so a move waits until the snapshot is in,
- * or the snapshot sees the move). Refused when the id is not this device's live one.
+ * or the snapshot sees the move), in one round trip with what the device's other counting ids
+ * (retired ones, ids moved onto it) hold for the period: they add up in the totals. Refused when
+ * the id is not this device's live one.
  */
-export async function lockCounterFor(tx: Queryable, counterId: string, deviceId: string): Promise<{ ok: true } | Refused> {
-  const { rows } = await tx.query<{ device_id: string | null; retired_at: string | null }>('SELECT device_id, retired_at FROM kpi_counters WHERE id = $1 FOR UPDATE', [counterId])
+export async function lockCounterFor(tx: Queryable, counterId: string, deviceId: string, period: string): Promise<{ ok: true; others: CountTotals } | Refused> {
+  const { rows } = await tx.query<{ device_id: string | null; retired_at: string | null; moved_away: boolean; others: CountTotals }>(
+    `SELECT k.device_id, k.retired_at,
+            EXISTS (SELECT 1 FROM kpi_counter_moves m WHERE m.counter_id = k.id AND m.from_device_id = $2) AS moved_away,
+            (SELECT json_build_object('referred', coalesce(sum(c.referred), 0), 'included', coalesce(sum(c.included), 0),
+                                      'completed', coalesce(sum(c.completed), 0), 'includedCumulative', coalesce(sum(c.included_cumulative), 0))
+             FROM kpi_counts c JOIN kpi_counters o ON o.id = c.counter_id
+             WHERE o.device_id = $2 AND c.counter_id <> k.id AND c.period = $3) AS others
+     FROM kpi_counters k WHERE k.id = $1 FOR UPDATE OF k`,
+    [counterId, deviceId, period],
+  )
   const counter = rows[0]
   if (counter && counter.device_id === deviceId) {
-    if (counter.retired_at === null) return { ok: true }
+    if (counter.retired_at === null) return { ok: true, others: counter.others }
     return { ok: false, status: 409, code: 'counter-moved', error: 'This counting id was retired: this device counts under another one now.' }
   }
-  if (counter) {
-    const moved = await tx.query('SELECT 1 FROM kpi_counter_moves WHERE counter_id = $1 AND from_device_id = $2 LIMIT 1', [counterId, deviceId])
-    if (moved.rows.length) return { ok: false, status: 409, code: 'counter-moved', error: 'This counting id moved to another device (a backup restored there): that device sends its figures now.' }
-  }
+  if (counter?.moved_away) return { ok: false, status: 409, code: 'counter-moved', error: 'This counting id moved to another device (a backup restored there): that device sends its figures now.' }
   return { ok: false, status: 403, code: 'counter-not-bound', error: 'This counting id is not bound to your device. Ask the server for one (POST /api/kpi/counters).' }
-}
-
-/** What the device's other counting ids (retired ones, ids moved onto it) hold for the period: they add up in the totals. */
-export async function otherCountsOfDevice(tx: Queryable, deviceId: string, counterId: string, period: string): Promise<CountTotals> {
-  const { rows } = await tx.query<CountTotals>(
-    `SELECT coalesce(sum(c.referred), 0)::int AS referred, coalesce(sum(c.included), 0)::int AS included,
-            coalesce(sum(c.completed), 0)::int AS completed, coalesce(sum(c.included_cumulative), 0)::int AS "includedCumulative"
-     FROM kpi_counts c JOIN kpi_counters k ON k.id = c.counter_id
-     WHERE k.device_id = $1 AND c.counter_id <> $2 AND c.period = $3`,
-    [deviceId, counterId, period],
-  )
-  return rows[0]!
 }

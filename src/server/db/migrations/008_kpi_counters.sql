@@ -23,6 +23,8 @@ CREATE TABLE kpi_counters (
 -- One live counting id per device: more would let one phone add its figures up several times.
 CREATE UNIQUE INDEX kpi_counters_live ON kpi_counters (device_id) WHERE retired_at IS NULL AND device_id IS NOT NULL;
 CREATE INDEX kpi_counters_user ON kpi_counters (user_id);
+-- Every id a device has held, retired ones too: their figures count against the device's bounds.
+CREATE INDEX kpi_counters_device ON kpi_counters (device_id);
 
 -- Where a counting id was before: the old device's later snapshots are refused as counter-moved.
 CREATE TABLE kpi_counter_moves (
