@@ -165,8 +165,10 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
   }
 
   app.get('/:orgId/devices', async (c) => {
-    const { rows } = await db.query<{ id: string; name: string; status: string; user_name: string; user_id: string; created_at: Date; last_contact_at: Date | null }>(
-      `SELECT d.id, d.name, d.status, d.user_id, u.name AS user_name, d.created_at, d.last_contact_at FROM devices d JOIN users u ON u.id = d.user_id
+    const { rows } = await db.query<{ id: string; name: string; status: string; user_name: string; user_id: string; created_at: Date; last_contact_at: Date | null; public_key: unknown; signing_key: unknown; roles: string[] | null }>(
+      `SELECT d.id, d.name, d.status, d.user_id, u.name AS user_name, d.created_at, d.last_contact_at, d.public_key, d.signing_key,
+         (SELECT array_agg(m.role ORDER BY m.role) FROM memberships m WHERE m.user_id = d.user_id AND m.organisation_id = d.organisation_id) AS roles
+       FROM devices d JOIN users u ON u.id = d.user_id
        WHERE d.organisation_id = $1 ORDER BY d.created_at DESC`,
       [c.req.param('orgId')],
     )
@@ -180,6 +182,10 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
         createdAt: new Date(r.created_at).toISOString(),
         /** When the device last proved itself (a status check or a binding; docs/device-trust.md). */
         lastContactAt: r.last_contact_at === null ? null : new Date(r.last_contact_at).toISOString(),
+        /** The registered public keys and the member's roles here: what the beheerder's phone certifies (docs/device-trust.md, "Certificates"). */
+        publicKey: r.public_key,
+        signingKey: r.signing_key,
+        roles: r.roles ?? [],
       })),
     })
   })
