@@ -10,11 +10,12 @@
 import { z } from 'zod'
 import { publicJwkSchema } from '../accounts/schemas'
 import { fromBase64, toBase64 } from './backup'
+import { sha256Hex, signatureSchema, signedMessage, signMessage, verifyMessage } from './signatures'
 
 export const SEALED_ALG = 'ECDH-P256+HKDF-SHA256+A256GCM'
 const b64 = (max: number) => z.string().regex(/^[A-Za-z0-9+/]+=*$/, 'must be base64').max(max)
 
-export const sealedSchema = z.strictObject({
+const sealedV1Fields = {
   v: z.literal(1),
   alg: z.literal(SEALED_ALG),
   epk: publicJwkSchema,
@@ -26,7 +27,24 @@ export const sealedSchema = z.strictObject({
     .min(1)
     .max(500)
     .refine((r) => new Set(r.map((x) => x.deviceId)).size === r.length, 'a device may appear only once'),
+}
+/** Version 1: anonymous ECDH, no sender. Still read (stored boxes), never trusted as from anyone. */
+export const sealedV1Schema = z.strictObject(sealedV1Fields)
+export type SealedV1 = z.infer<typeof sealedV1Schema>
+
+/**
+ * Version 2 (issue 11, docs/device-trust.md): the same box, signed by the sender's device over its
+ * context, the time it was recorded, the ciphertext and the recipient list (sealedSignedMessage).
+ */
+export const sealedV2Schema = z.strictObject({
+  ...sealedV1Fields,
+  v: z.literal(2),
+  sender: z.strictObject({ deviceId: z.guid(), at: z.iso.datetime(), signature: signatureSchema }),
 })
+export type SealedV2 = z.infer<typeof sealedV2Schema>
+
+/** Any stored box. What is posted now must be v2 (sealedV2Schema). */
+export const sealedSchema = z.discriminatedUnion('v', [sealedV1Schema, sealedV2Schema])
 export type Sealed = z.infer<typeof sealedSchema>
 
 export interface Recipient {
@@ -35,7 +53,7 @@ export interface Recipient {
 }
 
 export class SealError extends Error {
-  constructor(readonly code: 'not-for-this-device' | 'tampered') {
+  constructor(readonly code: 'not-for-this-device' | 'tampered' | 'unsigned' | 'unverified-sender') {
     super(code)
   }
 }
@@ -55,8 +73,11 @@ async function wrappingKey(own: CryptoKey, other: CryptoKey, salt: Uint8Array<Ar
   )
 }
 
-/** Seals `content` for every recipient. `context` (e.g. "referral|<id>") is bound as associated data. */
-export async function seal(content: unknown, recipients: readonly Recipient[], context: string): Promise<Sealed> {
+/**
+ * Seals `content` for every recipient. `context` (e.g. "referral|<id>") is bound as associated data.
+ * Unsigned (v1): kept until the app uses sealSigned everywhere; the server accepts only v2.
+ */
+export async function seal(content: unknown, recipients: readonly Recipient[], context: string): Promise<SealedV1> {
   if (recipients.length === 0) throw new Error('no recipients')
   const cek = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt'])
   const raw = new Uint8Array(await crypto.subtle.exportKey('raw', cek))
@@ -78,7 +99,7 @@ export async function seal(content: unknown, recipients: readonly Recipient[], c
   return { v: 1, alg: SEALED_ALG, epk: publicJwkSchema.parse({ kty, crv, x, y }), salt: toBase64(salt), iv: toBase64(iv), ciphertext: toBase64(ciphertext), recipients: wrapped }
 }
 
-/** Opens a sealed box with this device's private key; throws SealError when it cannot. */
+/** Opens a sealed box with this device's private key, WITHOUT checking who sent it; throws SealError when it cannot. Prefer openVerified. */
 export async function openSealed(sealed: Sealed, deviceId: string, privateKey: CryptoKey, context: string): Promise<unknown> {
   const mine = sealed.recipients.find((r) => r.deviceId === deviceId)
   if (!mine) throw new SealError('not-for-this-device')
@@ -92,4 +113,48 @@ export async function openSealed(sealed: Sealed, deviceId: string, privateKey: C
   } catch {
     throw new SealError('tampered')
   }
+}
+
+/**
+ * What the sender's signing key signs (docs/device-trust.md): the context (URI-encoded, since it
+ * holds '|'), the sender device, the time it was recorded, and hashes of the ciphertext, the
+ * header (alg, one-time key, salt, iv) and the recipient list. A box moved to another context,
+ * re-targeted to other devices or changed in any byte no longer verifies.
+ */
+export async function sealedSignedMessage(box: Omit<SealedV2, 'sender' | 'v'> & { v?: number }, context: string, senderDeviceId: string, at: string): Promise<Uint8Array<ArrayBuffer>> {
+  const header = [box.alg, box.epk.x, box.epk.y, box.salt, box.iv].join(',')
+  const recipients = box.recipients.map((r) => [r.deviceId, r.iv, r.wrappedKey].join(',')).join(';')
+  return signedMessage('sealed/v2', [encodeURIComponent(context), senderDeviceId, at, await sha256Hex(box.ciphertext), await sha256Hex(header), await sha256Hex(recipients)])
+}
+
+/** Seals like `seal` and signs the box with the sender device's signing key (ECDSA P-256). `at`: when the device recorded it (ISO). */
+export async function sealSigned(content: unknown, recipients: readonly Recipient[], context: string, sender: { deviceId: string; signingKey: CryptoKey }, at: string): Promise<SealedV2> {
+  const box = await seal(content, recipients, context)
+  const signature = await signMessage(sender.signingKey, await sealedSignedMessage(box, context, sender.deviceId, at))
+  return { ...box, v: 2, sender: { deviceId: sender.deviceId, at, signature } }
+}
+
+/** True when a v2 box's signature verifies with the given public signing key (JWK) for this context. */
+export async function verifySealedSender(sealed: SealedV2, context: string, senderSigningKey: unknown): Promise<boolean> {
+  const { sender, ...box } = sealed
+  return verifyMessage(senderSigningKey, await sealedSignedMessage(box, context, sender.deviceId, sender.at), sender.signature)
+}
+
+/**
+ * Opens a box only when its sender is verified: `senderSigningKey` resolves the sender device's
+ * certified public signing key (null when the device has no certificate this phone trusts). The
+ * signature is checked BEFORE anything is decrypted. Throws SealError: `unsigned` for a v1 box,
+ * `unverified-sender` when the key is unknown or the signature does not verify.
+ */
+export async function openVerified(
+  sealed: Sealed,
+  deviceId: string,
+  privateKey: CryptoKey,
+  context: string,
+  senderSigningKey: (senderDeviceId: string) => Promise<unknown>,
+): Promise<unknown> {
+  if (sealed.v !== 2) throw new SealError('unsigned')
+  const key = await senderSigningKey(sealed.sender.deviceId)
+  if (key === null || key === undefined || !(await verifySealedSender(sealed, context, key))) throw new SealError('unverified-sender')
+  return openSealed(sealed, deviceId, privateKey, context)
 }

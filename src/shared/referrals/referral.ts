@@ -4,8 +4,9 @@
  */
 import { z } from 'zod'
 import { MUNICIPALITIES } from '../socialMap/places'
-import { sealedSchema } from '../crypto/sealed'
+import { sealedSchema, sealedV2Schema } from '../crypto/sealed'
 import { publicJwkSchema } from '../accounts/schemas'
+import { certificateSchema, organisationChainSchema } from '../devices/certificates'
 import { VG_OUTCOMES } from '../cases/v1'
 
 export const REFERRAL_INTERVENTIONS = ['wor', 'vg', 'sa'] as const
@@ -93,7 +94,8 @@ export const newReferralSchema = z.strictObject({
   receivingOrganisationId: z.guid(),
   /** When the device recorded the referral (kept as its recorded time, clamped); the server's clock decides the listed sentAt. */
   sentAt: z.iso.datetime(),
-  sealed: sealedSchema,
+  /** Signed by the session's device (v2), with `sender.at` equal to `sentAt`; context referralContext(id). */
+  sealed: sealedV2Schema,
 })
 export type NewReferral = z.infer<typeof newReferralSchema>
 
@@ -102,7 +104,12 @@ export const newEventSchema = z.strictObject({
   kind: z.enum(EVENT_KINDS),
   /** When the device recorded the event (kept as its recorded time, clamped); the server's clock decides the listed at. */
   at: z.iso.datetime(),
-  sealed: sealedSchema.optional(),
+  /**
+   * Every event carries a box signed by the session's device (v2), also a bare status change
+   * (content `{ note: '' }`): the signature is what shows who did it. `sender.at` equals `at`;
+   * context signedEventContext(referralId, id, kind), so the kind is signed too.
+   */
+  sealed: sealedV2Schema,
 })
 export type NewEvent = z.infer<typeof newEventSchema>
 
@@ -111,15 +118,25 @@ export const routesSchema = z.strictObject({ routes: z.array(routeSchema).max(RE
 
 /** The associated data that binds a sealed box to its referral (and event). */
 export const referralContext = (id: string) => `referral|${id}`
+/** Unsigned (v1) event boxes only. */
 export const eventContext = (referralId: string, eventId: string) => `referral|${referralId}|event|${eventId}`
+/** A signed (v2) event box: the kind is part of the context, so a box cannot be listed under another kind. */
+export const signedEventContext = (referralId: string, eventId: string, kind: EventKind) => `referral|${referralId}|event|${eventId}|${kind}`
 
-/** A device to seal to: its id and its P-256 public key, as the server hands them out. */
+/** A device to seal to: its id and its P-256 public key (crypto/sealed.ts Recipient). Take it from a verified certificate (recipientOf). */
 export const recipientSchema = z.object({ deviceId: z.guid(), publicKey: publicJwkSchema })
-/** What a GP's device keeps to refer offline: routes and the public keys to seal to. */
+/** The chains of the organisations whose certificates are handed out, by organisation id. */
+export const chainsSchema = z.record(z.guid(), organisationChainSchema)
+/**
+ * What a GP's device keeps to refer offline (docs/device-trust.md, "Who receives"): routes, per
+ * routed organisation the certificates of its sociaal-werkers' approved devices, the caller's own
+ * certified devices, and the chain of every organisation named, to verify them on the phone.
+ */
 export const directorySchema = z.object({
   routes: z.array(z.object({ intervention: z.enum(REFERRAL_INTERVENTIONS), municipality: z.enum(MUNICIPALITIES), organisationId: z.guid(), organisationName: z.string() })),
-  keys: z.record(z.string(), z.array(recipientSchema)),
-  own: z.array(recipientSchema),
+  keys: z.record(z.guid(), z.array(certificateSchema)),
+  own: z.array(certificateSchema),
+  chains: chainsSchema,
 })
 export type Directory = z.infer<typeof directorySchema>
 
@@ -137,6 +154,23 @@ export const listedReferralSchema = z.object({
   firstContactAt: z.string().nullable(),
   overdue: z.boolean(),
   sealed: sealedSchema,
-  events: z.array(z.object({ id: z.guid(), kind: z.enum(EVENT_KINDS), at: z.string(), recordedAt: z.string().optional(), sealed: sealedSchema.optional() })),
+  /** The certificate of the device that signed the box; null for a box from before signatures (never trusted). */
+  senderCertificate: certificateSchema.nullable(),
+  events: z.array(
+    z.object({
+      id: z.guid(),
+      kind: z.enum(EVENT_KINDS),
+      at: z.string(),
+      recordedAt: z.string().optional(),
+      sealed: sealedSchema.optional(),
+      senderCertificate: certificateSchema.nullable(),
+    }),
+  ),
+  /** The chains of the organisations of the sender certificates above (sender and receiving organisation). */
+  chains: chainsSchema,
 })
 export type ListedReferral = z.infer<typeof listedReferralSchema>
+
+/** `GET /api/referrals/:id/keys`: who may read a referral's events, as certificates, with their chains. */
+export const referralKeysSchema = z.object({ keys: z.array(certificateSchema), chains: chainsSchema })
+export type ReferralKeys = z.infer<typeof referralKeysSchema>
