@@ -35,7 +35,9 @@ async function inbox(): Promise<{ referrals: ListedReferral[] }> {
         firstContactAt: null,
         overdue: false,
         sealed,
+        senderCertificate: null,
         events: [],
+        chains: {},
       },
     ],
   }

@@ -2,15 +2,20 @@
  * Referrals and status messages leave the device through an outbox in IndexedDB: written in one
  * step with a client-made id, already sealed (nothing readable waits on the phone), sent when
  * online. A resend after a lost answer never makes a second referral: the server knows the id.
- * When the recipients changed while the box waited (a device approved or revoked), the phone opens
- * its own copy and seals it again to the devices that are approved now.
+ * Every box is signed by this device (sealSigned) and sealed only to devices whose certificate
+ * this phone verified up to a pinned organisation key (trust.ts; docs/device-trust.md).
+ * When the recipients of a referral changed while it waited (the server answers
+ * `recipients-changed`), it stays in the outbox with that reason: the GP sees the new list and
+ * only then is it sealed again (resealReferral). A status event is sealed again at once, but only
+ * to devices that verify.
  */
 import { Dexie, type EntityTable } from 'dexie'
 import { z } from 'zod'
-import { openSealed, seal, type Sealed } from '../../../shared/crypto/sealed'
-import { directorySchema, eventContext, listedReferralSchema, newEventSchema, newReferralSchema, recipientSchema, referralContext, type Directory, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
+import { openSealed, sealSigned, type Recipient } from '../../../shared/crypto/sealed'
+import { directorySchema, listedReferralSchema, newEventSchema, newReferralSchema, referralContext, signedEventContext, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
 import { api, ApiError } from '../professional/api'
-import { thisDevice } from '../../core/deviceIdentity'
+import { signingKey, thisDevice } from '../../core/deviceIdentity'
+import { checkDevices, type DeviceGroup, type TrustResult } from './trust'
 import { hookIntoVault } from '../../core/forgetOpened'
 import { backoffMs } from '../cases/kpiSyncCore'
 
@@ -21,7 +26,7 @@ const problemSchema = z.object({ status: z.number(), code: z.string() })
 const common = { id: z.guid(), referralId: z.guid(), createdAt: z.string(), attempts: z.number().int().min(0), nextAttemptAt: z.number(), problem: problemSchema.optional() }
 const outboxItemSchema = z.discriminatedUnion('kind', [
   z.object({ ...common, kind: z.literal('referral'), body: newReferralSchema }),
-  z.object({ ...common, kind: z.literal('event'), body: newEventSchema }),
+  z.object({ ...common, kind: z.literal('event'), body: newEventSchema, senderOrganisationId: z.guid().optional(), receivingOrganisationId: z.guid().optional() }),
 ])
 export type OutboxItem = z.infer<typeof outboxItemSchema>
 
@@ -46,17 +51,56 @@ class ReferralDb extends Dexie {
 }
 export const referralDb = new ReferralDb()
 
+/**
+ * The directory as this phone reads it: routes as the shared schema says, but the certificates
+ * and chains taken as they come, each checked on its own (trust.ts). One injected or damaged entry
+ * is then refused and named, instead of making the whole directory unreadable.
+ */
+export const appDirectorySchema = z.object({
+  routes: directorySchema.shape.routes,
+  keys: z.record(z.string(), z.array(z.unknown()).max(1000)),
+  own: z.array(z.unknown()).max(100),
+  chains: z.record(z.string(), z.unknown()),
+})
+export type Directory = z.infer<typeof appDirectorySchema>
+
+/** The groups to check for a referral to `receiver`: its sociaal-werkers' devices and the sender's own devices. */
+export function referralGroups(directory: Directory, receiver: string): DeviceGroup[] {
+  const ownOrgs = new Set(directory.own.flatMap((c) => (c && typeof c === 'object' && 'organisationId' in c && typeof c.organisationId === 'string' ? [c.organisationId] : [])))
+  return [
+    { organisationId: receiver, chain: directory.chains[receiver], certificates: directory.keys[receiver] ?? [], role: 'receivers' },
+    ...[...ownOrgs].map((org): DeviceGroup => ({ organisationId: org, chain: directory.chains[org], certificates: directory.own.filter((c) => (c as { organisationId?: unknown }).organisationId === org), role: 'own' })),
+  ]
+}
+
+/** Why a box was not sealed: no device left that this phone trusts, or an organisation key changed. */
+export class TrustError extends Error {
+  constructor(
+    readonly code: 'no-trusted-recipients' | 'organisation-key-changed',
+    readonly trust: TrustResult,
+  ) {
+    super(code)
+  }
+}
+
+/** Seals to exactly the trusted devices, signed by this device. */
+export async function sealForTrusted(content: unknown, recipients: readonly Recipient[], context: string, at: string) {
+  const me = await thisDevice()
+  if (!me) throw new Error('This device is not registered')
+  return sealSigned(content, recipients, context, { deviceId: me.id, signingKey: await signingKey() }, at)
+}
+
 /** Fetches the routes and keys when online; offline, the last copy. */
 export async function loadDirectory(): Promise<{ directory: Directory; fetchedAt: string } | undefined> {
   try {
-    const data = await api('GET', '/api/referrals/directory', directorySchema)
+    const data = await api('GET', '/api/referrals/directory', appDirectorySchema)
     const fetchedAt = new Date().toISOString()
     await referralDb.directory.put({ key: 'directory', data, fetchedAt })
     return { directory: data, fetchedAt }
   } catch (e) {
     if (!(e instanceof ApiError) || (e.status !== 0 && e.status !== 401)) throw e
     const cached = await referralDb.directory.get('directory')
-    const parsed = cached && directorySchema.safeParse(cached.data)
+    const parsed = cached && appDirectorySchema.safeParse(cached.data)
     return parsed?.success ? { directory: parsed.data, fetchedAt: cached!.fetchedAt } : undefined
   }
 }
@@ -96,34 +140,73 @@ export async function queueReferral(body: NewReferral): Promise<void> {
   await referralDb.outbox.put({ id: body.id, kind: 'referral', referralId: body.id, body, createdAt: new Date().toISOString(), attempts: 0, nextAttemptAt: 0 })
 }
 
-const keysSchema = z.object({ keys: z.array(recipientSchema) })
+const keysSchema = z.object({ keys: z.array(z.unknown()).max(1000), chains: z.record(z.string(), z.unknown()) })
 
-/** Seals a status note for the referral's readers and queues it; `note` undefined sends the status alone. */
-export async function queueEvent(referralId: string, kind: EventKind, note?: string): Promise<void> {
-  const id = crypto.randomUUID()
-  let sealed: Sealed | undefined
-  if (note !== undefined) {
-    const { keys } = await api('GET', `/api/referrals/${referralId}/keys`, keysSchema)
-    sealed = await seal({ note }, keys, eventContext(referralId, id))
+/** Who may read a referral's events, checked on this phone: the GP's organisation and the receiving organisation's sociaal-werkers. */
+export async function eventRecipients(referral: Pick<ListedReferral, 'id' | 'senderOrganisation' | 'receivingOrganisation'>): Promise<TrustResult> {
+  const { keys, chains } = await api('GET', `/api/referrals/${referral.id}/keys`, keysSchema)
+  const orgOf = (c: unknown) => (c && typeof c === 'object' && 'organisationId' in c ? c.organisationId : undefined)
+  const groups: DeviceGroup[] = [
+    { organisationId: referral.senderOrganisation.id, chain: chains[referral.senderOrganisation.id], certificates: keys.filter((c) => orgOf(c) === referral.senderOrganisation.id), role: 'own' },
+    { organisationId: referral.receivingOrganisation.id, chain: chains[referral.receivingOrganisation.id], certificates: keys.filter((c) => orgOf(c) === referral.receivingOrganisation.id), role: 'receivers' },
+  ]
+  const trust = await checkDevices(groups)
+  // A certificate of any other organisation is not for this referral.
+  for (const c of keys) {
+    const org = orgOf(c)
+    if (org !== referral.senderOrganisation.id && org !== referral.receivingOrganisation.id) trust.refused.push({ deviceId: String((c as { deviceId?: unknown }).deviceId ?? ''), deviceName: '?', organisationId: String(org ?? ''), reason: 'wrong-organisation' })
   }
-  const body: NewEvent = { id, kind, at: new Date().toISOString(), ...(sealed ? { sealed } : {}) }
-  await referralDb.outbox.put({ id, kind: 'event', referralId, body, createdAt: body.at, attempts: 0, nextAttemptAt: 0 })
+  return trust
 }
 
-/** Opens this device's copy and seals it again to who may read it now. */
-async function reseal(item: OutboxItem): Promise<OutboxItem> {
+/**
+ * Seals a status (and its note) for the referral's readers, signed by this device, and queues it.
+ * Every event carries a signed box, also a bare status change (note ''): the signature shows who did it.
+ */
+export async function queueEvent(referral: Pick<ListedReferral, 'id' | 'senderOrganisation' | 'receivingOrganisation'>, kind: EventKind, note?: string): Promise<void> {
+  const id = crypto.randomUUID()
+  const at = new Date().toISOString()
+  const trust = await eventRecipients(referral)
+  if (trust.changes.length) throw new TrustError('organisation-key-changed', trust)
+  if (trust.trusted.length === 0) throw new TrustError('no-trusted-recipients', trust)
+  const sealed = await sealForTrusted({ note: note ?? '' }, trust.trusted.map((d) => d.recipient), signedEventContext(referral.id, id, kind), at)
+  const body: NewEvent = { id, kind, at, sealed }
+  const item: Extract<OutboxItem, { kind: 'event' }> = { id, kind: 'event', referralId: referral.id, body, createdAt: at, attempts: 0, nextAttemptAt: 0, senderOrganisationId: referral.senderOrganisation.id, receivingOrganisationId: referral.receivingOrganisation.id }
+  await referralDb.outbox.put(item)
+}
+
+/** Opens this device's own copy of a waiting item (it is always among the recipients). */
+async function ownCopy(item: OutboxItem): Promise<unknown> {
   const me = await thisDevice()
-  const sealed = item.body.sealed
-  if (!me || !sealed) throw new Error('cannot reseal')
-  if (item.kind === 'referral') {
-    const content = await openSealed(sealed, me.id, me.privateKey, referralContext(item.referralId))
-    const fresh = await loadDirectory()
-    const keys = fresh?.directory.keys[item.body.receivingOrganisationId] ?? []
-    return { ...item, body: { ...item.body, sealed: await seal(content, [...keys, ...(fresh?.directory.own ?? [])], referralContext(item.referralId)) } }
-  }
-  const content = await openSealed(sealed, me.id, me.privateKey, eventContext(item.referralId, item.id))
-  const { keys } = await api('GET', `/api/referrals/${item.referralId}/keys`, keysSchema)
-  return { ...item, body: { ...item.body, sealed: await seal(content, keys, eventContext(item.referralId, item.id)) } }
+  if (!me) throw new Error('cannot reseal')
+  const context = item.kind === 'referral' ? referralContext(item.referralId) : signedEventContext(item.referralId, item.id, item.body.kind)
+  return openSealed(item.body.sealed, me.id, me.privateKey, context)
+}
+
+/**
+ * The referral sealed again to the devices the GP saw and confirmed (docs/device-trust.md: a change
+ * of recipients is shown before sealing again), then sent.
+ */
+export async function resealReferral(id: string, confirmed: readonly Recipient[]): Promise<void> {
+  const item = await referralDb.outbox.get(id)
+  const parsed = outboxItemSchema.safeParse(item)
+  if (!parsed.success || parsed.data.kind !== 'referral') throw new Error('nothing to reseal')
+  const content = await ownCopy(parsed.data)
+  const sealed = await sealForTrusted(content, confirmed, referralContext(id), parsed.data.body.sealed.sender.at)
+  // The refusal is answered: sent again as new, without the old reason.
+  const rest = { ...parsed.data }
+  delete rest.problem
+  await referralDb.outbox.put({ ...rest, body: { ...parsed.data.body, sealed }, attempts: 0, nextAttemptAt: 0 })
+}
+
+/** An event sealed again, only to devices that verify now. */
+async function resealEvent(item: Extract<OutboxItem, { kind: 'event' }>): Promise<OutboxItem> {
+  if (!item.senderOrganisationId || !item.receivingOrganisationId) throw new Error('cannot reseal')
+  const content = await ownCopy(item)
+  const trust = await eventRecipients({ id: item.referralId, senderOrganisation: { id: item.senderOrganisationId, name: '' }, receivingOrganisation: { id: item.receivingOrganisationId, name: '' } })
+  if (trust.changes.length || trust.trusted.length === 0) throw new Error('no trusted recipients')
+  const sealed = await sealForTrusted(content, trust.trusted.map((d) => d.recipient), signedEventContext(item.referralId, item.id, item.body.kind), item.body.sealed.sender.at)
+  return { ...item, body: { ...item.body, sealed } }
 }
 
 const answer = z.object({ status: z.enum(['stored', 'exists']) })
@@ -141,9 +224,10 @@ export async function flushOutbox(now = Date.now()): Promise<number> {
       } catch (e) {
         if (!(e instanceof ApiError)) throw e
         if (e.status === 0 || e.status === 401) return referralDb.outbox.count() // offline or signed out: later
-        if (e.code === 'recipients-changed' && attempt === 0) {
+        // A referral waits for the GP to see the new recipients (ReferPage); an event is sealed again to verified devices.
+        if (e.code === 'recipients-changed' && attempt === 0 && item.kind === 'event') {
           try {
-            item = await reseal(item)
+            item = await resealEvent(item)
             await referralDb.outbox.put(item)
             continue
           } catch {
