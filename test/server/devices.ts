@@ -6,6 +6,8 @@
 import type { Agent } from './agent'
 import { challengeMessage, type ChallengePurpose, type DeviceProof, type DeviceRegistration } from '../../src/shared/devices/deviceTrust'
 import { ECDSA_P256, signMessage } from '../../src/shared/crypto/signatures'
+import { signCertificate, type Certificate, type UnsignedCertificate } from '../../src/shared/devices/certificates'
+import type { Role } from '../../src/shared/accounts/roles'
 
 export interface PublicJwk {
   kty: 'EC'
@@ -72,9 +74,94 @@ export async function registerDevice(agent: Agent, organisationId: string, name 
   return { id, organisationId, keys }
 }
 
-export async function approveDevice(adminAgent: Agent, organisationId: string, deviceId: string): Promise<void> {
-  const res = await adminAgent.call('POST', `/api/orgs/${organisationId}/devices/${deviceId}/approve`)
+/** A device as the beheerder's device list shows it: what a certificate for it names. */
+export interface ListedDevice {
+  id: string
+  name: string
+  status: string
+  userId: string
+  publicKey: PublicJwk
+  signingKey: PublicJwk
+  roles: Role[]
+  certificate: Certificate | null
+}
+
+export async function listedDevice(adminAgent: Agent, organisationId: string, deviceId: string): Promise<ListedDevice> {
+  const res = await adminAgent.call('GET', `/api/orgs/${organisationId}/devices`)
+  if (res.status !== 200) throw new Error(`device list failed: ${res.status} ${await res.text()}`)
+  const found = ((await res.json()) as { devices: ListedDevice[] }).devices.find((d) => d.id === deviceId)
+  if (!found) throw new Error(`device ${deviceId} not in the list of ${organisationId}`)
+  return found
+}
+
+/** An organisation's trust root in the tests: its key pair and the beheerder device that holds a certificate from it. */
+export interface OrganisationTrust {
+  organisationId: string
+  organisationKey: CryptoKeyPair
+  admin: TestDevice
+  adminCertificate: Certificate
+}
+
+/** The certificate an issuer would sign for a listed device (a beheerder certificate when issued by the organisation key). */
+export function unsignedFor(organisationId: string, d: ListedDevice, issuer: UnsignedCertificate['issuer'], issuedAt = new Date().toISOString()): UnsignedCertificate {
+  return {
+    v: 1,
+    kind: issuer.kind === 'organisation' ? 'beheerder' : 'device',
+    organisationId,
+    userId: d.userId,
+    deviceId: d.id,
+    deviceName: d.name,
+    roles: [...d.roles],
+    encryptionKey: d.publicKey,
+    signingKey: d.signingKey,
+    issuedAt,
+    issuer,
+  }
+}
+
+// Per organisation id, made on first use: the organisation key and the beheerder's device.
+const trusts = new Map<string, Promise<OrganisationTrust>>()
+
+/**
+ * The organisation's key and the admin's beheerder device, made on first use per organisation as
+ * a beheerder's phone does (docs/device-trust.md, "Certificates"): register a device, bind the
+ * admin's session to it, make the key and send it with the beheerder certificate it signed.
+ */
+export function organisationTrust(adminAgent: Agent, organisationId: string): Promise<OrganisationTrust> {
+  let trust = trusts.get(organisationId)
+  if (!trust) {
+    trust = (async () => {
+      const admin = await registerDevice(adminAgent, organisationId, 'Telefoon beheerder')
+      await bindDevice(adminAgent, admin)
+      const organisationKey = (await crypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])) as CryptoKeyPair
+      const adminCertificate = await signCertificate(unsignedFor(organisationId, await listedDevice(adminAgent, organisationId, admin.id), { kind: 'organisation' }), organisationKey.privateKey)
+      const res = await adminAgent.call('PUT', `/api/orgs/${organisationId}/organisation-key`, { organisationKey: await publicJwk(organisationKey.publicKey), certificate: adminCertificate })
+      if (res.status !== 200) throw new Error(`organisation key failed: ${res.status} ${await res.text()}`)
+      return { organisationId, organisationKey, admin, adminCertificate }
+    })()
+    trusts.set(organisationId, trust)
+    trust.catch(() => trusts.delete(organisationId))
+  }
+  return trust
+}
+
+/** The certificate the admin's beheerder device signs for a device of the organisation (what the approval sends). */
+export async function certificateFor(adminAgent: Agent, organisationId: string, deviceId: string, change: Partial<UnsignedCertificate> = {}): Promise<Certificate> {
+  const trust = await organisationTrust(adminAgent, organisationId)
+  const unsigned = { ...unsignedFor(organisationId, await listedDevice(adminAgent, organisationId, deviceId), { kind: 'device', deviceId: trust.admin.id }), ...change }
+  return signCertificate(unsigned, trust.admin.keys.signing.privateKey)
+}
+
+/**
+ * Approves a device with a real certificate signed by the admin's beheerder device (the
+ * organisation key and that device are made on first use per organisation; the admin's session is
+ * then bound to that device).
+ */
+export async function approveDevice(adminAgent: Agent, organisationId: string, deviceId: string): Promise<Certificate> {
+  const certificate = await certificateFor(adminAgent, organisationId, deviceId)
+  const res = await adminAgent.call('POST', `/api/orgs/${organisationId}/devices/${deviceId}/approve`, { certificate })
   if (res.status !== 200) throw new Error(`device approval failed: ${res.status} ${await res.text()}`)
+  return certificate
 }
 
 /** Asks the server for a one-time challenge (no session needed; `agent` may be signed out). */

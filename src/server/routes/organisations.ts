@@ -11,7 +11,11 @@ import { audit } from '../auth/audit'
 import { createLink } from '../auth/links'
 import { currentUser, isRegionBeheerder, requireUser, type AppEnv } from '../auth/middleware'
 import { body, type AuthDeps } from './auth'
-import { isUuid } from './readJson'
+import { approveDeviceRequestSchema, organisationKeyRequestSchema, verifyDeviceCertificate } from '../../shared/devices/certificates'
+import { certificateMismatch, chainsOf, type DeviceRow } from '../auth/certificates'
+import type { Queryable } from '../db/database'
+import { isUuid, readJson } from './readJson'
+import { describeIssues } from '../../shared/socialMap/hsds'
 
 export function organisationRoutes({ db, guard, keys }: AuthDeps) {
   const app = new Hono<AppEnv>()
@@ -165,8 +169,8 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
   }
 
   app.get('/:orgId/devices', async (c) => {
-    const { rows } = await db.query<{ id: string; name: string; status: string; user_name: string; user_id: string; created_at: Date; last_contact_at: Date | null; public_key: unknown; signing_key: unknown; roles: string[] | null }>(
-      `SELECT d.id, d.name, d.status, d.user_id, u.name AS user_name, d.created_at, d.last_contact_at, d.public_key, d.signing_key,
+    const { rows } = await db.query<{ id: string; name: string; status: string; user_name: string; user_id: string; created_at: Date; last_contact_at: Date | null; public_key: unknown; signing_key: unknown; certificate: unknown; roles: string[] | null }>(
+      `SELECT d.id, d.name, d.status, d.user_id, u.name AS user_name, d.created_at, d.last_contact_at, d.public_key, d.signing_key, d.certificate,
          (SELECT array_agg(m.role ORDER BY m.role) FROM memberships m WHERE m.user_id = d.user_id AND m.organisation_id = d.organisation_id) AS roles
        FROM devices d JOIN users u ON u.id = d.user_id
        WHERE d.organisation_id = $1 ORDER BY d.created_at DESC`,
@@ -186,35 +190,134 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
         publicKey: r.public_key,
         signingKey: r.signing_key,
         roles: r.roles ?? [],
+        /** The device's certificate once approved with one (null: pending, or approved before certificates). */
+        certificate: r.certificate ?? null,
       })),
     })
   })
 
-  for (const [action, status] of [['approve', 'approved'], ['revoke', 'revoked']] as const) {
-    app.post(`/:orgId/devices/:deviceId/${action}`, async (c) => {
-      const orgId = c.req.param('orgId')
-      const deviceId = c.req.param('deviceId')
-      if (!isUuid(deviceId)) return c.json({ error: 'No such device.', code: 'not-found' }, 404)
-      const actor = currentUser(c).userId
-      // A revoked device stays revoked: approving it again would hand it data meant for others.
-      const from = action === 'approve' ? ['pending'] : ['pending', 'approved']
-      // Only a device of a current member of this organisation.
-      const done = await db.transaction(async (tx) => {
-        const { rows } = await tx.query(
-          `UPDATE devices d SET status = $3, decided_by = $4, decided_at = now() WHERE d.id = $1 AND d.organisation_id = $2 AND d.status = ANY($5::text[])
-             AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = d.user_id AND m.organisation_id = $2) RETURNING d.id`,
-          [deviceId, orgId, status, actor, from],
-        )
-        if (!rows.length) return null
-        // Revoking ends every session that runs on the device (docs/device-trust.md).
-        const ended = action === 'revoke' ? (await tx.query('DELETE FROM sessions WHERE device_id = $1 RETURNING token_hash', [deviceId])).rows.length : 0
-        await audit(tx, { actorId: actor, organisationId: orgId, action, entity: 'device', entityId: deviceId })
-        return { ended }
-      })
-      if (!done) return c.json({ error: `This device cannot be ${status} (unknown, or already decided).`, code: 'conflict' }, 409)
-      return c.json({ id: deviceId, status, ...(action === 'revoke' ? { endedSessions: done.ended } : {}) })
-    })
+  /** The device row and the member's current roles here, when the device belongs to a current member of this organisation. */
+  async function deviceOfMember(tx: Queryable, orgId: string, deviceId: string) {
+    const { rows } = await tx.query<DeviceRow & { status: string; has_certificate: boolean; roles: string[] }>(
+      `SELECT d.id, d.user_id, d.organisation_id, d.name, d.public_key, d.signing_key, d.status, d.certificate IS NOT NULL AS has_certificate,
+              (SELECT array_agg(m.role) FROM memberships m WHERE m.user_id = d.user_id AND m.organisation_id = d.organisation_id) AS roles
+       FROM devices d WHERE d.id = $1 AND d.organisation_id = $2 FOR UPDATE`,
+      [deviceId, orgId],
+    )
+    const r = rows[0]
+    return r && r.roles ? r : null
   }
+
+  /**
+   * Approving a device needs the certificate the beheerder's phone signed for it (docs/device-trust.md,
+   * "Certificates"): it must describe the device as registered, with the member's current roles, and
+   * verify in this organisation's chain. A device approved before certificates (no certificate yet)
+   * may be certified the same way.
+   */
+  app.post('/:orgId/devices/:deviceId/approve', async (c) => {
+    const orgId = c.req.param('orgId')
+    const deviceId = c.req.param('deviceId')
+    if (!isUuid(deviceId)) return c.json({ error: 'No such device.', code: 'not-found' }, 404)
+    const raw = await readJson(c)
+    const given = raw.ok && typeof raw.value === 'object' && raw.value !== null && 'certificate' in raw.value
+    if (!given) return c.json({ error: "Approving a device needs the certificate your phone signs for it.", code: 'certificate-required' }, 400)
+    const parsed = approveDeviceRequestSchema.safeParse(raw.value)
+    if (!parsed.success) return c.json({ error: `Invalid certificate: ${describeIssues(parsed.error)}`, code: 'bad-certificate' }, 400)
+    const cert = parsed.data.certificate
+    const actor = currentUser(c).userId
+    const result = await db.transaction(async (tx) => {
+      const device = await deviceOfMember(tx, orgId, deviceId)
+      // A revoked device stays revoked: approving it again would hand it data meant for others.
+      if (!device || !(device.status === 'pending' || (device.status === 'approved' && !device.has_certificate))) {
+        return { status: 409 as const, code: 'conflict', error: 'This device cannot be approved (unknown, or already decided).' }
+      }
+      const mismatch = certificateMismatch(cert, device, device.roles)
+      if (mismatch) return { status: 400 as const, ...mismatch }
+      const chain = (await chainsOf(tx, [orgId]))[orgId]
+      if (!chain) return { status: 409 as const, code: 'no-organisation-key', error: 'This organisation has no organisation key yet: a beheerder sets it up on their phone first.' }
+      const check = await verifyDeviceCertificate(cert, chain, null)
+      if (!check.ok) return { status: 400 as const, code: 'bad-certificate', reason: check.reason, error: `The certificate does not verify in this organisation's chain (${check.reason}).` }
+      await tx.query(`UPDATE devices SET status = 'approved', certificate = $2::jsonb, decided_by = $3, decided_at = now() WHERE id = $1`, [deviceId, JSON.stringify(cert), actor])
+      await audit(tx, { actorId: actor, organisationId: orgId, action: 'approve', entity: 'device', entityId: deviceId })
+      return null
+    })
+    if (result) {
+      const { status, ...rest } = result
+      return c.json(rest, status)
+    }
+    return c.json({ id: deviceId, status: 'approved' })
+  })
+
+  app.post('/:orgId/devices/:deviceId/revoke', async (c) => {
+    const orgId = c.req.param('orgId')
+    const deviceId = c.req.param('deviceId')
+    if (!isUuid(deviceId)) return c.json({ error: 'No such device.', code: 'not-found' }, 404)
+    const actor = currentUser(c).userId
+    // Only a device of a current member of this organisation.
+    const done = await db.transaction(async (tx) => {
+      const { rows } = await tx.query(
+        `UPDATE devices d SET status = 'revoked', decided_by = $3, decided_at = now() WHERE d.id = $1 AND d.organisation_id = $2 AND d.status IN ('pending', 'approved')
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = d.user_id AND m.organisation_id = $2) RETURNING d.id`,
+        [deviceId, orgId, actor],
+      )
+      if (!rows.length) return null
+      // Revoking ends every session that runs on the device (docs/device-trust.md).
+      const ended = (await tx.query('DELETE FROM sessions WHERE device_id = $1 RETURNING token_hash', [deviceId])).rows.length
+      await audit(tx, { actorId: actor, organisationId: orgId, action: 'revoke', entity: 'device', entityId: deviceId })
+      return { ended }
+    })
+    if (!done) return c.json({ error: 'This device cannot be revoked (unknown, or already decided).', code: 'conflict' }, 409)
+    return c.json({ id: deviceId, status: 'revoked', endedSessions: done.ended })
+  })
+
+  /** The organisation's chain (its key and beheerder certificates), or null before a key was set. */
+  app.get('/:orgId/chain', async (c) => {
+    const orgId = c.req.param('orgId')
+    return c.json({ chain: (await chainsOf(db, [orgId]))[orgId] ?? null })
+  })
+
+  /**
+   * Sets the organisation key, once (docs/device-trust.md, "Certificates"): a beheerder, on a session
+   * bound to their own device here, sends the public key and the beheerder certificate it issued for
+   * that device, which is approved with it. A replacement is not possible through the API: a lost
+   * organisation key needs a region-side procedure.
+   */
+  app.put('/:orgId/organisation-key', async (c) => {
+    const orgId = c.req.param('orgId')
+    const user = currentUser(c)
+    const b = await body(c, organisationKeyRequestSchema)
+    if (!b.ok) return b.response
+    const { organisationKey, certificate: cert } = b.value
+    if (!user.device || user.device.organisationId !== orgId || user.device.status === 'revoked') {
+      return c.json({ error: 'Set the organisation key on your own phone, registered in this organisation.', code: 'device-required' }, 403)
+    }
+    if (cert.kind !== 'beheerder' || cert.issuer.kind !== 'organisation' || cert.deviceId !== user.device.id) {
+      return c.json({ error: 'Send the beheerder certificate the new key issued for this phone.', code: 'certificate-mismatch' }, 400)
+    }
+    const deviceId = user.device.id
+    const result = await db.transaction(async (tx) => {
+      const org = await tx.query<{ organisation_key: unknown }>('SELECT organisation_key FROM organisations WHERE id = $1 FOR UPDATE', [orgId])
+      if (!org.rows[0]) return { status: 404 as const, code: 'not-found', error: 'Unknown organisation.' }
+      if (org.rows[0].organisation_key !== null) return { status: 409 as const, code: 'key-exists', error: 'This organisation already has a key; it cannot be replaced here.' }
+      const device = await deviceOfMember(tx, orgId, deviceId)
+      if (!device || device.status === 'revoked') return { status: 403 as const, code: 'device-required', error: 'This phone is not registered in this organisation.' }
+      const mismatch = certificateMismatch(cert, device, device.roles)
+      if (mismatch) return { status: 400 as const, ...mismatch }
+      const check = await verifyDeviceCertificate(cert, { organisationId: orgId, organisationKey, beheerders: [] }, null)
+      if (!check.ok) return { status: 400 as const, code: 'bad-certificate', reason: check.reason, error: `The certificate is not signed by this key (${check.reason}).` }
+      const { kty, crv, x, y } = organisationKey
+      await tx.query('UPDATE organisations SET organisation_key = $2::jsonb WHERE id = $1', [orgId, JSON.stringify({ kty, crv, x, y })])
+      await tx.query(`UPDATE devices SET status = 'approved', certificate = $2::jsonb, decided_by = $3, decided_at = now() WHERE id = $1`, [deviceId, JSON.stringify(cert), user.userId])
+      await audit(tx, { actorId: user.userId, organisationId: orgId, action: 'set-organisation-key', entity: 'organisation', entityId: orgId })
+      await audit(tx, { actorId: user.userId, organisationId: orgId, action: 'approve', entity: 'device', entityId: deviceId })
+      return { status: 200 as const, fingerprint: check.fingerprint }
+    })
+    if (result.status !== 200) {
+      const { status, ...rest } = result
+      return c.json(rest, status)
+    }
+    return c.json({ ok: true, fingerprint: result.fingerprint })
+  })
 
   /** NEN 7513 for the organisation: what was done in its name, not what its members did elsewhere. */
   app.get('/:orgId/audit', async (c) => {

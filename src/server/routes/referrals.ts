@@ -1,11 +1,12 @@
 /**
  * Closed-loop referrals (issue 5). The server routes sealed boxes between devices: it checks who
  * may send what to whom, keeps the order of the statuses and flags overdue first contacts, but
- * never sees a patient. Every box must be sealed to every approved device of the receiving
- * organisation and to nothing else than those and the sender's own approved devices.
+ * never sees a patient. Every box must be signed by the session's certified device and sealed to
+ * every certified sociaal-werker device of the receiving organisation and to nothing else than
+ * those and the sender's own certified devices (docs/device-trust.md).
  */
 import { Hono } from 'hono'
-import type { Sealed } from '../../shared/crypto/sealed'
+import { verifySealedSender, type Sealed, type SealedV2 } from '../../shared/crypto/sealed'
 import { MUNICIPALITIES } from '../../shared/socialMap/places'
 import {
   clampRecorded,
@@ -14,38 +15,52 @@ import {
   nextStatus,
   RECORDED_MAX_DAYS_BACK,
   RECORDED_SHOWN_AFTER_MINUTES,
+  referralContext,
   routesSchema,
+  signedEventContext,
   WOR_FIRST_CONTACT_DAYS,
   type ReferralStatus,
 } from '../../shared/referrals/referral'
 import { audit } from '../auth/audit'
 import { currentUser, requireApprovedDevice, requireRegionBeheerder, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database, Queryable } from '../db/database'
+import { certifiedDevices, chainsOf, receivingDevices, type CertifiedDevice } from '../auth/certificates'
+import type { SessionUser } from '../auth/sessions'
 import { body } from './auth'
 import { isUuid } from './readJson'
 
 
-interface DeviceKey {
-  deviceId: string
-  publicKey: unknown
-}
-
-async function approvedKeys(db: Queryable, where: string, params: unknown[]): Promise<(DeviceKey & { organisationId: string; userId: string })[]> {
-  const { rows } = await db.query<{ id: string; public_key: unknown; organisation_id: string; user_id: string }>(
-    `SELECT id, public_key, organisation_id, user_id FROM devices WHERE status = 'approved' AND (${where}) ORDER BY created_at, id`,
-    params,
-  )
-  return rows.map((r) => ({ deviceId: r.id, publicKey: r.public_key, organisationId: r.organisation_id, userId: r.user_id }))
+/**
+ * Who may read a referral and its events (docs/device-trust.md, "Who receives"): the certified
+ * devices of the receiving organisation's sociaal-werkers, and the sender's own certified devices.
+ */
+async function readers(db: Queryable, receivingOrganisationId: string, senderUserId: string): Promise<{ receiving: CertifiedDevice[]; own: CertifiedDevice[] }> {
+  const [receiving, own] = await Promise.all([receivingDevices(db, [receivingOrganisationId]), certifiedDevices(db, 'd.user_id = $1', [senderUserId])])
+  return { receiving, own }
 }
 
 /** Null when the box goes to exactly the right devices; else why not. */
 async function recipientProblem(db: Queryable, sealed: Sealed, receivingOrganisationId: string, senderUserId: string): Promise<string | null> {
-  const keys = await approvedKeys(db, 'organisation_id = $1 OR user_id = $2', [receivingOrganisationId, senderUserId])
-  const allowed = new Set(keys.map((k) => k.deviceId))
+  const { receiving, own } = await readers(db, receivingOrganisationId, senderUserId)
+  const allowed = new Set([...receiving, ...own].map((k) => k.deviceId))
   const sealedTo = new Set(sealed.recipients.map((r) => r.deviceId))
-  if ([...sealedTo].some((d) => !allowed.has(d))) return 'It is sealed to a device that may not read it (unknown, not approved or revoked).'
-  if (keys.some((k) => k.organisationId === receivingOrganisationId && !sealedTo.has(k.deviceId))) return 'It is not sealed to every approved device of the receiving organisation.'
-  if (!keys.some((k) => k.organisationId === receivingOrganisationId)) return 'The receiving organisation has no approved device yet.'
+  if ([...sealedTo].some((d) => !allowed.has(d))) return 'It is sealed to a device that may not read it (unknown, not certified, not a sociaal-werker of the receiving organisation, or revoked).'
+  if (receiving.some((k) => !sealedTo.has(k.deviceId))) return 'It is not sealed to every certified device of the receiving organisation.'
+  if (!receiving.length) return 'The receiving organisation has no certified device of a sociaal-werker yet.'
+  return null
+}
+
+/**
+ * Defence in depth (the receiving phones verify too): the box is signed by the session's own
+ * device, with the certified signing key, for this context and the time the device posted.
+ */
+async function senderProblem(db: Queryable, sealed: SealedV2, context: string, user: SessionUser, at: string): Promise<{ status: 400 | 403; code: string; error: string } | null> {
+  const device = user.device!
+  if (sealed.sender.deviceId !== device.id) return { status: 403, code: 'wrong-sender', error: 'The box must be signed by the device this session runs on.' }
+  if (sealed.sender.at !== at) return { status: 400, code: 'bad-request', error: 'The signed time differs from the time sent.' }
+  const [certified] = await certifiedDevices(db, 'd.id = $1', [device.id])
+  if (!certified) return { status: 403, code: 'device-not-certified', error: 'This device has no valid certificate: ask your beheerder to approve it again.' }
+  if (!(await verifySealedSender(sealed, context, certified.certificate.signingKey))) return { status: 400, code: 'bad-signature', error: "The box's signature does not verify with this device's certified key." }
   return null
 }
 
@@ -63,7 +78,8 @@ interface ReferralRow {
   first_contact_at: string | Date | null
   overdue: boolean
   sealed: Sealed
-  events: { id: string; kind: string; at: string; recorded_at: string | null; sealed: Sealed | null }[]
+  sender_certificate: unknown
+  events: { id: string; kind: string; at: string; recorded_at: string | null; sealed: Sealed | null; sender_certificate: unknown }[]
 }
 
 /** The device's recorded time, when it is far enough from the server's to be worth showing. */
@@ -81,14 +97,19 @@ async function listReferrals(db: Queryable, where: string, params: unknown[]) {
   const { rows } = await db.query<ReferralRow>(
     `SELECT r.id, r.intervention, r.sender_organisation_id, so.name AS sender_organisation_name, r.receiving_organisation_id, ro.name AS receiving_organisation_name,
             r.status, r.sent_at, r.recorded_at, r.first_contact_due::text AS first_contact_due, r.first_contact_at, r.sealed,
+            (SELECT d.certificate FROM devices d WHERE d.id = r.sender_device_id) AS sender_certificate,
             (r.first_contact_due IS NOT NULL AND r.first_contact_at IS NULL AND r.status NOT IN ('afgewezen', 'afgerond') AND r.first_contact_due < current_date) AS overdue,
-            coalesce((SELECT json_agg(json_build_object('id', e.id, 'kind', e.kind, 'at', e.at, 'recorded_at', e.recorded_at, 'sealed', e.sealed) ORDER BY e.stored_at, e.id)
+            coalesce((SELECT json_agg(json_build_object('id', e.id, 'kind', e.kind, 'at', e.at, 'recorded_at', e.recorded_at, 'sealed', e.sealed,
+                                         'sender_certificate', (SELECT d.certificate FROM devices d WHERE d.id = e.sender_device_id)) ORDER BY e.stored_at, e.id)
                       FROM referral_events e WHERE e.referral_id = r.id), '[]'::json) AS events
      FROM referrals r JOIN organisations so ON so.id = r.sender_organisation_id JOIN organisations ro ON ro.id = r.receiving_organisation_id
      WHERE ${where}
      ORDER BY r.first_contact_due NULLS LAST, r.sent_at`,
     params,
   )
+  // The chains to verify the senders with, revoked beheerder devices included: a box signed before a revocation still verifies.
+  const chains = await chainsOf(db, rows.flatMap((r) => [r.sender_organisation_id, r.receiving_organisation_id]), { historical: true })
+  const chainsFor = (r: ReferralRow) => Object.fromEntries([r.sender_organisation_id, r.receiving_organisation_id].flatMap((id) => (chains[id] ? [[id, chains[id]]] : [])))
   return rows.map((r) => ({
     id: r.id,
     intervention: r.intervention,
@@ -101,7 +122,16 @@ async function listReferrals(db: Queryable, where: string, params: unknown[]) {
     firstContactAt: iso(r.first_contact_at),
     overdue: r.overdue,
     sealed: r.sealed,
-    events: r.events.map((e) => ({ id: e.id, kind: e.kind, at: new Date(e.at).toISOString(), ...recordedAt(e.at, e.recorded_at), sealed: e.sealed ?? undefined })),
+    senderCertificate: r.sender_certificate ?? null,
+    events: r.events.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      at: new Date(e.at).toISOString(),
+      ...recordedAt(e.at, e.recorded_at),
+      sealed: e.sealed ?? undefined,
+      senderCertificate: e.sender_certificate ?? null,
+    })),
+    chains: chainsFor(r),
   }))
 }
 
@@ -147,17 +177,20 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     return c.json({ routes: await routesWithNames(db) })
   })
 
-  /** What a GP's device needs to refer offline: the routes and the public keys to seal to. */
+  /**
+   * What a GP's device needs to refer offline: the routes, per routed organisation the certificates
+   * of its sociaal-werkers' devices, the GP's own certified devices, and the chains to verify them.
+   */
   app.get('/directory', requireRole('huisarts'), requireApprovedDevice('huisarts'), async (c) => {
     const user = currentUser(c)
     const routes = await routesWithNames(db)
     const orgIds = [...new Set(routes.map((r) => r.organisationId))]
-    const keys = orgIds.length ? await approvedKeys(db, 'organisation_id = ANY($1::uuid[])', [orgIds]) : []
-    const own = await approvedKeys(db, 'user_id = $1', [user.userId])
+    const [keys, own] = await Promise.all([receivingDevices(db, orgIds), certifiedDevices(db, 'd.user_id = $1', [user.userId])])
     return c.json({
       routes,
-      keys: Object.fromEntries(orgIds.map((id) => [id, keys.filter((k) => k.organisationId === id).map(({ deviceId, publicKey }) => ({ deviceId, publicKey }))])),
-      own: own.map(({ deviceId, publicKey }) => ({ deviceId, publicKey })),
+      keys: Object.fromEntries(orgIds.map((id) => [id, keys.filter((k) => k.organisationId === id).map((k) => k.certificate)])),
+      own: own.map((k) => k.certificate),
+      chains: await chainsOf(db, [...orgIds, ...own.map((k) => k.organisationId)]),
       municipalities: MUNICIPALITIES,
     })
   })
@@ -173,6 +206,8 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     if (user.device!.organisationId !== r.senderOrganisationId) {
       return c.json({ error: 'This device is registered in another organisation than the one you refer for.', code: 'device-required' }, 403)
     }
+    const unsigned = await senderProblem(db, r.sealed, referralContext(r.id), user, r.sentAt)
+    if (unsigned) return c.json({ error: unsigned.error, code: unsigned.code }, unsigned.status)
     // A resend of what is already here (an answer lost on the way) changes nothing.
     const existing = await db.query<{ sender_user_id: string }>('SELECT sender_user_id FROM referrals WHERE id = $1', [r.id])
     if (existing.rows[0]) {
@@ -186,10 +221,10 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     const recorded = clampRecorded(new Date(r.sentAt), t, new Date(t.getTime() - RECORDED_MAX_DAYS_BACK * DAY_MS))
     const stored = await db.transaction(async (tx) => {
       const { rows } = await tx.query(
-        `INSERT INTO referrals (id, intervention, sender_organisation_id, sender_user_id, receiving_organisation_id, sent_at, recorded_at, first_contact_due, sealed)
-         VALUES ($1, $2, $3, $4, $5, $6, $9, CASE WHEN $2 = 'wor' THEN ($6::timestamptz AT TIME ZONE 'Europe/Amsterdam')::date + $7::int END, $8::jsonb)
+        `INSERT INTO referrals (id, intervention, sender_organisation_id, sender_user_id, receiving_organisation_id, sent_at, recorded_at, first_contact_due, sealed, sender_device_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $9, CASE WHEN $2 = 'wor' THEN ($6::timestamptz AT TIME ZONE 'Europe/Amsterdam')::date + $7::int END, $8::jsonb, $10)
          ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [r.id, r.intervention, r.senderOrganisationId, user.userId, r.receivingOrganisationId, t, WOR_FIRST_CONTACT_DAYS, JSON.stringify(r.sealed), recorded],
+        [r.id, r.intervention, r.senderOrganisationId, user.userId, r.receivingOrganisationId, t, WOR_FIRST_CONTACT_DAYS, JSON.stringify(r.sealed), recorded, user.device!.id],
       )
       if (rows.length) await audit(tx, { actorId: user.userId, organisationId: r.senderOrganisationId, action: 'refer', entity: 'referral', entityId: r.id })
       return rows.length > 0
@@ -212,8 +247,9 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
   app.get('/:id/keys', requireApprovedDevice(['huisarts', 'sociaal-werker']), async (c) => {
     const found = await readable(c.req.param('id'), c)
     if (!found) return c.json({ error: 'No such referral for you.', code: 'not-found' }, 404)
-    const keys = await approvedKeys(db, 'organisation_id = $1 OR user_id = $2', [found.receiving_organisation_id, found.sender_user_id])
-    return c.json({ keys: keys.map(({ deviceId, publicKey }) => ({ deviceId, publicKey })) })
+    const { receiving, own } = await readers(db, found.receiving_organisation_id, found.sender_user_id)
+    const keys = [...receiving, ...own.filter((o) => !receiving.some((r) => r.deviceId === o.deviceId))]
+    return c.json({ keys: keys.map((k) => k.certificate), chains: await chainsOf(db, keys.map((k) => k.organisationId)) })
   })
 
   app.post('/:id/events', requireRole('sociaal-werker'), requireApprovedDevice('sociaal-werker'), async (c) => {
@@ -227,11 +263,10 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     }
     const again = await db.query('SELECT 1 FROM referral_events WHERE id = $1', [e.id])
     if (again.rows.length) return c.json({ status: 'exists' })
-    if ((e.kind === 'afgewezen' || e.kind === 'bericht') && !e.sealed) return c.json({ error: 'Give a reason or a message.', code: 'bad-request' }, 400)
-    if (e.sealed) {
-      const problem = await recipientProblem(db, e.sealed, found.receiving_organisation_id, found.sender_user_id)
-      if (problem) return c.json({ error: problem, code: 'recipients-changed' }, 409)
-    }
+    const unsigned = await senderProblem(db, e.sealed, signedEventContext(found.id, e.id, e.kind), user, e.at)
+    if (unsigned) return c.json({ error: unsigned.error, code: unsigned.code }, unsigned.status)
+    const problem = await recipientProblem(db, e.sealed, found.receiving_organisation_id, found.sender_user_id)
+    if (problem) return c.json({ error: problem, code: 'recipients-changed' }, 409)
     const result = await db.transaction(async (tx) => {
       const { rows } = await tx.query<{ status: ReferralStatus; sent_at: Date | string }>('SELECT status, sent_at FROM referrals WHERE id = $1 FOR UPDATE', [found.id])
       const next = nextStatus(rows[0]!.status, e.kind)
@@ -241,8 +276,8 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
       const earliest = new Date(Math.max(t.getTime() - RECORDED_MAX_DAYS_BACK * DAY_MS, new Date(rows[0]!.sent_at).getTime()))
       const recorded = clampRecorded(new Date(e.at), t, earliest)
       const inserted = await tx.query(
-        'INSERT INTO referral_events (id, referral_id, kind, at, recorded_at, actor_user_id, sealed) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id',
-        [e.id, found.id, e.kind, t, recorded, user.userId, e.sealed ? JSON.stringify(e.sealed) : null],
+        'INSERT INTO referral_events (id, referral_id, kind, at, recorded_at, actor_user_id, sealed, sender_device_id) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) ON CONFLICT (id) DO NOTHING RETURNING id',
+        [e.id, found.id, e.kind, t, recorded, user.userId, JSON.stringify(e.sealed), user.device!.id],
       )
       if (!inserted.rows.length) return { ok: true as const, status: 'exists' }
       // A first contact recorded offline counts from its clamped recorded time.
