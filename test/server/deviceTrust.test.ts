@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type AppOptions } from '../../src/server/app'
 import { SignInGuard } from '../../src/server/auth/signIn'
 import { silentLogger } from '../../src/server/log'
-import { seal, type Recipient } from '../../src/shared/crypto/sealed'
+import { seal, sealSigned, type Recipient } from '../../src/shared/crypto/sealed'
 import { signMessage } from '../../src/shared/crypto/signatures'
 import { CHALLENGE_SECONDS, challengeMessage, deviceStatusSchema } from '../../src/shared/devices/deviceTrust'
-import { eventContext, referralContext, RECORDED_MAX_DAYS_BACK, type ReferralContent } from '../../src/shared/referrals/referral'
+import { eventContext, referralContext, RECORDED_MAX_DAYS_BACK, signedEventContext, type EventKind, type ReferralContent } from '../../src/shared/referrals/referral'
 import { CHALLENGES_PER_MINUTE } from '../../src/server/routes/devices'
 import { Agent, regionOrganisation, signedIn } from './agent'
-import { approveDevice, approvedBoundDevice, challenge, deviceStatus, makeDeviceKeys, proof, registerDevice, registrationBody, type TestDevice } from './devices'
+import { approveDevice, approvedBoundDevice, challenge, deviceStatus, makeDeviceKeys, organisationTrust, proof, registerDevice, registrationBody, type TestDevice } from './devices'
 import { freshTestApp, TEST_SERVER_KEY } from './helpers'
 
 // One database for the file (each test makes its own organisations and people): cheaper than one each.
@@ -42,6 +42,7 @@ async function welzijn({ app, db, clock }: World) {
   return { admin, worker, org: admin.organisationId }
 }
 
+const signer = (d: TestDevice) => ({ deviceId: d.id, signingKey: d.keys.signing.privateKey })
 const revoke = (admin: Agent, org: string, deviceId: string) => admin.call('POST', `/api/orgs/${org}/devices/${deviceId}/revoke`)
 
 /** A referral in the organisation's inbox, stored as the server would have it (its content is not what these tests are about). */
@@ -143,7 +144,8 @@ describe('challenge answers (finding 3)', () => {
     const w = await setup()
     const { admin, worker, org } = await welzijn(w)
     const phone = await approvedBoundDevice(worker.agent, admin.agent, org)
-    const other = await approvedBoundDevice(admin.agent, admin.agent, org)
+    // Another approved phone of the organisation: the beheerder's own (approving made it, test/server/devices.ts).
+    const other = (await organisationTrust(admin.agent, org)).admin
     const anon = new Agent(w.app)
     const status = (device: TestDevice, body: unknown) => anon.call('POST', `/api/devices/${device.id}/status`, body)
     const refused = async (res: Response) => {
@@ -286,7 +288,7 @@ describe("the server's clock (finding 5)", () => {
       senderOrganisationId: practice.organisationId,
       receivingOrganisationId: org,
       sentAt: '2020-01-01T00:00:00.000Z',
-      sealed: await seal(CONTENT, recipients, referralContext(id)),
+      sealed: await sealSigned(CONTENT, recipients, referralContext(id), signer(gpPhone), '2020-01-01T00:00:00.000Z'),
     })
     expect(sent.status).toBe(201)
     const sentAt = new Date(w.clock.now())
@@ -301,7 +303,7 @@ describe("the server's clock (finding 5)", () => {
       id: eventId,
       kind: 'afgewezen',
       at: '2020-01-01T00:00:00.000Z',
-      sealed: await seal({ note: 'Past beter bij schuldhulp' }, recipients, eventContext(id, eventId)),
+      sealed: await sealSigned({ note: 'Past beter bij schuldhulp' }, recipients, signedEventContext(id, eventId, 'afgewezen'), signer(phone), '2020-01-01T00:00:00.000Z'),
     })
     expect(declined.status).toBe(201)
     const { rows } = await w.db.query<{ at: Date; recorded_at: Date }>('SELECT at, recorded_at FROM referral_events WHERE id = $1', [eventId])
@@ -311,15 +313,20 @@ describe("the server's clock (finding 5)", () => {
 
     // A referral whose first contact the social worker recorded offline two hours before it reached the server again.
     const id2 = crypto.randomUUID()
+    const sentAt2 = new Date(w.clock.now()).toISOString()
     await gp.agent.call('POST', '/api/referrals', {
       id: id2,
       intervention: 'wor',
       senderOrganisationId: practice.organisationId,
       receivingOrganisationId: org,
-      sentAt: new Date(w.clock.now()).toISOString(),
-      sealed: await seal(CONTENT, recipients, referralContext(id2)),
+      sentAt: sentAt2,
+      sealed: await sealSigned(CONTENT, recipients, referralContext(id2), signer(gpPhone), sentAt2),
     })
-    const post = (kind: string, at: Date) => worker.agent.call('POST', `/api/referrals/${id2}/events`, { id: crypto.randomUUID(), kind, at: at.toISOString() })
+    const post = async (kind: EventKind, at: Date) => {
+      const eventId = crypto.randomUUID()
+      const sealed = await sealSigned({ note: '' }, recipients, signedEventContext(id2, eventId, kind), signer(phone), at.toISOString())
+      return worker.agent.call('POST', `/api/referrals/${id2}/events`, { id: eventId, kind, at: at.toISOString(), sealed })
+    }
     expect((await post('geaccepteerd', new Date(w.clock.now()))).status).toBe(201)
     w.clock.advance(5 * 3600)
     const contactAt = new Date(w.clock.now() - 2 * 3600_000)
@@ -343,10 +350,13 @@ describe("the server's clock (finding 5)", () => {
     const second = await signedIn(w.app, w.db, w.clock, 'beheerder')
     const { addMember } = await import('../../src/server/auth/accounts')
     await addMember(w.db, { email: worker.email, name: 'Test sociaal-werker', password: 'unused-Zonnebloem-42' }, second.organisationId, 'sociaal-werker', null)
-    await approvedBoundDevice(worker.agent, second.agent, second.organisationId)
+    const secondPhone = await approvedBoundDevice(worker.agent, second.agent, second.organisationId)
     void admin
     const id = await referralFor(w, org, new Date(w.clock.now()))
-    const res = await worker.agent.call('POST', `/api/referrals/${id}/events`, { id: crypto.randomUUID(), kind: 'ontvangen', at: new Date(w.clock.now()).toISOString() })
+    const eventId = crypto.randomUUID()
+    const at = new Date(w.clock.now()).toISOString()
+    const sealed = await sealSigned({ note: '' }, [{ deviceId: secondPhone.id, publicKey: secondPhone.keys.publicKey }], signedEventContext(id, eventId, 'ontvangen'), signer(secondPhone), at)
+    const res = await worker.agent.call('POST', `/api/referrals/${id}/events`, { id: eventId, kind: 'ontvangen', at, sealed })
     expect(res.status).toBe(404)
     expect((await worker.agent.call('GET', `/api/referrals/${id}/keys`)).status).toBe(404)
     const inbox = (await (await worker.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: { id: string }[] }

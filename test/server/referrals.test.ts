@@ -8,12 +8,13 @@ import { createApp } from '../../src/server/app'
 import { SignInGuard } from '../../src/server/auth/signIn'
 import type { Database } from '../../src/server/db/database'
 import { silentLogger } from '../../src/server/log'
-import { openSealed, seal, SealError, type Recipient, type Sealed } from '../../src/shared/crypto/sealed'
-import { eventContext, referralContext, type ReferralContent } from '../../src/shared/referrals/referral'
+import { openSealed, openVerified, sealSigned, SealError, type Recipient, type Sealed, type SealedV2 } from '../../src/shared/crypto/sealed'
+import { recipientOf, verifyDeviceCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
+import { referralContext, signedEventContext, type EventKind, type ReferralContent } from '../../src/shared/referrals/referral'
 import { periodOf } from '../../src/shared/kpi/period'
 import { localMoment } from '../../src/shared/socialMap/schedule'
 import { Clock, regionOrganisation, signedIn, type Agent } from './agent'
-import { approveDevice, bindDevice, registerDevice } from './devices'
+import { approveDevice, bindDevice, registerDevice, type TestDevice } from './devices'
 import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
@@ -40,19 +41,17 @@ const CONTENT: ReferralContent = {
   referrer: { name: 'Dokter Test', organisation: 'Huisartsenpraktijk De Linde' },
 }
 
-interface Device {
-  id: string
-  privateKey: CryptoKey
-}
-/** A device with its three keys (test/server/devices.ts); approved and bound to the session when an approver is given. */
+type Device = TestDevice & { privateKey: CryptoKey }
+/** A device with its three keys (test/server/devices.ts); approved (with a certificate) and bound to the session when an approver is given. */
 async function device(agent: Agent, organisationId: string, approver?: Agent): Promise<Device> {
   const d = await registerDevice(agent, organisationId)
   if (approver) {
     await approveDevice(approver, organisationId, d.id)
     await bindDevice(agent, d)
   }
-  return { id: d.id, privateKey: d.keys.encryption.privateKey }
+  return { ...d, privateKey: d.keys.encryption.privateKey }
 }
+const signer = (d: TestDevice) => ({ deviceId: d.id, signingKey: d.keys.signing.privateKey })
 
 async function world() {
   const welzijn = await signedIn(app, db, clock, 'beheerder')
@@ -66,25 +65,32 @@ async function world() {
   return { welzijn, worker, practice, gp, workerPhone, gpPhone }
 }
 
-type Directory = { routes: { intervention: string; municipality: string; organisationId: string }[]; keys: Record<string, Recipient[]>; own: Recipient[] }
-type Listed = { id: string; status: string; overdue: boolean; firstContactDue: string | null; sealed: Sealed; events: { id: string; kind: string; sealed?: Sealed }[] }
+type Directory = { routes: { intervention: string; municipality: string; organisationId: string }[]; keys: Record<string, Certificate[]>; own: Certificate[]; chains: Record<string, OrganisationChain> }
+type ListedEvent = { id: string; kind: EventKind; sealed?: Sealed; senderCertificate: Certificate | null }
+type Listed = { id: string; status: string; overdue: boolean; firstContactDue: string | null; sealed: Sealed; senderCertificate: Certificate | null; events: ListedEvent[]; chains: Record<string, OrganisationChain> }
+
+/** How a phone resolves a sender: only a certificate that verifies in the listed chains counts (docs/device-trust.md). */
+const senders = (listed: Listed) => async (deviceId: string) => {
+  const cert = [listed.senderCertificate, ...listed.events.map((e) => e.senderCertificate)].find((c) => c?.deviceId === deviceId)
+  if (!cert || !(await verifyDeviceCertificate(cert, listed.chains[cert.organisationId], null)).ok) return null
+  return cert.signingKey
+}
 
 async function refer(w: Awaited<ReturnType<typeof world>>, id = crypto.randomUUID(), sentAt = new Date().toISOString()) {
   const dir = (await (await w.gp.agent.call('GET', '/api/referrals/directory')).json()) as Directory
   const route = dir.routes.find((r) => r.intervention === 'wor' && r.municipality === 'Oss')!
-  const sealed = await seal(CONTENT, [...dir.keys[route.organisationId]!, ...dir.own], referralContext(id))
+  const sealed = await sealSigned(CONTENT, [...dir.keys[route.organisationId]!, ...dir.own].map(recipientOf), referralContext(id), signer(w.gpPhone), sentAt)
   const body = { id, intervention: 'wor', senderOrganisationId: w.practice.organisationId, receivingOrganisationId: route.organisationId, sentAt, sealed }
   return { id, body, res: await w.gp.agent.call('POST', '/api/referrals', body) }
 }
 
-async function event(w: Awaited<ReturnType<typeof world>>, referralId: string, kind: string, note?: string) {
+/** A status event: every event carries a box signed by the worker's phone (a bare status change an empty note). */
+async function event(w: Awaited<ReturnType<typeof world>>, referralId: string, kind: EventKind, note = '') {
   const eventId = crypto.randomUUID()
-  let sealed: Sealed | undefined
-  if (note !== undefined) {
-    const { keys } = (await (await w.worker.agent.call('GET', `/api/referrals/${referralId}/keys`)).json()) as { keys: Recipient[] }
-    sealed = await seal({ note }, keys, eventContext(referralId, eventId))
-  }
-  return w.worker.agent.call('POST', `/api/referrals/${referralId}/events`, { id: eventId, kind, at: new Date().toISOString(), ...(sealed ? { sealed } : {}) })
+  const at = new Date().toISOString()
+  const { keys } = (await (await w.worker.agent.call('GET', `/api/referrals/${referralId}/keys`)).json()) as { keys: Certificate[] }
+  const sealed: SealedV2 = await sealSigned({ note }, keys.map(recipientOf), signedEventContext(referralId, eventId, kind), signer(w.workerPhone), at)
+  return w.worker.agent.call('POST', `/api/referrals/${referralId}/events`, { id: eventId, kind, at, sealed })
 }
 
 /** Every row of every table, as text. */
@@ -105,9 +111,10 @@ describe('closed-loop referrals', () => {
 
     const inbox = ((await (await w.worker.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: Listed[] }).referrals
     expect(inbox.map((r) => r.id)).toEqual([id])
-    expect(await openSealed(inbox[0]!.sealed, w.workerPhone.id, w.workerPhone.privateKey, referralContext(id))).toEqual(CONTENT)
+    expect(await openVerified(inbox[0]!.sealed, w.workerPhone.id, w.workerPhone.privateKey, referralContext(id), senders(inbox[0]!))).toEqual(CONTENT)
+    expect(inbox[0]!.senderCertificate!.deviceId).toBe(w.gpPhone.id)
 
-    for (const kind of ['ontvangen', 'geaccepteerd', 'contact', 'gesprek']) expect((await event(w, id, kind)).status).toBe(201)
+    for (const kind of ['ontvangen', 'geaccepteerd', 'contact', 'gesprek'] as const) expect((await event(w, id, kind)).status).toBe(201)
     expect((await event(w, id, 'bericht', 'Mevrouw gaat naar het wandelcafé in Oss, elke dinsdag.')).status).toBe(201)
     expect((await event(w, id, 'afgerond', 'Afgerond: zelf verder met de wandelgroep.')).status).toBe(201)
 
@@ -115,7 +122,10 @@ describe('closed-loop referrals', () => {
     expect(sent[0]!.status).toBe('afgerond')
     expect(sent[0]!.events.map((e) => e.kind)).toEqual(['ontvangen', 'geaccepteerd', 'contact', 'gesprek', 'bericht', 'afgerond'])
     const feedback = sent[0]!.events.find((e) => e.kind === 'bericht')!
-    expect(await openSealed(feedback.sealed!, w.gpPhone.id, w.gpPhone.privateKey, eventContext(id, feedback.id))).toEqual({ note: 'Mevrouw gaat naar het wandelcafé in Oss, elke dinsdag.' })
+    expect(await openVerified(feedback.sealed!, w.gpPhone.id, w.gpPhone.privateKey, signedEventContext(id, feedback.id, 'bericht'), senders(sent[0]!))).toEqual({ note: 'Mevrouw gaat naar het wandelcafé in Oss, elke dinsdag.' })
+    expect(feedback.senderCertificate!.deviceId).toBe(w.workerPhone.id)
+    // Listed under another kind (the server changed it): the signature no longer verifies.
+    await expect(openVerified(feedback.sealed!, w.gpPhone.id, w.gpPhone.privateKey, signedEventContext(id, feedback.id, 'afgewezen'), senders(sent[0]!))).rejects.toEqual(new SealError('unverified-sender'))
 
     const dump = await dumpDatabase()
     expect(dump).toContain(id)
@@ -123,7 +133,7 @@ describe('closed-loop referrals', () => {
     for (const secret of ['Zonneveld', 'Geertruida', '3141 5926', '31415926', 'g.zonneveld', 'echtgenoot', 'wandelcafé', 'wandelgroep', ':1948']) expect(dump).not.toContain(secret)
   })
 
-  it('refuses a box that leaves out an approved device or includes a revoked one; a device approved later cannot read older referrals', async () => {
+  it('refuses a box that leaves out a certified device or includes a revoked one; a device approved later cannot read older referrals', async () => {
     const w = await world()
     const { id } = await refer(w)
     // A second phone of the social worker (the session stays bound to the first one).
@@ -134,9 +144,9 @@ describe('closed-loop referrals', () => {
     await expect(openSealed(old.sealed, later.id, later.privateKey, referralContext(id))).rejects.toEqual(new SealError('not-for-this-device'))
 
     // Sealed with an old directory that does not know the new device: the server says so.
-    const stale = await seal(CONTENT, [{ deviceId: w.workerPhone.id, publicKey: (await keysOf(w)).find((k) => k.deviceId === w.workerPhone.id)!.publicKey }], referralContext('x'))
     const newId = crypto.randomUUID()
     const base = { id: newId, intervention: 'wor', senderOrganisationId: w.practice.organisationId, receivingOrganisationId: w.welzijn.organisationId, sentAt: new Date().toISOString() }
+    const stale = await sealSigned(CONTENT, [(await keysOf(w)).find((k) => k.deviceId === w.workerPhone.id)!], referralContext(newId), signer(w.gpPhone), base.sentAt)
     const res = await w.gp.agent.call('POST', '/api/referrals', { ...base, sealed: stale })
     expect(res.status).toBe(409)
     expect(await res.json()).toMatchObject({ code: 'recipients-changed' })
@@ -146,7 +156,7 @@ describe('closed-loop referrals', () => {
     const withRevoked = await refer(w)
     expect(withRevoked.res.status).toBe(201)
     expect(withRevoked.body.sealed.recipients.map((r) => r.deviceId)).not.toContain(later.id)
-    const forced = await seal(CONTENT, [...(await keysOf(w)), { deviceId: later.id, publicKey: (await keysOf(w))[0]!.publicKey }], referralContext(newId))
+    const forced = await sealSigned(CONTENT, [...(await keysOf(w)), { deviceId: later.id, publicKey: (await keysOf(w))[0]!.publicKey }], referralContext(newId), signer(w.gpPhone), base.sentAt)
     expect((await w.gp.agent.call('POST', '/api/referrals', { ...base, sealed: forced })).status).toBe(409)
   })
 
@@ -156,16 +166,24 @@ describe('closed-loop referrals', () => {
     const bytes = Buffer.from(body.sealed.ciphertext, 'base64')
     bytes[5] = bytes[5]! ^ 1
     const tampered = { ...body.sealed, ciphertext: bytes.toString('base64') }
+    const listed = ((await (await w.worker.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: Listed[] }).referrals[0]!
+    // The signature is checked first: a changed byte or another referral's id fails it, before anything is decrypted.
+    await expect(openVerified(tampered, w.workerPhone.id, w.workerPhone.privateKey, referralContext(id), senders(listed))).rejects.toEqual(new SealError('unverified-sender'))
+    await expect(openVerified(body.sealed, w.workerPhone.id, w.workerPhone.privateKey, referralContext(crypto.randomUUID()), senders(listed))).rejects.toEqual(new SealError('unverified-sender'))
+    // And the encryption still binds both on its own.
     await expect(openSealed(tampered, w.workerPhone.id, w.workerPhone.privateKey, referralContext(id))).rejects.toEqual(new SealError('tampered'))
-    // Moved to another referral: the bound id no longer matches.
     await expect(openSealed(body.sealed, w.workerPhone.id, w.workerPhone.privateKey, referralContext(crypto.randomUUID()))).rejects.toEqual(new SealError('tampered'))
+    // Posted as it is, the tampered box is refused by the server too.
+    const res = await w.gp.agent.call('POST', '/api/referrals', { ...body, id: crypto.randomUUID(), sealed: tampered })
+    expect(((await res.json()) as { code: string }).code).toBe('bad-signature')
   })
 
-  it('keeps the order of the statuses, and a decline needs a reason', async () => {
+  it('keeps the order of the statuses, and every event must be signed by the worker\'s certified phone', async () => {
     const w = await world()
     const { id } = await refer(w)
     expect((await event(w, id, 'contact')).status).toBe(409)
-    expect((await event(w, id, 'afgewezen')).status).toBe(400)
+    // An event without a signed box (the server can no longer tell a reason from none: the phone asks for it).
+    expect((await w.worker.agent.call('POST', `/api/referrals/${id}/events`, { id: crypto.randomUUID(), kind: 'afgewezen', at: new Date().toISOString() })).status).toBe(400)
     expect((await event(w, id, 'afgewezen', 'Past beter bij schuldhulp')).status).toBe(201)
     expect((await event(w, id, 'geaccepteerd')).status).toBe(409)
     // Another organisation's social worker (with an approved device there) does not see it at all.
@@ -203,5 +221,5 @@ describe('closed-loop referrals', () => {
 
 async function keysOf(w: Awaited<ReturnType<typeof world>>): Promise<Recipient[]> {
   const dir = (await (await w.gp.agent.call('GET', '/api/referrals/directory')).json()) as Directory
-  return dir.keys[w.welzijn.organisationId]!
+  return dir.keys[w.welzijn.organisationId]!.map(recipientOf)
 }
