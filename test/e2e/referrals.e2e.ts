@@ -6,9 +6,13 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from './apiClient'
+import { approvePending, rogueDevice } from './certify'
+import { sealSigned } from '../../src/shared/crypto/sealed'
+import { referralContext } from '../../src/shared/referrals/referral'
+import type { PublicJwk } from '../server/devices'
 import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
 import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
@@ -60,8 +64,7 @@ async function onPhone(admin: ApiClient, organisationId: string, email: string, 
   await firstSignIn(page, h.baseUrl, email, PASSWORD)
   await registerThisDevice(page)
   if (approve) {
-    const { devices } = await admin.call<{ devices: { id: string; status: string }[] }>('GET', `/api/orgs/${organisationId}/devices`)
-    for (const d of devices.filter((x) => x.status === 'pending')) await admin.call('POST', `/api/orgs/${organisationId}/devices/${d.id}/approve`)
+    await approvePending(admin, organisationId)
   }
   return { context, page }
 }
@@ -207,5 +210,99 @@ describe('closed-loop referrals in two browsers', () => {
     expect(files).toContain('Huisartsenpraktijk De Linde')
     expect(files).toContain('dokter@linde.example')
     for (const secret of ['Zonneveld', 'Geertruida', 'Hendrik', '31415926', 'trui.zonneveld', 'overlijden', 'wandelcaf', 'wandelgroep']) expect(files, secret).not.toContain(secret)
+  })
+
+  // A compromised server (issue 11 finding 4): played by rewriting its answers on the way to the phone.
+  it('refuses a key the server injects and a referral the server forges, and says so in Dutch', async () => {
+    // A device of "Welzijn Oss" the server made up, certified by a key of its own; the real one is Sanne's.
+    const spy = await rogueDevice(welzijnId, ['sociaal-werker'], 'Telefoon van de server')
+    const withKeys = (change: (keys: unknown[]) => unknown[]) => async (route: Route) => {
+      const response = await route.fetch()
+      const body = (await response.json()) as { keys: Record<string, unknown[]> }
+      body.keys[welzijnId] = change(body.keys[welzijnId] ?? [])
+      await route.fulfill({ response, json: body })
+    }
+    const posts: string[] = []
+    gp.page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/referrals')) posts.push(r.postData() ?? '')
+    })
+
+    // The directory adds the server's device, and one with a bare key and no certificate at all.
+    const bare = { deviceId: spy.id, publicKey: spy.keys.publicKey }
+    await gp.page.route('**/api/referrals/directory', withKeys((keys) => [...keys, spy.certificate, bare]))
+    await gp.page.goto(`${h.baseUrl}/verwijzen`)
+    await unlockVault(gp.page)
+    await fillReferral(gp.page, { ...PATIENT, name: 'Pieter Omgeleid' })
+    await expect.poll(() => gp.page.getByTestId('refused-devices').textContent()).toBe(
+      'Niet versleuteld voor: Telefoon van de server (Welzijn Oss), een apparaat zonder certificaat (Welzijn Oss). Van deze apparaten is niet te controleren of een beheerder ze heeft goedgekeurd.',
+    )
+    expect(await gp.page.getByTestId('recipients').textContent()).toMatch(/Mijn werktelefoon — Welzijn Oss, sleutel \d{5}( \d{5}){5}/)
+    expect(await seriousViolations(gp.page)).toEqual([])
+    await gp.page.getByRole('button', { name: 'Verwijzing versturen' }).click()
+    await gp.page.getByText('De verwijzing is verstuurd.').waitFor()
+    // Sealed to Sanne's phone and the GP's own, never to the server's device.
+    const sealedTo = posts.map((p) => (JSON.parse(p) as { sealed: { recipients: { deviceId: string }[] } }).sealed.recipients.map((r) => r.deviceId))
+    expect(sealedTo).toHaveLength(1)
+    expect(sealedTo[0]).not.toContain(spy.id)
+
+    // With only the server's devices left, nothing is sent, and the page says why.
+    await gp.page.unroute('**/api/referrals/directory')
+    await gp.page.route('**/api/referrals/directory', withKeys(() => [spy.certificate]))
+    await gp.page.goto(`${h.baseUrl}/verwijzen`)
+    await unlockVault(gp.page)
+    await fillReferral(gp.page, { ...PATIENT, name: 'Pieter Omgeleid' })
+    await gp.page.getByRole('button', { name: 'Verwijzing versturen' }).click()
+    await gp.page.getByText('Niet verstuurd: geen enkel apparaat van Welzijn Oss is te controleren.', { exact: false }).first().waitFor()
+    expect(posts).toHaveLength(1)
+    await gp.page.unroute('**/api/referrals/directory')
+
+    // The inbox gets a referral the server forged: sealed to Sanne's real key, signed by a "GP" it certified itself.
+    const fakeGp = await rogueDevice(praktijkId, ['huisarts'], 'Telefoon Dokter Jansen')
+    const { devices } = await welzijn.call<{ devices: { id: string; userName: string; status: string; publicKey: PublicJwk }[] }>('GET', `/api/orgs/${welzijnId}/devices`)
+    const sanne = devices.find((d) => d.userName === 'Sanne de Wit' && d.status === 'approved')!
+    const forgedId = crypto.randomUUID()
+    const at = new Date().toISOString()
+    const forgedContent = {
+      intervention: 'wor',
+      patient: { name: 'Vervalste Patiënt', phone: '0900 1234567', birthYear: 1950, municipality: 'Oss' },
+      reasons: ['geldzorgen'],
+      note: 'Bel dit nummer terug',
+      domains: [],
+      urgency: 'snel',
+      consent: { given: true, date: at.slice(0, 10) },
+      referrer: { name: 'Dokter Jansen', organisation: 'Huisartsenpraktijk De Linde' },
+    }
+    const sealed = await sealSigned(forgedContent, [{ deviceId: sanne.id, publicKey: sanne.publicKey }], referralContext(forgedId), { deviceId: fakeGp.id, signingKey: fakeGp.keys.signing.privateKey }, at)
+    const forged = {
+      id: forgedId,
+      intervention: 'wor',
+      senderOrganisation: { id: praktijkId, name: 'Huisartsenpraktijk De Linde' },
+      receivingOrganisation: { id: welzijnId, name: 'Welzijn Oss' },
+      status: 'verstuurd',
+      sentAt: at,
+      firstContactDue: null,
+      firstContactAt: null,
+      overdue: false,
+      sealed,
+      senderCertificate: fakeGp.certificate,
+      events: [],
+    }
+    await worker.page.route('**/api/referrals/inbox', async (route) => {
+      const response = await route.fetch()
+      const body = (await response.json()) as { referrals: Record<string, unknown>[] }
+      // The server even hands out its own chain for the GP's organisation.
+      body.referrals.unshift({ ...forged, chains: { [praktijkId]: fakeGp.chain } })
+      await route.fulfill({ response, json: body })
+    })
+    await worker.page.goto(`${h.baseUrl}/werk/verwijzingen`)
+    await unlockVault(worker.page)
+    const item = worker.page.locator(`[data-referral="${forgedId}"]`)
+    await expect.poll(() => item.textContent()).toContain('Niet te controleren wie dit stuurde — niet geopend.')
+    // The real referrals still open beside it.
+    await worker.page.getByRole('heading', { name: `${PATIENT.name} — Welzijn op Recept` }).waitFor()
+    const seen = await worker.page.content()
+    for (const secret of ['Vervalste', '0900 1234567', 'Bel dit nummer terug']) expect(seen).not.toContain(secret)
+    expect(await seriousViolations(worker.page)).toEqual([])
+    await worker.page.unroute('**/api/referrals/inbox')
   })
 })

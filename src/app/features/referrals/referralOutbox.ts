@@ -43,10 +43,16 @@ class ReferralDb extends Dexie {
   directory!: EntityTable<{ key: 'directory'; data: Directory; fetchedAt: string }, 'key'>
   /** The last inbox or sent list as the server gave it: sealed boxes only, for reading offline. */
   lists!: EntityTable<{ key: 'inbox' | 'sent'; data: unknown; fetchedAt: string }, 'key'>
+  /**
+   * Who may read each referral's events (certificates and chains, as the server gave them): kept so
+   * that a status can be signed and sealed offline. Checked again on every use; cleared with the lists.
+   */
+  keys!: EntityTable<{ referralId: string; data: unknown; fetchedAt: string }, 'referralId'>
   constructor() {
     super(REFERRAL_DB_NAME)
     this.version(1).stores({ outbox: 'id, referralId, createdAt', directory: 'key' })
     this.version(2).stores({ lists: 'key' })
+    this.version(3).stores({ keys: 'referralId' })
   }
 }
 export const referralDb = new ReferralDb()
@@ -114,6 +120,7 @@ let listGeneration = 0
 export async function clearCachedLists(): Promise<void> {
   listGeneration++
   await referralDb.lists.clear()
+  await referralDb.keys.clear()
 }
 
 /** The inbox or the sent list; offline, the last copy (validated again) with its age. */
@@ -142,9 +149,38 @@ export async function queueReferral(body: NewReferral): Promise<void> {
 
 const keysSchema = z.object({ keys: z.array(z.unknown()).max(1000), chains: z.record(z.string(), z.unknown()) })
 
+/** The readers of a referral's events: from the server, kept for offline use; offline, the kept copy. */
+async function fetchKeys(referralId: string): Promise<z.infer<typeof keysSchema>> {
+  try {
+    const data = await api('GET', `/api/referrals/${referralId}/keys`, keysSchema)
+    await referralDb.keys.put({ referralId, data, fetchedAt: new Date().toISOString() })
+    return data
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 0) throw e
+    const kept = keysSchema.safeParse((await referralDb.keys.get(referralId))?.data)
+    if (!kept.success) throw e
+    return kept.data
+  }
+}
+
+/** Online: fetches the readers of the open referrals not yet kept, so that a status can be sent from them offline. */
+export async function keepKeys(referrals: readonly Pick<ListedReferral, 'id' | 'status'>[]): Promise<void> {
+  const generation = listGeneration
+  for (const r of referrals) {
+    if (r.status === 'afgewezen' || r.status === 'afgerond' || (await referralDb.keys.get(r.id))) continue
+    try {
+      const data = await api('GET', `/api/referrals/${r.id}/keys`, keysSchema)
+      if (generation !== listGeneration) return
+      await referralDb.keys.put({ referralId: r.id, data, fetchedAt: new Date().toISOString() })
+    } catch {
+      return // Offline or refused: it is fetched when the status is sent.
+    }
+  }
+}
+
 /** Who may read a referral's events, checked on this phone: the GP's organisation and the receiving organisation's sociaal-werkers. */
 export async function eventRecipients(referral: Pick<ListedReferral, 'id' | 'senderOrganisation' | 'receivingOrganisation'>): Promise<TrustResult> {
-  const { keys, chains } = await api('GET', `/api/referrals/${referral.id}/keys`, keysSchema)
+  const { keys, chains } = await fetchKeys(referral.id)
   const orgOf = (c: unknown) => (c && typeof c === 'object' && 'organisationId' in c ? c.organisationId : undefined)
   const groups: DeviceGroup[] = [
     { organisationId: referral.senderOrganisation.id, chain: chains[referral.senderOrganisation.id], certificates: keys.filter((c) => orgOf(c) === referral.senderOrganisation.id), role: 'own' },

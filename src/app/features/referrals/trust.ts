@@ -21,6 +21,7 @@ export interface TrustedDevice {
 }
 export interface RefusedDevice {
   deviceId: string
+  /** '' when the server gave no name (no certificate at all). */
   deviceName: string
   organisationId: string
   reason: RefusalReason
@@ -51,7 +52,7 @@ export interface TrustResult {
 /** What can be said about an entry that does not even parse: its id and name if present. */
 function describe(raw: unknown): { deviceId: string; deviceName: string } {
   const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>
-  return { deviceId: typeof o.deviceId === 'string' ? o.deviceId : '', deviceName: typeof o.deviceName === 'string' ? o.deviceName.slice(0, 100) : '?' }
+  return { deviceId: typeof o.deviceId === 'string' ? o.deviceId : '', deviceName: typeof o.deviceName === 'string' ? o.deviceName.slice(0, 100) : '' }
 }
 
 /**
