@@ -6,7 +6,7 @@ import { createApp } from '../../src/server/app'
 import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
-import { deviceStatus, makeDeviceKeys, registerDevice, registrationBody } from './devices'
+import { certificateFor, deviceStatus, makeDeviceKeys, registerDevice, registrationBody } from './devices'
 import { freshTestApp, TEST_SERVER_KEY } from './helpers'
 
 let db: Database
@@ -172,13 +172,15 @@ describe('devices', () => {
     const phone = new Agent(app)
     expect(await (await worker.agent.call('GET', `/api/devices/${id}`)).json()).toMatchObject({ status: 'pending', wipe: false })
     expect(await (await deviceStatus(phone, device)).json()).toMatchObject({ status: 'pending', wipe: false })
-    expect((await admin.agent.call('POST', `/api/orgs/${admin.organisationId}/devices/${id}/approve`)).status).toBe(200)
+    // Approving sends the certificate the beheerder's phone signed (test/server/devices.ts).
+    const certificate = await certificateFor(admin.agent, admin.organisationId, id)
+    expect((await admin.agent.call('POST', `/api/orgs/${admin.organisationId}/devices/${id}/approve`, { certificate })).status).toBe(200)
     expect(await (await worker.agent.call('GET', `/api/devices/${id}`)).json()).toMatchObject({ status: 'approved' })
     expect(await (await deviceStatus(phone, device)).json()).toMatchObject({ status: 'approved', wipe: false })
     expect((await admin.agent.call('POST', `/api/orgs/${admin.organisationId}/devices/${id}/revoke`)).status).toBe(200)
     expect(await (await worker.agent.call('GET', `/api/devices/${id}`)).json()).toMatchObject({ status: 'revoked', wipe: true })
     expect(await (await deviceStatus(phone, device)).json()).toMatchObject({ status: 'revoked', wipe: true })
-    expect((await admin.agent.call('POST', `/api/orgs/${admin.organisationId}/devices/${id}/approve`)).status).toBe(409)
+    expect((await admin.agent.call('POST', `/api/orgs/${admin.organisationId}/devices/${id}/approve`, { certificate })).status).toBe(409)
   })
 
   it('refuses a key that is not a P-256 public key, or carries a private part', async () => {
@@ -198,8 +200,9 @@ describe('devices', () => {
     const otherAdmin = await signedIn(app, db, clock, 'beheerder')
     const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: admin.organisationId })
     const { id } = await registerDevice(worker.agent, admin.organisationId, 'T')
-    expect((await otherAdmin.agent.call('POST', `/api/orgs/${admin.organisationId}/devices/${id}/approve`)).status).toBe(403)
-    expect((await otherAdmin.agent.call('POST', `/api/orgs/${otherAdmin.organisationId}/devices/${id}/approve`)).status).toBe(409)
+    const certificate = await certificateFor(admin.agent, admin.organisationId, id)
+    expect((await otherAdmin.agent.call('POST', `/api/orgs/${admin.organisationId}/devices/${id}/approve`, { certificate })).status).toBe(403)
+    expect((await otherAdmin.agent.call('POST', `/api/orgs/${otherAdmin.organisationId}/devices/${id}/approve`, { certificate })).status).toBe(409)
   })
 })
 

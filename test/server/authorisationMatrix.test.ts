@@ -17,10 +17,14 @@ import type { Database } from '../../src/server/db/database'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeReport, storeServices } from '../../src/server/socialMap/repository'
 import { isRegionRole, ROLES, type Role } from '../../src/shared/accounts/roles'
-import { signMessage } from '../../src/shared/crypto/signatures'
+import { ECDSA_P256, signMessage } from '../../src/shared/crypto/signatures'
+import { sealedSignedMessage } from '../../src/shared/crypto/sealed'
+import { signCertificate, type Certificate } from '../../src/shared/devices/certificates'
+import { signedEventContext } from '../../src/shared/referrals/referral'
+import { certifiedDevices, receivingDevices } from '../../src/server/auth/certificates'
 import { snapshotMessage } from '../../src/shared/kpi/snapshot'
 import { Agent, Clock, PASSWORD, regionOrganisation, signedIn } from './agent'
-import { bindDevice, challenge, makeDeviceKeys, proof, registerDevice, registrationBody, type TestDevice } from './devices'
+import { bindDevice, challenge, makeDeviceKeys, proof, publicJwk, registerDevice, registrationBody, unsignedFor, type PublicJwk, type TestDevice } from './devices'
 import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
 /**
@@ -109,18 +113,62 @@ async function freshService() {
   await db.query('UPDATE services SET owner_organisation_id = $2 WHERE id = $1', [s.id, orgA])
   return s
 }
+let pendingSigningKey: PublicJwk
 async function pendingDevice(userId: string) {
   const id = randomUUID()
-  await db.query('INSERT INTO devices (id, user_id, organisation_id, name, public_key) VALUES ($1, $2, $3, $4, $5::jsonb)', [id, userId, orgA, 'Testtelefoon', JSON.stringify(jwk)])
+  await db.query('INSERT INTO devices (id, user_id, organisation_id, name, public_key, signing_key) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)', [
+    id,
+    userId,
+    orgA,
+    'Testtelefoon',
+    JSON.stringify(jwk),
+    JSON.stringify(pendingSigningKey),
+  ])
   return id
 }
 let someUserId: string
 
-/** A sealed box shaped right, to every approved device of organisation A (the crypto is tested elsewhere). */
-async function sealedForA() {
-  const { rows } = await db.query<{ id: string }>("SELECT id FROM devices WHERE organisation_id = $1 AND status = 'approved'", [orgA])
+/**
+ * Each organisation's trust root, seeded (docs/device-trust.md, "Certificates"): its key, and a
+ * beheerder's device certified by it that certifies the identities' devices.
+ */
+interface Trust {
+  organisationKey: CryptoKeyPair
+  issuer: TestDevice
+}
+const trusts: Record<string, Trust> = {}
+async function seedTrust(organisationId: string) {
+  const { userId } = await addMember(db, { email: `root.${randomUUID().slice(0, 8)}@example.org`, name: 'Beheerder', password: PASSWORD }, organisationId, 'beheerder', null)
+  const organisationKey = (await crypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])) as CryptoKeyPair
+  const keys = await makeDeviceKeys()
+  const issuer = { id: randomUUID(), organisationId, keys }
+  const listed = { id: issuer.id, name: 'Telefoon beheerder', status: 'approved', userId, publicKey: keys.publicKey, signingKey: keys.signingKey, roles: ['beheerder' as const], certificate: null }
+  const cert = await signCertificate(unsignedFor(organisationId, listed, { kind: 'organisation' }), organisationKey.privateKey)
+  await db.query('UPDATE organisations SET organisation_key = $2::jsonb WHERE id = $1', [organisationId, JSON.stringify(await publicJwk(organisationKey.publicKey))])
+  await db.query(
+    `INSERT INTO devices (id, user_id, organisation_id, name, public_key, auth_key, signing_key, status, certificate) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, 'approved', $8::jsonb)`,
+    [issuer.id, userId, organisationId, listed.name, JSON.stringify(keys.publicKey), JSON.stringify(keys.authKey), JSON.stringify(keys.signingKey), JSON.stringify(cert)],
+  )
+  trusts[organisationId] = { organisationKey, issuer }
+}
+/** The certificate the organisation's seeded beheerder device signs for a device. */
+async function certify(organisationId: string, device: { id: string; userId: string; name: string; publicKey: PublicJwk; signingKey: PublicJwk }, roles: Role[]): Promise<Certificate> {
+  const t = trusts[organisationId]!
+  const listed = { ...device, status: 'pending', roles, certificate: null }
+  return signCertificate(unsignedFor(organisationId, listed, { kind: 'device', deviceId: t.issuer.id }), t.issuer.keys.signing.privateKey)
+}
+
+/**
+ * A sealed box shaped right (the crypto is tested elsewhere): to every certified sociaal-werker
+ * device of organisation A and the sender's own certified devices, signed by the caller's device.
+ */
+async function sealedForA(ctx?: Ctx, context = 'referral|x', at = new Date().toISOString()) {
+  const recipients = [...(await receivingDevices(db, [orgA])), ...(ctx?.user ? await certifiedDevices(db, 'd.user_id = $1', [ctx.user.userId]) : [])]
   const b64 = (n: number) => Buffer.alloc(n, 7).toString('base64')
-  return { v: 1, alg: 'ECDH-P256+HKDF-SHA256+A256GCM', epk: jwk, salt: b64(16), iv: b64(12), ciphertext: b64(64), recipients: rows.map((r) => ({ deviceId: r.id, iv: b64(12), wrappedKey: b64(48) })) }
+  const box = { alg: 'ECDH-P256+HKDF-SHA256+A256GCM' as const, epk: jwk as PublicJwk, salt: b64(16), iv: b64(12), ciphertext: b64(64), recipients: [...new Set(recipients.map((r) => r.deviceId))].map((deviceId) => ({ deviceId, iv: b64(12), wrappedKey: b64(48) })) }
+  const sender = ctx?.device ?? { id: randomUUID(), keys: await makeDeviceKeys() }
+  const signature = await signMessage(sender.keys.signing.privateKey, await sealedSignedMessage(box, context, sender.id, at))
+  return { ...box, v: 2, sender: { deviceId: sender.id, at, signature } }
 }
 async function referralFrom(senderUserId: string) {
   const id = randomUUID()
@@ -202,7 +250,26 @@ const ROWS: Record<string, Row> = {
   'POST /api/orgs/:orgId/members/:userId/password-reset': { expect: aBeheerder(true), prepare: async () => ({ path: `/api/orgs/${orgA}/members/${await memberOfA()}/password-reset` }) },
   'POST /api/orgs/:orgId/members/:userId/totp-reset': { expect: aBeheerder(true), prepare: async () => ({ path: `/api/orgs/${orgA}/members/${await memberOfA()}/totp-reset` }) },
   'GET /api/orgs/:orgId/devices': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/devices` }) },
-  'POST /api/orgs/:orgId/devices/:deviceId/approve': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/devices/${await pendingDevice(someUserId)}/approve` }) },
+  'POST /api/orgs/:orgId/devices/:deviceId/approve': {
+    expect: aBeheerder(false),
+    prepare: async () => {
+      const id = await pendingDevice(someUserId)
+      const certificate = await certify(orgA, { id, userId: someUserId, name: 'Testtelefoon', publicKey: jwk as PublicJwk, signingKey: pendingSigningKey }, ['sociaal-werker'])
+      return { path: `/api/orgs/${orgA}/devices/${id}/approve`, body: { certificate } }
+    },
+  },
+  'GET /api/orgs/:orgId/chain': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/chain` }) },
+  // A's key is set (seeded): A's beheerder is told it cannot be replaced; nobody else gets that far.
+  'PUT /api/orgs/:orgId/organisation-key': {
+    expect: (id) => (id.kind !== 'role' ? 401 : id.role === 'beheerder' && id.org === 'A' ? 409 : 403),
+    prepare: async (ctx) => {
+      const key = (await crypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])) as CryptoKeyPair
+      const keys = ctx.device?.keys ?? (await makeDeviceKeys())
+      const listed = { id: ctx.device?.id ?? randomUUID(), name: 'Telefoon', status: 'approved', userId: ctx.user?.userId ?? someUserId, publicKey: keys.publicKey, signingKey: keys.signingKey, roles: ['beheerder' as const], certificate: null }
+      const certificate = await signCertificate(unsignedFor(orgA, listed, { kind: 'organisation' }), key.privateKey)
+      return { path: `/api/orgs/${orgA}/organisation-key`, body: { organisationKey: await publicJwk(key.publicKey), certificate } }
+    },
+  },
   'POST /api/orgs/:orgId/devices/:deviceId/revoke': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/devices/${await pendingDevice(someUserId)}/revoke` }) },
   'GET /api/orgs/:orgId/audit': { expect: aBeheerder(false), prepare: async () => ({ path: `/api/orgs/${orgA}/audit` }) },
   // Registering a device for organisation A: only its own members.
@@ -271,14 +338,10 @@ const ROWS: Record<string, Row> = {
   // Referring on behalf of practice A: only A's own GPs.
   'POST /api/referrals': {
     expect: onDevice(inA(['huisarts'])),
-    prepare: async () => {
-      await db.query("INSERT INTO devices (id, user_id, organisation_id, name, public_key, status) VALUES ($1, $2, $3, 'Ontvanger', $4::jsonb, 'approved') ON CONFLICT DO NOTHING", [
-        '00000000-0000-4000-8000-00000000a001',
-        someUserId,
-        orgA,
-        JSON.stringify(jwk),
-      ])
-      return { body: { id: randomUUID(), intervention: 'wor', senderOrganisationId: orgA, receivingOrganisationId: orgA, sentAt: new Date().toISOString(), sealed: await sealedForA() } }
+    prepare: async (ctx) => {
+      const id = randomUUID()
+      const sentAt = new Date().toISOString()
+      return { body: { id, intervention: 'wor', senderOrganisationId: orgA, receivingOrganisationId: orgA, sentAt, sealed: await sealedForA(ctx, `referral|${id}`, sentAt) } }
     },
   },
   'GET /api/referrals/sent': { expect: onDevice(fully(['huisarts'])) },
@@ -292,7 +355,12 @@ const ROWS: Record<string, Row> = {
   // A referral to organisation A: a social worker elsewhere does not even learn it exists.
   'POST /api/referrals/:id/events': {
     expect: onDevice((id) => (id.kind !== 'role' ? 401 : id.role !== 'sociaal-werker' ? 403 : id.org === 'A' ? 'ok' : 404)),
-    prepare: async () => ({ path: `/api/referrals/${await referralFrom(someUserId)}/events`, body: { id: randomUUID(), kind: 'ontvangen', at: new Date().toISOString() } }),
+    prepare: async (ctx) => {
+      const referralId = await referralFrom(someUserId)
+      const id = randomUUID()
+      const at = new Date().toISOString()
+      return { path: `/api/referrals/${referralId}/events`, body: { id, kind: 'ontvangen', at, sealed: await sealedForA(ctx, signedEventContext(referralId, id, 'ontvangen'), at) } }
+    },
   },
   'POST /api/map/proposals/:id/accept': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/accept` }) },
   'POST /api/map/proposals/:id/reject': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/reject`, body: { reason: 'Niet nodig' } }) },
@@ -305,11 +373,13 @@ async function openProposal() {
   return id
 }
 
-/** A role identity's own phone: registered, approved (seeded), bound to the session. */
+/** A role identity's own phone: registered, approved with a certificate (seeded), bound to the session. */
 async function withDevice(ctx: Ctx): Promise<Ctx> {
   if (ctx.id.kind !== 'role' || ctx.id.noDevice) return ctx
-  const device = await registerDevice(ctx.agent, orgOf(ctx.id))
-  await db.query("UPDATE devices SET status = 'approved' WHERE id = $1", [device.id])
+  const org = orgOf(ctx.id)
+  const device = await registerDevice(ctx.agent, org)
+  const certificate = await certify(org, { id: device.id, userId: ctx.user!.userId, name: 'Telefoon', publicKey: device.keys.publicKey, signingKey: device.keys.signingKey }, [ctx.id.role])
+  await db.query("UPDATE devices SET status = 'approved', certificate = $2::jsonb WHERE id = $1", [device.id, JSON.stringify(certificate)])
   await bindDevice(ctx.agent, device)
   return { ...ctx, device }
 }
@@ -336,6 +406,8 @@ beforeAll(async () => {
   orgB = await createOrganisation(db, 'Organisatie B', null)
   orgR = await regionOrganisation(db)
   someUserId = (await addMember(db, { email: 'lid@example.org', name: 'Een Lid', password: PASSWORD }, orgA, 'sociaal-werker', null)).userId
+  pendingSigningKey = (await makeDeviceKeys()).signingKey
+  for (const org of [orgA, orgB, orgR]) await seedTrust(org)
   shared = []
   for (const id of IDENTITIES) shared.push(await withDevice(await identity(id)))
 }, 300_000)

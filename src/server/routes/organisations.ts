@@ -288,6 +288,8 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     const b = await body(c, organisationKeyRequestSchema)
     if (!b.ok) return b.response
     const { organisationKey, certificate: cert } = b.value
+    const existing = await db.query<{ set: boolean }>('SELECT organisation_key IS NOT NULL AS set FROM organisations WHERE id = $1', [orgId])
+    if (existing.rows[0]?.set) return c.json({ error: 'This organisation already has a key; it cannot be replaced here.', code: 'key-exists' }, 409)
     if (!user.device || user.device.organisationId !== orgId || user.device.status === 'revoked') {
       return c.json({ error: 'Set the organisation key on your own phone, registered in this organisation.', code: 'device-required' }, 403)
     }
