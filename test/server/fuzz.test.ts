@@ -28,6 +28,8 @@ async function snapshot() {
   const counts: Record<string, number> = {}
   for (const t of TABLES) counts[t] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0]!.n
   counts.mapVersion = (await db.query<{ version: number }>('SELECT version FROM map_version')).rows[0]!.version
+  counts.organisationKeys = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM organisations WHERE organisation_key IS NOT NULL')).rows[0]!.n
+  counts.certificates = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM devices WHERE certificate IS NOT NULL AND status = 'approved'`)).rows[0]!.n
   return counts
 }
 
@@ -63,6 +65,8 @@ const ROUTES: [string, string][] = [
   ['POST', '/api/orgs/:org/members'],
   ['POST', '/api/orgs/:org/members/:id/unlock'],
   ['POST', '/api/orgs/:org/devices/:id/approve'],
+  ['PUT', '/api/orgs/:org/organisation-key'],
+  ['GET', '/api/orgs/:org/chain'],
   ['GET', '/api/orgs/:org/audit'],
   ['POST', '/api/map/services'],
   ['PUT', '/api/map/services/:id'],
@@ -106,6 +110,8 @@ const body = fc.oneof(
     at: fc.oneof(fc.constantFrom('2020-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z'), fc.string({ maxLength: 30 })),
     sentAt: fc.oneof(fc.constant('2020-01-01T00:00:00.000Z'), fc.string({ maxLength: 30 })),
     sealed: fc.anything({ maxDepth: 2 }),
+    certificate: fc.anything({ maxDepth: 2 }),
+    organisationKey: fc.anything({ maxDepth: 2 }),
     message: fc.oneof(fc.string({ maxLength: 3_000 }), fc.integer()),
     reason: fc.anything({ maxDepth: 1 }),
     snapshotVersion: fc.oneof(fc.integer(), fc.double(), fc.string()),
