@@ -11,7 +11,7 @@ export function bootstrapCode(dataDir: string): string {
 export class ApiClient {
   cookie = ''
   csrf = ''
-  constructor(private readonly base: string) {}
+  constructor(readonly base: string) {}
 
   async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(this.base + path, {

@@ -9,6 +9,7 @@ import type { CountRow } from '../../src/shared/kpi/counts'
 import { snapshotMessage } from '../../src/shared/kpi/snapshot'
 import { makeDeviceKeys, proof, registrationBody, type TestDevice } from '../server/devices'
 import type { ApiClient } from './apiClient'
+import { approveDevice } from './certify'
 
 export interface CountingPhone {
   device: TestDevice
@@ -23,7 +24,7 @@ export interface CountingPhone {
 export async function countingPhone(client: ApiClient, admin: ApiClient, organisationId: string, name = 'Telefoon'): Promise<CountingPhone> {
   const keys = await makeDeviceKeys()
   const { id } = await client.call<{ id: string }>('POST', '/api/devices', registrationBody(organisationId, keys, name))
-  await admin.call('POST', `/api/orgs/${organisationId}/devices/${id}/approve`)
+  await approveDevice(admin, organisationId, id)
   const device: TestDevice = { id, organisationId, keys }
   const { challenge } = await client.call<{ challenge: string }>('POST', `/api/devices/${id}/challenge`, { purpose: 'bind' })
   await client.call('POST', `/api/devices/${id}/bind`, await proof(device, 'bind', challenge))

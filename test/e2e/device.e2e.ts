@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from './apiClient'
+import { approveDevice } from './certify'
 import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
 import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
@@ -41,7 +42,7 @@ describe('a revoked phone', () => {
     const { devices } = await admin.call<{ devices: { id: string; status: string }[] }>('GET', `/api/orgs/${orgId}/devices`)
     expect(devices).toHaveLength(1)
     const deviceId = devices[0]!.id
-    await admin.call('POST', `/api/orgs/${orgId}/devices/${deviceId}/approve`)
+    await approveDevice(admin, orgId, deviceId)
     await page.getByRole('button', { name: 'Status opnieuw bekijken' }).click()
     await expect.poll(() => page.getByTestId('device-status').textContent()).toBe('Goedgekeurd.')
     expect(await databases(page)).toEqual(expect.arrayContaining(['samenwerkwijze-apparaat', 'samenwerkwijze-casussen']))

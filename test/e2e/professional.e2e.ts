@@ -130,11 +130,22 @@ describe('professionals in the browser', () => {
     await registerThisDevice(editor)
     await expect.poll(() => editor.getByTestId('device-status').textContent()).toMatch(/Wacht op goedkeuring/)
 
-    // The beheerder approves it.
+    const editorNumber = (await editor.getByTestId('own-fingerprint').locator('strong').textContent())!
+    expect(editorNumber).toMatch(/^\d{5}( \d{5}){5}$/)
+
+    // The beheerder approves it, on their own phone: registered first (its vault set up), then the
+    // organisation key made there, which certifies that phone (docs/device-trust.md, "Certificates").
     await admin.goto(`${h.baseUrl}/beheer`)
+    await registerThisDevice(admin)
     await admin.getByRole('link', { name: /^Apparaten/ }).click()
+    await admin.getByRole('button', { name: 'Organisatiesleutel maken' }).click()
+    await expect.poll(() => admin.getByTestId('org-fingerprint').textContent()).toMatch(/Nummer van de organisatiesleutel: \d{5}( \d{5}){5}/)
+    const editorDevice = admin.locator('[data-device-id]', { hasText: EDITOR.name })
+    // The number to compare is the one the kaartbeheerder's phone shows.
+    expect(await editorDevice.getByTestId('device-fingerprint').locator('strong').textContent()).toBe(editorNumber)
+    expect(await seriousViolations(admin)).toEqual([])
     await admin.getByRole('button', { name: 'Mijn werktelefoon goedkeuren' }).click()
-    await expect.poll(() => admin.locator('[data-device-id]').first().textContent()).toMatch(/Goedgekeurd\./)
+    await expect.poll(() => editorDevice.textContent()).toMatch(/Goedgekeurd\./)
     expect(await seriousViolations(admin)).toEqual([])
     await editor.getByRole('button', { name: 'Status opnieuw bekijken' }).click()
     await expect.poll(() => editor.getByTestId('device-status').textContent()).toBe('Goedgekeurd.')

@@ -6,6 +6,7 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient, bootstrapCode } from './apiClient'
+import { approvePending } from './certify'
 import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
 import { firstSignIn } from './signIn'
@@ -133,8 +134,7 @@ describe('the vault on a phone', () => {
     expect(await keyRecord(page)).toMatchObject({ mode: 'passphrase', kdf: { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 1, salt: '16 bytes' } })
 
     // Approved, the cases page is open; locking it asks for the passphrase again.
-    const { devices } = await admin.call<{ devices: { id: string; status: string }[] }>('GET', `/api/orgs/${organisationId}/devices`)
-    for (const d of devices.filter((x) => x.status === 'pending')) await admin.call('POST', `/api/orgs/${organisationId}/devices/${d.id}/approve`)
+    await approvePending(admin, organisationId)
     await page.getByRole('link', { name: 'Mijn casussen' }).click()
     await page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
     await page.getByRole('button', { name: 'Vergrendelen' }).click()
