@@ -213,7 +213,7 @@ describe('closed-loop referrals in two browsers', () => {
   })
 
   // A compromised server (issue 11 finding 4): played by rewriting its answers on the way to the phone.
-  it('refuses a key the server injects and a referral the server forges, and says so in Dutch', async () => {
+  it('refuses a key the server injects, a swapped organisation key and a referral the server forges, and says so in Dutch', async () => {
     // A device of "Welzijn Oss" the server made up, certified by a key of its own; the real one is Sanne's.
     const spy = await rogueDevice(welzijnId, ['sociaal-werker'], 'Telefoon van de server')
     const withKeys = (change: (keys: unknown[]) => unknown[]) => async (route: Route) => {
@@ -253,6 +253,29 @@ describe('closed-loop referrals in two browsers', () => {
     await fillReferral(gp.page, { ...PATIENT, name: 'Pieter Omgeleid' })
     await gp.page.getByRole('button', { name: 'Verwijzing versturen' }).click()
     await gp.page.getByText('Niet verstuurd: geen enkel apparaat van Welzijn Oss is te controleren.', { exact: false }).first().waitFor()
+    expect(posts).toHaveLength(1)
+    await gp.page.unroute('**/api/referrals/directory')
+
+    // The server swaps Welzijn Oss's organisation key for its own: the pinned number differs, both are shown, nothing is sent.
+    await gp.page.route('**/api/referrals/directory', async (route) => {
+      const response = await route.fetch()
+      const body = (await response.json()) as { keys: Record<string, unknown[]>; chains: Record<string, unknown> }
+      body.keys[welzijnId] = [spy.certificate]
+      body.chains[welzijnId] = spy.chain
+      await route.fulfill({ response, json: body })
+    })
+    await gp.page.goto(`${h.baseUrl}/verwijzen`)
+    await unlockVault(gp.page)
+    await fillReferral(gp.page, { ...PATIENT, name: 'Pieter Omgeleid' })
+    const changed = gp.page.getByTestId('key-changed')
+    await expect.poll(() => changed.textContent()).toContain('De sleutel van Welzijn Oss is veranderd. Vergelijk dit nummer met de beheerder van Welzijn Oss')
+    expect(await changed.getByTestId('key-old').textContent()).not.toBe(await changed.getByTestId('key-new').textContent())
+    expect(await seriousViolations(gp.page)).toEqual([])
+    // Accepting needs the comparison first.
+    await changed.getByRole('button', { name: 'Nieuw nummer accepteren' }).click()
+    await changed.getByText('Vergelijk eerst het nummer en vink het vakje aan.').waitFor()
+    await gp.page.getByRole('button', { name: 'Verwijzing versturen' }).click()
+    await gp.page.getByText('Niet verstuurd: de sleutel van een organisatie is veranderd.', { exact: false }).first().waitFor()
     expect(posts).toHaveLength(1)
     await gp.page.unroute('**/api/referrals/directory')
 
