@@ -281,6 +281,35 @@ describe('who receives (finding 4)', () => {
   })
 })
 
+describe('a revoked beheerder phone (finding 4)', () => {
+  it('takes the devices it certified out of the directory until another beheerder phone certifies them again', async () => {
+    const w = await world()
+    const trust = await organisationTrust(w.welzijn.agent, w.welzijn.organisationId)
+    const org = w.welzijn.organisationId
+    // A second beheerder's phone, certified by the organisation key (the phone that holds it signs).
+    const colleague = await signedIn(shared.app, shared.db, shared.clock, 'beheerder', { organisationId: org })
+    const colleaguePhone = await registerDevice(colleague.agent, org, 'Telefoon Ahmed')
+    await bindDevice(colleague.agent, colleaguePhone)
+    const beheerderCert = await signCertificate(unsignedFor(org, await listedDevice(w.welzijn.agent, org, colleaguePhone.id), { kind: 'organisation' }), trust.organisationKey.privateKey)
+    expect((await w.welzijn.agent.call('POST', `/api/orgs/${org}/devices/${colleaguePhone.id}/approve`, { certificate: beheerderCert })).status).toBe(200)
+    // The first beheerder's phone is lost and revoked.
+    expect((await colleague.agent.call('POST', `/api/orgs/${org}/devices/${trust.admin.id}/revoke`)).status).toBe(200)
+    expect((await w.directory()).keys[org]).toEqual([])
+    expect((await listedDevice(colleague.agent, org, w.workerPhone.id)).certified).toBe(false)
+    // Certified again by the colleague's phone: a recipient again.
+    const again = await signCertificate(
+      unsignedFor(org, await listedDevice(colleague.agent, org, w.workerPhone.id), { kind: 'device', deviceId: colleaguePhone.id }),
+      colleaguePhone.keys.signing.privateKey,
+    )
+    expect((await colleague.agent.call('POST', `/api/orgs/${org}/devices/${w.workerPhone.id}/approve`, { certificate: again })).status).toBe(200)
+    expect((await w.directory()).keys[org]!.map((k) => k.deviceId)).toEqual([w.workerPhone.id])
+    expect((await listedDevice(colleague.agent, org, w.workerPhone.id)).certified).toBe(true)
+    // The revoked phone can no longer vouch for anyone.
+    const stale = await signCertificate(unsignedFor(org, await listedDevice(colleague.agent, org, w.workerPhone.id), { kind: 'device', deviceId: trust.admin.id }), trust.admin.keys.signing.privateKey)
+    expect(await (await colleague.agent.call('POST', `/api/orgs/${org}/devices/${w.workerPhone.id}/approve`, { certificate: stale })).json()).toMatchObject({ code: 'bad-certificate', reason: 'unknown-issuer' })
+  })
+})
+
 // approveDevice is used throughout the server tests; it must stay a plain, working approval.
 describe('the test helper', () => {
   it('approves with a certificate that verifies in the chain', async () => {

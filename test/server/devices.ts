@@ -84,6 +84,8 @@ export interface ListedDevice {
   signingKey: PublicJwk
   roles: Role[]
   certificate: Certificate | null
+  /** The certificate verifies in the current chain for the member's current roles. */
+  certified?: boolean
 }
 
 export async function listedDevice(adminAgent: Agent, organisationId: string, deviceId: string): Promise<ListedDevice> {

@@ -12,7 +12,7 @@ import { createLink } from '../auth/links'
 import { currentUser, isRegionBeheerder, requireUser, type AppEnv } from '../auth/middleware'
 import { body, type AuthDeps } from './auth'
 import { approveDeviceRequestSchema, organisationKeyRequestSchema, verifyDeviceCertificate } from '../../shared/devices/certificates'
-import { certificateMismatch, chainsOf, type DeviceRow } from '../auth/certificates'
+import { certificateMismatch, certifiedDevices, chainsOf, type DeviceRow } from '../auth/certificates'
 import type { Queryable } from '../db/database'
 import { isUuid, readJson } from './readJson'
 import { describeIssues } from '../../shared/socialMap/hsds'
@@ -176,6 +176,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
        WHERE d.organisation_id = $1 ORDER BY d.created_at DESC`,
       [c.req.param('orgId')],
     )
+    const valid = new Set((await certifiedDevices(db, 'd.organisation_id = $1', [c.req.param('orgId')])).map((d) => d.deviceId))
     return c.json({
       devices: rows.map((r) => ({
         id: r.id,
@@ -192,14 +193,16 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
         roles: r.roles ?? [],
         /** The device's certificate once approved with one (null: pending, or approved before certificates). */
         certificate: r.certificate ?? null,
+        /** Approved with a certificate that verifies in the current chain, for the member's current roles: it receives and may send. */
+        certified: valid.has(r.id),
       })),
     })
   })
 
   /** The device row and the member's current roles here, when the device belongs to a current member of this organisation. */
   async function deviceOfMember(tx: Queryable, orgId: string, deviceId: string) {
-    const { rows } = await tx.query<DeviceRow & { status: string; has_certificate: boolean; roles: string[] }>(
-      `SELECT d.id, d.user_id, d.organisation_id, d.name, d.public_key, d.signing_key, d.status, d.certificate IS NOT NULL AS has_certificate,
+    const { rows } = await tx.query<DeviceRow & { status: string; roles: string[] }>(
+      `SELECT d.id, d.user_id, d.organisation_id, d.name, d.public_key, d.signing_key, d.status,
               (SELECT array_agg(m.role) FROM memberships m WHERE m.user_id = d.user_id AND m.organisation_id = d.organisation_id) AS roles
        FROM devices d WHERE d.id = $1 AND d.organisation_id = $2 FOR UPDATE`,
       [deviceId, orgId],
@@ -211,8 +214,9 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
   /**
    * Approving a device needs the certificate the beheerder's phone signed for it (docs/device-trust.md,
    * "Certificates"): it must describe the device as registered, with the member's current roles, and
-   * verify in this organisation's chain. A device approved before certificates (no certificate yet)
-   * may be certified the same way.
+   * verify in this organisation's chain. An approved device may be certified again the same way: one
+   * approved before certificates, one whose member's roles changed, or one whose certificate came
+   * from a beheerder's phone that was since revoked (it no longer verifies, so it receives nothing).
    */
   app.post('/:orgId/devices/:deviceId/approve', async (c) => {
     const orgId = c.req.param('orgId')
@@ -228,7 +232,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     const result = await db.transaction(async (tx) => {
       const device = await deviceOfMember(tx, orgId, deviceId)
       // A revoked device stays revoked: approving it again would hand it data meant for others.
-      if (!device || !(device.status === 'pending' || (device.status === 'approved' && !device.has_certificate))) {
+      if (!device || !(device.status === 'pending' || device.status === 'approved')) {
         return { status: 409 as const, code: 'conflict', error: 'This device cannot be approved (unknown, or already decided).' }
       }
       const mismatch = certificateMismatch(cert, device, device.roles)
