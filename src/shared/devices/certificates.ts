@@ -92,7 +92,19 @@ const bare = (k: UnsignedCertificate['encryptionKey']) => ({ kty: k.kty, crv: k.
  * (each group: five bytes as a big-endian number mod 100000, zero-padded), as Signal's safety numbers.
  */
 export async function fingerprint(publicJwk: { crv?: string; x?: string; y?: string }): Promise<string> {
-  const hex = await sha256Hex(`${publicJwk.crv}|${publicJwk.x}|${publicJwk.y}`)
+  return digits(await sha256Hex(`${publicJwk.crv}|${publicJwk.x}|${publicJwk.y}`))
+}
+
+/**
+ * A device's number, which a beheerder compares with the one the device's own phone shows before
+ * approving it: it covers both keys the certificate will carry (signing and encryption), so a
+ * server that swaps either key of a waiting device changes the number. Same six groups of five.
+ */
+export async function deviceFingerprint(signingKey: { crv?: string; x?: string; y?: string }, encryptionKey: { crv?: string; x?: string; y?: string }): Promise<string> {
+  return digits(await sha256Hex(`device/v1|${signingKey.crv}|${signingKey.x}|${signingKey.y}|${encryptionKey.crv}|${encryptionKey.x}|${encryptionKey.y}`))
+}
+
+function digits(hex: string): string {
   const groups: string[] = []
   for (let g = 0; g < 6; g++) {
     const n = parseInt(hex.slice(g * 10, g * 10 + 10), 16)
