@@ -4,7 +4,8 @@
  * never asks a phone to seal to a device the phone would refuse, and so that a row written past
  * the API (a device approved by SQL with no certificate) is no recipient and cannot send.
  */
-import { certificateSchema, receivesReferrals, verifyDeviceCertificate, type Certificate, type OrganisationChain, type UnsignedCertificate } from '../../shared/devices/certificates'
+import { createHash } from 'node:crypto'
+import { certificateMessage, certificateSchema, receivesReferrals, verifyDeviceCertificate, type Certificate, type OrganisationChain, type UnsignedCertificate } from '../../shared/devices/certificates'
 import type { Queryable } from '../db/database'
 
 /**
@@ -34,10 +35,30 @@ export async function chainsOf(db: Queryable, organisationIds: readonly string[]
 }
 
 // A device certificate is checked on every directory request; the answer for the same certificate
-// under the same chain does not change, so it is remembered (bounded).
+// under the same chain does not change, so it is remembered (bounded). The key is a hash of
+// everything the answer depends on: the certificate's full signed message and signature, and the
+// chain (organisation key, every beheerder certificate's message and signature, so the issuer's
+// key too). Keyed by the signature alone, a certificate changed in the database (another key,
+// the same signature) was taken as verified (review finding 8).
 const verified = new Map<string, boolean>()
+const chainDigests = new WeakMap<OrganisationChain, string>()
+const messageHex = (c: Certificate) => Buffer.from(certificateMessage(c)).toString('hex')
+function chainDigest(chain: OrganisationChain): string {
+  let digest = chainDigests.get(chain)
+  if (!digest) {
+    const k = chain.organisationKey
+    const parts = [chain.organisationId, k.kty, k.crv, k.x, k.y, ...chain.beheerders.flatMap((b) => [messageHex(b), b.signature])]
+    digest = createHash('sha256').update(JSON.stringify(parts)).digest('hex')
+    chainDigests.set(chain, digest)
+  }
+  return digest
+}
+/** The cache key: SHA-256 of the certificate's signed message, its signature and the chain's digest. */
+const verificationCacheKey = (cert: Certificate, chain: OrganisationChain): string =>
+  createHash('sha256').update(JSON.stringify([messageHex(cert), cert.signature, chainDigest(chain)])).digest('hex')
+
 async function verifiedInChain(cert: Certificate, chain: OrganisationChain): Promise<boolean> {
-  const key = `${cert.signature}|${chain.organisationKey.x}|${chain.organisationKey.y}|${chain.beheerders.map((b) => b.signature).join(',')}`
+  const key = verificationCacheKey(cert, chain)
   const known = verified.get(key)
   if (known !== undefined) return known
   const ok = (await verifyDeviceCertificate(cert, chain, null)).ok
