@@ -154,7 +154,7 @@ describe('forged figures are refused (issue 11)', () => {
     const frozen = await me.send('2026-H2', Number.MAX_SAFE_INTEGER, [row(1)])
     expect([frozen.status, (await json(frozen)).code]).toEqual([422, 'version-in-future'])
     expect((await me.send('2026-H2', Date.now() + 60 * 60 * 1000, [row(1)])).status).toBe(422)
-    // Many cells that are each plausible but together more than one device counts in a half-year.
+    // Many cells that are each plausible but together more than one person counts in a half-year.
     const cells = ['Oss', 'Maashorst', 'Meierijstad'].map((municipality) => ({ ...row(200), municipality, referred: 200 }))
     const spread = await me.send('2026-H2', 1, cells)
     expect([spread.status, (await json(spread)).code]).toEqual([422, 'implausible-counts'])
@@ -233,6 +233,56 @@ describe('a counting id moves with a restored backup', () => {
     expect(await json(await newAgent.call('POST', '/api/kpi/counters', { organisationId: worker.organisationId }))).toMatchObject({ counterId: worker.counterId })
     const audit = await db.query<{ action: string }>("SELECT action FROM audit_log WHERE entity = 'kpi_counter' AND entity_id = $1 ORDER BY id", [worker.counterId])
     expect(audit.rows.map((r) => r.action)).toEqual(['kpi-counter-issue', 'kpi-counter-move'])
+  })
+
+  it('one person cannot pass the half-year bound by moving counting ids between two phones (review finding 4)', async () => {
+    const worker = await countingWorker()
+    const d1 = { agent: worker.agent, device: worker.phone }
+    const d2Agent = await signInAgain(worker)
+    const d2 = { agent: d2Agent, device: await approvedBoundDevice(d2Agent, worker.admin, worker.organisationId, 'Tweede telefoon') }
+    const programme = await signedIn(app, db, clock, 'programma')
+    const included = async () => (await json<{ rows: Row[] }>(await programme.agent.call('GET', '/api/kpi/totals?period=2026-H2'))).rows.reduce((s, r) => s + r.included, 0)
+    const full = [0, 1].map((i) => ({ ...row(250), municipality: ['Oss', 'Maashorst'][i]!, referred: 250 }))
+    const counterOf = async (phone: typeof d1) => (await json<{ counterId: string }>(await phone.agent.call('POST', '/api/kpi/counters', { organisationId: worker.organisationId }))).counterId
+
+    // The loop from the finding: D1 gets a counting id, sends the most one person counts, D2 moves it over; again.
+    let version = 1_000
+    const answers: number[] = []
+    for (let round = 0; round < 5; round++) {
+      const counterId = await counterOf(d1)
+      answers.push((await worker.send('2026-H2', ++version, full, { counterId, ...d1 })).status)
+      expect((await d2.agent.call('POST', `/api/kpi/counters/${counterId}/move`)).status).toBe(200)
+    }
+    // Before the fix every round was stored: 2500 counted against a bound of 500.
+    expect(answers).toEqual([200, 422, 422, 422, 422])
+    expect(await included()).toBe(500)
+    // Nor from D2, under the ids it holds now (a live one and retired ones).
+    const d2Counter = await counterOf(d2)
+    const fromD2 = await worker.send('2026-H2', version + 1, [row(1)], { counterId: d2Counter, ...d2 })
+    expect([fromD2.status, (await json(fromD2)).code]).toEqual([422, 'implausible-counts'])
+    expect(await included()).toBe(500)
+    // Another person of the organisation counts under their own bound.
+    const colleague = await countingWorker({ organisationId: worker.organisationId, admin: worker.admin })
+    expect((await colleague.send('2026-H2', 1, full)).status).toBe(200)
+    expect(await included()).toBe(1000)
+  })
+
+  it('a restore onto a new phone still replaces the figures under the bound (review finding 4)', async () => {
+    const worker = await countingWorker()
+    expect((await worker.send('2026-H2', 1_000, [{ ...row(250), referred: 250 }, { ...row(200), municipality: 'Maashorst', referred: 200 }])).status).toBe(200)
+    const newAgent = await signInAgain(worker)
+    const newPhone = await approvedBoundDevice(newAgent, worker.admin, worker.organisationId, 'Nieuwe telefoon')
+    // The new phone got an id of its own first (and counted a little), then the backup moved the old one there.
+    const own = (await json<{ counterId: string }>(await newAgent.call('POST', '/api/kpi/counters', { organisationId: worker.organisationId }))).counterId
+    expect((await worker.send('2026-H2', 1_500, [row(10)], { counterId: own, agent: newAgent, device: newPhone })).status).toBe(200)
+    expect((await newAgent.call('POST', `/api/kpi/counters/${worker.counterId}/move`)).status).toBe(200)
+    // Its snapshot replaces the old figures (450 → 480); with the 10 under the retired id: 490 of 500.
+    const restored = [{ ...row(250), referred: 250 }, { ...row(230), municipality: 'Maashorst', referred: 230 }]
+    expect((await worker.send('2026-H2', 2_000, restored, { agent: newAgent, device: newPhone })).status).toBe(200)
+    // One more than the person's bound is refused, whichever id it comes under.
+    const over = [{ ...row(250), referred: 250 }, { ...row(241), municipality: 'Maashorst', referred: 241 }]
+    const refused = await worker.send('2026-H2', 3_000, over, { agent: newAgent, device: newPhone })
+    expect([refused.status, (await json(refused)).error]).toEqual([422, expect.stringMatching(/referred 502 .*one person .*at most 500/)])
   })
 
   it('keeps the figures of a counting id from before issue 11, and lets its phone claim it once', async () => {

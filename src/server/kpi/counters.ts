@@ -2,7 +2,7 @@
  * Counting ids issued by the server (issue 11; docs/device-trust.md "Counting ids and signed
  * snapshots"). One live counting id per approved device; it belongs to one person in one
  * organisation, and only that person may move it to another device of theirs (a backup restored
- * onto a new phone). Where it was before is remembered, so the old phone's later snapshots are
+ * onto a new phone). The plausibility bound holds for the person's ids together (lockCounterFor). Where it was before is remembered, so the old phone's later snapshots are
  * refused as `counter-moved` instead of quietly replacing the new phone's figures.
  */
 import { randomUUID } from 'node:crypto'
@@ -49,6 +49,8 @@ export async function issueCounter(db: Database, device: CountingDevice, userId:
  */
 export async function moveCounter(db: Database, counterId: string, device: CountingDevice, userId: string, nowMs: number): Promise<{ ok: true; counterId: string } | Refused> {
   return db.transaction(async (tx) => {
+    // A claimed legacy id adds its figures to the person's: it waits for their snapshots in flight.
+    await lockPerson(tx, userId, device.organisationId)
     const { rows } = await tx.query<{ device_id: string | null; organisation_id: string; user_id: string | null; retired_at: string | null; legacy: boolean }>(
       'SELECT device_id, organisation_id, user_id, retired_at, legacy FROM kpi_counters WHERE id = $1 FOR UPDATE',
       [counterId],
@@ -70,24 +72,38 @@ export async function moveCounter(db: Database, counterId: string, device: Count
 }
 
 /**
- * Locks the counting id for a snapshot from `deviceId` (so a move waits until the snapshot is in,
- * or the snapshot sees the move), in one round trip with what the device's other counting ids
- * (retired ones, ids moved onto it) hold for the period: they add up in the totals. Refused when
- * the id is not this device's live one.
+ * Serialises the counting of one person in one organisation (their snapshots and moves), so that
+ * two phones sending at once cannot both pass the bound that holds for their sum. A statement of
+ * its own: a query sees the rows as they were when it started, so the sums are read after it.
  */
-export async function lockCounterFor(tx: Queryable, counterId: string, deviceId: string, period: string): Promise<{ ok: true; others: CountTotals } | Refused> {
+export async function lockPerson(tx: Queryable, userId: string, organisationId: string): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('kpi-person|' || $1 || '|' || $2, 0))", [userId, organisationId])
+}
+
+/**
+ * Locks the counting id for a snapshot from `deviceId` (so a move waits until the snapshot is in,
+ * or the snapshot sees the move), in one round trip with what the person's other counting ids in
+ * the organisation hold for the period: every id they were issued, moved or claimed (live, moved
+ * to another phone of theirs, retired), and any other id on this device. They add up in the
+ * totals, so the bound holds per person, not per id: moving ids between two phones of one person
+ * cannot multiply it (review finding 4). The snapshot's own id is left out: its figures are
+ * replaced. An unclaimed legacy id (no person yet) is nobody's. Refused when the id is not this
+ * device's live one. Call lockPerson first, in the same transaction.
+ */
+export async function lockCounterFor(tx: Queryable, counterId: string, device: CountingDevice, userId: string, period: string): Promise<{ ok: true; others: CountTotals } | Refused> {
   const { rows } = await tx.query<{ device_id: string | null; retired_at: string | null; moved_away: boolean; others: CountTotals }>(
     `SELECT k.device_id, k.retired_at,
             EXISTS (SELECT 1 FROM kpi_counter_moves m WHERE m.counter_id = k.id AND m.from_device_id = $2) AS moved_away,
             (SELECT json_build_object('referred', coalesce(sum(c.referred), 0), 'included', coalesce(sum(c.included), 0),
                                       'completed', coalesce(sum(c.completed), 0), 'includedCumulative', coalesce(sum(c.included_cumulative), 0))
              FROM kpi_counts c JOIN kpi_counters o ON o.id = c.counter_id
-             WHERE o.device_id = $2 AND c.counter_id <> k.id AND c.period = $3) AS others
+             WHERE c.period = $3 AND c.counter_id <> k.id
+               AND ((o.user_id = $4 AND o.organisation_id = $5) OR o.device_id = $2)) AS others
      FROM kpi_counters k WHERE k.id = $1 FOR UPDATE OF k`,
-    [counterId, deviceId, period],
+    [counterId, device.id, period, userId, device.organisationId],
   )
   const counter = rows[0]
-  if (counter && counter.device_id === deviceId) {
+  if (counter && counter.device_id === device.id) {
     if (counter.retired_at === null) return { ok: true, others: counter.others }
     return { ok: false, status: 409, code: 'counter-moved', error: 'This counting id was retired: this device counts under another one now.' }
   }

@@ -13,7 +13,7 @@ import { localMoment } from '../../shared/socialMap/schedule'
 import { audit } from '../auth/audit'
 import { currentUser, requireApprovedDevice, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database } from '../db/database'
-import { issueCounter, lockCounterFor, moveCounter } from '../kpi/counters'
+import { issueCounter, lockCounterFor, lockPerson, moveCounter } from '../kpi/counters'
 import { ingestSnapshot, periodTotals, referralCounts } from '../kpi/ingest'
 import { body } from './auth'
 import { isUuid } from './readJson'
@@ -65,7 +65,8 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
       return c.json({ error: "The snapshot is not signed by your device's signing key.", code: 'bad-signature' }, 403)
     }
     const result = await db.transaction(async (tx) => {
-      const bound = await lockCounterFor(tx, s.counterId, device.id, s.period)
+      await lockPerson(tx, user.userId, device.organisationId)
+      const bound = await lockCounterFor(tx, s.counterId, device, user.userId, s.period)
       if (!bound.ok) return bound
       const tooMany = implausibleCounts(s.rows, bound.others)
       if (tooMany) return { ok: false, status: 422, code: 'implausible-counts', error: `Implausible counts: ${tooMany}` } as const

@@ -7,10 +7,13 @@
  * time and takes on a few new ones a week. A half-year has 26 working weeks.
  * - One cell (one intervention × municipality × referrer type) in one half-year: at most 250
  *   residents referred, included or completed — ten a week, every week, in one cell alone.
- * - One device in one half-year, all cells together: at most 500 of each — about twenty new
- *   residents a week, four or five times a realistic caseload turning over.
+ * - One person in one organisation in one half-year, all cells together: at most 500 of each —
+ *   about twenty new residents a week, four or five times a realistic caseload turning over. The
+ *   server adds up every counting id of the person there (on any of their phones, moved or
+ *   retired), so moving ids between phones cannot multiply the bound (review finding 4). The
+ *   names say DEVICE: one person's phones together count as one.
  * - Included up to the end of the period (cumulative) runs over the whole programme (2024–2027,
- *   eight half-years): 8 × 250 per cell and 8 × 500 per device.
+ *   eight half-years): 8 × 250 per cell and 8 × 500 per person.
  * The bounds are generous on purpose: they stop figures that cannot be true, they are not a target.
  */
 import type { CountRow } from './counts'
@@ -36,8 +39,9 @@ export const sumCounts = (rows: readonly CountTotals[]): CountTotals =>
   })
 
 /**
- * Why these counts cannot come from one device in one period, or null when they can. `others` is
- * what the device's other counting ids already hold for the period (they add up in the totals).
+ * Why these counts cannot come from one person in one period, or null when they can. `others` is
+ * what the person's other counting ids in the organisation already hold for the period (they add
+ * up in the totals; the phone, which knows only its own figures, leaves it out).
  */
 export function implausibleCounts(rows: readonly CountRow[], others: CountTotals = sumCounts([])): string | null {
   for (const r of rows) {
@@ -52,9 +56,9 @@ export function implausibleCounts(rows: readonly CountRow[], others: CountTotals
   const own = sumCounts(rows)
   for (const field of ['referred', 'included', 'completed'] as const) {
     const total = own[field] + others[field]
-    if (total > MAX_PER_DEVICE) return `${field} ${total} in all cells together is more than one device counts in a half-year (at most ${MAX_PER_DEVICE}).`
+    if (total > MAX_PER_DEVICE) return `${field} ${total} in all cells together is more than one person counts in a half-year (at most ${MAX_PER_DEVICE}).`
   }
   const cumulative = own.includedCumulative + others.includedCumulative
-  if (cumulative > MAX_CUMULATIVE_PER_DEVICE) return `includedCumulative ${cumulative} in all cells together is more than one device counts (at most ${MAX_CUMULATIVE_PER_DEVICE}).`
+  if (cumulative > MAX_CUMULATIVE_PER_DEVICE) return `includedCumulative ${cumulative} in all cells together is more than one person counts (at most ${MAX_CUMULATIVE_PER_DEVICE}).`
   return null
 }
