@@ -55,6 +55,19 @@ async function guessPinOffline(record: { salt: Uint8Array; iterations: number; w
   return undefined
 }
 
+/** The attacker's side once the PIN is found: the old data key out of the copied record. */
+async function unwrapWithPin(record: { salt: Uint8Array; iterations: number; wrappedKey: Uint8Array }, pin: string) {
+  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(pin), 'PBKDF2', false, ['deriveKey'])
+  const kek = await crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(record.salt), iterations: record.iterations }, material, { name: 'AES-KW', length: 256 }, false, ['unwrapKey'])
+  return crypto.subtle.unwrapKey('raw', new Uint8Array(record.wrappedKey), kek, 'AES-KW', 'AES-GCM', false, ['decrypt'])
+}
+
+/** Decrypts a stored case row with a key, as the attacker would: the plain JSON. */
+async function openWith(key: CryptoKey, row: { id: string; schemaVersion: number; iv: Uint8Array; ciphertext: Uint8Array }) {
+  const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: new Uint8Array(row.iv), additionalData: associatedData(row.id, row.schemaVersion) }, key, new Uint8Array(row.ciphertext))
+  return new TextDecoder().decode(plain)
+}
+
 /** A vault as the app made it before issue 11: PBKDF2-600k of a 6-digit PIN wrapping the data key, with one case in it. */
 async function legacyVault(pin: string) {
   const salt = crypto.getRandomValues(new Uint8Array(16))
@@ -254,7 +267,7 @@ describe('the prf mode', () => {
 })
 
 describe('an old vault (PBKDF2 and a PIN)', () => {
-  it('opens once with its old PIN, stays shut until re-wrapped under a new mode, and keeps its data key', async () => {
+  it('opens once with its old PIN, stays shut until upgraded to a new mode, and keeps its cases', async () => {
     await legacyVault('482913')
     const v = vault()
     expect(await v.mode()).toBe('legacy')
@@ -271,7 +284,7 @@ describe('an old vault (PBKDF2 and a PIN)', () => {
     await v.upgrade({ mode: 'passphrase', passphrase: STRONG })
     expect(v.isUnlocked).toBe(true)
     expect(v.awaitsUpgrade).toBe(false)
-    // The same data key: the case sealed before opens without being encrypted again.
+    // The case sealed before opens: sealed again under the new data key (see the attack test below).
     expect((await new CaseStore(db, v).load(ID))?.resident.name).toBe('Maria Verhoeven')
     expect(await db.keys.get('data-key')).toMatchObject({ mode: 'passphrase', kdf: { algorithm: 'argon2id' } })
     expect(await db.keys.get('data-key')).not.toHaveProperty('iterations')
@@ -280,6 +293,84 @@ describe('an old vault (PBKDF2 and a PIN)', () => {
     const later = vault()
     expect(await later.unlock('482913')).toMatchObject({ ok: false, reason: 'wrong' })
     expect(await later.unlock(STRONG)).toEqual({ ok: true })
+  })
+
+  it('attack: a copy of the old PIN database opens nothing written after the upgrade (review finding 6)', async () => {
+    await legacyVault('482913')
+    // The attacker copied the database while the vault was still an old one: the key record and the case.
+    const copiedRecord = structuredClone(await db.keys.get('data-key')) as unknown as { salt: Uint8Array; iterations: number; wrappedKey: Uint8Array }
+    const copiedCase = structuredClone(await db.cases.get(ID))!
+
+    const v = vault()
+    expect(await v.unlock('482913')).toEqual({ ok: false, reason: 'upgrade' })
+    await v.upgrade({ mode: 'passphrase', passphrase: STRONG })
+    const store = new CaseStore(db, v)
+    // Written after the upgrade: the old case changed, a new case, and bytes sealed like the device keys.
+    const changed = sample()
+    changed.questions.nodig = 'Hulp bij de administratie'
+    await store.save(changed)
+    const LATER = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f'
+    await store.save({ ...newCase(LATER, 'vg', new Date('2026-11-20T09:00:00Z')), resident: { name: 'Kees Jansen', birthYear: 1951, municipality: 'Oss', contact: '' } })
+    const sealedKey = await v.encryptBytes(new TextEncoder().encode('private key') as Uint8Array<ArrayBuffer>, 'device-key|signing')
+
+    // The attacker finds the PIN in the copy (as in the attack test above) and with it the old data key.
+    expect(await guessPinOffline(copiedRecord, ['000000', '123456', '482913'])).toBe('482913')
+    const oldKey = await unwrapWithPin(copiedRecord, '482913')
+    // It opens the case as it was copied, which the attacker had anyway...
+    expect(await openWith(oldKey, copiedCase)).toContain('Maria Verhoeven')
+    // ...but nothing of a later copy: not the cases (re-sealed or new), not the sealed bytes.
+    for (const id of [ID, LATER]) await expect(openWith(oldKey, (await db.cases.get(id))!), `case ${id} opened with the old PIN's key`).rejects.toThrow()
+    await expect(
+      crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealedKey.iv, additionalData: new TextEncoder().encode('samenwerkwijze-vault|device-key|signing') }, oldKey, sealedKey.ciphertext),
+    ).rejects.toThrow()
+
+    // The person's own vault opens everything, before and after a restart.
+    const later = vault()
+    expect(await later.unlock(STRONG)).toEqual({ ok: true })
+    expect((await new CaseStore(db, later).load(ID))?.questions.nodig).toBe('Hulp bij de administratie')
+    expect((await new CaseStore(db, later).load(LATER))?.resident.name).toBe('Kees Jansen')
+    expect(new TextDecoder().decode(await later.decryptBytes(sealedKey, 'device-key|signing'))).toBe('private key')
+  })
+
+  it('re-seals every case under the new data key in one write: a case the old key did not open stays as it was', async () => {
+    await legacyVault('482913')
+    const v = vault()
+    expect(await v.unlock('482913')).toEqual({ ok: false, reason: 'upgrade' })
+    // A row that no key opens (damaged on the phone before the upgrade).
+    const damaged = { ...(await db.cases.get(ID))!, id: '5e6f7a8b-9cad-4ebf-9a2b-3c4d5e6f7a8b' }
+    await db.cases.put(damaged)
+    const oldRows = await db.cases.toArray()
+    // The new passphrase is refused before anything is written: the cases stay under the old key.
+    await expect(v.upgrade({ mode: 'passphrase', passphrase: 'kort' })).rejects.toBeInstanceOf(PassphraseError)
+    expect(await db.cases.toArray()).toEqual(oldRows)
+    expect(await v.mode()).toBe('legacy')
+
+    await v.upgrade({ mode: 'passphrase', passphrase: STRONG })
+    // A case written after the upgrade sits beside them.
+    const other = { ...sample(), id: '4d5e6f7a-8b9c-4dae-8f1a-2b3c4d5e6f7a' }
+    await new CaseStore(db, v).save(other)
+    const rows = await db.cases.toArray()
+    expect(rows.map((r) => r.id).sort()).toEqual([ID, other.id, damaged.id].sort())
+    // Each row has a new iv and ciphertext, except the damaged one, kept unchanged; its clear index is the same.
+    const before = new Map(oldRows.map((r) => [r.id, r]))
+    const reSealed = rows.find((r) => r.id === ID)!
+    expect(Buffer.from(reSealed.ciphertext).equals(Buffer.from(before.get(ID)!.ciphertext))).toBe(false)
+    expect({ ...reSealed, iv: undefined, ciphertext: undefined }).toEqual({ ...before.get(ID)!, iv: undefined, ciphertext: undefined })
+    expect(rows.find((r) => r.id === damaged.id)).toEqual(damaged)
+    expect((await new CaseStore(db, v).load(ID))?.resident.name).toBe('Maria Verhoeven')
+    await expect(new CaseStore(db, v).load(damaged.id)).rejects.toThrow()
+  })
+
+  it('writes nothing when the vault changed between the old PIN and the upgrade (another tab wiped it)', async () => {
+    await legacyVault('482913')
+    const v = vault()
+    expect(await v.unlock('482913')).toEqual({ ok: false, reason: 'upgrade' })
+    await vault().wipe()
+    await expect(v.upgrade({ mode: 'passphrase', passphrase: STRONG })).rejects.toThrow(/changed during the upgrade/)
+    expect(v.awaitsUpgrade).toBe(false)
+    expect(v.isUnlocked).toBe(false)
+    expect(await db.keys.count()).toBe(0)
+    expect(await db.cases.count()).toBe(0)
   })
 
   it('can be re-wrapped under the prf mode too; locking before the upgrade drops the opened key', async () => {

@@ -9,10 +9,17 @@
  *   by Argon2id's memory cost — the failure counter below does not hold against it, because
  *   the attacker copies the counter too.
  * A vault made before issue 11 (PBKDF2 of a PIN) opens once with its old passcode and must at
- * once be re-wrapped under a new mode; the data key stays, so no case is encrypted again.
+ * once be upgraded to a new mode. The upgrade makes a NEW data key and seals every case again
+ * under it, in one write with the new key record: whoever copied the old PIN database finds the
+ * PIN in a minute, and with it only the old key, which opens nothing written after the upgrade
+ * (review finding 6). Before issue 11 nothing but the cases was sealed under the data key (the
+ * device database kept its one key pair unwrapped and is cleared on open, see
+ * src/app/core/deviceIdentity.ts; encryptBytes came with issue 11 and needs an open vault, which
+ * an old vault never is before its upgrade), so the cases are all there is to seal again.
  *
- * The unwrapped data key exists only in memory, as a non-extractable CryptoKey (during an
- * upgrade an extractable copy is held until it is re-wrapped, and dropped on lock).
+ * The unwrapped data key exists only in memory, as a non-extractable CryptoKey (between a right
+ * old passcode and the upgrade, the old key is held to open the cases once more, and dropped on
+ * lock).
  * Wrong passphrases slow down; after ten the local case data is wiped.
  */
 import {
@@ -76,7 +83,7 @@ const DATA_KEY = { name: 'AES-GCM', length: 256 } as const
 
 export class Vault {
   private key: CryptoKey | null = null
-  /** An old vault's data key, opened with its old passcode and waiting to be re-wrapped (extractable: it must be wrapped again). */
+  /** An old vault's data key, opened with its old passcode: it opens the cases once more, to seal them under a new key. */
   private pendingUpgrade: CryptoKey | null = null
 
   constructor(
@@ -92,7 +99,7 @@ export class Vault {
     return this.key !== null
   }
 
-  /** True between a right old passcode and the upgrade that re-wraps the key. */
+  /** True between a right old passcode and the upgrade to a new key and mode. */
   get awaitsUpgrade(): boolean {
     return this.pendingUpgrade !== null
   }
@@ -113,17 +120,54 @@ export class Vault {
     const t: VaultTarget = typeof target === 'string' ? { mode: 'passphrase', passphrase: target } : target
     // Extractable only for the moment it is wrapped; the key kept in memory is not.
     const fresh = await crypto.subtle.generateKey(DATA_KEY, true, ['encrypt', 'decrypt'])
-    await this.wrapUnder(t, fresh)
+    const { record, key } = await this.wrapUnder(t, fresh)
+    await this.db.keys.put(record)
+    this.key = key
   }
 
-  /** Re-wraps an old vault's data key (opened by unlock, which answered 'upgrade') under a new mode, and opens the vault. */
+  /**
+   * Upgrades an old vault (opened by unlock, which answered 'upgrade') to a new mode and opens it:
+   * a new data key, wrapped under the new mode, and every case sealed again under it, written in
+   * one transaction with the new key record (all or nothing). A row the old key does not open
+   * (damaged before) stays as it was: no key opens it, before or after. Throws PassphraseError
+   * (weak passphrase) or PrfError before anything is written.
+   */
   async upgrade(target: VaultTarget): Promise<void> {
-    if (!this.pendingUpgrade) throw new PasscodeError('no old vault is waiting to be upgraded')
-    await this.wrapUnder(target, this.pendingUpgrade)
+    const oldKey = this.pendingUpgrade
+    if (!oldKey) throw new PasscodeError('no old vault is waiting to be upgraded')
+    const oldRecord = await this.db.keys.get('data-key')
+    const fresh = await crypto.subtle.generateKey(DATA_KEY, true, ['encrypt', 'decrypt'])
+    const { record, key } = await this.wrapUnder(target, fresh)
+    // Sealed again outside the transaction: IndexedDB ends a transaction that waits on WebCrypto.
+    const rows = await this.db.cases.toArray()
+    const read = new Set<unknown>(rows.map((r) => r.id))
+    const resealed: StoredCase[] = []
+    for (const row of rows) {
+      const again = await reseal(row, oldKey, key)
+      if (again) resealed.push(again)
+    }
+    await this.db
+      .transaction('rw', [this.db.keys, this.db.cases], async () => {
+        // Nothing may have changed meanwhile (another tab upgrading or wiping): else nothing is written.
+        const now = await this.db.keys.get('data-key')
+        const ids = await this.db.cases.toCollection().primaryKeys()
+        if (!sameRecord(now, oldRecord) || ids.length !== rows.length || ids.some((id) => !read.has(id))) {
+          throw new PasscodeError('the vault changed during the upgrade: open it again')
+        }
+        await this.db.cases.bulkPut(resealed)
+        await this.db.keys.put(record)
+      })
+      .catch((e: unknown) => {
+        // The old key is dropped: the vault is opened again from what is stored now.
+        if (e instanceof PasscodeError) this.lock()
+        throw e
+      })
+    this.key = key
     this.pendingUpgrade = null
   }
 
-  private async wrapUnder(target: VaultTarget, dataKey: CryptoKey): Promise<void> {
+  /** The key record for a new data key under the target mode, and the data key as it is kept (not extractable). Writes nothing. */
+  private async wrapUnder(target: VaultTarget, dataKey: CryptoKey): Promise<{ record: KeyRecord; key: CryptoKey }> {
     let record: KeyRecord
     let kek: CryptoKey
     if (target.mode === 'passphrase') {
@@ -143,8 +187,7 @@ export class Vault {
       record = { name: 'data-key', mode: 'prf', credentialId, prfSalt, hkdfSalt, wrappedKey, failedAttempts: 0 }
     }
     keyRecordSchema.parse(record)
-    await this.db.keys.put(record)
-    this.key = await crypto.subtle.unwrapKey('raw', record.wrappedKey, kek, 'AES-KW', DATA_KEY, false, ['encrypt', 'decrypt'])
+    return { record, key: await crypto.subtle.unwrapKey('raw', record.wrappedKey, kek, 'AES-KW', DATA_KEY, false, ['encrypt', 'decrypt']) }
   }
 
   /**
@@ -165,7 +208,7 @@ export class Vault {
     const legacy = !('mode' in record)
     let key: CryptoKey
     try {
-      key = await crypto.subtle.unwrapKey('raw', new Uint8Array(record.wrappedKey), kek, 'AES-KW', DATA_KEY, legacy, ['encrypt', 'decrypt'])
+      key = await crypto.subtle.unwrapKey('raw', new Uint8Array(record.wrappedKey), kek, 'AES-KW', DATA_KEY, false, legacy ? ['decrypt'] : ['encrypt', 'decrypt'])
     } catch {
       const failures = record.failedAttempts + 1
       if (failures >= WIPE_AFTER) {
@@ -241,6 +284,37 @@ export class Vault {
     if (!this.key) throw new PasscodeError('locked')
     return this.key
   }
+}
+
+/**
+ * A stored case sealed under `to`: the same plaintext and clear index, a new iv, the same
+ * associated data (id and schema version). Undefined when `from` does not open it.
+ */
+async function reseal(row: unknown, from: CryptoKey, to: CryptoKey): Promise<StoredCase | undefined> {
+  const parsed = storedCaseSchema.safeParse(row)
+  if (!parsed.success) return undefined
+  const envelope = parsed.data
+  const additionalData = associatedData(envelope.id, envelope.schemaVersion)
+  let plain: Uint8Array<ArrayBuffer>
+  try {
+    plain = bytes(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: new Uint8Array(envelope.iv), additionalData }, from, new Uint8Array(envelope.ciphertext)))
+  } catch {
+    return undefined
+  }
+  try {
+    const iv = random(12)
+    return { ...(row as StoredCase), iv, ciphertext: bytes(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, to, plain)) }
+  } finally {
+    plain.fill(0)
+  }
+}
+
+/** The same stored key record (its wrapped key and salt), so an upgrade writes over what it opened and nothing else. */
+function sameRecord(a: unknown, b: unknown): boolean {
+  const wrapped = (r: unknown) => (r && typeof r === 'object' && 'wrappedKey' in r && r.wrappedKey instanceof Uint8Array ? r.wrappedKey : null)
+  const x = wrapped(a)
+  const y = wrapped(b)
+  return !!x && !!y && x.length === y.length && x.every((v, i) => v === y[i])
 }
 
 function legacyParams(record: LegacyKeyRecord) {
