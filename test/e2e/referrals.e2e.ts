@@ -12,6 +12,7 @@ import { ApiClient } from './apiClient'
 import { approvePending, rogueDevice } from './certify'
 import { sealSigned } from '../../src/shared/crypto/sealed'
 import { referralContext } from '../../src/shared/referrals/referral'
+import { fingerprint } from '../../src/shared/devices/certificates'
 import type { PublicJwk } from '../server/devices'
 import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
@@ -83,6 +84,12 @@ async function fillReferral(page: Page, patient: typeof PATIENT) {
   await page.getByLabel('De patiënt geeft toestemming voor deze verwijzing').check()
 }
 
+/** The number of an organisation's key, as its beheerder's phone shows it (what a person compares). */
+async function organisationNumber(admin: ApiClient, organisationId: string): Promise<string> {
+  const { chain } = await admin.call<{ chain: { organisationKey: { crv: string; x: string; y: string } } }>('GET', `/api/orgs/${organisationId}/chain`)
+  return fingerprint(chain.organisationKey)
+}
+
 /** Every byte the server's database wrote, as text. */
 function filesOf(dir: string): string {
   let out = ''
@@ -118,6 +125,9 @@ describe('closed-loop referrals in two browsers', () => {
     // Pre-filled from the routing table once the municipality is known.
     await fillReferral(gp.page, PATIENT)
     await expect.poll(() => gp.page.getByLabel('Ontvangende organisatie').inputValue()).toBe(welzijnId)
+    // The receiving organisation is new to this phone: trusted on first use, and shown as new with its number.
+    const welzijnNumber = await organisationNumber(welzijn, welzijnId)
+    await expect.poll(() => gp.page.getByTestId('new-organisation').textContent()).toContain(`Nieuw voor deze telefoon: Welzijn Oss. Nummer van de organisatiesleutel: ${welzijnNumber}.`)
     expect(await seriousViolations(gp.page)).toEqual([])
     await gp.page.getByRole('button', { name: 'Verwijzing versturen' }).click()
     await gp.page.getByText('De verwijzing is verstuurd.').waitFor()
@@ -126,6 +136,14 @@ describe('closed-loop referrals in two browsers', () => {
     // The social worker's inbox: opened on her approved phone (cases unlocked), marked received.
     await worker.page.getByRole('link', { name: 'Verwijzingen', exact: true }).click()
     const item = worker.page.locator('article.referral').first()
+    // The practice is new to her phone: nothing opens until she compared its number and accepted it (review finding 2).
+    const unknown = item.getByTestId('unknown-organisation')
+    await expect.poll(() => unknown.textContent()).toContain('Dit komt van een organisatie die deze telefoon nog niet kent: Huisartsenpraktijk De Linde.')
+    expect(await unknown.getByTestId('unknown-number').textContent()).toBe(await organisationNumber(praktijk, praktijkId))
+    expect(await item.textContent()).not.toContain(PATIENT.name)
+    expect(await seriousViolations(worker.page)).toEqual([])
+    await unknown.getByLabel('Ik heb het nummer vergeleken met Huisartsenpraktijk De Linde. Het is gelijk.').check()
+    await unknown.getByRole('button', { name: 'Nummer accepteren en openen' }).click()
     await item.getByRole('heading', { name: `${PATIENT.name} — Welzijn op Recept` }).waitFor()
     await expect.poll(() => item.getByTestId('referral-status').textContent()).toBe('Ontvangen')
     await expect.poll(() => item.textContent()).toContain(PATIENT.note)

@@ -7,13 +7,13 @@
  */
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { acceptChangedKey } from '../../src/app/core/pinnedKeys'
+import { acceptChangedKey, acceptNewKey } from '../../src/app/core/pinnedKeys'
 import { forgetPinnedKeys } from '../../src/app/core/pinnedKeys'
 import { openReferral } from '../../src/app/features/referrals/readReferral'
 import { checkDevices, type DeviceGroup } from '../../src/app/features/referrals/trust'
 import { seal, sealSigned } from '../../src/shared/crypto/sealed'
 import { ECDSA_P256 } from '../../src/shared/crypto/signatures'
-import { signCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
+import { fingerprint, signCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
 import type { Role } from '../../src/shared/accounts/roles'
 import { referralContext, type ListedReferral } from '../../src/shared/referrals/referral'
 
@@ -78,7 +78,7 @@ describe('sealing only to certified devices', () => {
     const bare = { deviceId: crypto.randomUUID(), publicKey: await jwk((await phone()).encryption.publicKey) }
     // A kaartbeheerder's phone, properly certified, but its role does not handle referrals.
     const kaart = await welzijn.approve(await phone(), ['kaartbeheerder'], 'Telefoon Kaart')
-    const groups: DeviceGroup[] = [{ organisationId: WELZIJN, chain: welzijn.chain, certificates: [sanneCert, spyCert, bare, kaart], role: 'receivers' }]
+    const groups: DeviceGroup[] = [{ organisationId: WELZIJN, chain: welzijn.chain, certificates: [sanneCert, spyCert, bare, kaart], role: 'receivers', pin: 'first-use' }]
     const result = await checkDevices(groups)
     expect(result.trusted.map((d) => d.deviceId)).toEqual([sanne.id])
     expect(result.trusted[0]!.recipient.publicKey).toEqual(sanneCert.encryptionKey)
@@ -96,12 +96,12 @@ describe('sealing only to certified devices', () => {
   it('refuses every device of an organisation whose key changed until a person accepts the new number', async () => {
     const welzijn = await organisation(WELZIJN)
     const sanne = await phone()
-    const first = await checkDevices([{ organisationId: WELZIJN, chain: welzijn.chain, certificates: [await welzijn.approve(sanne, ['sociaal-werker'])], role: 'receivers' }])
+    const first = await checkDevices([{ organisationId: WELZIJN, chain: welzijn.chain, certificates: [await welzijn.approve(sanne, ['sociaal-werker'])], role: 'receivers', pin: 'first-use' }])
     expect(first.trusted).toHaveLength(1)
     // The server swaps the organisation key for its own and re-issues the whole chain with it.
     const swapped = await organisation(WELZIJN)
     const spy = await phone()
-    const group: DeviceGroup = { organisationId: WELZIJN, chain: swapped.chain, certificates: [await swapped.approve(spy, ['sociaal-werker'])], role: 'receivers' }
+    const group: DeviceGroup = { organisationId: WELZIJN, chain: swapped.chain, certificates: [await swapped.approve(spy, ['sociaal-werker'])], role: 'receivers', pin: 'first-use' }
     const refused = await checkDevices([group])
     expect(refused.trusted).toEqual([])
     expect(refused.refused.map((d) => d.reason)).toEqual(['organisation-key-changed'])
@@ -151,6 +151,8 @@ describe('opening only what a certified device signed', () => {
     const to = [{ deviceId: sanne.id, publicKey: await jwk(sanne.encryption.publicKey) }]
     const chains = { [PRAKTIJK]: praktijk.chain, [WELZIJN]: welzijn.chain }
     const me = { id: sanne.id, privateKey: sanne.encryption.privateKey }
+    // The social worker compared the GP practice's number and accepted it (nothing is pinned from a listing).
+    await acceptNewKey(PRAKTIJK, await fingerprint(praktijk.chain.organisationKey))
 
     const id = crypto.randomUUID()
     const real = await sealSigned(content, to, referralContext(id), { deviceId: gp.id, signingKey: gp.signing.privateKey }, '2026-11-30T09:00:00.000Z')
@@ -184,6 +186,7 @@ describe('opening only what a certified device signed', () => {
     const me = { id: sanne.id, privateKey: sanne.encryption.privateKey }
     const id = crypto.randomUUID()
     const box = await sealSigned(content, to, referralContext(id), { deviceId: gp.id, signingKey: gp.signing.privateKey }, '2026-11-30T09:00:00.000Z')
+    await acceptNewKey(PRAKTIJK, await fingerprint(praktijk.chain.organisationKey))
     expect((await openReferral(await listed(box, id, await praktijk.approve(gp, ['huisarts']), { [PRAKTIJK]: praktijk.chain }), me)).content.ok).toBe(true)
     // The server swaps the GP organisation's key and certifies its own device with it.
     const server = await organisation(PRAKTIJK)

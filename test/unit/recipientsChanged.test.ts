@@ -71,7 +71,7 @@ async function waiting(): Promise<string> {
   const me = { deviceId: ME, publicKey: (await deviceRecord())!.publicKeys.publicKey }
   const sentAt = new Date().toISOString()
   const sealed = await sealSigned({ patient: 'Geertruida Zonneveld' }, [me, { deviceId: SANNE, publicKey: await jwkOf() }], referralContext(id), { deviceId: ME, signingKey: await signingKey() }, sentAt)
-  await queueReferral({ id, intervention: 'wor', senderOrganisationId: ORG, receivingOrganisationId: RECEIVER, sentAt, sealed })
+  await queueReferral({ id, intervention: 'wor', senderOrganisationId: ORG, receivingOrganisationId: RECEIVER, sentAt, sealed }, '12345 12345 12345 12345 12345 12345')
   return id
 }
 

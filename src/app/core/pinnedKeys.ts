@@ -75,6 +75,42 @@ export async function pinOnFirstUse(organisationId: string, fingerprint: string,
   )
 }
 
+export type PinCheck =
+  | { ok: true; fingerprint: string }
+  | { ok: false; reason: 'organisation-unknown'; fingerprint: string }
+  | { ok: false; reason: 'organisation-key-changed'; pinned: string; fingerprint: string }
+
+/**
+ * The key as this phone knows it, pinning nothing (issue 11 review findings 1 and 2): what a
+ * listing or the GP's own-devices list names is never pinned on first use. An organisation not
+ * met yet is `organisation-unknown`: shown with its name and number until a person accepts it
+ * (acceptNewKey), as Signal's message requests.
+ */
+export async function checkPinned(organisationId: string, fingerprint: string): Promise<PinCheck> {
+  const fp = fingerprintSchema.parse(fingerprint)
+  const pinned = await pinnedFingerprint(organisationId)
+  if (pinned === null) return { ok: false, reason: 'organisation-unknown', fingerprint: fp }
+  if (pinned !== fp) return { ok: false, reason: 'organisation-key-changed', pinned, fingerprint: fp }
+  return { ok: true, fingerprint: fp }
+}
+
+/**
+ * A person compared the number of an organisation this phone did not know yet with that
+ * organisation (or their own beheerder) and accepts it. Pins only when nothing is pinned: a key
+ * that is pinned already is never replaced here (that is acceptChangedKey, with both numbers shown).
+ */
+export async function acceptNewKey(organisationId: string, fingerprint: string, now = Date.now()): Promise<boolean> {
+  const fp = fingerprintSchema.parse(fingerprint)
+  return withDb((db) =>
+    db.transaction('rw', db.pins, async () => {
+      const row = await db.pins.get(organisationId)
+      if (row !== undefined) return pinSchema.safeParse(row).data?.fingerprint === fp
+      await db.pins.put({ organisationId: z.guid().parse(organisationId), fingerprint: fp, pinnedAt: now })
+      return true
+    }),
+  )
+}
+
 /**
  * A person compared the new number with the organisation's beheerder and accepts it. Only the
  * change that was shown is accepted: when the pinned key moved again meanwhile, nothing changes

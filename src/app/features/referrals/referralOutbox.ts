@@ -26,7 +26,7 @@ const problemSchema = z.object({ status: z.number(), code: z.string() })
 const common = { id: z.guid(), referralId: z.guid(), createdAt: z.string(), attempts: z.number().int().min(0), nextAttemptAt: z.number(), problem: problemSchema.optional() }
 const outboxItemSchema = z.discriminatedUnion('kind', [
   z.object({ ...common, kind: z.literal('referral'), body: newReferralSchema }),
-  z.object({ ...common, kind: z.literal('event'), body: newEventSchema, senderOrganisationId: z.guid().optional(), receivingOrganisationId: z.guid().optional() }),
+  z.object({ ...common, kind: z.literal('event'), body: newEventSchema, senderOrganisationId: z.guid().optional(), receivingOrganisationId: z.guid().optional(), senderUserId: z.guid().optional() }),
 ])
 export type OutboxItem = z.infer<typeof outboxItemSchema>
 
@@ -36,6 +36,15 @@ export const problemError = (p: z.infer<typeof problemSchema>) => new ApiError(p
 /** What waits, oldest first, each checked as it comes out of storage. One that no longer fits stays, and is not sent. */
 export async function waitingItems(): Promise<OutboxItem[]> {
   return (await referralDb.outbox.orderBy('createdAt').toArray()).flatMap((row) => outboxItemSchema.safeParse(row).data ?? [])
+}
+
+const sentToSchema = z.object({ referralId: z.guid(), organisationId: z.guid(), fingerprint: z.string().regex(/^\d{5}( \d{5}){5}$/) })
+type SentTo = z.infer<typeof sentToSchema>
+
+/** The organisation this phone sent a referral to and its key then; undefined when it was sent elsewhere (or before this was kept). */
+export async function sentToRecord(referralId: string): Promise<{ organisationId: string; fingerprint: string } | undefined> {
+  const row = sentToSchema.safeParse(await referralDb.sentTo.get(referralId)).data
+  return row && { organisationId: row.organisationId, fingerprint: row.fingerprint }
 }
 
 class ReferralDb extends Dexie {
@@ -48,11 +57,18 @@ class ReferralDb extends Dexie {
    * that a status can be signed and sealed offline. Checked again on every use; cleared with the lists.
    */
   keys!: EntityTable<{ referralId: string; data: unknown; fetchedAt: string }, 'referralId'>
+  /**
+   * Per referral this phone sent: the organisation it went to and that organisation's key then
+   * (review finding 2). Feedback and statuses in the sent list count only when signed under it.
+   * Public facts, no content; kept across lock (it is what the phone trusted, not what it read).
+   */
+  sentTo!: EntityTable<SentTo, 'referralId'>
   constructor() {
     super(REFERRAL_DB_NAME)
     this.version(1).stores({ outbox: 'id, referralId, createdAt', directory: 'key' })
     this.version(2).stores({ lists: 'key' })
     this.version(3).stores({ keys: 'referralId' })
+    this.version(4).stores({ sentTo: 'referralId' })
   }
 }
 export const referralDb = new ReferralDb()
@@ -70,19 +86,42 @@ export const appDirectorySchema = z.object({
 })
 export type Directory = z.infer<typeof appDirectorySchema>
 
-/** The groups to check for a referral to `receiver`: its sociaal-werkers' devices and the sender's own devices. */
-export function referralGroups(directory: Directory, receiver: string): DeviceGroup[] {
+/** The signed-in person: whose own devices a referral is also sealed to, and the organisations they belong to. */
+export interface Person {
+  userId: string
+  organisations: readonly string[]
+}
+
+/**
+ * The groups to check for a referral to `receiver`: its sociaal-werkers' devices (the organisation
+ * the GP picked from the routing table: pinned on first use) and the GP's own devices — only
+ * certificates of the signed-in person, under an organisation key this phone already pinned. A
+ * chain first seen among `own` is never pinned (review finding 1); for one of the person's own
+ * organisations it is offered for acceptance, any other is refused.
+ */
+export function referralGroups(directory: Directory, receiver: string, person: Person): DeviceGroup[] {
   const ownOrgs = new Set(directory.own.flatMap((c) => (c && typeof c === 'object' && 'organisationId' in c && typeof c.organisationId === 'string' ? [c.organisationId] : [])))
+  ownOrgs.delete(receiver)
   return [
-    { organisationId: receiver, chain: directory.chains[receiver], certificates: directory.keys[receiver] ?? [], role: 'receivers' },
-    ...[...ownOrgs].map((org): DeviceGroup => ({ organisationId: org, chain: directory.chains[org], certificates: directory.own.filter((c) => (c as { organisationId?: unknown }).organisationId === org), role: 'own' })),
+    { organisationId: receiver, chain: directory.chains[receiver], certificates: directory.keys[receiver] ?? [], role: 'receivers', pin: 'first-use' },
+    ...[...ownOrgs].map(
+      (org): DeviceGroup => ({
+        organisationId: org,
+        chain: directory.chains[org],
+        certificates: directory.own.filter((c) => (c as { organisationId?: unknown }).organisationId === org),
+        role: 'person',
+        userId: person.userId,
+        pin: 'pinned',
+        acceptable: person.organisations.includes(org),
+      }),
+    ),
   ]
 }
 
 /** Why a box was not sealed: no device left that this phone trusts, or an organisation key changed. */
 export class TrustError extends Error {
   constructor(
-    readonly code: 'no-trusted-recipients' | 'organisation-key-changed',
+    readonly code: 'no-trusted-recipients' | 'organisation-key-changed' | 'organisation-unknown',
     readonly trust: TrustResult,
   ) {
     super(code)
@@ -143,8 +182,13 @@ export async function loadList(key: 'inbox' | 'sent'): Promise<{ referrals: List
   }
 }
 
-export async function queueReferral(body: NewReferral): Promise<void> {
-  await referralDb.outbox.put({ id: body.id, kind: 'referral', referralId: body.id, body, createdAt: new Date().toISOString(), attempts: 0, nextAttemptAt: 0 })
+/** Queues a sealed referral, with the key of the organisation it is sent to as this phone verified it (sentTo). */
+export async function queueReferral(body: NewReferral, receiverFingerprint: string): Promise<void> {
+  const sentTo = sentToSchema.parse({ referralId: body.id, organisationId: body.receivingOrganisationId, fingerprint: receiverFingerprint })
+  await referralDb.transaction('rw', referralDb.outbox, referralDb.sentTo, async () => {
+    await referralDb.sentTo.put(sentTo)
+    await referralDb.outbox.put({ id: body.id, kind: 'referral', referralId: body.id, body, createdAt: new Date().toISOString(), attempts: 0, nextAttemptAt: 0 })
+  })
 }
 
 const keysSchema = z.object({ keys: z.array(z.unknown()).max(1000), chains: z.record(z.string(), z.unknown()) })
@@ -178,13 +222,17 @@ export async function keepKeys(referrals: readonly Pick<ListedReferral, 'id' | '
   }
 }
 
-/** Who may read a referral's events, checked on this phone: the GP's organisation and the receiving organisation's sociaal-werkers. */
-export async function eventRecipients(referral: Pick<ListedReferral, 'id' | 'senderOrganisation' | 'receivingOrganisation'>): Promise<TrustResult> {
+/**
+ * Who may read a referral's events, checked on this phone: the devices of the GP who sent it (the
+ * user of its verified sender certificate, `gpUserId`; review finding 7) and the receiving
+ * organisation's sociaal-werkers, each under an organisation key this phone pinned.
+ */
+export async function eventRecipients(referral: Pick<ListedReferral, 'id' | 'senderOrganisation' | 'receivingOrganisation'>, gpUserId: string | undefined): Promise<TrustResult> {
   const { keys, chains } = await fetchKeys(referral.id)
   const orgOf = (c: unknown) => (c && typeof c === 'object' && 'organisationId' in c ? c.organisationId : undefined)
   const groups: DeviceGroup[] = [
-    { organisationId: referral.senderOrganisation.id, chain: chains[referral.senderOrganisation.id], certificates: keys.filter((c) => orgOf(c) === referral.senderOrganisation.id), role: 'own' },
-    { organisationId: referral.receivingOrganisation.id, chain: chains[referral.receivingOrganisation.id], certificates: keys.filter((c) => orgOf(c) === referral.receivingOrganisation.id), role: 'receivers' },
+    { organisationId: referral.senderOrganisation.id, chain: chains[referral.senderOrganisation.id], certificates: keys.filter((c) => orgOf(c) === referral.senderOrganisation.id), role: 'person', userId: gpUserId, pin: 'pinned' },
+    { organisationId: referral.receivingOrganisation.id, chain: chains[referral.receivingOrganisation.id], certificates: keys.filter((c) => orgOf(c) === referral.receivingOrganisation.id), role: 'receivers', pin: 'pinned', acceptable: true },
   ]
   const trust = await checkDevices(groups)
   // A certificate of any other organisation is not for this referral.
@@ -199,15 +247,17 @@ export async function eventRecipients(referral: Pick<ListedReferral, 'id' | 'sen
  * Seals a status (and its note) for the referral's readers, signed by this device, and queues it.
  * Every event carries a signed box, also a bare status change (note ''): the signature shows who did it.
  */
-export async function queueEvent(referral: Pick<ListedReferral, 'id' | 'senderOrganisation' | 'receivingOrganisation'>, kind: EventKind, note?: string): Promise<void> {
+export async function queueEvent(referral: Pick<ListedReferral, 'id' | 'senderOrganisation' | 'receivingOrganisation'>, gpUserId: string | undefined, kind: EventKind, note?: string): Promise<void> {
   const id = crypto.randomUUID()
   const at = new Date().toISOString()
-  const trust = await eventRecipients(referral)
+  const trust = await eventRecipients(referral, gpUserId)
   if (trust.changes.length) throw new TrustError('organisation-key-changed', trust)
+  // Colleagues under a key this phone does not know yet: the person accepts the number first.
+  if (trust.unknown.length) throw new TrustError('organisation-unknown', trust)
   if (trust.trusted.length === 0) throw new TrustError('no-trusted-recipients', trust)
   const sealed = await sealForTrusted({ note: note ?? '' }, trust.trusted.map((d) => d.recipient), signedEventContext(referral.id, id, kind), at)
   const body: NewEvent = { id, kind, at, sealed }
-  const item: Extract<OutboxItem, { kind: 'event' }> = { id, kind: 'event', referralId: referral.id, body, createdAt: at, attempts: 0, nextAttemptAt: 0, senderOrganisationId: referral.senderOrganisation.id, receivingOrganisationId: referral.receivingOrganisation.id }
+  const item: Extract<OutboxItem, { kind: 'event' }> = { id, kind: 'event', referralId: referral.id, body, createdAt: at, attempts: 0, nextAttemptAt: 0, senderOrganisationId: referral.senderOrganisation.id, receivingOrganisationId: referral.receivingOrganisation.id, ...(gpUserId ? { senderUserId: gpUserId } : {}) }
   await referralDb.outbox.put(item)
 }
 
@@ -239,8 +289,8 @@ export async function resealReferral(id: string, confirmed: readonly Recipient[]
 async function resealEvent(item: Extract<OutboxItem, { kind: 'event' }>): Promise<OutboxItem> {
   if (!item.senderOrganisationId || !item.receivingOrganisationId) throw new Error('cannot reseal')
   const content = await ownCopy(item)
-  const trust = await eventRecipients({ id: item.referralId, senderOrganisation: { id: item.senderOrganisationId, name: '' }, receivingOrganisation: { id: item.receivingOrganisationId, name: '' } })
-  if (trust.changes.length || trust.trusted.length === 0) throw new Error('no trusted recipients')
+  const trust = await eventRecipients({ id: item.referralId, senderOrganisation: { id: item.senderOrganisationId, name: '' }, receivingOrganisation: { id: item.receivingOrganisationId, name: '' } }, item.senderUserId)
+  if (trust.changes.length || trust.unknown.length || trust.trusted.length === 0) throw new Error('no trusted recipients')
   const sealed = await sealForTrusted(content, trust.trusted.map((d) => d.recipient), signedEventContext(item.referralId, item.id, item.body.kind), item.body.sealed.sender.at)
   return { ...item, body: { ...item.body, sealed } }
 }
