@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
+import { deviceFingerprint, fingerprint } from '../../src/shared/devices/certificates'
 import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
 import { registerThisDevice } from './signIn'
@@ -143,6 +144,15 @@ describe('professionals in the browser', () => {
     const editorDevice = admin.locator('[data-device-id]', { hasText: EDITOR.name })
     // The number to compare is the one the kaartbeheerder's phone shows.
     expect(await editorDevice.getByTestId('device-fingerprint').locator('strong').textContent()).toBe(editorNumber)
+    // It covers both keys the certificate will carry, the encryption key too (review finding 3): not the signing key's number alone.
+    const listed = await admin.evaluate(async () => {
+      const me = (await (await fetch('/api/auth/me')).json()) as { memberships: { organisationId: string; isRegion: boolean }[] }
+      const orgId = me.memberships.find((m) => m.isRegion)!.organisationId
+      return ((await (await fetch(`/api/orgs/${orgId}/devices`)).json()) as { devices: { userName: string; publicKey: { crv: string; x: string; y: string }; signingKey: { crv: string; x: string; y: string } }[] }).devices
+    })
+    const editorKeys = listed.find((x) => x.userName === EDITOR.name)!
+    expect(await deviceFingerprint(editorKeys.signingKey, editorKeys.publicKey)).toBe(editorNumber)
+    expect(await fingerprint(editorKeys.signingKey)).not.toBe(editorNumber)
     expect(await seriousViolations(admin)).toEqual([])
     await admin.getByRole('button', { name: 'Mijn werktelefoon goedkeuren' }).click()
     await expect.poll(() => editorDevice.textContent()).toMatch(/Goedgekeurd\./)
