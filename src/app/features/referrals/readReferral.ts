@@ -74,11 +74,11 @@ export async function openReferral(r: ListedReferral, device: { id: string; priv
       },
     }
   }
-  // A referral comes from the GP's organisation.
+  // A referral comes from a GP's device of the sending organisation.
   const c = reporter()
   const content = await attempt(
     () =>
-      openVerified(r.sealed, device.id, device.privateKey, referralContext(r.id), senderResolver(r.senderCertificate, r.chains, [{ organisationId: r.senderOrganisation.id }], { ...c.report, onVerified: (cert) => (senderUserId = cert.userId) })),
+      openVerified(r.sealed, device.id, device.privateKey, referralContext(r.id), senderResolver(r.senderCertificate, r.chains, [{ organisationId: r.senderOrganisation.id, role: 'huisarts' }], { ...c.report, onVerified: (cert) => (senderUserId = cert.userId) })),
     (v) => referralContentSchema.safeParse(v).data,
     () => c.box.unknown,
   )

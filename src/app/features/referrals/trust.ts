@@ -161,8 +161,8 @@ export interface SenderRule {
    * (referralOutbox sentTo). Only that key counts; nothing else about the organisation is asked.
    */
   fingerprint?: string
-  /** `receivers`: the sender's certificate must hold the role that handles referrals. */
-  role?: 'receivers'
+  /** `receivers`: the sender's certificate must hold the role that handles referrals; `huisarts`: the role that sends them. */
+  role?: 'receivers' | 'huisarts'
 }
 export interface SenderReport {
   onChange?: (change: KeyChange) => void
@@ -186,7 +186,7 @@ export function senderResolver(certificate: unknown, chains: Readonly<Record<str
     const cert = certificateSchema.safeParse(certificate).data
     const rule = cert && rules.find((r) => r.organisationId === cert.organisationId)
     if (!cert || !rule || cert.deviceId !== senderDeviceId) return null
-    if (rule.role === 'receivers' && !receivesReferrals(cert)) return null
+    if ((rule.role === 'receivers' && !receivesReferrals(cert)) || (rule.role === 'huisarts' && !cert.roles.includes('huisarts'))) return null
     const chainOf = chains[cert.organisationId]
     const chain = organisationChainSchema.safeParse(chainOf).data
     if (!chain || chain.organisationId !== cert.organisationId) return null
