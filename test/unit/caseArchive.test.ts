@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { BackupError, createBackup, purgeExpired, restoreBackup, retentionEnds } from '../../src/app/features/cases/caseArchive'
 import { CaseDb } from '../../src/app/features/cases/caseDb'
 import { CaseStore } from '../../src/app/features/cases/caseStore'
@@ -7,6 +7,10 @@ import { deriveKek, Vault } from '../../src/app/features/cases/vault'
 import { BACKUP_AAD, toBase64 } from '../../src/shared/crypto/backup'
 import { newCase, type CaseRecord } from '../../src/shared/cases/v1'
 import { softwarePrf } from './softwarePrf'
+
+// Real Argon2id (64 MiB, 3 passes) and PBKDF2-600k run in these tests, several per test: on a
+// busy two-core CI machine one test can take longer than Vitest's default five seconds.
+vi.setConfig({ testTimeout: 30_000 })
 
 // Real Argon2id and PBKDF2, each input derived once and reused.
 const cache = new Map<string, Promise<CryptoKey>>()

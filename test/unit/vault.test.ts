@@ -10,6 +10,10 @@ import { caseIndexOf } from '../../src/shared/cases/caseIndex'
 import { newCase, type CaseRecord } from '../../src/shared/cases/v1'
 import { softwarePrf } from './softwarePrf'
 
+// Real Argon2id (64 MiB, 3 passes) and PBKDF2-600k run in these tests, several per test: on a
+// busy two-core CI machine one test can take longer than Vitest's default five seconds.
+vi.setConfig({ testTimeout: 30_000 })
+
 // Fewer rounds or less memory in tests would change what is tested; instead derive once per input and reuse.
 const kekCache = new Map<string, Promise<CryptoKey>>()
 const calls = { n: 0 }
