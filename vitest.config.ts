@@ -8,7 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
-      { test: { name: 'server', include: ['test/server/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 } },
+      { test: { name: 'server', setupFiles: ['./test/server/setup.ts'], include: ['test/server/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 } },
       // Several server processes on one PostgreSQL: run by npm run test:postgres only.
       { test: { name: 'multiprocess', include: ['test/multiprocess/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 240_000 } },
       { plugins: [vue()], test: { name: 'component', include: ['test/component/**/*.test.ts'], environment: 'happy-dom' } },

@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { cli, closeDataDirs, freshDataDir } from './cli'
+import { PRODUCTION_COST } from '../../src/server/auth/passwords'
+import { cli, closeDataDirs, freshDataDir, openDataDir } from './cli'
 
 afterAll(closeDataDirs)
 
@@ -20,6 +21,12 @@ describe('npm run admin', { timeout: 120_000 }, () => {
     expect(again.stdout).toMatch(/now also has the role beheerder/)
 
     expect((await cli('admin', ['user:unlock', 'dokter@delinde.example'], dataDir)).stdout).toMatch(/can sign in again/)
+
+    // The tests' own process hashes with a lower cost (test/server/setup.ts); a real process never does.
+    const db = await openDataDir(dataDir)
+    const { rows } = await db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = $1', ['dokter@delinde.example'])
+    await db.close()
+    expect(rows[0]?.password_hash).toMatch(new RegExp(`^scrypt\\$${PRODUCTION_COST}\\$8\\$1\\$`))
   })
 
   it('says plainly what is wrong with a bad call', async () => {

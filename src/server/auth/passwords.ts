@@ -36,8 +36,26 @@ const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptO
   withHashingSlot(() => new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)))))
 
 // N = 2^15, r = 8, p = 1: OWASP's scrypt minimum; about 50–100 ms here.
-const PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
+export const PRODUCTION_COST = 2 ** 15
+const PARAMS = { N: PRODUCTION_COST, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
 const KEY_LENGTH = 32
+
+const dummyHashFor = (n: number) => `scrypt$${n}$${PARAMS.r}$${PARAMS.p}$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`
+/** A hash of nothing, checked against unknown e-mail addresses so they take as long as known ones. */
+export let DUMMY_HASH = dummyHashFor(PARAMS.N)
+
+/**
+ * For the test process only (test/server/setup.ts): new hashes use scrypt with a smaller N, so the
+ * hundreds of sign-ins the server tests make take milliseconds each instead of ~100 ms. The
+ * algorithm, the stored format and every check stay the same (a stored hash carries its own N);
+ * the servers and command-line tools the tests start as processes keep PRODUCTION_COST, and a test
+ * reads a hash one of them wrote. Nothing in src/ calls this.
+ */
+export function lowerCostForTests(n: number): void {
+  if (process.env.NODE_ENV === 'production') throw new Error('The password cost is never lowered in production.')
+  PARAMS.N = n
+  DUMMY_HASH = dummyHashFor(n)
+}
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16)
@@ -52,6 +70,3 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const key = await scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem })
   return key.length === expected.length && timingSafeEqual(key, expected)
 }
-
-/** A hash of nothing, checked against unknown e-mail addresses so they take as long as known ones. */
-export const DUMMY_HASH = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`
