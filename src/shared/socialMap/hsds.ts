@@ -9,6 +9,10 @@
  */
 import { z } from 'zod'
 import { isWebUrl } from '../links'
+import { isoDate } from '../core/dates'
+
+// The one calendar-checked date schema (src/shared/core/dates.ts), re-exported for the map's callers.
+export { isoDate }
 
 /** Longest free text we accept in one field (a long description is ~3,000 characters). */
 export const MAX_TEXT = 10_000
@@ -24,15 +28,6 @@ const longText = z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} character
 /** HH:MM or HH:MM:SS, optionally with Z or an offset; hours 00–23 (24:00 allowed as end of day). */
 const TIME = /^(?:([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?|24:00(?::00)?)(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/
 export const clockTime = z.string().regex(TIME, 'must be a time of day like 09:30 (hours 00–23, minutes 00–59)')
-
-export const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-01')
-  .refine((s) => {
-    const [y, m, d] = s.split('-').map(Number) as [number, number, number]
-    const dt = new Date(Date.UTC(y, m - 1, d))
-    return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d
-  }, 'is not a real calendar date')
 
 const dateTime = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date and time (ISO 8601)')
 /** Addresses a person follows (HSDS url, website, logo, schedule_link): http and https only, never javascript: or data:. */

@@ -5,43 +5,15 @@
  * Pure: every function takes the moment "now" as an argument.
  */
 import type { Schedule } from './hsds'
+import { localMoment } from '../core/clock'
+import { fromDayNumber, toDayNumber, type DayNumber } from '../core/dates'
 
-export const TIME_ZONE = 'Europe/Amsterdam'
+// The region's clock and day arithmetic live in src/shared/core; re-exported for the map's callers.
+export { localMoment, TIME_ZONE, type LocalMoment } from '../core/clock'
+export { fromDayNumber, toDayNumber } from '../core/dates'
+
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const
 export type Weekday = (typeof WEEKDAYS)[number]
-
-/** A calendar day as days since 1970-01-01 (UTC-free arithmetic on local dates). */
-type DayNumber = number
-
-export interface LocalMoment {
-  date: string // YYYY-MM-DD
-  minutes: number // minutes since local midnight
-}
-
-const formatter = new Intl.DateTimeFormat('en-CA', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-})
-
-/** The wall-clock date and time in the region at a given instant. */
-export function localMoment(now: Date): LocalMoment {
-  const parts = Object.fromEntries(formatter.formatToParts(now).map((p) => [p.type, p.value]))
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) }
-}
-
-export function toDayNumber(date: string): DayNumber {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
-  return Math.floor(Date.UTC(y, m - 1, d) / 86_400_000)
-}
-
-export function fromDayNumber(day: DayNumber): string {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10)
-}
 
 /** 0 = Monday … 6 = Sunday. */
 export function weekdayIndex(day: DayNumber): number {
