@@ -1,6 +1,6 @@
 /** Organisations, people and the first administrator. */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import type { Database, Queryable } from '../db/database'
+import type { Database, Queryable } from '../db/types'
 import { passwordProblem } from '../../shared/accounts/passwordPolicy'
 import { isRegionRole, type Role } from '../../shared/accounts/roles'
 import { audit } from './audit'

@@ -1,5 +1,5 @@
 /** NEN 7513 audit trail: who did what on which record. Ids and actions only, never content. */
-import type { Queryable } from '../db/database'
+import type { Queryable } from '../db/types'
 
 export interface AuditEntry {
   actorId: string | null

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { certificateMessage, certificateSchema, receivesReferrals, verifyDeviceCertificate, type Certificate, type OrganisationChain, type UnsignedCertificate } from '../../shared/devices/certificates'
-import type { Queryable } from '../db/database'
+import type { Queryable } from '../db/types'
 
 /**
  * An organisation's chain: its key and the beheerder certificates of its devices. `historical`

@@ -5,7 +5,7 @@
  * and nobody joins an organisation without saying yes. Only the token's hash is stored.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import type { Database, Queryable } from '../db/database'
+import type { Database, Queryable } from '../db/types'
 import { passwordProblem } from '../../shared/accounts/passwordPolicy'
 import type { Role } from '../../shared/accounts/roles'
 import { AccountError, addMember } from './accounts'

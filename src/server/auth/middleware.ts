@@ -1,7 +1,7 @@
 /** Who is asking: loads the session from its cookie, and guards routes by sign-in, second factor, role and CSRF token. */
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
-import type { Database } from '../db/database'
+import type { Database } from '../db/types'
 import { isRegionRole, type Role } from '../../shared/accounts/roles'
 import { isHttps, type ProxySettings } from '../http/client'
 import { loadSession, SECURE_SESSION_COOKIE, SESSION_COOKIE, type SessionUser } from './sessions'

@@ -3,7 +3,7 @@
  * PostgreSQL counts into the same window (an in-memory map would give each process its own
  * limit). One statement counts the hit and returns the total: parallel requests cannot slip by.
  */
-import type { Queryable } from '../db/database'
+import type { Queryable } from '../db/types'
 
 /** Counts a hit on `bucket`; returns the seconds to wait when over `limit`, else 0. */
 export async function countHit(db: Queryable, bucket: string, limit: number, windowSeconds: number, now: number): Promise<number> {

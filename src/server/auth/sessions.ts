@@ -3,7 +3,7 @@
  * its SHA-256. A session lasts a working day and ends after 30 minutes without use.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import type { Queryable } from '../db/database'
+import type { Queryable } from '../db/types'
 import type { Role } from '../../shared/accounts/roles'
 
 /** Over HTTPS the cookie carries the __Host- prefix: only this host, path /, Secure — no subdomain can plant one. */

@@ -15,7 +15,7 @@
  * - A TOTP step is used once: the counter only moves forward, in a conditional UPDATE.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Queryable } from '../db/database'
+import type { Queryable } from '../db/types'
 import { isSealedSecret, openSecret, purposeKey, sealSecret } from '../secrets/serverKey'
 import { audit } from './audit'
 import { DUMMY_HASH, HashingBusyError, verifyPassword } from './passwords'

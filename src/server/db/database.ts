@@ -7,16 +7,9 @@ import { mkdirSync } from 'node:fs'
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite'
 import pg from 'pg'
 import { runMigrations } from './migrate'
+import type { Database, Queryable } from './types'
 
-export interface Queryable {
-  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>
-}
-export interface Database extends Queryable {
-  readonly kind: 'pglite' | 'postgres'
-  exec(sql: string): Promise<void>
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
-  close(): Promise<void>
-}
+export type { Database, Queryable } from './types'
 
 class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const

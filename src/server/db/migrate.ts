@@ -1,7 +1,7 @@
 /** Applies the numbered SQL files in ./migrations once each, in order, each in a transaction. */
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { Database, Queryable } from './database'
+import type { Database, Queryable } from './types'
 
 // Beside this module: src/server/db/migrations, or dist-server/migrations in the bundle (scripts/buildServer.mjs copies them).
 const DIR = fileURLToPath(new URL('./migrations/', import.meta.url))

@@ -6,7 +6,7 @@
  * refused as `counter-moved` instead of quietly replacing the new phone's figures.
  */
 import { randomUUID } from 'node:crypto'
-import type { Database, Queryable } from '../db/database'
+import type { Database, Queryable } from '../db/types'
 import type { CountTotals } from '../../shared/kpi/plausibility'
 import { audit } from '../auth/audit'
 

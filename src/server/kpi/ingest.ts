@@ -4,7 +4,7 @@
  * duplicate or an old snapshot arriving late changes nothing: nothing is counted twice. Who may
  * send under a counting id, and with what, is checked before this (kpi/counters.ts, routes/kpi.ts).
  */
-import type { Database, Queryable } from '../db/database'
+import type { Database, Queryable } from '../db/types'
 import type { CountRow } from '../../shared/kpi/counts'
 import { periodEnd, periodStart, type Period } from '../../shared/kpi/period'
 import type { UnsignedSnapshot } from '../../shared/kpi/snapshot'

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { Database } from '../db/database'
+import type { Database } from '../db/types'
 
 /** Whether this process takes new work: false from the moment it was told to stop (SIGTERM). */
 export class Readiness {

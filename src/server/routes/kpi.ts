@@ -12,7 +12,7 @@ import { counterRequestSchema, countSnapshotSchema, snapshotMessage, targetsSche
 import { localMoment } from '../../shared/socialMap/schedule'
 import { audit } from '../auth/audit'
 import { currentUser, requireApprovedDevice, requireRole, requireUser, type AppEnv } from '../auth/middleware'
-import type { Database } from '../db/database'
+import type { Database } from '../db/types'
 import { issueCounter, lockCounterFor, lockPerson, moveCounter } from '../kpi/counters'
 import { ingestSnapshot, periodTotals, referralCounts } from '../kpi/ingest'
 import { body } from './auth'

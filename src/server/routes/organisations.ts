@@ -13,9 +13,9 @@ import { currentUser, isRegionBeheerder, requireUser, type AppEnv } from '../aut
 import { body, type AuthDeps } from './auth'
 import { approveDeviceRequestSchema, organisationKeyRequestSchema, verifyDeviceCertificate } from '../../shared/devices/certificates'
 import { certificateMismatch, certifiedDevices, chainsOf, type DeviceRow } from '../auth/certificates'
-import type { Queryable } from '../db/database'
+import type { Queryable } from '../db/types'
 import { isUuid, readJson } from './readJson'
-import { describeIssues } from '../../shared/socialMap/hsds'
+import { describeIssues } from '../../shared/core/zodIssues'
 
 export function organisationRoutes({ db, guard, keys }: AuthDeps) {
   const app = new Hono<AppEnv>()

@@ -23,7 +23,7 @@ import {
 } from '../../shared/referrals/referral'
 import { audit } from '../auth/audit'
 import { currentUser, requireApprovedDevice, requireRegionBeheerder, requireRole, requireUser, type AppEnv } from '../auth/middleware'
-import type { Database, Queryable } from '../db/database'
+import type { Database, Queryable } from '../db/types'
 import { certifiedDevices, chainsOf, receivingDevices, type CertifiedDevice } from '../auth/certificates'
 import type { SessionUser } from '../auth/sessions'
 import { body } from './auth'

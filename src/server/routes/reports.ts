@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { Hono } from 'hono'
-import { describeIssues, listingReportSchema } from '../../shared/socialMap/hsds'
+import { describeIssues } from '../../shared/core/zodIssues'
+import { listingReportSchema } from '../../shared/socialMap/hsds'
 import { countHit } from '../auth/rateLimit'
 import { clientAddress } from '../http/client'
 import { serviceExists, storeReport } from '../socialMap/repository'

@@ -1,4 +1,4 @@
-import type { Database } from '../db/database'
+import type { Database } from '../db/types'
 import { countServices, storeServices } from '../socialMap/repository'
 import { buildExampleMap } from './exampleMap'
 

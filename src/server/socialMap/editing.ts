@@ -1,5 +1,5 @@
 /** One change to the published map: store the listing, keep the version, publish, audit — all or nothing. */
-import type { Queryable } from '../db/database'
+import type { Queryable } from '../db/types'
 import type { Service } from '../../shared/socialMap/hsds'
 import { audit } from '../auth/audit'
 import { bumpMapVersion, upsertServices } from './repository'

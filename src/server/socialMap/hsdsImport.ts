@@ -5,7 +5,8 @@
  * rejected too. Storing is one transaction: a failed run leaves the old map intact.
  */
 import { z } from 'zod'
-import { describeIssues, serviceSchema, type Service } from '../../shared/socialMap/hsds'
+import { describeIssues } from '../../shared/core/zodIssues'
+import { serviceSchema, type Service } from '../../shared/socialMap/hsds'
 
 export interface Rejection {
   index: number

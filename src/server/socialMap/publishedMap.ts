@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
-import type { Database } from '../db/database'
+import type { Database } from '../db/types'
 import type { SocialMapDocument } from '../../shared/socialMap/hsds'
 import { listServices, mapVersion } from './repository'
 

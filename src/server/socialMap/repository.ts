@@ -1,5 +1,5 @@
 /** Storage of the social map and residents' reports. Every write is an idempotent upsert. */
-import type { Database, Queryable } from '../db/database'
+import type { Database, Queryable } from '../db/types'
 import type { ListingReport, Service } from '../../shared/socialMap/hsds'
 
 export async function countServices(db: Queryable): Promise<number> {
