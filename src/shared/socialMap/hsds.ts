@@ -295,10 +295,3 @@ export const listingReportSchema = z.strictObject({
   contact: z.string().trim().max(200, 'too_long').optional(),
 })
 export type ListingReport = z.infer<typeof listingReportSchema>
-
-/** Human, one-line reasons for a failed parse: "schedules.0.opens_at: must be a time …". */
-export function describeIssues(error: z.ZodError, max = 5): string {
-  const lines = error.issues.slice(0, max).map((i) => `${i.path.length ? i.path.join('.') : '(record)'}: ${i.message}`)
-  if (error.issues.length > max) lines.push(`… and ${error.issues.length - max} more`)
-  return lines.join('; ')
-}
