@@ -43,7 +43,7 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.path.startsWith('/beheer') || to.path.startsWith('/werk') || to.path.startsWith('/verwijzen')) await loadProfessionalMessages()
   if (!to.meta.signedIn) return true
-  const { useSessionStore } = await import('./features/professional/useSessionStore')
+  const { useSessionStore } = await import('./core/useSessionStore')
   const session = useSessionStore()
   if (!session.loaded || !session.isSignedIn) await session.load()
   return session.isSignedIn ? true : { name: 'pro-sign-in', query: { terug: to.fullPath } }

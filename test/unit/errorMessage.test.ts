@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../../src/app/features/professional/api'
-import { errorKey, waitIn } from '../../src/app/features/professional/errorMessage'
+import { ApiError } from '../../src/app/core/http'
+import { errorKey, waitIn } from '../../src/app/core/errorText'
 import en from '../../src/app/i18n/pro.en.json'
 import nl from '../../src/app/i18n/pro.nl.json'
 

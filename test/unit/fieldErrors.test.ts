@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fieldErrors } from '../../src/app/features/professional/fieldErrors'
+import { fieldErrors } from '../../src/app/ui/fieldErrors'
 import nl from '../../src/app/i18n/pro.nl.json'
 import { serviceSchema } from '../../src/shared/socialMap/hsds'
 

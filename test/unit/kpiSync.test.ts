@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { DeviceLockedError } from '../../src/app/core/deviceIdentity'
 import { adoptKpiDeviceId, classify, forgetKpiDeviceId, kpiCounterId, kpiDeviceId } from '../../src/app/features/cases/kpiSync'
-import { ApiError } from '../../src/app/features/professional/api'
+import { ApiError } from '../../src/app/core/http'
 
 const RESTORED = '3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b'
 

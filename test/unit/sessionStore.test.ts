@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { prepareRegistration, rememberRegistration, useDeviceVault } from '../../src/app/core/deviceIdentity'
 import { CaseDb } from '../../src/app/features/cases/caseDb'
 import { Vault } from '../../src/app/features/cases/vault'
-import { useSessionStore } from '../../src/app/features/professional/useSessionStore'
+import { useSessionStore } from '../../src/app/core/useSessionStore'
 import { verifyMessage } from '../../src/shared/crypto/signatures'
 import { challengeMessage } from '../../src/shared/devices/deviceTrust'
 

@@ -5,7 +5,7 @@
  * vault shut when it has not reached the server for too long.
  */
 import { challengeSchema, deviceStatusSchema, type ChallengePurpose, type DeviceProof } from '../../shared/devices/deviceTrust'
-import { api, ApiError } from '../features/professional/api'
+import { api, ApiError } from './http'
 import type { OpenRefusal } from '../features/cases/vault'
 import { useCaseVault } from '../features/cases/useCaseVault'
 import { RECEIVER_MEMORY_KEY } from '../features/referrals/receiverMemory'

@@ -1,4 +1,4 @@
-import { ApiError } from './api'
+import { ApiError } from './http'
 
 /** How long to wait, in the unit a person reads most easily. */
 export interface Wait {

@@ -1,5 +1,5 @@
 import { useI18n } from 'vue-i18n'
-import { errorKey } from './errorMessage'
+import { errorKey } from './errorText'
 
 /** Turns a failed API call into the sentence to show (Dutch first), a wait as "30 seconden" or "2 minuten". */
 export function useErrorText(): (e: unknown) => string {

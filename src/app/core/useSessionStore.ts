@@ -2,8 +2,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { z } from 'zod'
-import type { Role } from '../../../shared/accounts/roles'
-import { api, ApiError, meSchema, okSchema, setCsrfToken, type Me } from './api'
+import type { Role } from '../../shared/accounts/roles'
+import { api, ApiError, meSchema, okSchema, setCsrfToken, type Me } from './http'
 
 /**
  * The code step's answer. failedAttempts: wrong passwords and codes on this account since the
@@ -48,7 +48,7 @@ export const useSessionStore = defineStore('session', () => {
     bindTried = true
     const boundTo = me.value?.device?.id ?? null
     try {
-      const { bindSession } = await import('../../core/deviceStatus')
+      const { bindSession } = await import('./deviceStatus')
       if ((await bindSession(boundTo)) === 'bound' && boundTo === null) {
         me.value = await api('GET', '/api/auth/me', meSchema)
         setCsrfToken(me.value.csrfToken)
@@ -84,7 +84,7 @@ export const useSessionStore = defineStore('session', () => {
   async function signOut(everywhere = false) {
     // The next person on a shared browser sees nothing of this one: cached referral lists go and the
     // vault locks first, so that this holds even when the server cannot be reached to end the session.
-    const { forgetOpenedData } = await import('../../core/forgetOpened')
+    const { forgetOpenedData } = await import('./forgetOpened')
     await forgetOpenedData()
     await api('POST', everywhere ? '/api/auth/sign-out-everywhere' : '/api/auth/sign-out', okSchema)
     me.value = null

@@ -8,7 +8,7 @@
 import { z } from 'zod'
 import { counterSchema, snapshotAnswerSchema } from '../../../shared/kpi/snapshot'
 import { DeviceLockedError, deviceRecord, signWithDevice } from '../../core/deviceIdentity'
-import { api, ApiError } from '../professional/api'
+import { api, ApiError } from '../../core/http'
 import type { CaseDb } from './caseDb'
 import type { CaseStore } from './caseStore'
 import { ensureCounter, syncOutbox, type CounterServer, type CounterStore, type FailureKind, type OutboxPort } from './kpiSyncCore'

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import { ROLES, type Role } from '../../../shared/accounts/roles'
-import { api, okSchema } from '../professional/api'
+import { api, okSchema } from '../../core/http'
 
 export const memberSchema = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 import { useI18n } from 'vue-i18n'
-import { ApiError } from '../professional/api'
-import { useErrorText } from '../professional/useErrorText'
+import { ApiError } from '../../core/http'
+import { useErrorText } from '../../core/useErrorText'
 
 /** Refusals of the people-and-links API (docs/security.md), each in its own plain words. */
 const ACCOUNT_CODES = new Set(['region-role', 'region-only', 'not-home-organisation', 'last-beheerder', 'self', 'link-invalid', 'sign-in-first', 'name-required', 'exists'])
