@@ -3,7 +3,7 @@ import { createI18n } from 'vue-i18n'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { describe, expect, it } from 'vitest'
 import SocialMapResultList from '../../src/app/features/socialMap/SocialMapResultList.vue'
-import type { ServiceSummary } from '../../src/app/data/protocol'
+import type { ServiceSummary } from '../../src/app/features/socialMap/data/protocol'
 import en from '../../src/app/i18n/en.json'
 import nl from '../../src/app/i18n/nl.json'
 

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { SocialMapDb } from '../../src/app/data/db'
-import { LocalSocialMap } from '../../src/app/data/localSocialMap'
+import { SocialMapDb } from '../../src/app/features/socialMap/data/repository'
+import { LocalSocialMap } from '../../src/app/features/socialMap/data/localSocialMap'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import type { Service } from '../../src/shared/socialMap/hsds'
 

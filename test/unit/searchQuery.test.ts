@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { readSearchState } from '../../src/app/data/searchFilters'
-import { writeSearchState } from '../../src/app/data/searchState'
+import { readSearchState } from '../../src/app/features/socialMap/data/searchFilters'
+import { writeSearchState } from '../../src/app/features/socialMap/data/searchState'
 
 describe('query and filters in the URL', () => {
   it('reads valid filters and the query', () => {

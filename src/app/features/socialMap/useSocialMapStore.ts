@@ -1,8 +1,8 @@
 /** The social map as the page sees it: status, freshness, favourites and the report queue. */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { dataClient, DataError } from '../../data/dataClient'
-import type { MapMeta, RefreshStatus } from '../../data/protocol'
+import { dataClient, DataError } from './data/dataClient'
+import type { MapMeta, RefreshStatus } from './data/protocol'
 
 const REFRESH_AFTER_MS = 5 * 60 * 1000
 

@@ -4,14 +4,15 @@
  * it, and keeps favourites and an outbox of residents' reports. Runs in the data worker.
  */
 import { z } from 'zod'
-import { fitsAgeGroup, type AgeGroup } from '../../shared/socialMap/ageGroups'
-import { listingReportSchema, serviceSchema, type Service } from '../../shared/socialMap/hsds'
-import { isOpenAt, isOpenOnDate, nextOccurrence } from '../../shared/socialMap/schedule'
-import { REGION_PLACES, searchDocumentOf } from '../../shared/socialMap/search/searchDocument'
-import { SearchIndex } from '../../shared/socialMap/search/searchIndex'
-import { SYNONYMS } from '../../shared/socialMap/search/synonyms'
-import { attendanceOf, isFree, lifeDomainsOf, placesOf, schedulesOf, translated } from '../../shared/socialMap/serviceFacts'
-import type { SocialMapDb, StoredMeta } from './db'
+import { fitsAgeGroup, type AgeGroup } from '../../../../shared/socialMap/ageGroups'
+import { serviceSchema, type Service } from '../../../../shared/socialMap/hsds'
+import { isOpenAt, isOpenOnDate, nextOccurrence } from '../../../../shared/socialMap/schedule'
+import { REGION_PLACES, searchDocumentOf } from '../../../../shared/socialMap/search/searchDocument'
+import { SearchIndex } from '../../../../shared/socialMap/search/searchIndex'
+import { SYNONYMS } from '../../../../shared/socialMap/search/synonyms'
+import { attendanceOf, isFree, lifeDomainsOf, placesOf, schedulesOf, translated } from '../../../../shared/socialMap/serviceFacts'
+import { ReportQueue } from './reports'
+import type { SocialMapDb, StoredMeta } from './repository'
 import type { Filters, MapMeta, RefreshStatus, ServiceSummary, WorkerAnswers } from './protocol'
 
 const envelopeSchema = z.strictObject({
@@ -39,13 +40,16 @@ export class LocalSocialMap {
   private byName: number[] = []
   private index: SearchIndex = SearchIndex.build([])
   private meta: StoredMeta | undefined
+  private readonly reports: ReportQueue
 
   constructor(
     private readonly db: SocialMapDb,
     // Wrapped: a bare `fetch` called as a method throws "Illegal invocation".
     private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
     private readonly apiBase = '',
-  ) {}
+  ) {
+    this.reports = new ReportQueue(db, fetchFn, apiBase)
+  }
 
   async init(): Promise<WorkerAnswers['init']> {
     const [stored, meta] = await Promise.all([this.db.services.toArray(), this.db.meta.get('map')])
@@ -150,43 +154,17 @@ export class LocalSocialMap {
     })
   }
 
-  /** Queues a report first (nothing is lost offline), then tries to send the queue. */
-  async report(serviceId: string, message: string, contact: string | undefined): Promise<'sent' | 'queued'> {
-    const id = crypto.randomUUID()
-    const payload = listingReportSchema.parse({ id, serviceId, message, ...(contact ? { contact } : {}) })
-    await this.db.outbox.put({ id, kind: 'report', createdAt: new Date().toISOString(), payload, attempts: 0 })
-    await this.flush()
-    return (await this.db.outbox.get(id)) ? 'queued' : 'sent'
+  /** Queues a report and tries to send the queue (reports.ts). */
+  report(serviceId: string, message: string, contact: string | undefined): Promise<'sent' | 'queued'> {
+    return this.reports.report(serviceId, message, contact)
   }
 
-  /** Sends queued reports oldest first; stops at the first network failure. */
-  async flush(): Promise<WorkerAnswers['flush']> {
-    let sent = 0
-    for (const item of await this.db.outbox.orderBy('createdAt').toArray()) {
-      let response: Response
-      try {
-        response = await this.fetchFn(`${this.apiBase}/api/reports`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': item.id },
-          body: JSON.stringify(item.payload),
-        })
-      } catch {
-        break
-      }
-      if (response.ok || response.status === 400 || response.status === 404) {
-        // Delivered, or refused for good (a listing that no longer exists): leave the queue.
-        await this.db.outbox.delete(item.id)
-        if (response.ok) sent++
-      } else {
-        await this.db.outbox.update(item.id, { attempts: item.attempts + 1 })
-        break
-      }
-    }
-    return { sent, pending: await this.db.outbox.count() }
+  flush(): Promise<WorkerAnswers['flush']> {
+    return this.reports.flush()
   }
 
   pending(): Promise<number> {
-    return this.db.outbox.count()
+    return this.reports.pending()
   }
 
   private load(services: Service[]) {

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 /** The data worker: the page's only door to the stored map, search and outbox. */
-import { SocialMapDb } from './db'
+import { SocialMapDb } from './repository'
 import { LocalSocialMap } from './localSocialMap'
 import { requestSchema, type WorkerRequest, type WorkerResponse } from './protocol'
 import { readFilters } from './searchFilters'

@@ -4,12 +4,12 @@
  * bundle small: the page itself only needs the filter schema, for reading URLs.
  */
 import * as z from 'zod/mini'
-import { AGE_GROUP_KEYS } from '../../shared/socialMap/ageGroups'
-import { LIFE_DOMAINS } from '../../shared/socialMap/lifeDomains'
-import { MUNICIPALITIES } from '../../shared/socialMap/places'
-import type { Service } from '../../shared/socialMap/hsds'
-import type { Occurrence } from '../../shared/socialMap/schedule'
-import type { LifeDomain } from '../../shared/socialMap/lifeDomains'
+import { AGE_GROUP_KEYS } from '../../../../shared/socialMap/ageGroups'
+import { LIFE_DOMAINS } from '../../../../shared/socialMap/lifeDomains'
+import { MUNICIPALITIES } from '../../../../shared/socialMap/places'
+import type { Service } from '../../../../shared/socialMap/hsds'
+import type { Occurrence } from '../../../../shared/socialMap/schedule'
+import type { LifeDomain } from '../../../../shared/socialMap/lifeDomains'
 
 const text = (max: number) => z.string().check(z.maxLength(max))
 
