@@ -9,6 +9,7 @@ import { loadUser, sameOrigin, type AppEnv } from './auth/middleware'
 import { HashingBusyError } from './auth/passwords'
 import { guardKeys, SignInGuard } from './auth/signIn'
 import { isHttps } from './http/client'
+import { problem } from './http/problem'
 import { linkRoutes } from './routes/links'
 import { regionRoutes } from './routes/region'
 import { authRoutes } from './routes/auth'
@@ -69,7 +70,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.use('/api/*', loadUser(db, proxy))
   app.use(
     '/api/*',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: `The body is larger than ${MAX_BODY_BYTES / 1024} KB.` }, 413) }),
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, 'too-large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`) }),
   )
   app.route('/api/health', healthRoutes(db, options.readiness))
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
@@ -82,21 +83,21 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/map', mapEditorRoutes(db))
   app.route('/api/kpi', kpiRoutes(db))
   app.route('/api/referrals', referralRoutes(db, guard.now))
-  app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404))
+  app.all('/api/*', (c) => problem(c, 404, 'not-found', 'Not found'))
   if (options.staticDir) {
     app.use('*', compress())
     app.get('*', staticFiles(options.staticDir))
   }
   app.onError((err, c) => {
-    if (err instanceof HTTPException) return c.json({ error: err.message || 'Bad request', code: 'bad-request' }, err.status)
+    if (err instanceof HTTPException) return problem(c, err.status, 'bad-request', err.message || 'Bad request')
     // Too many password hashes at once anywhere (sign-in, a new password, a link): try again shortly.
     if (err instanceof HashingBusyError) {
       c.header('Retry-After', '2')
-      return c.json({ error: 'The server is busy. Try again in a moment.', code: 'busy', retryAfter: 2 }, 503)
+      return problem(c, 503, 'busy', 'The server is busy. Try again in a moment.', { retryAfter: 2 })
     }
     // Log the kind of failure, never request bodies (they may hold personal data).
     logger.error({ route: c.req.routePath, error: err.name }, 'request failed')
-    return c.json({ error: 'Something went wrong on the server. Please try again later.', code: 'server-error' }, 500)
+    return problem(c, 500, 'server-error', 'Something went wrong on the server. Please try again later.')
   })
   return app
 }

@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import type { Context } from 'hono'
+import { problem } from './http/problem'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -37,18 +38,18 @@ export function staticFiles(dir: string) {
     try {
       path = decodeURIComponent(url.pathname)
     } catch {
-      return c.text('Bad path', 400)
+      return problem(c, 400, 'bad-path', 'Bad path')
     }
     const full = normalize(join(root, path))
-    if (!full.startsWith(root)) return c.text('Not found', 404)
+    if (!full.startsWith(root)) return problem(c, 404, 'not-found', 'Not found')
     let body = path.endsWith('/') ? undefined : await fileAt(full)
     let type = TYPES[extname(full)] ?? 'application/octet-stream'
     let cache = path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
     if (!body) {
       // A path with an extension is a missing file; anything else is a route of the app.
-      if (extname(path)) return c.text('Not found', 404)
+      if (extname(path)) return problem(c, 404, 'not-found', 'Not found')
       body = await fileAt(join(root, 'index.html'))
-      if (!body) return c.text('The app is not built yet: run "npm run build".', 503)
+      if (!body) return problem(c, 503, 'not-built', 'The app is not built yet: run "npm run build".')
       type = TYPES['.html']!
       cache = 'no-cache'
     }

@@ -5,6 +5,7 @@ import type { Database } from '../db/types'
 import { isRegionRole, type Role } from '../../shared/accounts/roles'
 import { isHttps, type ProxySettings } from '../http/client'
 import { loadSession, SECURE_SESSION_COOKIE, SESSION_COOKIE, type SessionUser } from './sessions'
+import { problem } from '../http/problem'
 
 export type AppEnv = { Variables: { user: SessionUser | null } }
 
@@ -29,10 +30,10 @@ export function requireUser(options: { secondFactor?: boolean } = {}): Middlewar
   const needSecondFactor = options.secondFactor ?? true
   return async (c, next) => {
     const user = c.get('user')
-    if (!user) return c.json({ error: 'Sign in first.', code: 'not-signed-in' }, 401)
-    if (needSecondFactor && !user.secondFactor) return c.json({ error: 'Enter the code from your authenticator app first.', code: 'second-factor-required' }, 401)
+    if (!user) return problem(c, 401, 'not-signed-in', 'Sign in first.')
+    if (needSecondFactor && !user.secondFactor) return problem(c, 401, 'second-factor-required', 'Enter the code from your authenticator app first.')
     if (!SAFE.has(c.req.method) && c.req.header('X-CSRF-Token') !== user.csrfToken) {
-      return c.json({ error: 'Missing or wrong CSRF token.', code: 'csrf' }, 403)
+      return problem(c, 403, 'csrf', 'Missing or wrong CSRF token.')
     }
     await next()
   }
@@ -48,7 +49,7 @@ export function requireRole(roles: Role | readonly Role[], orgParam?: string): M
     const user = c.get('user')
     const org = orgParam ? c.req.param(orgParam) : undefined
     const ok = user?.memberships.some((m) => wanted.some((role) => grants(m, role)) && (!org || m.organisationId === org))
-    if (!ok) return c.json({ error: 'You do not have the role this needs.', code: 'forbidden' }, 403)
+    if (!ok) return problem(c, 403, 'forbidden', 'You do not have the role this needs.')
     await next()
   }
 }
@@ -58,7 +59,7 @@ export const isRegionBeheerder = (user: SessionUser) => user.memberships.some((m
 
 export const requireRegionBeheerder: MiddlewareHandler<AppEnv> = async (c, next) => {
   const user = c.get('user')
-  if (!user || !isRegionBeheerder(user)) return c.json({ error: "Only the region's beheerder may do this.", code: 'region-only' }, 403)
+  if (!user || !isRegionBeheerder(user)) return problem(c, 403, 'region-only', "Only the region's beheerder may do this.")
   await next()
 }
 
@@ -73,7 +74,7 @@ export function requireApprovedDevice(roles: Role | readonly Role[]): Middleware
     const user = c.get('user')
     const device = user?.device
     const ok = device?.status === 'approved' && user!.memberships.some((m) => m.organisationId === device.organisationId && wanted.some((role) => grants(m, role)))
-    if (!ok) return c.json({ error: 'This needs an approved device of yours, registered in your organisation.', code: 'device-required' }, 403)
+    if (!ok) return problem(c, 403, 'device-required', 'This needs an approved device of yours, registered in your organisation.')
     await next()
   }
 }
@@ -92,9 +93,9 @@ export const sameOrigin: MiddlewareHandler = async (c, next) => {
     try {
       host = new URL(origin).host
     } catch {
-      return c.json({ error: 'Bad Origin header.', code: 'cross-site' }, 403)
+      return problem(c, 403, 'cross-site', 'Bad Origin header.')
     }
-    if (host !== c.req.header('Host')) return c.json({ error: 'Cross-site request refused.', code: 'cross-site' }, 403)
+    if (host !== c.req.header('Host')) return problem(c, 403, 'cross-site', 'Cross-site request refused.')
   }
   await next()
 }

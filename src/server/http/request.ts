@@ -1,4 +1,8 @@
+/** Reading what a request says: its JSON body (checked with a schema) and ids from its URL. */
 import type { Context } from 'hono'
+import type { z } from 'zod'
+import { describeIssues } from '../../shared/core/zodIssues'
+import { problem } from './problem'
 
 /** Reads a JSON body without throwing: a readable reason instead of a stack trace. */
 export async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
@@ -8,6 +12,15 @@ export async function readJson(c: Context): Promise<{ ok: true; value: unknown }
   } catch {
     return { ok: false, error: 'The body is not valid JSON.' }
   }
+}
+
+/** Parses a JSON body with a schema; answers 400 with the reasons when it does not fit. */
+export async function body<S extends z.ZodType>(c: Context, schema: S): Promise<{ ok: true; value: z.infer<S> } | { ok: false; response: Response }> {
+  const raw = await readJson(c)
+  if (!raw.ok) return { ok: false, response: problem(c, 400, 'bad-request', raw.error) }
+  const parsed = schema.safeParse(raw.value)
+  if (!parsed.success) return { ok: false, response: problem(c, 400, 'bad-request', `Invalid request: ${describeIssues(parsed.error)}`) }
+  return { ok: true, value: parsed.data }
 }
 
 /** An id from a URL: a well-formed UUID, or no such thing (answered with 404 before any query). */

@@ -1,10 +1,8 @@
 /** Sign-in with password and TOTP, sessions, sign-out (here or everywhere), changing one's password, and the first beheerder. */
 import { Hono, type Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import type { z } from 'zod'
 import { bootstrapSchema, changePasswordSchema, signInSchema, totpCodeSchema } from '../../shared/accounts/schemas'
 import { passwordProblem } from '../../shared/accounts/passwordPolicy'
-import { describeIssues } from '../../shared/core/zodIssues'
 import { AccountError, bootstrap } from '../auth/accounts'
 import { audit } from '../auth/audit'
 import { currentUser, requireUser, sessionCookieName, type AppEnv } from '../auth/middleware'
@@ -14,32 +12,24 @@ import { sealTotpSecret, type GuardKeys, type Refusal, type SignInGuard } from '
 import { newTotpSecret, otpauthUri } from '../auth/totp'
 import type { Database } from '../db/types'
 import { clientAddress, isHttps, type ProxySettings } from '../http/client'
-import { readJson } from './readJson'
-
-/** Parses a JSON body with a schema; answers 400 with the reasons when it does not fit. */
-export async function body<S extends z.ZodType>(c: Context, schema: S): Promise<{ ok: true; value: z.infer<S> } | { ok: false; response: Response }> {
-  const raw = await readJson(c)
-  if (!raw.ok) return { ok: false, response: c.json({ error: raw.error, code: 'bad-request' }, 400) }
-  const parsed = schema.safeParse(raw.value)
-  if (!parsed.success) return { ok: false, response: c.json({ error: `Invalid request: ${describeIssues(parsed.error)}`, code: 'bad-request' }, 400) }
-  return { ok: true, value: parsed.data }
-}
+import { problem } from '../http/problem'
+import { body } from '../http/request'
 
 /** A refused sign-in step, in words per step: a wrong code is not "wrong e-mail or password". */
 export function refusal(c: Context, outcome: { reason: Refusal; retryAfter?: number | undefined }) {
   if (outcome.retryAfter) c.header('Retry-After', String(outcome.retryAfter))
   switch (outcome.reason) {
     case 'locked':
-      return c.json({ error: 'Your beheerder has locked this account. Ask them to unlock it.', code: 'locked' }, 423)
+      return problem(c, 423, 'locked', 'Your beheerder has locked this account. Ask them to unlock it.')
     case 'wait':
     case 'rate-limited':
-      return c.json({ error: `Too many attempts. Try again in ${outcome.retryAfter} seconds.`, code: outcome.reason, retryAfter: outcome.retryAfter }, 429)
+      return problem(c, 429, outcome.reason, `Too many attempts. Try again in ${outcome.retryAfter} seconds.`, { retryAfter: outcome.retryAfter })
     case 'busy':
-      return c.json({ error: 'The server is busy. Try again in a moment.', code: 'busy', retryAfter: outcome.retryAfter }, 503)
+      return problem(c, 503, 'busy', 'The server is busy. Try again in a moment.', { retryAfter: outcome.retryAfter })
     case 'wrong-code':
-      return c.json({ error: 'The code is not right (or was used already). Wait for the next code and try again.', code: 'wrong-code' }, 401)
+      return problem(c, 401, 'wrong-code', 'The code is not right (or was used already). Wait for the next code and try again.')
     case 'wrong':
-      return c.json({ error: 'E-mail address or password is not right.', code: 'wrong' }, 401)
+      return problem(c, 401, 'wrong', 'E-mail address or password is not right.')
   }
 }
 
@@ -71,7 +61,7 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
       const { userId, organisationId } = await bootstrap(db, b.value.code, b.value.organisation, { email: b.value.email, name: b.value.name, password: b.value.password })
       return c.json({ userId, organisationId }, 201)
     } catch (e) {
-      if (e instanceof AccountError) return c.json({ error: e.message, code: e.code }, e.status)
+      if (e instanceof AccountError) return problem(c, e.status, e.code, e.message)
       throw e
     }
   })
@@ -88,7 +78,7 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
 
   app.post('/totp/setup', requireUser({ secondFactor: false }), async (c) => {
     const user = currentUser(c)
-    if (user.totpEnabled) return c.json({ error: 'Two-step sign-in is already set up.', code: 'already-set-up' }, 409)
+    if (user.totpEnabled) return problem(c, 409, 'already-set-up', 'Two-step sign-in is already set up.')
     const secret = newTotpSecret()
     // Stored encrypted under the server key: a copy of the database gives no second factor.
     await db.query('UPDATE users SET totp_secret = $2 WHERE id = $1 AND NOT totp_enabled', [user.userId, sealTotpSecret(keys, user.userId, secret)])
@@ -98,8 +88,8 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
   for (const [path, mode] of [['/totp/confirm', 'confirm'], ['/totp', 'sign-in']] as const) {
     app.post(path, requireUser({ secondFactor: false }), async (c) => {
       const user = currentUser(c)
-      if (mode === 'confirm' && user.totpEnabled) return c.json({ error: 'Two-step sign-in is already set up.', code: 'already-set-up' }, 409)
-      if (mode === 'sign-in' && !user.totpEnabled) return c.json({ error: 'Set up two-step sign-in first.', code: 'totp-setup-required' }, 409)
+      if (mode === 'confirm' && user.totpEnabled) return problem(c, 409, 'already-set-up', 'Two-step sign-in is already set up.')
+      if (mode === 'sign-in' && !user.totpEnabled) return problem(c, 409, 'totp-setup-required', 'Set up two-step sign-in first.')
       const b = await body(c, totpCodeSchema)
       if (!b.ok) return b.response
       const outcome = await guard.secondFactor(db, keys, user, b.value.code, address(c), mode, knownDevice(c, proxy))
@@ -138,8 +128,8 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
     const b = await body(c, changePasswordSchema)
     if (!b.ok) return b.response
     const u = currentUser(c)
-    const problem = passwordProblem(b.value.newPassword, [u.email, u.name])
-    if (problem) return c.json({ error: `The new password is not good enough (${problem}).`, code: `password-${problem}` }, 400)
+    const weakness = passwordProblem(b.value.newPassword, [u.email, u.name])
+    if (weakness) return problem(c, 400, `password-${weakness}`, `The new password is not good enough (${weakness}).`)
     const check = await guard.checkPassword(db, keys, u.email, b.value.currentPassword, address(c), knownDevice(c, proxy))
     if (!check.ok) return refusal(c, check.reason === 'wrong' ? { reason: 'wrong' } : check)
     await db.query('UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1', [u.userId, await hashPassword(b.value.newPassword)])

@@ -24,8 +24,8 @@ import { countHit } from '../auth/rateLimit'
 import type { GuardKeys } from '../auth/signIn'
 import type { Database, Queryable } from '../db/types'
 import { addressBucket, clientAddress, type ProxySettings } from '../http/client'
-import { body } from './auth'
-import { isUuid, readJson } from './readJson'
+import { problem } from '../http/problem'
+import { body, isUuid, readJson } from '../http/request'
 
 /** Challenges per address per minute: a phone asks at every contact; a clinic's NAT holds a few dozen phones. */
 export const CHALLENGES_PER_MINUTE = 60
@@ -43,7 +43,7 @@ export interface DeviceRouteDeps {
 const challengeHash = (challenge: string) => createHash('sha256').update(challenge).digest('base64url')
 
 const badProof = (c: Context) =>
-  c.json({ error: 'The answer to the challenge is not valid: wrong signature, or the challenge was used, expired or meant for another device. Ask for a new challenge.', code: 'bad-proof' }, 401)
+  problem(c, 401, 'bad-proof', 'The answer to the challenge is not valid: wrong signature, or the challenge was used, expired or meant for another device. Ask for a new challenge.')
 
 /**
  * Uses up the challenge (once, whatever the outcome) and checks the device's signature over it.
@@ -66,7 +66,7 @@ async function proven(db: Queryable, deviceId: string, purpose: ChallengePurpose
 }
 
 const registerAgain = (c: Context) =>
-  c.json({ error: 'This device was registered before it had an authentication key. Register it again from the app.', code: 'register-again' }, 409)
+  problem(c, 409, 'register-again', 'This device was registered before it had an authentication key. Register it again from the app.')
 
 /** A public key that parses as JWK but is no point on P-256 is refused now, not when someone seals to it. */
 async function isP256Point(jwk: { x: string; y: string }): Promise<boolean> {
@@ -83,29 +83,28 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
 
   app.post('/', requireUser(), async (c) => {
     const raw = await readJson(c)
-    if (!raw.ok) return c.json({ error: raw.error, code: 'bad-request' }, 400)
+    if (!raw.ok) return problem(c, 400, 'bad-request', raw.error)
     const value = raw.value as Record<string, unknown> | null
     // An app from before issue 11 sends its encryption key alone.
     if (value && typeof value === 'object' && 'publicKey' in value && !('authKey' in value) && !('signingKey' in value)) {
-      return c.json(
-        {
-          error: 'This registration has only one key. Update the app (reload the page) and register the device again: it now needs an encryption, an authentication and a signing key.',
-          code: 'register-again',
-        },
+      return problem(
+        c,
         400,
+        'register-again',
+        'This registration has only one key. Update the app (reload the page) and register the device again: it now needs an encryption, an authentication and a signing key.',
       )
     }
     const parsed = deviceRegistrationSchema.safeParse(value)
-    if (!parsed.success) return c.json({ error: `Invalid request: ${describeIssues(parsed.error)}`, code: 'bad-request' }, 400)
+    if (!parsed.success) return problem(c, 400, 'bad-request', `Invalid request: ${describeIssues(parsed.error)}`)
     const b = parsed.data
     const xs = new Set([b.publicKey.x, b.authKey.x, b.signingKey.x])
-    if (xs.size !== 3) return c.json({ error: 'Invalid request: the three keys must be different keys.', code: 'bad-request' }, 400)
+    if (xs.size !== 3) return problem(c, 400, 'bad-request', 'Invalid request: the three keys must be different keys.')
     for (const k of [b.publicKey, b.authKey, b.signingKey]) {
-      if (!(await isP256Point(k))) return c.json({ error: 'Invalid request: a key is not a valid P-256 public key.', code: 'bad-request' }, 400)
+      if (!(await isP256Point(k))) return problem(c, 400, 'bad-request', 'Invalid request: a key is not a valid P-256 public key.')
     }
     const user = currentUser(c)
     if (!user.memberships.some((m) => m.organisationId === b.organisationId)) {
-      return c.json({ error: 'You are not a member of that organisation.', code: 'forbidden' }, 403)
+      return problem(c, 403, 'forbidden', 'You are not a member of that organisation.')
     }
     const id = randomUUID()
     const pub = ({ kty, crv, x, y }: typeof b.publicKey) => JSON.stringify({ kty, crv, x, y })
@@ -146,7 +145,7 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
     const { rows } = isUuid(id)
       ? await db.query<{ status: string }>('SELECT status FROM devices WHERE id = $1 AND user_id = $2', [id, currentUser(c).userId])
       : { rows: [] }
-    if (!rows.length) return c.json({ error: 'No such device of yours.' }, 404)
+    if (!rows.length) return problem(c, 404, 'not-found', 'No such device of yours.')
     const status = rows[0]!.status
     return c.json({ id, status, wipe: status === 'revoked' })
   })
@@ -158,10 +157,10 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
     const wait = await countHit(db, `device-challenge:address:${addressKey}`, CHALLENGES_PER_MINUTE, 60, t)
     if (wait) {
       c.header('Retry-After', String(wait))
-      return c.json({ error: `Too many requests from here. Try again in ${wait} seconds.`, code: 'rate-limited', retryAfter: wait }, 429)
+      return problem(c, 429, 'rate-limited', `Too many requests from here. Try again in ${wait} seconds.`, { retryAfter: wait })
     }
     const id = c.req.param('id')
-    if (!isUuid(id)) return c.json({ error: 'No such device.', code: 'not-found' }, 404)
+    if (!isUuid(id)) return problem(c, 404, 'not-found', 'No such device.')
     const b = await body(c, challengeRequestSchema)
     if (!b.ok) return b.response
     const challenge = randomBytes(32).toString('base64url')
@@ -172,7 +171,7 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
       'INSERT INTO device_challenges (challenge_hash, device_id, purpose, expires_at) SELECT $1, id, $3, $4 FROM devices WHERE id = $2 RETURNING device_id',
       [challengeHash(challenge), id, b.value.purpose, expiresAt],
     )
-    if (!rows.length) return c.json({ error: 'No such device.', code: 'not-found' }, 404)
+    if (!rows.length) return problem(c, 404, 'not-found', 'No such device.')
     return c.json({ challenge, expiresAt: expiresAt.toISOString() })
   })
 
@@ -197,21 +196,21 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
     const b = await body(c, deviceProofSchema)
     if (!b.ok) return b.response
     const { rows } = isUuid(id) ? await db.query<{ organisation_id: string }>('SELECT organisation_id FROM devices WHERE id = $1 AND user_id = $2', [id, user.userId]) : { rows: [] }
-    if (!rows.length) return c.json({ error: 'No such device of yours.', code: 'not-found' }, 404)
+    if (!rows.length) return problem(c, 404, 'not-found', 'No such device of yours.')
     if (user.device && user.device.id !== id) {
-      return c.json({ error: 'This session already runs on another device. Sign out and sign in again on this device.', code: 'already-bound' }, 409)
+      return problem(c, 409, 'already-bound', 'This session already runs on another device. Sign out and sign in again on this device.')
     }
     const t = new Date(now())
     const result = await proven(db, id, 'bind', b.value, t)
     if (!result.ok) return result.reason === 'register-again' ? registerAgain(c) : badProof(c)
-    if (result.status === 'revoked') return c.json({ error: 'This device has been revoked. Its data must be wiped.', code: 'device-revoked' }, 409)
+    if (result.status === 'revoked') return problem(c, 409, 'device-revoked', 'This device has been revoked. Its data must be wiped.')
     // Bound only while the device is not revoked; a revocation deletes the session afterwards anyway.
     const bound = await db.query(
       `UPDATE sessions SET device_id = $2 WHERE token_hash = $1 AND (device_id IS NULL OR device_id = $2)
          AND EXISTS (SELECT 1 FROM devices WHERE id = $2 AND user_id = $3 AND status <> 'revoked') RETURNING token_hash`,
       [user.tokenHash, id, user.userId],
     )
-    if (!bound.rows.length) return c.json({ error: 'This device has been revoked. Its data must be wiped.', code: 'device-revoked' }, 409)
+    if (!bound.rows.length) return problem(c, 409, 'device-revoked', 'This device has been revoked. Its data must be wiped.')
     await db.query('UPDATE devices SET last_contact_at = $2 WHERE id = $1', [id, t])
     await audit(db, { actorId: user.userId, organisationId: rows[0]!.organisation_id, action: 'bind-session', entity: 'device', entityId: id })
     return c.json({ id, status: result.status, bound: true })

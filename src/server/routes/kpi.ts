@@ -15,8 +15,8 @@ import { currentUser, requireApprovedDevice, requireRole, requireUser, type AppE
 import type { Database } from '../db/types'
 import { issueCounter, lockCounterFor, lockPerson, moveCounter } from '../kpi/counters'
 import { ingestSnapshot, periodTotals, referralCounts } from '../kpi/ingest'
-import { body } from './auth'
-import { isUuid } from './readJson'
+import { problem } from '../http/problem'
+import { body, isUuid } from '../http/request'
 
 /** `now`: the server's clock in ms (tests pass a fixed one); snapshot versions may not be later. */
 export function kpiRoutes(db: Database, now: () => number = Date.now) {
@@ -32,7 +32,7 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
     if (!b.ok) return b.response
     const device = deviceOf(c)
     if (b.value.organisationId !== device.organisationId) {
-      return c.json({ error: 'Your device counts for the organisation it is registered in only.', code: 'forbidden' }, 403)
+      return problem(c, 403, 'forbidden', 'Your device counts for the organisation it is registered in only.')
     }
     const { counterId, created } = await issueCounter(db, device, currentUser(c).userId)
     return c.json({ counterId, serverTime: now() }, created ? 201 : 200)
@@ -41,9 +41,9 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
   /** A backup restored onto a new phone: the counting id moves there, the old phone's claim ends. */
   app.post('/counters/:id/move', counting, async (c) => {
     const id = c.req.param('id')
-    if (!isUuid(id)) return c.json({ error: 'The server never issued this counting id.', code: 'counter-unknown' }, 404)
+    if (!isUuid(id)) return problem(c, 404, 'counter-unknown', 'The server never issued this counting id.')
     const moved = await moveCounter(db, id.toLowerCase(), deviceOf(c), currentUser(c).userId, now())
-    if (!moved.ok) return c.json({ error: moved.error, code: moved.code }, moved.status)
+    if (!moved.ok) return problem(c, moved.status, moved.code, moved.error)
     return c.json({ counterId: moved.counterId, serverTime: now() })
   })
 
@@ -55,14 +55,14 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
     const s = b.value
     const serverTime = now()
     if (s.snapshotVersion > serverTime + VERSION_GRACE_MS) {
-      return c.json({ error: `The snapshot version ${s.snapshotVersion} is later than the server's clock (${serverTime} ms). Check the device's date and time.`, code: 'version-in-future', serverTime }, 422)
+      return problem(c, 422, 'version-in-future', `The snapshot version ${s.snapshotVersion} is later than the server's clock (${serverTime} ms). Check the device's date and time.`, { serverTime })
     }
     const implausible = implausibleCounts(s.rows)
-    if (implausible) return c.json({ error: `Implausible counts: ${implausible}`, code: 'implausible-counts' }, 422)
+    if (implausible) return problem(c, 422, 'implausible-counts', `Implausible counts: ${implausible}`)
     // A counting id bound to this device belongs to the device's organisation.
     const snapshot = { ...s, organisationId: device.organisationId }
     if (!(await verifyMessage(device.signingKey, await snapshotMessage(snapshot), s.signature))) {
-      return c.json({ error: "The snapshot is not signed by your device's signing key.", code: 'bad-signature' }, 403)
+      return problem(c, 403, 'bad-signature', "The snapshot is not signed by your device's signing key.")
     }
     const result = await db.transaction(async (tx) => {
       await lockPerson(tx, user.userId, device.organisationId)
@@ -72,7 +72,7 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
       if (tooMany) return { ok: false, status: 422, code: 'implausible-counts', error: `Implausible counts: ${tooMany}` } as const
       return { ok: true, answer: await ingestSnapshot(tx, snapshot, localMoment(new Date(serverTime)).date, user.userId) } as const
     })
-    if (!result.ok) return c.json({ error: result.error, code: result.code }, result.status)
+    if (!result.ok) return problem(c, result.status, result.code, result.error)
     return c.json(result.answer)
   })
 
@@ -100,7 +100,7 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
 
   app.get('/totals', requireRole('programma'), async (c) => {
     const period = periodSchema.safeParse(c.req.query('period'))
-    if (!period.success) return c.json({ error: 'Give a period like 2026-H1.', code: 'bad-request' }, 400)
+    if (!period.success) return problem(c, 400, 'bad-request', 'Give a period like 2026-H1.')
     return c.json({ period: period.data, rows: await periodTotals(db, period.data), referrals: await referralCounts(db, period.data) })
   })
 
@@ -117,7 +117,7 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
   /** The period as a FHIR R4 MeasureReport for the financiers: small cells masked. */
   app.get('/measure-report', requireRole('programma'), async (c) => {
     const period = periodSchema.safeParse(c.req.query('period'))
-    if (!period.success) return c.json({ error: 'Give a period like 2026-H1.', code: 'bad-request' }, 400)
+    if (!period.success) return problem(c, 400, 'bad-request', 'Give a period like 2026-H1.')
     const report = measureReport(period.data, await periodTotals(db, period.data), new Date())
     c.header('Content-Disposition', `attachment; filename="measurereport-${period.data}.json"`)
     return c.body(JSON.stringify(report, null, 2), 200, { 'Content-Type': 'application/fhir+json; charset=utf-8' })

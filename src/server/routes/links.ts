@@ -5,7 +5,9 @@ import { findLink, LinkError, redeemLink } from '../auth/links'
 import type { AppEnv } from '../auth/middleware'
 import type { Refusal } from '../auth/signIn'
 import { clientAddress } from '../http/client'
-import { body, refusal, type AuthDeps } from './auth'
+import { refusal, type AuthDeps } from './auth'
+import { problem } from '../http/problem'
+import { body } from '../http/request'
 
 export function linkRoutes({ db, guard, keys, proxy }: AuthDeps) {
   const app = new Hono<AppEnv>()
@@ -19,7 +21,7 @@ export function linkRoutes({ db, guard, keys, proxy }: AuthDeps) {
     const b = await body(c, linkTokenSchema)
     if (!b.ok) return b.response
     const link = await findLink(db, b.value.token, new Date(guard.now()))
-    if (!link) return c.json({ error: 'This link is not valid (any more). Ask your beheerder for a new one.', code: 'link-invalid' }, 404)
+    if (!link) return problem(c, 404, 'link-invalid', 'This link is not valid (any more). Ask your beheerder for a new one.')
     const user = c.get('user')
     // Whether the signed-in person is the one the link is for: then the page offers to accept at once.
     const forSignedInUser = Boolean(user?.secondFactor && user.email === link.email)
@@ -45,7 +47,7 @@ export function linkRoutes({ db, guard, keys, proxy }: AuthDeps) {
       return c.json({ kind: result.kind, status: result.status })
     } catch (e) {
       if (wrongPassword) return refusal(c, wrongPassword)
-      if (e instanceof LinkError) return c.json({ error: e.message, code: e.code }, e.status)
+      if (e instanceof LinkError) return problem(c, e.status, e.code, e.message)
       throw e
     }
   })

@@ -13,8 +13,8 @@ import { audit } from '../auth/audit'
 import { currentUser, grants, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database } from '../db/types'
 import { applyChange, serviceById } from '../socialMap/editing'
-import { body } from './auth'
-import { isUuid } from './readJson'
+import { problem } from '../http/problem'
+import { body, isUuid } from '../http/request'
 
 const editSchema = z.strictObject({ service: serviceSchema, ownerOrganisationId: z.guid().nullable().optional() })
 const proposalSchema = z.strictObject({ service: serviceSchema })
@@ -50,14 +50,14 @@ export function mapEditorRoutes(db: Database) {
   app.get('/services/:id', editor, async (c) => {
     const id = c.req.param('id')
     const found = isUuid(id) ? await serviceById(db, id) : null
-    if (!found) return c.json({ error: 'No such listing.' }, 404)
+    if (!found) return problem(c, 404, 'not-found', 'No such listing.')
     return c.json({ service: found.doc, ownerOrganisationId: found.owner })
   })
 
   app.post('/services', editor, async (c) => {
     const b = await body(c, editSchema)
     if (!b.ok) return b.response
-    if (await serviceById(db, b.value.service.id)) return c.json({ error: 'A listing with this id exists already.', code: 'exists' }, 409)
+    if (await serviceById(db, b.value.service.id)) return problem(c, 409, 'exists', 'A listing with this id exists already.')
     const version = await db.transaction((tx) => applyChange(tx, b.value.service, 'create', currentUser(c).userId, b.value.ownerOrganisationId ?? null))
     return c.json({ id: b.value.service.id, mapVersion: version }, 201)
   })
@@ -65,8 +65,8 @@ export function mapEditorRoutes(db: Database) {
   app.put('/services/:id', editor, async (c) => {
     const b = await body(c, editSchema)
     if (!b.ok) return b.response
-    if (b.value.service.id !== c.req.param('id')) return c.json({ error: 'The id in the body differs from the address.', code: 'bad-request' }, 400)
-    if (!(await serviceById(db, c.req.param('id')))) return c.json({ error: 'No such listing.' }, 404)
+    if (b.value.service.id !== c.req.param('id')) return problem(c, 400, 'bad-request', 'The id in the body differs from the address.')
+    if (!(await serviceById(db, c.req.param('id')))) return problem(c, 404, 'not-found', 'No such listing.')
     const version = await db.transaction((tx) => applyChange(tx, b.value.service, 'edit', currentUser(c).userId, b.value.ownerOrganisationId))
     return c.json({ id: b.value.service.id, mapVersion: version })
   })
@@ -75,7 +75,7 @@ export function mapEditorRoutes(db: Database) {
     app.post(`/services/:id/${action}`, editor, async (c) => {
       const id = c.req.param('id')
       const current = isUuid(id) ? await serviceById(db, id) : null
-      if (!current) return c.json({ error: 'No such listing.' }, 404)
+      if (!current) return problem(c, 404, 'not-found', 'No such listing.')
       const next: Service = action === 'retire' ? { ...current.doc, status: 'defunct' } : { ...current.doc, assured_date: today() }
       const version = await db.transaction((tx) => applyChange(tx, next, action, currentUser(c).userId))
       return c.json({ id, mapVersion: version, ...(action === 'verify' ? { assuredDate: next.assured_date } : {}) })
@@ -84,7 +84,7 @@ export function mapEditorRoutes(db: Database) {
 
   app.get('/services/:id/versions', editor, async (c) => {
     const id = c.req.param('id')
-    if (!isUuid(id)) return c.json({ error: 'No such listing.' }, 404)
+    if (!isUuid(id)) return problem(c, 404, 'not-found', 'No such listing.')
     const { rows } = await db.query<{ id: string; change: string; changed_at: Date; changed_by: string | null; name: string | null; doc: Service }>(
       `SELECT v.id::text, v.change, v.changed_at, v.changed_by, u.name, v.doc FROM service_versions v LEFT JOIN users u ON u.id = v.changed_by
        WHERE v.service_id = $1 ORDER BY v.id DESC`,
@@ -117,7 +117,7 @@ export function mapEditorRoutes(db: Database) {
     const { rows } = isUuid(id)
       ? await db.query(`UPDATE listing_reports SET status = 'resolved', resolution = $2, resolved_by = $3, resolved_at = now() WHERE id = $1 AND status = 'open' RETURNING id`, [id, b.value.resolution, actor])
       : { rows: [] }
-    if (!rows.length) return c.json({ error: 'No open report with this id.' }, 404)
+    if (!rows.length) return problem(c, 404, 'not-found', 'No open report with this id.')
     await audit(db, { actorId: actor, action: 'resolve', entity: 'listing_report', entityId: id })
     return c.json({ id, status: 'resolved' })
   })
@@ -127,9 +127,9 @@ export function mapEditorRoutes(db: Database) {
     if (!b.ok) return b.response
     const user = currentUser(c)
     const current = await serviceById(db, b.value.service.id)
-    if (!current) return c.json({ error: 'No such listing.' }, 404)
+    if (!current) return problem(c, 404, 'not-found', 'No such listing.')
     if (!current.owner || !user.memberships.some((m) => m.organisationId === current.owner)) {
-      return c.json({ error: 'Only members of the organisation that owns this listing may propose changes.', code: 'forbidden' }, 403)
+      return problem(c, 403, 'forbidden', 'Only members of the organisation that owns this listing may propose changes.')
     }
     const id = randomUUID()
     await db.query('INSERT INTO proposals (id, service_id, organisation_id, proposed_by, doc) VALUES ($1, $2, $3, $4, $5::jsonb)', [id, current.doc.id, current.owner, user.userId, JSON.stringify(b.value.service)])
@@ -162,7 +162,7 @@ export function mapEditorRoutes(db: Database) {
       if (!parsed.success) throw new Error('stored proposal no longer valid')
       return applyChange(tx, parsed.data, 'accept-proposal', actor)
     })
-    if (result === null) return c.json({ error: 'No open proposal with this id.' }, 404)
+    if (result === null) return problem(c, 404, 'not-found', 'No open proposal with this id.')
     return c.json({ id, status: 'accepted', mapVersion: result })
   })
 
@@ -174,7 +174,7 @@ export function mapEditorRoutes(db: Database) {
     const { rows } = isUuid(id)
       ? await db.query(`UPDATE proposals SET status = 'rejected', reason = $2, decided_by = $3, decided_at = now() WHERE id = $1 AND status = 'open' RETURNING id`, [id, b.value.reason, actor])
       : { rows: [] }
-    if (!rows.length) return c.json({ error: 'No open proposal with this id.' }, 404)
+    if (!rows.length) return problem(c, 404, 'not-found', 'No open proposal with this id.')
     await audit(db, { actorId: actor, action: 'reject-proposal', entity: 'proposal', entityId: id })
     return c.json({ id, status: 'rejected' })
   })

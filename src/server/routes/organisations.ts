@@ -10,17 +10,18 @@ import { lockUser, unlockUser } from '../auth/accounts'
 import { audit } from '../auth/audit'
 import { createLink } from '../auth/links'
 import { currentUser, isRegionBeheerder, requireUser, type AppEnv } from '../auth/middleware'
-import { body, type AuthDeps } from './auth'
+import type { AuthDeps } from './auth'
 import { approveDeviceRequestSchema, organisationKeyRequestSchema, verifyDeviceCertificate } from '../../shared/devices/certificates'
 import { certificateMismatch, certifiedDevices, chainsOf, type DeviceRow } from '../auth/certificates'
 import type { Queryable } from '../db/types'
-import { isUuid, readJson } from './readJson'
 import { describeIssues } from '../../shared/core/zodIssues'
+import { problem } from '../http/problem'
+import { body, isUuid, readJson } from '../http/request'
 
 export function organisationRoutes({ db, guard, keys }: AuthDeps) {
   const app = new Hono<AppEnv>()
   app.use('/:orgId/*', requireUser(), async (c, next) => {
-    if (!isUuid(c.req.param('orgId'))) return c.json({ error: 'Unknown organisation.', code: 'not-found' }, 404)
+    if (!isUuid(c.req.param('orgId'))) return problem(c, 404, 'not-found', 'Unknown organisation.')
     await next()
   })
   // The organisation's own beheerder; the region's beheerder only sees members and locks,
@@ -30,7 +31,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     const own = user.memberships.some((m) => m.role === 'beheerder' && m.organisationId === c.req.param('orgId'))
     const path = c.req.path
     const region = isRegionBeheerder(user) && (c.req.method === 'GET' ? /\/members$/.test(path) : /\/members\/[^/]+\/(lock|unlock|sign-out|password-reset|totp-reset)$/.test(path))
-    if (!own && !region) return c.json({ error: 'You do not have the role this needs.', code: 'forbidden' }, 403)
+    if (!own && !region) return problem(c, 403, 'forbidden', 'You do not have the role this needs.')
     await next()
   })
   const now = () => new Date(guard.now())
@@ -55,7 +56,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     const orgId = c.req.param('orgId')
     const org = await db.query<{ is_region: boolean }>('SELECT is_region FROM organisations WHERE id = $1', [orgId])
     if (isRegionRole(b.value.role) && !org.rows[0]?.is_region) {
-      return c.json({ error: `The role ${b.value.role} reaches across the region: only the region's organisation holds it.`, code: 'region-role' }, 403)
+      return problem(c, 403, 'region-role', `The role ${b.value.role} reaches across the region: only the region's organisation holds it.`)
     }
     const link = await createLink(db, { kind: 'invitation', organisationId: orgId, email: b.value.email, name: b.value.name, role: b.value.role }, currentUser(c).userId, now())
     return c.json(link, 201)
@@ -75,7 +76,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     const { rows } = isUuid(id)
       ? await db.query(`UPDATE account_links SET revoked_at = $3 WHERE id = $1 AND organisation_id = $2 AND kind = 'invitation' AND used_at IS NULL AND revoked_at IS NULL RETURNING id`, [id, c.req.param('orgId'), now()])
       : { rows: [] }
-    if (!rows.length) return c.json({ error: 'No open invitation with this id.', code: 'not-found' }, 404)
+    if (!rows.length) return problem(c, 404, 'not-found', 'No open invitation with this id.')
     await audit(db, { actorId: currentUser(c).userId, organisationId: c.req.param('orgId'), action: 'withdraw-invitation', entity: 'account_link', entityId: id })
     return c.json({ ok: true })
   })
@@ -93,9 +94,9 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     const r = rows[0]
     return r ? { userId, email: r.email, isHome: r.home_organisation_id === c.req.param('orgId'), elsewhere: r.elsewhere } : null
   }
-  const notMember = (c: Context) => c.json({ error: 'No such member in this organisation.', code: 'not-found' }, 404)
+  const notMember = (c: Context) => problem(c, 404, 'not-found', 'No such member in this organisation.')
   const notHome = (c: Context) =>
-    c.json({ error: 'Only the organisation that made this account, or the region, may do this.', code: 'not-home-organisation' }, 403)
+    problem(c, 403, 'not-home-organisation', 'Only the organisation that made this account, or the region, may do this.')
 
   /** Offboarding: the person leaves this organisation; their devices here are revoked and their sessions end. */
   app.delete('/:orgId/members/:userId', async (c) => {
@@ -121,7 +122,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
       await audit(tx, { actorId: actor, organisationId: orgId, action: 'remove-member', entity: 'user', entityId: m.userId })
       return true
     })
-    if (!result) return c.json({ error: 'This is the last beheerder of the organisation: add another one first.', code: 'last-beheerder' }, 409)
+    if (!result) return problem(c, 409, 'last-beheerder', 'This is the last beheerder of the organisation: add another one first.')
     return c.json({ ok: true })
   })
 
@@ -136,7 +137,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     const m = await member(c)
     if (!m) return notMember(c)
     if (!homeOrRegion(c, m)) return notHome(c)
-    if (m.userId === currentUser(c).userId) return c.json({ error: 'You cannot lock yourself out.', code: 'self' }, 409)
+    if (m.userId === currentUser(c).userId) return problem(c, 409, 'self', 'You cannot lock yourself out.')
     await lockUser(db, m.userId, currentUser(c).userId, c.req.param('orgId'), now())
     return c.json({ ok: true })
   })
@@ -221,12 +222,12 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
   app.post('/:orgId/devices/:deviceId/approve', async (c) => {
     const orgId = c.req.param('orgId')
     const deviceId = c.req.param('deviceId')
-    if (!isUuid(deviceId)) return c.json({ error: 'No such device.', code: 'not-found' }, 404)
+    if (!isUuid(deviceId)) return problem(c, 404, 'not-found', 'No such device.')
     const raw = await readJson(c)
     const given = raw.ok && typeof raw.value === 'object' && raw.value !== null && 'certificate' in raw.value
-    if (!given) return c.json({ error: "Approving a device needs the certificate your phone signs for it.", code: 'certificate-required' }, 400)
+    if (!given) return problem(c, 400, 'certificate-required', "Approving a device needs the certificate your phone signs for it.")
     const parsed = approveDeviceRequestSchema.safeParse(raw.value)
-    if (!parsed.success) return c.json({ error: `Invalid certificate: ${describeIssues(parsed.error)}`, code: 'bad-certificate' }, 400)
+    if (!parsed.success) return problem(c, 400, 'bad-certificate', `Invalid certificate: ${describeIssues(parsed.error)}`)
     const cert = parsed.data.certificate
     const actor = currentUser(c).userId
     const result = await db.transaction(async (tx) => {
@@ -255,7 +256,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
   app.post('/:orgId/devices/:deviceId/revoke', async (c) => {
     const orgId = c.req.param('orgId')
     const deviceId = c.req.param('deviceId')
-    if (!isUuid(deviceId)) return c.json({ error: 'No such device.', code: 'not-found' }, 404)
+    if (!isUuid(deviceId)) return problem(c, 404, 'not-found', 'No such device.')
     const actor = currentUser(c).userId
     // Only a device of a current member of this organisation.
     const done = await db.transaction(async (tx) => {
@@ -270,7 +271,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
       await audit(tx, { actorId: actor, organisationId: orgId, action: 'revoke', entity: 'device', entityId: deviceId })
       return { ended }
     })
-    if (!done) return c.json({ error: 'This device cannot be revoked (unknown, or already decided).', code: 'conflict' }, 409)
+    if (!done) return problem(c, 409, 'conflict', 'This device cannot be revoked (unknown, or already decided).')
     return c.json({ id: deviceId, status: 'revoked', endedSessions: done.ended })
   })
 
@@ -293,12 +294,12 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     if (!b.ok) return b.response
     const { organisationKey, certificate: cert } = b.value
     const existing = await db.query<{ set: boolean }>('SELECT organisation_key IS NOT NULL AS set FROM organisations WHERE id = $1', [orgId])
-    if (existing.rows[0]?.set) return c.json({ error: 'This organisation already has a key; it cannot be replaced here.', code: 'key-exists' }, 409)
+    if (existing.rows[0]?.set) return problem(c, 409, 'key-exists', 'This organisation already has a key; it cannot be replaced here.')
     if (!user.device || user.device.organisationId !== orgId || user.device.status === 'revoked') {
-      return c.json({ error: 'Set the organisation key on your own phone, registered in this organisation.', code: 'device-required' }, 403)
+      return problem(c, 403, 'device-required', 'Set the organisation key on your own phone, registered in this organisation.')
     }
     if (cert.kind !== 'beheerder' || cert.issuer.kind !== 'organisation' || cert.deviceId !== user.device.id) {
-      return c.json({ error: 'Send the beheerder certificate the new key issued for this phone.', code: 'certificate-mismatch' }, 400)
+      return problem(c, 400, 'certificate-mismatch', 'Send the beheerder certificate the new key issued for this phone.')
     }
     const deviceId = user.device.id
     const result = await db.transaction(async (tx) => {

@@ -26,8 +26,8 @@ import { currentUser, requireApprovedDevice, requireRegionBeheerder, requireRole
 import type { Database, Queryable } from '../db/types'
 import { certifiedDevices, chainsOf, receivingDevices, type CertifiedDevice } from '../auth/certificates'
 import type { SessionUser } from '../auth/sessions'
-import { body } from './auth'
-import { isUuid } from './readJson'
+import { problem } from '../http/problem'
+import { body, isUuid } from '../http/request'
 
 
 /**
@@ -164,7 +164,7 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     const ids = [...new Set(b.value.routes.map((r) => r.organisationId))]
     if (ids.length) {
       const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM organisations WHERE id = ANY($1::uuid[])', [ids])
-      if (rows[0]!.n !== ids.length) return c.json({ error: 'A route points to an organisation that does not exist.', code: 'bad-request' }, 400)
+      if (rows[0]!.n !== ids.length) return problem(c, 400, 'bad-request', 'A route points to an organisation that does not exist.')
     }
     const actor = currentUser(c).userId
     await db.transaction(async (tx) => {
@@ -201,21 +201,21 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     const r = b.value
     const user = currentUser(c)
     if (!user.memberships.some((m) => m.organisationId === r.senderOrganisationId && m.role === 'huisarts')) {
-      return c.json({ error: 'You refer for your own practice only.', code: 'forbidden' }, 403)
+      return problem(c, 403, 'forbidden', 'You refer for your own practice only.')
     }
     if (user.device!.organisationId !== r.senderOrganisationId) {
-      return c.json({ error: 'This device is registered in another organisation than the one you refer for.', code: 'device-required' }, 403)
+      return problem(c, 403, 'device-required', 'This device is registered in another organisation than the one you refer for.')
     }
     const unsigned = await senderProblem(db, r.sealed, referralContext(r.id), user, r.sentAt)
-    if (unsigned) return c.json({ error: unsigned.error, code: unsigned.code }, unsigned.status)
+    if (unsigned) return problem(c, unsigned.status, unsigned.code, unsigned.error)
     // A resend of what is already here (an answer lost on the way) changes nothing.
     const existing = await db.query<{ sender_user_id: string }>('SELECT sender_user_id FROM referrals WHERE id = $1', [r.id])
     if (existing.rows[0]) {
-      if (existing.rows[0].sender_user_id !== user.userId) return c.json({ error: 'That referral id is taken.', code: 'conflict' }, 409)
+      if (existing.rows[0].sender_user_id !== user.userId) return problem(c, 409, 'conflict', 'That referral id is taken.')
       return c.json({ status: 'exists' })
     }
-    const problem = await recipientProblem(db, r.sealed, r.receivingOrganisationId, user.userId)
-    if (problem) return c.json({ error: problem, code: 'recipients-changed' }, 409)
+    const misdirected = await recipientProblem(db, r.sealed, r.receivingOrganisationId, user.userId)
+    if (misdirected) return problem(c, 409, 'recipients-changed', misdirected)
     // The server's clock decides when it was sent; the device's time is kept beside it, clamped.
     const t = new Date(now())
     const recorded = clampRecorded(new Date(r.sentAt), t, new Date(t.getTime() - RECORDED_MAX_DAYS_BACK * DAY_MS))
@@ -246,7 +246,7 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
   /** Who may read a referral's notes and messages: the receiving organisation's devices and the sender's. */
   app.get('/:id/keys', requireApprovedDevice(['huisarts', 'sociaal-werker']), async (c) => {
     const found = await readable(c.req.param('id'), c)
-    if (!found) return c.json({ error: 'No such referral for you.', code: 'not-found' }, 404)
+    if (!found) return problem(c, 404, 'not-found', 'No such referral for you.')
     const { receiving, own } = await readers(db, found.receiving_organisation_id, found.sender_user_id)
     const keys = [...receiving, ...own.filter((o) => !receiving.some((r) => r.deviceId === o.deviceId))]
     return c.json({ keys: keys.map((k) => k.certificate), chains: await chainsOf(db, keys.map((k) => k.organisationId)) })
@@ -259,14 +259,14 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     const user = currentUser(c)
     const found = await readable(c.req.param('id'), c)
     if (!found || found.receiving_organisation_id !== user.device!.organisationId) {
-      return c.json({ error: 'No such referral in your inbox.', code: 'not-found' }, 404)
+      return problem(c, 404, 'not-found', 'No such referral in your inbox.')
     }
     const again = await db.query('SELECT 1 FROM referral_events WHERE id = $1', [e.id])
     if (again.rows.length) return c.json({ status: 'exists' })
     const unsigned = await senderProblem(db, e.sealed, signedEventContext(found.id, e.id, e.kind), user, e.at)
-    if (unsigned) return c.json({ error: unsigned.error, code: unsigned.code }, unsigned.status)
-    const problem = await recipientProblem(db, e.sealed, found.receiving_organisation_id, found.sender_user_id)
-    if (problem) return c.json({ error: problem, code: 'recipients-changed' }, 409)
+    if (unsigned) return problem(c, unsigned.status, unsigned.code, unsigned.error)
+    const misdirected = await recipientProblem(db, e.sealed, found.receiving_organisation_id, found.sender_user_id)
+    if (misdirected) return problem(c, 409, 'recipients-changed', misdirected)
     const result = await db.transaction(async (tx) => {
       const { rows } = await tx.query<{ status: ReferralStatus; sent_at: Date | string }>('SELECT status, sent_at FROM referrals WHERE id = $1 FOR UPDATE', [found.id])
       const next = nextStatus(rows[0]!.status, e.kind)
@@ -288,7 +288,7 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
       await audit(tx, { actorId: user.userId, organisationId: found.receiving_organisation_id, action: `referral-${e.kind}`, entity: 'referral', entityId: found.id })
       return { ok: true as const, status: 'stored' }
     })
-    if (!result.ok) return c.json({ error: `A referral that is "${result.from}" cannot take "${e.kind}".`, code: 'conflict' }, 409)
+    if (!result.ok) return problem(c, 409, 'conflict', `A referral that is "${result.from}" cannot take "${e.kind}".`)
     return c.json({ status: result.status }, result.status === 'stored' ? 201 : 200)
   })
 

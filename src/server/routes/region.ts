@@ -4,7 +4,9 @@ import { newOrganisationSchema } from '../../shared/accounts/schemas'
 import { AccountError, createOrganisation } from '../auth/accounts'
 import { createLink } from '../auth/links'
 import { currentUser, requireRegionBeheerder, requireUser, type AppEnv } from '../auth/middleware'
-import { body, type AuthDeps } from './auth'
+import type { AuthDeps } from './auth'
+import { problem } from '../http/problem'
+import { body } from '../http/request'
 
 export function regionRoutes({ db, guard }: AuthDeps) {
   const app = new Hono<AppEnv>()
@@ -25,7 +27,7 @@ export function regionRoutes({ db, guard }: AuthDeps) {
     if (!b.ok) return b.response
     const actor = currentUser(c).userId
     const exists = await db.query('SELECT 1 FROM organisations WHERE lower(name) = lower($1)', [b.value.name])
-    if (exists.rows.length) return c.json({ error: 'An organisation with this name exists already.', code: 'exists' }, 409)
+    if (exists.rows.length) return problem(c, 409, 'exists', 'An organisation with this name exists already.')
     try {
       const result = await db.transaction(async (tx) => {
         const id = await createOrganisation(tx, b.value.name, actor)
@@ -36,7 +38,7 @@ export function regionRoutes({ db, guard }: AuthDeps) {
       })
       return c.json(result, 201)
     } catch (e) {
-      if (e instanceof AccountError) return c.json({ error: e.message, code: e.code }, e.status)
+      if (e instanceof AccountError) return problem(c, e.status, e.code, e.message)
       throw e
     }
   })

@@ -6,7 +6,8 @@ import { countHit } from '../auth/rateLimit'
 import { clientAddress } from '../http/client'
 import { serviceExists, storeReport } from '../socialMap/repository'
 import type { AuthDeps } from './auth'
-import { readJson } from './readJson'
+import { problem } from '../http/problem'
+import { readJson } from '../http/request'
 
 /** Reports per address per hour: enough for a resident, too few to bury the editors' queue. */
 export const REPORTS_PER_HOUR = 20
@@ -18,13 +19,13 @@ export function reportRoutes({ db, guard, keys, proxy }: AuthDeps) {
     const wait = await countHit(db, `report:address:${addressKey}`, REPORTS_PER_HOUR, 3600, guard.now())
     if (wait) {
       c.header('Retry-After', String(wait))
-      return c.json({ error: 'Too many reports from here. Try again later.', code: 'rate-limited', retryAfter: wait }, 429)
+      return problem(c, 429, 'rate-limited', 'Too many reports from here. Try again later.', { retryAfter: wait })
     }
     const body = await readJson(c)
-    if (!body.ok) return c.json({ error: body.error, code: 'bad-request' }, 400)
+    if (!body.ok) return problem(c, 400, 'bad-request', body.error)
     const parsed = listingReportSchema.safeParse(body.value)
-    if (!parsed.success) return c.json({ error: `Invalid report: ${describeIssues(parsed.error)}`, code: 'bad-request' }, 400)
-    if (!(await serviceExists(db, parsed.data.serviceId))) return c.json({ error: 'Unknown service: no listing has this id.', code: 'not-found' }, 404)
+    if (!parsed.success) return problem(c, 400, 'bad-request', `Invalid report: ${describeIssues(parsed.error)}`)
+    if (!(await serviceExists(db, parsed.data.serviceId))) return problem(c, 404, 'not-found', 'Unknown service: no listing has this id.')
     const created = await storeReport(db, parsed.data)
     return c.json({ id: parsed.data.id, status: created ? 'received' : 'already-received' }, created ? 201 : 200)
   })
