@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { forgetLinkToken, takeLinkToken } from '../../src/app/features/account/linkToken'
+import { forgetLinkToken, takeLinkToken } from '../../src/app/features/auth/linkToken'
 import { absoluteLink } from '../../src/app/features/organisations/organisationsApi'
 import { groupPeople } from '../../src/app/features/organisations/people'
 
