@@ -5,14 +5,15 @@
 import { z } from 'zod'
 import { MUNICIPALITIES } from '../socialMap/places'
 import { caseMoments } from './inclusion'
-import { CASE_STEPS, PATHWAYS, REFERRER_TYPES, type CaseRecord } from './v1'
+import { CASE_STEPS, REFERRER_TYPES, type CaseRecord } from './v1'
+import { INTERVENTION_IDS } from '../interventions'
 
 export const caseIndexSchema = z.strictObject({
   id: z.guid(),
   schemaVersion: z.literal(1),
   status: z.enum(['open', 'closed']),
   currentStep: z.enum(CASE_STEPS),
-  pathway: z.enum(PATHWAYS),
+  pathway: z.enum(INTERVENTION_IDS),
   municipality: z.enum(MUNICIPALITIES).optional(),
   referrerType: z.enum(REFERRER_TYPES).optional(),
   referredAt: z.string().optional(),

@@ -1,11 +1,12 @@
 /**
- * Moments of inclusion and completion (domain.md, product rules until the region says
- * otherwise): WoR = intake held; VG = conversation held; Sociaal Arrangeren = arrangement
- * started after intake; Samenwerkwijze = overleg held and plan set. Completion = the case
- * closed after inclusion. These feed the clear index fields and, later, the KPI counts.
+ * Moments of inclusion (per intervention, in interventions.ts) and completion: the case closed
+ * after inclusion. These feed the clear index fields and, later, the KPI counts.
  */
 import { periodOf, type Period } from '../kpi/period'
 import type { CaseRecord } from './v1'
+import { daysBetween } from '../core/dates'
+import { regionDate } from '../core/clock'
+import { interventionOf } from '../interventions'
 
 export interface CaseMoments {
   referredAt?: string
@@ -15,34 +16,20 @@ export interface CaseMoments {
 }
 
 export function inclusionDate(c: CaseRecord): string | undefined {
-  switch (c.pathway) {
-    case 'wor':
-      return c.wor?.intakeDate
-    case 'vg':
-      return c.vg?.conversationDate
-    case 'sa':
-      return c.sa?.triage === 'arrangement' && c.sa.intakeDate && c.sa.arrangementStartDate && c.sa.arrangementStartDate >= c.sa.intakeDate
-        ? c.sa.arrangementStartDate
-        : undefined
-    case 'samenwerkwijze':
-      return c.consultation?.date && c.consultation.actions.some((a) => a.what.trim()) ? c.consultation.date : undefined
-  }
+  return interventionOf(c.pathway).includedOn(c)
 }
 
 export function caseMoments(c: CaseRecord): CaseMoments {
   const includedAt = inclusionDate(c)
   const completedAt = includedAt && c.status === 'closed' && c.closedAt ? c.closedAt : undefined
-  const referredAt = c.referral?.date ?? c.createdAt.slice(0, 10)
+  // A case without a referral date counts as referred on the region's date it was made.
+  const referredAt = c.referral?.date ?? regionDate(new Date(c.createdAt))
   return { referredAt, ...(includedAt ? { includedAt, period: periodOf(includedAt) } : {}), ...(completedAt ? { completedAt } : {}) }
 }
 
-/** WoR: the coach contacts the resident within two weeks of the referral (domain.md). */
-export const WOR_FIRST_CONTACT_DAYS = 14
-
-const dayNumber = (d: string) => Math.floor(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000)
-
-/** Days left until first contact is due (negative: overdue); undefined when done or not a WoR case. */
+/** Days left until first contact is due (negative: overdue); undefined when done or the intervention sets no term. */
 export function firstContactDaysLeft(c: CaseRecord, today: string): number | undefined {
-  if (c.pathway !== 'wor' || c.wor?.firstContactDate || !c.referral?.date) return undefined
-  return dayNumber(c.referral.date) + WOR_FIRST_CONTACT_DAYS - dayNumber(today)
+  const term = interventionOf(c.pathway).firstContactDays
+  if (term === undefined || c.wor?.firstContactDate || !c.referral?.date) return undefined
+  return term - daysBetween(c.referral.date, today)
 }

@@ -5,13 +5,20 @@
 import { z } from 'zod'
 import { LIFE_DOMAINS } from '../socialMap/lifeDomains'
 import { MUNICIPALITIES } from '../socialMap/places'
+import { isoDate } from '../core/dates'
+import { INTERVENTION_IDS, REFERABLE_INTERVENTION_IDS, type InterventionId } from '../interventions'
 
 const id = z.guid()
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-01')
+const date = isoDate
 const text = (max: number) => z.string().max(max)
 
-export const PATHWAYS = ['samenwerkwijze', 'wor', 'vg', 'sa'] as const
-export type Pathway = (typeof PATHWAYS)[number]
+/**
+ * @deprecated The case form's order of the interventions (the Samenwerkwijze first); the list and
+ * its rules are INTERVENTION_IDS and INTERVENTIONS in interventions.ts.
+ */
+export const PATHWAYS = ['samenwerkwijze', ...REFERABLE_INTERVENTION_IDS] as const
+/** @deprecated InterventionId in interventions.ts (the stored field keeps its name `pathway`). */
+export type Pathway = InterventionId
 /** The five steps of the Samenwerkwijze (domain.md, a product decision). */
 export const CASE_STEPS = ['signaleren', 'voorbereiden', 'samenwerkoverleg', 'uitvoeren', 'evalueren'] as const
 export type CaseStep = (typeof CASE_STEPS)[number]
@@ -40,7 +47,7 @@ export const caseRecordV1Schema = z.strictObject({
   schemaVersion: z.literal(1),
   createdAt: z.string().max(40),
   updatedAt: z.string().max(40),
-  pathway: z.enum(PATHWAYS),
+  pathway: z.enum(INTERVENTION_IDS),
   status: z.enum(['open', 'closed']),
   currentStep: z.enum(CASE_STEPS),
   resident: z.strictObject({
@@ -107,7 +114,7 @@ export type CaseRecordV1 = z.infer<typeof caseRecordV1Schema>
 export type CaseRecord = CaseRecordV1
 export const caseRecordSchema = caseRecordV1Schema
 
-export function newCase(idValue: string, pathway: Pathway, now: Date): CaseRecord {
+export function newCase(idValue: string, pathway: InterventionId, now: Date): CaseRecord {
   const stamp = now.toISOString()
   return {
     id: idValue,

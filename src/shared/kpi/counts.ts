@@ -6,13 +6,16 @@
  */
 import type { CaseIndex } from '../cases/caseIndex'
 import { periodEnd, periodOf, type Period } from './period'
+import { INTERVENTION_IDS, type InterventionId } from '../interventions'
 
-export const INTERVENTIONS = ['wor', 'vg', 'sa', 'samenwerkwijze'] as const
-export type Intervention = (typeof INTERVENTIONS)[number]
+/** @deprecated INTERVENTION_IDS in interventions.ts (this name there is the list with the rules). */
+export const INTERVENTIONS = INTERVENTION_IDS
+/** @deprecated InterventionId in interventions.ts. */
+export type Intervention = InterventionId
 export const UNKNOWN = 'onbekend'
 
 export interface CountRow {
-  intervention: Intervention
+  intervention: InterventionId
   municipality: string
   referrerType: string
   referred: number
@@ -21,11 +24,10 @@ export interface CountRow {
   includedCumulative: number
 }
 
-
-/** Every period in which any case was referred, included or completed. */
-/** What counting needs of a case: its pathway, categories and moments. */
+/** What counting needs of a case: its intervention (stored as `pathway`), categories and moments. */
 export type Countable = Pick<CaseIndex, 'pathway' | 'municipality' | 'referrerType' | 'referredAt' | 'includedAt' | 'completedAt'>
 
+/** Every period in which any case was referred, included or completed. */
 export function periodsOf(cases: readonly Countable[]): Period[] {
   const set = new Set<Period>()
   for (const c of cases) for (const d of [c.referredAt, c.includedAt, c.completedAt]) if (d) set.add(periodOf(d))

@@ -5,7 +5,9 @@
  * marked with the data-absent-reason `masked` (domain.md: small cells suppressed).
  * Mapping: docs/fhir-mapping.md.
  */
-import { INTERVENTIONS, type CountRow, type Intervention } from './counts'
+import type { CountRow } from './counts'
+import { INTERVENTION_IDS, INTERVENTIONS } from '../interventions'
+import { regionDate } from '../core/clock'
 import { periodEnd, periodStart, type Period } from './period'
 
 export const FHIR_BASE = 'https://samenwerkwijze.example.org/fhir'
@@ -15,12 +17,6 @@ export const POPULATION_SYSTEM = `${FHIR_BASE}/CodeSystem/inclusie-populatie`
 export const STRATIFIER_SYSTEM = `${FHIR_BASE}/CodeSystem/uitsplitsing`
 const DATA_ABSENT = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason'
 
-const INTERVENTION_NAMES: Record<Intervention, string> = {
-  wor: 'Welzijn op Recept',
-  vg: 'Verkennend Gesprek',
-  sa: 'Sociaal Arrangeren',
-  samenwerkwijze: 'Samenwerkoverleg',
-}
 const POPULATIONS = [
   { key: 'referred', display: 'Verwezen' },
   { key: 'included', display: 'Geïncludeerd (nieuw in periode)' },
@@ -78,17 +74,18 @@ export function measureReport(period: Period, rows: readonly CountRow[], generat
   return {
     resourceType: 'MeasureReport',
     id: `sig-inclusie-${period}`,
-    status: end < generatedAt.toISOString().slice(0, 10) ? 'complete' : 'pending',
+    // Complete once the period's last day lies before the region's date (not the UTC date).
+    status: end < regionDate(generatedAt) ? 'complete' : 'pending',
     type: 'summary',
     measure: MEASURE_URL,
     date: generatedAt.toISOString(),
     reporter: { display: 'Samen in Gezondheid' },
     period: { start: periodStart(period), end },
     improvementNotation: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/measure-improvement-notation', code: 'increase' }] },
-    group: INTERVENTIONS.map((i) => {
+    group: INTERVENTION_IDS.map((i) => {
       const mine = rows.filter((r) => r.intervention === i)
       return {
-        code: { coding: [{ system: INTERVENTION_SYSTEM, code: i, display: INTERVENTION_NAMES[i] }] },
+        code: { coding: [{ system: INTERVENTION_SYSTEM, code: i, display: INTERVENTIONS[i].name }] },
         population: populations(mine),
         stratifier: [stratifier(mine, 'municipality', 'Gemeente'), stratifier(mine, 'referrerType', 'Verwijzer')],
       }

@@ -9,14 +9,15 @@ import { z } from 'zod'
 import { signatureSchema, signedMessage, sha256Hex } from '../crypto/signatures'
 import { MUNICIPALITIES } from '../socialMap/places'
 import { REFERRER_TYPES } from '../cases/v1'
-import { INTERVENTIONS, UNKNOWN } from './counts'
+import { UNKNOWN } from './counts'
+import { INTERVENTION_IDS } from '../interventions'
 import { periodSchema } from './period'
 import type { CountRow } from './counts'
 
 const count = z.number().int().min(0).max(1_000_000)
 
 export const countRowSchema = z.strictObject({
-  intervention: z.enum(INTERVENTIONS),
+  intervention: z.enum(INTERVENTION_IDS),
   municipality: z.enum([...MUNICIPALITIES, UNKNOWN]),
   referrerType: z.enum([...REFERRER_TYPES, UNKNOWN]),
   referred: count,
@@ -26,7 +27,7 @@ export const countRowSchema = z.strictObject({
 })
 
 /** Every cell a snapshot can hold: intervention × municipality (or unknown) × referrer type (or unknown). */
-export const MAX_CELLS = INTERVENTIONS.length * (MUNICIPALITIES.length + 1) * (REFERRER_TYPES.length + 1)
+export const MAX_CELLS = INTERVENTION_IDS.length * (MUNICIPALITIES.length + 1) * (REFERRER_TYPES.length + 1)
 
 /**
  * A snapshot version is the device's clock in ms (rising, even if the clock goes back). The server
@@ -84,5 +85,5 @@ export const DEFAULT_MET_SHARE = 0.75
 
 export const targetsSchema = z.strictObject({
   period: z.enum(ACCOUNTABILITY_PERIODS),
-  targets: z.partialRecord(z.enum(INTERVENTIONS), z.number().int().min(0).max(1_000_000)),
+  targets: z.partialRecord(z.enum(INTERVENTION_IDS), z.number().int().min(0).max(1_000_000)),
 })

@@ -6,6 +6,7 @@
  */
 import { FHIR_BASE, INTERVENTION_SYSTEM } from '../kpi/measureReport'
 import type { ListedReferral, ReferralContent, ReferralStatus } from './referral'
+import { INTERVENTIONS } from '../interventions'
 
 export const REASON_SYSTEM = `${FHIR_BASE}/CodeSystem/verwijsreden`
 export const DOMAIN_4D_SYSTEM = `${FHIR_BASE}/CodeSystem/4d-domein`
@@ -17,7 +18,6 @@ const SDOH_CATEGORY: Record<string, string> = {
   wonen: 'housing-instability',
   'werk-dagbesteding': 'employment-status',
 }
-const NAMES = { wor: 'Welzijn op Recept', vg: 'Verkennend Gesprek', sa: 'Sociaal Arrangeren' } as const
 const TASK_STATUS: Record<ReferralStatus, string> = {
   verstuurd: 'requested',
   ontvangen: 'received',
@@ -55,7 +55,7 @@ export function referralToFhir(r: Pick<ListedReferral, 'id' | 'intervention' | '
     intent: 'order',
     category: categories.map((code) => ({ coding: [{ system: SDOHCC, code }] })),
     priority: c.urgency === 'snel' ? 'urgent' : 'routine',
-    code: { coding: [{ system: INTERVENTION_SYSTEM, code: r.intervention, display: NAMES[r.intervention] }], text: NAMES[r.intervention] },
+    code: { coding: [{ system: INTERVENTION_SYSTEM, code: r.intervention, display: INTERVENTIONS[r.intervention].name }], text: INTERVENTIONS[r.intervention].name },
     orderDetail: c.domains.map((d) => ({ coding: [{ system: DOMAIN_4D_SYSTEM, code: d }] })),
     subject: { reference: `Patient/${patientId}` },
     authoredOn: r.sentAt,
@@ -81,7 +81,7 @@ export function referralToFhir(r: Pick<ListedReferral, 'id' | 'intervention' | '
     requester: { display: `${c.referrer.name}, ${r.senderOrganisation.name}` },
     owner: { display: r.receivingOrganisation.name },
     ...(r.firstContactDue ? { restriction: { period: { end: r.firstContactDue } } } : {}),
-    output: outputs.map((e) => ({ type: { text: r.intervention === 'vg' ? 'advies' : 'terugkoppeling' }, valueString: e.note! })),
+    output: outputs.map((e) => ({ type: { text: INTERVENTIONS[r.intervention].answersGpWith }, valueString: e.note! })),
   }
   const entry = (resource: { resourceType: string; id: string }) => ({ fullUrl: `${FHIR_BASE}/${resource.resourceType}/${resource.id}`, resource })
   return { resourceType: 'Bundle', id: `verwijzing-${r.id}`, type: 'collection', timestamp: new Date().toISOString(), entry: [entry(patient), entry(serviceRequest), entry(task)] }

@@ -8,9 +8,13 @@ import { sealedSchema, sealedV2Schema } from '../crypto/sealed'
 import { publicJwkSchema } from '../accounts/schemas'
 import { certificateSchema, organisationChainSchema } from '../devices/certificates'
 import { VG_OUTCOMES } from '../cases/v1'
+import { isoDate } from '../core/dates'
+import { REFERABLE_INTERVENTION_IDS, WOR_FIRST_CONTACT_DAYS, type ReferableInterventionId } from '../interventions'
 
-export const REFERRAL_INTERVENTIONS = ['wor', 'vg', 'sa'] as const
-export type ReferralIntervention = (typeof REFERRAL_INTERVENTIONS)[number]
+/** @deprecated The interventions a GP refers to: REFERABLE_INTERVENTION_IDS in interventions.ts. */
+export const REFERRAL_INTERVENTIONS = REFERABLE_INTERVENTION_IDS
+/** @deprecated ReferableInterventionId in interventions.ts. */
+export type ReferralIntervention = ReferableInterventionId
 export const REFERRAL_REASONS = ['eenzaamheid', 'somberheid', 'geldzorgen', 'geheugen', 'mantelzorg', 'ingrijpende-gebeurtenis', 'werk-dagbesteding', 'wonen', 'anders'] as const
 export const DOMAINS_4D = ['lichaam', 'geest', 'sociaal', 'maatschappelijk'] as const
 export const URGENCIES = ['gewoon', 'snel'] as const
@@ -34,16 +38,16 @@ export function nextStatus(from: ReferralStatus, kind: EventKind): ReferralStatu
   return RANK[kind] > RANK[from] ? kind : null
 }
 
-/** Welzijn op Recept: the first contact is due within two weeks of the referral (domain.md). */
-export const WOR_FIRST_CONTACT_DAYS = 14
+/** Re-exported for the server's referral routes; it lives in interventions.ts. */
+export { WOR_FIRST_CONTACT_DAYS }
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-01')
+const date = isoDate
 const phone = z.string().trim().regex(/^\+?[0-9 ()-]{8,20}$/, 'is not a phone number')
 
 /** What the GP writes: sealed, never seen by the server. */
 export const referralContentSchema = z
   .strictObject({
-    intervention: z.enum(REFERRAL_INTERVENTIONS),
+    intervention: z.enum(REFERABLE_INTERVENTION_IDS),
     patient: z.strictObject({
       name: z.string().trim().min(2).max(200),
       phone: phone.optional(),
@@ -89,7 +93,7 @@ export function clampRecorded(recorded: Date, now: Date, earliest: Date): Date {
 /** What the sender posts: routing metadata in clear, the rest sealed. */
 export const newReferralSchema = z.strictObject({
   id: z.guid(),
-  intervention: z.enum(REFERRAL_INTERVENTIONS),
+  intervention: z.enum(REFERABLE_INTERVENTION_IDS),
   senderOrganisationId: z.guid(),
   receivingOrganisationId: z.guid(),
   /** When the device recorded the referral (kept as its recorded time, clamped); the server's clock decides the listed sentAt. */
@@ -113,8 +117,8 @@ export const newEventSchema = z.strictObject({
 })
 export type NewEvent = z.infer<typeof newEventSchema>
 
-export const routeSchema = z.strictObject({ intervention: z.enum(REFERRAL_INTERVENTIONS), municipality: z.enum(MUNICIPALITIES), organisationId: z.guid() })
-export const routesSchema = z.strictObject({ routes: z.array(routeSchema).max(REFERRAL_INTERVENTIONS.length * MUNICIPALITIES.length) })
+export const routeSchema = z.strictObject({ intervention: z.enum(REFERABLE_INTERVENTION_IDS), municipality: z.enum(MUNICIPALITIES), organisationId: z.guid() })
+export const routesSchema = z.strictObject({ routes: z.array(routeSchema).max(REFERABLE_INTERVENTION_IDS.length * MUNICIPALITIES.length) })
 
 /** The associated data that binds a sealed box to its referral (and event). */
 export const referralContext = (id: string) => `referral|${id}`
@@ -133,7 +137,7 @@ export const chainsSchema = z.record(z.guid(), organisationChainSchema)
  * certified devices, and the chain of every organisation named, to verify them on the phone.
  */
 export const directorySchema = z.object({
-  routes: z.array(z.object({ intervention: z.enum(REFERRAL_INTERVENTIONS), municipality: z.enum(MUNICIPALITIES), organisationId: z.guid(), organisationName: z.string() })),
+  routes: z.array(z.object({ intervention: z.enum(REFERABLE_INTERVENTION_IDS), municipality: z.enum(MUNICIPALITIES), organisationId: z.guid(), organisationName: z.string() })),
   keys: z.record(z.guid(), z.array(certificateSchema)),
   own: z.array(certificateSchema),
   chains: chainsSchema,
@@ -142,7 +146,7 @@ export type Directory = z.infer<typeof directorySchema>
 
 export const listedReferralSchema = z.object({
   id: z.guid(),
-  intervention: z.enum(REFERRAL_INTERVENTIONS),
+  intervention: z.enum(REFERABLE_INTERVENTION_IDS),
   senderOrganisation: z.object({ id: z.guid(), name: z.string() }),
   receivingOrganisation: z.object({ id: z.guid(), name: z.string() }),
   status: z.enum(REFERRAL_STATUSES),
