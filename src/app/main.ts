@@ -3,12 +3,13 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { ensureLocale, i18n } from './i18n'
 import { router } from './router'
+import { SESSION_KEYS } from './core/storageNames'
 import './styles/main.css'
 
 // A deploy can remove the chunks an open tab still expects: reload once, not in a loop.
 window.addEventListener('vite:preloadError', (event) => {
-  if (sessionStorage.getItem('samenwerkwijze.reloaded')) return
-  sessionStorage.setItem('samenwerkwijze.reloaded', '1')
+  if (sessionStorage.getItem(SESSION_KEYS.reloaded)) return
+  sessionStorage.setItem(SESSION_KEYS.reloaded, '1')
   event.preventDefault()
   window.location.reload()
 })

@@ -24,13 +24,9 @@ import { challengeMessage, DEFAULT_OFFLINE_DAYS, type ChallengePurpose, type Dev
 import type { VaultSealed } from '../features/cases/vault'
 import { useCaseVault } from '../features/cases/useCaseVault'
 import { DEVICE_DB_NAME, setNotice } from './deviceNotice'
-import { PINNED_DB_NAME } from './pinnedKeys'
+import { WIPED_DATABASES } from './storageNames'
 
 export { DEVICE_DB_NAME }
-
-/** Names written out: this module must not pull the case or referral code in for a wipe. */
-const CASE_DB_NAME = 'samenwerkwijze-casussen'
-const REFERRAL_DB_NAME = 'samenwerkwijze-verwijzingen'
 
 const ECDH_P256 = { name: 'ECDH', namedCurve: 'P-256' } as const
 const ENCRYPTION_CONTEXT = 'device-key|encryption'
@@ -271,13 +267,10 @@ export async function proveDevice(purpose: ChallengePurpose, challenge: string):
   return { challenge, signature: await signMessage(d.authPrivateKey, challengeMessage(d.id, purpose, challenge)) }
 }
 
-/** A revoked device forgets everything: its keys, its cases and its referrals. */
+/** A revoked device forgets everything: its keys, its cases, its referrals, its pinned keys (storageNames.ts, WIPED_DATABASES). */
 export async function wipeDevice(): Promise<void> {
   forgetUnwrappedKeys()
-  await Dexie.delete(DEVICE_DB_NAME)
-  await Dexie.delete(CASE_DB_NAME)
-  await Dexie.delete(REFERRAL_DB_NAME)
-  await Dexie.delete(PINNED_DB_NAME)
+  for (const name of WIPED_DATABASES) await Dexie.delete(name)
 }
 
 // —— an organisation key made on this phone (docs/device-trust.md, "Certificates") ——

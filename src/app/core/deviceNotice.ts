@@ -6,9 +6,10 @@
 import { Dexie } from 'dexie'
 import { ref } from 'vue'
 import { z } from 'zod'
+import { DATABASES, LOCAL_KEYS } from './storageNames'
 
-export const DEVICE_DB_NAME = 'samenwerkwijze-apparaat'
-export const DEVICE_NOTICE_KEY = 'samenwerkwijze.device-notice'
+export const DEVICE_DB_NAME = DATABASES.device
+export const DEVICE_NOTICE_KEY = LOCAL_KEYS.deviceNotice
 
 export type DeviceNotice = 'legacy-removed' | 'revoked'
 

@@ -8,10 +8,10 @@ import { challengeSchema, deviceStatusSchema, type ChallengePurpose, type Device
 import { api, ApiError } from './http'
 import type { OpenRefusal } from '../features/cases/vault'
 import { useCaseVault } from '../features/cases/useCaseVault'
-import { RECEIVER_MEMORY_KEY } from '../features/referrals/receiverMemory'
 import { deviceRecord, DeviceLockedError, forgetUnwrappedKeys, proveDevice, recordContact, wipeDevice } from './deviceIdentity'
 import { setNotice } from './deviceNotice'
 import { hookIntoVault } from './forgetOpened'
+import { WIPED_LOCAL_KEYS } from './storageNames'
 import { z } from 'zod'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -45,7 +45,7 @@ export async function wipeEverything(): Promise<void> {
   }
   await wipeDevice()
   try {
-    localStorage.removeItem(RECEIVER_MEMORY_KEY)
+    for (const key of WIPED_LOCAL_KEYS) localStorage.removeItem(key)
   } catch {
     // No storage.
   }

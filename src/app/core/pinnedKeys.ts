@@ -5,13 +5,14 @@
  * refused — nothing is sealed to that organisation's devices and nothing from it is opened — until
  * a person has seen the old and the new number side by side and accepts the new one.
  *
- * Kept in an IndexedDB of its own; a wipe of the device (deviceIdentity.wipeDevice) deletes it.
+ * Kept in an IndexedDB of its own; a wipe of the device (deviceIdentity.wipeDevice, core/storageNames.ts) deletes it.
  * Only fingerprints are stored: they are public, and nothing here opens anything.
  */
 import { Dexie, type EntityTable } from 'dexie'
 import { z } from 'zod'
+import { DATABASES } from './storageNames'
 
-export const PINNED_DB_NAME = 'samenwerkwijze-vertrouwde-sleutels'
+export const PINNED_DB_NAME = DATABASES.pinnedKeys
 
 /** Six groups of five digits (fingerprint() in src/shared/devices/certificates.ts). */
 export const fingerprintSchema = z.string().regex(/^\d{5}( \d{5}){5}$/, 'must be six groups of five digits')

@@ -4,7 +4,9 @@
  * tab's sessionStorage only, so a reload or a sign-in on the way still finds it; it is forgotten
  * when the link is used or turns out invalid.
  */
-const KEY = 'swz-account-link'
+import { SESSION_KEYS } from '../../core/storageNames'
+
+const KEY = SESSION_KEYS.accountLink
 const TOKEN = /^[A-Za-z0-9_-]{20,64}$/
 
 export interface LinkTokenPlace {

@@ -3,8 +3,9 @@ import { Dexie, type EntityTable } from 'dexie'
 import type { KeyRecord, StoredCase } from '../../../shared/crypto/envelope'
 import { z } from 'zod'
 import { caseIndexSchema } from '../../../shared/cases/caseIndex'
+import { DATABASES } from '../../core/storageNames'
 
-export const CASE_DB_NAME = 'samenwerkwijze-casussen'
+export const CASE_DB_NAME = DATABASES.cases
 
 /** A period whose counts changed and must be sent upstream (written with the case, in one transaction). */
 export interface KpiOutboxItem {

@@ -1,8 +1,9 @@
 /** The worker's device settings (not personal data): auto-lock and retention, checked with Zod when read. */
 import { z } from 'zod'
+import { LOCAL_KEYS } from '../../core/storageNames'
 import { DEFAULT_RETENTION_MONTHS } from './caseArchive'
 
-const KEY = 'samenwerkwijze.caseSettings'
+const KEY = LOCAL_KEYS.caseSettings
 export const AUTO_LOCK_CHOICES = [1, 2, 5, 10, 15] as const
 export const RETENTION_CHOICES = [3, 6, 12, 24] as const
 export interface CaseSettings {

@@ -5,8 +5,9 @@
  * organisation ids and names are kept, nothing about patients.
  */
 import { z } from 'zod'
+import { LOCAL_KEYS } from '../../core/storageNames'
 
-export const RECEIVER_MEMORY_KEY = 'swz-referral-receivers'
+export const RECEIVER_MEMORY_KEY = LOCAL_KEYS.receiverMemory
 
 const receiverSchema = z.object({ organisationId: z.string().min(1).max(100), organisationName: z.string().max(200) })
 export type Receiver = z.infer<typeof receiverSchema>

@@ -18,8 +18,9 @@ import { signingKey, thisDevice } from '../../core/deviceIdentity'
 import { checkDevices, type DeviceGroup, type TrustResult } from './trust'
 import { hookIntoVault } from '../../core/forgetOpened'
 import { backoffMs } from '../cases/kpiSyncCore'
+import { DATABASES } from '../../core/storageNames'
 
-export const REFERRAL_DB_NAME = 'samenwerkwijze-verwijzingen'
+export const REFERRAL_DB_NAME = DATABASES.referrals
 
 /** Why the server refused an item: its status and code, put into words by the page (i18n). */
 const problemSchema = z.object({ status: z.number(), code: z.string() })

@@ -3,6 +3,7 @@
  * schemaVersion and are validated with Zod on every read, not only on write.
  */
 import { Dexie, type EntityTable } from 'dexie'
+import { DATABASES } from '../../../core/storageNames'
 
 export interface StoredService {
   id: string
@@ -35,7 +36,7 @@ export class SocialMapDb extends Dexie {
   favourites!: EntityTable<StoredFavourite, 'id'>
   outbox!: EntityTable<OutboxItem, 'id'>
 
-  constructor(name = 'samenwerkwijze-sociale-kaart') {
+  constructor(name: string = DATABASES.socialMap) {
     super(name)
     this.version(1).stores({
       services: 'id',

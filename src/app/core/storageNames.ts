@@ -1,0 +1,68 @@
+/**
+ * Every name the app stores under on a device, in one place: the IndexedDB databases, the
+ * localStorage and sessionStorage keys, and what a device wipe (a revoked or forgotten device,
+ * docs/device-trust.md) deletes. The modules that define a database or read a key import its name
+ * from here, so a wipe can never miss one that was added elsewhere. Constants only: the app shell
+ * imports this on every page, residents' too.
+ */
+
+export const DATABASES = {
+  /** The public social map, the resident's favourites and their "Klopt er iets niet?" reports (features/socialMap/data). */
+  socialMap: 'samenwerkwijze-sociale-kaart',
+  /** This device's keys (core/deviceIdentity.ts). */
+  device: 'samenwerkwijze-apparaat',
+  /** The sealed cases, the vault's key and the KPI outbox (features/cases/caseDb.ts). */
+  cases: 'samenwerkwijze-casussen',
+  /** Referrals waiting to be sent and the cached lists (features/referrals/referralOutbox.ts). */
+  referrals: 'samenwerkwijze-verwijzingen',
+  /** Organisation keys pinned on first use (core/pinnedKeys.ts). */
+  pinnedKeys: 'samenwerkwijze-vertrouwde-sleutels',
+} as const
+export type DatabaseKey = keyof typeof DATABASES
+export type DatabaseName = (typeof DATABASES)[DatabaseKey]
+
+/**
+ * What a device wipe does with each database. Every database must be listed (the type checks it),
+ * so adding one means deciding here. The social map stays: it is the public map, the same for
+ * everyone, and a phone without it shows residents nothing until the next download; the device
+ * wipe is about what a professional held.
+ */
+export const ON_WIPE = {
+  socialMap: 'keep',
+  device: 'delete',
+  cases: 'delete',
+  referrals: 'delete',
+  pinnedKeys: 'delete',
+} as const satisfies Record<DatabaseKey, 'delete' | 'keep'>
+
+export const WIPED_DATABASES: readonly DatabaseName[] = (Object.keys(ON_WIPE) as DatabaseKey[])
+  .filter((key) => ON_WIPE[key] === 'delete')
+  .map((key) => DATABASES[key])
+
+/** localStorage keys. */
+export const LOCAL_KEYS = {
+  /** Kept through a wipe on purpose: it tells the person the device was revoked (core/deviceNotice.ts). */
+  deviceNotice: 'samenwerkwijze.device-notice',
+  /** Auto-lock and retention: device settings, no personal data (features/cases/caseSettings.ts). */
+  caseSettings: 'samenwerkwijze.caseSettings',
+  /** Where the GP last sent each intervention (features/referrals/receiverMemory.ts); wiped. */
+  receiverMemory: 'swz-referral-receivers',
+  /** The KPI counting id and its state (features/cases/kpiSync.ts); the vault's wipe forgets the id. */
+  kpiDevice: 'samenwerkwijze.kpiDevice',
+  kpiDeviceBoundTo: 'samenwerkwijze.kpiDeviceBoundTo',
+  kpiAdopt: 'samenwerkwijze.kpiAdopt',
+  kpiProblem: 'samenwerkwijze.kpiProblem',
+  kpiLastSent: 'samenwerkwijze.kpiLastSent',
+  kpiVersion: 'samenwerkwijze.kpiVersion',
+} as const
+
+/** localStorage keys a device wipe removes (the KPI keys go with the vault's wipe, forgetKpiDeviceId). */
+export const WIPED_LOCAL_KEYS: readonly string[] = [LOCAL_KEYS.receiverMemory]
+
+/** sessionStorage keys (this tab only). */
+export const SESSION_KEYS = {
+  /** A one-time link's token on its way through sign-in (features/auth/linkToken.ts). */
+  accountLink: 'swz-account-link',
+  /** Set once a stale chunk made the page reload, so it reloads only once (main.ts). */
+  reloaded: 'samenwerkwijze.reloaded',
+} as const
