@@ -6,29 +6,28 @@
  * those and the sender's own certified devices (docs/device-trust.md).
  */
 import { Hono } from 'hono'
+import { regionDate } from '../../shared/core/clock'
 import { verifySealedSender, type Sealed, type SealedV2 } from '../../shared/crypto/sealed'
 import { MUNICIPALITIES } from '../../shared/socialMap/places'
-import {
-  clampRecorded,
-  newEventSchema,
-  newReferralSchema,
-  nextStatus,
-  RECORDED_MAX_DAYS_BACK,
-  RECORDED_SHOWN_AFTER_MINUTES,
-  referralContext,
-  routesSchema,
-  signedEventContext,
-  WOR_FIRST_CONTACT_DAYS,
-  type ReferralStatus,
-} from '../../shared/referrals/referral'
-import { audit } from '../auth/audit'
+import { clampRecorded, newEventSchema, newReferralSchema, RECORDED_MAX_DAYS_BACK, referralContext, routesSchema, signedEventContext } from '../../shared/referrals/referral'
 import { currentUser, requireApprovedDevice, requireRegionBeheerder, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database, Queryable } from '../db/types'
 import { certifiedDevices, chainsOf, receivingDevices, type CertifiedDevice } from '../auth/certificates'
 import type { SessionUser } from '../auth/sessions'
 import { problem } from '../http/problem'
 import { body, isUuid } from '../http/request'
-
+import {
+  allOrganisations,
+  eventExists,
+  insertReferral,
+  listReferrals,
+  organisationsExist,
+  referralParties,
+  referralSender,
+  replaceRoutes,
+  routesWithNames,
+  storeEvent,
+} from '../referrals/repository'
 
 /**
  * Who may read a referral and its events (docs/device-trust.md, "Who receives"): the certified
@@ -64,83 +63,7 @@ async function senderProblem(db: Queryable, sealed: SealedV2, context: string, u
   return null
 }
 
-interface ReferralRow {
-  id: string
-  intervention: string
-  sender_organisation_id: string
-  sender_organisation_name: string
-  receiving_organisation_id: string
-  receiving_organisation_name: string
-  status: ReferralStatus
-  sent_at: string | Date
-  recorded_at: string | Date | null
-  first_contact_due: string | Date | null
-  first_contact_at: string | Date | null
-  overdue: boolean
-  sealed: Sealed
-  sender_certificate: unknown
-  events: { id: string; kind: string; at: string; recorded_at: string | null; sealed: Sealed | null; sender_certificate: unknown }[]
-}
-
-/** The device's recorded time, when it is far enough from the server's to be worth showing. */
-function recordedAt(server: string | Date, recorded: string | Date | null): { recordedAt?: string } {
-  if (recorded === null) return {}
-  const r = new Date(recorded)
-  return Math.abs(r.getTime() - new Date(server).getTime()) >= RECORDED_SHOWN_AFTER_MINUTES * 60_000 ? { recordedAt: r.toISOString() } : {}
-}
 const DAY_MS = 24 * 3600 * 1000
-
-const iso = (d: string | Date | null) => (d === null ? null : new Date(d).toISOString())
-const day = (d: string | Date | null) => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10))
-
-async function listReferrals(db: Queryable, where: string, params: unknown[]) {
-  const { rows } = await db.query<ReferralRow>(
-    `SELECT r.id, r.intervention, r.sender_organisation_id, so.name AS sender_organisation_name, r.receiving_organisation_id, ro.name AS receiving_organisation_name,
-            r.status, r.sent_at, r.recorded_at, r.first_contact_due::text AS first_contact_due, r.first_contact_at, r.sealed,
-            (SELECT d.certificate FROM devices d WHERE d.id = r.sender_device_id) AS sender_certificate,
-            (r.first_contact_due IS NOT NULL AND r.first_contact_at IS NULL AND r.status NOT IN ('afgewezen', 'afgerond') AND r.first_contact_due < current_date) AS overdue,
-            coalesce((SELECT json_agg(json_build_object('id', e.id, 'kind', e.kind, 'at', e.at, 'recorded_at', e.recorded_at, 'sealed', e.sealed,
-                                         'sender_certificate', (SELECT d.certificate FROM devices d WHERE d.id = e.sender_device_id)) ORDER BY e.stored_at, e.id)
-                      FROM referral_events e WHERE e.referral_id = r.id), '[]'::json) AS events
-     FROM referrals r JOIN organisations so ON so.id = r.sender_organisation_id JOIN organisations ro ON ro.id = r.receiving_organisation_id
-     WHERE ${where}
-     ORDER BY r.first_contact_due NULLS LAST, r.sent_at`,
-    params,
-  )
-  // The chains to verify the senders with, revoked beheerder devices included: a box signed before a revocation still verifies.
-  const chains = await chainsOf(db, rows.flatMap((r) => [r.sender_organisation_id, r.receiving_organisation_id]), { historical: true })
-  const chainsFor = (r: ReferralRow) => Object.fromEntries([r.sender_organisation_id, r.receiving_organisation_id].flatMap((id) => (chains[id] ? [[id, chains[id]]] : [])))
-  return rows.map((r) => ({
-    id: r.id,
-    intervention: r.intervention,
-    senderOrganisation: { id: r.sender_organisation_id, name: r.sender_organisation_name },
-    receivingOrganisation: { id: r.receiving_organisation_id, name: r.receiving_organisation_name },
-    status: r.status,
-    sentAt: iso(r.sent_at),
-    ...recordedAt(r.sent_at, r.recorded_at),
-    firstContactDue: day(r.first_contact_due),
-    firstContactAt: iso(r.first_contact_at),
-    overdue: r.overdue,
-    sealed: r.sealed,
-    senderCertificate: r.sender_certificate ?? null,
-    events: r.events.map((e) => ({
-      id: e.id,
-      kind: e.kind,
-      at: new Date(e.at).toISOString(),
-      ...recordedAt(e.at, e.recorded_at),
-      sealed: e.sealed ?? undefined,
-      senderCertificate: e.sender_certificate ?? null,
-    })),
-    chains: chainsFor(r),
-  }))
-}
-
-async function routesWithNames(db: Queryable) {
-  const { rows } = await db.query<{ intervention: string; municipality: string; organisation_id: string; name: string }>(
-    `SELECT r.intervention, r.municipality, r.organisation_id, o.name FROM referral_routes r JOIN organisations o ON o.id = r.organisation_id ORDER BY r.intervention, r.municipality`,
-  )
-  return rows.map((r) => ({ intervention: r.intervention, municipality: r.municipality, organisationId: r.organisation_id, organisationName: r.name }))
-}
 
 /**
  * `now` is the server's clock: it decides sent_at and at (docs/device-trust.md). Everything that
@@ -149,12 +72,13 @@ async function routesWithNames(db: Queryable) {
  */
 export function referralRoutes(db: Database, now: () => number = Date.now) {
   const app = new Hono<AppEnv>()
+  /** "Today" for the overdue flag: the region's date by the server's clock (docs/glossary.md). */
+  const today = () => regionDate(now())
   app.use('*', requireUser())
 
   /** The routing table (intervention × municipality → organisation), with every organisation to choose from. */
   app.get('/routes', requireRole(['beheerder', 'huisarts']), async (c) => {
-    const { rows } = await db.query<{ id: string; name: string }>('SELECT id, name FROM organisations ORDER BY name')
-    return c.json({ routes: await routesWithNames(db), organisations: rows })
+    return c.json({ routes: await routesWithNames(db), organisations: await allOrganisations(db) })
   })
 
   // The routing table decides who receives every referral in the region: the region's beheerder only.
@@ -162,18 +86,8 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     const b = await body(c, routesSchema)
     if (!b.ok) return b.response
     const ids = [...new Set(b.value.routes.map((r) => r.organisationId))]
-    if (ids.length) {
-      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM organisations WHERE id = ANY($1::uuid[])', [ids])
-      if (rows[0]!.n !== ids.length) return problem(c, 400, 'bad-request', 'A route points to an organisation that does not exist.')
-    }
-    const actor = currentUser(c).userId
-    await db.transaction(async (tx) => {
-      await tx.query('DELETE FROM referral_routes')
-      for (const r of b.value.routes) {
-        await tx.query('INSERT INTO referral_routes (intervention, municipality, organisation_id, updated_by) VALUES ($1, $2, $3, $4)', [r.intervention, r.municipality, r.organisationId, actor])
-      }
-      await audit(tx, { actorId: actor, action: 'set-routes', entity: 'referral_routes' })
-    })
+    if (ids.length && !(await organisationsExist(db, ids))) return problem(c, 400, 'bad-request', 'A route points to an organisation that does not exist.')
+    await replaceRoutes(db, b.value.routes, currentUser(c).userId)
     return c.json({ routes: await routesWithNames(db) })
   })
 
@@ -209,9 +123,9 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     const unsigned = await senderProblem(db, r.sealed, referralContext(r.id), user, r.sentAt)
     if (unsigned) return problem(c, unsigned.status, unsigned.code, unsigned.error)
     // A resend of what is already here (an answer lost on the way) changes nothing.
-    const existing = await db.query<{ sender_user_id: string }>('SELECT sender_user_id FROM referrals WHERE id = $1', [r.id])
-    if (existing.rows[0]) {
-      if (existing.rows[0].sender_user_id !== user.userId) return problem(c, 409, 'conflict', 'That referral id is taken.')
+    const existingSender = await referralSender(db, r.id)
+    if (existingSender) {
+      if (existingSender !== user.userId) return problem(c, 409, 'conflict', 'That referral id is taken.')
       return c.json({ status: 'exists' })
     }
     const misdirected = await recipientProblem(db, r.sealed, r.receivingOrganisationId, user.userId)
@@ -219,15 +133,16 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     // The server's clock decides when it was sent; the device's time is kept beside it, clamped.
     const t = new Date(now())
     const recorded = clampRecorded(new Date(r.sentAt), t, new Date(t.getTime() - RECORDED_MAX_DAYS_BACK * DAY_MS))
-    const stored = await db.transaction(async (tx) => {
-      const { rows } = await tx.query(
-        `INSERT INTO referrals (id, intervention, sender_organisation_id, sender_user_id, receiving_organisation_id, sent_at, recorded_at, first_contact_due, sealed, sender_device_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $9, CASE WHEN $2 = 'wor' THEN ($6::timestamptz AT TIME ZONE 'Europe/Amsterdam')::date + $7::int END, $8::jsonb, $10)
-         ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [r.id, r.intervention, r.senderOrganisationId, user.userId, r.receivingOrganisationId, t, WOR_FIRST_CONTACT_DAYS, JSON.stringify(r.sealed), recorded, user.device!.id],
-      )
-      if (rows.length) await audit(tx, { actorId: user.userId, organisationId: r.senderOrganisationId, action: 'refer', entity: 'referral', entityId: r.id })
-      return rows.length > 0
+    const stored = await insertReferral(db, {
+      id: r.id,
+      intervention: r.intervention,
+      senderOrganisationId: r.senderOrganisationId,
+      senderUserId: user.userId,
+      receivingOrganisationId: r.receivingOrganisationId,
+      senderDeviceId: user.device!.id,
+      sealed: r.sealed,
+      sentAt: t,
+      recordedAt: recorded,
     })
     return c.json({ status: stored ? 'stored' : 'exists' }, stored ? 201 : 200)
   })
@@ -235,12 +150,12 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
   /** What the GP sent for the practice the device belongs to. */
   app.get('/sent', requireRole('huisarts'), requireApprovedDevice('huisarts'), async (c) => {
     const user = currentUser(c)
-    return c.json({ referrals: await listReferrals(db, 'r.sender_user_id = $1 AND r.sender_organisation_id = $2', [user.userId, user.device!.organisationId]) })
+    return c.json({ referrals: await listReferrals(db, 'r.sender_user_id = $1 AND r.sender_organisation_id = $2', [user.userId, user.device!.organisationId], today()) })
   })
 
   /** What reached the organisation the device belongs to. */
   app.get('/inbox', requireRole('sociaal-werker'), requireApprovedDevice('sociaal-werker'), async (c) => {
-    return c.json({ referrals: await listReferrals(db, 'r.receiving_organisation_id = $1', [currentUser(c).device!.organisationId]) })
+    return c.json({ referrals: await listReferrals(db, 'r.receiving_organisation_id = $1', [currentUser(c).device!.organisationId], today()) })
   })
 
   /** Who may read a referral's notes and messages: the receiving organisation's devices and the sender's. */
@@ -261,32 +176,16 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     if (!found || found.receiving_organisation_id !== user.device!.organisationId) {
       return problem(c, 404, 'not-found', 'No such referral in your inbox.')
     }
-    const again = await db.query('SELECT 1 FROM referral_events WHERE id = $1', [e.id])
-    if (again.rows.length) return c.json({ status: 'exists' })
+    if (await eventExists(db, e.id)) return c.json({ status: 'exists' })
     const unsigned = await senderProblem(db, e.sealed, signedEventContext(found.id, e.id, e.kind), user, e.at)
     if (unsigned) return problem(c, unsigned.status, unsigned.code, unsigned.error)
     const misdirected = await recipientProblem(db, e.sealed, found.receiving_organisation_id, found.sender_user_id)
     if (misdirected) return problem(c, 409, 'recipients-changed', misdirected)
-    const result = await db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ status: ReferralStatus; sent_at: Date | string }>('SELECT status, sent_at FROM referrals WHERE id = $1 FOR UPDATE', [found.id])
-      const next = nextStatus(rows[0]!.status, e.kind)
-      if (!next) return { ok: false as const, from: rows[0]!.status }
+    const result = await storeEvent(db, found, { id: e.id, kind: e.kind, sealed: e.sealed, actorUserId: user.userId, senderDeviceId: user.device!.id }, (sentAt) => {
       // The server's clock decides when it happened; the device's time is kept, clamped to after the referral arrived.
       const t = new Date(now())
-      const earliest = new Date(Math.max(t.getTime() - RECORDED_MAX_DAYS_BACK * DAY_MS, new Date(rows[0]!.sent_at).getTime()))
-      const recorded = clampRecorded(new Date(e.at), t, earliest)
-      const inserted = await tx.query(
-        'INSERT INTO referral_events (id, referral_id, kind, at, recorded_at, actor_user_id, sealed, sender_device_id) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) ON CONFLICT (id) DO NOTHING RETURNING id',
-        [e.id, found.id, e.kind, t, recorded, user.userId, JSON.stringify(e.sealed), user.device!.id],
-      )
-      if (!inserted.rows.length) return { ok: true as const, status: 'exists' }
-      // A first contact recorded offline counts from its clamped recorded time.
-      await tx.query(
-        `UPDATE referrals SET status = $2, first_contact_at = CASE WHEN $3 AND first_contact_at IS NULL THEN $4::timestamptz ELSE first_contact_at END WHERE id = $1`,
-        [found.id, next, ['contact', 'gesprek', 'afgerond'].includes(e.kind), recorded],
-      )
-      await audit(tx, { actorId: user.userId, organisationId: found.receiving_organisation_id, action: `referral-${e.kind}`, entity: 'referral', entityId: found.id })
-      return { ok: true as const, status: 'stored' }
+      const earliest = new Date(Math.max(t.getTime() - RECORDED_MAX_DAYS_BACK * DAY_MS, sentAt.getTime()))
+      return { at: t, recorded: clampRecorded(new Date(e.at), t, earliest) }
     })
     if (!result.ok) return problem(c, 409, 'conflict', `A referral that is "${result.from}" cannot take "${e.kind}".`)
     return c.json({ status: result.status }, result.status === 'stored' ? 201 : 200)
@@ -300,11 +199,7 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     if (!isUuid(id)) return undefined
     const user = currentUser(c)
     const deviceOrg = user.device?.organisationId
-    const { rows } = await db.query<{ id: string; sender_user_id: string; sender_organisation_id: string; receiving_organisation_id: string }>(
-      'SELECT id, sender_user_id, sender_organisation_id, receiving_organisation_id FROM referrals WHERE id = $1',
-      [id],
-    )
-    const r = rows[0]
+    const r = await referralParties(db, id)
     if (!r || !deviceOrg) return undefined
     const sent = r.sender_user_id === user.userId && r.sender_organisation_id === deviceOrg
     const received = r.receiving_organisation_id === deviceOrg && user.memberships.some((m) => m.organisationId === deviceOrg && m.role === 'sociaal-werker')
