@@ -39,7 +39,7 @@ export class CaseDb extends Dexie {
   kpiOutbox!: EntityTable<KpiOutboxItem, 'period'>
   countedCases!: EntityTable<CountedCase, 'id'>
 
-  constructor(name = CASE_DB_NAME) {
+  constructor(name: string = CASE_DB_NAME) {
     super(name)
     this.version(1).stores({ keys: 'name', cases: 'id, status, pathway, updatedAt, closedAt' })
     this.version(2).stores({ kpiOutbox: 'period' })
