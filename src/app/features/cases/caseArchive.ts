@@ -12,14 +12,15 @@ import { countedCaseSchema, type CaseDb } from './caseDb'
 import { localKpiIdentity, type KpiIdentity } from './kpiSync'
 import type { CaseStore } from './caseStore'
 import type { DeriveKek, Vault } from './vault'
+import { fromDayNumber } from '../../../shared/core/dates'
 
 export const DEFAULT_RETENTION_MONTHS = 12
 
 /** The last day a closed case may stay: the close date plus the retention period. */
 export function retentionEnds(closedAt: string, months: number): string {
   const [y, m, d] = closedAt.split('-').map(Number) as [number, number, number]
-  const end = new Date(Date.UTC(y, m - 1 + months, d))
-  return end.toISOString().slice(0, 10)
+  // Date.UTC rolls the month over (and 31 March + 1 month into May 1st), as before.
+  return fromDayNumber(Date.UTC(y, m - 1 + months, d) / 86_400_000)
 }
 
 /** Deletes closed cases whose retention has passed; returns how many. */

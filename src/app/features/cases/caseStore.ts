@@ -12,7 +12,7 @@ export function touchedPeriods(before: Countable | undefined, after: Countable |
   for (const c of [before, after]) for (const d of [c?.referredAt, c?.includedAt, c?.completedAt]) if (d) out.add(periodOf(d))
   // Cumulative counts run on: a change also changes every later period, up to today's.
   const earliest = [...out].sort()[0] as Period | undefined
-  const current = periodOf(new Date().toISOString().slice(0, 10))
+  const current = periodOf(today())
   if (earliest && earliest < current) for (const p of periodsBetween(earliest, current)) out.add(p)
   return out
 }
@@ -22,6 +22,7 @@ const indexOfStored = z.object(caseIndexSchema.shape)
 import type { CaseRecord } from '../../../shared/cases/v1'
 import { countedCaseOf, type CaseDb, type CountedCase } from './caseDb'
 import type { Vault } from './vault'
+import { today } from '../../core/clock'
 
 export class CaseStore {
   constructor(

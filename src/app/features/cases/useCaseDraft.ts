@@ -7,6 +7,7 @@ import { inject, onBeforeUnmount, provide, reactive, watch, type InjectionKey } 
 import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v1'
 import { registerUnsaved } from './unsavedWork'
 import { useCaseVault } from './useCaseVault'
+import { today } from '../../core/clock'
 
 // Short: a field is sealed and written within a blink of the last keystroke (a killed tab loses nothing).
 const SAVE_AFTER_MS = 50
@@ -86,5 +87,6 @@ export function useDraft(): CaseDraft {
   return d
 }
 
-export const isoToday = () => new Date().toISOString().slice(0, 10)
+/** The region's date: a case closed at 00:30 in Oss is closed today, not yesterday (UTC). */
+export const isoToday = today
 export const newId = () => crypto.randomUUID()

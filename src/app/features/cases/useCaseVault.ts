@@ -14,6 +14,7 @@ import { flushUnsaved } from './unsavedWork'
 import { Vault, type OpenRefusal, type UnlockResult, type VaultTarget } from './vault'
 import type { VaultMode } from '../../../shared/crypto/envelope'
 import { prfAvailable } from '../../core/vault/prf'
+import { today } from '../../core/clock'
 
 /** Locks after this long without a touch or key press, or this long hidden (a device setting, default 5 minutes). */
 const autoLockMs = () => readCaseSettings().autoLockMinutes * 60 * 1000
@@ -125,7 +126,7 @@ export const useCaseVault = defineStore('caseVault', () => {
   async function opened() {
     isUnlocked.value = true
     // Closed cases past their retention period leave the device.
-    await purgeExpired(store, new Date().toISOString().slice(0, 10), readCaseSettings().retentionMonths)
+    await purgeExpired(store, today(), readCaseSettings().retentionMonths)
     await refresh()
     watchActivity()
     touch()
