@@ -12,6 +12,7 @@ import { deviceRecord, DeviceLockedError, forgetUnwrappedKeys, proveDevice, reco
 import { setNotice } from './deviceNotice'
 import { hookIntoVault } from './forgetOpened'
 import { WIPED_LOCAL_KEYS } from './storageNames'
+import { onBackOnline } from './useNetworkStatus'
 import { z } from 'zod'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -139,7 +140,7 @@ let watching = false
 export async function startDeviceWatch(): Promise<void> {
   if (watching) return
   watching = true
-  window.addEventListener('online', () => void checkDeviceStatus())
+  onBackOnline(() => void checkDeviceStatus())
   const device = await deviceRecord()
   if (!device?.id) return
   installOfflineGuard()

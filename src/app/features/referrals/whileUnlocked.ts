@@ -3,8 +3,9 @@
  * The list loads when the vault opens and when the phone comes back online, and what was opened
  * goes when it locks; the device's standing is checked on arrival.
  */
-import { onBeforeUnmount, onMounted, watch } from 'vue'
+import { onMounted, watch } from 'vue'
 import { checkDeviceStatus, installOfflineGuard } from '../../core/deviceStatus'
+import { onBackOnline } from '../../core/useNetworkStatus'
 import { useCaseVault } from '../cases/useCaseVault'
 import type { OpenedReferral } from './readReferral'
 import type { KeyChange } from './trust'
@@ -21,11 +22,8 @@ export function loadWhileUnlocked(load: () => Promise<unknown>, close: () => voi
     },
     { immediate: true },
   )
-  onMounted(() => {
-    void checkDeviceStatus()
-    window.addEventListener('online', onOnline)
-  })
-  onBeforeUnmount(() => window.removeEventListener('online', onOnline))
+  onMounted(() => void checkDeviceStatus())
+  onBackOnline(onOnline)
 }
 
 /** Organisation keys that changed since this phone pinned them: once each, with the organisation's name. */

@@ -1,6 +1,8 @@
 /** The social map as the page sees it: status, freshness, favourites and the report queue. */
+import { useEventListener } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
+import { onBackOnline, onGoneOffline, useNetworkStatus } from '../../core/useNetworkStatus'
 import { dataClient, DataError } from './data/dataClient'
 import type { MapMeta, RefreshStatus } from './data/protocol'
 
@@ -9,7 +11,8 @@ const REFRESH_AFTER_MS = 5 * 60 * 1000
 export const useSocialMapStore = defineStore('socialMap', () => {
   const meta = shallowRef<MapMeta | null>(null)
   const isReady = ref(false)
-  const isOnline = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
+  /** The browser's word, corrected by the last refresh: a server out of reach counts as offline. */
+  const isOnline = ref(useNetworkStatus().isOnline.value)
   const lastRefresh = ref<RefreshStatus | 'refreshing' | null>(null)
   const problem = ref<'storage-full' | 'invalid-map' | 'unreadable' | null>(null)
   const pendingReports = ref(0)
@@ -31,13 +34,13 @@ export const useSocialMapStore = defineStore('socialMap', () => {
       favouriteIds.value = new Set((await client().call({ type: 'favouriteIds' })).ids)
       isReady.value = true
       revision.value++
-      window.addEventListener('online', () => {
+      onBackOnline(() => {
         isOnline.value = true
         void refresh()
         void flush()
       })
-      window.addEventListener('offline', () => (isOnline.value = false))
-      document.addEventListener('visibilitychange', () => {
+      onGoneOffline(() => (isOnline.value = false))
+      useEventListener(document, 'visibilitychange', () => {
         if (document.visibilityState === 'visible' && Date.now() - lastRefreshAt > REFRESH_AFTER_MS) void refresh()
       })
       void refresh()
