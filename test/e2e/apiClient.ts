@@ -1,7 +1,8 @@
-/** A small cookie-keeping API client for setting up test accounts from Node. */
+/** The browser tests' API client for setting up accounts from Node: the shared Agent over real HTTP. */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
+import { Agent } from '../support/agent'
 
 /** The first start's one-time code: the server writes it to a 0600 file when its output is no terminal. */
 export function bootstrapCode(dataDir: string): string {
@@ -9,22 +10,21 @@ export function bootstrapCode(dataDir: string): string {
 }
 
 export class ApiClient {
-  cookie = ''
-  csrf = ''
-  constructor(readonly base: string) {}
+  /** The cookie jar and CSRF token (test/support/agent.ts), talking to the harness's server. */
+  readonly agent: Agent
+  constructor(readonly base: string) {
+    this.agent = new Agent(base)
+  }
+  get cookie(): string {
+    return this.agent.cookie
+  }
+  get csrf(): string {
+    return this.agent.csrf
+  }
 
-  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(this.base + path, {
-      method,
-      headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(this.cookie ? { Cookie: this.cookie } : {}), ...(this.csrf ? { 'X-CSRF-Token': this.csrf } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    })
-    const set = res.headers.get('set-cookie')
-    if (set) this.cookie = set.split(';')[0]!
-    const json = (await res.json()) as T & { csrfToken?: string }
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
-    if (json.csrfToken) this.csrf = json.csrfToken
-    return json
+  /** The JSON answer; a refusal throws with its status and body. */
+  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.agent.ask<T>(method, path, body)
   }
 
   /** Invites a person (this client is their beheerder); they accept with their own password, as from the link. */
@@ -37,7 +37,7 @@ export class ApiClient {
   async signInFirstTime(email: string, password: string): Promise<void> {
     await this.call('POST', '/api/auth/sign-in', { email, password })
     const { secret } = await this.call<{ secret: string }>('POST', '/api/auth/totp/setup')
-    // The second factor gives the session a new cookie and CSRF token (taken over by call()).
+    // The second factor gives the session a new cookie and CSRF token (the agent takes them over).
     await this.call('POST', '/api/auth/totp/confirm', { code: totpAt(secret, counterAt(Date.now())) })
   }
 }

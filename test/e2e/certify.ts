@@ -5,7 +5,7 @@
  * real device certificate signed by that device. The same helper as the server tests
  * (test/server/devices.ts), over HTTP to the harness's server.
  */
-import { Agent } from '../server/agent'
+import { Agent } from '../support/agent'
 import { approveDevice as approveWithAgent, makeDeviceKeys, publicJwk, type DeviceKeys } from '../server/devices'
 import { ECDSA_P256 } from '../../src/shared/crypto/signatures'
 import { signCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'

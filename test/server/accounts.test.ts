@@ -1,21 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addMember, createOrganisation, newBootstrapCode } from '../../src/server/auth/accounts'
-import { SignInGuard } from '../../src/server/auth/signIn'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
-import { createApp } from '../../src/server/app'
-import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
 import { certificateFor, deviceStatus, makeDeviceKeys, registerDevice, registrationBody } from './devices'
-import { freshTestApp, TEST_SERVER_KEY } from './helpers'
+import { setupServerTest, testApp, type TestApp } from './fixture'
 
 let db: Database
 let close: () => Promise<void>
 let clock: Clock
-let app: ReturnType<typeof createApp>
+let app: TestApp
 
 beforeEach(async () => {
-  ;({ db, close, clock, app } = await freshTestApp())
+  ;({ db, close, clock, app } = await setupServerTest())
 })
 afterEach(async () => {
   await close()
@@ -83,7 +80,7 @@ describe('signing in', () => {
     // A forged header does not count unless the server is told it sits behind a proxy.
     const forged = await new Agent(app, { 'X-Forwarded-Proto': 'https' }).call('POST', '/api/auth/sign-in', { email, password: PASSWORD })
     expect(forged.headers.get('Set-Cookie')).not.toMatch(/Secure/)
-    const behindProxy = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now), trustedProxies: 1 })
+    const behindProxy = testApp(db, clock, { trustedProxies: 1 })
     const tls = await new Agent(behindProxy, { 'X-Forwarded-Proto': 'https' }).call('POST', '/api/auth/sign-in', { email, password: PASSWORD })
     expect(tls.headers.get('Set-Cookie')).toMatch(/^__Host-swz_session=.*Secure/)
   })

@@ -1,54 +1,13 @@
-/** A signed-in (or not) client of the app: keeps its cookie and CSRF token like a browser would. */
+/** People of the server tests: a controllable clock, and persons created and signed in fully through the API. */
 import type { Hono } from 'hono'
+import { Agent } from '../support/agent'
 import type { Database } from '../../src/server/db/database'
 import { addMember, createOrganisation } from '../../src/server/auth/accounts'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import { isRegionRole, type Role } from '../../src/shared/accounts/roles'
 
-export class Agent {
-  /** The cookies this client holds, by name (the session and the known-device cookie). */
-  readonly jar = new Map<string, string>()
-  csrf = ''
-  get cookie(): string {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-  set cookie(header: string) {
-    this.jar.clear()
-    for (const part of header.split(/;\s*/)) {
-      const i = part.indexOf('=')
-      if (i > 0) this.jar.set(part.slice(0, i), part.slice(i + 1))
-    }
-  }
-  constructor(
-    private readonly app: Hono<never> | { request: Hono['request'] },
-    private readonly headers: Record<string, string> = {},
-  ) {}
-
-  async call(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response> {
-    const headers: Record<string, string> = { ...this.headers, ...extra }
-    if (this.cookie) headers.Cookie = this.cookie
-    if (this.csrf && method !== 'GET') headers['X-CSRF-Token'] = this.csrf
-    if (body !== undefined) headers['Content-Type'] = 'application/json'
-    const res = await this.app.request(path, { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) })
-    for (const set of res.headers.getSetCookie()) {
-      const [pair = ''] = set.split(';')
-      const i = pair.indexOf('=')
-      const name = pair.slice(0, i)
-      if (i < 1) continue
-      if (/=$/.test(pair) || /Max-Age=0/i.test(set)) this.jar.delete(name)
-      else this.jar.set(name, pair.slice(i + 1))
-    }
-    // Signing in hands out a new CSRF token with each new session (also after the second factor).
-    if (res.ok && path.startsWith('/api/auth/') && res.headers.get('Content-Type')?.includes('json')) {
-      const token = ((await res.clone().json()) as { csrfToken?: unknown }).csrfToken
-      if (typeof token === 'string') this.csrf = token
-    }
-    return res
-  }
-  json<T = Record<string, unknown>>(res: Response): Promise<T> {
-    return res.json() as Promise<T>
-  }
-}
+/** The one cookie-and-CSRF client (test/support/agent.ts), here over `app.request`. */
+export { Agent }
 
 /** A controllable clock for the sign-in guard: each TOTP code needs a fresh 30-second step. */
 export class Clock {

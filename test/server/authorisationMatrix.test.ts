@@ -9,10 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addMember, createOrganisation } from '../../src/server/auth/accounts'
 import { createLink } from '../../src/server/auth/links'
-import { SignInGuard } from '../../src/server/auth/signIn'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
-import { createApp } from '../../src/server/app'
-import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeReport, storeServices } from '../../src/server/socialMap/repository'
@@ -25,7 +22,7 @@ import { certifiedDevices, receivingDevices } from '../../src/server/auth/certif
 import { snapshotMessage } from '../../src/shared/kpi/snapshot'
 import { Agent, Clock, PASSWORD, regionOrganisation, signedIn } from './agent'
 import { bindDevice, challenge, makeDeviceKeys, proof, publicJwk, registerDevice, registrationBody, unsignedFor, type PublicJwk, type TestDevice } from './devices'
-import { testDatabase, TEST_SERVER_KEY } from './helpers'
+import { setupServerTest, type TestApp } from './fixture'
 
 /**
  * Who asks: nobody, someone half signed in, or a role in organisation A (whose ids every row
@@ -100,7 +97,7 @@ const anySession = (passwordOnly: Expect, full: Expect): Row['expect'] => (id) =
 
 let db: Database
 let close: () => Promise<void>
-let app: ReturnType<typeof createApp>
+let app: TestApp
 const clock = new Clock()
 let orgA: string
 let orgB: string
@@ -399,8 +396,7 @@ async function identity(id: Identity): Promise<Ctx> {
 
 let shared: Ctx[]
 beforeAll(async () => {
-  ;({ db, close } = await testDatabase())
-  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  ;({ db, close, app } = await setupServerTest({ clock }))
   await storeServices(db, map)
   orgA = await createOrganisation(db, 'Organisatie A', null)
   orgB = await createOrganisation(db, 'Organisatie B', null)

@@ -10,11 +10,11 @@ import { certifiedDevices, receivingDevices } from '../../src/server/auth/certif
 import { verifyDeviceCertificate } from '../../src/shared/devices/certificates'
 import { signedIn } from './agent'
 import { approvedBoundDevice, makeDeviceKeys, organisationTrust } from './devices'
-import { freshTestApp } from './helpers'
+import { setupServerTest, type ServerTest } from './fixture'
 
-let shared: Awaited<ReturnType<typeof freshTestApp>>
+let shared: ServerTest
 beforeAll(async () => {
-  shared = await freshTestApp()
+  shared = await setupServerTest()
 }, 60_000)
 afterAll(async () => {
   await shared.close()

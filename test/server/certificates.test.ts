@@ -24,12 +24,12 @@ import {
   unsignedFor,
   type TestDevice,
 } from './devices'
-import { freshTestApp } from './helpers'
+import { setupServerTest, type ServerTest } from './fixture'
 
 // One database for the file (each test makes its own organisations and people).
-let shared: Awaited<ReturnType<typeof freshTestApp>>
+let shared: ServerTest
 beforeAll(async () => {
-  shared = await freshTestApp()
+  shared = await setupServerTest()
 }, 60_000)
 afterAll(async () => {
   await shared.close()

@@ -6,9 +6,7 @@
  * server's clock decides when a referral was sent and an event happened.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type AppOptions } from '../../src/server/app'
-import { SignInGuard } from '../../src/server/auth/signIn'
-import { silentLogger } from '../../src/server/log'
+import { type AppOptions } from '../../src/server/app'
 import { seal, sealSigned, type Recipient } from '../../src/shared/crypto/sealed'
 import { signMessage } from '../../src/shared/crypto/signatures'
 import { CHALLENGE_SECONDS, challengeMessage, deviceStatusSchema } from '../../src/shared/devices/deviceTrust'
@@ -16,12 +14,12 @@ import { eventContext, referralContext, RECORDED_MAX_DAYS_BACK, signedEventConte
 import { CHALLENGES_PER_MINUTE } from '../../src/server/routes/devices'
 import { Agent, regionOrganisation, signedIn } from './agent'
 import { approveDevice, approvedBoundDevice, challenge, deviceStatus, makeDeviceKeys, organisationTrust, proof, registerDevice, registrationBody, type TestDevice } from './devices'
-import { freshTestApp, TEST_SERVER_KEY } from './helpers'
+import { setupServerTest, type ServerTest } from './fixture'
 
 // One database for the file (each test makes its own organisations and people): cheaper than one each.
-let shared: Awaited<ReturnType<typeof freshTestApp>>
+let shared: ServerTest
 beforeAll(async () => {
-  shared = await freshTestApp()
+  shared = await setupServerTest()
 }, 60_000)
 afterAll(async () => {
   await shared.close()
@@ -30,7 +28,7 @@ afterAll(async () => {
 /** The shared app, or another app with other options on the same database and clock. */
 async function setup(options: Partial<AppOptions> = {}) {
   const { db, clock } = shared
-  const app = Object.keys(options).length ? createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now), ...options }) : shared.app
+  const app = Object.keys(options).length ? shared.appWith(options) : shared.app
   return { db, clock, app }
 }
 type World = Awaited<ReturnType<typeof setup>>

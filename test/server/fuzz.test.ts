@@ -5,19 +5,16 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createOrganisation } from '../../src/server/auth/accounts'
-import { SignInGuard } from '../../src/server/auth/signIn'
-import { createApp } from '../../src/server/app'
-import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeServices } from '../../src/server/socialMap/repository'
 import { Agent, Clock, signedIn } from './agent'
 import { approvedBoundDevice } from './devices'
-import { testDatabase, TEST_SERVER_KEY } from './helpers'
+import { setupServerTest, type TestApp } from './fixture'
 
 let db: Database
 let close: () => Promise<void>
-let app: ReturnType<typeof createApp>
+let app: TestApp
 const clock = new Clock()
 let agents: Agent[]
 let orgId: string
@@ -34,8 +31,7 @@ async function snapshot() {
 }
 
 beforeAll(async () => {
-  ;({ db, close } = await testDatabase())
-  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  ;({ db, close, app } = await setupServerTest({ clock }))
   await storeServices(db, map)
   orgId = await createOrganisation(db, 'Fuzz Org', null)
   const editor = await signedIn(app, db, clock, 'kaartbeheerder')

@@ -1,9 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
-import { createApp, type AppOptions } from '../../src/server/app'
-import { SignInGuard } from '../../src/server/auth/signIn'
-import { Clock } from './agent'
-import { silentLogger } from '../../src/server/log'
 import { createRequire } from 'node:module'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -155,20 +151,6 @@ async function newTestDatabase(): Promise<Pooled> {
       await db.close()
     },
   }
-}
-
-/** A fresh database and app with its own sign-in clock (tests advance it instead of sleeping). */
-export async function freshTestApp(options: Partial<AppOptions> = {}) {
-  const { db, close } = await testDatabase()
-  const clock = new Clock()
-  const app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now), ...options })
-  return { db, close, clock, app }
-}
-
-export async function testServer() {
-  const { db, close } = await testDatabase()
-  const app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger() })
-  return { db, app, close }
 }
 
 export async function readMap(res: Response) {

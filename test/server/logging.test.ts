@@ -1,25 +1,22 @@
 import { Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { SignInGuard } from '../../src/server/auth/signIn'
-import { createApp } from '../../src/server/app'
 import type { Database } from '../../src/server/db/database'
 import { createLogger } from '../../src/server/log'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeServices } from '../../src/server/socialMap/repository'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
-import { testDatabase, TEST_SERVER_KEY } from './helpers'
+import { setupServerTest, type TestApp } from './fixture'
 
 let db: Database
 let close: () => Promise<void>
 let lines: string[]
-let app: ReturnType<typeof createApp>
+let app: TestApp
 const clock = new Clock()
 
 beforeEach(async () => {
-  ;({ db, close } = await testDatabase())
   lines = []
   const destination = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) })
-  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: createLogger({ destination }), guard: new SignInGuard(clock.now) })
+  ;({ db, close, app } = await setupServerTest({ clock, logger: createLogger({ destination }) }))
 })
 afterEach(async () => {
   await close()

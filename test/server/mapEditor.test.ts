@@ -1,25 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { SignInGuard } from '../../src/server/auth/signIn'
-import { createApp } from '../../src/server/app'
-import { silentLogger } from '../../src/server/log'
 import type { Database } from '../../src/server/db/database'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeServices } from '../../src/server/socialMap/repository'
 import type { Service } from '../../src/shared/socialMap/hsds'
 import { Agent, Clock, signedIn } from './agent'
-import { readMap, testDatabase, TEST_SERVER_KEY } from './helpers'
+import { readMap } from './helpers'
+import { setupServerTest, type TestApp } from './fixture'
 
 let db: Database
 let close: () => Promise<void>
 let clock: Clock
-let app: ReturnType<typeof createApp>
+let app: TestApp
 const map = buildExampleMap({ referenceDate: '2026-11-01' })
 const walk = map.find((s) => s.name === 'Wandelgroep Oss')!
 
 beforeEach(async () => {
-  ;({ db, close } = await testDatabase())
-  clock = new Clock()
-  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  ;({ db, close, clock, app } = await setupServerTest())
   await storeServices(db, map)
 })
 afterEach(async () => {

@@ -3,20 +3,19 @@
  * offboarding. Each attack was first run against the code before the fix (see the commit).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/server/app'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import type { Database } from '../../src/server/db/database'
 import { Agent, Clock, PASSWORD, regionOrganisation, signedIn } from './agent'
 import { approvedBoundDevice, registerDevice } from './devices'
-import { freshTestApp } from './helpers'
+import { setupServerTest, type TestApp } from './fixture'
 
 let db: Database
 let close: () => Promise<void>
 let clock: Clock
-let app: ReturnType<typeof createApp>
+let app: TestApp
 
 beforeEach(async () => {
-  ;({ db, close, clock, app } = await freshTestApp())
+  ;({ db, close, clock, app } = await setupServerTest())
 })
 afterEach(async () => {
   await close()

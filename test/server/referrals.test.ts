@@ -4,10 +4,7 @@
  * worker who opens, accepts and reports back. The database never holds the patient in clear.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/server/app'
-import { SignInGuard } from '../../src/server/auth/signIn'
 import type { Database } from '../../src/server/db/database'
-import { silentLogger } from '../../src/server/log'
 import { openSealed, openVerified, sealSigned, SealError, type Recipient, type Sealed, type SealedV2 } from '../../src/shared/crypto/sealed'
 import { recipientOf, verifyDeviceCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
 import { referralContext, signedEventContext, type EventKind, type ReferralContent } from '../../src/shared/referrals/referral'
@@ -15,16 +12,15 @@ import { periodOf } from '../../src/shared/kpi/period'
 import { localMoment } from '../../src/shared/socialMap/schedule'
 import { Clock, regionOrganisation, signedIn, type Agent } from './agent'
 import { approveDevice, bindDevice, registerDevice, type TestDevice } from './devices'
-import { testDatabase, TEST_SERVER_KEY } from './helpers'
+import { setupServerTest, type TestApp } from './fixture'
 
 let db: Database
 let close: () => Promise<void>
-let app: ReturnType<typeof createApp>
+let app: TestApp
 const clock = new Clock()
 
 beforeEach(async () => {
-  ;({ db, close } = await testDatabase())
-  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  ;({ db, close, app } = await setupServerTest({ clock }))
 })
 afterEach(async () => {
   await close()

@@ -5,25 +5,21 @@
  * the database session's time zone (current_date) nor the machine's date.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/server/app'
-import { SignInGuard } from '../../src/server/auth/signIn'
 import type { Database } from '../../src/server/db/database'
-import { silentLogger } from '../../src/server/log'
 import { sealSigned } from '../../src/shared/crypto/sealed'
 import { recipientOf, type Certificate } from '../../src/shared/devices/certificates'
 import { referralContext, type ReferralContent } from '../../src/shared/referrals/referral'
 import { Clock, regionOrganisation, signedIn } from './agent'
 import { approvedBoundDevice } from './devices'
-import { testDatabase, TEST_SERVER_KEY } from './helpers'
+import { setupServerTest, type TestApp } from './fixture'
 
 let db: Database
 let close: () => Promise<void>
-let app: ReturnType<typeof createApp>
+let app: TestApp
 const clock = new Clock()
 
 beforeEach(async () => {
-  ;({ db, close } = await testDatabase())
-  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  ;({ db, close, app } = await setupServerTest({ clock }))
 })
 afterEach(async () => {
   await close()

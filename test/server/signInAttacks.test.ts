@@ -5,24 +5,21 @@
  */
 import { randomUUID } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/server/app'
 import { HashingBusyError, MAX_RUNNING, MAX_WAITING, verifyPassword, DUMMY_HASH } from '../../src/server/auth/passwords'
-import { SignInGuard } from '../../src/server/auth/signIn'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import type { Database } from '../../src/server/db/database'
-import { silentLogger } from '../../src/server/log'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeServices } from '../../src/server/socialMap/repository'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
-import { freshTestApp, TEST_SERVER_KEY } from './helpers'
+import { setupServerTest, testApp, type TestApp } from './fixture'
 
 let db: Database
 let close: () => Promise<void>
 let clock: Clock
-let app: ReturnType<typeof createApp>
+let app: TestApp
 
 beforeEach(async () => {
-  ;({ db, close, clock, app } = await freshTestApp())
+  ;({ db, close, clock, app } = await setupServerTest())
 })
 afterEach(async () => {
   await close()
@@ -185,7 +182,7 @@ describe('failed passwords', () => {
 
 describe('behind a reverse proxy', () => {
   it('counts the right-most untrusted address: a forged left part does not escape the per-address limit', async () => {
-    const behind = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now), trustedProxies: 1 })
+    const behind = testApp(db, clock, { trustedProxies: 1 })
     const statuses: number[] = []
     for (let i = 0; i < 31; i++) {
       const res = await new Agent(behind, { 'X-Forwarded-For': `10.0.0.${i}, 203.0.113.7` }).call('POST', '/api/auth/sign-in', { email: `nobody${i}@example.org`, password: 'Niet-Het-Goede-1' })
@@ -200,7 +197,7 @@ describe('behind a reverse proxy', () => {
 
   it('over HTTPS: a __Host- cookie, HSTS, and personal answers kept out of caches', async () => {
     const person = await signedIn(app, db, clock, 'huisarts')
-    const behind = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now), trustedProxies: 1 })
+    const behind = testApp(db, clock, { trustedProxies: 1 })
     clock.advance(61)
     const res = await new Agent(behind, { 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.9' }).call('POST', '/api/auth/sign-in', { email: person.email, password: PASSWORD })
     expect(res.headers.get('Set-Cookie')).toMatch(/^__Host-swz_session=[^;]+;.*Secure/)

@@ -2,11 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { seedExampleMapIfEmpty } from '../../src/server/seed/seedIfEmpty'
 import { storeServices } from '../../src/server/socialMap/repository'
-import { readMap, TEST_DATABASE_URL, testServer } from './helpers'
+import { setupServerTest, type ServerTest } from './fixture'
+import { readMap, TEST_DATABASE_URL } from './helpers'
 
-let server: Awaited<ReturnType<typeof testServer>>
+let server: ServerTest
 beforeEach(async () => {
-  server = await testServer()
+  server = await setupServerTest()
 })
 afterEach(async () => {
   await server.close()
