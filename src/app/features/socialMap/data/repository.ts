@@ -3,6 +3,7 @@
  * schemaVersion and are validated with Zod on every read, not only on write.
  */
 import { Dexie, type EntityTable } from 'dexie'
+import { serviceSchema, type Service } from '../../../../shared/socialMap/hsds'
 import { DATABASES } from '../../../core/storageNames'
 
 export interface StoredService {
@@ -45,4 +46,26 @@ export class SocialMapDb extends Dexie {
       outbox: 'id, createdAt',
     })
   }
+}
+
+/** The stored map, each listing checked with Zod as it comes out; one that fails is counted, not shown. */
+export async function readStoredMap(db: SocialMapDb): Promise<{ services: Service[]; unreadable: number; meta: StoredMeta | undefined }> {
+  const [stored, meta] = await Promise.all([db.services.toArray(), db.meta.get('map')])
+  const services: Service[] = []
+  let unreadable = 0
+  for (const record of stored) {
+    const parsed = record.schemaVersion === 1 ? serviceSchema.safeParse(record.doc) : undefined
+    if (parsed?.success) services.push(parsed.data)
+    else unreadable++
+  }
+  return { services, unreadable, meta }
+}
+
+/** Replaces the map in one transaction: a crash halfway leaves the old map whole. */
+export async function replaceMap(db: SocialMapDb, services: Service[], meta: StoredMeta): Promise<void> {
+  await db.transaction('rw', db.services, db.meta, async () => {
+    await db.services.clear()
+    await db.services.bulkPut(services.map((doc) => ({ id: doc.id, schemaVersion: 1 as const, doc })))
+    await db.meta.put(meta)
+  })
 }

@@ -1,0 +1,125 @@
+/**
+ * The loaded map in memory, searched in the data worker: a search index over every listing, the
+ * facts each filter asks about (computed once per map), and the short summaries the lists show.
+ */
+import { fitsAgeGroup, type AgeGroup } from '../../../../shared/socialMap/ageGroups'
+import type { Service } from '../../../../shared/socialMap/hsds'
+import { isOpenAt, isOpenOnDate, nextOccurrence } from '../../../../shared/socialMap/schedule'
+import { REGION_PLACES, searchDocumentOf } from '../../../../shared/socialMap/search/searchDocument'
+import { SearchIndex } from '../../../../shared/socialMap/search/searchIndex'
+import { SYNONYMS } from '../../../../shared/socialMap/search/synonyms'
+import { attendanceOf, isFree, lifeDomainsOf, placesOf, schedulesOf, translated } from '../../../../shared/socialMap/serviceFacts'
+import type { Filters, ServiceSummary, WorkerAnswers } from './protocol'
+
+interface Facts {
+  municipalities: string[]
+  villages: string[]
+  domains: string[]
+  isFree: boolean
+  minAge?: number
+  maxAge?: number
+  inPerson: boolean
+  online: boolean
+}
+
+export type SearchAnswer = Omit<WorkerAnswers['search'], 'filters' | 'dropped'>
+
+export class MapSearch {
+  private services: Service[] = []
+  private facts: Facts[] = []
+  private positionOf = new Map<string, number>()
+  /** Positions in alphabetical order of name, for browsing without a query; sorted once per map. */
+  private byName: number[] = []
+  private index: SearchIndex = SearchIndex.build([])
+
+  get count(): number {
+    return this.services.length
+  }
+
+  load(services: Service[]): void {
+    this.services = services
+    this.positionOf = new Map(services.map((s, i) => [s.id, i]))
+    const collator = new Intl.Collator('nl')
+    this.byName = services.map((_, i) => i).sort((a, b) => collator.compare(services[a]!.name, services[b]!.name))
+    this.facts = services.map((s) => {
+      const places = placesOf(s)
+      const attendance = attendanceOf(s)
+      return {
+        municipalities: places.municipalities,
+        villages: places.villages,
+        domains: lifeDomainsOf(s),
+        isFree: isFree(s),
+        ...(s.minimum_age !== undefined ? { minAge: s.minimum_age } : {}),
+        ...(s.maximum_age !== undefined ? { maxAge: s.maximum_age } : {}),
+        inPerson: attendance.inPerson,
+        online: attendance.online,
+      }
+    })
+    this.index = SearchIndex.build(services.map(searchDocumentOf), SYNONYMS, REGION_PLACES)
+  }
+
+  search(query: string, filters: Filters, limit: number, lang: string, now: Date): SearchAnswer {
+    const allow = this.filterFor(filters, now)
+    if (!query.trim()) {
+      const positions = allow ? this.byName.filter(allow) : this.byName
+      return { total: positions.length, items: positions.slice(0, limit).map((p) => this.summary(p, lang, now)), places: [], placeIgnored: false }
+    }
+    const result = this.index.search(query, { limit, ...(allow ? { allow } : {}) })
+    return {
+      total: result.total,
+      items: result.positions.map((p) => this.summary(p, lang, now)),
+      places: result.places,
+      placeIgnored: result.placeIgnored,
+    }
+  }
+
+  get(id: string): Service | null {
+    const p = this.positionOf.get(id)
+    return p === undefined ? null : this.services[p]!
+  }
+
+  /** Summaries of the listings with these ids that the map still has, in the order given. */
+  summaries(ids: readonly string[], lang: string, now: Date): ServiceSummary[] {
+    return ids
+      .map((id) => this.positionOf.get(id))
+      .filter((p): p is number => p !== undefined)
+      .map((p) => this.summary(p, lang, now))
+  }
+
+  private filterFor(f: Filters, now: Date): ((p: number) => boolean) | undefined {
+    const tests: ((p: number) => boolean)[] = []
+    const { gemeente, kern, domein, leeftijd, gratis, open, vorm } = f
+    if (gemeente) tests.push((p) => this.facts[p]!.municipalities.includes(gemeente))
+    if (kern) tests.push((p) => this.facts[p]!.villages.includes(kern))
+    if (domein) tests.push((p) => this.facts[p]!.domains.includes(domein))
+    if (leeftijd) tests.push((p) => fitsAgeGroup(this.facts[p]!.minAge, this.facts[p]!.maxAge, leeftijd as AgeGroup))
+    if (gratis) tests.push((p) => this.facts[p]!.isFree)
+    if (vorm === 'online') tests.push((p) => this.facts[p]!.online)
+    if (vorm === 'fysiek') tests.push((p) => this.facts[p]!.inPerson)
+    // A closed or inactive listing is never "open", whatever its schedule says.
+    if (open) tests.push((p) => this.services[p]!.status === 'active')
+    if (open === 'nu') tests.push((p) => isOpenAt(schedulesOf(this.services[p]!), now))
+    else if (open) tests.push((p) => isOpenOnDate(schedulesOf(this.services[p]!), open))
+    if (!tests.length) return undefined
+    return (p) => tests.every((t) => t(p))
+  }
+
+  private summary(p: number, lang: string, now: Date): ServiceSummary {
+    const s = this.services[p]!
+    const f = this.facts[p]!
+    const schedules = schedulesOf(s)
+    const next = schedules.length ? nextOccurrence(schedules, now, 120) : undefined
+    return {
+      id: s.id,
+      name: translated(s, 'name', lang) ?? s.name,
+      ...(s.organization?.name ? { organization: s.organization.name } : {}),
+      villages: f.villages,
+      domains: f.domains as ServiceSummary['domains'],
+      isFree: f.isFree,
+      isOpenNow: s.status === 'active' && isOpenAt(schedules, now),
+      online: f.online,
+      ...(s.status !== 'active' ? { status: s.status } : {}),
+      ...(next && s.status === 'active' ? { next } : {}),
+    }
+  }
+}
