@@ -27,7 +27,8 @@ export const VG_OUTCOMES = ['eigen-netwerk', 'sociaal-domein', 'huisarts-poh', '
 export const SA_OUTFLOW = ['casemanager-dementie', 'langdurige-zorg', 'zelfredzaam', 'overleden', 'anders'] as const
 
 export const networkPersonSchema = z.strictObject({ id, name: text(200), relation: text(200), canDo: text(1_000) })
-export const smallStepSchema = z.strictObject({
+/** A small step (kleine stap) the resident, their network or a professional takes. */
+export const stepSchema = z.strictObject({
   id,
   what: text(1_000),
   who: z.enum(['inwoner', 'netwerk', 'professional']),
@@ -66,7 +67,11 @@ export const caseRecordV1Schema = z.strictObject({
   lifeDomains: z.partialRecord(z.enum(LIFE_DOMAINS), lifeDomainEntrySchema),
   strengths: text(5_000),
   network: z.array(networkPersonSchema).max(100),
-  steps: z.array(smallStepSchema).max(200),
+  steps: z.array(stepSchema).max(200),
+  /**
+   * The samenwerkoverleg (caseConsultation in docs/glossary.md; the stored name stays). Its
+   * actions, lead and evaluation date are the samenwerkplan (JointPlan below).
+   */
   consultation: z
     .strictObject({
       date: date.optional(),
@@ -112,6 +117,11 @@ export const caseRecordV1Schema = z.strictObject({
 })
 export type CaseRecordV1 = z.infer<typeof caseRecordV1Schema>
 export type CaseRecord = CaseRecordV1
+export type Step = z.infer<typeof stepSchema>
+/** The samenwerkoverleg as recorded in a case. */
+export type CaseConsultation = NonNullable<CaseRecord['consultation']>
+/** The samenwerkplan: which actions, who does each, who holds the lead with the resident, when it is evaluated (domain.md). */
+export type JointPlan = Pick<CaseConsultation, 'actions' | 'leadWithResident' | 'evaluationDate'>
 export const caseRecordSchema = caseRecordV1Schema
 
 export function newCase(idValue: string, pathway: InterventionId, now: Date): CaseRecord {

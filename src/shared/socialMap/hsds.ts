@@ -287,11 +287,15 @@ export const socialMapDocumentSchema = z.strictObject({
 })
 export type SocialMapDocument = z.infer<typeof socialMapDocumentSchema>
 
-/** "Klopt er iets niet?": a resident's report about a listing. */
-export const listingReportSchema = z.strictObject({
+/** "Klopt er iets niet?": a resident's report about a service (aanbod; docs/glossary.md). */
+export const serviceReportSchema = z.strictObject({
   id,
   serviceId: id,
   message: z.string().trim().min(3, 'too_short').max(2_000, 'too_long'),
   contact: z.string().trim().max(200, 'too_long').optional(),
 })
-export type ListingReport = z.infer<typeof listingReportSchema>
+export type ServiceReport = z.infer<typeof serviceReportSchema>
+/** @deprecated serviceReportSchema (the glossary's word is service, not listing). */
+export const listingReportSchema = serviceReportSchema
+/** @deprecated ServiceReport. */
+export type ListingReport = ServiceReport
