@@ -55,7 +55,7 @@ export class DeviceLockedError extends Error {
 }
 
 const bytesSchema = z.instanceof(Uint8Array)
-const sealedSchema = z.object({ iv: bytesSchema, ciphertext: bytesSchema })
+export const sealedSchema = z.object({ iv: bytesSchema, ciphertext: bytesSchema })
 const cryptoKeySchema = z.custom<CryptoKey>((v) => typeof CryptoKey !== 'undefined' && v instanceof CryptoKey, 'not a CryptoKey')
 /** The stored record, checked as it comes out of storage: anything else counts as no device. */
 const storedDeviceSchema = z.object({
@@ -92,7 +92,8 @@ class DeviceDb extends Dexie {
   }
 }
 
-async function withDb<T>(fn: (db: DeviceDb) => Promise<T>): Promise<T> {
+/** Opens the device database for one task (organisationKey.ts keeps its records here too). */
+export async function withDb<T>(fn: (db: DeviceDb) => Promise<T>): Promise<T> {
   const db = new DeviceDb()
   try {
     return await fn(db)
@@ -151,7 +152,8 @@ export function forgetUnwrappedKeys(): void {
   unwrapped = {}
 }
 
-function openVault(): DeviceVault {
+/** The open vault, or DeviceLockedError('locked'). */
+export function openVault(): DeviceVault {
   const vault = currentVault()
   if (!vault.isUnlocked) {
     forgetUnwrappedKeys()
@@ -210,12 +212,13 @@ export async function thisDevice(): Promise<{ id: string; privateKey: CryptoKey 
 
 // —— registration ——
 
-const publicJwk = async (key: CryptoKey): Promise<PublicJwk> => {
+export const publicJwk = async (key: CryptoKey): Promise<PublicJwk> => {
   const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', key)
   return publicJwkSchema.parse({ kty, crv, x, y })
 }
 
-async function sealPrivate(vault: DeviceVault, key: CryptoKey, context: string): Promise<VaultSealed> {
+/** A private key as PKCS#8 sealed under the vault; the plain bytes are zeroed. */
+export async function sealPrivate(vault: DeviceVault, key: CryptoKey, context: string): Promise<VaultSealed> {
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', key))
   try {
     return await vault.encryptBytes(pkcs8, context)
@@ -271,48 +274,4 @@ export async function proveDevice(purpose: ChallengePurpose, challenge: string):
 export async function wipeDevice(): Promise<void> {
   forgetUnwrappedKeys()
   for (const name of WIPED_DATABASES) await Dexie.delete(name)
-}
-
-// —— an organisation key made on this phone (docs/device-trust.md, "Certificates") ——
-
-const orgKeyContext = (organisationId: string) => `org-key|${organisationId}`
-const orgKeyRecordSchema = z.object({ key: z.string(), organisationId: z.guid(), publicKey: publicJwkSchema, sealed: sealedSchema, createdAt: z.number() })
-
-/**
- * Makes an organisation key (ECDSA P-256) on this phone: its private part is kept only sealed in
- * the vault (`encryptBytes(…, 'org-key|<organisationId>')`), beside the device keys, and never
- * leaves the phone. Returns the public key to send and the private key (not extractable) to sign
- * the first certificate with.
- */
-export async function makeOrganisationKey(organisationId: string, now = Date.now()): Promise<{ publicKey: PublicJwk; privateKey: CryptoKey }> {
-  const vault = openVault()
-  const pair = (await crypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])) as CryptoKeyPair
-  const publicKey = await publicJwk(pair.publicKey)
-  const record = { key: orgKeyContext(organisationId), organisationId, publicKey, sealed: await sealPrivate(vault, pair.privateKey, orgKeyContext(organisationId)), createdAt: now }
-  await withDb((db) => db.table('device').put(record))
-  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey))
-  try {
-    return { publicKey, privateKey: await crypto.subtle.importKey('pkcs8', pkcs8, ECDSA_P256, false, ['sign']) }
-  } finally {
-    pkcs8.fill(0)
-  }
-}
-
-/** The organisation key this phone holds for the organisation (vault open), or undefined when it holds none. */
-export async function organisationKey(organisationId: string): Promise<{ publicKey: PublicJwk; privateKey: CryptoKey } | undefined> {
-  const vault = openVault()
-  if (!(await Dexie.exists(DEVICE_DB_NAME))) return undefined
-  const row = orgKeyRecordSchema.safeParse(await withDb((db) => db.table('device').get(orgKeyContext(organisationId)))).data
-  if (!row) return undefined
-  let pkcs8: Uint8Array<ArrayBuffer>
-  try {
-    pkcs8 = await vault.decryptBytes(row.sealed, orgKeyContext(organisationId))
-  } catch {
-    throw new DeviceLockedError(vault.isUnlocked ? 'unreadable' : 'locked')
-  }
-  try {
-    return { publicKey: row.publicKey, privateKey: await crypto.subtle.importKey('pkcs8', pkcs8, ECDSA_P256, false, ['sign']) }
-  } finally {
-    pkcs8.fill(0)
-  }
 }
