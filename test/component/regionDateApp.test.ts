@@ -61,7 +61,7 @@ describe("the app's clock at 00:30 in Oss", () => {
     })
     const wrapper = mount(CaseDeviceTools, { global: { plugins: [i18n] } })
     await wrapper.get('#bk-pass').setValue('wandelcafé bij de Maas op dinsdag om tien')
-    await wrapper.get('#bk-pass').element.form!.dispatchEvent(new Event('submit'))
+    await (wrapper.get('#bk-pass').element as HTMLInputElement).form!.dispatchEvent(new Event('submit'))
     await vi.waitFor(() => expect(names).toEqual(['casussen-2026-03-15.swz-backup']), { timeout: 3_000 })
     click.mockRestore()
   })

@@ -9,7 +9,7 @@ import { openSealed, openVerified, sealSigned, SealError, type Recipient, type S
 import { recipientOf, verifyDeviceCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
 import { referralContext, signedEventContext, type EventKind, type ReferralContent } from '../../src/shared/referrals/referral'
 import { periodOf } from '../../src/shared/kpi/period'
-import { localMoment } from '../../src/shared/socialMap/schedule'
+import { localMoment } from '../../src/shared/core/clock'
 import { Clock, regionOrganisation, signedIn, type Agent } from './agent'
 import { approveDevice, bindDevice, registerDevice, type TestDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'

@@ -6,7 +6,7 @@
 import type { Service } from '../../shared/socialMap/hsds'
 import { LIFE_DOMAIN_NAMES, LIFE_DOMAIN_TAXONOMY, LIFE_DOMAIN_TERM_IDS } from '../../shared/socialMap/lifeDomains'
 import { MUNICIPALITIES, VILLAGES, type Municipality } from '../../shared/socialMap/places'
-import { fromDayNumber, toDayNumber } from '../../shared/socialMap/schedule'
+import { fromDayNumber, toDayNumber } from '../../shared/core/dates'
 import { pick, seededRandom, seededUuid } from './random'
 import { STREETS, TEMPLATES, type ServiceTemplate } from './templates'
 

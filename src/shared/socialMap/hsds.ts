@@ -11,9 +11,6 @@ import { z } from 'zod'
 import { isWebUrl } from '../links'
 import { isoDate } from '../core/dates'
 
-// The one calendar-checked date schema (src/shared/core/dates.ts), re-exported for the map's callers.
-export { isoDate }
-
 /** Longest free text we accept in one field (a long description is ~3,000 characters). */
 export const MAX_TEXT = 10_000
 /** Longest short text (names, titles, phone numbers). */

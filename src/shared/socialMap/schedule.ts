@@ -8,10 +8,6 @@ import type { Schedule } from './hsds'
 import { localMoment } from '../core/clock'
 import { fromDayNumber, toDayNumber, type DayNumber } from '../core/dates'
 
-// The region's clock and day arithmetic live in src/shared/core; re-exported for the map's callers.
-export { localMoment, TIME_ZONE, type LocalMoment } from '../core/clock'
-export { fromDayNumber, toDayNumber } from '../core/dates'
-
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const
 export type Weekday = (typeof WEEKDAYS)[number]
 
