@@ -9,6 +9,7 @@ import { publicJwkSchema } from '../accounts/schemas'
 import { certificateSchema, organisationChainSchema } from '../devices/certificates'
 import { VG_OUTCOMES } from '../cases/v1'
 import { isoDate } from '../core/dates'
+import { regionDate } from '../core/clock'
 import { REFERABLE_INTERVENTION_IDS, WOR_FIRST_CONTACT_DAYS, type ReferableInterventionId } from '../interventions'
 
 /** @deprecated The interventions a GP refers to: REFERABLE_INTERVENTION_IDS in interventions.ts. */
@@ -52,7 +53,8 @@ export const referralContentSchema = z
       name: z.string().trim().min(2).max(200),
       phone: phone.optional(),
       email: z.email().max(200).optional(),
-      birthYear: z.number().int().min(1900).refine((y) => y <= new Date().getFullYear(), 'may not lie in the future'),
+      // The year in the region: on 1 January at 00:30 a baby born that night is already this year's.
+      birthYear: z.number().int().min(1900).refine((y) => y <= Number(regionDate(new Date()).slice(0, 4)), 'may not lie in the future'),
       municipality: z.enum(MUNICIPALITIES),
     }),
     reasons: z.array(z.enum(REFERRAL_REASONS)).min(1).max(REFERRAL_REASONS.length),
