@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto'
 import { readFileSync } from 'node:fs'
 import { migrationFiles, splitStatements } from '../../src/server/db/migrate'
 import { Ajv } from 'ajv'
@@ -13,7 +14,9 @@ import { snapshotMessage } from '../../src/shared/kpi/snapshot'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
 import { approvedBoundDevice, type TestDevice } from './devices'
-import { ensureCounter, syncOutbox, type CounterServer, type CounterStore, type OutboxEntry, type OutboxPort, type SyncIdentity } from '../../src/app/features/cases/kpiSyncCore'
+import { CaseDb } from '../../src/app/features/cases/caseDb'
+import { ensureCounter, flushCounts, markPeriodsChanged, type CounterServer, type CounterStore, type SyncIdentity } from '../../src/app/features/cases/kpiSyncCore'
+import { classifyFailure } from '../../src/app/sync/outbox'
 import type { Countable } from '../../src/shared/kpi/counts'
 import { testDatabase, TEST_SERVER_KEY } from './helpers'
 
@@ -310,13 +313,13 @@ describe('a counting id moves with a restored backup', () => {
   })
 })
 
-/** A phone running the app's own sync code (kpiSyncCore.ts) against this server, with its counting id kept in memory. */
+/** A phone running the app's own sync code (kpiSyncCore.ts, its outbox in fake-indexeddb) against this server, with its counting id kept in memory. */
 function phoneOf(agent: Agent, phone: TestDevice, restoredCounterId?: string) {
   let counter: { counterId: string; deviceId?: string } | null = null
   let pending = restoredCounterId ?? null
   let version = 0
   const problems: string[] = []
-  const outbox = new Map<string, OutboxEntry>()
+  const phoneDb = new CaseDb(`kpi-phone-${crypto.randomUUID()}`)
   const cases: Countable[] = []
   const store: CounterStore = {
     current: () => counter,
@@ -332,31 +335,23 @@ function phoneOf(agent: Agent, phone: TestDevice, restoredCounterId?: string) {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await agent.call(method, path, body)
     const data = (await res.json()) as T & { code?: string }
-    if (!res.ok) throw Object.assign(new Error(`${res.status}`), { code: data.code })
+    if (!res.ok) throw Object.assign(new Error(`${res.status}`), { status: res.status, code: data.code })
     return data
   }
   const server: CounterServer = {
     issue: (organisationId) => call('POST', '/api/kpi/counters', { organisationId }),
     move: (counterId) => call('POST', `/api/kpi/counters/${counterId}/move`, {}),
   }
-  const port: OutboxPort = {
-    entries: async () => [...outbox.values()],
-    clear: async (period, revision) => {
-      if (outbox.get(period)?.revision === revision) outbox.delete(period)
-    },
-    postpone: async (period, attempts, nextAttemptAt, refused) => {
-      outbox.set(period, { ...outbox.get(period)!, attempts, nextAttemptAt, refused })
-    },
-  }
   return {
-    outbox,
+    /** The outbox row of a period, as the app keeps it. */
+    item: (period: string) => phoneDb.outbox.get(`kpi-snapshot:${period}`),
     problems,
     counterId: () => counter?.counterId,
     /** A case referred and included on `day`: its period goes into the outbox. */
-    add(day: string, n = 1) {
+    async add(day: string, n = 1) {
       for (let i = 0; i < n; i++) cases.push({ pathway: 'wor', municipality: 'Oss', referrerType: 'huisarts', referredAt: day, includedAt: day })
       const period = `${day.slice(0, 4)}-H${Number(day.slice(5, 7)) <= 6 ? 1 : 2}`
-      outbox.set(period, { period, attempts: 0, nextAttemptAt: 0, revision: (outbox.get(period)?.revision ?? 0) + 1 })
+      await phoneDb.transaction('rw', phoneDb.outbox, () => markPeriodsChanged(phoneDb.outbox, [period]))
     },
     async sync() {
       const counterId = await ensureCounter(store, server, { id: phone.id, organisationId: phone.organisationId }, (v) => (version = Math.max(version, v)))
@@ -367,7 +362,7 @@ function phoneOf(agent: Agent, phone: TestDevice, restoredCounterId?: string) {
         raiseVersion: (v) => (version = Math.max(version, v)),
         sign: (message) => signMessage(phone.keys.signing.privateKey, message),
       }
-      return syncOutbox(port, async () => cases, identity, (snapshot) => call('POST', '/api/kpi/snapshots', snapshot), (e) => ({ refused: (e as { code: string }).code }), Date.now())
+      return flushCounts(phoneDb.outbox, async () => cases, identity, (snapshot) => call('POST', '/api/kpi/snapshots', snapshot), classifyFailure)
     },
   }
 }
@@ -430,7 +425,7 @@ describe("the phone's sync code against the server", () => {
     const programme = await signedIn(app, db, clock, 'programma')
     const included = async () => (await json<{ rows: Row[] }>(await programme.agent.call('GET', '/api/kpi/totals?period=2026-H2'))).rows.map((r) => r.included)
     const oldPhone = phoneOf(worker.agent, worker.phone)
-    oldPhone.add('2026-08-01', 3)
+    await oldPhone.add('2026-08-01', 3)
     expect(await oldPhone.sync()).toEqual({ sent: 1 })
     // The phone got the id the server holds for its device: the one issued in countingWorker().
     expect(oldPhone.counterId()).toBe(worker.counterId)
@@ -439,22 +434,22 @@ describe("the phone's sync code against the server", () => {
     // A backup restored onto a new phone of the same person: the id moves before anything is sent.
     const newAgent = await signInAgain(worker)
     const newPhone = phoneOf(newAgent, await approvedBoundDevice(newAgent, worker.admin, worker.organisationId, 'Nieuwe telefoon'), worker.counterId)
-    newPhone.add('2026-08-01', 3)
-    newPhone.add('2026-09-01', 1)
+    await newPhone.add('2026-08-01', 3)
+    await newPhone.add('2026-09-01', 1)
     expect(await newPhone.sync()).toEqual({ sent: 1 })
     expect(newPhone.counterId()).toBe(worker.counterId)
     expect(await included()).toEqual([4])
 
     // The old phone counts on: refused, and the period stays in its outbox with the reason.
-    oldPhone.add('2026-10-01')
+    await oldPhone.add('2026-10-01')
     expect(await oldPhone.sync()).toEqual({ sent: 0, refused: 'counter-moved' })
-    expect(oldPhone.outbox.get('2026-H2')).toMatchObject({ refused: 'counter-moved', attempts: 1 })
+    expect(await oldPhone.item('2026-H2')).toMatchObject({ problem: { code: 'counter-moved' }, attempts: 1 })
     expect(await included()).toEqual([4])
 
     // Someone else restoring this person's backup: the move is refused, the phone counts under an id of its own.
     const other = await countingWorker({ organisationId: worker.organisationId, admin: worker.admin })
     const thiefPhone = phoneOf(other.agent, other.phone, worker.counterId)
-    thiefPhone.add('2026-08-01', 2)
+    await thiefPhone.add('2026-08-01', 2)
     expect(await thiefPhone.sync()).toEqual({ sent: 1 })
     expect(thiefPhone.problems).toEqual(['adopt-refused'])
     expect(thiefPhone.counterId()).toBe(other.counterId)
@@ -462,11 +457,11 @@ describe("the phone's sync code against the server", () => {
 
     // Counts no social worker reaches stay on the phone with the reason; other periods still go.
     const busy = phoneOf(other.agent, other.phone)
-    busy.add('2026-03-01', 251)
-    busy.add('2026-08-01', 2)
+    await busy.add('2026-03-01', 251)
+    await busy.add('2026-08-01', 2)
     expect(await busy.sync()).toEqual({ sent: 1 })
-    expect(busy.outbox.get('2026-H1')).toMatchObject({ refused: 'implausible-counts' })
-    expect(busy.outbox.has('2026-H2')).toBe(false)
+    expect(await busy.item('2026-H1')).toMatchObject({ problem: { code: 'implausible-counts' } })
+    expect(await busy.item('2026-H2')).toBeUndefined()
   })
 })
 

@@ -4,8 +4,11 @@
  * delivers them late and out of order, while the server restarts now and then. Afterwards the
  * server's totals equal what the devices hold, exactly. The devices run the app's own sync code:
  * each is an approved phone with its session bound to it, asks the server for its counting id
- * through the same bad network, and signs every snapshot (issue 11).
+ * through the same bad network, and signs every snapshot (issue 11). Each phone's outbox is the app's
+ * own (src/app/sync/outbox.ts over a Dexie database in fake-indexeddb), filled and flushed by the
+ * app's own KPI code (kpiSyncCore.ts); only the cases themselves are kept in memory.
  */
+import 'fake-indexeddb/auto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,7 +20,8 @@ import { openDatabase, type Database, type DatabaseTarget } from '../../src/serv
 import { silentLogger } from '../../src/server/log'
 import { periodTotals } from '../../src/server/kpi/ingest'
 import { touchedPeriods } from '../../src/app/features/cases/caseStore'
-import { ensureCounter, syncOutbox, type CounterServer, type CounterStore, type OutboxEntry, type OutboxPort, type SyncIdentity } from '../../src/app/features/cases/kpiSyncCore'
+import { CaseDb } from '../../src/app/features/cases/caseDb'
+import { ensureCounter, flushCounts, markPeriodsChanged, type CounterServer, type CounterStore, type SyncIdentity } from '../../src/app/features/cases/kpiSyncCore'
 import { signMessage } from '../../src/shared/crypto/signatures'
 import { countInclusions, type Countable, type CountRow } from '../../src/shared/kpi/counts'
 import { periodOf, type Period } from '../../src/shared/kpi/period'
@@ -48,7 +52,8 @@ class Offline extends Error {}
 
 class Device {
   readonly cases = new Map<number, Countable>()
-  readonly outbox = new Map<string, OutboxEntry>()
+  /** The phone's database: its outbox table is the one the app sends from. */
+  readonly db = new CaseDb(`kpi-faults-${randomUUID()}`)
   private version = 0
   private nextCase = 0
   /** Where the phone keeps its counting id (localStorage in the app). */
@@ -56,7 +61,7 @@ class Device {
   constructor(readonly agent: Agent, readonly organisationId: string, readonly phone: TestDevice) {}
 
   /** What a social worker does between syncs: a new case, an intake, a close, a correction. */
-  change() {
+  async change() {
     const existing = [...this.cases.keys()]
     const id = existing.length > 0 && random() < 0.6 ? pick(existing) : this.nextCase++
     const before = this.cases.get(id)
@@ -67,23 +72,12 @@ class Device {
     else if (r < 0.8) after.municipality = pick(MUNICIPALITIES)
     else if (r < 0.9) delete after.includedAt
     this.cases.set(id, after)
-    for (const period of touchedPeriods(before, after)) {
-      const item = this.outbox.get(period)
-      this.outbox.set(period, { period, attempts: 0, nextAttemptAt: 0, revision: (item?.revision ?? 0) + 1 })
-    }
+    const periods = touchedPeriods(before, after)
+    await this.db.transaction('rw', this.db.outbox, () => markPeriodsChanged(this.db.outbox, periods))
   }
 
-  port(): OutboxPort {
-    return {
-      entries: async () => [...this.outbox.values()],
-      clear: async (period, revision) => {
-        if (this.outbox.get(period)?.revision === revision) this.outbox.delete(period)
-      },
-      postpone: async (period, attempts, nextAttemptAt) => {
-        const item = this.outbox.get(period)
-        if (item) this.outbox.set(period, { ...item, attempts, nextAttemptAt })
-      },
-    }
+  waiting(): Promise<number> {
+    return this.db.outbox.count()
   }
 
   store(): CounterStore {
@@ -113,6 +107,7 @@ class Device {
 }
 
 describe.sequential('count sync under faults', () => {
+  const devices: Device[] = []
   let dir = ''
   let target: DatabaseTarget
   let db: Database
@@ -134,6 +129,7 @@ describe.sequential('count sync under faults', () => {
     await start()
   })
   afterAll(async () => {
+    for (const d of devices) d.db.close()
     if (target.kind === 'postgres') await db.exec(`DROP SCHEMA ${target.schema} CASCADE`)
     await db.close()
     if (dir) rmSync(dir, { recursive: true, force: true })
@@ -141,7 +137,6 @@ describe.sequential('count sync under faults', () => {
 
   it('ends with the server totals equal to what the devices hold: nothing lost, nothing counted twice', async () => {
     // Four social workers with three approved phones each; every phone has its own session bound to it.
-    const devices: Device[] = []
     for (let w = 0; w < 4; w++) {
       const worker = await signedIn(server, db, clock, 'sociaal-werker')
       const admin = await signedIn(server, db, clock, 'beheerder', { organisationId: worker.organisationId })
@@ -169,7 +164,7 @@ describe.sequential('count sync under faults', () => {
     const flaky = (device: Device) => async (snapshot: CountSnapshot) => {
       attempts++
       // Sometimes the case changes while the snapshot is on its way.
-      if (random() < 0.05) device.change()
+      if (random() < 0.05) await device.change()
       const r = random()
       if (r < 0.1) {
         tally.dropped++
@@ -223,13 +218,13 @@ describe.sequential('count sync under faults', () => {
             if (e instanceof Offline) return
             throw e
           }
-          await syncOutbox(d.port(), async () => [...d.cases.values()], d.identity(counterId), send(d), () => 'later', 0)
+          await flushCounts(d.db.outbox, async () => [...d.cases.values()], d.identity(counterId), send(d), () => ({ kind: 'later' }), () => 0)
         }),
       )
 
     let nextRestart = 1_000
     while (attempts < ATTEMPTS) {
-      for (const d of devices) if (random() < 0.5) d.change()
+      for (const d of devices) if (random() < 0.5) await d.change()
       await round(flaky)
       if (random() < 0.3) await releaseSome(false)
       if (attempts >= nextRestart) {
@@ -246,12 +241,13 @@ describe.sequential('count sync under faults', () => {
     await round((d) => async (s) => {
       if (!changedInFlight.has(d)) {
         changedInFlight.add(d)
-        d.change()
+        await d.change()
       }
       await deliver(d, s)
     })
-    for (let i = 0; i < 10 && devices.some((d) => d.outbox.size > 0); i++) await round((d) => (s) => deliver(d, s))
-    expect(devices.every((d) => d.outbox.size === 0)).toBe(true)
+    const waiting = async () => Promise.all(devices.map((d) => d.waiting()))
+    for (let i = 0; i < 10 && (await waiting()).some((n) => n > 0); i++) await round((d) => (s) => deliver(d, s))
+    expect((await waiting()).every((n) => n === 0)).toBe(true)
 
     const key = (r: CountRow) => `${r.intervention}|${r.municipality}|${r.referrerType}`
     for (const period of PERIODS) {

@@ -163,7 +163,7 @@ describe('counts survive what happens to cases', () => {
     await purgeExpired(store, '2026-11-22')
     await vault.wipe()
     expect(await store.countingIndex()).toEqual([])
-    expect(await db.kpiOutbox.count()).toBe(0)
+    expect(await db.outbox.count()).toBe(0)
     expect(forgotten).toBe(true)
   })
 
@@ -176,7 +176,7 @@ describe('counts survive what happens to cases', () => {
     await restoreBackup(file, PASSPHRASE, fresh.vault, fresh.db, derive, identity)
     expect(identity.id).toBe('5b2d6c3e-1f4a-4b5c-8d6e-7f8091a2b3c4')
     // The restored periods are queued, so the new phone sends its (equal) counts under the old id.
-    expect((await fresh.db.kpiOutbox.toArray()).map((o) => o.period)).toContain('2026-H1')
+    expect((await fresh.db.outbox.toArray()).map((o) => o.period)).toContain('2026-H1')
 
     // A phone that already holds cases keeps its own id.
     const busy = await device()

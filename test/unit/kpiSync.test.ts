@@ -40,11 +40,11 @@ describe('the counting id on the phone', () => {
   })
 
   it('waits when offline, signed out or locked, backs off on a server fault, and keeps the code of a refusal', () => {
-    expect(classify(new ApiError(0, 'offline', 'No connection'))).toBe('later')
-    expect(classify(new ApiError(401, 'not-signed-in', 'Sign in first.'))).toBe('later')
-    expect(classify(new DeviceLockedError('locked'))).toBe('later')
-    expect(classify(new ApiError(503, 'busy', 'Busy'))).toBe('retry')
-    expect(classify(new ApiError(422, 'implausible-counts', 'Implausible counts'))).toEqual({ refused: 'implausible-counts' })
-    expect(classify(new ApiError(409, 'counter-moved', 'Moved'))).toEqual({ refused: 'counter-moved' })
+    expect(classify(new ApiError(0, 'offline', 'No connection'))).toEqual({ kind: 'later' })
+    expect(classify(new ApiError(401, 'not-signed-in', 'Sign in first.'))).toEqual({ kind: 'later' })
+    expect(classify(new DeviceLockedError('locked'))).toEqual({ kind: 'later' })
+    expect(classify(new ApiError(503, 'busy', 'Busy'))).toEqual({ kind: 'retry' })
+    expect(classify(new ApiError(422, 'implausible-counts', 'Implausible counts'))).toEqual({ kind: 'refused', problem: { status: 422, code: 'implausible-counts' } })
+    expect(classify(new ApiError(409, 'counter-moved', 'Moved'))).toEqual({ kind: 'refused', problem: { status: 409, code: 'counter-moved' } })
   })
 })

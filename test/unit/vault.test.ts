@@ -226,13 +226,13 @@ describe('the case vault', () => {
     const c = sample()
     c.referral = { date: '2026-03-02' }
     await store.save(c)
-    const periods = (await db.kpiOutbox.toArray()).map((o) => o.period)
+    const periods = (await db.outbox.toArray()).map((o) => o.period)
     expect(periods[0]).toBe('2026-H1')
     expect(periods).toContain('2026-H2')
-    await db.kpiOutbox.clear()
+    await db.outbox.clear()
     c.questions.wil = 'Iets anders'
     await store.save(c)
-    expect(await db.kpiOutbox.count()).toBe(0)
+    expect(await db.outbox.count()).toBe(0)
   })
 })
 

@@ -10,6 +10,7 @@ import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v1'
 import { periodOf } from '../../../shared/kpi/period'
 import { countedCaseSchema, type CaseDb } from './caseDb'
 import { localKpiIdentity, type KpiIdentity } from './kpiSync'
+import { markPeriodsChanged } from './kpiSyncCore'
 import type { CaseStore } from './caseStore'
 import type { DeriveKek, Vault } from './vault'
 import { fromDayNumber } from '../../../shared/core/dates'
@@ -94,15 +95,12 @@ export async function restoreBackup(text: string, passphrase: string, vault: Vau
   // A phone without cases of its own takes over the old phone's counting identity: its counts replace the
   // old phone's instead of adding to them. A phone that already holds cases keeps its own.
   const fresh = (await db.cases.count()) === 0 && (await db.countedCases.count()) === 0
-  await db.transaction('rw', db.cases, db.countedCases, db.kpiOutbox, async () => {
+  await db.transaction('rw', db.cases, db.countedCases, db.outbox, async () => {
     await db.cases.bulkPut(sealed)
     if (counting) await db.countedCases.bulkPut(counting.countedCases)
     const periods = new Set<string>()
     for (const c of [...sealed, ...(counting?.countedCases ?? [])]) for (const d of [c.referredAt, c.includedAt, c.completedAt]) if (d) periods.add(periodOf(d))
-    for (const period of periods) {
-      const item = await db.kpiOutbox.get(period)
-      await db.kpiOutbox.put({ period, attempts: 0, nextAttemptAt: 0, revision: (item?.revision ?? 0) + 1 })
-    }
+    await markPeriodsChanged(db.outbox, periods)
   })
   if (counting && fresh) identity.adopt(counting.kpiDeviceId)
   return sealed.length

@@ -4,19 +4,17 @@ import type { KeyRecord, StoredCase } from '../../../shared/crypto/envelope'
 import { z } from 'zod'
 import { caseIndexSchema } from '../../../shared/cases/caseIndex'
 import { DATABASES } from '../../core/storageNames'
+import { outboxItemSchema, type OutboxTable } from '../../sync/outbox'
 
 export const CASE_DB_NAME = DATABASES.cases
 
-/** A period whose counts changed and must be sent upstream (written with the case, in one transaction). */
-export interface KpiOutboxItem {
-  period: string
-  attempts: number
-  nextAttemptAt: number
-  /** Rises with every change: a send only clears the item if nothing changed while it was under way. */
-  revision?: number
-  /** Why the server refused the last snapshot of this period (a code, kpiSyncCore.ts); the period stays until it is taken. */
-  refused?: string
-}
+/**
+ * A period whose counts changed and must be sent upstream: a row of the one outbox (src/app/sync/outbox.ts),
+ * written with the case in one transaction. Its id names the period (kpiItemId); the snapshot itself is built
+ * at send time from the cases then on the device.
+ */
+export const kpiOutboxItemSchema = outboxItemSchema.extend({ kind: z.literal('kpi-snapshot'), period: z.string().regex(/^\d{4}-H[12]$/) })
+export type KpiOutboxItem = z.output<typeof kpiOutboxItemSchema>
 
 /** What a case removed after its retention period still contributes to the counts: dates and categories only. */
 export const countedCaseSchema = z.strictObject({
@@ -33,10 +31,14 @@ export function countedCaseOf(stored: unknown): CountedCase | undefined {
   return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as CountedCase
 }
 
+/** The outbox row of a period's counts. */
+export const kpiItemId = (period: string) => `kpi-snapshot:${period}`
+
 export class CaseDb extends Dexie {
   keys!: EntityTable<KeyRecord, 'name'>
   cases!: EntityTable<StoredCase, 'id'>
-  kpiOutbox!: EntityTable<KpiOutboxItem, 'period'>
+  /** The KPI periods waiting to be sent (and, later, case sync): src/app/sync/outbox.ts. */
+  outbox!: OutboxTable<KpiOutboxItem>
   countedCases!: EntityTable<CountedCase, 'id'>
 
   constructor(name: string = CASE_DB_NAME) {
@@ -44,5 +46,15 @@ export class CaseDb extends Dexie {
     this.version(1).stores({ keys: 'name', cases: 'id, status, pathway, updatedAt, closedAt' })
     this.version(2).stores({ kpiOutbox: 'period' })
     this.version(3).stores({ countedCases: 'id' })
+    // The KPI outbox becomes a table of the one outbox: same periods, same revisions, a refusal code kept as its problem.
+    this.version(4)
+      .stores({ outbox: 'id, createdAt', kpiOutbox: null })
+      .upgrade(async (tx) => {
+        const at = new Date().toISOString()
+        const old = (await tx.table('kpiOutbox').toArray()) as { period: string; attempts?: number; nextAttemptAt?: number; revision?: number; refused?: string }[]
+        await tx.table('outbox').bulkPut(
+          old.map((o) => ({ id: kpiItemId(o.period), kind: 'kpi-snapshot', period: o.period, createdAt: at, attempts: o.attempts ?? 0, nextAttemptAt: o.nextAttemptAt ?? 0, revision: o.revision ?? 1, ...(o.refused ? { problem: { status: 400, code: o.refused }, held: false } : {}) })),
+        )
+      })
   }
 }

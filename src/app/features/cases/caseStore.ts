@@ -22,6 +22,7 @@ const indexOfStored = z.object(caseIndexSchema.shape)
 import type { CaseRecord } from '../../../shared/cases/v1'
 import { countedCaseOf, type CaseDb, type CountedCase } from './caseDb'
 import type { Vault } from './vault'
+import { markPeriodsChanged } from './kpiSyncCore'
 import { today } from '../../core/clock'
 
 export class CaseStore {
@@ -33,19 +34,16 @@ export class CaseStore {
   /** Seals and stores the case; the periods whose counts it touches join the KPI outbox in the same transaction. */
   async save(record: CaseRecord): Promise<void> {
     const sealed = await this.vault.seal({ ...record, updatedAt: new Date().toISOString() })
-    await this.db.transaction('rw', this.db.cases, this.db.kpiOutbox, async () => {
+    await this.db.transaction('rw', this.db.cases, this.db.outbox, async () => {
       const before = await this.db.cases.get(sealed.id)
       await this.db.cases.put(sealed)
       await this.markChanged(touchedPeriods(before, sealed))
     })
   }
 
-  /** Call inside a transaction over kpiOutbox: the periods go (back) into the outbox with a new revision. */
+  /** Call inside a transaction over the outbox: the periods go (back) into the outbox with a new revision (src/app/sync/outbox.ts). */
   private async markChanged(periods: Set<string>): Promise<void> {
-    for (const period of periods) {
-      const item = await this.db.kpiOutbox.get(period)
-      await this.db.kpiOutbox.put({ period, attempts: 0, nextAttemptAt: 0, revision: (item?.revision ?? 0) + 1 })
-    }
+    await markPeriodsChanged(this.db.outbox, periods)
   }
 
   async load(id: string): Promise<CaseRecord | undefined> {
@@ -74,7 +72,7 @@ export class CaseStore {
    * usually a mistake or an erasure request: it leaves the counts, and its periods are sent again.
    */
   async remove(id: string, { keepCounts }: { keepCounts: boolean }): Promise<void> {
-    await this.db.transaction('rw', this.db.cases, this.db.kpiOutbox, this.db.countedCases, async () => {
+    await this.db.transaction('rw', this.db.cases, this.db.outbox, this.db.countedCases, async () => {
       const stored = await this.db.cases.get(id)
       await this.db.cases.delete(id)
       const counted = countedCaseOf(stored)

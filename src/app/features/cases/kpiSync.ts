@@ -1,17 +1,18 @@
 /**
  * Sends the device's inclusion counts upstream: for every period in the outbox, the whole
  * current snapshot (counts only), signed by the device, under the counting id the server issued
- * to this device (docs/device-trust.md "Counting ids and signed snapshots"), with exponential
- * back-off after failures. Works after days offline: the outbox waits in IndexedDB until the
+ * to this device (docs/device-trust.md "Counting ids and signed snapshots"), through the one
+ * outbox (src/app/sync/outbox.ts: back-off with jitter after failures). Works after days offline: the outbox waits in IndexedDB until the
  * device is online, signed in and unlocked. A period the server refuses stays, with the reason.
  */
 import { z } from 'zod'
 import { counterSchema, snapshotAnswerSchema } from '../../../shared/kpi/snapshot'
 import { DeviceLockedError, deviceRecord, signWithDevice } from '../../core/deviceIdentity'
-import { api, ApiError } from '../../core/http'
+import { api } from '../../core/http'
 import type { CaseDb } from './caseDb'
 import type { CaseStore } from './caseStore'
-import { ensureCounter, syncOutbox, type CounterServer, type CounterStore, type FailureKind, type OutboxPort } from './kpiSyncCore'
+import { classifyFailure, type Failure } from '../../sync/outbox'
+import { ensureCounter, flushCounts, type CounterServer, type CounterStore } from './kpiSyncCore'
 
 /** The counting id (before issue 11 the device chose it here itself; now the server issues it). */
 const DEVICE_KEY = 'samenwerkwijze.kpiDevice'
@@ -106,7 +107,7 @@ export function lastSent(): string | null {
 }
 
 export async function pendingPeriods(db: CaseDb): Promise<number> {
-  return db.kpiOutbox.count()
+  return db.outbox.filter((e) => e.kind === 'kpi-snapshot').count()
 }
 
 /**
@@ -115,49 +116,33 @@ export async function pendingPeriods(db: CaseDb): Promise<number> {
  * server would not move here; this phone counts under its own).
  */
 export async function countsProblem(db: CaseDb): Promise<string | null> {
-  const refused = (await db.kpiOutbox.toArray()).find((e) => e.refused)?.refused
+  const refused = (await db.outbox.toArray()).find((e) => e.kind === 'kpi-snapshot' && e.problem)?.problem?.code
   return refused ?? localStorage.getItem(PROBLEM_KEY)
 }
 
-export function dexieOutbox(db: CaseDb): OutboxPort {
-  return {
-    entries: () => db.kpiOutbox.toArray(),
-    clear: (period, revision) =>
-      db.transaction('rw', db.kpiOutbox, async () => {
-        const item = await db.kpiOutbox.get(period)
-        if (item && item.revision === revision) await db.kpiOutbox.delete(period)
-      }),
-    postpone: async (period, attempts, nextAttemptAt, refused) => {
-      await db.kpiOutbox.update(period, { attempts, nextAttemptAt, refused })
-    },
-  }
-}
-
-/** Offline, signed out or locked: try again at the next contact. A refusal keeps its code. */
-export function classify(e: unknown): FailureKind {
-  if (e instanceof DeviceLockedError) return 'later'
-  if (!(e instanceof ApiError) || e.status === 0 || e.status === 401) return e instanceof ApiError ? 'later' : 'retry'
-  if (e.status >= 500 || e.status === 429) return 'retry'
-  return { refused: e.code }
+/** Offline, signed out or locked: try again at the next contact; the one outbox rule otherwise (src/app/sync/outbox.ts). */
+export function classify(e: unknown): Failure {
+  if (e instanceof DeviceLockedError) return { kind: 'later' }
+  return classifyFailure(e)
 }
 
 export async function syncCounts(db: CaseDb, store: CaseStore, organisationId: string, now = Date.now()): Promise<{ sent: number; pending: number }> {
   const device = await deviceRecord()
-  const due = (await db.kpiOutbox.toArray()).some((e) => e.nextAttemptAt <= now)
+  const due = (await db.outbox.toArray()).some((e) => e.kind === 'kpi-snapshot' && !e.held && (e.nextAttemptAt ?? 0) <= now)
   const pendingMove = localCounterStore.pendingMove()
   // Nothing to do, or no registered device yet to count with: the outbox waits.
-  if (!device?.id || (!due && !pendingMove)) return { sent: 0, pending: await db.kpiOutbox.count() }
+  if (!device?.id || (!due && !pendingMove)) return { sent: 0, pending: await pendingPeriods(db) }
   let counterId: string
   try {
     counterId = await ensureCounter(localCounterStore, counterServer, { id: device.id, organisationId }, raiseVersion)
   } catch (e) {
-    const kind = classify(e)
-    if (kind !== 'later' && kind !== 'retry') localStorage.setItem(PROBLEM_KEY, kind.refused)
-    return { sent: 0, pending: await db.kpiOutbox.count() }
+    const failure = classify(e)
+    if (failure.kind === 'refused') localStorage.setItem(PROBLEM_KEY, failure.problem.code)
+    return { sent: 0, pending: await pendingPeriods(db) }
   }
   if (localStorage.getItem(PROBLEM_KEY) !== 'adopt-refused') localStorage.removeItem(PROBLEM_KEY)
-  const result = await syncOutbox(
-    dexieOutbox(db),
+  const result = await flushCounts(
+    db.outbox,
     () => store.countingIndex(),
     { counterId, organisationId, nextVersion, raiseVersion, sign: signWithDevice },
     async (snapshot) => {
@@ -166,9 +151,9 @@ export async function syncCounts(db: CaseDb, store: CaseStore, organisationId: s
       return answer
     },
     classify,
-    now,
+    () => now,
   )
   // The server no longer knows this id as this device's (its data was reset): ask for one at the next round.
   if (result.refused === 'counter-not-bound') localStorage.removeItem(BOUND_KEY)
-  return { sent: result.sent, pending: await db.kpiOutbox.count() }
+  return { sent: result.sent, pending: await pendingPeriods(db) }
 }

@@ -1,30 +1,19 @@
 /**
- * The sending half of count sync, apart from IndexedDB and fetch so the fault test can drive
- * exactly this code against the real server through a bad network. For every period that is
- * due it sends the whole current snapshot, signed by the device, under the counting id the
- * server issued to this device (docs/device-trust.md "Counting ids and signed snapshots"). A
- * period leaves the outbox only when the server took it and nothing changed on the device while
- * the snapshot was under way; a period the server refuses stays, with the reason.
+ * The sending half of count sync, apart from localStorage and fetch so the tests can drive exactly
+ * this code (over a real Dexie outbox) against the real server through a bad network. The periods
+ * wait in the one outbox (src/app/sync/outbox.ts, docs/outbox.md); for every period that is due it
+ * sends the whole current snapshot, signed by the device, under the counting id the server issued
+ * to this device (docs/device-trust.md "Counting ids and signed snapshots"). A period leaves the
+ * outbox only when the server took it and nothing changed on the device while the snapshot was
+ * under way. A refused period stays with its reason and is tried again with back-off: the snapshot
+ * is rebuilt on every send, so what heals it is the device's state (its counting id, its cases),
+ * not the person resending the same figures.
  */
 import { countInclusions, type Countable } from '../../../shared/kpi/counts'
 import type { Period } from '../../../shared/kpi/period'
 import { countSnapshotSchema, snapshotMessage, type CountSnapshot, type SnapshotAnswer } from '../../../shared/kpi/snapshot'
-
-export interface OutboxEntry {
-  period: string
-  attempts: number
-  nextAttemptAt: number
-  revision?: number
-  /** Why the server refused the last snapshot of this period (a code, see KPI_REFUSALS); it stays in the outbox. */
-  refused?: string
-}
-
-export interface OutboxPort {
-  entries(): Promise<OutboxEntry[]>
-  /** Removes the period only if its revision is still `revision`; otherwise it stays for the next round. */
-  clear(period: string, revision: number | undefined): Promise<void>
-  postpone(period: string, attempts: number, nextAttemptAt: number, refused?: string): Promise<void>
-}
+import { enqueue, Outbox, type Failure, type OutboxTable } from '../../sync/outbox'
+import { kpiItemId, kpiOutboxItemSchema, type KpiOutboxItem } from './caseDb'
 
 export interface SyncIdentity {
   /** Issued by the server to this device (ensureCounter). */
@@ -37,17 +26,13 @@ export interface SyncIdentity {
   sign(message: Uint8Array<ArrayBuffer>): Promise<string>
 }
 
-/**
- * 'later': offline, signed out or locked — stop this round without counting an attempt.
- * 'retry': back off. `{ refused }`: the server said no, with this code; the period stays.
- */
-export type FailureKind = 'later' | 'retry' | { refused: string }
-
 /** Refusals that concern the counting id or the device, not one period: the round stops. */
 const WHOLE_DEVICE = new Set(['device-required', 'counter-not-bound', 'counter-moved', 'bad-signature'])
 
-export const MAX_BACKOFF_MS = 6 * 60 * 60 * 1000
-export const backoffMs = (attempts: number) => Math.min(MAX_BACKOFF_MS, 2 ** attempts * 30_000)
+/** The periods go (back) into the outbox with a new revision. Call inside a transaction over the outbox and the cases. */
+export async function markPeriodsChanged(outbox: OutboxTable<KpiOutboxItem>, periods: Iterable<string>): Promise<void> {
+  for (const period of periods) await enqueue(outbox, { id: kpiItemId(period), kind: 'kpi-snapshot', period })
+}
 
 export interface SyncResult {
   sent: number
@@ -55,45 +40,45 @@ export interface SyncResult {
   refused?: string
 }
 
-export async function syncOutbox(
-  outbox: OutboxPort,
+/** The KPI outbox: periods sent as signed snapshots of the cases `countable` returns at send time. */
+export function countsOutbox(
+  outbox: OutboxTable<KpiOutboxItem>,
   countable: () => Promise<readonly Countable[]>,
   identity: SyncIdentity,
   send: (snapshot: CountSnapshot) => Promise<SnapshotAnswer | unknown>,
-  classify: (error: unknown) => FailureKind,
-  now: number,
-): Promise<SyncResult> {
-  let sent = 0
-  const due = (await outbox.entries()).filter((e) => e.nextAttemptAt <= now)
-  if (due.length === 0) return { sent }
-  const cases = await countable()
-  for (const entry of due) {
-    const rows = countInclusions(cases, entry.period as Period)
-    let answer: SnapshotAnswer | unknown
-    try {
+  classify: (error: unknown) => Failure,
+  now: () => number = Date.now,
+): Outbox<KpiOutboxItem> {
+  // The cases are read once per round, when the first period is due.
+  let cases: Promise<readonly Countable[]> | undefined
+  return new Outbox({
+    table: outbox,
+    schema: kpiOutboxItemSchema,
+    classify,
+    now,
+    holdRefused: false,
+    stopsRound: (problem) => WHOLE_DEVICE.has(problem.code),
+    send: async (item) => {
+      const rows = countInclusions(await (cases ??= countable()), item.period as Period)
       // Twice at most: when the server holds a later version (the counting id came from another
       // phone whose clock ran ahead), the second try goes out above it.
       for (let tries = 0; tries < 2; tries++) {
-        const unsigned = { snapshotVersion: identity.nextVersion(), counterId: identity.counterId, period: entry.period, rows }
+        const unsigned = { snapshotVersion: identity.nextVersion(), counterId: identity.counterId, period: item.period, rows }
         const signature = await identity.sign(await snapshotMessage({ ...unsigned, organisationId: identity.organisationId }))
-        answer = await send(countSnapshotSchema.parse({ ...unsigned, signature }))
-        if (!isOutdated(answer)) break
+        const answer = await send(countSnapshotSchema.parse({ ...unsigned, signature }))
+        if (!isOutdated(answer)) return 'sent'
         identity.raiseVersion(answer.storedVersion)
       }
-    } catch (e) {
-      const kind = classify(e)
-      if (kind === 'later') break
-      const refused = kind === 'retry' ? undefined : kind.refused
-      await outbox.postpone(entry.period, entry.attempts + 1, now + backoffMs(entry.attempts + 1), refused)
-      if (refused && WHOLE_DEVICE.has(refused)) return { sent, refused }
-      continue
-    }
-    // Still behind after the second try: it stays for the next round.
-    if (isOutdated(answer)) continue
-    await outbox.clear(entry.period, entry.revision)
-    sent++
-  }
-  return { sent }
+      // Still behind after the second try: it stays for the next round.
+      return 'keep'
+    },
+  })
+}
+
+/** Sends every due period (see countsOutbox). */
+export async function flushCounts(...args: Parameters<typeof countsOutbox>): Promise<SyncResult> {
+  const result = await countsOutbox(...args).flush()
+  return { sent: result.sent, ...(result.stoppedBy ? { refused: result.stoppedBy.code } : {}) }
 }
 
 const isOutdated = (a: unknown): a is { status: 'outdated'; storedVersion: number } =>

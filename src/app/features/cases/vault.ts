@@ -238,10 +238,10 @@ export class Vault {
     this.lock()
     // Nothing of the cases stays, not even what they count. The server keeps the counts last sent;
     // the device counts on under a new id, so nothing it sends later replaces those.
-    await this.db.transaction('rw', [this.db.keys, this.db.cases, this.db.countedCases, this.db.kpiOutbox], async () => {
+    await this.db.transaction('rw', [this.db.keys, this.db.cases, this.db.countedCases, this.db.outbox], async () => {
       await this.db.cases.clear()
       await this.db.countedCases.clear()
-      await this.db.kpiOutbox.clear()
+      await this.db.outbox.clear()
       await this.db.keys.clear()
     })
     this.onWiped()

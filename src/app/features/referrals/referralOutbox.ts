@@ -9,83 +9,31 @@
  * only then is it sealed again (resealReferral). A status event is sealed again at once, but only
  * to devices that verify.
  */
-import { Dexie, type EntityTable } from 'dexie'
 import { z } from 'zod'
 import { openSealed, sealSigned, type Recipient } from '../../../shared/crypto/sealed'
-import { directorySchema, listedReferralSchema, newEventSchema, newReferralSchema, referralContext, signedEventContext, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
+import { listedReferralSchema, referralContext, signedEventContext, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
 import { api, ApiError } from '../../core/http'
 import { signingKey, thisDevice } from '../../core/deviceIdentity'
 import { checkDevices, type DeviceGroup, type TrustResult } from './trust'
 import { hookIntoVault } from '../../core/forgetOpened'
-import { backoffMs } from '../cases/kpiSyncCore'
-import { DATABASES } from '../../core/storageNames'
+import { enqueue, Outbox, type Problem } from '../../sync/outbox'
+import { appDirectorySchema, referralDb, referralOutboxItemSchema, sentToSchema, type Directory, type OutboxItem } from './referralDb'
 
-export const REFERRAL_DB_NAME = DATABASES.referrals
-
-/** Why the server refused an item: its status and code, put into words by the page (i18n). */
-const problemSchema = z.object({ status: z.number(), code: z.string() })
-const common = { id: z.guid(), referralId: z.guid(), createdAt: z.string(), attempts: z.number().int().min(0), nextAttemptAt: z.number(), problem: problemSchema.optional() }
-const outboxItemSchema = z.discriminatedUnion('kind', [
-  z.object({ ...common, kind: z.literal('referral'), body: newReferralSchema }),
-  z.object({ ...common, kind: z.literal('event'), body: newEventSchema, senderOrganisationId: z.guid().optional(), receivingOrganisationId: z.guid().optional(), senderUserId: z.guid().optional() }),
-])
-export type OutboxItem = z.infer<typeof outboxItemSchema>
+export { appDirectorySchema, referralDb, REFERRAL_DB_NAME, type Directory, type OutboxItem } from './referralDb'
 
 /** The refusal as an error the pages already know how to say. */
-export const problemError = (p: z.infer<typeof problemSchema>) => new ApiError(p.status, p.code, '')
+export const problemError = (p: Problem) => new ApiError(p.status, p.code, '')
 
 /** What waits, oldest first, each checked as it comes out of storage. One that no longer fits stays, and is not sent. */
 export async function waitingItems(): Promise<OutboxItem[]> {
-  return (await referralDb.outbox.orderBy('createdAt').toArray()).flatMap((row) => outboxItemSchema.safeParse(row).data ?? [])
+  return referralOutbox().items()
 }
-
-const sentToSchema = z.object({ referralId: z.guid(), organisationId: z.guid(), fingerprint: z.string().regex(/^\d{5}( \d{5}){5}$/) })
-type SentTo = z.infer<typeof sentToSchema>
 
 /** The organisation this phone sent a referral to and its key then; undefined when it was sent elsewhere (or before this was kept). */
 export async function sentToRecord(referralId: string): Promise<{ organisationId: string; fingerprint: string } | undefined> {
   const row = sentToSchema.safeParse(await referralDb.sentTo.get(referralId)).data
   return row && { organisationId: row.organisationId, fingerprint: row.fingerprint }
 }
-
-class ReferralDb extends Dexie {
-  outbox!: EntityTable<OutboxItem, 'id'>
-  directory!: EntityTable<{ key: 'directory'; data: Directory; fetchedAt: string }, 'key'>
-  /** The last inbox or sent list as the server gave it: sealed boxes only, for reading offline. */
-  lists!: EntityTable<{ key: 'inbox' | 'sent'; data: unknown; fetchedAt: string }, 'key'>
-  /**
-   * Who may read each referral's events (certificates and chains, as the server gave them): kept so
-   * that a status can be signed and sealed offline. Checked again on every use; cleared with the lists.
-   */
-  keys!: EntityTable<{ referralId: string; data: unknown; fetchedAt: string }, 'referralId'>
-  /**
-   * Per referral this phone sent: the organisation it went to and that organisation's key then
-   * (review finding 2). Feedback and statuses in the sent list count only when signed under it.
-   * Public facts, no content; kept across lock (it is what the phone trusted, not what it read).
-   */
-  sentTo!: EntityTable<SentTo, 'referralId'>
-  constructor() {
-    super(REFERRAL_DB_NAME)
-    this.version(1).stores({ outbox: 'id, referralId, createdAt', directory: 'key' })
-    this.version(2).stores({ lists: 'key' })
-    this.version(3).stores({ keys: 'referralId' })
-    this.version(4).stores({ sentTo: 'referralId' })
-  }
-}
-export const referralDb = new ReferralDb()
-
-/**
- * The directory as this phone reads it: routes as the shared schema says, but the certificates
- * and chains taken as they come, each checked on its own (trust.ts). One injected or damaged entry
- * is then refused and named, instead of making the whole directory unreadable.
- */
-export const appDirectorySchema = z.object({
-  routes: directorySchema.shape.routes,
-  keys: z.record(z.string(), z.array(z.unknown()).max(1000)),
-  own: z.array(z.unknown()).max(100),
-  chains: z.record(z.string(), z.unknown()),
-})
-export type Directory = z.infer<typeof appDirectorySchema>
 
 /** The signed-in person: whose own devices a referral is also sealed to, and the organisations they belong to. */
 export interface Person {
@@ -188,7 +136,7 @@ export async function queueReferral(body: NewReferral, receiverFingerprint: stri
   const sentTo = sentToSchema.parse({ referralId: body.id, organisationId: body.receivingOrganisationId, fingerprint: receiverFingerprint })
   await referralDb.transaction('rw', referralDb.outbox, referralDb.sentTo, async () => {
     await referralDb.sentTo.put(sentTo)
-    await referralDb.outbox.put({ id: body.id, kind: 'referral', referralId: body.id, body, createdAt: new Date().toISOString(), attempts: 0, nextAttemptAt: 0 })
+    await enqueue(referralDb.outbox, { id: body.id, kind: 'referral', referralId: body.id, body })
   })
 }
 
@@ -258,8 +206,8 @@ export async function queueEvent(referral: Pick<ListedReferral, 'id' | 'senderOr
   if (trust.trusted.length === 0) throw new TrustError('no-trusted-recipients', trust)
   const sealed = await sealForTrusted({ note: note ?? '' }, trust.trusted.map((d) => d.recipient), signedEventContext(referral.id, id, kind), at)
   const body: NewEvent = { id, kind, at, sealed }
-  const item: Extract<OutboxItem, { kind: 'event' }> = { id, kind: 'event', referralId: referral.id, body, createdAt: at, attempts: 0, nextAttemptAt: 0, senderOrganisationId: referral.senderOrganisation.id, receivingOrganisationId: referral.receivingOrganisation.id, ...(gpUserId ? { senderUserId: gpUserId } : {}) }
-  await referralDb.outbox.put(item)
+  const item = { id, kind: 'event' as const, referralId: referral.id, body, createdAt: at, senderOrganisationId: referral.senderOrganisation.id, receivingOrganisationId: referral.receivingOrganisation.id, ...(gpUserId ? { senderUserId: gpUserId } : {}) }
+  await referralDb.transaction('rw', referralDb.outbox, () => enqueue(referralDb.outbox, item))
 }
 
 /** Opens this device's own copy of a waiting item (it is always among the recipients). */
@@ -276,13 +224,14 @@ async function ownCopy(item: OutboxItem): Promise<unknown> {
  */
 export async function resealReferral(id: string, confirmed: readonly Recipient[]): Promise<void> {
   const item = await referralDb.outbox.get(id)
-  const parsed = outboxItemSchema.safeParse(item)
+  const parsed = referralOutboxItemSchema.safeParse(item)
   if (!parsed.success || parsed.data.kind !== 'referral') throw new Error('nothing to reseal')
   const content = await ownCopy(parsed.data)
   const sealed = await sealForTrusted(content, confirmed, referralContext(id), parsed.data.body.sealed.sender.at)
   // The refusal is answered: sent again as new, without the old reason.
   const rest = { ...parsed.data }
   delete rest.problem
+  delete rest.held
   await referralDb.outbox.put({ ...rest, body: { ...parsed.data.body, sealed }, attempts: 0, nextAttemptAt: 0 })
 }
 
@@ -298,35 +247,41 @@ async function resealEvent(item: Extract<OutboxItem, { kind: 'event' }>): Promis
 
 const answer = z.object({ status: z.enum(['stored', 'exists']) })
 
-/** Sends what waits, oldest first. Returns how many are still waiting. */
-export async function flushOutbox(now = Date.now()): Promise<number> {
-  for (let item of await waitingItems()) {
-    if (item.nextAttemptAt > now) continue
-    for (let attempt = 0; attempt < 2; attempt++) {
+const post = (item: OutboxItem) =>
+  item.kind === 'referral' ? api('POST', '/api/referrals', answer, item.body) : api('POST', `/api/referrals/${item.referralId}/events`, answer, item.body)
+
+/**
+ * The referral outbox on the one outbox (src/app/sync/outbox.ts, docs/outbox.md): a refusal is
+ * kept with its reason and held for the person. A referral whose recipients changed waits for the
+ * GP to see the new list (ReferPage); a status event is sealed again at once, to verified devices only.
+ */
+export function referralOutbox(now?: number): Outbox<OutboxItem> {
+  return new Outbox({
+    table: referralDb.outbox,
+    schema: referralOutboxItemSchema,
+    ...(now !== undefined ? { now: () => now } : {}),
+    send: async (item) => {
       try {
-        if (item.kind === 'referral') await api('POST', '/api/referrals', answer, item.body)
-        else await api('POST', `/api/referrals/${item.referralId}/events`, answer, item.body)
-        await referralDb.outbox.delete(item.id)
-        break
+        await post(item)
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e
-        if (e.status === 0 || e.status === 401) return referralDb.outbox.count() // offline or signed out: later
-        // A referral waits for the GP to see the new recipients (ReferPage); an event is sealed again to verified devices.
-        if (e.code === 'recipients-changed' && attempt === 0 && item.kind === 'event') {
-          try {
-            item = await resealEvent(item)
-            await referralDb.outbox.put(item)
-            continue
-          } catch {
-            // Fall through: kept, with the server's reason.
-          }
+        if (!(e instanceof ApiError) || e.code !== 'recipients-changed' || item.kind !== 'event') throw e
+        let resealed: OutboxItem
+        try {
+          resealed = await resealEvent(item)
+        } catch {
+          throw e // Kept, with the server's reason.
         }
-        // Kept, never dropped: a server fault is retried later, a refusal is shown with its reason.
-        const attempts = item.attempts + 1
-        await referralDb.outbox.update(item.id, { attempts, nextAttemptAt: now + backoffMs(attempts), ...(e.status < 500 ? { problem: { status: e.status, code: e.code } } : {}) })
-        break
+        await referralDb.outbox.put(resealed)
+        await post(resealed)
       }
-    }
-  }
-  return referralDb.outbox.count()
+      return 'sent'
+    },
+  })
+}
+
+/** Sends what waits, oldest first. Returns how many are still waiting (refused ones included). */
+export async function flushOutbox(now = Date.now()): Promise<number> {
+  const outbox = referralOutbox(now)
+  await outbox.flush()
+  return outbox.pending()
 }
