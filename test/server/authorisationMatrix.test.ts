@@ -23,6 +23,7 @@ import { snapshotMessage } from '../../src/shared/kpi/snapshot'
 import { Agent, Clock, PASSWORD, regionOrganisation, signedIn } from './agent'
 import { bindDevice, challenge, makeDeviceKeys, proof, publicJwk, registerDevice, registrationBody, unsignedFor, type PublicJwk, type TestDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'
+import { contractProblem, routesWithSchema } from './contract'
 
 /**
  * Who asks: nobody, someone half signed in, or a role in organisation A (whose ids every row
@@ -415,6 +416,8 @@ describe('the authorisation matrix', () => {
   it('has a row for every endpoint the server has, and no row for one it lacks', () => {
     const routes = new Set(app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`))
     expect([...routes].sort()).toEqual(Object.keys(ROWS).sort())
+    // And a response schema for every one (the contract, test/server/contract.ts).
+    expect([...routes].sort()).toEqual(routesWithSchema().sort())
   })
 
   for (const [key, row] of Object.entries(ROWS)) {
@@ -422,6 +425,7 @@ describe('the authorisation matrix', () => {
       const [method, path] = key.split(' ') as [string, string]
       const seen: Record<string, Expect> = {}
       const wanted: Record<string, Expect> = {}
+      const broken: string[] = []
       for (const [i, id] of IDENTITIES.entries()) {
         const ctx = row.fresh ? await identity(id) : shared[i]!
         clock.advance(61) // no rate limit or wait carries over from the row before
@@ -430,8 +434,12 @@ describe('the authorisation matrix', () => {
         const want = row.expect(id)
         seen[label(id)] = want === 'ok' && res.status >= 200 && res.status < 300 ? 'ok' : res.status
         wanted[label(id)] = want
+        const contract = await contractProblem(key, res)
+        if (contract) broken.push(`${label(id)}: ${contract}`)
       }
       expect(seen).toEqual(wanted)
+      // Every 2xx answer fits the shared schema the app reads it with.
+      expect(broken).toEqual([])
       // A fresh row signs every identity in again (two password hashes each): on a busy PostgreSQL run that takes a while.
     }, row.fresh ? 120_000 : 30_000)
   }

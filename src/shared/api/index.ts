@@ -1,0 +1,100 @@
+/**
+ * The answer of every endpoint, by route (`METHOD /path` as Hono names it): the schema the app
+ * reads the 2xx answer with and the server types what it sends with. The contract test
+ * (test/server/contract.ts) checks every answer the authorisation matrix receives against it,
+ * and fails for a route that has no entry. A route answered with something other than JSON
+ * (a file) names the schema of its JSON form.
+ */
+import type { z } from 'zod'
+import * as auth from './auth'
+import * as devices from './devices'
+import * as kpi from './kpi'
+import * as links from './links'
+import * as map from './mapEditor'
+import * as orgs from './organisations'
+import * as referrals from './referrals'
+import * as pub from './socialMap'
+
+export const RESPONSES = {
+  'GET /api/health': pub.healthSchema,
+  'GET /api/health/ready': pub.readySchema,
+  'GET /api/social-map': pub.socialMapDocumentSchema,
+  'POST /api/reports': pub.reportReceivedSchema,
+
+  'POST /api/auth/bootstrap': auth.bootstrappedSchema,
+  'POST /api/auth/sign-in': auth.signedInSchema,
+  'POST /api/auth/totp/setup': auth.totpSetupSchema,
+  'POST /api/auth/totp/confirm': auth.secondFactorSchema,
+  'POST /api/auth/totp': auth.secondFactorSchema,
+  'GET /api/auth/me': auth.meSchema,
+  'POST /api/auth/password': auth.passwordChangedSchema,
+  'POST /api/auth/sign-out': auth.okSchema,
+  'POST /api/auth/sign-out-everywhere': auth.sessionsEndedSchema,
+
+  'POST /api/links/inspect': links.linkInfoSchema,
+  'POST /api/links/redeem': links.redeemedSchema,
+
+  'GET /api/region/organisations': orgs.regionOrganisationsSchema,
+  'POST /api/region/organisations': orgs.organisationCreatedSchema,
+  'GET /api/orgs/:orgId/members': orgs.membersSchema,
+  'POST /api/orgs/:orgId/invitations': links.createdLinkSchema,
+  'GET /api/orgs/:orgId/invitations': orgs.invitationsSchema,
+  'DELETE /api/orgs/:orgId/invitations/:id': auth.okSchema,
+  'DELETE /api/orgs/:orgId/members/:userId': auth.okSchema,
+  'POST /api/orgs/:orgId/members/:userId/lock': auth.okSchema,
+  'POST /api/orgs/:orgId/members/:userId/unlock': auth.okSchema,
+  'POST /api/orgs/:orgId/members/:userId/sign-out': auth.sessionsEndedSchema,
+  'POST /api/orgs/:orgId/members/:userId/password-reset': links.createdLinkSchema,
+  'POST /api/orgs/:orgId/members/:userId/totp-reset': links.createdLinkSchema,
+  'GET /api/orgs/:orgId/devices': orgs.organisationDevicesSchema,
+  'POST /api/orgs/:orgId/devices/:deviceId/approve': orgs.deviceApprovedSchema,
+  'POST /api/orgs/:orgId/devices/:deviceId/revoke': orgs.deviceRevokedSchema,
+  'GET /api/orgs/:orgId/chain': orgs.chainAnswerSchema,
+  'PUT /api/orgs/:orgId/organisation-key': orgs.organisationKeySetSchema,
+  'GET /api/orgs/:orgId/audit': orgs.auditLogSchema,
+
+  'POST /api/devices': devices.deviceRegisteredSchema,
+  'GET /api/devices': devices.ownDevicesSchema,
+  'GET /api/devices/:id': devices.ownDeviceSchema,
+  'POST /api/devices/:id/challenge': devices.challengeSchema,
+  'POST /api/devices/:id/status': devices.deviceStatusSchema,
+  'POST /api/devices/:id/bind': devices.deviceBoundSchema,
+
+  'GET /api/map/services': map.editorRowsSchema,
+  'GET /api/map/organisations': map.mapOrganisationsSchema,
+  'GET /api/map/own-services': map.ownServicesSchema,
+  'GET /api/map/services/:id': map.editedServiceSchema,
+  'POST /api/map/services': map.serviceChangedSchema,
+  'PUT /api/map/services/:id': map.serviceChangedSchema,
+  'POST /api/map/services/:id/retire': map.serviceChangedSchema,
+  'POST /api/map/services/:id/verify': map.serviceVerifiedSchema,
+  'GET /api/map/services/:id/versions': map.serviceVersionsSchema,
+  'GET /api/map/reports': map.serviceReportsSchema,
+  'POST /api/map/reports/:id/resolve': map.reportResolvedSchema,
+  'POST /api/map/proposals': map.proposalMadeSchema,
+  'GET /api/map/proposals': map.proposalsSchema,
+  'POST /api/map/proposals/:id/accept': map.proposalAcceptedSchema,
+  'POST /api/map/proposals/:id/reject': map.proposalRejectedSchema,
+
+  'POST /api/kpi/counters': kpi.counterSchema,
+  'POST /api/kpi/counters/:id/move': kpi.counterSchema,
+  'POST /api/kpi/snapshots': kpi.snapshotAnswerSchema,
+  'GET /api/kpi/totals': kpi.totalsSchema,
+  'GET /api/kpi/trend': kpi.trendSchema,
+  'GET /api/kpi/measure-report': kpi.measureReportSchema,
+  'GET /api/kpi/targets': kpi.targetsListSchema,
+  'PUT /api/kpi/targets': kpi.targetsSavedSchema,
+
+  'GET /api/referrals/routes': referrals.routesAnswerSchema,
+  'PUT /api/referrals/routes': referrals.routesSavedSchema,
+  'GET /api/referrals/directory': referrals.directoryAnswerSchema,
+  'POST /api/referrals': referrals.referralStoredSchema,
+  'GET /api/referrals/sent': referrals.referralListSchema,
+  'GET /api/referrals/inbox': referrals.referralListSchema,
+  'GET /api/referrals/:id/keys': referrals.referralKeysAnswerSchema,
+  'POST /api/referrals/:id/events': referrals.referralStoredSchema,
+} as const satisfies Record<string, z.ZodType>
+
+export type Route = keyof typeof RESPONSES
+/** The answer a route sends, as the app reads it. */
+export type Answer<R extends Route> = z.output<(typeof RESPONSES)[R]>
