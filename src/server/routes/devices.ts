@@ -26,6 +26,7 @@ import type { Database, Queryable } from '../db/types'
 import { addressBucket, clientAddress, type ProxySettings } from '../http/client'
 import { problem } from '../http/problem'
 import { body, isUuid, readJson } from '../http/request'
+import { bindSession, devicesOfUser, insertDevice, ownDevice, storeChallenge, takeChallenge, touchDevice } from '../devices/repository'
 
 /** Challenges per address per minute: a phone asks at every contact; a clinic's NAT holds a few dozen phones. */
 export const CHALLENGES_PER_MINUTE = 60
@@ -50,15 +51,7 @@ const badProof = (c: Context) =>
  * The DELETE … RETURNING takes the row: of two requests with the same challenge only one gets it.
  */
 async function proven(db: Queryable, deviceId: string, purpose: ChallengePurpose, raw: { challenge: string; signature: string }, now: Date): Promise<{ ok: true; status: DeviceStatus['status'] } | { ok: false; reason: 'bad-proof' | 'register-again' }> {
-  const used = await db.query('DELETE FROM device_challenges WHERE challenge_hash = $1 AND device_id = $2 AND purpose = $3 AND expires_at > $4 RETURNING challenge_hash', [
-    challengeHash(raw.challenge),
-    deviceId,
-    purpose,
-    now,
-  ])
-  if (!used.rows.length) return { ok: false, reason: 'bad-proof' }
-  const { rows } = await db.query<{ auth_key: unknown; status: DeviceStatus['status'] }>('SELECT auth_key, status FROM devices WHERE id = $1', [deviceId])
-  const device = rows[0]
+  const device = await takeChallenge(db, challengeHash(raw.challenge), deviceId, purpose, now)
   if (!device) return { ok: false, reason: 'bad-proof' }
   if (!device.auth_key) return { ok: false, reason: 'register-again' }
   if (!(await verifyMessage(device.auth_key, challengeMessage(deviceId, purpose, raw.challenge), raw.signature))) return { ok: false, reason: 'bad-proof' }
@@ -107,25 +100,12 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
       return problem(c, 403, 'forbidden', 'You are not a member of that organisation.')
     }
     const id = randomUUID()
-    const pub = ({ kty, crv, x, y }: typeof b.publicKey) => JSON.stringify({ kty, crv, x, y })
-    await db.query('INSERT INTO devices (id, user_id, organisation_id, name, public_key, auth_key, signing_key) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb)', [
-      id,
-      user.userId,
-      b.organisationId,
-      b.name,
-      pub(b.publicKey),
-      pub(b.authKey),
-      pub(b.signingKey),
-    ])
-    await audit(db, { actorId: user.userId, organisationId: b.organisationId, action: 'register', entity: 'device', entityId: id })
+    await insertDevice(db, { id, userId: user.userId, organisationId: b.organisationId, name: b.name, publicKey: b.publicKey, authKey: b.authKey, signingKey: b.signingKey })
     return c.json({ id, status: 'pending' }, 201)
   })
 
   app.get('/', requireUser(), async (c) => {
-    const { rows } = await db.query<{ id: string; name: string; status: string; organisation_id: string; last_contact_at: Date | string | null; has_auth_key: boolean }>(
-      'SELECT id, name, status, organisation_id, last_contact_at, auth_key IS NOT NULL AS has_auth_key FROM devices WHERE user_id = $1 ORDER BY created_at DESC',
-      [currentUser(c).userId],
-    )
+    const rows = await devicesOfUser(db, currentUser(c).userId)
     return c.json({
       devices: rows.map((r) => ({
         id: r.id,
@@ -142,11 +122,9 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
   /** The status of one's own device with the session (the app's older screens); a phone without a session uses the challenge below. */
   app.get('/:id', requireUser(), async (c) => {
     const id = c.req.param('id')
-    const { rows } = isUuid(id)
-      ? await db.query<{ status: string }>('SELECT status FROM devices WHERE id = $1 AND user_id = $2', [id, currentUser(c).userId])
-      : { rows: [] }
-    if (!rows.length) return problem(c, 404, 'not-found', 'No such device of yours.')
-    const status = rows[0]!.status
+    const device = isUuid(id) ? await ownDevice(db, id, currentUser(c).userId) : undefined
+    if (!device) return problem(c, 404, 'not-found', 'No such device of yours.')
+    const status = device.status
     return c.json({ id, status, wipe: status === 'revoked' })
   })
 
@@ -165,13 +143,7 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
     if (!b.ok) return b.response
     const challenge = randomBytes(32).toString('base64url')
     const expiresAt = new Date(t + CHALLENGE_SECONDS * 1000)
-    // Expired challenges go first (the index on expires_at keeps this cheap).
-    await db.query('DELETE FROM device_challenges WHERE expires_at <= $1', [new Date(t)])
-    const { rows } = await db.query(
-      'INSERT INTO device_challenges (challenge_hash, device_id, purpose, expires_at) SELECT $1, id, $3, $4 FROM devices WHERE id = $2 RETURNING device_id',
-      [challengeHash(challenge), id, b.value.purpose, expiresAt],
-    )
-    if (!rows.length) return problem(c, 404, 'not-found', 'No such device.')
+    if (!(await storeChallenge(db, challengeHash(challenge), id, b.value.purpose, expiresAt, new Date(t)))) return problem(c, 404, 'not-found', 'No such device.')
     return c.json({ challenge, expiresAt: expiresAt.toISOString() })
   })
 
@@ -184,7 +156,7 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
     const t = new Date(now())
     const result = await proven(db, id, 'status', b.value, t)
     if (!result.ok) return result.reason === 'register-again' ? registerAgain(c) : badProof(c)
-    await db.query('UPDATE devices SET last_contact_at = $2 WHERE id = $1', [id, t])
+    await touchDevice(db, id, t)
     const answer: DeviceStatus = { id, status: result.status, wipe: result.status === 'revoked', offlineDays, serverTime: t.toISOString() }
     return c.json(answer)
   })
@@ -195,8 +167,8 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
     const user = currentUser(c)
     const b = await body(c, deviceProofSchema)
     if (!b.ok) return b.response
-    const { rows } = isUuid(id) ? await db.query<{ organisation_id: string }>('SELECT organisation_id FROM devices WHERE id = $1 AND user_id = $2', [id, user.userId]) : { rows: [] }
-    if (!rows.length) return problem(c, 404, 'not-found', 'No such device of yours.')
+    const own = isUuid(id) ? await ownDevice(db, id, user.userId) : undefined
+    if (!own) return problem(c, 404, 'not-found', 'No such device of yours.')
     if (user.device && user.device.id !== id) {
       return problem(c, 409, 'already-bound', 'This session already runs on another device. Sign out and sign in again on this device.')
     }
@@ -205,14 +177,9 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
     if (!result.ok) return result.reason === 'register-again' ? registerAgain(c) : badProof(c)
     if (result.status === 'revoked') return problem(c, 409, 'device-revoked', 'This device has been revoked. Its data must be wiped.')
     // Bound only while the device is not revoked; a revocation deletes the session afterwards anyway.
-    const bound = await db.query(
-      `UPDATE sessions SET device_id = $2 WHERE token_hash = $1 AND (device_id IS NULL OR device_id = $2)
-         AND EXISTS (SELECT 1 FROM devices WHERE id = $2 AND user_id = $3 AND status <> 'revoked') RETURNING token_hash`,
-      [user.tokenHash, id, user.userId],
-    )
-    if (!bound.rows.length) return problem(c, 409, 'device-revoked', 'This device has been revoked. Its data must be wiped.')
-    await db.query('UPDATE devices SET last_contact_at = $2 WHERE id = $1', [id, t])
-    await audit(db, { actorId: user.userId, organisationId: rows[0]!.organisation_id, action: 'bind-session', entity: 'device', entityId: id })
+    if (!(await bindSession(db, user.tokenHash, id, user.userId))) return problem(c, 409, 'device-revoked', 'This device has been revoked. Its data must be wiped.')
+    await touchDevice(db, id, t)
+    await audit(db, { actorId: user.userId, organisationId: own.organisation_id, action: 'bind-session', entity: 'device', entityId: id })
     return c.json({ id, status: result.status, bound: true })
   })
 
