@@ -8,20 +8,17 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/server/app'
-import { SignInGuard } from '../../src/server/auth/signIn'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import type { Database } from '../../src/server/db/database'
-import { silentLogger } from '../../src/server/log'
 import { Agent, Clock, PASSWORD, signedIn } from '../server/agent'
 import { challenge, proof, registerDevice } from '../server/devices'
 import { TEST_DATABASE_URL, TEST_SERVER_KEY, testDatabase } from '../server/helpers'
 import { startServer, type ServerProcess } from '../server/serverProcess'
+import { testApp } from '../server/fixture'
 
-/** A browser-like client (test/server/agent.ts) of one process, over HTTP. */
-const clientOf = (base: string) => new Agent({ request: ((path: string, init?: RequestInit) => fetch(base + path, init)) as Hono['request'] })
+/** A browser-like client (test/support/agent.ts) of one process, over HTTP. */
+const clientOf = (base: string) => new Agent(base)
 
 let db: Database
 let close: () => Promise<void>
@@ -58,7 +55,7 @@ afterAll(async () => {
 
 /** A person with an authenticator, made in this process on the same database (the fixed clock lies in the past). */
 async function person() {
-  const app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(new Clock().now) })
+  const app = testApp(db, new Clock())
   return { ...(await signedIn(app, db, new Clock(), 'huisarts')), app }
 }
 
