@@ -18,6 +18,7 @@ import type { PrfAuthenticator } from '../../src/app/core/vault/prf'
 import { newCase } from '../../src/shared/cases/v1'
 import { softwarePrf } from '../unit/softwarePrf'
 import nl from '../../src/app/i18n/nl.json'
+import { i18n as appI18n } from '../../src/app/i18n'
 import proNl from '../../src/app/i18n/pro.nl.json'
 
 const i18n = createI18n({ legacy: false, locale: 'nl', missingWarn: false, fallbackWarn: false, messages: { nl: { ...nl, ...proNl } } })
@@ -33,6 +34,11 @@ describe("the app's clock at 00:30 in Oss", () => {
   it('says today is the 15th, and the instant is the real one', () => {
     expect(today()).toBe('2026-03-15')
     expect(now().toISOString()).toBe('2026-03-14T23:30:00.000Z')
+  })
+
+  it('shows dates and times as on the wall in Oss, also when the device is set to another time zone (i18n)', () => {
+    expect(appI18n.global.d(now(), 'date')).toBe('15 maart 2026')
+    expect(appI18n.global.d(now(), 'stamp')).toBe('15 maart om 00:30')
   })
 
   it('closes a case and records progress on the 15th (useCaseDraft)', () => {

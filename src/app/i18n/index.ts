@@ -1,5 +1,6 @@
 import { createI18n } from 'vue-i18n'
 import nl from './nl.json'
+import { TIME_ZONE } from '../../shared/core/clock'
 
 export const LOCALES = ['nl', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -16,16 +17,17 @@ export const i18n = createI18n({
   fallbackLocale: 'nl',
   // Dutch is always there; English is fetched when someone chooses it (a smaller start page).
   messages: { nl },
+  // Days and times as on the wall in the region, also on a phone set to another time zone (docs/glossary.md).
   datetimeFormats: {
     nl: {
-      day: { weekday: 'long', day: 'numeric', month: 'long' },
-      date: { day: 'numeric', month: 'long', year: 'numeric' },
-      stamp: { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' },
+      day: { weekday: 'long', day: 'numeric', month: 'long', timeZone: TIME_ZONE },
+      date: { day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE },
+      stamp: { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE },
     },
     en: {
-      day: { weekday: 'long', day: 'numeric', month: 'long' },
-      date: { day: 'numeric', month: 'long', year: 'numeric' },
-      stamp: { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' },
+      day: { weekday: 'long', day: 'numeric', month: 'long', timeZone: TIME_ZONE },
+      date: { day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE },
+      stamp: { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE },
     },
   },
 })
