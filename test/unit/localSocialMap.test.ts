@@ -150,4 +150,25 @@ describe('the social map on the phone', () => {
     expect(await map.report(services[0]!.id, 'Telefoon werkt niet', undefined)).toBe('queued')
     expect((await db.outbox.toArray())[0]?.attempts).toBe(1)
   })
+
+  it('keeps a report the server refuses, with the reason, until the resident sends it again or throws it away', async () => {
+    const server = fakeServer()
+    const map = new LocalSocialMap(db, server.fetchFn)
+    await map.refresh()
+    const posts = () => server.state.requests.filter((r) => r.url.endsWith('/api/reports')).length
+    server.state.reportStatus = 404
+    expect(await map.report(services[0]!.id, 'Bestaat niet meer', undefined)).toBe('refused')
+    expect(await map.reports.problems()).toEqual([expect.objectContaining({ kind: 'report', problem: { status: 404, code: '404' }, held: true })])
+    // Not dropped, and not sent again by itself.
+    expect(await map.flush()).toEqual({ sent: 0, pending: 1 })
+    expect(posts()).toBe(1)
+    server.state.reportStatus = 201
+    const [refused] = await map.reports.problems()
+    expect(await map.reports.retry(refused!.id)).toEqual({ sent: 1, pending: 0 })
+    server.state.reportStatus = 400
+    await map.report(services[0]!.id, 'Nog een', undefined)
+    const [again] = await map.reports.problems()
+    expect(await map.reports.discard(again!.id)).toBe(0)
+    expect(await map.reports.problems()).toEqual([])
+  })
 })

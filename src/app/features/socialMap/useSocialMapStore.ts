@@ -5,6 +5,7 @@ import { computed, ref, shallowRef } from 'vue'
 import { onBackOnline, onGoneOffline, useNetworkStatus } from '../../core/useNetworkStatus'
 import { dataClient, DataError } from './data/dataClient'
 import type { MapMeta, RefreshStatus } from './data/protocol'
+import type { OutboxProblem } from '../../sync/outbox'
 
 const REFRESH_AFTER_MS = 5 * 60 * 1000
 
@@ -16,6 +17,8 @@ export const useSocialMapStore = defineStore('socialMap', () => {
   const lastRefresh = ref<RefreshStatus | 'refreshing' | null>(null)
   const problem = ref<'storage-full' | 'invalid-map' | 'unreadable' | null>(null)
   const pendingReports = ref(0)
+  /** Reports the server refused: kept, shown (sync/OfflineIndicator.vue), sent again or thrown away by the resident. */
+  const reportProblems = shallowRef<OutboxProblem[]>([])
   const favouriteIds = ref<Set<string>>(new Set())
   /** Bumped whenever the stored map changes, so open result lists search again. */
   const revision = ref(0)
@@ -27,7 +30,10 @@ export const useSocialMapStore = defineStore('socialMap', () => {
 
   function start(): Promise<void> {
     started ??= (async () => {
-      client().onOutbox = (n) => (pendingReports.value = n)
+      client().onOutbox = (n) => {
+        pendingReports.value = n
+        void loadReportProblems()
+      }
       const init = await client().call({ type: 'init' })
       meta.value = init.meta
       if (init.unreadable > 0) problem.value = 'unreadable'
@@ -41,6 +47,7 @@ export const useSocialMapStore = defineStore('socialMap', () => {
       })
       onGoneOffline(() => (isOnline.value = false))
       useEventListener(document, 'visibilitychange', () => {
+        if (document.visibilityState === 'visible') void flush()
         if (document.visibilityState === 'visible' && Date.now() - lastRefreshAt > REFRESH_AFTER_MS) void refresh()
       })
       void refresh()
@@ -78,6 +85,20 @@ export const useSocialMapStore = defineStore('socialMap', () => {
     pendingReports.value = result.pending
   }
 
+  async function loadReportProblems() {
+    reportProblems.value = (await client().call({ type: 'reportProblems' })).items
+  }
+
+  async function retryReport(id: string) {
+    await client().call({ type: 'retryReport', id })
+    await loadReportProblems()
+  }
+
+  async function discardReport(id: string) {
+    await client().call({ type: 'discardReport', id })
+    await loadReportProblems()
+  }
+
   /** Searches with the URL's raw filter values; the answer says which filters it applied and which it dropped. */
   function search(query: string, rawFilters: Record<string, string>, limit: number, lang: string) {
     return client().call({ type: 'search', query, rawFilters, limit, lang, now: Date.now() })
@@ -104,5 +125,5 @@ export const useSocialMapStore = defineStore('socialMap', () => {
     return (await client().call({ type: 'report', serviceId, message, ...(contact ? { contact } : {}) })).status
   }
 
-  return { meta, isReady, isOnline, lastRefresh, problem, pendingReports, favouriteIds, revision, hasMap, start, refresh, flush, search, service, favourites, toggleFavourite, report }
+  return { meta, isReady, isOnline, lastRefresh, problem, pendingReports, reportProblems, retryReport, discardReport, favouriteIds, revision, hasMap, start, refresh, flush, search, service, favourites, toggleFavourite, report }
 })

@@ -34,6 +34,18 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       post({ event: 'outbox', pending: await map.pending() })
       return { status }
     }
+    case 'reportProblems':
+      return { items: await map.reports.problems() }
+    case 'retryReport': {
+      const result = await map.reports.retry(request.id)
+      post({ event: 'outbox', pending: result.pending })
+      return result
+    }
+    case 'discardReport': {
+      const pending = await map.reports.discard(request.id)
+      post({ event: 'outbox', pending })
+      return { pending }
+    }
     case 'flush': {
       const result = await map.flush()
       post({ event: 'outbox', pending: result.pending })

@@ -15,7 +15,8 @@ export class LocalSocialMap {
   private readonly map = new MapSearch()
   private meta: StoredMeta | undefined
   private readonly favouriteStore: FavouriteStore
-  private readonly reports: ReportQueue
+  /** The report queue (reports.ts): its refused items are listed, retried and discarded through it. */
+  readonly reports: ReportQueue
 
   constructor(
     private readonly db: SocialMapDb,
@@ -72,7 +73,7 @@ export class LocalSocialMap {
   }
 
   /** Queues a report and tries to send the queue (reports.ts). */
-  report(serviceId: string, message: string, contact: string | undefined): Promise<'sent' | 'queued'> {
+  report(serviceId: string, message: string, contact: string | undefined): Promise<WorkerAnswers['report']['status']> {
     return this.reports.report(serviceId, message, contact)
   }
 

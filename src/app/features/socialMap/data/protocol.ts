@@ -9,6 +9,7 @@ import { LIFE_DOMAINS } from '../../../../shared/socialMap/lifeDomains'
 import { MUNICIPALITIES } from '../../../../shared/socialMap/places'
 import type { Service } from '../../../../shared/socialMap/hsds'
 import type { Occurrence } from '../../../../shared/socialMap/schedule'
+import type { OutboxProblem } from '../../../sync/outbox'
 import type { LifeDomain } from '../../../../shared/socialMap/lifeDomains'
 
 const text = (max: number) => z.string().check(z.maxLength(max))
@@ -43,6 +44,10 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('toggleFavourite'), id: text(100) }),
   z.object({ type: z.literal('report'), serviceId: text(100), message: text(2_000), contact: z.optional(text(200)) }),
   z.object({ type: z.literal('flush') }),
+  // Refused reports (src/app/sync/outbox.ts): listed for the resident, sent again or thrown away by them.
+  z.object({ type: z.literal('reportProblems') }),
+  z.object({ type: z.literal('retryReport'), id: text(100) }),
+  z.object({ type: z.literal('discardReport'), id: text(100) }),
 ])
 export type WorkerRequest = z.infer<typeof requestSchema>
 
@@ -77,8 +82,12 @@ export interface WorkerAnswers {
   favourites: { items: ServiceSummary[]; missing: number }
   favouriteIds: { ids: string[] }
   toggleFavourite: { isFavourite: boolean }
-  report: { status: 'sent' | 'queued' }
+  /** refused: kept with the server's reason, listed by reportProblems. */
+  report: { status: 'sent' | 'queued' | 'refused' }
   flush: { sent: number; pending: number }
+  reportProblems: { items: OutboxProblem[] }
+  retryReport: { sent: number; pending: number }
+  discardReport: { pending: number }
 }
 
 export type WorkerResponse =

@@ -3,6 +3,8 @@
  * schemaVersion and are validated with Zod on every read, not only on write.
  */
 import { Dexie, type EntityTable } from 'dexie'
+import type { OutboxTable } from '../../../sync/outbox'
+import type { ReportItem } from './reports'
 import { serviceSchema, type Service } from '../../../../shared/socialMap/hsds'
 import { DATABASES } from '../../../core/storageNames'
 
@@ -22,20 +24,13 @@ export interface StoredFavourite {
   id: string
   addedAt: string
 }
-export interface OutboxItem {
-  /** Client-made id, sent as the report id: the server stores a replay once. */
-  id: string
-  kind: 'report'
-  createdAt: string
-  payload: unknown
-  attempts: number
-}
 
 export class SocialMapDb extends Dexie {
   services!: EntityTable<StoredService, 'id'>
   meta!: EntityTable<StoredMeta, 'key'>
   favourites!: EntityTable<StoredFavourite, 'id'>
-  outbox!: EntityTable<OutboxItem, 'id'>
+  /** Reports waiting to be sent: a table of the one outbox (reports.ts, src/app/sync/outbox.ts). */
+  outbox!: OutboxTable<ReportItem>
 
   constructor(name: string = DATABASES.socialMap) {
     super(name)
