@@ -16,7 +16,7 @@ import { api, ApiError } from '../../core/http'
 import { signingKey, thisDevice } from '../../core/deviceIdentity'
 import { checkDevices, type DeviceGroup, type TrustResult } from './trust'
 import { hookIntoVault } from '../../core/forgetOpened'
-import { enqueue, Outbox, type Problem } from '../../sync/outbox'
+import { enqueue, Outbox, type OutboxProblem, type Problem } from '../../sync/outbox'
 import { appDirectorySchema, referralDb, referralOutboxItemSchema, sentToSchema, type Directory, type OutboxItem } from './referralDb'
 
 export { appDirectorySchema, referralDb, REFERRAL_DB_NAME, type Directory, type OutboxItem } from './referralDb'
@@ -278,6 +278,12 @@ export function referralOutbox(now?: number): Outbox<OutboxItem> {
     },
   })
 }
+
+/** Refused items held for the person (src/app/sync/OutboxProblems.vue), of one kind. */
+export const heldItems = async (kind: OutboxItem['kind']): Promise<OutboxProblem[]> => (await referralOutbox().problems()).filter((p) => p.held && (p.kind === kind || p.problem.code === 'unreadable'))
+/** The person sends a refused item again, or throws it away. */
+export const retryItem = async (id: string): Promise<void> => void (await referralOutbox().retry(id))
+export const discardItem = (id: string): Promise<void> => referralOutbox().discard(id)
 
 /** Sends what waits, oldest first. Returns how many are still waiting (refused ones included). */
 export async function flushOutbox(now = Date.now()): Promise<number> {
