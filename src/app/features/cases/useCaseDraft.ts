@@ -5,6 +5,7 @@
  */
 import { inject, onBeforeUnmount, provide, reactive, watch, type InjectionKey } from 'vue'
 import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v1'
+import { firstPerField } from '../../../shared/core/zodIssues'
 import { registerUnsaved } from './unsavedWork'
 import { useCaseVault } from './useCaseVault'
 import { today } from '../../core/clock'
@@ -36,7 +37,7 @@ export function useCaseDraft(initial: CaseRecord): CaseDraft {
     const snapshot = JSON.parse(JSON.stringify(record)) as unknown
     const parsed = caseRecordSchema.safeParse(snapshot)
     if (!parsed.success) {
-      state.invalid = parsed.error.issues.map((i) => i.path.join('.'))
+      state.invalid = Object.keys(firstPerField(parsed.error.issues))
       return writing
     }
     state.invalid = []
