@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { forgetLinkToken, takeLinkToken } from '../../src/app/features/auth/linkToken'
-import { absoluteLink } from '../../src/app/features/organisations/organisationsApi'
+import { absoluteLink } from '../../src/app/api/links'
 import { groupPeople } from '../../src/app/features/organisations/people'
 
 function place(hash: string, stored: string | null = null) {

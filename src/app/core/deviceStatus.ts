@@ -4,8 +4,9 @@
  * a signed-in session to itself the same way, wipes everything when it was revoked, and keeps the
  * vault shut when it has not reached the server for too long.
  */
-import { challengeSchema, deviceStatusSchema, type ChallengePurpose, type DeviceProof } from '../../shared/devices/deviceTrust'
-import { api, ApiError } from './http'
+import type { ChallengePurpose, DeviceProof } from '../../shared/devices/deviceTrust'
+import { askChallenge, bindDevice, deviceStatus } from '../api/devices'
+import { ApiError } from '../api/errors'
 import type { OpenRefusal } from '../features/cases/vault'
 import { useCaseVault } from '../features/cases/useCaseVault'
 import { deviceRecord, DeviceLockedError, forgetUnwrappedKeys, proveDevice, recordContact, wipeDevice } from './deviceIdentity'
@@ -13,7 +14,6 @@ import { setNotice } from './deviceNotice'
 import { hookIntoVault } from './forgetOpened'
 import { WIPED_LOCAL_KEYS } from './storageNames'
 import { onBackOnline } from './useNetworkStatus'
-import { z } from 'zod'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -31,7 +31,7 @@ export const onDeviceWiped = (fn: () => void) => void wipeListeners.push(fn)
 export type StatusCheck = { kind: 'unregistered' | 'offline' | 'unknown' | 'register-again' | 'wiped' } | { kind: 'status'; status: 'pending' | 'approved' }
 
 async function prove(id: string, purpose: ChallengePurpose): Promise<DeviceProof> {
-  const { challenge } = await api('POST', `/api/devices/${id}/challenge`, challengeSchema, { purpose })
+  const { challenge } = await askChallenge(id, purpose)
   return proveDevice(purpose, challenge)
 }
 
@@ -59,7 +59,7 @@ export async function checkDeviceStatus(): Promise<StatusCheck> {
   const device = await deviceRecord()
   if (!device?.id) return { kind: 'unregistered' }
   try {
-    const answer = await api('POST', `/api/devices/${device.id}/status`, deviceStatusSchema, await prove(device.id, 'status'))
+    const answer = await deviceStatus(device.id, await prove(device.id, 'status'))
     if (answer.id !== device.id) return { kind: 'unknown' }
     if (answer.wipe || answer.status === 'revoked') {
       await wipeEverything()
@@ -84,7 +84,7 @@ export async function bindSession(boundTo: string | null | undefined): Promise<'
   if (!device?.id) return 'unregistered'
   if (boundTo === device.id) return 'bound'
   try {
-    await api('POST', `/api/devices/${device.id}/bind`, z.object({ bound: z.literal(true) }).loose(), await prove(device.id, 'bind'))
+    await bindDevice(device.id, await prove(device.id, 'bind'))
     return 'bound'
   } catch (e) {
     if (e instanceof ApiError && e.code === 'device-revoked') {

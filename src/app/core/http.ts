@@ -1,9 +1,11 @@
 /**
- * The professional API seen from the app: same-origin JSON with the session cookie and the
+ * The raw client of the professional API: same-origin JSON with the session cookie and the
  * CSRF token, answers checked with Zod, failures turned into an ApiError with a code the UI
- * translates.
+ * translates. Only src/app/api/** calls it (one typed function per endpoint, answers checked with
+ * the shared schemas in src/shared/api); eslint.config.js keeps it out of pages and features.
  */
-import { z } from 'zod'
+import type { z } from 'zod'
+import { errorReplySchema } from '../../shared/api/errors'
 
 export class ApiError extends Error {
   constructor(
@@ -21,7 +23,8 @@ export function setCsrfToken(token: string) {
   csrfToken = token
 }
 
-const errorSchema = z.object({ error: z.string(), code: z.string().optional(), retryAfter: z.number().optional() })
+/** An older server may leave the code out: the status stands in for it. */
+const errorSchema = errorReplySchema.partial({ code: true })
 
 export async function api<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
   let res: Response
@@ -44,26 +47,3 @@ export async function api<S extends z.ZodType>(method: string, path: string, sch
   if (!parsed.success) throw new ApiError(res.status, 'bad-answer', 'Unexpected answer from the server')
   return parsed.data
 }
-
-/** isRegion: the region's own organisation (the programme office), where region-wide roles live. */
-export const membershipSchema = z.object({
-  organisationId: z.string(),
-  organisationName: z.string(),
-  role: z.enum(['huisarts', 'sociaal-werker', 'kaartbeheerder', 'programma', 'beheerder']),
-  isRegion: z.boolean(),
-})
-export const meSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  secondFactor: z.boolean(),
-  totpEnabled: z.boolean(),
-  /** The organisation that made the account; it (or the region) may lock or reset it. */
-  homeOrganisationId: z.string().nullable().optional(),
-  memberships: z.array(membershipSchema),
-  csrfToken: z.string(),
-  /** The device this session is bound to (docs/device-trust.md); an older server leaves it out. */
-  device: z.object({ id: z.string(), organisationId: z.string(), status: z.enum(['pending', 'approved', 'revoked']) }).nullable().optional(),
-})
-export type Me = z.infer<typeof meSchema>
-export const okSchema = z.object({}).loose()

@@ -1,20 +1,12 @@
 /** The signed-in professional: who, in which organisations with which roles, and how far sign-in got. */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { z } from 'zod'
 import type { Role } from '../../shared/accounts/roles'
-import { api, ApiError, meSchema, okSchema, setCsrfToken, type Me } from './http'
-
-/**
- * The code step's answer. failedAttempts: wrong passwords and codes on this account since the
- * person's last sign-in; an older server leaves it out, which counts as none.
- */
-const secondFactorSchema = z.object({ ok: z.literal(true), failedAttempts: z.number().int().min(0).optional(), csrfToken: z.string().optional() })
-/** The authenticator set-up: the key and the otpauth:// address the QR code holds. */
-const totpSetupSchema = z.object({ secret: z.string().regex(/^[A-Z2-7]+=*$/), uri: z.string().startsWith('otpauth://totp/') })
+import * as auth from '../api/auth'
+import { ApiError } from '../api/errors'
 
 export const useSessionStore = defineStore('session', () => {
-  const me = ref<Me | null>(null)
+  const me = ref<auth.Me | null>(null)
   const loaded = ref(false)
   /** Shown once after sign-in, until the person says they read it. */
   const failedAttempts = ref(0)
@@ -25,8 +17,8 @@ export const useSessionStore = defineStore('session', () => {
 
   async function load() {
     try {
-      me.value = await api('GET', '/api/auth/me', meSchema)
-      setCsrfToken(me.value.csrfToken)
+      me.value = await auth.getMe()
+      auth.setCsrfToken(me.value.csrfToken)
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 401) throw e
       me.value = null
@@ -50,8 +42,8 @@ export const useSessionStore = defineStore('session', () => {
     try {
       const { bindSession } = await import('./deviceStatus')
       if ((await bindSession(boundTo)) === 'bound' && boundTo === null) {
-        me.value = await api('GET', '/api/auth/me', meSchema)
-        setCsrfToken(me.value.csrfToken)
+        me.value = await auth.getMe()
+        auth.setCsrfToken(me.value.csrfToken)
       }
     } catch {
       // No device storage here, or no connection: the session stays unbound.
@@ -60,18 +52,18 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Password step. Returns what comes next: the code, or setting up the authenticator app. */
   async function signIn(email: string, password: string) {
-    const r = await api('POST', '/api/auth/sign-in', z.object({ next: z.enum(['totp', 'totp-setup']), csrfToken: z.string() }), { email, password })
-    setCsrfToken(r.csrfToken)
+    const r = await auth.signIn(email, password)
+    auth.setCsrfToken(r.csrfToken)
     return r.next
   }
 
   function setUpTotp() {
-    return api('POST', '/api/auth/totp/setup', totpSetupSchema)
+    return auth.setUpTotp()
   }
 
   async function confirmTotp(code: string, first: boolean) {
-    const r = await api('POST', first ? '/api/auth/totp/confirm' : '/api/auth/totp', secondFactorSchema, { code })
-    if (r.csrfToken) setCsrfToken(r.csrfToken)
+    const r = await auth.confirmTotp(code, first)
+    if (r.csrfToken) auth.setCsrfToken(r.csrfToken)
     failedAttempts.value = r.failedAttempts ?? 0
     bindTried = false
     await load()
@@ -86,11 +78,11 @@ export const useSessionStore = defineStore('session', () => {
     // vault locks first, so that this holds even when the server cannot be reached to end the session.
     const { forgetOpenedData } = await import('./forgetOpened')
     await forgetOpenedData()
-    await api('POST', everywhere ? '/api/auth/sign-out-everywhere' : '/api/auth/sign-out', okSchema)
+    await (everywhere ? auth.signOutEverywhere() : auth.signOut())
     me.value = null
     failedAttempts.value = 0
     bindTried = false
-    setCsrfToken('')
+    auth.setCsrfToken('')
   }
 
   return { me, loaded, failedAttempts, isSignedIn, hasRole, organisationsWith, load, signIn, setUpTotp, confirmTotp, acknowledgeFailedAttempts, signOut }

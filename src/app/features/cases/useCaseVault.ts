@@ -6,6 +6,7 @@ import { createBackup, purgeExpired, restoreBackup } from './caseArchive'
 import { CaseDb } from './caseDb'
 import { readCaseSettings } from './caseSettings'
 import { countsProblem as countsProblemOf, forgetKpiDeviceId, lastSent, pendingPeriods, syncCounts } from './kpiSync'
+import { flushOnTriggers } from '../../sync/flushTriggers'
 import { deviceRecord } from '../../core/deviceIdentity'
 import { useSessionStore } from '../../core/useSessionStore'
 import { CaseStore } from './caseStore'
@@ -154,6 +155,8 @@ export const useCaseVault = defineStore('caseVault', () => {
   function watchActivity() {
     if (watching) return
     watching = true
+    // Counts also go out when the device is back online and when the app is visible again (docs/outbox.md).
+    flushOnTriggers(syncKpi)
     for (const type of ['pointerdown', 'keydown']) window.addEventListener(type, touch, { passive: true })
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') {

@@ -1,6 +1,6 @@
 /** The members answer has one row per role; the page shows one entry per person. */
 import type { Role } from '../../../shared/accounts/roles'
-import type { Member } from './organisationsApi'
+import type { Member } from '../../api/organisations'
 
 export interface Person {
   id: string

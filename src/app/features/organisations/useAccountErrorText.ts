@@ -1,5 +1,5 @@
 import { useI18n } from 'vue-i18n'
-import { ApiError } from '../../core/http'
+import { ApiError } from '../../api/errors'
 import { useErrorText } from '../../core/useErrorText'
 
 /** Refusals of the people-and-links API (docs/security.md), each in its own plain words. */
