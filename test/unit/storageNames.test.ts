@@ -14,7 +14,7 @@ import { wipeEverything } from '../../src/app/core/deviceStatus'
 import { pinOnFirstUse } from '../../src/app/core/pinnedKeys'
 import { DATABASES, ON_WIPE, WIPED_DATABASES } from '../../src/app/core/storageNames'
 import { CaseDb } from '../../src/app/features/cases/caseDb'
-import { referralDb } from '../../src/app/features/referrals/referralOutbox'
+import { referralDb } from '../../src/app/features/referrals/referralDb'
 import { SocialMapDb } from '../../src/app/features/socialMap/data/repository'
 
 const ORG_ID = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6'
