@@ -41,6 +41,8 @@ export const WIPED_DATABASES: readonly DatabaseName[] = (Object.keys(ON_WIPE) as
 
 /** localStorage keys. */
 export const LOCAL_KEYS = {
+  /** The language the person chose (i18n/index.ts). */
+  locale: 'samenwerkwijze.locale',
   /** Kept through a wipe on purpose: it tells the person the device was revoked (core/deviceNotice.ts). */
   deviceNotice: 'samenwerkwijze.device-notice',
   /** Auto-lock and retention: device settings, no personal data (features/cases/caseSettings.ts). */

@@ -1,10 +1,11 @@
 import { createI18n } from 'vue-i18n'
 import nl from './nl.json'
 import { TIME_ZONE } from '../../shared/core/clock'
+import { LOCAL_KEYS } from '../core/storageNames'
 
 export const LOCALES = ['nl', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
-const STORAGE_KEY = 'samenwerkwijze.locale'
+const STORAGE_KEY = LOCAL_KEYS.locale
 
 export function initialLocale(): Locale {
   const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null
