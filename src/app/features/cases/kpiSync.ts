@@ -6,9 +6,8 @@
  * device is online, signed in and unlocked. A period the server refuses stays, with the reason.
  */
 import { z } from 'zod'
-import { counterSchema, snapshotAnswerSchema } from '../../../shared/kpi/snapshot'
 import { DeviceLockedError, deviceRecord, signWithDevice } from '../../core/deviceIdentity'
-import { api } from '../../core/http'
+import { issueCounter, moveCounter, sendSnapshot } from '../../api/kpi'
 import type { CaseDb } from './caseDb'
 import type { CaseStore } from './caseStore'
 import { classifyFailure, type Failure } from '../../sync/outbox'
@@ -85,8 +84,8 @@ const localCounterStore: CounterStore = {
 }
 
 const counterServer: CounterServer = {
-  issue: (organisationId) => api('POST', '/api/kpi/counters', counterSchema, { organisationId }),
-  move: (counterId) => api('POST', `/api/kpi/counters/${counterId}/move`, counterSchema, {}),
+  issue: issueCounter,
+  move: moveCounter,
 }
 
 /** Rising snapshot versions (the clock in ms), even if the clock goes back. */
@@ -146,7 +145,7 @@ export async function syncCounts(db: CaseDb, store: CaseStore, organisationId: s
     () => store.countingIndex(),
     { counterId, organisationId, nextVersion, raiseVersion, sign: signWithDevice },
     async (snapshot) => {
-      const answer = await api('POST', '/api/kpi/snapshots', snapshotAnswerSchema, snapshot)
+      const answer = await sendSnapshot(snapshot)
       if (answer.status !== 'outdated') localStorage.setItem(SENT_KEY, new Date().toISOString())
       return answer
     },

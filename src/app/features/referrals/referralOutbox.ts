@@ -11,8 +11,10 @@
  */
 import { z } from 'zod'
 import { openSealed, sealSigned, type Recipient } from '../../../shared/crypto/sealed'
-import { listedReferralSchema, referralContext, signedEventContext, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
-import { api, ApiError } from '../../core/http'
+import { referralContext, signedEventContext, type EventKind, type ListedReferral, type NewEvent, type NewReferral } from '../../../shared/referrals/referral'
+import { getDirectory, getReferralKeys, listReferrals, sendEvent, sendReferral } from '../../api/referrals'
+import { ApiError } from '../../api/errors'
+import { referralKeysAnswerSchema, referralListSchema } from '../../../shared/api/referrals'
 import { signingKey, thisDevice } from '../../core/deviceIdentity'
 import { checkDevices, type DeviceGroup, type TrustResult } from './trust'
 import { hookIntoVault } from '../../core/forgetOpened'
@@ -87,7 +89,7 @@ export async function sealForTrusted(content: unknown, recipients: readonly Reci
 /** Fetches the routes and keys when online; offline, the last copy. */
 export async function loadDirectory(): Promise<{ directory: Directory; fetchedAt: string } | undefined> {
   try {
-    const data = await api('GET', '/api/referrals/directory', appDirectorySchema)
+    const data = await getDirectory()
     const fetchedAt = new Date().toISOString()
     await referralDb.directory.put({ key: 'directory', data, fetchedAt })
     return { directory: data, fetchedAt }
@@ -99,7 +101,7 @@ export async function loadDirectory(): Promise<{ directory: Directory; fetchedAt
   }
 }
 
-const listSchema = z.object({ referrals: z.array(listedReferralSchema) })
+const listSchema = referralListSchema
 
 /** Counts the clearings: a list fetched before one is not written after it. */
 let listGeneration = 0
@@ -117,7 +119,7 @@ export async function loadList(key: 'inbox' | 'sent'): Promise<{ referrals: List
   hookIntoVault()
   const generation = listGeneration
   try {
-    const data = await api('GET', `/api/referrals/${key}`, listSchema)
+    const data = await listReferrals(key)
     const fetchedAt = new Date().toISOString()
     // A lock or sign-out while this was on its way: nothing is kept.
     if (generation === listGeneration) await referralDb.lists.put({ key, data, fetchedAt })
@@ -140,12 +142,12 @@ export async function queueReferral(body: NewReferral, receiverFingerprint: stri
   })
 }
 
-const keysSchema = z.object({ keys: z.array(z.unknown()).max(1000), chains: z.record(z.string(), z.unknown()) })
+const keysSchema = referralKeysAnswerSchema
 
 /** The readers of a referral's events: from the server, kept for offline use; offline, the kept copy. */
 async function fetchKeys(referralId: string): Promise<z.infer<typeof keysSchema>> {
   try {
-    const data = await api('GET', `/api/referrals/${referralId}/keys`, keysSchema)
+    const data = await getReferralKeys(referralId)
     await referralDb.keys.put({ referralId, data, fetchedAt: new Date().toISOString() })
     return data
   } catch (e) {
@@ -162,7 +164,7 @@ export async function keepKeys(referrals: readonly Pick<ListedReferral, 'id' | '
   for (const r of referrals) {
     if (r.status === 'afgewezen' || r.status === 'afgerond' || (await referralDb.keys.get(r.id))) continue
     try {
-      const data = await api('GET', `/api/referrals/${r.id}/keys`, keysSchema)
+      const data = await getReferralKeys(r.id)
       if (generation !== listGeneration) return
       await referralDb.keys.put({ referralId: r.id, data, fetchedAt: new Date().toISOString() })
     } catch {
@@ -245,10 +247,8 @@ async function resealEvent(item: Extract<OutboxItem, { kind: 'event' }>): Promis
   return { ...item, body: { ...item.body, sealed } }
 }
 
-const answer = z.object({ status: z.enum(['stored', 'exists']) })
-
 const post = (item: OutboxItem) =>
-  item.kind === 'referral' ? api('POST', '/api/referrals', answer, item.body) : api('POST', `/api/referrals/${item.referralId}/events`, answer, item.body)
+  item.kind === 'referral' ? sendReferral(item.body) : sendEvent(item.referralId, item.body)
 
 /**
  * The referral outbox on the one outbox (src/app/sync/outbox.ts, docs/outbox.md): a refusal is

@@ -4,6 +4,7 @@
  * (favourites.ts) and the queue of their reports (reports.ts).
  */
 import type { Service } from '../../../../shared/socialMap/hsds'
+import { publicFetch } from '../../../api/socialMap'
 import { FavouriteStore } from './favourites'
 import { downloadMap } from './mapSync'
 import type { Filters, MapMeta, RefreshStatus, WorkerAnswers } from './protocol'
@@ -20,8 +21,7 @@ export class LocalSocialMap {
 
   constructor(
     private readonly db: SocialMapDb,
-    // Wrapped: a bare `fetch` called as a method throws "Illegal invocation".
-    private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
+    private readonly fetchFn: typeof fetch = publicFetch,
     private readonly apiBase = '',
   ) {
     this.favouriteStore = new FavouriteStore(db)
