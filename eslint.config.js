@@ -10,6 +10,11 @@ const UTC_DATE_CUTS = [
   { selector: `CallExpression[callee.property.name=/^(slice|substring|substr|split)$/]${TO_ISO}`, message: UTC_DATE_MESSAGE },
 ]
 
+const RAW_CLIENT_MESSAGE =
+  'The raw HTTP client is for src/app/api only: call the typed function of the resource from src/app/api/<resource>.ts (its answer is checked with the shared schema in src/shared/api), and take ApiError from src/app/api/errors.ts.'
+const FETCH_MESSAGE =
+  'Talk to the server through src/app/api/<resource>.ts (answers checked with src/shared/api); only src/app/core, api, sync and sw call fetch.'
+
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'data/**', 'test-results/**', '.tmp/**'] },
   js.configs.recommended,
@@ -42,6 +47,22 @@ export default tseslint.config(
     files: ['src/shared/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['**/app/**', '**/server/**', 'vue', 'node:*'] }],
+    },
+  },
+  {
+    // The house (issue 12): pages, features and stores reach the server through src/app/api only.
+    files: ['src/app/**/*.ts', 'src/app/**/*.vue'],
+    ignores: ['src/app/api/**', 'src/app/core/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/core/http', '**/core/http.ts'], message: RAW_CLIENT_MESSAGE }] }],
+    },
+  },
+  {
+    files: ['src/app/**/*.ts', 'src/app/**/*.vue'],
+    ignores: ['src/app/api/**', 'src/app/core/**', 'src/app/sync/**', 'src/app/sw/**'],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'fetch', message: FETCH_MESSAGE }],
+      'no-restricted-properties': ['error', ...['window', 'globalThis', 'self'].map((object) => ({ object, property: 'fetch', message: FETCH_MESSAGE }))],
     },
   },
 )
