@@ -92,7 +92,7 @@ export async function bindSession(db: Queryable, tokenHash: string, deviceId: st
 
 /** An organisation's devices with their members' names and current roles there, newest first. */
 export async function devicesOfOrganisation(db: Queryable, organisationId: string) {
-  const { rows } = await db.query<{ id: string; name: string; status: string; user_name: string; user_id: string; created_at: Date; last_contact_at: Date | null; public_key: unknown; signing_key: unknown; certificate: unknown; roles: string[] | null }>(
+  const { rows } = await db.query<{ id: string; name: string; status: string; user_name: string; user_id: string; created_at: Date; last_contact_at: Date | null; public_key: PublicKey | null; signing_key: PublicKey | null; certificate: unknown; roles: string[] | null }>(
     `SELECT d.id, d.name, d.status, d.user_id, u.name AS user_name, d.created_at, d.last_contact_at, d.public_key, d.signing_key, d.certificate,
        (SELECT array_agg(m.role ORDER BY m.role) FROM memberships m WHERE m.user_id = d.user_id AND m.organisation_id = d.organisation_id) AS roles
      FROM devices d JOIN users u ON u.id = d.user_id

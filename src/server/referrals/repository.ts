@@ -5,6 +5,7 @@
  * parameter: never `current_date`, which follows the database session's time zone (docs/glossary.md).
  */
 import type { Sealed } from '../../shared/crypto/sealed'
+import type { Certificate } from '../../shared/devices/certificates'
 import { nextStatus, RECORDED_SHOWN_AFTER_MINUTES, WOR_FIRST_CONTACT_DAYS, type EventKind, type ReferralStatus } from '../../shared/referrals/referral'
 import { TIME_ZONE } from '../../shared/core/clock'
 import { audit } from '../auth/audit'
@@ -26,8 +27,8 @@ interface ReferralRow {
   first_contact_at: string | Date | null
   overdue: boolean
   sealed: Sealed
-  sender_certificate: unknown
-  events: { id: string; kind: string; at: string; recorded_at: string | null; sealed: Sealed | null; sender_certificate: unknown }[]
+  sender_certificate: Certificate | null
+  events: { id: string; kind: string; at: string; recorded_at: string | null; sealed: Sealed | null; sender_certificate: Certificate | null }[]
 }
 
 /** The device's recorded time, when it is far enough from the server's to be worth showing. */
@@ -67,7 +68,7 @@ export async function listReferrals(db: Queryable, where: string, params: unknow
     senderOrganisation: { id: r.sender_organisation_id, name: r.sender_organisation_name },
     receivingOrganisation: { id: r.receiving_organisation_id, name: r.receiving_organisation_name },
     status: r.status,
-    sentAt: iso(r.sent_at),
+    sentAt: new Date(r.sent_at).toISOString(),
     ...recordedAt(r.sent_at, r.recorded_at),
     firstContactDue: r.first_contact_due,
     firstContactAt: iso(r.first_contact_at),

@@ -13,6 +13,7 @@ import { newTotpSecret, otpauthUri } from '../auth/totp'
 import type { Database } from '../db/types'
 import { clientAddress, isHttps, type ProxySettings } from '../http/client'
 import { problem } from '../http/problem'
+import { reply } from '../http/reply'
 import { body } from '../http/request'
 
 /** A refused sign-in step, in words per step: a wrong code is not "wrong e-mail or password". */
@@ -59,7 +60,7 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
     if (!b.ok) return b.response
     try {
       const { userId, organisationId } = await bootstrap(db, b.value.code, b.value.organisation, { email: b.value.email, name: b.value.name, password: b.value.password })
-      return c.json({ userId, organisationId }, 201)
+      return reply(c, 'POST /api/auth/bootstrap', { userId, organisationId }, 201)
     } catch (e) {
       if (e instanceof AccountError) return problem(c, e.status, e.code, e.message)
       throw e
@@ -73,7 +74,7 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
     if (!outcome.ok) return refusal(c, outcome)
     const { token, csrfToken } = await createSession(db, outcome.userId, false)
     setSessionCookie(c, proxy, token)
-    return c.json({ next: outcome.totpEnabled ? 'totp' : 'totp-setup', csrfToken })
+    return reply(c, 'POST /api/auth/sign-in', { next: outcome.totpEnabled ? 'totp' : 'totp-setup', csrfToken })
   })
 
   app.post('/totp/setup', requireUser({ secondFactor: false }), async (c) => {
@@ -82,7 +83,7 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
     const secret = newTotpSecret()
     // Stored encrypted under the server key: a copy of the database gives no second factor.
     await db.query('UPDATE users SET totp_secret = $2 WHERE id = $1 AND NOT totp_enabled', [user.userId, sealTotpSecret(keys, user.userId, secret)])
-    return c.json({ secret, uri: otpauthUri(secret, user.email) })
+    return reply(c, 'POST /api/auth/totp/setup', { secret, uri: otpauthUri(secret, user.email) })
   })
 
   for (const [path, mode] of [['/totp/confirm', 'confirm'], ['/totp', 'sign-in']] as const) {
@@ -104,13 +105,13 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
         path: '/',
         maxAge: 183 * 24 * 3600,
       })
-      return c.json({ ok: true, failedAttempts: outcome.failedAttempts, csrfToken })
+      return reply(c, mode === 'confirm' ? 'POST /api/auth/totp/confirm' : 'POST /api/auth/totp', { ok: true, failedAttempts: outcome.failedAttempts, csrfToken })
     })
   }
 
   app.get('/me', requireUser({ secondFactor: false }), (c) => {
     const u = currentUser(c)
-    return c.json({
+    return reply(c, 'GET /api/auth/me', {
       id: u.userId,
       email: u.email,
       name: u.name,
@@ -136,7 +137,7 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
     // Whoever knew the old password is signed out everywhere else.
     const ended = await endAllSessions(db, u.userId, u.tokenHash)
     await audit(db, { actorId: u.userId, organisationId: u.homeOrganisationId, action: 'password-changed', entity: 'user', entityId: u.userId })
-    return c.json({ ok: true, endedSessions: ended })
+    return reply(c, 'POST /api/auth/password', { ok: true, endedSessions: ended })
   })
 
   app.post('/sign-out', requireUser({ secondFactor: false }), async (c) => {
@@ -144,7 +145,7 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
     await endSession(db, u.tokenHash)
     await audit(db, { actorId: u.userId, organisationId: u.homeOrganisationId, action: 'sign-out', entity: 'user', entityId: u.userId })
     deleteCookie(c, sessionCookieName(c, proxy), { path: '/', secure: isHttps(c, proxy) })
-    return c.json({ ok: true })
+    return reply(c, 'POST /api/auth/sign-out', { ok: true })
   })
 
   app.post('/sign-out-everywhere', requireUser(), async (c) => {
@@ -152,7 +153,7 @@ export function authRoutes({ db, guard, keys, proxy }: AuthDeps) {
     const ended = await endAllSessions(db, u.userId)
     await audit(db, { actorId: u.userId, organisationId: u.homeOrganisationId, action: 'sign-out-everywhere', entity: 'user', entityId: u.userId })
     deleteCookie(c, sessionCookieName(c, proxy), { path: '/', secure: isHttps(c, proxy) })
-    return c.json({ ended })
+    return reply(c, 'POST /api/auth/sign-out-everywhere', { ended })
   })
 
   return app

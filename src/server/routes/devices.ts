@@ -25,6 +25,7 @@ import type { GuardKeys } from '../auth/signIn'
 import type { Database, Queryable } from '../db/types'
 import { addressBucket, clientAddress, type ProxySettings } from '../http/client'
 import { problem } from '../http/problem'
+import { reply } from '../http/reply'
 import { body, isUuid, readJson } from '../http/request'
 import { bindSession, devicesOfUser, insertDevice, ownDevice, storeChallenge, takeChallenge, touchDevice } from '../devices/repository'
 
@@ -101,12 +102,12 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
     }
     const id = randomUUID()
     await insertDevice(db, { id, userId: user.userId, organisationId: b.organisationId, name: b.name, publicKey: b.publicKey, authKey: b.authKey, signingKey: b.signingKey })
-    return c.json({ id, status: 'pending' }, 201)
+    return reply(c, 'POST /api/devices', { id, status: 'pending' }, 201)
   })
 
   app.get('/', requireUser(), async (c) => {
     const rows = await devicesOfUser(db, currentUser(c).userId)
-    return c.json({
+    return reply(c, 'GET /api/devices', {
       devices: rows.map((r) => ({
         id: r.id,
         name: r.name,
@@ -125,7 +126,7 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
     const device = isUuid(id) ? await ownDevice(db, id, currentUser(c).userId) : undefined
     if (!device) return problem(c, 404, 'not-found', 'No such device of yours.')
     const status = device.status
-    return c.json({ id, status, wipe: status === 'revoked' })
+    return reply(c, 'GET /api/devices/:id', { id, status, wipe: status === 'revoked' })
   })
 
   /** A one-time challenge for the device: no session needed, limited per address. */
@@ -144,7 +145,7 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
     const challenge = randomBytes(32).toString('base64url')
     const expiresAt = new Date(t + CHALLENGE_SECONDS * 1000)
     if (!(await storeChallenge(db, challengeHash(challenge), id, b.value.purpose, expiresAt, new Date(t)))) return problem(c, 404, 'not-found', 'No such device.')
-    return c.json({ challenge, expiresAt: expiresAt.toISOString() })
+    return reply(c, 'POST /api/devices/:id/challenge', { challenge, expiresAt: expiresAt.toISOString() })
   })
 
   /** The device's status, for a signed answer to a status challenge — no session. A revoked device is told to wipe. */
@@ -158,7 +159,7 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
     if (!result.ok) return result.reason === 'register-again' ? registerAgain(c) : badProof(c)
     await touchDevice(db, id, t)
     const answer: DeviceStatus = { id, status: result.status, wipe: result.status === 'revoked', offlineDays, serverTime: t.toISOString() }
-    return c.json(answer)
+    return reply(c, 'POST /api/devices/:id/status', answer)
   })
 
   /** Binds the signed-in session to the device: only the device's owner, only with the device's signature. */
@@ -180,7 +181,7 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
     if (!(await bindSession(db, user.tokenHash, id, user.userId))) return problem(c, 409, 'device-revoked', 'This device has been revoked. Its data must be wiped.')
     await touchDevice(db, id, t)
     await audit(db, { actorId: user.userId, organisationId: own.organisation_id, action: 'bind-session', entity: 'device', entityId: id })
-    return c.json({ id, status: result.status, bound: true })
+    return reply(c, 'POST /api/devices/:id/bind', { id, status: result.status, bound: true })
   })
 
   return app

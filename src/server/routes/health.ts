@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import type { Database } from '../db/types'
+import { reply } from '../http/reply'
 
 /** Whether this process takes new work: false from the moment it was told to stop (SIGTERM). */
 export class Readiness {
@@ -17,7 +18,7 @@ export function healthRoutes(db: Database, readiness: Readiness = new Readiness(
     new Hono()
       .get('/', async (c) => {
         await db.query('SELECT 1')
-        return c.json({ status: 'ok', db: db.kind })
+        return reply(c, 'GET /api/health', { status: 'ok', db: db.kind })
       })
       // For a load balancer or orchestrator: send traffic here only while this answers 200.
       .get('/ready', async (c) => {
@@ -27,7 +28,7 @@ export function healthRoutes(db: Database, readiness: Readiness = new Readiness(
         } catch {
           return c.json({ ready: false, code: 'database' }, 503)
         }
-        return c.json({ ready: true })
+        return reply(c, 'GET /api/health/ready', { ready: true })
       })
   )
 }

@@ -16,6 +16,7 @@ import type { Database } from '../db/types'
 import { issueCounter, lockCounterFor, lockPerson, moveCounter } from '../kpi/counters'
 import { ingestSnapshot, periodTotals, referralCounts } from '../kpi/ingest'
 import { problem } from '../http/problem'
+import { reply } from '../http/reply'
 import { body, isUuid } from '../http/request'
 
 /** `now`: the server's clock in ms (tests pass a fixed one); snapshot versions may not be later. */
@@ -35,7 +36,7 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
       return problem(c, 403, 'forbidden', 'Your device counts for the organisation it is registered in only.')
     }
     const { counterId, created } = await issueCounter(db, device, currentUser(c).userId)
-    return c.json({ counterId, serverTime: now() }, created ? 201 : 200)
+    return reply(c, 'POST /api/kpi/counters', { counterId, serverTime: now() }, created ? 201 : 200)
   })
 
   /** A backup restored onto a new phone: the counting id moves there, the old phone's claim ends. */
@@ -44,7 +45,7 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
     if (!isUuid(id)) return problem(c, 404, 'counter-unknown', 'The server never issued this counting id.')
     const moved = await moveCounter(db, id.toLowerCase(), deviceOf(c), currentUser(c).userId, now())
     if (!moved.ok) return problem(c, moved.status, moved.code, moved.error)
-    return c.json({ counterId: moved.counterId, serverTime: now() })
+    return reply(c, 'POST /api/kpi/counters/:id/move', { counterId: moved.counterId, serverTime: now() })
   })
 
   app.post('/snapshots', counting, async (c) => {
@@ -73,12 +74,12 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
       return { ok: true, answer: await ingestSnapshot(tx, snapshot, localMoment(new Date(serverTime)).date, user.userId) } as const
     })
     if (!result.ok) return problem(c, result.status, result.code, result.error)
-    return c.json(result.answer)
+    return reply(c, 'POST /api/kpi/snapshots', result.answer)
   })
 
   app.get('/targets', requireRole('programma'), async (c) => {
     const { rows } = await db.query<{ period: string; intervention: string; target: number }>('SELECT period, intervention, target FROM kpi_targets ORDER BY period, intervention')
-    return c.json({ targets: rows })
+    return reply(c, 'GET /api/kpi/targets', { targets: rows })
   })
 
   app.put('/targets', requireRole('programma'), async (c) => {
@@ -95,13 +96,13 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
       }
       await audit(tx, { actorId: actor, action: 'set-targets', entity: 'kpi_targets', entityId: b.value.period })
     })
-    return c.json({ ok: true })
+    return reply(c, 'PUT /api/kpi/targets', { ok: true })
   })
 
   app.get('/totals', requireRole('programma'), async (c) => {
     const period = periodSchema.safeParse(c.req.query('period'))
     if (!period.success) return problem(c, 400, 'bad-request', 'Give a period like 2026-H1.')
-    return c.json({ period: period.data, rows: await periodTotals(db, period.data), referrals: await referralCounts(db, period.data) })
+    return reply(c, 'GET /api/kpi/totals', { period: period.data, rows: await periodTotals(db, period.data), referrals: await referralCounts(db, period.data) })
   })
 
   /** Included, referred and completed per intervention for every period with figures or a target. */
@@ -111,7 +112,7 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
               sum(included_cumulative)::int AS included_cumulative
        FROM kpi_counts GROUP BY period, intervention ORDER BY period, intervention`,
     )
-    return c.json({ rows: rows.map((r) => ({ period: r.period, intervention: r.intervention, referred: r.referred, included: r.included, completed: r.completed, includedCumulative: r.included_cumulative })) })
+    return reply(c, 'GET /api/kpi/trend', { rows: rows.map((r) => ({ period: r.period, intervention: r.intervention, referred: r.referred, included: r.included, completed: r.completed, includedCumulative: r.included_cumulative })) })
   })
 
   /** The period as a FHIR R4 MeasureReport for the financiers: small cells masked. */

@@ -7,6 +7,7 @@ import type { Refusal } from '../auth/signIn'
 import { clientAddress } from '../http/client'
 import { refusal, type AuthDeps } from './auth'
 import { problem } from '../http/problem'
+import { reply } from '../http/reply'
 import { body } from '../http/request'
 
 export function linkRoutes({ db, guard, keys, proxy }: AuthDeps) {
@@ -25,7 +26,7 @@ export function linkRoutes({ db, guard, keys, proxy }: AuthDeps) {
     const user = c.get('user')
     // Whether the signed-in person is the one the link is for: then the page offers to accept at once.
     const forSignedInUser = Boolean(user?.secondFactor && user.email === link.email)
-    return c.json({ kind: link.kind, organisationName: link.organisation_name, email: link.email, name: link.name, role: link.role, forSignedInUser })
+    return reply(c, 'POST /api/links/inspect', { kind: link.kind, organisationName: link.organisation_name, email: link.email, name: link.name, role: link.role, forSignedInUser })
   })
 
   app.post('/redeem', async (c) => {
@@ -44,7 +45,7 @@ export function linkRoutes({ db, guard, keys, proxy }: AuthDeps) {
           return outcome.ok
         },
       })
-      return c.json({ kind: result.kind, status: result.status })
+      return reply(c, 'POST /api/links/redeem', { kind: result.kind, status: result.status })
     } catch (e) {
       if (wrongPassword) return refusal(c, wrongPassword)
       if (e instanceof LinkError) return problem(c, e.status, e.code, e.message)

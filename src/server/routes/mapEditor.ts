@@ -14,6 +14,7 @@ import { currentUser, grants, requireRole, requireUser, type AppEnv } from '../a
 import type { Database } from '../db/types'
 import { applyChange, serviceById } from '../socialMap/editing'
 import { problem } from '../http/problem'
+import { reply } from '../http/reply'
 import { body, isUuid } from '../http/request'
 
 const editSchema = z.strictObject({ service: serviceSchema, ownerOrganisationId: z.guid().nullable().optional() })
@@ -32,26 +33,26 @@ export function mapEditorRoutes(db: Database) {
               doc#>>'{service_at_locations,0,location,addresses,0,city}' AS city
        FROM services ORDER BY doc->>'name'`,
     )
-    return c.json({ services: rows.map((r) => ({ id: r.id, name: r.name, status: r.status, assuredDate: r.assured_date, village: r.city })) })
+    return reply(c, 'GET /api/map/services', { services: rows.map((r) => ({ id: r.id, name: r.name, status: r.status, assuredDate: r.assured_date, village: r.city })) })
   })
 
   app.get('/organisations', editor, async (c) => {
     const { rows } = await db.query<{ id: string; name: string }>('SELECT id, name FROM organisations ORDER BY name')
-    return c.json({ organisations: rows })
+    return reply(c, 'GET /api/map/organisations', { organisations: rows })
   })
 
   /** The listings owned by the caller's organisations: what they may propose changes to. */
   app.get('/own-services', async (c) => {
     const orgs = currentUser(c).memberships.map((m) => m.organisationId)
     const { rows } = await db.query<{ doc: Service }>(`SELECT doc FROM services WHERE owner_organisation_id = ANY($1::uuid[]) AND status <> 'defunct' ORDER BY doc->>'name'`, [orgs])
-    return c.json({ services: rows.map((r) => r.doc) })
+    return reply(c, 'GET /api/map/own-services', { services: rows.map((r) => r.doc) })
   })
 
   app.get('/services/:id', editor, async (c) => {
     const id = c.req.param('id')
     const found = isUuid(id) ? await serviceById(db, id) : null
     if (!found) return problem(c, 404, 'not-found', 'No such listing.')
-    return c.json({ service: found.doc, ownerOrganisationId: found.owner })
+    return reply(c, 'GET /api/map/services/:id', { service: found.doc, ownerOrganisationId: found.owner })
   })
 
   app.post('/services', editor, async (c) => {
@@ -59,7 +60,7 @@ export function mapEditorRoutes(db: Database) {
     if (!b.ok) return b.response
     if (await serviceById(db, b.value.service.id)) return problem(c, 409, 'exists', 'A listing with this id exists already.')
     const version = await db.transaction((tx) => applyChange(tx, b.value.service, 'create', currentUser(c).userId, b.value.ownerOrganisationId ?? null))
-    return c.json({ id: b.value.service.id, mapVersion: version }, 201)
+    return reply(c, 'POST /api/map/services', { id: b.value.service.id, mapVersion: version }, 201)
   })
 
   app.put('/services/:id', editor, async (c) => {
@@ -68,7 +69,7 @@ export function mapEditorRoutes(db: Database) {
     if (b.value.service.id !== c.req.param('id')) return problem(c, 400, 'bad-request', 'The id in the body differs from the address.')
     if (!(await serviceById(db, c.req.param('id')))) return problem(c, 404, 'not-found', 'No such listing.')
     const version = await db.transaction((tx) => applyChange(tx, b.value.service, 'edit', currentUser(c).userId, b.value.ownerOrganisationId))
-    return c.json({ id: b.value.service.id, mapVersion: version })
+    return reply(c, 'PUT /api/map/services/:id', { id: b.value.service.id, mapVersion: version })
   })
 
   for (const action of ['retire', 'verify'] as const) {
@@ -78,7 +79,7 @@ export function mapEditorRoutes(db: Database) {
       if (!current) return problem(c, 404, 'not-found', 'No such listing.')
       const next: Service = action === 'retire' ? { ...current.doc, status: 'defunct' } : { ...current.doc, assured_date: today() }
       const version = await db.transaction((tx) => applyChange(tx, next, action, currentUser(c).userId))
-      return c.json({ id, mapVersion: version, ...(action === 'verify' ? { assuredDate: next.assured_date } : {}) })
+      return reply(c, action === 'verify' ? 'POST /api/map/services/:id/verify' : 'POST /api/map/services/:id/retire', { id, mapVersion: version, ...(action === 'verify' ? { assuredDate: next.assured_date } : {}) })
     })
   }
 
@@ -90,7 +91,7 @@ export function mapEditorRoutes(db: Database) {
        WHERE v.service_id = $1 ORDER BY v.id DESC`,
       [id],
     )
-    return c.json({ versions: rows.map((r) => ({ id: r.id, change: r.change, changedAt: new Date(r.changed_at).toISOString(), changedBy: r.name, service: r.doc })) })
+    return reply(c, 'GET /api/map/services/:id/versions', { versions: rows.map((r) => ({ id: r.id, change: r.change, changedAt: new Date(r.changed_at).toISOString(), changedBy: r.name, service: r.doc })) })
   })
 
   app.get('/reports', editor, async (c) => {
@@ -103,7 +104,7 @@ export function mapEditorRoutes(db: Database) {
     )
     const total = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM listing_reports WHERE status = $1', [status])
     await audit(db, { actorId: currentUser(c).userId, action: 'read-reports', entity: 'listing_report' })
-    return c.json({
+    return reply(c, 'GET /api/map/reports', {
       total: total.rows[0]!.n,
       reports: rows.map((r) => ({ id: r.id, serviceId: r.service_id, serviceName: r.name, message: r.message, contact: r.contact, receivedAt: new Date(r.received_at).toISOString(), resolution: r.resolution })),
     })
@@ -119,7 +120,7 @@ export function mapEditorRoutes(db: Database) {
       : { rows: [] }
     if (!rows.length) return problem(c, 404, 'not-found', 'No open report with this id.')
     await audit(db, { actorId: actor, action: 'resolve', entity: 'listing_report', entityId: id })
-    return c.json({ id, status: 'resolved' })
+    return reply(c, 'POST /api/map/reports/:id/resolve', { id, status: 'resolved' })
   })
 
   app.post('/proposals', async (c) => {
@@ -134,7 +135,7 @@ export function mapEditorRoutes(db: Database) {
     const id = randomUUID()
     await db.query('INSERT INTO proposals (id, service_id, organisation_id, proposed_by, doc) VALUES ($1, $2, $3, $4, $5::jsonb)', [id, current.doc.id, current.owner, user.userId, JSON.stringify(b.value.service)])
     await audit(db, { actorId: user.userId, organisationId: current.owner, action: 'propose', entity: 'service', entityId: current.doc.id })
-    return c.json({ id, status: 'open' }, 201)
+    return reply(c, 'POST /api/map/proposals', { id, status: 'open' }, 201)
   })
 
   app.get('/proposals', async (c) => {
@@ -146,7 +147,7 @@ export function mapEditorRoutes(db: Database) {
        WHERE ($1::boolean OR p.organisation_id = ANY($2::uuid[])) ORDER BY p.created_at DESC LIMIT 500`,
       [isEditor, orgs],
     )
-    return c.json({ proposals: rows.map((r) => ({ id: r.id, serviceId: r.service_id, organisationId: r.organisation_id, status: r.status, reason: r.reason, createdAt: new Date(r.created_at).toISOString(), proposedBy: r.name, service: r.doc })) })
+    return reply(c, 'GET /api/map/proposals', { proposals: rows.map((r) => ({ id: r.id, serviceId: r.service_id, organisationId: r.organisation_id, status: r.status, reason: r.reason, createdAt: new Date(r.created_at).toISOString(), proposedBy: r.name, service: r.doc })) })
   })
 
   app.post('/proposals/:id/accept', editor, async (c) => {
@@ -163,7 +164,7 @@ export function mapEditorRoutes(db: Database) {
       return applyChange(tx, parsed.data, 'accept-proposal', actor)
     })
     if (result === null) return problem(c, 404, 'not-found', 'No open proposal with this id.')
-    return c.json({ id, status: 'accepted', mapVersion: result })
+    return reply(c, 'POST /api/map/proposals/:id/accept', { id, status: 'accepted', mapVersion: result })
   })
 
   app.post('/proposals/:id/reject', editor, async (c) => {
@@ -176,7 +177,7 @@ export function mapEditorRoutes(db: Database) {
       : { rows: [] }
     if (!rows.length) return problem(c, 404, 'not-found', 'No open proposal with this id.')
     await audit(db, { actorId: actor, action: 'reject-proposal', entity: 'proposal', entityId: id })
-    return c.json({ id, status: 'rejected' })
+    return reply(c, 'POST /api/map/proposals/:id/reject', { id, status: 'rejected' })
   })
 
   return app

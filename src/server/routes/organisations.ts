@@ -15,6 +15,7 @@ import { approveDeviceRequestSchema, organisationKeyRequestSchema, verifyDeviceC
 import { certificateMismatch, certifiedDevices, chainsOf } from '../auth/certificates'
 import { describeIssues } from '../../shared/core/zodIssues'
 import { problem } from '../http/problem'
+import { reply } from '../http/reply'
 import { body, isUuid, readJson } from '../http/request'
 import { deviceOfMember, devicesOfOrganisation, hasOrganisationKey, revokeDevice, storeApproval, storeOrganisationKey } from '../devices/repository'
 import { auditLogOf, memberOf, membersOf, openInvitations, organisationOf, removeMember, signOutMember, withdrawInvitation } from '../organisations/repository'
@@ -40,7 +41,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
   app.get('/:orgId/members', async (c) => {
     const rows = await membersOf(db, c.req.param('orgId'))
     const org = await organisationOf(db, c.req.param('orgId'))
-    return c.json({
+    return reply(c, 'GET /api/orgs/:orgId/members', {
       organisationName: org?.name ?? null,
       members: rows.map((r) => ({ id: r.id, email: r.email, name: r.name, role: r.role, locked: r.locked, totpEnabled: r.totp_enabled, isHome: r.is_home })),
     })
@@ -55,19 +56,19 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
       return problem(c, 403, 'region-role', `The role ${b.value.role} reaches across the region: only the region's organisation holds it.`)
     }
     const link = await createLink(db, { kind: 'invitation', organisationId: orgId, email: b.value.email, name: b.value.name, role: b.value.role }, currentUser(c).userId, now())
-    return c.json(link, 201)
+    return reply(c, 'POST /api/orgs/:orgId/invitations', link, 201)
   })
 
   app.get('/:orgId/invitations', async (c) => {
     const rows = await openInvitations(db, c.req.param('orgId'), now())
-    return c.json({ invitations: rows.map((r) => ({ id: r.id, email: r.email, name: r.name, role: r.role, createdAt: new Date(r.created_at).toISOString(), expiresAt: new Date(r.expires_at).toISOString() })) })
+    return reply(c, 'GET /api/orgs/:orgId/invitations', { invitations: rows.map((r) => ({ id: r.id, email: r.email, name: r.name, role: r.role, createdAt: new Date(r.created_at).toISOString(), expiresAt: new Date(r.expires_at).toISOString() })) })
   })
 
   app.delete('/:orgId/invitations/:id', async (c) => {
     const id = c.req.param('id')
     const withdrawn = isUuid(id) && (await withdrawInvitation(db, c.req.param('orgId'), id, currentUser(c).userId, now()))
     if (!withdrawn) return problem(c, 404, 'not-found', 'No open invitation with this id.')
-    return c.json({ ok: true })
+    return reply(c, 'DELETE /api/orgs/:orgId/invitations/:id', { ok: true })
   })
 
   /** A member of this organisation, or a 404 that says nothing about people elsewhere. */
@@ -90,7 +91,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     const actor = currentUser(c).userId
     const result = await removeMember(db, orgId, m.userId, actor, now())
     if (!result) return problem(c, 409, 'last-beheerder', 'This is the last beheerder of the organisation: add another one first.')
-    return c.json({ ok: true })
+    return reply(c, 'DELETE /api/orgs/:orgId/members/:userId', { ok: true })
   })
 
   /**
@@ -106,7 +107,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     if (!homeOrRegion(c, m)) return notHome(c)
     if (m.userId === currentUser(c).userId) return problem(c, 409, 'self', 'You cannot lock yourself out.')
     await lockUser(db, m.userId, currentUser(c).userId, c.req.param('orgId'), now())
-    return c.json({ ok: true })
+    return reply(c, 'POST /api/orgs/:orgId/members/:userId/lock', { ok: true })
   })
 
   app.post('/:orgId/members/:userId/unlock', async (c) => {
@@ -114,14 +115,14 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     if (!m) return notMember(c)
     if (!homeOrRegion(c, m)) return notHome(c)
     await unlockUser(db, m.userId, guard.accountKey(keys, m.email), currentUser(c).userId, c.req.param('orgId'), now())
-    return c.json({ ok: true })
+    return reply(c, 'POST /api/orgs/:orgId/members/:userId/unlock', { ok: true })
   })
 
   app.post('/:orgId/members/:userId/sign-out', async (c) => {
     const m = await member(c)
     if (!m) return notMember(c)
     if (!homeOrRegion(c, m)) return notHome(c)
-    return c.json({ ended: await signOutMember(db, c.req.param('orgId'), m.userId, currentUser(c).userId) })
+    return reply(c, 'POST /api/orgs/:orgId/members/:userId/sign-out', { ended: await signOutMember(db, c.req.param('orgId'), m.userId, currentUser(c).userId) })
   })
 
   for (const kind of ['password-reset', 'totp-reset'] as const) {
@@ -130,14 +131,14 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
       if (!m) return notMember(c)
       if (!homeOrRegion(c, m)) return notHome(c)
       const link = await createLink(db, { kind, organisationId: c.req.param('orgId'), email: m.email, userId: m.userId }, currentUser(c).userId, now())
-      return c.json(link, 201)
+      return reply(c, kind === 'password-reset' ? 'POST /api/orgs/:orgId/members/:userId/password-reset' : 'POST /api/orgs/:orgId/members/:userId/totp-reset', link, 201)
     })
   }
 
   app.get('/:orgId/devices', async (c) => {
     const rows = await devicesOfOrganisation(db, c.req.param('orgId'))
     const valid = new Set((await certifiedDevices(db, 'd.organisation_id = $1', [c.req.param('orgId')])).map((d) => d.deviceId))
-    return c.json({
+    return reply(c, 'GET /api/orgs/:orgId/devices', {
       devices: rows.map((r) => ({
         id: r.id,
         name: r.name,
@@ -197,7 +198,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
       const { status, code, error, ...extra } = result
       return problem(c, status, code, error, extra)
     }
-    return c.json({ id: deviceId, status: 'approved' })
+    return reply(c, 'POST /api/orgs/:orgId/devices/:deviceId/approve', { id: deviceId, status: 'approved' })
   })
 
   app.post('/:orgId/devices/:deviceId/revoke', async (c) => {
@@ -208,13 +209,13 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
     // Only a device of a current member of this organisation.
     const done = await revokeDevice(db, orgId, deviceId, actor)
     if (!done) return problem(c, 409, 'conflict', 'This device cannot be revoked (unknown, or already decided).')
-    return c.json({ id: deviceId, status: 'revoked', endedSessions: done.ended })
+    return reply(c, 'POST /api/orgs/:orgId/devices/:deviceId/revoke', { id: deviceId, status: 'revoked', endedSessions: done.ended })
   })
 
   /** The organisation's chain (its key and beheerder certificates), or null before a key was set. */
   app.get('/:orgId/chain', async (c) => {
     const orgId = c.req.param('orgId')
-    return c.json({ chain: (await chainsOf(db, [orgId]))[orgId] ?? null })
+    return reply(c, 'GET /api/orgs/:orgId/chain', { chain: (await chainsOf(db, [orgId]))[orgId] ?? null })
   })
 
   /**
@@ -257,7 +258,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
       const { status, code, error, ...extra } = result
       return problem(c, status, code, error, extra)
     }
-    return c.json({ ok: true, fingerprint: result.fingerprint })
+    return reply(c, 'PUT /api/orgs/:orgId/organisation-key', { ok: true, fingerprint: result.fingerprint })
   })
 
   /** NEN 7513 for the organisation: what was done in its name, not what its members did elsewhere. */
@@ -269,7 +270,7 @@ export function organisationRoutes({ db, guard, keys }: AuthDeps) {
       const csv = ['id,at,actor_id,action,entity,entity_id', ...entries.map((e) => [e.id, e.at, e.actorId ?? '', e.action, e.entity, e.entityId ?? ''].join(','))].join('\n')
       return c.body(csv + '\n', 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="audit-log.csv"' })
     }
-    return c.json({ entries })
+    return reply(c, 'GET /api/orgs/:orgId/audit', { entries })
   })
 
   return app

@@ -15,6 +15,7 @@ import type { Database, Queryable } from '../db/types'
 import { certifiedDevices, chainsOf, receivingDevices, type CertifiedDevice } from '../auth/certificates'
 import type { SessionUser } from '../auth/sessions'
 import { problem } from '../http/problem'
+import { reply } from '../http/reply'
 import { body, isUuid } from '../http/request'
 import {
   allOrganisations,
@@ -78,7 +79,7 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
 
   /** The routing table (intervention × municipality → organisation), with every organisation to choose from. */
   app.get('/routes', requireRole(['beheerder', 'huisarts']), async (c) => {
-    return c.json({ routes: await routesWithNames(db), organisations: await allOrganisations(db) })
+    return reply(c, 'GET /api/referrals/routes', { routes: await routesWithNames(db), organisations: await allOrganisations(db) })
   })
 
   // The routing table decides who receives every referral in the region: the region's beheerder only.
@@ -88,7 +89,7 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     const ids = [...new Set(b.value.routes.map((r) => r.organisationId))]
     if (ids.length && !(await organisationsExist(db, ids))) return problem(c, 400, 'bad-request', 'A route points to an organisation that does not exist.')
     await replaceRoutes(db, b.value.routes, currentUser(c).userId)
-    return c.json({ routes: await routesWithNames(db) })
+    return reply(c, 'PUT /api/referrals/routes', { routes: await routesWithNames(db) })
   })
 
   /**
@@ -100,7 +101,7 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     const routes = await routesWithNames(db)
     const orgIds = [...new Set(routes.map((r) => r.organisationId))]
     const [keys, own] = await Promise.all([receivingDevices(db, orgIds), certifiedDevices(db, 'd.user_id = $1', [user.userId])])
-    return c.json({
+    return reply(c, 'GET /api/referrals/directory', {
       routes,
       keys: Object.fromEntries(orgIds.map((id) => [id, keys.filter((k) => k.organisationId === id).map((k) => k.certificate)])),
       own: own.map((k) => k.certificate),
@@ -126,7 +127,7 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     const existingSender = await referralSender(db, r.id)
     if (existingSender) {
       if (existingSender !== user.userId) return problem(c, 409, 'conflict', 'That referral id is taken.')
-      return c.json({ status: 'exists' })
+      return reply(c, 'POST /api/referrals', { status: 'exists' })
     }
     const misdirected = await recipientProblem(db, r.sealed, r.receivingOrganisationId, user.userId)
     if (misdirected) return problem(c, 409, 'recipients-changed', misdirected)
@@ -144,18 +145,18 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
       sentAt: t,
       recordedAt: recorded,
     })
-    return c.json({ status: stored ? 'stored' : 'exists' }, stored ? 201 : 200)
+    return reply(c, 'POST /api/referrals', { status: stored ? 'stored' : 'exists' }, stored ? 201 : 200)
   })
 
   /** What the GP sent for the practice the device belongs to. */
   app.get('/sent', requireRole('huisarts'), requireApprovedDevice('huisarts'), async (c) => {
     const user = currentUser(c)
-    return c.json({ referrals: await listReferrals(db, 'r.sender_user_id = $1 AND r.sender_organisation_id = $2', [user.userId, user.device!.organisationId], today()) })
+    return reply(c, 'GET /api/referrals/sent', { referrals: await listReferrals(db, 'r.sender_user_id = $1 AND r.sender_organisation_id = $2', [user.userId, user.device!.organisationId], today()) })
   })
 
   /** What reached the organisation the device belongs to. */
   app.get('/inbox', requireRole('sociaal-werker'), requireApprovedDevice('sociaal-werker'), async (c) => {
-    return c.json({ referrals: await listReferrals(db, 'r.receiving_organisation_id = $1', [currentUser(c).device!.organisationId], today()) })
+    return reply(c, 'GET /api/referrals/inbox', { referrals: await listReferrals(db, 'r.receiving_organisation_id = $1', [currentUser(c).device!.organisationId], today()) })
   })
 
   /** Who may read a referral's notes and messages: the receiving organisation's devices and the sender's. */
@@ -164,7 +165,7 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     if (!found) return problem(c, 404, 'not-found', 'No such referral for you.')
     const { receiving, own } = await readers(db, found.receiving_organisation_id, found.sender_user_id)
     const keys = [...receiving, ...own.filter((o) => !receiving.some((r) => r.deviceId === o.deviceId))]
-    return c.json({ keys: keys.map((k) => k.certificate), chains: await chainsOf(db, keys.map((k) => k.organisationId)) })
+    return reply(c, 'GET /api/referrals/:id/keys', { keys: keys.map((k) => k.certificate), chains: await chainsOf(db, keys.map((k) => k.organisationId)) })
   })
 
   app.post('/:id/events', requireRole('sociaal-werker'), requireApprovedDevice('sociaal-werker'), async (c) => {
@@ -176,7 +177,7 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
     if (!found || found.receiving_organisation_id !== user.device!.organisationId) {
       return problem(c, 404, 'not-found', 'No such referral in your inbox.')
     }
-    if (await eventExists(db, e.id)) return c.json({ status: 'exists' })
+    if (await eventExists(db, e.id)) return reply(c, 'POST /api/referrals/:id/events', { status: 'exists' })
     const unsigned = await senderProblem(db, e.sealed, signedEventContext(found.id, e.id, e.kind), user, e.at)
     if (unsigned) return problem(c, unsigned.status, unsigned.code, unsigned.error)
     const misdirected = await recipientProblem(db, e.sealed, found.receiving_organisation_id, found.sender_user_id)
@@ -188,7 +189,7 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
       return { at: t, recorded: clampRecorded(new Date(e.at), t, earliest) }
     })
     if (!result.ok) return problem(c, 409, 'conflict', `A referral that is "${result.from}" cannot take "${e.kind}".`)
-    return c.json({ status: result.status }, result.status === 'stored' ? 201 : 200)
+    return reply(c, 'POST /api/referrals/:id/events', { status: result.status }, result.status === 'stored' ? 201 : 200)
   })
 
   /**

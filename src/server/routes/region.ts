@@ -6,6 +6,7 @@ import { createLink } from '../auth/links'
 import { currentUser, requireRegionBeheerder, requireUser, type AppEnv } from '../auth/middleware'
 import type { AuthDeps } from './auth'
 import { problem } from '../http/problem'
+import { reply } from '../http/reply'
 import { body } from '../http/request'
 
 export function regionRoutes({ db, guard }: AuthDeps) {
@@ -19,7 +20,7 @@ export function regionRoutes({ db, guard }: AuthDeps) {
               (SELECT count(*)::int FROM memberships m WHERE m.organisation_id = o.id AND m.role = 'beheerder') AS beheerders
        FROM organisations o ORDER BY o.is_region DESC, o.name`,
     )
-    return c.json({ organisations: rows.map((r) => ({ id: r.id, name: r.name, isRegion: r.is_region, members: r.members, beheerders: r.beheerders })) })
+    return reply(c, 'GET /api/region/organisations', { organisations: rows.map((r) => ({ id: r.id, name: r.name, isRegion: r.is_region, members: r.members, beheerders: r.beheerders })) })
   })
 
   app.post('/organisations', async (c) => {
@@ -36,7 +37,7 @@ export function regionRoutes({ db, guard }: AuthDeps) {
           : undefined
         return { id, invitation }
       })
-      return c.json(result, 201)
+      return reply(c, 'POST /api/region/organisations', result, 201)
     } catch (e) {
       if (e instanceof AccountError) return problem(c, e.status, e.code, e.message)
       throw e

@@ -7,6 +7,7 @@ import { clientAddress } from '../http/client'
 import { serviceExists, storeReport } from '../socialMap/repository'
 import type { AuthDeps } from './auth'
 import { problem } from '../http/problem'
+import { reply } from '../http/reply'
 import { readJson } from '../http/request'
 
 /** Reports per address per hour: enough for a resident, too few to bury the editors' queue. */
@@ -27,6 +28,6 @@ export function reportRoutes({ db, guard, keys, proxy }: AuthDeps) {
     if (!parsed.success) return problem(c, 400, 'bad-request', `Invalid report: ${describeIssues(parsed.error)}`)
     if (!(await serviceExists(db, parsed.data.serviceId))) return problem(c, 404, 'not-found', 'Unknown service: no listing has this id.')
     const created = await storeReport(db, parsed.data)
-    return c.json({ id: parsed.data.id, status: created ? 'received' : 'already-received' }, created ? 201 : 200)
+    return reply(c, 'POST /api/reports', { id: parsed.data.id, status: created ? 'received' : 'already-received' }, created ? 201 : 200)
   })
 }
