@@ -1,3 +1,4 @@
+import { PASSWORD_CODE_PREFIX, type ServerErrorCode } from '../../shared/api/errors'
 import { ApiError } from './http'
 
 /** How long to wait, in the unit a person reads most easily. */
@@ -20,18 +21,82 @@ export function waitIn(seconds: number): Wait {
   return { unit: 'minutes', count: Math.ceil(seconds / 60) }
 }
 
+/** The client's own codes: no connection, and an answer that does not fit its schema. */
+type ClientCode = 'offline' | 'bad-answer'
+
 // Each sign-in step names what was wrong: 'wrong' is the password step (e-mail or password),
-// 'wrong-code' the code step.
-const KNOWN = new Set([
-  'wrong', 'wrong-code', 'locked', 'offline', 'forbidden', 'csrf', 'not-signed-in', 'second-factor-required', 'bad-code',
-  'already-bootstrapped', 'already-set-up', 'totp-setup-required', 'exists', 'bad-request', 'recipients-changed', 'conflict', 'not-found',
-  'device-required', 'device-revoked', 'register-again',
-])
+// 'wrong-code' the code step. Every code the server sends (src/shared/api/errors.ts) has words
+// here, several sharing one text; test/unit/serverErrorCodes.test.ts checks nl and en have them.
+const TEXT: Record<ServerErrorCode | ClientCode, string> = {
+  'bad-request': 'pro.error.bad-request',
+  'bad-path': 'pro.error.not-found',
+  'not-found': 'pro.error.not-found',
+  'no-organisation': 'pro.error.not-found',
+  'too-large': 'pro.error.too-large',
+  'server-error': 'pro.error.server-error',
+  'not-built': 'pro.error.server-error',
+  stopping: 'pro.error.server-error',
+  database: 'pro.error.server-error',
+  'cross-site': 'pro.error.csrf',
+  csrf: 'pro.error.csrf',
+  forbidden: 'pro.error.forbidden',
+  'not-signed-in': 'pro.error.not-signed-in',
+  'second-factor-required': 'pro.error.second-factor-required',
+  wrong: 'pro.error.wrong',
+  'wrong-code': 'pro.error.wrong-code',
+  locked: 'pro.error.locked',
+  wait: 'pro.error.wait',
+  'rate-limited': 'pro.error.rate-limited',
+  busy: 'pro.error.busy',
+  'already-set-up': 'pro.error.already-set-up',
+  'totp-setup-required': 'pro.error.totp-setup-required',
+  'already-bootstrapped': 'pro.error.already-bootstrapped',
+  'bad-code': 'pro.error.bad-code',
+  exists: 'pro.error.exists',
+  'region-exists': 'pro.error.exists',
+  conflict: 'pro.error.conflict',
+  'password-required': 'pro.error.password-required',
+  'reset-chain': 'pro.error.reset-chain',
+  'link-invalid': 'pro.accountError.link-invalid',
+  'sign-in-first': 'pro.accountError.sign-in-first',
+  'name-required': 'pro.accountError.name-required',
+  'region-role': 'pro.accountError.region-role',
+  'region-only': 'pro.accountError.region-only',
+  'not-home-organisation': 'pro.accountError.not-home-organisation',
+  self: 'pro.accountError.self',
+  'last-beheerder': 'pro.accountError.last-beheerder',
+  'device-required': 'pro.error.device-required',
+  'device-revoked': 'pro.error.device-revoked',
+  'register-again': 'pro.error.register-again',
+  'bad-proof': 'pro.error.bad-proof',
+  'already-bound': 'pro.error.already-bound',
+  'certificate-required': 'pro.error.bad-certificate',
+  'bad-certificate': 'pro.error.bad-certificate',
+  'certificate-mismatch': 'pro.error.bad-certificate',
+  'certificate-keys-mismatch': 'pro.error.bad-certificate',
+  'certificate-roles-mismatch': 'pro.error.bad-certificate',
+  'no-organisation-key': 'pro.error.no-organisation-key',
+  'key-exists': 'pro.error.key-exists',
+  'counter-unknown': 'cases.counts.refused.counter-not-bound',
+  'counter-not-bound': 'cases.counts.refused.counter-not-bound',
+  'counter-not-yours': 'cases.counts.refused.adopt-refused',
+  'counter-moved': 'cases.counts.refused.counter-moved',
+  'version-in-future': 'cases.counts.refused.version-in-future',
+  'implausible-counts': 'cases.counts.refused.implausible-counts',
+  'bad-signature': 'pro.error.bad-signature',
+  'wrong-sender': 'pro.error.bad-signature',
+  'device-not-certified': 'pro.error.device-not-certified',
+  'recipients-changed': 'pro.error.recipients-changed',
+  offline: 'pro.error.offline',
+  'bad-answer': 'pro.error.unknown',
+}
+/** The i18n key of a code; an unknown one (a newer server) says "something went wrong". */
+export const errorTextKey = (code: string): string => (Object.hasOwn(TEXT, code) ? TEXT[code as keyof typeof TEXT] : 'pro.error.unknown')
 const WAITS = new Set(['wait', 'rate-limited', 'busy'])
 
 export function errorKey(e: unknown): ErrorText {
   if (!(e instanceof ApiError)) return { key: 'pro.error.unknown' }
   if (WAITS.has(e.code)) return { key: `pro.error.${e.code}`, wait: waitIn(e.retryAfter ?? 60) }
-  if (e.code.startsWith('password-')) return { key: `pro.error.${e.code}` }
-  return { key: KNOWN.has(e.code) ? `pro.error.${e.code}` : 'pro.error.unknown' }
+  if (e.code.startsWith(PASSWORD_CODE_PREFIX) && e.code !== 'password-required') return { key: `pro.error.${e.code}` }
+  return { key: errorTextKey(e.code) }
 }
