@@ -5,10 +5,7 @@ import { Ajv } from 'ajv'
 import draft6 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' }
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { MeasureReport } from '../../src/shared/kpi/measureReport'
-import { SignInGuard } from '../../src/server/auth/signIn'
-import { createApp } from '../../src/server/app'
 import type { Database, Queryable } from '../../src/server/db/database'
-import { silentLogger } from '../../src/server/log'
 import { ECDSA_P256, signMessage } from '../../src/shared/crypto/signatures'
 import { snapshotMessage } from '../../src/shared/kpi/snapshot'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
@@ -18,16 +15,15 @@ import { CaseDb } from '../../src/app/features/cases/caseDb'
 import { ensureCounter, flushCounts, markPeriodsChanged, type CounterServer, type CounterStore, type SyncIdentity } from '../../src/app/features/cases/kpiSyncCore'
 import { classifyFailure } from '../../src/app/sync/outbox'
 import type { Countable } from '../../src/shared/kpi/counts'
-import { testDatabase, TEST_SERVER_KEY } from './helpers'
+import { setupServerTest, type TestApp } from './fixture'
 
 let db: Database
 let close: () => Promise<void>
-let app: ReturnType<typeof createApp>
+let app: TestApp
 const clock = new Clock()
 
 beforeEach(async () => {
-  ;({ db, close } = await testDatabase())
-  app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
+  ;({ db, close, app } = await setupServerTest({ clock }))
 })
 afterEach(async () => {
   await close()
