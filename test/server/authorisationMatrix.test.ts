@@ -4,6 +4,8 @@
  * status. An endpoint the app has but this table lacks fails the first test: a new route needs a row.
  * Every role identity works on an approved device of its own organisation, bound to its session
  * (docs/device-trust.md); A's GP and social worker also appear without any device.
+ * Every 2xx answer must also fit the shared response schema of its route, the one the app reads
+ * it with (the contract, test/server/contract.ts and src/shared/api/index.ts).
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
