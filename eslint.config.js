@@ -15,6 +15,29 @@ const RAW_CLIENT_MESSAGE =
 const FETCH_MESSAGE =
   'Talk to the server through src/app/api/<resource>.ts (answers checked with src/shared/api); only src/app/core, api, sync and sw call fetch.'
 
+/**
+ * A file over the size limit says why at its top: `/* eslint-disable max-lines -- <reason> *\/`.
+ * This local rule refuses such a disable without a reason, or anywhere but a file-wide block comment.
+ */
+const house = {
+  rules: {
+    'max-lines-reason': {
+      meta: { type: 'problem', messages: { reason: 'An exception to max-lines is a file-wide /* eslint-disable max-lines -- <reason> */ comment with its reason.' } },
+      create(context) {
+        return {
+          Program() {
+            for (const comment of context.sourceCode.getAllComments()) {
+              if (!/eslint-disable[\w-]*\s[^-]*\bmax-lines\b/.test(comment.value)) continue
+              const fileWide = comment.type === 'Block' && /^\s*eslint-disable\s/.test(comment.value)
+              if (!fileWide || !/\s--\s*\S/.test(comment.value)) context.report({ loc: comment.loc, messageId: 'reason' })
+            }
+          },
+        }
+      },
+    },
+  },
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'data/**', 'test-results/**', '.tmp/**'] },
   js.configs.recommended,
@@ -42,6 +65,17 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', ...UTC_DATE_CUTS],
       'vue/no-restricted-syntax': ['error', ...UTC_DATE_CUTS],
     },
+  },
+  {
+    // A file holds one idea: a module over 300 lines of code or a component over 250 is asking to be split.
+    files: ['src/**/*.ts'],
+    plugins: { house },
+    rules: { 'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }], 'house/max-lines-reason': 'error' },
+  },
+  {
+    files: ['src/**/*.vue'],
+    plugins: { house },
+    rules: { 'max-lines': ['error', { max: 250, skipBlankLines: true, skipComments: true }], 'house/max-lines-reason': 'error' },
   },
   {
     files: ['src/shared/**'],

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- seed templates are data: one entry per example service, nothing to split by idea */
 /**
  * Templates of the example social map. Everything here is fictional: organisations,
  * streets, phone numbers (06-0… is not issued in the Netherlands) and web addresses
