@@ -44,7 +44,8 @@ describe('HSDS import checks', () => {
   })
 })
 
-describe('npm run hsds:import / hsds:export', () => {
+// Every step is a separate process opening the database (as in adminCli and backup): slow on a busy machine.
+describe('npm run hsds:import / hsds:export', { timeout: 120_000 }, () => {
   it('imports the official examples and exports them unchanged, valid against the HSDS schema', async () => {
     const dataDir = await freshDataDir()
     const out = join(dataDir, 'export.json')
