@@ -10,7 +10,7 @@ import { seal, sealSigned, type Recipient } from '../../src/shared/crypto/sealed
 import { ECDSA_P256 } from '../../src/shared/crypto/signatures'
 import { signCertificate, verifyDeviceCertificate } from '../../src/shared/devices/certificates'
 import { referralContext, type ReferralContent } from '../../src/shared/referrals/referral'
-import { regionOrganisation, signedIn } from './agent'
+import { signedIn } from './agent'
 import {
   approveDevice,
   approvedBoundDevice,
@@ -25,6 +25,7 @@ import {
   type TestDevice,
 } from './devices'
 import { setupServerTest, type ServerTest } from './fixture'
+import { referralWorld } from './referralWorld'
 
 // One database for the file (each test makes its own organisations and people).
 let shared: ServerTest
@@ -53,15 +54,7 @@ type Directory = { keys: Record<string, Handed[]>; own: Handed[]; chains?: Recor
 
 /** A welzijn organisation (routed for WoR in Oss) with a certified social worker's phone, and a practice with a GP's phone. */
 async function world() {
-  const { app, db, clock } = shared
-  const welzijn = await signedIn(app, db, clock, 'beheerder')
-  const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: welzijn.organisationId })
-  const practice = await signedIn(app, db, clock, 'beheerder')
-  const gp = await signedIn(app, db, clock, 'huisarts', { organisationId: practice.organisationId })
-  const workerPhone = await approvedBoundDevice(worker.agent, welzijn.agent, welzijn.organisationId)
-  const gpPhone = await approvedBoundDevice(gp.agent, practice.agent, practice.organisationId)
-  const region = await signedIn(app, db, clock, 'beheerder', { organisationId: await regionOrganisation(db) })
-  expect((await region.agent.call('PUT', '/api/referrals/routes', { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: welzijn.organisationId }] })).status).toBe(200)
+  const { welzijn, worker, practice, gp, workerPhone, gpPhone } = await referralWorld(shared)
   const directory = async () => (await (await gp.agent.call('GET', '/api/referrals/directory')).json()) as Directory
   /** Posts a referral to welzijn sealed to these recipients, signed (v2) by `signer` as `senderId`, or anonymous (v1) without a signer. */
   const refer = async (recipients: Recipient[], signer: { deviceId: string; signingKey: CryptoKey } | null = { deviceId: gpPhone.id, signingKey: gpPhone.keys.signing.privateKey }) => {

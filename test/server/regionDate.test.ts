@@ -9,9 +9,9 @@ import type { Database } from '../../src/server/db/database'
 import { sealSigned } from '../../src/shared/crypto/sealed'
 import { recipientOf, type Certificate } from '../../src/shared/devices/certificates'
 import { referralContext, type ReferralContent } from '../../src/shared/referrals/referral'
-import { Clock, regionOrganisation, signedIn } from './agent'
-import { approvedBoundDevice } from './devices'
+import { Clock } from './agent'
 import { setupServerTest, type TestApp } from './fixture'
+import { referralWorld } from './referralWorld'
 
 let db: Database
 let close: () => Promise<void>
@@ -40,14 +40,7 @@ type Listed = { id: string; overdue: boolean; firstContactDue: string | null }
 
 describe("the region's date on the server", () => {
   it('dates a referral sent at 00:30 in Oss by the region\'s day, and flags it overdue when the region\'s day turns', async () => {
-    const welzijn = await signedIn(app, db, clock, 'beheerder')
-    const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: welzijn.organisationId })
-    const practice = await signedIn(app, db, clock, 'beheerder')
-    const gp = await signedIn(app, db, clock, 'huisarts', { organisationId: practice.organisationId })
-    const workerPhone = await approvedBoundDevice(worker.agent, welzijn.agent, welzijn.organisationId)
-    const gpPhone = await approvedBoundDevice(gp.agent, practice.agent, practice.organisationId)
-    const region = await signedIn(app, db, clock, 'beheerder', { organisationId: await regionOrganisation(db) })
-    await region.agent.call('PUT', '/api/referrals/routes', { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: welzijn.organisationId }] })
+    const { welzijn, worker, practice, gp, workerPhone, gpPhone } = await referralWorld({ app, db, clock })
 
     // 2026-03-14T23:30Z is 00:30 on 15 March in Oss (UTC+1).
     clock.t = Date.UTC(2026, 2, 14, 23, 30)
