@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { INTERVENTION_IDS, INTERVENTIONS, interventionOf, REFERABLE_INTERVENTION_IDS, WOR_FIRST_CONTACT_DAYS } from '../../src/shared/interventions'
-import { caseRecordSchema, newCase, PATHWAYS } from '../../src/shared/cases/v1'
+import { CASE_FORM_INTERVENTION_IDS, caseRecordSchema, newCase } from '../../src/shared/cases/v1'
 import { firstContactDaysLeft } from '../../src/shared/cases/inclusion'
 import { newReferralSchema, referralContentSchema } from '../../src/shared/referrals/referral'
 import { countRowSchema } from '../../src/shared/kpi/snapshot'
@@ -15,7 +15,7 @@ describe('the one list of interventions', () => {
   it('is what cases and counts accept, and the case form still offers the Samenwerkwijze first', () => {
     expect(new Set(caseRecordSchema.shape.pathway.options)).toEqual(new Set(INTERVENTION_IDS))
     expect(countRowSchema.shape.intervention.options).toEqual(INTERVENTION_IDS)
-    expect(PATHWAYS).toEqual(['samenwerkwijze', 'wor', 'vg', 'sa'])
+    expect(CASE_FORM_INTERVENTION_IDS).toEqual(['samenwerkwijze', 'wor', 'vg', 'sa'])
   })
 
   it('gives only Welzijn op Recept a first-contact term of two weeks', () => {

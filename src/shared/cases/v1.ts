@@ -13,10 +13,12 @@ const date = isoDate
 const text = (max: number) => z.string().max(max)
 
 /**
- * @deprecated The case form's order of the interventions (the Samenwerkwijze first); the list and
- * its rules are INTERVENTION_IDS and INTERVENTIONS in interventions.ts.
+ * The case form's order of the interventions (the Samenwerkwijze first); the list and its rules
+ * are INTERVENTION_IDS and INTERVENTIONS in interventions.ts.
  */
-export const PATHWAYS = ['samenwerkwijze', ...REFERABLE_INTERVENTION_IDS] as const
+export const CASE_FORM_INTERVENTION_IDS = ['samenwerkwijze', ...REFERABLE_INTERVENTION_IDS] as const satisfies readonly InterventionId[]
+/** @deprecated CASE_FORM_INTERVENTION_IDS. */
+export const PATHWAYS = CASE_FORM_INTERVENTION_IDS
 /** @deprecated InterventionId in interventions.ts (the stored field keeps its name `pathway`). */
 export type Pathway = InterventionId
 /** The five steps of the Samenwerkwijze (domain.md, a product decision). */
