@@ -188,6 +188,32 @@ describe('the outbox in IndexedDB', () => {
     expect(await db.outbox.count()).toBe(0)
   })
 
+  it('does not hold or postpone data that changed while the refused or failed send was on its way', async () => {
+    const db = notesDb()
+    await write(db, 'a', 'x')
+    await write(db, 'b', 'y')
+    const seen: string[] = []
+    const outbox = outboxOf(db, async (item) => {
+      seen.push(item.text)
+      if (item.text === 'x') {
+        await write(db, 'a', 'fixed')
+        throw httpError(400, 'bad-request')
+      }
+      if (item.text === 'y') {
+        await write(db, 'b', 'newer')
+        throw httpError(503, 'busy')
+      }
+      return 'sent'
+    })
+    await outbox.flush()
+    expect(await db.outbox.get('a')).toMatchObject({ text: 'fixed', revision: 2, attempts: 0, nextAttemptAt: 0 })
+    expect((await db.outbox.get('a'))?.held).toBeUndefined()
+    expect(await outbox.problems()).toEqual([])
+    expect(await db.outbox.get('b')).toMatchObject({ text: 'newer', attempts: 0, nextAttemptAt: 0 })
+    expect(await outbox.flush()).toEqual({ sent: 2 })
+    expect(seen).toEqual(['x', 'y', 'fixed', 'newer'])
+  })
+
   it('runs one flush at a time: flushes asked for meanwhile share one more run, and nothing goes twice', async () => {
     const db = notesDb()
     await write(db, 'a', 'x')

@@ -224,12 +224,13 @@ export class Outbox<T extends OutboxItem> {
         if (failure.kind === 'later') break
         const attempts = item.attempts + 1
         const when = nextAttemptAt(now, attempts, failure.kind === 'retry' ? failure.retryAfterMs : undefined, this.config.random)
-        if (failure.kind === 'retry') {
-          await table.update(item.id, { attempts, nextAttemptAt: when } as Partial<T> as never)
-          continue
-        }
-        const held = this.config.holdRefused !== false
-        await table.update(item.id, { attempts, nextAttemptAt: when, problem: failure.problem, held } as Partial<T> as never)
+        const changes = failure.kind === 'retry' ? { attempts, nextAttemptAt: when } : { attempts, nextAttemptAt: when, problem: failure.problem, held: this.config.holdRefused !== false }
+        // The failure belongs to what was sent: data changed meanwhile (a new revision) stays due at once, without this reason.
+        await table.db.transaction('rw', table, async () => {
+          const current = await table.get(item.id as string)
+          if (current && (current.revision ?? 1) === item.revision) await table.update(item.id, changes as Partial<T> as never)
+        })
+        if (failure.kind === 'retry') continue
         if (this.config.stopsRound?.(failure.problem)) {
           stoppedBy = failure.problem
           break
