@@ -61,3 +61,24 @@ describe('the typed API modules', () => {
     await expect(sendEvent(ORG, {} as never)).rejects.toMatchObject({ status: 404, code: 'not-found' })
   })
 })
+
+describe('a request that gets no answer', () => {
+  it('counts as no connection after 30 seconds, so it cannot hold an outbox flush for minutes', async () => {
+    vi.useFakeTimers()
+    try {
+      vi.stubGlobal(
+        'fetch',
+        vi.fn((_path: string, init: RequestInit) => new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))),
+      )
+      const pending = listMembers(ORG).catch((e: unknown) => e)
+      await vi.advanceTimersByTimeAsync(29_999)
+      expect(vi.getTimerCount()).toBe(1)
+      await vi.advanceTimersByTimeAsync(1)
+      const error = await pending
+      expect(error).toBeInstanceOf(ApiError)
+      expect(error).toMatchObject({ status: 0, code: 'offline' })
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})

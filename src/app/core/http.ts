@@ -26,19 +26,35 @@ export function setCsrfToken(token: string) {
 /** An older server may leave the code out: the status stands in for it. */
 const errorSchema = errorReplySchema.partial({ code: true })
 
+/**
+ * A request with no answer after this long counts as no connection (status 0, 'offline'): on a bad
+ * mobile line a stalled request would otherwise hold its outbox's one flush (sync/outbox.ts) until
+ * the browser gives up, minutes later. The answers here are small JSON.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000
+
 export async function api<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS)
   let res: Response
+  let data: unknown
   try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(method !== 'GET' && csrfToken ? { 'X-CSRF-Token': csrfToken } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    })
-  } catch {
-    throw new ApiError(0, 'offline', 'No connection')
+    try {
+      res = await fetch(path, {
+        method,
+        credentials: 'same-origin',
+        signal: abort.signal,
+        headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(method !== 'GET' && csrfToken ? { 'X-CSRF-Token': csrfToken } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      })
+    } catch {
+      throw new ApiError(0, 'offline', 'No connection')
+    }
+    data = await res.json().catch(() => undefined)
+    if (abort.signal.aborted) throw new ApiError(0, 'offline', 'No connection')
+  } finally {
+    clearTimeout(timer)
   }
-  const data: unknown = await res.json().catch(() => undefined)
   if (!res.ok) {
     const e = errorSchema.safeParse(data)
     throw new ApiError(res.status, e.success ? (e.data.code ?? String(res.status)) : String(res.status), e.success ? e.data.error : `HTTP ${res.status}`, e.success ? e.data.retryAfter : undefined)
