@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { Hono } from 'hono'
 import { describeIssues } from '../../shared/core/zodIssues'
-import { listingReportSchema } from '../../shared/socialMap/hsds'
+import { serviceReportSchema } from '../../shared/socialMap/hsds'
 import { countHit } from '../auth/rateLimit'
 import { clientAddress } from '../http/client'
 import { serviceExists, storeReport } from '../socialMap/repository'
@@ -24,7 +24,7 @@ export function reportRoutes({ db, guard, keys, proxy }: AuthDeps) {
     }
     const body = await readJson(c)
     if (!body.ok) return problem(c, 400, 'bad-request', body.error)
-    const parsed = listingReportSchema.safeParse(body.value)
+    const parsed = serviceReportSchema.safeParse(body.value)
     if (!parsed.success) return problem(c, 400, 'bad-request', `Invalid report: ${describeIssues(parsed.error)}`)
     if (!(await serviceExists(db, parsed.data.serviceId))) return problem(c, 404, 'not-found', 'Unknown service: no listing has this id.')
     const created = await storeReport(db, parsed.data)

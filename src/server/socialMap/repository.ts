@@ -1,6 +1,6 @@
 /** Storage of the social map and residents' reports. Every write is an idempotent upsert. */
 import type { Database, Queryable } from '../db/types'
-import type { ListingReport, Service } from '../../shared/socialMap/hsds'
+import type { ServiceReport, Service } from '../../shared/socialMap/hsds'
 
 export async function countServices(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM services')
@@ -46,7 +46,7 @@ export async function mapVersion(db: Queryable): Promise<{ version: number; publ
 }
 
 /** Stores a report; a report sent again (same id) is not stored twice. Returns true when new. */
-export async function storeReport(db: Queryable, report: ListingReport): Promise<boolean> {
+export async function storeReport(db: Queryable, report: ServiceReport): Promise<boolean> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO listing_reports (id, service_id, message, contact) VALUES ($1, $2, $3, $4)
      ON CONFLICT (id) DO NOTHING RETURNING id`,

@@ -2,18 +2,18 @@
  * The residents' "Klopt er iets niet?" reports, on the one outbox (src/app/sync/outbox.ts,
  * docs/outbox.md): queued in IndexedDB first, then posted oldest first with the report's own id
  * as id and as Idempotency-Key (the server stores a replay once). No connection: they wait. A
- * server fault or a busy server (429, Retry-After): tried again with back-off. Refused (the listing
+ * server fault or a busy server (429, Retry-After): tried again with back-off. Refused (the service
  * no longer exists, the report does not pass the server's check): kept with the reason and shown
  * (OfflineIndicator.vue), until the resident sends it again or throws it away.
  */
 import { z } from 'zod'
-import { listingReportSchema } from '../../../../shared/socialMap/hsds'
+import { serviceReportSchema } from '../../../../shared/socialMap/hsds'
 import { retryAfterMs } from '../../../sync/backoff'
 import { enqueue, Outbox, outboxItemSchema, type OutboxProblem } from '../../../sync/outbox'
 import type { WorkerAnswers } from './protocol'
 import type { SocialMapDb } from './repository'
 
-export const reportItemSchema = outboxItemSchema.extend({ id: z.guid(), kind: z.literal('report'), payload: listingReportSchema })
+export const reportItemSchema = outboxItemSchema.extend({ id: z.guid(), kind: z.literal('report'), payload: serviceReportSchema })
 export type ReportItem = z.output<typeof reportItemSchema>
 
 /** The server's answer to a report that did not go through, as the one outbox rule reads it. */
@@ -44,7 +44,7 @@ export class ReportQueue {
   /** Queues a report first (nothing is lost offline), then tries to send the queue. */
   async report(serviceId: string, message: string, contact: string | undefined): Promise<WorkerAnswers['report']['status']> {
     const id = crypto.randomUUID()
-    const payload = listingReportSchema.parse({ id, serviceId, message, ...(contact ? { contact } : {}) })
+    const payload = serviceReportSchema.parse({ id, serviceId, message, ...(contact ? { contact } : {}) })
     await this.db.transaction('rw', this.db.outbox, () => enqueue(this.db.outbox, { id, kind: 'report', payload }))
     await this.flush()
     const left = await this.db.outbox.get(id)
