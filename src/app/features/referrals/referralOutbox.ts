@@ -234,7 +234,8 @@ export async function resealReferral(id: string, confirmed: readonly Recipient[]
   const rest = { ...parsed.data }
   delete rest.problem
   delete rest.held
-  await referralDb.outbox.put({ ...rest, body: { ...parsed.data.body, sealed }, attempts: 0, nextAttemptAt: 0 })
+  // A new revision: a refusal of the old box, if one is on its way now, is not put on this one (sync/outbox.ts).
+  await referralDb.outbox.put({ ...rest, body: { ...parsed.data.body, sealed }, attempts: 0, nextAttemptAt: 0, revision: parsed.data.revision + 1 })
 }
 
 /** An event sealed again, only to devices that verify now. */
