@@ -17,10 +17,6 @@ const text = (max: number) => z.string().max(max)
  * are INTERVENTION_IDS and INTERVENTIONS in interventions.ts.
  */
 export const CASE_FORM_INTERVENTION_IDS = ['samenwerkwijze', ...REFERABLE_INTERVENTION_IDS] as const satisfies readonly InterventionId[]
-/** @deprecated CASE_FORM_INTERVENTION_IDS. */
-export const PATHWAYS = CASE_FORM_INTERVENTION_IDS
-/** @deprecated InterventionId in interventions.ts (the stored field keeps its name `pathway`). */
-export type Pathway = InterventionId
 /** The five steps of the Samenwerkwijze (domain.md, a product decision). */
 export const CASE_STEPS = ['signaleren', 'voorbereiden', 'samenwerkoverleg', 'uitvoeren', 'evalueren'] as const
 export type CaseStep = (typeof CASE_STEPS)[number]

@@ -6,12 +6,8 @@
  */
 import type { CaseIndex } from '../cases/caseIndex'
 import { periodEnd, periodOf, type Period } from './period'
-import { INTERVENTION_IDS, type InterventionId } from '../interventions'
+import type { InterventionId } from '../interventions'
 
-/** @deprecated INTERVENTION_IDS in interventions.ts (this name there is the list with the rules). */
-export const INTERVENTIONS = INTERVENTION_IDS
-/** @deprecated InterventionId in interventions.ts. */
-export type Intervention = InterventionId
 export const UNKNOWN = 'onbekend'
 
 export interface CountRow {

@@ -10,12 +10,8 @@ import { certificateSchema, organisationChainSchema } from '../devices/certifica
 import { VG_OUTCOMES } from '../cases/v1'
 import { isoDate } from '../core/dates'
 import { regionDate } from '../core/clock'
-import { REFERABLE_INTERVENTION_IDS, WOR_FIRST_CONTACT_DAYS, type ReferableInterventionId } from '../interventions'
+import { REFERABLE_INTERVENTION_IDS, WOR_FIRST_CONTACT_DAYS } from '../interventions'
 
-/** @deprecated The interventions a GP refers to: REFERABLE_INTERVENTION_IDS in interventions.ts. */
-export const REFERRAL_INTERVENTIONS = REFERABLE_INTERVENTION_IDS
-/** @deprecated ReferableInterventionId in interventions.ts. */
-export type ReferralIntervention = ReferableInterventionId
 export const REFERRAL_REASONS = ['eenzaamheid', 'somberheid', 'geldzorgen', 'geheugen', 'mantelzorg', 'ingrijpende-gebeurtenis', 'werk-dagbesteding', 'wonen', 'anders'] as const
 export const DOMAINS_4D = ['lichaam', 'geest', 'sociaal', 'maatschappelijk'] as const
 export const URGENCIES = ['gewoon', 'snel'] as const

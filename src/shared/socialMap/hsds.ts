@@ -292,7 +292,3 @@ export const serviceReportSchema = z.strictObject({
   contact: z.string().trim().max(200, 'too_long').optional(),
 })
 export type ServiceReport = z.infer<typeof serviceReportSchema>
-/** @deprecated serviceReportSchema (the glossary's word is service, not listing). */
-export const listingReportSchema = serviceReportSchema
-/** @deprecated ServiceReport. */
-export type ListingReport = ServiceReport
