@@ -54,8 +54,20 @@ export const useCaseVault = defineStore('caseVault', () => {
   /** Why counts wait, if the server refused them (a code CountsProblem.vue puts in words). */
   const countsProblem = ref<string | null>(null)
 
+  /** Count syncs under way (started by unlock, a save, or a flush trigger), for `settled`. */
+  const syncing = new Set<Promise<void>>()
   /** Sends changed counts when online and signed in; otherwise they wait in the outbox. */
-  async function syncKpi() {
+  function syncKpi(): Promise<void> {
+    const run = sendCounts()
+    syncing.add(run)
+    void run.catch(() => {}).finally(() => syncing.delete(run))
+    return run
+  }
+  /** Resolves when no count sync is under way any more (a test's end, before a wipe). */
+  async function settled(): Promise<void> {
+    while (syncing.size) await Promise.allSettled([...syncing])
+  }
+  async function sendCounts() {
     const device = await deviceRecord()
     if (device?.organisationId && navigator.onLine) {
       try {
@@ -144,7 +156,8 @@ export const useCaseVault = defineStore('caseVault', () => {
 
   async function refresh() {
     cases.value = await store.all()
-    void syncKpi()
+    // In the background; a failure only means the counts wait for the next contact.
+    syncKpi().catch((e: unknown) => console.error('counts sync failed', e))
   }
 
   function touch() {
@@ -189,5 +202,5 @@ export const useCaseVault = defineStore('caseVault', () => {
     return n
   }
 
-  return { vault, addOpenGuard, onLock, isUnlocked, isSetUp, mode, awaitsUpgrade, prfOffered, checkPrf, upgrade, storageProblem, countsLastSent, countsPending, countsProblem, syncKpi, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
+  return { vault, addOpenGuard, onLock, isUnlocked, isSetUp, mode, awaitsUpgrade, prfOffered, checkPrf, upgrade, storageProblem, countsLastSent, countsPending, countsProblem, syncKpi, settled, cases, check, setUp, unlock, lock, refresh, wipe, remove, touch, backup, restore, store }
 })
