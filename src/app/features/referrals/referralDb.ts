@@ -5,7 +5,8 @@
  */
 import { Dexie, type EntityTable } from 'dexie'
 import { z } from 'zod'
-import { directorySchema, newEventSchema, newReferralSchema } from '../../../shared/referrals/referral'
+import { newEventSchema, newReferralSchema } from '../../../shared/referrals/referral'
+import { directoryAnswerSchema, type DirectoryAnswer } from '../../../shared/api/referrals'
 import { DATABASES } from '../../core/storageNames'
 import { outboxItemSchema, type OutboxTable } from '../../sync/outbox'
 
@@ -23,17 +24,12 @@ export const sentToSchema = z.object({ referralId: z.guid(), organisationId: z.g
 export type SentTo = z.infer<typeof sentToSchema>
 
 /**
- * The directory as this phone reads it: routes as the shared schema says, but the certificates
- * and chains taken as they come, each checked on its own (trust.ts). One injected or damaged entry
- * is then refused and named, instead of making the whole directory unreadable.
+ * The directory as this phone reads and caches it: the shared answer schema, which takes the
+ * certificates and chains as they come, each checked on its own (trust.ts). One injected or damaged
+ * entry is then refused and named, instead of making the whole directory unreadable.
  */
-export const appDirectorySchema = z.object({
-  routes: directorySchema.shape.routes,
-  keys: z.record(z.string(), z.array(z.unknown()).max(1000)),
-  own: z.array(z.unknown()).max(100),
-  chains: z.record(z.string(), z.unknown()),
-})
-export type Directory = z.infer<typeof appDirectorySchema>
+export const appDirectorySchema = directoryAnswerSchema
+export type Directory = DirectoryAnswer
 
 class ReferralDb extends Dexie {
   outbox!: OutboxTable<OutboxItem>
