@@ -66,7 +66,15 @@ describe('searching the social map in Dutch', () => {
     expect(names('taal', 100).some((n) => n.startsWith('Klussendienst'))).toBe(false)
   })
   it('applies filters given as an allow function', () => {
-    const onlyFirst = index.search('wandelgroep', { allow: (p) => p === 0 })
-    expect(onlyFirst.total).toBeLessThanOrEqual(1)
+    const all = index.search('wandelgroep', { limit: 50 }).positions
+    expect(all.length, 'several walking groups to choose from').toBeGreaterThan(2)
+    // One that is not the best match: the filter, not the ranking, must leave exactly it.
+    const chosen = all[all.length - 1]!
+    const onlyChosen = index.search('wandelgroep', { allow: (p) => p === chosen })
+    expect(onlyChosen.positions).toEqual([chosen])
+    expect(onlyChosen.total).toBe(1)
+    // A filter that allows only a listing that does not match leaves nothing.
+    const other = map.findIndex((s) => !s.name.startsWith('Wandelgroep'))
+    expect(index.search('wandelgroep', { allow: (p) => p === other }).total).toBe(0)
   })
 })
