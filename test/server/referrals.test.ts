@@ -1,9 +1,12 @@
 /**
  * Closed-loop referrals on the real server with real WebCrypto: devices with their own P-256
  * keys, a GP who seals to the receiving organisation's approved devices and their own, a social
- * worker who opens, accepts and reports back. The database never holds the patient in clear.
+ * worker who opens, accepts and reports back. The database never holds the patient in clear: a GP's
+ * phone running the app's own code sends a referral, a careless client sends the patient in every
+ * other field, and every table is scanned (test/server/referralPlaintext.ts).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
 import type { Database } from '../../src/server/db/database'
 import { openSealed, openVerified, sealSigned, SealError, type Recipient, type Sealed, type SealedV2 } from '../../src/shared/crypto/sealed'
 import { recipientOf, verifyDeviceCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
@@ -13,6 +16,11 @@ import { localMoment } from '../../src/shared/core/clock'
 import { Clock, regionOrganisation, signedIn, type Agent } from './agent'
 import { approveDevice, bindDevice, registerDevice, type TestDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'
+import { appPhone, carelessChanges, EMAIL, findings, LONG_NOTE, NAME, PHONE, SECRETS } from './referralPlaintext'
+import { flushOutbox, queueReferral } from '../../src/app/features/referrals/referralOutbox'
+import { buildExampleMap } from '../../src/server/seed/exampleMap'
+import { storeServices } from '../../src/server/socialMap/repository'
+import { describeFindings, findSecrets, scanDatabase } from '../support/secretScan'
 
 let db: Database
 let close: () => Promise<void>
@@ -89,16 +97,8 @@ async function event(w: Awaited<ReturnType<typeof world>>, referralId: string, k
   return w.worker.agent.call('POST', `/api/referrals/${referralId}/events`, { id: eventId, kind, at, sealed })
 }
 
-/** Every row of every table, as text. */
-async function dumpDatabase(): Promise<string> {
-  const { rows } = await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
-  let out = ''
-  for (const { table_name } of rows) out += JSON.stringify((await db.query(`SELECT * FROM "${table_name}"`)).rows)
-  return out
-}
-
 describe('closed-loop referrals', () => {
-  it('goes from GP to social worker and back; only the two devices can read it, and the database holds nothing of the patient', async () => {
+  it('goes from GP to social worker and back; only the two devices can read it', async () => {
     const w = await world()
     const { id, body, res } = await refer(w)
     expect(res.status).toBe(201)
@@ -122,11 +122,65 @@ describe('closed-loop referrals', () => {
     expect(feedback.senderCertificate!.deviceId).toBe(w.workerPhone.id)
     // Listed under another kind (the server changed it): the signature no longer verifies.
     await expect(openVerified(feedback.sealed!, w.gpPhone.id, w.gpPhone.privateKey, signedEventContext(id, feedback.id, 'afgewezen'), senders(sent[0]!))).rejects.toEqual(new SealError('unverified-sender'))
+    // The feedback went sealed too: no table holds it (the referral's id, stored in clear, is found).
+    expect(describeFindings(await scanDatabase(db, [id]))).toContain(`${id} as text in referrals`)
+    expect(describeFindings(await scanDatabase(db, ['Zonneveld', 'Geertruida', '3141 5926', 'g.zonneveld', 'echtgenoot', 'wandelcafé', 'wandelgroep']))).toEqual([])
+  })
 
-    const dump = await dumpDatabase()
-    expect(dump).toContain(id)
-    // Whole values, not fragments: four digits like '3141' also turn up by chance in random ids and keys.
-    for (const secret of ['Zonneveld', 'Geertruida', '3141 5926', '31415926', 'g.zonneveld', 'echtgenoot', 'wandelcafé', 'wandelgroep', ':1948']) expect(dump).not.toContain(secret)
+  it('keeps nothing of the patient: not from the app, nor from a careless client in any field, header or query; a planted long text is found', async () => {
+    // The scan can see: a listing description over 2 KB (clear text on purpose, compressed in its row) is found whole.
+    const planted = `Wandelcafe De Maasoever. ${'Elke dinsdag lopen we een rondje langs de Maas en drinken daarna koffie in de bibliotheek. '.repeat(26)}`
+    expect(planted.length).toBeGreaterThan(2_048)
+    const walk = buildExampleMap({ referenceDate: '2026-11-01' }).find((s) => s.name === 'Wandelgroep Oss')!
+    await storeServices(db, [{ ...walk, description: planted }])
+    expect(describeFindings(await scanDatabase(db, [planted]))).toContain(`${planted} as text in services`)
+
+    const w = await world()
+    // A GP of the practice on a phone that runs the app's code (the world's GP has a test device).
+    const gp = await signedIn(app, db, clock, 'huisarts', { organisationId: w.practice.organisationId })
+    const phone = await appPhone(gp, w.practice)
+    onTestFinished(() => phone.close())
+    const receiver = w.welzijn.organisationId
+    const trust = await phone.trustFor(receiver)
+    expect(trust.trusted.map((x) => x.deviceId)).toEqual(expect.arrayContaining([w.workerPhone.id, phone.deviceId]))
+    // Queued and sent by the app's outbox, as ReferPage does.
+    const referral = await phone.referral(trust, receiver)
+    await queueReferral(referral, trust.trusted.find((x) => x.organisationId === receiver)!.fingerprint)
+    expect(await flushOutbox()).toBe(0)
+    const posted = phone.sent.filter((s) => s.url === '/api/referrals')
+    expect(posted).toHaveLength(1)
+    // What left the phone (URL, headers, body) holds nothing of the patient.
+    expect(phone.sent.map((s) => s.url)).toEqual(['/api/devices', `/api/devices/${phone.deviceId}/challenge`, `/api/devices/${phone.deviceId}/bind`, '/api/referrals/directory', '/api/referrals'])
+    expect(findings(phone.sent.flatMap((s) => findSecrets(`${s.url}\n${JSON.stringify(s.headers)}\n${s.body}`, SECRETS, `${s.url} from the app`)))).toEqual([])
+    // The social worker's phone opens it: the patient and the note went, sealed.
+    const inbox = ((await (await w.worker.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: Listed[] }).referrals
+    expect(inbox.map((r) => r.id)).toEqual([referral.id])
+    expect(await openSealed(inbox[0]!.sealed, w.workerPhone.id, w.workerPhone.privateKey, referralContext(referral.id))).toMatchObject({ patient: { name: NAME }, note: LONG_NOTE.slice(0, 1_000) })
+
+    // A careless client: the patient in each field of the app's body in turn (sealed anew for its own id), …
+    const outcomes: string[] = []
+    for (const change of carelessChanges(JSON.parse(posted[0]!.body) as unknown)) {
+      const res = await gp.agent.call('POST', '/api/referrals', change.apply(await phone.referral(trust, receiver)))
+      outcomes.push(`${change.where}: ${res.status}`)
+      expect(res.status, change.where).toBeLessThan(500)
+      expect(res.status, change.where).not.toBe(403)
+    }
+    expect(outcomes.length).toBeGreaterThan(25)
+    // … in the query string and headers of a referral the server takes, …
+    const withHeaders = await phone.referral(trust, receiver)
+    const query = `?patient=${encodeURIComponent(NAME)}&note=${encodeURIComponent(LONG_NOTE)}`
+    const headers = { 'X-Patient': NAME, 'User-Agent': `Verwijsapp (${NAME}, ${PHONE})`, 'X-Note': LONG_NOTE, Referer: `https://example.org/?email=${EMAIL}` }
+    expect((await gp.agent.call('POST', `/api/referrals${query}`, withHeaders, headers)).status).toBe(201)
+    // … and beside a status event's box.
+    const eventId = crypto.randomUUID()
+    const at = new Date().toISOString()
+    const box = await sealSigned({ note: '' }, await keysOf(w), signedEventContext(referral.id, eventId, 'ontvangen'), signer(w.workerPhone), at)
+    expect((await w.worker.agent.call('POST', `/api/referrals/${referral.id}/events`, { id: eventId, kind: 'ontvangen', at, sealed: box, note: LONG_NOTE, patient: NAME })).status).toBe(400)
+
+    // No table holds anything of the patient (each careless request's answer is in the message).
+    expect(findings(await scanDatabase(db, SECRETS)), outcomes.join('\n')).toEqual([])
+    const sent = ((await (await gp.agent.call('GET', '/api/referrals/sent')).json()) as { referrals: Listed[] }).referrals
+    expect(sent.map((r) => r.id).sort()).toEqual([referral.id, withHeaders.id].sort())
   })
 
   it('refuses a box that leaves out a certified device or includes a revoked one; a device approved later cannot read older referrals', async () => {
