@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ApiClient, bootstrapCode } from './apiClient'
 import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
 
@@ -44,6 +45,23 @@ async function goOnline(context: BrowserContext) {
 
 const search = (page: Page) => page.getByRole('searchbox', { name: /Zoek/ })
 
+interface ServerReport { id: string; serviceId: string; message: string }
+
+/**
+ * A kaartbeheerder signed in through the API, to read back what the server holds: the region's
+ * first beheerder from the one-time code, who invites them (seeding, not the point here).
+ */
+async function mapEditor(): Promise<ApiClient> {
+  const admin = new ApiClient(h.baseUrl)
+  const password = 'Kievit-Weide-52-Nistelrode'
+  const { organisationId } = await admin.call<{ organisationId: string }>('POST', '/api/auth/bootstrap', { code: bootstrapCode(h.dataDir), organisation: 'Programmabureau', name: 'Beheer', email: 'beheer@regio.example', password })
+  await admin.signInFirstTime('beheer@regio.example', password)
+  await admin.invite(organisationId, { email: 'kaart@regio.example', name: 'Karin Kaart', role: 'kaartbeheerder' }, password)
+  const editor = new ApiClient(h.baseUrl)
+  await editor.signInFirstTime('kaart@regio.example', password)
+  return editor
+}
+
 
 describe('the resident social map in the browser', () => {
   it('works offline after one visit: reload, search, detail, favourite', async () => {
@@ -79,15 +97,23 @@ describe('the resident social map in the browser', () => {
   it('queues a "Klopt er iets niet?" report offline and sends it once online', async () => {
     const { context, page } = await freshPage()
     await firstVisit(page)
+    const editor = await mapEditor()
+    const serviceId = await page.locator('[data-service-id]').first().getAttribute('data-service-id')
     await page.locator('[data-service-id] a').first().click()
     await page.getByRole('heading', { name: 'Klopt er iets niet?' }).waitFor()
     await goOffline(context)
-    await page.getByLabel('Wat klopt er niet?').fill('Het telefoonnummer werkt niet meer.')
+    const message = 'Het telefoonnummer werkt niet meer.'
+    await page.getByLabel('Wat klopt er niet?').fill(message)
     await page.getByRole('button', { name: 'Melding versturen' }).click()
     await expect.poll(() => page.getByText('We versturen je melding zodra je weer online bent').isVisible()).toBe(true)
     await expect.poll(() => page.getByText('1 melding wacht op internet').isVisible()).toBe(true)
+    const held = await editor.call<{ reports: ServerReport[] }>('GET', '/api/map/reports')
+    expect(held.reports.filter((r) => r.message === message), 'nothing reached the server while offline').toEqual([])
     await goOnline(context)
     await expect.poll(() => page.getByText('1 melding wacht op internet').count(), { timeout: 15_000 }).toBe(0)
+    // Gone from the phone's queue is not enough (a report dropped unsent leaves it too): the server holds it, once, as typed.
+    const { reports } = await editor.call<{ reports: ServerReport[] }>('GET', '/api/map/reports')
+    expect(reports.filter((r) => r.message === message).map((r) => r.serviceId), 'the server holds the report exactly once').toEqual([serviceId])
     await context.close()
   })
 
