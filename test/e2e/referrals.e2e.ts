@@ -2,12 +2,15 @@
  * Issue 5 in two browsers against the real server: a GP and a social worker, each on a phone their
  * organisation approved. Refer → receive → accept (a case is made) → contact → intake → feedback →
  * the GP reads it. A referral made offline goes out once when back online. A third phone that is
- * not approved sees nothing of the patient, and the server's files hold nothing of the patient.
+ * not approved sees nothing of the patient, and neither the server's files nor its tables, read
+ * through SQL from a copy of its data directory, hold anything of the patient; nor does any request
+ * the GP's or the worker's phone makes (URL, headers, body). Scans: test/support/secretScan.ts.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BrowserContext, Page, Route } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { ApiClient } from './apiClient'
 import { approvePending, rogueDevice } from './certify'
 import { sealSigned } from '../../src/shared/crypto/sealed'
@@ -16,11 +19,18 @@ import { fingerprint } from '../../src/shared/devices/certificates'
 import type { PublicJwk } from '../server/devices'
 import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
+import { openDatabase } from '../../src/server/db/database'
+import { describeFindings, findSecrets, scanDatabase, type Finding } from '../support/secretScan'
 import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
 
 const PASSWORD = 'Kraanvogel-Heide-31-Uden'
 const PATIENT = { name: 'Geertruida Zonneveld', phone: '06 31415926', email: 'trui.zonneveld@voorbeeld.nl', year: '1948', note: 'Sinds het overlijden van haar man komt ze de deur niet uit' }
 const FEEDBACK = 'Mevrouw gaat elke dinsdag naar het wandelcafé bij de bibliotheek'
+/** Over 2 KB (the feedback field takes 3,000 characters): PostgreSQL would compress such a value, so a file scan alone could not see it. */
+const LONG_FEEDBACK = `${FEEDBACK}. ${Array.from({ length: 34 }, (_, i) => `Week ${i + 1}: samen met de buurvrouw gewandeld en koffie gedronken, gaat goed.`).join(' ')}`
+const OUTCOME = 'Loopt zelf verder met de wandelgroep'
+/** What no file, table or request may hold: whole values (four digits like '3141' turn up by chance in random ids and keys; a word like 'wandelgroep' is on the public social map). */
+const SECRETS = [PATIENT.name, 'Zonneveld', 'Geertruida', 'Hendrik Offline', 'Hendrik', PATIENT.phone, '31415926', PATIENT.email, PATIENT.note, 'overlijden', FEEDBACK, OUTCOME, LONG_FEEDBACK]
 
 let h: Harness
 let welzijn: ApiClient
@@ -90,32 +100,65 @@ async function organisationNumber(admin: ApiClient, organisationId: string): Pro
   return fingerprint(chain.organisationKey)
 }
 
-/** Every byte the server's database wrote, as text. */
-function filesOf(dir: string): string {
-  let out = ''
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name)
-    out += statSync(path).isDirectory() ? filesOf(path) : readFileSync(path).toString('latin1')
-  }
-  return out
+/**
+ * Every request of a browser context from now on (the service worker's too), with all its headers;
+ * `scan` looks for the secrets in URL, headers and body.
+ */
+function captureRequests(context: BrowserContext) {
+  const requests: Promise<{ url: string; text: string }>[] = []
+  context.on('request', (r) => {
+    const text = (headers: Record<string, string>) => ({ url: r.url(), text: `${r.method()} ${r.url()}\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n${r.postData() ?? ''}` })
+    requests.push(r.allHeaders().then(text, () => text(r.headers())))
+  })
+  return { scan: async (secrets: string[]): Promise<Finding[]> => (await Promise.all(requests)).flatMap((r) => findSecrets(r.text, secrets, r.url)) }
+}
+
+/** A request from the page with `text` in its query (form-encoded) and a header: what a scan of the requests must find. */
+async function plantRequest(page: Page, text: string) {
+  await page.evaluate(async (t) => void (await fetch(`/api/health/ready?${new URLSearchParams({ plant: t })}`, { headers: { 'X-Plant': t } })), text)
+}
+
+/** Counts what the person does on a page from its load: clicks, and each text field or list they fill or choose in. */
+const COUNT_ACTIONS = () => {
+  const w = window as unknown as { gpActions: number }
+  w.gpActions = 0
+  const touched = new WeakSet<EventTarget>()
+  addEventListener('click', (e) => void (e.isTrusted && w.gpActions++), true)
+  addEventListener(
+    'input',
+    (e) => {
+      const t = e.target
+      const typed = t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || (t instanceof HTMLInputElement && t.type !== 'checkbox' && t.type !== 'radio')
+      if (typed && !touched.has(t)) {
+        touched.add(t)
+        w.gpActions++
+      }
+    },
+    true,
+  )
 }
 
 describe('closed-loop referrals in two browsers', () => {
   let gp: { context: BrowserContext; page: Page }
   let worker: { context: BrowserContext; page: Page }
+  let gpRequests: ReturnType<typeof captureRequests>
+  let workerRequests: ReturnType<typeof captureRequests>
 
-  it('refers in well under a minute, and the social worker receives, accepts, reports back; the GP sees it all', async () => {
+  it('refers in a few actions, and the social worker receives, accepts, reports back; the GP sees it all', async () => {
     await region.call('PUT', '/api/referrals/routes', { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: welzijnId }] })
     worker = await onPhone(welzijn, welzijnId, 'sanne@welzijn.example', 'Sanne de Wit', 'sociaal-werker')
+    workerRequests = captureRequests(worker.context)
     // The worker's vault was set up to register the phone; a new page load opens it again, so accepting can make a case.
     await worker.page.goto(`${h.baseUrl}/werk`)
     await unlockVault(worker.page)
     await worker.page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
 
     gp = await onPhone(praktijk, praktijkId, 'dokter@linde.example', 'Dokter Jansen', 'huisarts')
-    const started = Date.now()
+    gpRequests = captureRequests(gp.context)
+    // "Well under a minute" as what it stands for, without a wall clock: the GP's clicks and filled fields from opening the form to "sent".
+    await gp.context.addInitScript(COUNT_ACTIONS)
     await gp.page.goto(`${h.baseUrl}/verwijzen`)
-    // The GP unlocks too: the patient's details are typed into an open vault only. The minute includes it.
+    // The GP unlocks too: the patient's details are typed into an open vault only. The count includes it.
     await unlockVault(gp.page)
     // An empty form names every problem at once, next to its field.
     await gp.page.getByRole('button', { name: 'Verwijzing versturen' }).click()
@@ -131,7 +174,8 @@ describe('closed-loop referrals in two browsers', () => {
     expect(await seriousViolations(gp.page)).toEqual([])
     await gp.page.getByRole('button', { name: 'Verwijzing versturen' }).click()
     await gp.page.getByText('De verwijzing is verstuurd.').waitFor()
-    expect(Date.now() - started).toBeLessThan(60_000)
+    // Unlocking 2, the empty send 1, the form 10 (four fields, the municipality, two reasons, the note, a domain, consent; the intervention is preselected), send 1.
+    expect(await gp.page.evaluate(() => (window as unknown as { gpActions: number }).gpActions)).toBe(14)
 
     // The social worker's inbox: opened on her approved phone (cases unlocked), marked received.
     await worker.page.getByRole('link', { name: 'Verwijzingen', exact: true }).click()
@@ -151,9 +195,11 @@ describe('closed-loop referrals in two browsers', () => {
     await expect.poll(() => item.getByTestId('referral-status').textContent()).toBe('Geaccepteerd')
     await item.getByRole('button', { name: 'Contact gehad' }).click()
     await item.getByRole('button', { name: 'Intake of gesprek gehouden' }).click()
-    await item.getByLabel('Terugkoppeling aan de huisarts').fill(FEEDBACK)
+    expect(Buffer.byteLength(LONG_FEEDBACK)).toBeGreaterThan(2_048)
+    expect(LONG_FEEDBACK.length).toBeLessThanOrEqual(3_000)
+    await item.getByLabel('Terugkoppeling aan de huisarts').fill(LONG_FEEDBACK)
     await item.getByRole('button', { name: 'Versturen' }).click()
-    await item.getByLabel('Uitkomst (de huisarts ziet dit)').fill('Loopt zelf verder met de wandelgroep')
+    await item.getByLabel('Uitkomst (de huisarts ziet dit)').fill(OUTCOME)
     await item.getByRole('button', { name: 'Afronden' }).click()
     await expect.poll(() => item.getByTestId('referral-status').textContent()).toBe('Afgerond')
     expect(await seriousViolations(worker.page)).toEqual([])
@@ -168,15 +214,18 @@ describe('closed-loop referrals in two browsers', () => {
     const mine = gp.page.locator('article.referral').first()
     await expect.poll(() => mine.getByTestId('referral-status').textContent()).toBe('Afgerond')
     const text = await mine.textContent()
-    for (const step of ['Verstuurd', 'Ontvangen', 'Geaccepteerd', 'Contact gehad', 'Intake of gesprek gehouden', 'Terugkoppeling', FEEDBACK]) expect(text).toContain(step)
+    for (const step of ['Verstuurd', 'Ontvangen', 'Geaccepteerd', 'Contact gehad', 'Intake of gesprek gehouden', 'Terugkoppeling', LONG_FEEDBACK]) expect(text).toContain(step)
     expect(await seriousViolations(gp.page)).toEqual([])
   })
 
   it('keeps a referral made offline and sends it exactly once when back online; the social worker accepts offline from the last inbox', async () => {
-    const posts: string[] = []
-    gp.page.on('request', (r) => {
-      if (r.method() === 'POST' && r.url().endsWith('/api/referrals')) posts.push(r.postData() ?? '')
+    // What reached the server: requests that got an answer (one that failed offline would be a retry after a real failure).
+    const reached: string[] = []
+    gp.context.on('requestfinished', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/referrals') reached.push(r.postData() ?? '')
     })
+    const sentIds = async () => ((await (await gp.page.request.get(`${h.baseUrl}/api/referrals/sent`)).json()) as { referrals: { id: string }[] }).referrals.map((r) => r.id)
+    const before = await sentIds()
     await gp.page.goto(`${h.baseUrl}/verwijzen`)
     await unlockVault(gp.page)
     await gp.page.getByLabel('Naam', { exact: true }).waitFor()
@@ -190,10 +239,10 @@ describe('closed-loop referrals in two browsers', () => {
     await gp.page.goto(`${h.baseUrl}/verwijzen/overzicht`)
     await unlockVault(gp.page)
     await gp.page.getByRole('heading', { name: 'Hendrik Offline — Welzijn op Recept' }).waitFor()
-    const sent = posts.filter((p) => p.includes('"sealed"'))
-    expect(new Set(sent.map((p) => (JSON.parse(p) as { id: string }).id)).size).toBe(1)
-    // Nothing of the patient in what went over the wire.
-    for (const p of posts) expect(p).not.toContain('Hendrik')
+    // Exactly once: one sealed POST reached the server, and the server holds one new referral, that one.
+    const sealedPosts = reached.filter((p) => p.includes('"sealed"')).map((p) => (JSON.parse(p) as { id: string }).id)
+    expect(sealedPosts).toHaveLength(1)
+    expect((await sentIds()).filter((id) => !before.includes(id))).toEqual(sealedPosts)
     await worker.page.goto(`${h.baseUrl}/werk/verwijzingen`)
     // Locked since the page load: the inbox says why it shows nothing yet, and opens in place.
     await worker.page.getByText('Verwijzingen zijn versleuteld. Open eerst de kluis van dit apparaat').waitFor()
@@ -214,7 +263,7 @@ describe('closed-loop referrals in two browsers', () => {
     await expect.poll(() => hendrik.getByTestId('referral-status').textContent(), { timeout: 15_000 }).toBe('Geaccepteerd')
   })
 
-  it('shows a third, unapproved phone nothing of the patient; the server\'s files hold nothing of the patient in clear', async () => {
+  it('shows a third, unapproved phone nothing of the patient; nor do the requests of the phones, the server\'s files or its tables hold anything of the patient', async () => {
     const third = await onPhone(welzijn, welzijnId, 'kees@welzijn.example', 'Kees Nieuw', 'sociaal-werker', false)
     await third.page.goto(`${h.baseUrl}/werk/verwijzingen`)
     await unlockVault(third.page)
@@ -223,11 +272,41 @@ describe('closed-loop referrals in two browsers', () => {
     const seen = await third.page.content()
     for (const secret of [PATIENT.name, 'Hendrik', PATIENT.phone, PATIENT.email, PATIENT.note, FEEDBACK]) expect(seen).not.toContain(secret)
 
-    const files = filesOf(h.dataDir)
-    // The scan sees the database: what is stored in clear on purpose is found.
-    expect(files).toContain('Huisartsenpraktijk De Linde')
-    expect(files).toContain('dokter@linde.example')
-    for (const secret of ['Zonneveld', 'Geertruida', 'Hendrik', '31415926', 'trui.zonneveld', 'overlijden', 'wandelcaf', 'wandelgroep']) expect(files, secret).not.toContain(secret)
+    // Nothing of the patient in any request the GP's or the worker's phone made since it signed in (URL, every header, body);
+    // a planted multi-word value is found, form-encoded in the query and as it is in a header. Soft: every scan below reports.
+    const plant = 'Plantje Voor De Scan'
+    await plantRequest(gp.page, plant)
+    const sent = [...(await gpRequests.scan([...SECRETS, plant])), ...(await workerRequests.scan(SECRETS))]
+    expect(sent.filter((f) => f.secret === plant).map((f) => f.form)).toEqual(expect.arrayContaining(['form-url', 'text']))
+    expect.soft(describeFindings(sent.filter((f) => f.secret !== plant)), 'requests').toEqual([])
+
+    // Planted: a resident's report on a listing ("Klopt er iets niet?"), over 2 KB, stored in clear on purpose.
+    const { services } = (await (await fetch(`${h.baseUrl}/api/social-map`)).json()) as { services: { id: string }[] }
+    const report = `Klopt niet meer: ${'crème brûlée in het café naast de ruïne, één keer per week. '.repeat(40)}`.slice(0, 2_000)
+    expect(Buffer.byteLength(report)).toBeGreaterThan(2_048)
+    expect((await fetch(`${h.baseUrl}/api/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: crypto.randomUUID(), serviceId: services[0]!.id, message: report }) })).status).toBe(201)
+    const planted = ['Huisartsenpraktijk De Linde', 'dokter@linde.example', report]
+
+    // The server's files, copied while it runs (the copy is what a power cut would leave), and its tables read through SQL from that copy.
+    const copy = mkdtempSync(join(tmpdir(), 'swz-scan-'))
+    onTestFinished(() => rmSync(copy, { recursive: true, force: true }))
+    cpSync(h.dataDir, copy, { recursive: true })
+    // Every file but those of the two template databases (base/1, base/4), which only CREATE DATABASE reads: checked below.
+    const inFiles = readdirSync(copy, { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile() && !/\/pglite\/base\/[14]$/.test(f.parentPath))
+      .flatMap((f) => findSecrets(readFileSync(join(f.parentPath, f.name)), [...SECRETS, ...planted], join(f.parentPath, f.name)))
+    const db = await openDatabase({ kind: 'pglite', dataDir: copy })
+    const [inTables, templates] = await Promise.all([
+      scanDatabase(db, [...SECRETS, ...planted]),
+      db.query<{ oid: number }>('SELECT oid FROM pg_database WHERE datistemplate ORDER BY oid'),
+    ]).finally(() => db.close())
+    expect(templates.rows.map((r) => Number(r.oid))).toEqual([1, 4])
+    // The scans see: what is stored in clear on purpose is found (the long report whole only through SQL: compressed in the files).
+    for (const secret of planted) expect(inTables.some((f) => f.secret === secret), secret).toBe(true)
+    for (const secret of planted.slice(0, 2)) expect(inFiles.some((f) => f.secret === secret), secret).toBe(true)
+    expect(inFiles.some((f) => f.secret === report)).toBe(false)
+    expect.soft(describeFindings(inFiles.filter((f) => !planted.includes(f.secret))), 'files').toEqual([])
+    expect.soft(describeFindings(inTables.filter((f) => !planted.includes(f.secret))), 'tables').toEqual([])
   })
 
   // A compromised server (issue 11 finding 4): played by rewriting its answers on the way to the phone.
