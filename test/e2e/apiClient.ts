@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import { Agent } from '../support/agent'
+import { neverLog, neverLogExchange } from './logWatch'
 
 /** The first start's one-time code: the server writes it to a 0600 file when its output is no terminal. */
 export function bootstrapCode(dataDir: string): string {
@@ -23,8 +24,12 @@ export class ApiClient {
   }
 
   /** The JSON answer; a refusal throws with its status and body. */
-  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-    return this.agent.ask<T>(method, path, body)
+  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
+    const answer = await this.agent.ask<T>(method, path, body)
+    // None of the exchange, the session's cookies and CSRF token may reach the server's log (test/e2e/harness.ts checks when it stops).
+    neverLogExchange(path, body, answer)
+    neverLog(...this.agent.jar.values(), this.agent.csrf)
+    return answer
   }
 
   /** Invites a person (this client is their beheerder); they accept with their own password, as from the link. */
@@ -37,6 +42,7 @@ export class ApiClient {
   async signInFirstTime(email: string, password: string): Promise<void> {
     await this.call('POST', '/api/auth/sign-in', { email, password })
     const { secret } = await this.call<{ secret: string }>('POST', '/api/auth/totp/setup')
+    neverLog(email, password, secret)
     // The second factor gives the session a new cookie and CSRF token (the agent takes them over).
     await this.call('POST', '/api/auth/totp/confirm', { code: totpAt(secret, counterAt(Date.now())) })
   }

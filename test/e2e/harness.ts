@@ -3,11 +3,14 @@
  * Debian's Chromium through playwright-core. Each test file gets its own of both.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { freePort } from '../freePort'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
+import { LogWatch, neverLog } from './logWatch'
+
+export { neverLog }
 
 const ROOT = new URL('../../', import.meta.url).pathname
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -23,6 +26,15 @@ export interface Harness {
   setupOutput: string[]
   /** What the server printed so far (never the one-time code: that is in dataDir/bootstrap-link.txt). */
   output: () => string
+  /** Values the server must never log (also `neverLog` from this module, for helpers without the harness). */
+  neverLog: (...values: (string | null | undefined)[]) => void
+  /**
+   * Stops browser and server, then fails if the server's output breaks the README's log promise:
+   * a line that is not JSON (beyond the known start-up lines), a field beyond route, status, timing
+   * and error kind, a request line without a route template, or any value the tests registered or
+   * the harness saw (cookies, CSRF tokens, TOTP secrets, the bootstrap code, set-up passwords, ids
+   * in paths, query values, request bodies) in any form (test/e2e/logWatch.ts, test/support/logScan.ts).
+   */
   stop: () => Promise<void>
 }
 
@@ -60,6 +72,12 @@ export async function startHarness(options: { setup?: string[][] } = {}): Promis
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
+  const watch = new LogWatch(baseUrl)
+  watch.fromSetup(options.setup ?? [], setupOutput)
+  watch.watch(browser)
+  // The first start's one-time code (a file, when stdout is no terminal): read now, it goes once used.
+  const bootstrapFile = join(dir, 'data', 'bootstrap-link.txt')
+  const bootstrapCode = existsSync(bootstrapFile) ? /Code: (\S+)/.exec(readFileSync(bootstrapFile, 'utf8'))?.[1] : undefined
   return {
     baseUrl,
     staticDir,
@@ -67,11 +85,15 @@ export async function startHarness(options: { setup?: string[][] } = {}): Promis
     setupOutput,
     browser,
     output: () => output,
+    neverLog,
     stop: async () => {
+      await watch.settled()
       await browser.close()
       server.kill('SIGTERM')
       await new Promise((r) => server.once('exit', r))
       rmSync(dir, { recursive: true, force: true })
+      const problems = watch.problems(output, bootstrapCode ? [bootstrapCode] : [])
+      if (problems.length) throw new Error(`The server's log breaks the README's promise (JSON lines: route templates, status and timing only):\n${problems.join('\n')}`)
     },
   }
 }
