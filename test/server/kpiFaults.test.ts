@@ -1,12 +1,17 @@
 /**
- * The fault test of issue 6: 10,000 sync attempts from devices that keep changing their cases,
- * through a network that drops requests, loses answers, delivers twice, holds messages back and
- * delivers them late and out of order, while the server restarts now and then. Afterwards the
- * server's totals equal what the devices hold, exactly. The devices run the app's own sync code:
- * each is an approved phone with its session bound to it, asks the server for its counting id
- * through the same bad network, and signs every snapshot (issue 11). Each phone's outbox is the app's
- * own (src/app/sync/outbox.ts over a Dexie database in fake-indexeddb), filled and flushed by the
- * app's own KPI code (kpiSyncCore.ts); only the cases themselves are kept in memory.
+ * The fault test of issue 6, made able to fail (issue 13): 10,000 sync attempts from devices that
+ * keep changing their cases, through a network that drops requests, loses answers, delivers twice,
+ * holds messages back and delivers them late and out of order, and a gateway that turns requests
+ * away with 5xx, while the server restarts with requests under way. Afterwards the server's totals
+ * equal a count made without the app's code (kpiFaults/reference.ts), exactly.
+ *
+ * The devices run the app's own sync code: each is an approved phone with its session bound to it,
+ * asks the server for its counting id through the same bad network (ensureCounter), and signs every
+ * snapshot (issue 11). Each phone's outbox is the app's own (src/app/sync/outbox.ts over a Dexie
+ * database in fake-indexeddb), filled and flushed by the app's own KPI code (kpiSyncCore.ts); the
+ * failures reach it as the app's API client throws them, and the app's own classifier (kpiSync.ts
+ * `classify`) and back-off (src/app/sync/backoff.ts) decide what happens, against a phone clock that
+ * moves on between rounds. Only the cases themselves are kept in memory.
  */
 import 'fake-indexeddb/auto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -14,132 +19,84 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/server/app'
-import { SignInGuard } from '../../src/server/auth/signIn'
-import { openDatabase, type Database, type DatabaseTarget } from '../../src/server/db/database'
-import { silentLogger } from '../../src/server/log'
 import { periodTotals } from '../../src/server/kpi/ingest'
-import { touchedPeriods } from '../../src/app/features/cases/caseStore'
-import { CaseDb } from '../../src/app/features/cases/caseDb'
-import { ensureCounter, flushCounts, markPeriodsChanged, type CounterServer, type CounterStore, type SyncIdentity } from '../../src/app/features/cases/kpiSyncCore'
-import { signMessage } from '../../src/shared/crypto/signatures'
-import { countInclusions, type Countable, type CountRow } from '../../src/shared/kpi/counts'
-import { periodOf, type Period } from '../../src/shared/kpi/period'
-import type { CountSnapshot } from '../../src/shared/kpi/snapshot'
-import { MUNICIPALITIES } from '../../src/shared/socialMap/places'
+import { ensureCounter, flushCounts } from '../../src/app/features/cases/kpiSyncCore'
+import { classify } from '../../src/app/features/cases/kpiSync'
+import { MAX_DELAY_MS } from '../../src/app/sync/backoff'
+import { today } from '../../src/app/core/clock'
+import type { CountSnapshot, SnapshotAnswer } from '../../src/shared/kpi/snapshot'
+import type { DatabaseTarget } from '../../src/server/db/database'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
-import { approvedBoundDevice, type TestDevice } from './devices'
-import { TEST_DATABASE_URL, TEST_SERVER_KEY } from './helpers'
+import { approvedBoundDevice } from './devices'
+import { migratedPglite, TEST_DATABASE_URL } from './helpers'
+import { Device, rng } from './kpiFaults/device'
+import { FlakyNetwork } from './kpiFaults/network'
+import { halfYearsBetween, referenceTotals, type ReferenceRow } from './kpiFaults/reference'
+import { RestartingServer } from './kpiFaults/server'
 
 const ATTEMPTS = 10_000
-const PERIODS: Period[] = ['2025-H2', '2026-H1', '2026-H2']
-const DAYS = ['2025-08-14', '2025-11-03', '2026-02-10', '2026-05-27', '2026-07-09', '2026-10-30']
+const RESTART_EVERY = 1_000
+/** How far the phones' clock moves on between two rounds (the first back-off is 30–60 s). */
+const ROUND_SECONDS = 60
 
-/** A seeded generator, so a failure can be replayed. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const random = rng(20261122)
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
-
-class Offline extends Error {}
-
-class Device {
-  readonly cases = new Map<number, Countable>()
-  /** The phone's database: its outbox table is the one the app sends from. */
-  readonly db = new CaseDb(`kpi-faults-${randomUUID()}`)
-  private version = 0
-  private nextCase = 0
-  /** Where the phone keeps its counting id (localStorage in the app). */
-  private counter: { counterId: string; deviceId?: string } | null = null
-  constructor(readonly agent: Agent, readonly organisationId: string, readonly phone: TestDevice) {}
-
-  /** What a social worker does between syncs: a new case, an intake, a close, a correction. */
-  async change() {
-    const existing = [...this.cases.keys()]
-    const id = existing.length > 0 && random() < 0.6 ? pick(existing) : this.nextCase++
-    const before = this.cases.get(id)
-    const after: Countable = before ? { ...before } : { pathway: pick(['wor', 'vg', 'sa', 'samenwerkwijze'] as const), municipality: pick(MUNICIPALITIES), referrerType: 'huisarts', referredAt: pick(DAYS) }
-    const r = random()
-    if (r < 0.4) after.includedAt = pick(DAYS)
-    else if (r < 0.6 && after.includedAt) after.completedAt = pick(DAYS.filter((d) => d >= after.includedAt!))
-    else if (r < 0.8) after.municipality = pick(MUNICIPALITIES)
-    else if (r < 0.9) delete after.includedAt
-    this.cases.set(id, after)
-    const periods = touchedPeriods(before, after)
-    await this.db.transaction('rw', this.db.outbox, () => markPeriodsChanged(this.db.outbox, periods))
-  }
-
-  waiting(): Promise<number> {
-    return this.db.outbox.count()
-  }
-
-  store(): CounterStore {
-    return {
-      current: () => this.counter,
-      pendingMove: () => null,
-      bind: (counterId, deviceId) => {
-        this.counter = { counterId, deviceId }
-      },
-      dropPendingMove: () => {},
-    }
-  }
-
-  raiseVersion(atLeast: number) {
-    this.version = Math.max(this.version, atLeast)
-  }
-
-  identity(counterId: string): SyncIdentity {
-    return {
-      counterId,
-      organisationId: this.organisationId,
-      nextVersion: () => ++this.version,
-      raiseVersion: (v) => this.raiseVersion(v),
-      sign: (message) => signMessage(this.phone.keys.signing.privateKey, message),
-    }
-  }
-}
+const cellKey = (r: ReferenceRow) => `${r.intervention}|${r.municipality}|${r.referrerType}`
+const byCell = (a: ReferenceRow, b: ReferenceRow) => (cellKey(a) < cellKey(b) ? -1 : cellKey(a) > cellKey(b) ? 1 : 0)
 
 describe.sequential('count sync under faults', () => {
+  const random = rng(20261122)
+  const clock = new Clock()
+  /** The phones' clock: the outbox's back-off waits are measured against it, and it moves on instead of anyone sleeping. */
+  const phoneClock = new Clock()
   const devices: Device[] = []
   let dir = ''
   let target: DatabaseTarget
-  let db: Database
-  let app: ReturnType<typeof createApp>
-  const clock = new Clock()
-  const server = { request: ((...args: Parameters<typeof app.request>) => app.request(...args)) as typeof app.request }
-
-  async function start() {
-    db = await openDatabase(target)
-    app = createApp(db, { serverKey: TEST_SERVER_KEY, logger: silentLogger(), guard: new SignInGuard(clock.now) })
-  }
-
+  const server = new RestartingServer(() => target, clock, random)
+  const network = new FlakyNetwork(server, random, RESTART_EVERY)
+  /** Back-off seen in the outboxes before each flush: items left waiting because their time had not come, and items tried again after it. */
+  const backoff = { waited: 0, retried: 0 }
   beforeAll(async () => {
     if (TEST_DATABASE_URL) target = { kind: 'postgres', url: TEST_DATABASE_URL, schema: `t_${randomUUID().replace(/-/g, '').slice(0, 16)}` }
     else {
       dir = mkdtempSync(join(tmpdir(), 'swz-faults-'))
-      target = { kind: 'pglite', dataDir: dir }
+      // The compiled PGlite and its migrated image (test/server/helpers.ts): a restart costs an open, not a compile and a migration.
+      const { options, image } = await migratedPglite()
+      target = { kind: 'pglite', dataDir: dir, loadDataDir: image, options }
+      await server.start()
+      target = { kind: 'pglite', dataDir: dir, options }
+      return
     }
-    await start()
+    await server.start()
   })
   afterAll(async () => {
     for (const d of devices) d.db.close()
-    if (target.kind === 'postgres') await db.exec(`DROP SCHEMA ${target.schema} CASCADE`)
-    await db.close()
+    if (target.kind === 'postgres') await server.db.exec(`DROP SCHEMA ${target.schema} CASCADE`)
+    await server.db.close()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('ends with the server totals equal to what the devices hold: nothing lost, nothing counted twice', async () => {
+  /** What the server holds for every counting id and period is one whole snapshot a device signed: never half of one. */
+  async function expectWholeSnapshots() {
+    const { rows } = await server.db.query<{ counter_id: string; period: string; snapshot_version: string | number; rows: CountSnapshot['rows'] | null }>(
+      `SELECT s.counter_id, s.period, s.snapshot_version,
+              (SELECT json_agg(json_build_object('intervention', c.intervention, 'municipality', c.municipality, 'referrerType', c.referrer_type, 'referred', c.referred,
+                                                 'included', c.included, 'completed', c.completed, 'includedCumulative', c.included_cumulative))
+               FROM kpi_counts c WHERE c.counter_id = s.counter_id AND c.period = s.period) AS rows
+       FROM kpi_snapshots s`,
+    )
+    expect(rows.length).toBeGreaterThan(0)
+    for (const r of rows) {
+      const signed = network.sent.get(`${r.counter_id}|${r.period}|${Number(r.snapshot_version)}`)
+      expect(signed, `stored version ${r.snapshot_version} of ${r.period} was never sent`).toBeDefined()
+      expect([...(r.rows ?? [])].sort(byCell), `the counts stored with version ${r.snapshot_version} of ${r.period}`).toEqual([...signed!].sort(byCell))
+    }
+  }
+
+  it('ends with the server totals equal to an independent count of the devices’ cases: nothing lost, nothing counted twice', async () => {
     // Four social workers with three approved phones each; every phone has its own session bound to it.
     for (let w = 0; w < 4; w++) {
-      const worker = await signedIn(server, db, clock, 'sociaal-werker')
-      const admin = await signedIn(server, db, clock, 'beheerder', { organisationId: worker.organisationId })
+      const worker = await signedIn(server, server.db, clock, 'sociaal-werker')
+      const admin = await signedIn(server, server.db, clock, 'beheerder', { organisationId: worker.organisationId })
       for (let d = 0; d < 3; d++) {
         let agent = worker.agent
         if (d > 0) {
@@ -149,125 +106,93 @@ describe.sequential('count sync under faults', () => {
           clock.advance(30)
           expect((await agent.call('POST', '/api/auth/totp', { code: totpAt(worker.secret, counterAt(clock.now())) })).status).toBe(200)
         }
-        devices.push(new Device(agent, worker.organisationId, await approvedBoundDevice(agent, admin.agent, worker.organisationId, `Telefoon ${d}`)))
+        devices.push(new Device(agent, worker.organisationId, await approvedBoundDevice(agent, admin.agent, worker.organisationId, `Telefoon ${d}`), random))
       }
     }
 
-    let attempts = 0
-    let restarts = 0
-    const limbo: { device: Device; snapshot: CountSnapshot }[] = []
-    const tally = { dropped: 0, lostAnswer: 0, duplicated: 0, heldBack: 0, late: 0, counterLost: 0 }
-    const deliver = async (device: Device, snapshot: CountSnapshot) => {
-      const res = await device.agent.call('POST', '/api/kpi/snapshots', snapshot)
-      if (res.status !== 200) throw new Error(`server said ${res.status}: ${await res.text()}`)
-    }
-    const flaky = (device: Device) => async (snapshot: CountSnapshot) => {
-      attempts++
-      // Sometimes the case changes while the snapshot is on its way.
-      if (random() < 0.05) await device.change()
-      const r = random()
-      if (r < 0.1) {
-        tally.dropped++
-        throw new Offline()
-      }
-      if (r < 0.2) {
-        tally.heldBack++
-        limbo.push({ device, snapshot })
-        throw new Offline()
-      }
-      await deliver(device, snapshot)
-      if (r < 0.3) {
-        tally.lostAnswer++
-        throw new Offline()
-      }
-      if (r < 0.35) {
-        tally.duplicated++
-        await deliver(device, snapshot)
-      }
-    }
-    const releaseSome = async (all: boolean) => {
-      // Held-back messages arrive late, in shuffled order.
-      limbo.sort(() => random() - 0.5)
-      const n = all ? limbo.length : Math.floor(random() * limbo.length)
-      for (const m of limbo.splice(0, n)) {
-        tally.late++
-        await deliver(m.device, m.snapshot)
-      }
-    }
-    // Asking for the counting id goes through the same network: dropped, or the answer lost (asked again, the same id comes back).
-    const counters = (d: Device, flakyNetwork: boolean): CounterServer => ({
-      issue: async (organisationId) => {
-        if (flakyNetwork && random() < 0.1) throw new Offline()
-        const res = await d.agent.call('POST', '/api/kpi/counters', { organisationId })
-        if (res.status !== 200 && res.status !== 201) throw new Error(`server said ${res.status}: ${await res.text()}`)
-        if (flakyNetwork && random() < 0.3) {
-          tally.counterLost++
-          throw new Offline()
-        }
-        return (await res.json()) as { counterId: string; serverTime: number }
-      },
-      move: () => Promise.reject(new Error('no phone here restores a backup')),
-    })
-    const round = (send: (d: Device) => (s: CountSnapshot) => Promise<void>, flakyNetwork = send === flaky) =>
-      Promise.all(
+    const round = async (send: (d: Device) => (s: CountSnapshot) => Promise<SnapshotAnswer>, flaky: boolean) => {
+      await Promise.all(
         devices.map(async (d) => {
           let counterId: string
           try {
-            counterId = await ensureCounter(d.store(), counters(d, flakyNetwork), { id: d.phone.id, organisationId: d.organisationId }, (v) => d.raiseVersion(v))
+            counterId = await ensureCounter(d.store(), network.counters(d, flaky), { id: d.phone.id, organisationId: d.organisationId }, (v) => d.raiseVersion(v))
           } catch (e) {
-            if (e instanceof Offline) return
-            throw e
+            // As syncCounts does: no counting id this time, the outbox waits. A refusal would be a bug here.
+            expect(classify(e).kind, String(e)).not.toBe('refused')
+            return
           }
-          await flushCounts(d.db.outbox, async () => [...d.cases.values()], d.identity(counterId), send(d), () => ({ kind: 'later' }), () => 0)
+          for (const item of await d.db.outbox.toArray()) if (item.attempts > 0) backoff[item.nextAttemptAt > phoneClock.now() ? 'waited' : 'retried']++
+          await flushCounts(d.db.outbox, async () => [...d.cases.values()], d.identity(counterId), send(d), classify, phoneClock.now)
         }),
       )
+      // A restart begun in this round is over before anything else looks at the server.
+      await server.settled()
+    }
 
-    let nextRestart = 1_000
-    while (attempts < ATTEMPTS) {
+    let checkedRestarts = 0
+    while (network.attempts < ATTEMPTS) {
       for (const d of devices) if (random() < 0.5) await d.change()
-      await round(flaky)
-      if (random() < 0.3) await releaseSome(false)
-      if (attempts >= nextRestart) {
-        nextRestart += 1_000
-        await db.close()
-        await start()
-        restarts++
+      await round((d) => network.send(d), true)
+      if (random() < 0.3) await network.releaseSome(false)
+      phoneClock.advance(ROUND_SECONDS)
+      // Right after a restart with requests under way, every stored snapshot is whole.
+      if (server.restarts > checkedRestarts) {
+        checkedRestarts = server.restarts
+        await expectWholeSnapshots()
       }
     }
-    // The network heals: everything held back arrives, and the devices sync until nothing waits.
-    await releaseSome(true)
+    // The network heals: everything held back arrives, every back-off runs out, and the devices sync until nothing waits.
+    await network.releaseSome(true)
+    phoneClock.advance(MAX_DELAY_MS / 1000)
     // Last, every device changes a case while its first snapshot of the round is under way: that change must still go out.
     const changedInFlight = new Set<Device>()
-    await round((d) => async (s) => {
-      if (!changedInFlight.has(d)) {
-        changedInFlight.add(d)
-        await d.change()
-      }
-      await deliver(d, s)
-    })
-    const waiting = async () => Promise.all(devices.map((d) => d.waiting()))
-    for (let i = 0; i < 10 && (await waiting()).some((n) => n > 0); i++) await round((d) => (s) => deliver(d, s))
-    expect((await waiting()).every((n) => n === 0)).toBe(true)
-
-    const key = (r: CountRow) => `${r.intervention}|${r.municipality}|${r.referrerType}`
-    for (const period of PERIODS) {
-      const expected = new Map<string, CountRow>()
-      for (const d of devices) {
-        for (const r of countInclusions([...d.cases.values()], period)) {
-          const sum = expected.get(key(r)) ?? { ...r, referred: 0, included: 0, completed: 0, includedCumulative: 0 }
-          expected.set(key(r), { ...sum, referred: sum.referred + r.referred, included: sum.included + r.included, completed: sum.completed + r.completed, includedCumulative: sum.includedCumulative + r.includedCumulative })
+    await round(
+      (d) => async (s) => {
+        if (!changedInFlight.has(d)) {
+          changedInFlight.add(d)
+          await d.change()
         }
-      }
-      expect(await periodTotals(db, period), period).toEqual([...expected.values()].sort((a, b) => key(a).localeCompare(key(b))))
+        return network.deliver(d, s)
+      },
+      false,
+    )
+    const waiting = async () => Promise.all(devices.map((d) => d.waiting()))
+    for (let i = 0; i < 10 && (await waiting()).some((n) => n > 0); i++) {
+      phoneClock.advance(MAX_DELAY_MS / 1000)
+      await round((d) => (s) => network.deliver(d, s), false)
     }
-    // The faults really happened, many times each.
-    expect(attempts).toBeGreaterThanOrEqual(ATTEMPTS)
-    expect(restarts).toBeGreaterThanOrEqual(9)
-    for (const [fault, n] of Object.entries(tally)) if (fault !== 'counterLost') expect(n, fault).toBeGreaterThan(300)
+    expect(await waiting(), 'periods still waiting in the outboxes').toEqual(devices.map(() => 0))
+
+    // The server's totals equal the reference count, in every half-year from the first case date to today's.
+    const cases = devices.flatMap((d) => [...d.cases.values()])
+    const days = cases.flatMap((c) => [c.referredAt, c.includedAt, c.completedAt].filter((x): x is string => x !== undefined)).sort()
+    const periods = halfYearsBetween(days[0]!, [days.at(-1)!, today()].sort().at(-1)!)
+    const { rows: held } = await server.db.query<{ period: string }>('SELECT DISTINCT period FROM kpi_counts')
+    expect(periods).toEqual(expect.arrayContaining(held.map((r) => r.period)))
+    for (const period of periods) {
+      const expected = referenceTotals(cases, period)
+      expect(expected.length, `${period} has figures`).toBeGreaterThan(0)
+      expect([...(await periodTotals(server.db, period))].sort(byCell), period).toEqual(expected)
+    }
+    await expectWholeSnapshots()
+
+    // The app's back-off ran: items waited out their time and were tried again after it.
+    expect(backoff.waited, 'back-off waits taken').toBeGreaterThan(ATTEMPTS / 200)
+    expect(backoff.retried, 'tries after a back-off').toBeGreaterThan(ATTEMPTS / 200)
+    // The server restarted with requests under way; some of them lost their connection, some came back answered.
+    expect(server.restarts).toBeGreaterThanOrEqual(ATTEMPTS / RESTART_EVERY - 1)
+    expect(server.inFlightAtRestart.reduce((a, b) => a + b, 0), 'requests under way at restarts').toBeGreaterThan(server.restarts * 2)
+    expect(server.overRestart.cut, 'connections cut by a restart').toBeGreaterThan(0)
+    expect(server.overRestart.answered, 'requests answered across a restart').toBeGreaterThan(0)
+    // The faults really happened, many times each; the server itself refused nothing.
+    const { tally } = network
+    expect(network.attempts).toBeGreaterThanOrEqual(ATTEMPTS)
+    for (const fault of ['dropped', 'heldBack', 'late', 'gateway', 'lostAnswer', 'gatewayTimeout', 'duplicated'] as const) expect(tally[fault], fault).toBeGreaterThan(300)
+    expect(tally.changedInFlight).toBeGreaterThan(100)
+    expect(network.refusals).toEqual([])
     // Lost answers to "give me a counting id" happened, and every phone still counts under one id only.
     expect(tally.counterLost).toBeGreaterThan(0)
-    const perDevice = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kpi_counters GROUP BY device_id')
+    const perDevice = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM kpi_counters GROUP BY device_id')
     expect(perDevice.rows.map((r) => r.n)).toEqual(devices.map(() => 1))
-    expect(DAYS.map(periodOf).every((p) => PERIODS.includes(p))).toBe(true)
   }, 600_000)
 })
