@@ -24,8 +24,13 @@ export interface Finding {
   where: string
 }
 
+/** Each secret's forms, made once: a scan searches every decoded run for every secret (a long log has thousands of runs). */
+const formsOf = new Map<string, [form: string, latin1: string][]>()
+
 /** The byte sequences (as latin1 strings, lower case) a secret may take directly. */
 function directForms(secret: string): [form: string, latin1: string][] {
+  const known = formsOf.get(secret)
+  if (known) return known
   const lower = secret.toLowerCase()
   const utf8 = Buffer.from(lower, 'utf8').toString('latin1')
   const forms: [string, string][] = [
@@ -37,8 +42,12 @@ function directForms(secret: string): [form: string, latin1: string][] {
     ['url', encodeURIComponent(lower).toLowerCase()],
     ['form-url', encodeURIComponent(lower).replace(/%20/g, '+').toLowerCase()],
   ]
+  // The haystack is lower-cased as latin1, byte by byte: so are the forms, or the UTF-8 of 'ë' (C3 AB) never matches (E3 AB).
+  for (const f of forms) f[1] = f[1].toLowerCase()
   // Only distinct forms, so one leak is reported once per form.
-  return forms.filter(([, s], i) => s.length > 0 && forms.findIndex(([, t]) => t === s) === i)
+  const distinct = forms.filter(([, s], i) => s.length > 0 && forms.findIndex(([, t]) => t === s) === i)
+  formsOf.set(secret, distinct)
+  return distinct
 }
 
 const BASE64_RUN = /[A-Za-z0-9+/_-]{12,}={0,2}/g
@@ -59,9 +68,12 @@ function decodedRuns(text: string): [form: string, latin1: string][] {
 
 function search(latin1: string, secrets: string[], where: string, prefix: string, depth: number, found: Finding[]) {
   const lower = latin1.toLowerCase()
+  // Accented capitals change more than one UTF-8 byte ('É' C3 89, 'é' C3 A9): such secrets are also sought in the text read as UTF-8.
+  let utf8: string | undefined
   for (const secret of secrets) {
     for (const [form, needle] of directForms(secret)) {
-      if (lower.includes(needle)) found.push({ secret, form: prefix + form, where })
+      const asUtf8 = () => /[^ -~]/.test(secret) && (utf8 ??= Buffer.from(latin1, 'latin1').toString('utf8').toLowerCase()).includes(secret.toLowerCase())
+      if (lower.includes(needle) || (form === 'text' && asUtf8())) found.push({ secret, form: prefix + form, where })
     }
   }
   if (lower.includes('%')) {

@@ -19,6 +19,16 @@ describe('the plaintext scanner the privacy tests rely on', () => {
     expect(forms('a=%4D%65%76%72%6F%75%77%20%4A%61%6E%73%65%6E')).toContain('percent › text')
   })
 
+  it('finds a secret with accented letters as UTF-8 text, in any case and inside base64', () => {
+    const zoe = 'Zoë Élodie van Dijk'
+    const found = (haystack: string | Uint8Array) => findSecrets(haystack, [zoe]).map((f) => f.form)
+    expect(found(`{"note":"${zoe}"}`)).toContain('text')
+    expect(found(`{"note":"${zoe.toUpperCase()}"}`)).toContain('text')
+    expect(found(Buffer.from(zoe, 'utf8'))).toContain('text')
+    expect(found(Buffer.from(`{"n":"${zoe}"}`).toString('base64'))).toContain('base64 › text')
+    expect(found('Zoe Elodie van Dijk')).toEqual([])
+  })
+
   it('finds a secret inside base64, base64url and hex runs wherever they start, two levels deep', () => {
     const json = JSON.stringify({ person: NAME, at: 1 })
     for (const prefix of ['', 'a', 'ab', 'abc']) {
