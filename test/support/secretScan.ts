@@ -53,17 +53,32 @@ function directForms(secret: string): [form: string, latin1: string][] {
 const BASE64_RUN = /[A-Za-z0-9+/_-]{12,}={0,2}/g
 const HEX_RUN = /(?:[0-9a-fA-F]{2}){8,}/g
 
-/** Decoded copies of the base64 and hex runs in a text (each base64 run at its four alignments). */
+/**
+ * Decoded copies of the base64 and hex runs in a text (each base64 run at its four alignments),
+ * one text per kind with the copies on lines of their own: a data directory has tens of thousands
+ * of runs, and one search of their concatenation costs what one search of one run does.
+ */
 function decodedRuns(text: string): [form: string, latin1: string][] {
-  const out: [string, string][] = []
-  for (const [run] of text.matchAll(HEX_RUN)) out.push(['hex', Buffer.from(run, 'hex').toString('latin1')])
+  const hex: string[] = []
+  const base64: string[] = []
+  for (const [run] of text.matchAll(HEX_RUN)) hex.push(Buffer.from(run, 'hex').toString('latin1'))
   for (const [run] of text.matchAll(BASE64_RUN)) {
     for (let offset = 0; offset < 4 && run.length - offset >= 12; offset++) {
       const part = run.slice(offset).replace(/-/g, '+').replace(/_/g, '/')
-      out.push(['base64', Buffer.from(part.slice(0, part.length - (part.replace(/=+$/, '').length % 4 === 1 ? 1 : 0)), 'base64').toString('latin1')])
+      base64.push(Buffer.from(part.slice(0, part.length - (part.replace(/=+$/, '').length % 4 === 1 ? 1 : 0)), 'base64').toString('latin1'))
     }
   }
+  const out: [string, string][] = []
+  // A newline is in neither alphabet, so no run spans two copies.
+  if (hex.length > 0) out.push(['hex', hex.join('\n')])
+  if (base64.length > 0) out.push(['base64', base64.join('\n')])
   return out
+}
+
+/** The longest run of ASCII letters and digits in a secret (lower case), if it has one of 3 or more. */
+function longestWord(secret: string): string | undefined {
+  const words = secret.toLowerCase().match(/[a-z0-9]{3,}/g) ?? []
+  return words.sort((a, b) => b.length - a.length)[0]
 }
 
 function search(latin1: string, secrets: string[], where: string, prefix: string, depth: number, found: Finding[]) {
@@ -71,7 +86,13 @@ function search(latin1: string, secrets: string[], where: string, prefix: string
   // Accented capitals change more than one UTF-8 byte ('É' C3 89, 'é' C3 A9): such secrets are also sought in the text read as UTF-8.
   let utf8: string | undefined
   for (const secret of secrets) {
+    // Every form but UTF-16 keeps the secret's letters and digits as they are: one search for its
+    // longest plain word rules most forms out at once (a data directory is tens of megabytes).
+    const word = longestWord(secret)
+    const wordThere = word === undefined || lower.includes(word)
     for (const [form, needle] of directForms(secret)) {
+      // UTF-16 interleaves zero bytes; every other form (and the text read as UTF-8) holds the word.
+      if (!wordThere && !form.startsWith('utf-16')) continue
       const asUtf8 = () => /[^ -~]/.test(secret) && (utf8 ??= Buffer.from(latin1, 'latin1').toString('utf8').toLowerCase()).includes(secret.toLowerCase())
       if (lower.includes(needle) || (form === 'text' && asUtf8())) found.push({ secret, form: prefix + form, where })
     }
