@@ -2,21 +2,25 @@ import 'fake-indexeddb/auto'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { defineComponent, h } from 'vue'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useCaseDraft } from '../../src/app/features/cases/useCaseDraft'
 import { useCaseVault } from '../../src/app/features/cases/useCaseVault'
 import { newCase, type CaseRecord } from '../../src/shared/cases/v1'
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
 describe('a case draft when the device is full', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
   it('keeps the typed text as unsaved work, says the phone is full, and saves it on retry', async () => {
     const pinia = createPinia()
     setActivePinia(pinia)
     const vault = useCaseVault()
     const saved: CaseRecord[] = []
     let full = true
+    let attempts = 0
     vault.store.save = async (r: CaseRecord) => {
+      attempts++
       if (full) throw Object.assign(new Error('quota'), { name: 'QuotaExceededError' })
       saved.push(structuredClone(r))
     }
@@ -27,10 +31,17 @@ describe('a case draft when the device is full', () => {
         return () => h('div')
       },
     })
+    // Only the debounce timer is faked: IndexedDB (fake-indexeddb) keeps its own real scheduling.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     mount(Host, { global: { plugins: [pinia] } })
     draft.record.questions.wil = 'Weer fietsen'
-    await wait(120)
     await flushPromises()
+    vi.advanceTimersByTime(49)
+    await flushPromises()
+    expect(attempts, 'not written while typing goes on').toBe(0)
+    vi.advanceTimersByTime(1)
+    await vi.waitFor(() => expect(draft.state.error).toBe('storage-full'))
+    expect(attempts, 'written once, a moment after typing stopped').toBe(1)
     expect(draft.state.error).toBe('storage-full')
     expect(saved).toEqual([])
     full = false
