@@ -51,17 +51,23 @@ function directForms(secret: string): [form: string, latin1: string][] {
 }
 
 const BASE64_RUN = /[A-Za-z0-9+/_-]{12,}={0,2}/g
-const HEX_RUN = /(?:[0-9a-fA-F]{2}){8,}/g
+const HEX_RUN = /[0-9a-fA-F]{16,}/g
+/** Printable text without spaces or quotes that holds at least one %XX escape: a URL, a query, a form body, a header value. */
+const PRINTABLE_RUN = /[!#-&(-;=?-~]{3,}/g
+const ESCAPE = /%[0-9a-fA-F]{2}/
 
 /**
- * Decoded copies of the base64 and hex runs in a text (each base64 run at its four alignments),
+ * Decoded copies of the base64 and hex runs in a text (each base64 run at its four alignments, each
+ * hex run at its two: a stray hex digit before it, like a length byte, shifts it),
  * one text per kind with the copies on lines of their own: a data directory has tens of thousands
  * of runs, and one search of their concatenation costs what one search of one run does.
  */
 function decodedRuns(text: string): [form: string, latin1: string][] {
   const hex: string[] = []
   const base64: string[] = []
-  for (const [run] of text.matchAll(HEX_RUN)) hex.push(Buffer.from(run, 'hex').toString('latin1'))
+  for (const [run] of text.matchAll(HEX_RUN)) {
+    for (const offset of [0, 1]) hex.push(Buffer.from(run.slice(offset, offset + ((run.length - offset) & ~1)), 'hex').toString('latin1'))
+  }
   for (const [run] of text.matchAll(BASE64_RUN)) {
     for (let offset = 0; offset < 4 && run.length - offset >= 12; offset++) {
       const part = run.slice(offset).replace(/-/g, '+').replace(/_/g, '/')
@@ -97,10 +103,17 @@ function search(latin1: string, secrets: string[], where: string, prefix: string
       if (lower.includes(needle) || (form === 'text' && asUtf8())) found.push({ secret, form: prefix + form, where })
     }
   }
-  if (lower.includes('%')) {
-    // Percent-encoding of anything else (a body, a header): decode the whole text once.
-    const decoded = latin1.replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
-    if (decoded !== latin1 && depth > 0) search(decoded.replace(/\+/g, ' '), secrets, where, `${prefix}percent › `, 0, found)
+  if (depth > 0 && lower.includes('%')) {
+    // Percent-encoding of anything else (a body, a header): decode the whole text, and look inside it again (base64 sent as %2B, %2F).
+    // A literal + is a space in a form body; %2B is a +.
+    // Only the printable runs that hold an escape are decoded (a data file has % bytes everywhere), one per line.
+    const runs = [...latin1.matchAll(PRINTABLE_RUN)].filter(([run]) => ESCAPE.test(run)).map(([run]) => run.replace(/\+/g, ' ').replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))))
+    if (runs.length > 0) search(runs.join('\n'), secrets, where, `${prefix}percent › `, depth - 1, found)
+  }
+  if (depth > 0 && lower.includes('\\u')) {
+    // JSON's \u escapes of any text (an accented capital stays \u00cb where the secret's form has \u00eb): unescape, as UTF-8.
+    const unescaped = latin1.replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => Buffer.from(String.fromCharCode(parseInt(h, 16)), 'utf8').toString('latin1'))
+    if (unescaped !== latin1) search(unescaped, secrets, where, `${prefix}json-unescaped › `, depth - 1, found)
   }
   if (depth > 0) {
     for (const [form, decoded] of decodedRuns(latin1)) search(decoded, secrets, where, `${prefix}${form} › `, depth - 1, found)

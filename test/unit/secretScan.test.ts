@@ -40,6 +40,17 @@ describe('the plaintext scanner the privacy tests rely on', () => {
     expect(forms(twice)).toContain('base64 › base64 › text')
   })
 
+  it('finds base64 sent URL-encoded, hex after a stray hex digit, and an accented capital as a JSON escape', () => {
+    // Bytes whose base64 holds + and /, sent as %2B and %2F (the reviewer's example: 'Zoë Tulpenbol' as 'Wm/Dqy…').
+    const zoe = 'Zoë Tulpenbol'
+    const encoded = Buffer.from(JSON.stringify({ n: zoe }), 'utf8').toString('base64')
+    expect(encoded).toContain('Wm/D')
+    expect(findSecrets(`q=${encodeURIComponent(encoded)}`, [zoe]).map((f) => f.form)).toContain('percent › base64 › text')
+    // A length byte that happens to be a hex digit ('a') before a hex value.
+    expect(forms(`a${Buffer.from(NAME).toString('hex')}`)).toContain('hex › text')
+    expect(findSecrets('{"n":"ZO\\u00CB TULPENBOL"}', [zoe]).map((f) => f.form)).toContain('json-unescaped › text')
+  })
+
   it('finds nothing in text and bytes that do not hold the secret', () => {
     expect(forms('Mevrouw Janssen-de Vries, jansen is een achternaam')).toEqual([])
     const noise = Buffer.alloc(50_000)
