@@ -3,7 +3,8 @@
  * may make it, then with one part of it corrupted at a time and with random bodies: the server
  * never answers 5xx or a stack trace, keeps serving, every route's handler is reached past
  * validation, and a refused request changes no table (a digest of every table before and after,
- * test/server/fuzz/digest.ts) except what a refusal is meant to record (catalogue refusalWrites).
+ * test/server/fuzz/digest.ts) except what a refusal is meant to record (catalogue refusalWrites; audit rows by action,
+ * refusalAudit).
  */
 import fc from 'fast-check'
 import { Hono } from 'hono'
@@ -12,7 +13,7 @@ import type { Database } from '../../src/server/db/database'
 import { Clock } from './agent'
 import { setupServerTest, type TestApp } from './fixture'
 import { CATALOGUE, type Valid } from './fuzz/catalogue'
-import { changedTables, digester, type Digest } from './fuzz/digest'
+import { auditActionsSince, changedTables, digester, type Digest } from './fuzz/digest'
 import { apply, mutation, RAW_PATH_VALUES, reachedHandler, type Mutation } from './fuzz/mutate'
 import { World } from './fuzz/world'
 
@@ -40,6 +41,8 @@ const reached = new Map<string, number>()
 /** The valid request per route, kept while refusals leave what it names as it was. */
 const bases = new Map<string, Valid>()
 let last: Digest | undefined
+/** Per route: the audit rows its refusals wrote (each checked against the catalogue's refusalAudit). */
+const audited = new Map<string, number>()
 
 async function send(key: string, m: Mutation) {
   const entry = CATALOGUE[key]!
@@ -73,6 +76,11 @@ async function send(key: string, m: Mutation) {
     last = await digest()
     const changed = changedTables(before, last)
     expect(changed.filter((t) => !entry.refusalWrites?.includes(t)), `a refused request wrote: ${where}`).toEqual([])
+    if (changed.includes('audit_log')) {
+      const actions = await auditActionsSince(db, before)
+      expect(actions.filter((a) => !entry.refusalAudit?.includes(a)), `a refused request audited: ${where}`).toEqual([])
+      audited.set(key, (audited.get(key) ?? 0) + actions.length)
+    }
   } else {
     // A valid request may write, and may use up what its base names.
     last = undefined
@@ -125,6 +133,8 @@ describe('bad input never breaks the server', () => {
     )
     // Every handler was reached past validation (not only its gates and schema).
     expect(keys.filter((k) => !reached.get(k)), 'routes whose handler no request reached past validation').toEqual([])
+    // The audit check above ran: a wrong password was refused and audited as one.
+    expect(audited.get('POST /api/auth/sign-in'), 'refused sign-ins that wrote an audit row').toBeGreaterThan(0)
     expect((await app.request('/api/health')).status).toBe(200)
   }, 240_000)
 })

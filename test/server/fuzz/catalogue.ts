@@ -28,6 +28,8 @@ export interface Entry {
   advance?: number
   /** Tables a refused request may write, each with its reason beside the entry. */
   refusalWrites?: readonly string[]
+  /** audit_log is checked row by row: the actions a refused request may append (none when absent). */
+  refusalAudit?: readonly string[]
   /** A 2xx ends or replaces the caller's session: the caller is made again. */
   endsSession?: true
 }
@@ -36,9 +38,12 @@ const NEW_PASSWORD = 'Hazelaar-Weg-73-Oss'
 /**
  * Sign-in steps count every try per address and account before reading it (rate_limits), a
  * wrong password or code counts against the account (sign_in_guard; src/server/auth/signIn.ts),
- * and a failed sign-in is audited (audit_log, for the account's beheerder).
+ * and a failed sign-in is audited (audit_log, for the account's beheerder): only as that failure,
+ * 'sign-in-failed:password' or 'sign-in-failed:totp' (src/server/auth/signIn.ts failed()).
  */
 const SIGN_IN_GUARD = ['audit_log', 'rate_limits', 'sign_in_guard'] as const
+const WRONG_PASSWORD = ['sign-in-failed:password'] as const
+const WRONG_CODE = ['sign-in-failed:totp'] as const
 /** Link requests count per address before they are read (src/server/routes/links.ts). */
 const LINK_LIMIT = ['rate_limits'] as const
 
@@ -49,13 +54,14 @@ export const CATALOGUE: Record<string, Entry> = {
   // The hourly limit per address counts every report before it is read (src/server/routes/reports.ts).
   'POST /api/reports': { who: 'anonymous', advance: 3600, refusalWrites: ['rate_limits'], build: async (w) => ({ body: { id: randomUUID(), serviceId: w.map[0]!.id, message: 'Klopt niet meer' } }) },
   'POST /api/auth/bootstrap': { who: 'anonymous', build: async () => ({ body: { code: 'whatever-code-1234', organisation: 'Gemeente Oss', name: 'X', email: 'x@example.org', password: PASSWORD } }) },
-  'POST /api/auth/sign-in': { who: 'anonymous', advance: 60, refusalWrites: SIGN_IN_GUARD, build: async (w) => ({ body: { email: w.loginEmail, password: PASSWORD } }) },
+  'POST /api/auth/sign-in': { who: 'anonymous', advance: 60, refusalWrites: SIGN_IN_GUARD, refusalAudit: WRONG_PASSWORD, build: async (w) => ({ body: { email: w.loginEmail, password: PASSWORD } }) },
   'POST /api/auth/totp/setup': { who: 'passwordOnly' },
   'POST /api/auth/totp/confirm': {
     who: 'passwordOnly',
     fresh: true,
     endsSession: true,
     refusalWrites: SIGN_IN_GUARD,
+    refusalAudit: WRONG_CODE,
     build: async (w, { agent }) => {
       const { secret } = await agent.ask<{ secret: string }>('POST', '/api/auth/totp/setup')
       w.clock.advance(30)
@@ -67,13 +73,14 @@ export const CATALOGUE: Record<string, Entry> = {
     fresh: true,
     endsSession: true,
     refusalWrites: SIGN_IN_GUARD,
+    refusalAudit: WRONG_CODE,
     build: async (w, { secret }) => {
       w.clock.advance(30)
       return { body: { code: totpAt(secret!, counterAt(w.clock.now())) } }
     },
   },
   'GET /api/auth/me': { who: 'huisarts' },
-  'POST /api/auth/password': { who: 'fullSession', endsSession: true, refusalWrites: SIGN_IN_GUARD, build: async () => ({ body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } }) },
+  'POST /api/auth/password': { who: 'fullSession', endsSession: true, refusalWrites: SIGN_IN_GUARD, refusalAudit: WRONG_PASSWORD, build: async () => ({ body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } }) },
   'POST /api/auth/sign-out': { who: 'fullSession', endsSession: true },
   'POST /api/auth/sign-out-everywhere': { who: 'fullSession', endsSession: true },
   'POST /api/links/inspect': { who: 'anonymous', advance: 60, refusalWrites: LINK_LIMIT, build: async (w) => ({ body: { token: (await w.invitation()).token } }) },

@@ -45,3 +45,14 @@ export async function digester(db: Database): Promise<{ tables: string[]; digest
 
 /** The tables whose digest differs between two digests. */
 export const changedTables = (before: Digest, after: Digest) => Object.keys({ ...before, ...after }).filter((t) => before[t] !== after[t]).sort()
+
+/**
+ * The actions of the audit rows after the first `count` (the audit_log count in a digest taken
+ * before). audit_log is append-only (a trigger refuses UPDATE and DELETE, migration 002) and the fuzz
+ * sends one request at a time, so these are exactly the rows written since that digest.
+ */
+export async function auditActionsSince(db: Database, before: Digest): Promise<string[]> {
+  const count = Number((before.audit_log ?? '0').split(':')[0])
+  const { rows } = await db.query<{ action: string }>('SELECT action FROM audit_log ORDER BY id OFFSET $1', [count])
+  return rows.map((r) => r.action)
+}
