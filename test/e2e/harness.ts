@@ -90,7 +90,8 @@ export async function startHarness(options: { setup?: string[][] } = {}): Promis
       await watch.settled()
       await browser.close()
       server.kill('SIGTERM')
-      await new Promise((r) => server.once('exit', r))
+      // 'close': the process has exited and its stdout and stderr are read to the end ('exit' may come before the last output).
+      await new Promise((r) => server.once('close', r))
       rmSync(dir, { recursive: true, force: true })
       const problems = watch.problems(output, bootstrapCode ? [bootstrapCode] : [])
       if (problems.length) throw new Error(`The server's log breaks the README's promise (JSON lines: route templates, status and timing only):\n${problems.join('\n')}`)

@@ -10,12 +10,11 @@ import type { Browser, BrowserContext, Request, Response } from 'playwright-core
 import { checkLog } from '../support/logScan'
 
 /**
- * Shorter values are skipped: the log's own words (route segments like "keys", "sent", methods)
- * would match them by chance. Personal values, tokens and ids are longer.
+ * Shorter values are skipped: two or three characters ("wor", "Oss", a status) match by chance.
+ * A short name ("Jan Bos") or a number (a birth year) is sought; the log's own fixed words (route
+ * templates, messages, field names) are not, test/support/logScan.ts leaves them out.
  */
-const MIN_LENGTH = 6
-/** Body values shorter than this are mostly enums and flags ("wor", "gewoon", "pending"). */
-const MIN_BODY_LENGTH = 8
+const MIN_LENGTH = 4
 const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 /** What the server hands out in its answers that identifies a person or a session. */
 const ANSWER_KEYS = new Set(['id', 'userId', 'organisationId', 'homeOrganisationId', 'deviceId', 'counterId', 'email', 'name', 'csrfToken', 'secret', 'uri', 'token', 'link', 'code', 'password'])
@@ -27,11 +26,11 @@ export function neverLog(...values: (string | null | undefined)[]): void {
   for (const v of values) if (typeof v === 'string' && v.length >= MIN_LENGTH) registered.add(v)
 }
 
-/** Every string in a JSON value (keys limited to `only` where given), at least `min` long. */
-function strings(value: unknown, min: number, only?: Set<string>, key = ''): string[] {
-  if (typeof value === 'string') return (!only || only.has(key)) && value.length >= min ? [value] : []
-  if (Array.isArray(value)) return value.flatMap((v) => strings(v, min, only, key))
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => strings(v, min, only, k))
+/** Every string and number in a JSON value (keys limited to `only` where given). */
+function strings(value: unknown, only?: Set<string>, key = ''): string[] {
+  if (typeof value === 'string' || typeof value === 'number') return !only || only.has(key) ? [String(value)] : []
+  if (Array.isArray(value)) return value.flatMap((v) => strings(v, only, key))
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => strings(v, only, k))
   return []
 }
 
@@ -42,10 +41,9 @@ const cookieValues = (header: string | undefined): string[] =>
     return i > 0 && !/^(path|max-age|expires|domain|samesite)$/i.test(part.slice(0, i).trim()) ? [part.slice(i + 1)] : []
   })
 
-/** Ids and tokens in a path (not its template words) and every query value. */
+/** Every segment of a path (its template words are the log's own, left out by test/support/logScan.ts) and every query value. */
 function fromUrl(url: URL): string[] {
-  const segments = url.pathname.split('/').filter((s) => s && !/^[a-z]+(-[a-z]+)*$/.test(s))
-  return [...segments.map(decodeURIComponent), ...url.searchParams.values()]
+  return [...url.pathname.split('/').map(decodeURIComponent), ...url.searchParams.values()]
 }
 
 const parse = (text: string | null | undefined): unknown => {
@@ -58,8 +56,8 @@ const parse = (text: string | null | undefined): unknown => {
 
 /** Ids and query values in a request's path, its body, and (for the session's own routes) the answer's tokens, ids and addresses. */
 export function neverLogExchange(path: string, body: unknown, answer?: unknown): void {
-  neverLog(...fromUrl(new URL(path, 'http://x')), ...strings(typeof body === 'string' ? parse(body) : body, MIN_BODY_LENGTH))
-  if (isSessionPath(path)) neverLog(...strings(answer, MIN_LENGTH, ANSWER_KEYS))
+  neverLog(...fromUrl(new URL(path, 'http://x')), ...strings(typeof body === 'string' ? parse(body) : body))
+  if (isSessionPath(path)) neverLog(...strings(answer, ANSWER_KEYS))
 }
 
 /** The session's own answers (sign-in, second factor, /me, links): the rest is public or listed by id in later paths. */

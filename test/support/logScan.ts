@@ -5,6 +5,9 @@
  * browser-test server (test/e2e/harness.ts).
  */
 import { randomUUID } from 'node:crypto'
+import { createApp } from '../../src/server/app'
+import type { Database } from '../../src/server/db/types'
+import { silentLogger } from '../../src/server/log'
 import { describeFindings, findSecrets } from './secretScan'
 
 /** pino's fields (src/server/log.ts sets `base`: no pid, no hostname) and the ones app.ts writes; a new field is a decision for log.ts, not an accident. */
@@ -18,14 +21,22 @@ export const START_UP_LINES = [
   /^Stopped: requests still running after the grace period were cut off\.$/,
 ]
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
-/** A route template's segments: words, `:params` and Hono's `*`; a concrete id or token has digits or capitals. */
-const TEMPLATE_SEGMENT = /^(:[A-Za-z]+|\*|[a-z]+(-[a-z]+)*)$/
-/** An error kind is a class name ("Error", "TypeError"; node-postgres names its own "error"); a message has spaces and quotes. */
-const ERROR_KIND = /^[A-Za-z]+$/
+/** The only messages src/server writes (app.ts: a request, a failing handler). */
+const MESSAGES = new Set(['request', 'request failed'])
+/** src/server/log.ts `base`. */
+const APP = 'samenwerkwijze'
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+/** pino's and app.ts's numeric fields. */
+const NUMBERS = ['level', 'time', 'status', 'ms']
+/** An error kind is a class name ending in "Error" ("TypeError", "HashingBusyError"; node-postgres names its own "error"). */
+const ERROR_KIND = /^(([A-Z][a-z]*)*Error|error)$/
 
-export const isRouteTemplate = (route: unknown): boolean =>
-  typeof route === 'string' && route.startsWith('/api') && !UUID.test(route) && route.split('/').slice(1).every((s) => TEMPLATE_SEGMENT.test(s))
+let appRoutes: Set<string> | undefined
+/** The route templates of the app's /api routes and middleware (createApp's `app.routes`; building it touches no database). */
+export function apiRouteTemplates(): Set<string> {
+  appRoutes ??= new Set(createApp({} as Database, { serverKey: Buffer.alloc(32), logger: silentLogger() }).routes.map((r) => r.path).filter((p) => p.startsWith('/api')))
+  return appRoutes
+}
 
 export interface LogCheck {
   /** The parsed JSON lines. */
@@ -35,19 +46,21 @@ export interface LogCheck {
 }
 
 /**
- * Parses and checks a log: every line JSON (or one of `plainLines`), only LOG_FIELDS, every
- * request line with a route template, every error line with an error kind, and none of
+ * Parses and checks a log: every line JSON (or one of `plainLines`), only LOG_FIELDS, the app's
+ * name, one of the fixed messages, HTTP methods, route templates the app has (`routes`, default
+ * apiRouteTemplates()), error kinds, numbers where pino and app.ts write numbers, and none of
  * `secrets` in any form the scanner knows (test/support/secretScan.ts). The scan proves it can
  * see on each call: a value planted beside the log must be found, or that is a problem too.
- * A value the log's own permitted words contain (the app's name "samenwerkwijze" a case form
- * also sends, "beheerder" of a start-up line, a route word) is no leak and is not sought; a route
- * or error that broke its rule does not count as permitted.
+ * A value the log's own fixed words contain (the app's name "samenwerkwijze" a case form also
+ * sends, "beheerder" of a start-up line, a route word, a field name) is no leak and is not
+ * sought; a field that broke its rule does not count as permitted.
  */
-export function checkLog(output: string, secrets: Iterable<string>, plainLines: RegExp[] = START_UP_LINES): LogCheck {
+export function checkLog(output: string, secrets: Iterable<string>, options: { plainLines?: RegExp[]; routes?: Set<string> } = {}): LogCheck {
+  const { plainLines = START_UP_LINES, routes = apiRouteTemplates() } = options
   const entries: Record<string, unknown>[] = []
   const problems: string[] = []
-  /** The permitted text: start-up lines, and the fields of JSON lines that kept to their rules. */
-  const permitted: string[] = []
+  /** The permitted text: start-up lines, field names, and the fields of JSON lines that kept to their rules. */
+  const permitted: string[] = [...LOG_FIELDS, 'planted']
   for (const line of output.split('\n')) {
     if (line.trim() === '') continue
     if (plainLines.some((p) => p.test(line))) {
@@ -67,13 +80,21 @@ export function checkLog(output: string, secrets: Iterable<string>, plainLines: 
     }
     const e = entry as Record<string, unknown>
     entries.push(e)
+    const problem = (why: string) => problems.push(`${why}: ${line.slice(0, 200)}`)
     const extra = Object.keys(e).filter((k) => !LOG_FIELDS.has(k))
-    if (extra.length) problems.push(`fields beyond route, status, timing and error kind (${extra.join(', ')}): ${line.slice(0, 200)}`)
-    const routeOk = isRouteTemplate(e.route)
+    if (extra.length) problem(`fields beyond route, status, timing and error kind (${extra.join(', ')})`)
+    const wrongNumbers = NUMBERS.filter((k) => k in e && typeof e[k] !== 'number')
+    if (wrongNumbers.length) problem(`not a number in ${wrongNumbers.join(', ')}`)
+    if (e.app !== APP) problem(`not the app's name in app`)
+    const msgOk = typeof e.msg === 'string' && MESSAGES.has(e.msg)
+    if (!msgOk) problem(`a message beyond ${[...MESSAGES].join(', ')}`)
+    const methodOk = typeof e.method === 'string' && METHODS.has(e.method)
+    if ((e.msg === 'request' || 'method' in e) && !methodOk) problem('not an HTTP method')
+    const routeOk = typeof e.route === 'string' && routes.has(e.route)
+    if ((msgOk || 'route' in e) && !routeOk) problem('no route template of the app')
     const errorOk = typeof e.error === 'string' && ERROR_KIND.test(e.error)
-    if ((e.msg === 'request' || e.msg === 'request failed') && !routeOk) problems.push(`no route template: ${line.slice(0, 200)}`)
-    if (e.msg === 'request failed' && !errorOk) problems.push(`an error line with more than the error kind: ${line.slice(0, 200)}`)
-    if (!extra.length) permitted.push([e.app, e.msg, e.method, routeOk && e.route, errorOk && e.error].filter((v) => typeof v === 'string').join(' '))
+    if ((e.msg === 'request failed' || 'error' in e) && !errorOk) problem('an error line with more than the error kind')
+    permitted.push(APP, ...[msgOk && e.msg, methodOk && e.method, routeOk && e.route, errorOk && e.error].filter((v) => typeof v === 'string'))
   }
   const words = [...new Set(permitted)].join('\n').toLowerCase()
   const planted = `geplant-${randomUUID()}`
