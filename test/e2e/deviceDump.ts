@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core'
 import { findSecrets, type Finding } from '../support/secretScan'
 import { DATABASES } from '../../src/app/core/storageNames'
 
-/** Plain JSON: bytes as { $bytes: base64 }, Dates as { $date }, Blobs as { $blob, $bytes }; a published listing as { $published }. */
+/** Plain JSON: bytes as { $bytes: base64 }, Dates as { $date }, Blobs as { $blob, $bytes }; a published listing's `doc` as { $published }. */
 export type Plain = unknown
 
 export interface StoreDump {
@@ -55,7 +55,8 @@ export interface DeviceDump {
  * SHA-256: the app's files as built, and the social map's listings as the server publishes them.
  * A dump gives those as a marker instead of their bytes (megabytes, seconds to scan, and chance
  * words: the passphrase estimator's dictionary holds Dutch surnames). Only an exact copy is left
- * out: a changed file or listing is dumped whole, and so are its URL, headers and key.
+ * out: a changed file or listing is dumped whole, and so are its URL, headers and key, and every
+ * field of a listing's row besides its `doc`.
  */
 export interface Published {
   /** [SHA-256 hex, path] of each file of the build. */
@@ -175,7 +176,8 @@ async function dumpInPage({ everything, only, leaveOut, mapDb }: { everything: b
         stores.push({
           name: storeName,
           keyPath: store.keyPath,
-          rows: rows!.map(([key, , value], i) => ({ key: plain(key), value: left[i] ? { $published: 'listing' } : plain(value) })),
+          // Only a published listing's `doc` is left out: every other field of its row is dumped.
+          rows: rows!.map(([key, , value], i) => ({ key: plain(key), value: left[i] ? { ...(plain({ ...(value as object), doc: undefined }) as object), doc: { $published: 'listing' } } : plain(value) })),
           indexes: indexes.map((index, i) => ({ name: index.name, keyPath: index.keyPath, entries: indexRows[i]!.map(([key, primaryKey]) => ({ key: plain(key), primaryKey: plain(primaryKey) })) })),
         })
       }

@@ -4,19 +4,24 @@
  * are proven to reach every area, every kind of key and every type of value.
  */
 import type { Page } from 'playwright-core'
+import { DATABASES } from '../../src/app/core/storageNames'
 
 const PLANT_DB = 'dump-plant'
 const PLANT_CACHE = 'dump-plant'
 const PLANT_KEY = 'dump-plant'
+/** A field added to the social map's first listing row, beside its published `doc` (the map must be on the device). */
+const PLANT_FIELD = 'dumpPlant'
 
 /**
  * Where `plantEverywhere` puts its text: one pattern per place, each must match a finding's `where`.
- * IndexedDB: as a primary key, as an index key, and in a value of every type the app might use.
+ * IndexedDB: as a primary key, as an index key, in a value of every type the app might use, and
+ * in a social map row whose `doc` is published (left out of a dump, the rest of the row not).
  */
 export const PLANT_PLACES: RegExp[] = [
   /^indexedDB dump-plant\/keyed #0 key$/,
   /^indexedDB dump-plant\/keyed\.note #0 key$/,
   ...['a-string', 'b-nested', 'c-blob', 'd-uint8', 'e-uint16', 'f-buffer', 'g-dataview', 'h-map', 'i-binary-string'].map((_, i) => new RegExp(`^indexedDB dump-plant/values #${i} value$`)),
+  new RegExp(`^indexedDB ${DATABASES.socialMap}/services #\\d+ value$`),
   /^localStorage #\d+ key$/,
   /^localStorage #\d+ value$/,
   /^sessionStorage #\d+ value$/,
@@ -72,6 +77,35 @@ export async function plantEverywhere(page: Page, text: string): Promise<void> {
     },
     { text, db: PLANT_DB, cache: PLANT_CACHE, key: PLANT_KEY },
   )
+  await plantInMap(page, text)
+}
+
+/** Sets (`text`) or deletes (null) PLANT_FIELD on the first row of the social map's listings. */
+async function plantInMap(page: Page, text: string | null): Promise<void> {
+  await page.evaluate(
+    async ({ text, mapDb, field }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open(mapDb)
+        r.onsuccess = () => resolve(r.result)
+        r.onerror = () => reject(r.error)
+      })
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('services', 'readwrite')
+        const r = tx.objectStore('services').openCursor()
+        r.onsuccess = () => {
+          if (!r.result) return reject(new Error('no social map listing on the device to plant beside'))
+          const row = { ...(r.result.value as Record<string, unknown>) }
+          if (text === null) delete row[field]
+          else row[field] = text
+          r.result.update(row)
+        }
+        tx.oncomplete = () => resolve()
+        tx.onerror = () => reject(tx.error)
+      })
+      db.close()
+    },
+    { text, mapDb: DATABASES.socialMap, field: PLANT_FIELD },
+  )
 }
 
 /** Takes out what plantEverywhere wrote. */
@@ -92,4 +126,5 @@ export async function removePlant(page: Page, text: string): Promise<void> {
     },
     { text, db: PLANT_DB, cache: PLANT_CACHE, key: PLANT_KEY },
   )
+  await plantInMap(page, null)
 }
