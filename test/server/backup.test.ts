@@ -73,8 +73,9 @@ describe('npm run db:backup / db:restore', { timeout: 240_000 }, () => {
     writeFileSync(second, JSON.stringify([changed, ...exampleMap.slice(3, 8)]))
     expect((await cli('hsdsImport', [first], dataDir)).code).toBe(0)
     // Beside the map: an organisation with a member (users, memberships, the audit log).
+    let org = ''
     const before = await everyRow(dataDir, async (db) => {
-      const org = await createOrganisation(db, 'Welzijn Maashorst', null)
+      org = await createOrganisation(db, 'Welzijn Maashorst', null)
       await addMember(db, { email: 'ans@welzijn.example', name: 'Ans de Vries', password: PASSWORD }, org, 'sociaal-werker', null)
     })
     expect(before.services, 'the map to back up').toHaveLength(3)
@@ -87,8 +88,14 @@ describe('npm run db:backup / db:restore', { timeout: 240_000 }, () => {
     expect(made.code, made.stderr).toBe(0)
 
     expect((await cli('hsdsImport', [second], dataDir)).code).toBe(0)
-    const between = await everyRow(dataDir)
+    // And beside the map: a second member (so a membership and an audit line more), and the first one's row changed.
+    const between = await everyRow(dataDir, async (db) => {
+      await addMember(db, { email: 'bert@welzijn.example', name: 'Bert Jansen', password: PASSWORD }, org, 'sociaal-werker', null)
+      await db.query(`UPDATE users SET name = 'Ans Hernoemd' WHERE email = 'ans@welzijn.example'`)
+    })
     expect(between.services).toHaveLength(8)
+    for (const table of ['users', 'memberships', 'audit_log']) expect(between[table], `the table ${table} changed after the backup`).not.toEqual(before[table])
+    expect(between.users?.find((r) => r.includes('ans@welzijn.example'))).toContain('Ans Hernoemd')
     // Planted: a change of content alone (the same id) is seen by this comparison.
     const rowOf = (rows: string[] | undefined) => rows?.find((r) => r.includes(changed.id))
     expect(rowOf(between.services)).toContain(changed.name)
