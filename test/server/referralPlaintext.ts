@@ -25,6 +25,8 @@ export const PHONE = '06 3141 5926'
 export const EMAIL = 'g.zonneveld@voorbeeld.nl'
 /** Over 2 KB: PostgreSQL would compress it in a row, so only a read through SQL sees it whole. The form takes its first 1,000 characters. */
 export const LONG_NOTE = Array.from({ length: 24 }, (_, i) => `Week ${i + 1}: mevrouw Zonneveld komt sinds het overlijden van haar man de deur niet uit; de buren doen boodschappen.`).join(' ')
+/** A value the scan of the phone's requests must find: sent on purpose in a header and in a body (AppPhone.sendPlant). */
+export const REQUEST_PLANT = 'Hendrika Plantinga 4471'
 export const SECRETS = [NAME, 'Geertruida', 'Zonneveld', PHONE, '31415926', EMAIL, 'overlijden van haar man', LONG_NOTE]
 
 /** The findings as lines, the long note shortened (its whole text in every line would bury the message). */
@@ -44,6 +46,8 @@ export interface AppPhone {
   trustFor(receiver: string): Promise<TrustResult>
   /** What ReferPage does on "Verwijzing versturen": the content checked by the shared schema, sealed to the devices this phone trusts. */
   referral(trust: TrustResult, receiver: string): Promise<NewReferral>
+  /** One request through the same `fetch` and capture as the app's, `text` in a header and in the body (to a path no route takes). */
+  sendPlant(text: string): Promise<void>
   close(): void
 }
 
@@ -97,6 +101,10 @@ export async function appPhone(gp: { agent: Agent; userId: string }, practice: {
       const sentAt = new Date().toISOString()
       const sealed = await sealForTrusted(content, trust.trusted.map((x) => x.recipient), referralContext(id), sentAt)
       return { id, intervention: 'wor', senderOrganisationId: organisationId, receivingOrganisationId: receiver, sentAt, sealed }
+    },
+    async sendPlant(text) {
+      const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': gp.agent.csrf, 'X-Plant': text }
+      await fetch('/api/plaintext-plant', { method: 'POST', headers, body: JSON.stringify({ note: text }) })
     },
     close() {
       vi.unstubAllGlobals()

@@ -16,7 +16,7 @@ import { localMoment } from '../../src/shared/core/clock'
 import { Clock, regionOrganisation, signedIn, type Agent } from './agent'
 import { approveDevice, bindDevice, registerDevice, type TestDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'
-import { appPhone, carelessChanges, EMAIL, findings, LONG_NOTE, NAME, PHONE, SECRETS } from './referralPlaintext'
+import { appPhone, carelessChanges, EMAIL, findings, LONG_NOTE, NAME, PHONE, REQUEST_PLANT, SECRETS } from './referralPlaintext'
 import { flushOutbox, queueReferral } from '../../src/app/features/referrals/referralOutbox'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeServices } from '../../src/server/socialMap/repository'
@@ -151,7 +151,12 @@ describe('closed-loop referrals', () => {
     expect(posted).toHaveLength(1)
     // What left the phone (URL, headers, body) holds nothing of the patient.
     expect(phone.sent.map((s) => s.url)).toEqual(['/api/devices', `/api/devices/${phone.deviceId}/challenge`, `/api/devices/${phone.deviceId}/bind`, '/api/referrals/directory', '/api/referrals'])
-    expect(findings(phone.sent.flatMap((s) => findSecrets(`${s.url}\n${JSON.stringify(s.headers)}\n${s.body}`, SECRETS, `${s.url} from the app`)))).toEqual([])
+    // Planted: one request through the same capture with a known value in a header and the body; the scan finds both.
+    await phone.sendPlant(REQUEST_PLANT)
+    const parts = (s: (typeof phone.sent)[number]) => [['url', s.url], ['headers', JSON.stringify(s.headers)], ['body', s.body]] as const
+    const onWire = phone.sent.flatMap((s) => parts(s).flatMap(([part, text]) => findSecrets(text, [...SECRETS, REQUEST_PLANT], `${s.url} ${part} from the app`)))
+    expect(findings(onWire.filter((f) => f.secret !== REQUEST_PLANT))).toEqual([])
+    expect(onWire.filter((f) => f.secret === REQUEST_PLANT && f.form === 'text').map((f) => f.where).sort()).toEqual(['/api/plaintext-plant body from the app', '/api/plaintext-plant headers from the app'])
     // The social worker's phone opens it: the patient and the note went, sealed.
     const inbox = ((await (await w.worker.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: Listed[] }).referrals
     expect(inbox.map((r) => r.id)).toEqual([referral.id])
