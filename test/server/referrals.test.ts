@@ -13,7 +13,7 @@ import { recipientOf, verifyDeviceCertificate, type Certificate, type Organisati
 import { referralContext, signedEventContext, type EventKind, type ReferralContent } from '../../src/shared/referrals/referral'
 import { periodOf } from '../../src/shared/kpi/period'
 import { localMoment } from '../../src/shared/core/clock'
-import { Clock, regionOrganisation, signedIn, type Agent } from './agent'
+import { Clock, signedIn, type Agent } from './agent'
 import { approveDevice, bindDevice, registerDevice, type TestDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'
 import { appPhone, carelessChanges, EMAIL, findings, LONG_NOTE, NAME, PHONE, REQUEST_PLANT, SECRETS } from './referralPlaintext'
@@ -21,6 +21,7 @@ import { flushOutbox, queueReferral } from '../../src/app/features/referrals/ref
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { storeServices } from '../../src/server/socialMap/repository'
 import { describeFindings, findSecrets, scanDatabase } from '../support/secretScan'
+import { referralWorld } from './referralWorld'
 
 let db: Database
 let close: () => Promise<void>
@@ -57,16 +58,11 @@ async function device(agent: Agent, organisationId: string, approver?: Agent): P
 }
 const signer = (d: TestDevice) => ({ deviceId: d.id, signingKey: d.keys.signing.privateKey })
 
+/** The referral world of test/server/referralWorld.ts, its two phones with their decryption keys at hand. */
 async function world() {
-  const welzijn = await signedIn(app, db, clock, 'beheerder')
-  const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: welzijn.organisationId })
-  const practice = await signedIn(app, db, clock, 'beheerder')
-  const gp = await signedIn(app, db, clock, 'huisarts', { organisationId: practice.organisationId })
-  const workerPhone = await device(worker.agent, welzijn.organisationId, welzijn.agent)
-  const gpPhone = await device(gp.agent, practice.organisationId, practice.agent)
-  const region = await signedIn(app, db, clock, 'beheerder', { organisationId: await regionOrganisation(db) })
-  expect((await region.agent.call('PUT', '/api/referrals/routes', { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: welzijn.organisationId }] })).status).toBe(200)
-  return { welzijn, worker, practice, gp, workerPhone, gpPhone }
+  const w = await referralWorld({ app, db, clock })
+  const withKey = (d: TestDevice): Device => ({ ...d, privateKey: d.keys.encryption.privateKey })
+  return { ...w, workerPhone: withKey(w.workerPhone), gpPhone: withKey(w.gpPhone) }
 }
 
 type Directory = { routes: { intervention: string; municipality: string; organisationId: string }[]; keys: Record<string, Certificate[]>; own: Certificate[]; chains: Record<string, OrganisationChain> }
