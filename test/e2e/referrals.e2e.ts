@@ -162,7 +162,7 @@ describe('closed-loop referrals in two browsers', () => {
     await unlockVault(gp.page)
     // An empty form names every problem at once, next to its field.
     await gp.page.getByRole('button', { name: 'Verwijzing versturen' }).click()
-    for (const problem of ['Vul de naam in.', 'Vul een telefoonnummer of e-mailadres in.', 'Kies minstens één reden.', 'Zonder toestemming kunt u niet verwijzen.', 'Kies een gemeente.']) {
+    for (const problem of ['Vul de naam in.', 'Vul een telefoonnummer of e-mailadres in.', 'Kies minstens één reden.', 'Zonder toestemming kun je niet verwijzen.', 'Kies een gemeente.']) {
       await gp.page.getByText(problem, { exact: true }).waitFor()
     }
     // Pre-filled from the routing table once the municipality is known.
@@ -254,7 +254,7 @@ describe('closed-loop referrals in two browsers', () => {
     await worker.context.setOffline(true)
     await worker.page.getByRole('link', { name: 'Mijn casussen' }).first().click()
     await worker.page.getByRole('link', { name: 'Verwijzingen', exact: true }).click()
-    await worker.page.getByText('U bent offline. Dit is de lijst van').waitFor()
+    await worker.page.getByText('Je bent offline. Dit is de lijst van').waitFor()
     const hendrik = worker.page.locator('article.referral', { has: worker.page.getByRole('heading', { name: 'Hendrik Offline — Welzijn op Recept' }) })
     await hendrik.getByRole('button', { name: 'Accepteren en casus maken' }).click()
     // The notice on the page (the same words also go to the screen reader's live region).
