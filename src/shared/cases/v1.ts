@@ -7,6 +7,7 @@ import { LIFE_DOMAINS } from '../socialMap/lifeDomains'
 import { MUNICIPALITIES } from '../socialMap/places'
 import { isoDate } from '../core/dates'
 import { INTERVENTION_IDS, REFERABLE_INTERVENTION_IDS, type InterventionId } from '../interventions'
+import { DOMAINS_4D, REFERRAL_REASONS, URGENCIES } from '../referrals/vocabulary'
 
 const id = z.guid()
 const date = isoDate
@@ -60,7 +61,26 @@ export const caseRecordV1Schema = z.strictObject({
     .strictObject({ given: z.boolean(), purpose: text(1_000), scope: text(1_000), date: date.optional(), how: z.enum(['mondeling', 'schriftelijk', 'digitaal']).optional() })
     .optional(),
   caseLead: text(200).optional(),
-  referral: z.strictObject({ date: date.optional(), referrerType: z.enum(REFERRER_TYPES).optional(), referralId: id.optional() }).optional(),
+  referral: z
+    .strictObject({
+      date: date.optional(),
+      referrerType: z.enum(REFERRER_TYPES).optional(),
+      referralId: id.optional(),
+      /**
+       * What the GP wrote, carried over when the referral was accepted (docs/referral-case.md), shown
+       * read-only. Optional: cases stored before it (or made by hand) have none and still parse.
+       */
+      fromGp: z
+        .strictObject({
+          reasons: z.array(z.enum(REFERRAL_REASONS)).max(REFERRAL_REASONS.length),
+          note: text(1_000),
+          domains: z.array(z.enum(DOMAINS_4D)).max(DOMAINS_4D.length),
+          urgency: z.enum(URGENCIES),
+          referrer: text(200).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   questions: z.strictObject({ wil: text(5_000), kan: text(5_000), nodig: text(5_000) }),
   lifeDomains: z.partialRecord(z.enum(LIFE_DOMAINS), lifeDomainEntrySchema),
   strengths: text(5_000),

@@ -12,9 +12,8 @@ import { isoDate } from '../core/dates'
 import { regionDate } from '../core/clock'
 import { REFERABLE_INTERVENTION_IDS, WOR_FIRST_CONTACT_DAYS } from '../interventions'
 
-export const REFERRAL_REASONS = ['eenzaamheid', 'somberheid', 'geldzorgen', 'geheugen', 'mantelzorg', 'ingrijpende-gebeurtenis', 'werk-dagbesteding', 'wonen', 'anders'] as const
-export const DOMAINS_4D = ['lichaam', 'geest', 'sociaal', 'maatschappelijk'] as const
-export const URGENCIES = ['gewoon', 'snel'] as const
+import { DOMAINS_4D, REFERRAL_REASONS, URGENCIES } from './vocabulary'
+export { DOMAINS_4D, REFERRAL_REASONS, URGENCIES }
 
 /**
  * The statuses in their order. A referral moves forward only; `afgewezen` ends it. `bericht` is no
