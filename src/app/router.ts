@@ -15,6 +15,7 @@ export const router = createRouter({
     { path: '/beheer/link', name: 'pro-link', component: () => import('./features/auth/AccountLinkPage.vue') },
     { path: '/beheer/account', name: 'pro-account', component: () => import('./features/auth/AccountPasswordPage.vue'), meta: { signedIn: true } },
     { path: '/beheer/regio', name: 'pro-region', component: () => import('./features/organisations/RegionOrganisationsPage.vue'), meta: { signedIn: true } },
+    { path: '/beheer/meer', name: 'pro-more', component: () => import('./shell/MorePage.vue'), meta: { signedIn: true } },
     { path: '/beheer', name: 'pro-home', component: () => import('./features/auth/ProfessionalHomePage.vue'), meta: { signedIn: true } },
     { path: '/beheer/organisatie/:orgId/leden', name: 'pro-members', component: () => import('./features/organisations/OrganisationMembersPage.vue'), props: true, meta: { signedIn: true } },
     { path: '/beheer/organisatie/:orgId/apparaten', name: 'pro-devices', component: () => import('./features/organisations/OrganisationDevicesPage.vue'), props: true, meta: { signedIn: true } },
@@ -34,7 +35,9 @@ export const router = createRouter({
     { path: '/beheer/voorstellen', name: 'pro-proposals', component: () => import('./features/mapEditor/MapEditorProposalsPage.vue'), meta: { signedIn: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./features/about/NotFoundPage.vue') },
   ],
-  scrollBehavior(_to, _from, saved) {
+  scrollBehavior(to, _from, saved) {
+    // Vandaag links to an inbox card (#verwijzing-…); once the list is there, the browser finds it.
+    if (!saved && to.hash) return { el: to.hash, top: 16 }
     return saved ?? { top: 0 }
   },
 })
@@ -47,4 +50,9 @@ router.beforeEach(async (to) => {
   const session = useSessionStore()
   if (!session.loaded || !session.isSignedIn) await session.load()
   return session.isSignedIn ? true : { name: 'pro-sign-in', query: { terug: to.fullPath } }
+})
+
+// The GP's overview opened: Vandaag shows news from now on only (features/today/gpSeen.ts).
+router.afterEach(async (to, from) => {
+  if (from.name === 'my-referrals' && to.name !== 'my-referrals') (await import('./features/today/gpSeen')).markGpSeen()
 })

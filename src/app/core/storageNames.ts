@@ -56,10 +56,12 @@ export const LOCAL_KEYS = {
   kpiProblem: 'samenwerkwijze.kpiProblem',
   kpiLastSent: 'samenwerkwijze.kpiLastSent',
   kpiVersion: 'samenwerkwijze.kpiVersion',
+  /** When the GP last looked at their sent referrals: Vandaag shows news since (features/today/gpSeen.ts); a moment only, wiped. */
+  gpSeenAt: 'samenwerkwijze.gpSeenAt',
 } as const
 
 /** localStorage keys a device wipe removes (the KPI keys go with the vault's wipe, forgetKpiDeviceId). */
-export const WIPED_LOCAL_KEYS: readonly string[] = [LOCAL_KEYS.receiverMemory]
+export const WIPED_LOCAL_KEYS: readonly string[] = [LOCAL_KEYS.receiverMemory, LOCAL_KEYS.gpSeenAt]
 
 /** sessionStorage keys (this tab only). */
 export const SESSION_KEYS = {

@@ -6,6 +6,7 @@ import type { Invitation, OrganisationDevice } from '../../api/organisations'
 import type { EditorRow, Proposal, ServiceReportRow } from '../../api/mapEditor'
 import type { Target, TotalsRow } from '../../api/kpi'
 import { addDays } from '../../../shared/core/dates'
+import { DEFAULT_MET_SHARE } from '../../../shared/kpi/snapshot'
 
 export interface OrgWaiting {
   organisationId: string
@@ -48,8 +49,9 @@ export interface PeriodProgress {
   intervention: string
   included: number
   target: number
-  /** Whole per cent of the target; a KPI counts as met at 75 % of its target (the tick on the KPI dashboard, KpiDashboardPage.vue). */
+  /** Whole per cent of the target. */
   percent: number
+  /** A KPI counts as met at DEFAULT_MET_SHARE (75 %) of its target. */
   met: boolean
 }
 
@@ -60,6 +62,6 @@ export function periodProgress(rows: readonly Pick<TotalsRow, 'intervention' | '
     .map((t) => {
       const included = rows.filter((r) => r.intervention === t.intervention).reduce((n, r) => n + r.included, 0)
       const percent = Math.floor((included * 100) / t.target)
-      return { intervention: t.intervention, included, target: t.target, percent, met: percent >= 75 }
+      return { intervention: t.intervention, included, target: t.target, percent, met: included >= t.target * DEFAULT_MET_SHARE }
     })
 }
