@@ -1,7 +1,8 @@
 /**
  * npm run bench — not a test: prints figures. Search build time, query latency (p50/p95)
  * and heap per engine at 1k, 10k and 50k synthetic services, our index against Fuse.js and
- * MiniSearch in the same process; the gzip size of the start page's JavaScript; then the
+ * MiniSearch in the same process; the gzip size of the start page's JavaScript and CSS (the CSS
+ * against the full NL Design System component library's, in the same run); then the
  * server's requests per second and p99 on PGlite and PostgreSQL side by side (bench/http.ts:
  * map fetch, count snapshots from 50 concurrent clients, sign-in); then the case vault against
  * plain Dexie, and counting 10,000 cases on the device against reading their index (bench/vault.ts);
@@ -65,8 +66,11 @@ function measure(engine: Engine, services: ReturnType<typeof generateServices>, 
   }
 }
 
+// BENCH_DIST: another build folder (several people building on one machine).
+const DIST = join(import.meta.dirname, '..', process.env.BENCH_DIST ?? 'dist')
+
 function startPageJs() {
-  const dist = join(import.meta.dirname, '..', 'dist')
+  const dist = DIST
   let html: string
   try {
     html = readFileSync(join(dist, 'index.html'), 'utf8')
@@ -109,8 +113,30 @@ const ratios = {
   p95_ours_vs_fuse_50k: round(at50k.samenwerkwijze!.p95_ms / at50k.fuse!.p95_ms, 4),
   build_ours_vs_minisearch_50k: round(at50k.samenwerkwijze!.build_ms / at50k.minisearch!.build_ms, 2),
 }
+/**
+ * The start page's CSS (every stylesheet index.html links; the start route's components are in the
+ * main chunk) against the peer: @utrecht/component-library-css, all of NL Design System's Utrecht
+ * components in one file, which is what we would load without picking per-component packages.
+ */
+function startPageCss() {
+  let html: string
+  try {
+    html = readFileSync(join(DIST, 'index.html'), 'utf8')
+  } catch {
+    return { note: 'dist/ missing: run npm run build first' }
+  }
+  const gz = (file: string) => gzipSync(readFileSync(file)).length / 1024
+  const files = [...html.matchAll(/href="(\/assets\/[^"]+\.css)"/g)].map((m) => m[1]!)
+  const kb = files.reduce((s, u) => s + gz(join(DIST, u)), 0)
+  const peerKb = gz(join(import.meta.dirname, '..', 'node_modules', '@utrecht', 'component-library-css', 'dist', 'index.css'))
+  return { start_css_gzip_kb: round(kb, 1), aim_kb: 15, ratio_to_aim: round(kb / 15, 2), full_nlds_library_css_gzip_kb: round(peerKb, 1), ratio_to_full_library: round(kb / peerKb, 2), files }
+}
+
 const js = startPageJs()
+const css = startPageCss()
 console.log('ratios', ratios, 'start page', js)
+if ('start_css_gzip_kb' in css) console.log(`start page CSS: ${css.start_css_gzip_kb} KB gzip (aim ${css.aim_kb}), ${css.ratio_to_full_library}× the full NL Design System library's ${css.full_nlds_library_css_gzip_kb} KB`)
+else console.log('start page CSS', css)
 const server = await httpBench()
 console.log('server', JSON.stringify(server, null, 1))
 const cases = await vaultBench()
@@ -123,4 +149,4 @@ const referrals = await referralBench()
 console.log('referrals', JSON.stringify(referrals, null, 1))
 const signInGuard = await signInGuardBench()
 console.log('sign-in guard', JSON.stringify(signInGuard, null, 1))
-console.log(JSON.stringify({ search: results, ratios, startPage: js, server, cases, vaultModes, counting, referrals, signInGuard, gcExposed: !!gc }))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, gcExposed: !!gc }))

@@ -4,6 +4,8 @@ import App from './App.vue'
 import { ensureLocale, i18n } from './i18n'
 import { router } from './router'
 import { SESSION_KEYS } from './core/storageNames'
+import './styles/nlds.css'
+import './styles/theme.css'
 import './styles/main.css'
 
 // A deploy can remove the chunks an open tab still expects: reload once, not in a loop.

@@ -35,14 +35,14 @@ describe('a form field', () => {
   it('points the control at its hint, and at its error while there is one', async () => {
     const wrapper = mount(TwoFields)
     const input = wrapper.get('input').element
-    const hint = wrapper.get('.hint')
+    const hint = wrapper.get('.utrecht-form-field-description')
     expect(hint.text()).toBe('Zoals op de pas')
     expect(describedIds(input)).toEqual([hint.attributes('id')])
     expect(input.hasAttribute('aria-invalid')).toBe(false)
-    expect(wrapper.find('.field__error').exists()).toBe(false)
+    expect(wrapper.find('.utrecht-form-field-error-message').exists()).toBe(false)
 
     await wrapper.setProps({ error: 'Vul je naam in.' })
-    const error = wrapper.get('.field__error')
+    const error = wrapper.get('.utrecht-form-field-error-message')
     expect(error.text()).toBe('Vul je naam in.')
     expect(describedIds(input)).toEqual([hint.attributes('id'), error.attributes('id')])
     expect(input.getAttribute('aria-invalid')).toBe('true')
@@ -63,7 +63,7 @@ describe('a form field', () => {
     expect(wrapper.get('input').attributes('id')).toBe('si-code')
     expect(wrapper.get('label').attributes('for')).toBe('si-code')
     expect(describedIds(wrapper.get('input').element)).toEqual(['si-intro', 'si-code-error'])
-    expect(wrapper.get('#si-code-error').classes()).toContain('field__error')
+    expect(wrapper.get('#si-code-error').classes()).toContain('utrecht-form-field-error-message')
   })
 
   it('puts a checkbox before its label, and marks required fields only where the form asks', () => {
@@ -81,8 +81,8 @@ describe('a group of fields', () => {
   it('has a legend and names its hint and error on the fieldset', async () => {
     const wrapper = mount(FormFieldset, { props: { legend: 'Urgentie', hint: 'Kies er één.' }, slots: { default: () => h('input', { type: 'radio' }) } })
     expect(wrapper.get('legend').text()).toBe('Urgentie')
-    expect(describedIds(wrapper.element)).toEqual([wrapper.get('.hint').attributes('id')])
+    expect(describedIds(wrapper.element)).toEqual([wrapper.get('.utrecht-form-field-description').attributes('id')])
     await wrapper.setProps({ error: 'Kies een urgentie.' })
-    expect(describedIds(wrapper.element)).toEqual([wrapper.get('.hint').attributes('id'), wrapper.get('.field__error').attributes('id')])
+    expect(describedIds(wrapper.element)).toEqual([wrapper.get('.utrecht-form-field-description').attributes('id'), wrapper.get('.utrecht-form-field-error-message').attributes('id')])
   })
 })
