@@ -8,6 +8,8 @@ import { freePort } from '../freePort'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
+import { expect } from 'vitest'
+import { LayoutCheck, testFileName } from './layout'
 import { LogWatch, neverLog } from './logWatch'
 
 export { neverLog }
@@ -72,6 +74,9 @@ export async function startHarness(options: { setup?: string[][] } = {}): Promis
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
+  // The layout check of every screen the tests visit (test/e2e/layout.ts); it hooks the browser first.
+  const layout = new LayoutCheck(baseUrl, testFileName(expect.getState().testPath))
+  layout.watch(browser)
   const watch = new LogWatch(baseUrl)
   watch.fromSetup(options.setup ?? [], setupOutput)
   watch.watch(browser)
@@ -87,6 +92,7 @@ export async function startHarness(options: { setup?: string[][] } = {}): Promis
     output: () => output,
     neverLog,
     stop: async () => {
+      const layoutProblems = await layout.finish(browser)
       await watch.settled()
       await browser.close()
       server.kill('SIGTERM')
@@ -95,6 +101,7 @@ export async function startHarness(options: { setup?: string[][] } = {}): Promis
       rmSync(dir, { recursive: true, force: true })
       const problems = watch.problems(output, bootstrapCode ? [bootstrapCode] : [])
       if (problems.length) throw new Error(`The server's log breaks the README's promise (JSON lines: route templates, status and timing only):\n${problems.join('\n')}`)
+      if (layoutProblems.length) throw new Error(`The layout check (test/e2e/layout.ts) found ${layoutProblems.length} problems at 320×640 and 640×400 (narrow-text: wraps in a box under 4ch; sideways-scroll; small-target: under 44×44 CSS px):\n${layoutProblems.join('\n')}`)
     },
   }
 }
