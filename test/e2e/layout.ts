@@ -17,7 +17,7 @@
  *   640×400 CSS px (200 % zoom of 1280), and measured by `measureLayout` (the three rules).
  * - Findings are collected per test file and reported when the harness stops:
  *   LAYOUT_CHECK=report (the default for now): printed and written to
- *   test-results/layout/<test file>.md, the test passes; LAYOUT_CHECK=fail: the file fails with one
+ *   test-results/layout/<test file>.md (or LAYOUT_REPORT_DIR), the test passes; LAYOUT_CHECK=fail: the file fails with one
  *   line per finding (screen, viewport, rule, element, size); LAYOUT_CHECK=off: nothing runs.
  * - SCREENSHOTS=1: each checked screen's copy is also photographed full-page at 360 and 1280 px wide
  *   into screenshots/<test file>/<nn>-<route>-<width>.png (git-ignored; the folder of a test file is
@@ -194,8 +194,9 @@ export class LayoutCheck {
     const summary = `Layout check (${this.testFile}): ${this.checked} screens checked at ${LAYOUT_VIEWPORTS.map((v) => `${v.width}×${v.height}`).join(' and ')} in ${(this.busyMs / 1000).toFixed(1)} s (loading the copies ${(this.loadMs / 1000).toFixed(1)} s)${this.failedChecks ? `, ${this.failedChecks} could not be checked` : ''}; ${lines.length} findings. Routes: ${[...this.routes].sort().join(', ')}`
     if (this.mode === 'off') return []
     const report = [`## ${this.testFile}`, '', summary, '', ...lines.map((l) => `- ${l}`), ''].join('\n')
-    mkdirSync(join(ROOT, 'test-results', 'layout'), { recursive: true })
-    writeFileSync(join(ROOT, 'test-results', 'layout', `${this.testFile}.md`), report)
+    const dir = process.env.LAYOUT_REPORT_DIR ?? join(ROOT, 'test-results', 'layout')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, `${this.testFile}.md`), report)
     console.log(report)
     return this.mode === 'fail' ? lines : []
   }
