@@ -125,7 +125,7 @@ export function installWatcher(options: { bindingName: string; quietMs: number }
 export function measureLayout(): LayoutFinding[] {
   const findings: LayoutFinding[] = []
   const px = (n: number) => Math.round(n * 10) / 10
-  const tagOf = (el: Element, classes: number) => el.localName + [...el.classList].slice(0, classes).map((c) => '.' + c).join('')
+  const tagOf = (el: Element, classes: number) => el.localName + [...el.classList].filter((c) => !c.startsWith('router-link')).slice(0, classes).map((c) => '.' + c).join('')
   const where = (el: Element) => (el.parentElement ? tagOf(el.parentElement, 1) + ' > ' : '') + tagOf(el, 3)
   const describe = (el: Element): string => {
     const label = el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement
@@ -169,9 +169,9 @@ export function measureLayout(): LayoutFinding[] {
   // (2) The page scrolls sideways.
   const root = document.documentElement
   if (root.scrollWidth > root.clientWidth + 1) {
-    // The innermost visible element that sticks out: usually the cause.
-    const out = [...document.body.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1 && visible(el))
-    const widest = out.find((el) => !out.some((other) => other !== el && el.contains(other)))
+    // The first visible element that sticks out of a parent that does not: usually the cause.
+    const out = new Set([...document.body.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1 && visible(el)))
+    const widest = [...out].find((el) => !el.parentElement || !out.has(el.parentElement))
     findings.push({ rule: 'sideways-scroll', selector: widest ? where(widest) : 'html', element: widest ? describe(widest) : '', detail: `page ${root.scrollWidth} px wide in a ${root.clientWidth} px viewport` })
   }
 
