@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import { deviceFingerprint, fingerprint } from '../../src/shared/devices/certificates'
@@ -41,7 +41,7 @@ async function signIn(page: Page, who: { email: string; password: string }, opti
   await passwordStep(page, who, options)
   await page.getByLabel('Code uit je app').fill(freshCode(who.email))
   expect((await sendCode(page)).status()).toBe(200)
-  await page.getByRole('heading', { name: /^Welkom/ }).waitFor()
+  await page.getByRole('heading', { name: 'Vandaag', exact: true }).waitFor()
 }
 
 /** The password step, up to the code field (on first sign-in: the key shown, read like a person would). */
@@ -216,7 +216,7 @@ describe('professionals in the browser: the region from its first start', () => 
     expect(published.services.find((x) => x.name === 'Repair Café Heesch (De Pas)')?.description).toBe('Nu in de bibliotheek, elke eerste zaterdag.')
 
     // The region's beheerder creates an organisation and gets its first beheerder's invitation.
-    await admin.goto(`${h.baseUrl}/beheer`)
+    await admin.goto(`${h.baseUrl}/beheer/meer`)
     await admin.getByRole('link', { name: 'Verwijsroutes' }).waitFor()
     await admin.getByRole('link', { name: 'Organisaties in de regio' }).click()
     await admin.getByLabel('Naam van de organisatie').fill('Gemeente Oss')
@@ -233,11 +233,11 @@ describe('professionals in the browser: the region from its first start', () => 
     await admin.getByRole('link', { name: /^Leden/ }).click()
     const editorEntry = admin.locator(`[data-member="${EDITOR.email}"]`)
     await editorEntry.getByRole('button', { name: 'Op slot zetten' }).click()
-    await expect.poll(() => admin.getByTestId('members-message').textContent()).toBe(`Het account van ${EDITOR.name} staat op slot. ${EDITOR.name} is overal uitgelogd.`)
+    await expect.poll(() => editorEntry.getByTestId('member-result').textContent()).toBe(`Het account van ${EDITOR.name} staat op slot. ${EDITOR.name} is overal uitgelogd.`)
     await editor.goto(`${h.baseUrl}/beheer/meldingen`)
     await editor.getByRole('heading', { name: 'Inloggen voor professionals' }).waitFor()
     await editorEntry.getByRole('button', { name: 'Weer openzetten' }).click()
-    await expect.poll(() => admin.getByTestId('members-message').textContent()).toBe(`Het account van ${EDITOR.name} is weer open.`)
+    await expect.poll(() => editorEntry.getByTestId('member-result').textContent()).toBe(`Het account van ${EDITOR.name} is weer open.`)
   })
 
   it('sends someone who is not signed in to the sign-in page', async () => {
@@ -261,7 +261,10 @@ describe('professionals in the browser: a kaartbeheerder who has an account', ()
     h = await startHarness()
     admin = new ApiClient(h.baseUrl)
     ;({ organisationId: regionId } = await admin.call<{ organisationId: string }>('POST', '/api/auth/bootstrap', { code: bootstrapCode(h.dataDir), organisation: REGION, ...ADMIN }))
-    await admin.signInFirstTime(ADMIN.email, ADMIN.password)
+    // The beheerder's authenticator set up through the API, its key kept: the browser signs in with it below.
+    await admin.call('POST', '/api/auth/sign-in', { email: ADMIN.email, password: ADMIN.password })
+    secrets.set(ADMIN.email, (await admin.call<{ secret: string }>('POST', '/api/auth/totp/setup')).secret)
+    await admin.call('POST', '/api/auth/totp/confirm', { code: freshCode(ADMIN.email) })
     await admin.invite(regionId, { email: EDITOR.email, name: EDITOR.name, role: 'kaartbeheerder' }, EDITOR.password)
     const editor = new ApiClient(h.baseUrl)
     await editor.call('POST', '/api/auth/sign-in', { email: EDITOR.email, password: EDITOR.password })
@@ -332,4 +335,53 @@ describe('professionals in the browser: a kaartbeheerder who has an account', ()
     await page.getByRole('heading', { name: 'Bewerken: Taalmaatje Reek' }).waitFor()
     expect(await seriousViolations(page)).toEqual([])
   })
+
+  it('shows next to the button what saving the routing table and inviting an existing member did (issue 14, silent actions)', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 360, height: 780 } })
+    const page = await context.newPage()
+    await signIn(page, ADMIN, { again: true })
+
+    // The routing table is long; its result shows where the button is, with the time, not only to a screen reader.
+    await page.goto(`${h.baseUrl}/beheer/verwijsroutes`)
+    const save = page.getByRole('button', { name: 'Routes opslaan' })
+    await save.click()
+    const saved = page.getByTestId('routes-result')
+    await expect.poll(() => saved.textContent()).toMatch(/^\s*Verwijsroutes opgeslagen vandaag om \d{2}:\d{2}\.\s*$/)
+    await expect.poll(() => inView(saved)).toBe(true)
+    expect(await seriousViolations(page)).toEqual([])
+    // Refused (no connection): the reason, in the same place.
+    await context.setOffline(true)
+    await save.click()
+    await expect.poll(() => saved.textContent()).toMatch(/^\s*Niet opgeslagen: /)
+    await expect.poll(() => inView(saved)).toBe(true)
+    await context.setOffline(false)
+
+    // Inviting someone who already has that role here: said so beside the button, and no pointless link made.
+    await page.goto(`${h.baseUrl}/beheer/organisatie/${regionId}/leden`)
+    await page.locator(`[data-member="${EDITOR.email}"]`).waitFor()
+    await page.getByLabel('Naam', { exact: true }).fill(EDITOR.name)
+    await page.getByLabel('E-mailadres').fill(EDITOR.email.toUpperCase())
+    await page.getByLabel('Rol').selectOption('kaartbeheerder')
+    await page.getByRole('button', { name: 'Uitnodiging maken' }).click()
+    const invited = page.getByTestId('invite-result')
+    await expect.poll(() => invited.textContent()).toMatch(new RegExp(`^\\s*${EDITOR.name} is al lid van deze organisatie als Kaartbeheerder\\. Je hoeft geen uitnodiging te maken\\.\\s*$`))
+    await expect.poll(() => inView(invited)).toBe(true)
+    expect(await page.getByTestId('link-handover').count()).toBe(0)
+    expect(await page.getByTestId('invitation').count()).toBe(0)
+    // A new person: the invitation is confirmed beside the button, its link right below.
+    await page.getByLabel('Naam', { exact: true }).fill('Sanne Nieuw')
+    await page.getByLabel('E-mailadres').fill('sanne@gemeente-oss.example')
+    await page.getByRole('button', { name: 'Uitnodiging maken' }).click()
+    await expect.poll(() => invited.textContent()).toMatch(/^\s*De uitnodiging voor Sanne Nieuw is klaar\. Geef de link hieronder aan Sanne Nieuw\.\s*$/)
+    await page.getByTestId('link-handover').waitFor()
+    expect(await seriousViolations(page)).toEqual([])
+  })
 })
+
+/** The element lies within the window, not under a fixed bar: the person sees it without scrolling. */
+const inView = (locator: Locator) =>
+  locator.evaluate((el) => {
+    const r = el.getBoundingClientRect()
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+    return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight && !!top && el.contains(top)
+  })
