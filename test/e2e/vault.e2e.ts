@@ -147,6 +147,11 @@ describe('the vault on a phone', () => {
     await field.fill(PASSPHRASE)
     const started = Date.now()
     await page.getByRole('button', { name: 'Openen', exact: true }).click()
+    // While Argon2id derives the key (seconds), a placeholder of the page stands in its place, busy, saying what happens (issue 14).
+    const opening = page.getByTestId('vault-opening')
+    await opening.waitFor()
+    expect(await opening.getAttribute('aria-busy')).toBe('true')
+    expect(await opening.getByRole('status').textContent()).toBe('Kluis wordt geopend …')
     await page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
     // Argon2id (64 MiB, 3 passes) in the key worker, in headless Chromium on this machine.
     console.log(`passphrase unlock in the browser: ${Date.now() - started} ms`)
