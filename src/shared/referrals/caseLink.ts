@@ -48,7 +48,7 @@ export function stepsToSend(c: CaseRecord, status: ReferralStatus, waiting: read
  * nothing changes.
  */
 export function caseAfterEvent(c: CaseRecord, kind: EventKind, date: string, note = ''): CaseRecord | undefined {
-  const next = structuredClone(c)
+  const next = JSON.parse(JSON.stringify(c)) as CaseRecord
   const text = note.trim()
   if (kind === 'contact' && c.pathway === 'wor') next.wor = { matchedServiceIds: [], ...next.wor, firstContactDate: next.wor?.firstContactDate ?? date }
   if (kind === 'gesprek') {

@@ -197,10 +197,12 @@ export async function eventRecipients(referral: Pick<ListedReferral, 'id' | 'sen
 /**
  * Seals a status (and its note) for the referral's readers, signed by this device, and queues it.
  * Every event carries a signed box, also a bare status change (note ''): the signature shows who did it.
+ * Returns the event's id.
  */
-export async function queueEvent(referral: Pick<ListedReferral, 'id' | 'senderOrganisation' | 'receivingOrganisation'>, gpUserId: string | undefined, kind: EventKind, note?: string): Promise<void> {
+export async function queueEvent(referral: Pick<ListedReferral, 'id' | 'senderOrganisation' | 'receivingOrganisation'>, gpUserId: string | undefined, kind: EventKind, note?: string, recordedAt?: string): Promise<string> {
   const id = crypto.randomUUID()
-  const at = new Date().toISOString()
+  // A step entered in a case carries the date entered (src/shared/referrals/caseLink.ts eventAtFor); the server clamps it.
+  const at = recordedAt ?? new Date().toISOString()
   const trust = await eventRecipients(referral, gpUserId)
   if (trust.changes.length) throw new TrustError('organisation-key-changed', trust)
   // Colleagues under a key this phone does not know yet: the person accepts the number first.
@@ -208,8 +210,9 @@ export async function queueEvent(referral: Pick<ListedReferral, 'id' | 'senderOr
   if (trust.trusted.length === 0) throw new TrustError('no-trusted-recipients', trust)
   const sealed = await sealForTrusted({ note: note ?? '' }, trust.trusted.map((d) => d.recipient), signedEventContext(referral.id, id, kind), at)
   const body: NewEvent = { id, kind, at, sealed }
-  const item = { id, kind: 'event' as const, referralId: referral.id, body, createdAt: at, senderOrganisationId: referral.senderOrganisation.id, receivingOrganisationId: referral.receivingOrganisation.id, ...(gpUserId ? { senderUserId: gpUserId } : {}) }
+  const item = { id, kind: 'event' as const, referralId: referral.id, body, createdAt: new Date().toISOString(), senderOrganisationId: referral.senderOrganisation.id, receivingOrganisationId: referral.receivingOrganisation.id, ...(gpUserId ? { senderUserId: gpUserId } : {}) }
   await referralDb.transaction('rw', referralDb.outbox, () => enqueue(referralDb.outbox, item))
+  return id
 }
 
 /** Opens this device's own copy of a waiting item (it is always among the recipients). */
