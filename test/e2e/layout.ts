@@ -7,9 +7,10 @@
  *   page notices when a screen settles — DOM quiet for QUIET_MS after a load, mutation or SPA route
  *   change, and just before the app leaves a screen (history.pushState) or the page hides — and
  *   sends a script-free copy of the document (stylesheets and form state kept) through a binding.
- * - A screen is identified by its route (ids and tokens replaced by ":id") and a cheap signature of
- *   its DOM (the set of tag+class combinations), so a screen is checked once per test file however
- *   often it is visited, but a new state of it (an alert, an open form, a filled list) is checked too.
+ * - A screen is identified by a cheap signature of its DOM (the set of tag+class combinations), so a
+ *   screen is checked once per test file however often it is visited (the same loading state or
+ *   sign-in form on another route too), but a new state of it (an alert, an open form, a filled
+ *   list) is checked too. Findings name the route (ids and tokens replaced by ":id").
  * - The copies are checked one by one in the checker's OWN browser context (not the test's: its
  *   routes, offline mode, clock and frames stay untouched), in a page at the app's origin (an
  *   address served by page.route, never by the server) so stylesheets and fonts load as in the app
@@ -107,6 +108,14 @@ export class LayoutCheck {
   private async context(context: BrowserContext): Promise<BrowserContext> {
     await context.exposeBinding(BINDING, (_source, snapshot: LayoutSnapshot) => this.enqueue(snapshot))
     await context.addInitScript(installWatcher, { bindingName: BINDING, quietMs: QUIET_MS })
+    // A page closing (by the test or with its context) sends its last screen first.
+    context.on('page', (page) => {
+      const closePage = page.close.bind(page)
+      page.close = async (...args) => {
+        await this.flush(page)
+        return closePage(...args)
+      }
+    })
     const close = context.close.bind(context)
     context.close = async (...args) => {
       await this.flush(context)
@@ -116,8 +125,9 @@ export class LayoutCheck {
   }
 
   /** Sends each open page's current screen (it may not have been quiet long enough yet). */
-  private async flush(context: BrowserContext): Promise<void> {
-    await Promise.all(context.pages().map((p) => p.evaluate('window.__layoutFlush && window.__layoutFlush()').catch(() => {})))
+  private async flush(of: BrowserContext | Page): Promise<void> {
+    const pages = 'pages' in of ? of.pages() : [of]
+    await Promise.all(pages.map((p) => p.evaluate('window.__layoutFlush && window.__layoutFlush()').catch(() => {})))
   }
 
   private enqueue(snapshot: LayoutSnapshot): void {
@@ -149,10 +159,12 @@ export class LayoutCheck {
     // setContent keeps the page's address (the app's origin, so stylesheets and fonts load as in the app).
     await page.setContent(snapshot.html, { waitUntil: 'load' })
     this.loadMs += Date.now() - started
+    const phases = [Date.now() - started]
     if (this.mode !== 'off') {
       for (const viewport of LAYOUT_VIEWPORTS) {
         if (viewport !== LAYOUT_VIEWPORTS[0]) await page.setViewportSize(viewport)
         for (const f of (await page.evaluate(MEASURE)) as LayoutFinding[]) this.add(route, `${viewport.width}×${viewport.height}`, f)
+        phases.push(Date.now() - started)
       }
     }
     this.checked++
@@ -165,7 +177,7 @@ export class LayoutCheck {
       }
     }
     this.busyMs += Date.now() - started
-    if (process.env.LAYOUT_DEBUG) console.log(`layout: ${route} ${snapshot.signature} ${Date.now() - started} ms (${snapshot.html.length} chars)`)
+    if (process.env.LAYOUT_DEBUG) console.log(`layout: ${route} ${snapshot.signature} ${Date.now() - started} ms (loaded ${phases.join(', measured ')}; ${snapshot.html.length} chars)`)
   }
 
   private add(route: string, viewport: string, finding: LayoutFinding): void {
