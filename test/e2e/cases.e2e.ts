@@ -48,7 +48,7 @@ async function workerOnApprovedPhone(email: string, options: { clock?: boolean; 
   await page.getByTestId('device-status').waitFor()
   // Approved with a real certificate, as the beheerder's phone signs it (docs/device-trust.md).
   await approvePending(admin, organisationId)
-  await page.getByRole('link', { name: 'Mijn casussen' }).click()
+  await page.getByRole('link', { name: /casussen/i }).first().click()
   await page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
   return { context, page, requests }
 }
@@ -349,11 +349,12 @@ describe('case work on the social worker’s phone', () => {
     await page.getByLabel('Verantwoordingsperiode').selectOption('2027-H1')
     await page.getByLabel('Doel Welzijn op Recept').fill('10')
     await page.getByRole('button', { name: 'Doelen opslaan' }).click()
+    await expect.poll(() => page.getByTestId('targets-result').textContent()).toMatch(/Doelen opgeslagen vandaag om \d{2}:\d{2}\./)
     const wor = page.locator('tr[data-intervention="wor"]')
     await expect.poll(() => wor.textContent(), { timeout: 10_000 }).toMatch(/Welzijn op Recept\s*12\s*9\s*2\s*10\s*90% ja/)
     // The funnel and the trend, as tables a screen reader can read.
     expect(await page.locator('tr[data-funnel="wor"]').textContent()).toMatch(/Welzijn op Recept\s*0\s*12\s*9 \(75% van verwezen\)\s*2 \(22% van bereikt\)/)
-    expect(await page.locator('tr[data-trend="2027-H1"]').textContent()).toMatch(/2027-H1\s*9 van 10/)
+    expect(await page.locator('tr[data-trend="2027-H1"]').textContent()).toMatch(/januari–juni 2027\s*9 van 10/)
     // The MeasureReport for the financiers downloads as FHIR JSON.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Bestand voor financiers \(FHIR\)/ }).click()])
     const report = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { resourceType: string; group: { population: { count?: number }[] }[] }
