@@ -1,11 +1,10 @@
 /**
  * What the person must be told about this device, kept in localStorage because a wipe deletes the
  * device database: it was revoked and emptied, or its pre-issue-11 key was removed and it must be
- * registered again. Small on purpose: the app shell imports it on every page, residents' too.
+ * registered again. Small on purpose: the app shell imports it on every page, residents' too, so it
+ * imports neither Zod nor Dexie (together 56 KB gzip of the start page's 100 KB budget, bench/run.ts).
  */
-import { Dexie } from 'dexie'
 import { ref } from 'vue'
-import { z } from 'zod'
 import { DATABASES, LOCAL_KEYS } from './storageNames'
 
 export const DEVICE_DB_NAME = DATABASES.device
@@ -13,9 +12,12 @@ export const DEVICE_NOTICE_KEY = LOCAL_KEYS.deviceNotice
 
 export type DeviceNotice = 'legacy-removed' | 'revoked'
 
+const NOTICES: readonly DeviceNotice[] = ['legacy-removed', 'revoked']
+
 function readNotice(): DeviceNotice | null {
   try {
-    return z.enum(['legacy-removed', 'revoked']).safeParse(localStorage.getItem(DEVICE_NOTICE_KEY)).data ?? null
+    const stored = localStorage.getItem(DEVICE_NOTICE_KEY)
+    return NOTICES.find((n) => n === stored) ?? null
   } catch {
     return null
   }
@@ -37,10 +39,17 @@ export function setNotice(value: DeviceNotice | null): void {
 /** At app start: only a phone that has a device database loads the device code and asks its status. */
 export async function startDeviceWatchIfRegistered(): Promise<void> {
   try {
-    if (!(await Dexie.exists(DEVICE_DB_NAME))) return
+    if (!(await deviceDatabaseExists())) return
   } catch {
     return
   }
   const { startDeviceWatch } = await import('./deviceStatus')
   await startDeviceWatch()
+}
+
+/** Asks the browser for its database names; Dexie (loaded only then) where it cannot list them. */
+async function deviceDatabaseExists(): Promise<boolean> {
+  if (typeof indexedDB.databases === 'function') return (await indexedDB.databases()).some((db) => db.name === DEVICE_DB_NAME)
+  const { Dexie } = await import('dexie')
+  return Dexie.exists(DEVICE_DB_NAME)
 }

@@ -6,7 +6,7 @@
  */
 import type { Schedule } from './hsds'
 import { localMoment } from '../core/clock'
-import { fromDayNumber, toDayNumber, type DayNumber } from '../core/dates'
+import { fromDayNumber, toDayNumber, type DayNumber } from '../core/days'
 
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const
 export type Weekday = (typeof WEEKDAYS)[number]
