@@ -135,7 +135,8 @@ describe('the vault on a phone', () => {
 
     // Approved, the cases page is open; locking it asks for the passphrase again.
     await approvePending(admin, organisationId)
-    await page.getByRole('link', { name: 'Mijn casussen' }).click()
+    // The professionals' menu (the shell's bottom bar) leads to the cases.
+    await page.getByRole('link', { name: /^Casussen/ }).first().click()
     await page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
     await page.getByRole('button', { name: 'Vergrendelen' }).click()
     const field = page.getByLabel('Wachtzin', { exact: true })
