@@ -144,7 +144,7 @@ describe('each role from sign-in to Vandaag and one task, on a 360 px phone', ()
 
   it('huisarts: Vandaag asks to register the phone first and leads to the referral form', async () => {
     const page = await signedInPhone(praktijk, praktijkId, 'dokter@linde.example', 'Dokter Jansen', 'huisarts')
-    await page.getByTestId('today-gp').getByText('Je verwijzingen zie je hier zodra dit apparaat is aangemeld en goedgekeurd (zie hierboven).').waitFor()
+    await page.getByTestId('today-gp').getByText('Je verwijzingen zie je hier zodra dit apparaat is aangemeld en goedgekeurd (zie hieronder).').waitFor()
     await checkShell(page, 'Dokter Jansen', 'Huisartsenpraktijk De Linde', ['Vandaag', 'Verwijzen', 'Overzicht', 'Kaart', 'Meer'])
     await page.getByRole('link', { name: 'Iemand verwijzen' }).click()
     await page.getByRole('heading', { level: 1, name: 'Verwijzen' }).waitFor()
