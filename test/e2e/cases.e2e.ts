@@ -133,7 +133,7 @@ describe('case work on the social worker’s phone', () => {
     await page.getByRole('button', { name: 'Zoeken' }).click()
     await page.getByRole('button', { name: /^Koppelen: Wandelgroep/ }).first().click()
     await expect.poll(() => page.getByRole('button', { name: /^Weghalen: Wandelgroep/ }).count()).toBe(1)
-    await page.getByLabel('Terugkoppeling aan de huisarts').fill(FEEDBACK)
+    await page.getByLabel('Bericht aan de huisarts').fill(FEEDBACK)
     await page.getByRole('button', { name: /^5\. Evalueren/ }).click()
     await page.getByRole('button', { name: 'Casus afsluiten' }).click()
     await page.getByText(/^Afgesloten op/).waitFor()
