@@ -62,7 +62,7 @@ beforeAll(async () => {
   await praktijk.signInFirstTime('beheer@linde.example', passwordOf(h.setupOutput[3]!))
   region = new ApiClient(h.baseUrl)
   await region.signInFirstTime('beheer@sig.example', passwordOf(h.setupOutput[5]!))
-}, 120_000)
+})
 afterAll(async () => {
   await h?.stop()
 })
@@ -197,10 +197,14 @@ describe('closed-loop referrals in two browsers', () => {
     await item.getByRole('button', { name: 'Intake of gesprek gehouden' }).click()
     expect(Buffer.byteLength(LONG_FEEDBACK)).toBeGreaterThan(2_048)
     expect(LONG_FEEDBACK.length).toBeLessThanOrEqual(3_000)
-    await item.getByLabel('Terugkoppeling aan de huisarts').fill(LONG_FEEDBACK)
+    // One box to the GP (issue 14): the feedback, then the outcome that completes the referral.
+    await item.getByLabel('Bericht aan de huisarts').fill(LONG_FEEDBACK)
     await item.getByRole('button', { name: 'Versturen' }).click()
-    await item.getByLabel('Uitkomst (de huisarts ziet dit)').fill(OUTCOME)
-    await item.getByRole('button', { name: 'Afronden' }).click()
+    await expect.poll(() => item.getByTestId('referral-result').textContent()).toBe('Verstuurd naar de huisarts.')
+    await expect.poll(() => item.getByLabel('Bericht aan de huisarts').inputValue()).toBe('')
+    await item.getByLabel('Bericht aan de huisarts').fill(OUTCOME)
+    await item.getByLabel('Dit is de uitkomst: de verwijzing afronden').check()
+    await item.getByRole('button', { name: 'Versturen' }).click()
     await expect.poll(() => item.getByTestId('referral-status').textContent()).toBe('Afgerond')
     expect(await seriousViolations(worker.page)).toEqual([])
 
@@ -258,7 +262,7 @@ describe('closed-loop referrals in two browsers', () => {
     const hendrik = worker.page.locator('article.referral', { has: worker.page.getByRole('heading', { name: 'Hendrik Offline — Welzijn op Recept' }) })
     await hendrik.getByRole('button', { name: 'Accepteren en casus maken' }).click()
     // The notice on the page (the same words also go to the screen reader's live region).
-    await worker.page.locator('p.notice', { hasText: 'Het gaat naar de huisarts zodra er verbinding is' }).waitFor()
+    await hendrik.getByTestId('referral-result').filter({ hasText: 'Het gaat naar de huisarts zodra er verbinding is' }).waitFor()
     await worker.context.setOffline(false)
     await expect.poll(() => hendrik.getByTestId('referral-status').textContent(), { timeout: 15_000 }).toBe('Geaccepteerd')
   })
