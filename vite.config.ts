@@ -30,8 +30,9 @@ export default defineConfig({
         start_url: '/',
         scope: '/',
         display: 'standalone',
-        background_color: '#ffffff',
-        theme_color: '#1d5b79',
+        // The theme's page colour and primary teal (src/app/styles/theme.css, docs/theme.md; test/unit/manifestColours.test.ts).
+        background_color: '#f7f5f0',
+        theme_color: '#0f5c6b',
         icons: [
           { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
