@@ -36,6 +36,14 @@ describe('case dates → referral steps', () => {
       { kind: 'afgerond', date: '2026-11-12' },
     ])
   })
+  it('a date still being typed (the field reads 0002-…, 0020-…, 0202-… before 2026-…) or a planned one sends nothing yet', () => {
+    const referred = (patch: Partial<NonNullable<CaseRecord['wor']>>): CaseRecord => ({ ...wor(patch), referral: { referralId: REF, date: '2026-11-02' } })
+    for (const typing of ['0002-11-05', '0020-11-05', '0202-11-05']) expect(stepsToSend(referred({ intakeDate: typing }), 'geaccepteerd', [], '2026-11-06')).toEqual([])
+    expect(stepsToSend(referred({ intakeDate: '2026-11-09' }), 'geaccepteerd', [], '2026-11-06')).toEqual([])
+    // In order: an intake waits while the first-contact date before it cannot be true yet.
+    expect(stepsToSend(referred({ firstContactDate: '0002-11-03', intakeDate: '2026-11-05' }), 'geaccepteerd', [], '2026-11-06')).toEqual([])
+    expect(stepsToSend(referred({ firstContactDate: '2026-11-02', intakeDate: '2026-11-06' }), 'geaccepteerd', [], '2026-11-06').map((s) => s.kind)).toEqual(['contact', 'gesprek'])
+  })
   it('the event carries the date entered: noon of that day, or now when that is earlier', () => {
     const now = new Date('2026-11-05T08:30:00Z')
     expect(eventAtFor('2026-11-03', now)).toBe('2026-11-03T12:00:00.000Z')

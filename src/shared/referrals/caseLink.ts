@@ -27,13 +27,18 @@ export function caseSteps(c: CaseRecord): CaseStep[] {
 
 /**
  * The steps still to send for a case whose referral has `status`, with `waiting` already queued:
- * each only when the referral can take it now, in order, once.
+ * each only when the referral can take it now, in order, once. With `today` (the region's date),
+ * only a date that can be true is sent: not before the referral's date and not after today. A date
+ * field fills while it is typed ("0002-11-05", "0020-11-05" … before "2026-11-05"), and a step
+ * sent cannot be taken back; a planned date waits until its day. In order: a later step waits too.
  */
-export function stepsToSend(c: CaseRecord, status: ReferralStatus, waiting: readonly EventKind[] = []): CaseStep[] {
+export function stepsToSend(c: CaseRecord, status: ReferralStatus, waiting: readonly EventKind[] = [], today?: string): CaseStep[] {
   let s = status
   for (const k of waiting) s = nextStatus(s, k) ?? s
   const out: CaseStep[] = []
+  const earliest = c.referral?.date ?? ''
   for (const step of caseSteps(c)) {
+    if (today !== undefined && (step.date < earliest || step.date > today)) break
     const next = nextStatus(s, step.kind)
     if (next === null || next === s) continue
     out.push(step)

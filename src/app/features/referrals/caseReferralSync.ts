@@ -10,6 +10,7 @@ import type { CaseRecord } from '../../../shared/cases/v1'
 import { eventAtFor, stepsToSend } from '../../../shared/referrals/caseLink'
 import type { EventKind } from '../../../shared/referrals/referral'
 import { thisDevice } from '../../core/deviceIdentity'
+import { today } from '../../core/clock'
 import { openReferral, type OpenedEvent, type OpenedReferral } from './readReferral'
 import { flushOutbox, loadList, queueEvent, waitingItems } from './referralOutbox'
 
@@ -75,7 +76,8 @@ export function syncCaseSteps(c: CaseRecord): Promise<void> {
     const o = await remember(snapshot.id, referralId).catch(() => undefined)
     if (!o) return
     const waiting = (await waitingItems()).filter((i) => i.referralId === referralId && i.kind === 'event').map((i) => (i.body as { kind: EventKind }).kind)
-    for (const step of stepsToSend(snapshot, o.status, waiting)) {
+    // Only dates that can be true: not one still being typed (year 0002), not a planned one (caseLink.ts).
+    for (const step of stepsToSend(snapshot, o.status, waiting, today())) {
       // Closing carries the case's message when it did not go yet (one message to the GP).
       const note = step.kind === 'afgerond' ? closingNote(snapshot, o.events) : undefined
       await sendStep(snapshot.id, o, step.kind, eventAtFor(step.date, new Date()), note)
