@@ -59,6 +59,8 @@ afterAll(async () => {
 const WORKER = { email: 'sanne@welzijn.example', password: 'Kraanvogel-Heide-31-Uden' }
 const RESIDENT = { name: 'Maria Verhoeven', year: '1948', phone: '06 00112233', wil: 'Weer onder de mensen komen', kan: 'Goed koken voor anderen', nodig: 'Vervoer naar het dorpshuis' }
 const FEEDBACK = 'Mevrouw gaat wekelijks mee met de wandelgroep.'
+/** A calendar date as the case shows it, the Dutch way ("18 november 2026"), with no time-zone shift. */
+const dutchDate = (iso: string) => new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`))
 /** The birth year as stored or sent would look (a JSON number or string): four bare digits also turn up by chance in hashes and ids. */
 const YEAR_AS_VALUE = [`:${RESIDENT.year}`, `"${RESIDENT.year}"`]
 /** Everything personal typed into the WoR case. */
@@ -128,7 +130,7 @@ describe('case work on the social worker’s phone', () => {
     // The WoR path: first contact, intake (the moment of inclusion), an activity, feedback, closing.
     await page.getByLabel('Eerste contact').fill(today)
     await page.getByLabel('Intake gehouden op').fill(today)
-    await expect.poll(() => page.getByText(`Meegeteld vanaf ${today}`).isVisible()).toBe(true)
+    await expect.poll(() => page.getByText(`Meegeteld vanaf ${dutchDate(today)}`).isVisible()).toBe(true)
     await page.getByLabel('Zoek een activiteit op de sociale kaart').fill('wandelgroep')
     await page.getByRole('button', { name: 'Zoeken' }).click()
     await page.getByRole('button', { name: /^Koppelen: Wandelgroep/ }).first().click()
@@ -209,7 +211,7 @@ describe('case work on the social worker’s phone', () => {
     await page.getByRole('button', { name: 'Actie toevoegen' }).click()
     await page.getByLabel('Actie 1', { exact: true }).fill('Budgetplan maken')
     await page.getByLabel('Wie doet actie 1').fill('Karin')
-    await expect.poll(() => page.getByText('Meegeteld vanaf 2026-11-20').isVisible()).toBe(true)
+    await expect.poll(() => page.getByText('Meegeteld vanaf 20 november 2026').isVisible()).toBe(true)
     await page.getByLabel('Nieuwe stap').fill('Post samen openen met Anne')
     await page.getByRole('button', { name: 'Stap toevoegen' }).click()
     expect(await seriousViolations(page)).toEqual([])
@@ -271,8 +273,9 @@ describe('case work on the social worker’s phone', () => {
     await page.getByLabel('Naam van de inwoner').fill('Els Peters')
     await page.getByLabel('Gesprek gehouden op').fill('2026-11-18')
     await page.getByLabel('Uitkomst').selectOption('basis-ggz')
-    await page.getByLabel('Advies aan de huisarts').fill('Verwijzing naar basis-GGZ, met steun van de dochter.')
-    await expect.poll(() => page.getByText('Meegeteld vanaf 2026-11-18').isVisible()).toBe(true)
+    // The VG's advice is the one message to the GP (CaseGpMessage.vue, docs/referral-case.md).
+    await page.getByLabel('Bericht aan de huisarts').fill('Verwijzing naar basis-GGZ, met steun van de dochter.')
+    await expect.poll(() => page.getByText('Meegeteld vanaf 18 november 2026').isVisible()).toBe(true)
     await untilStored(page, vg, (c) => c.includedAt === '2026-11-18')
 
     await page.getByRole('link', { name: 'Mijn casussen' }).first().click()
@@ -284,7 +287,7 @@ describe('case work on the social worker’s phone', () => {
     await page.getByLabel('Intake thuis op').fill('2026-11-02')
     await page.getByLabel('Triage').selectOption('arrangement')
     await page.getByLabel('Arrangement gestart op').fill('2026-11-09')
-    await expect.poll(() => page.getByText('Meegeteld vanaf 2026-11-09').isVisible()).toBe(true)
+    await expect.poll(() => page.getByText('Meegeteld vanaf 9 november 2026').isVisible()).toBe(true)
     expect(await seriousViolations(page)).toEqual([])
     await untilStored(page, sa, (c) => c.includedAt === '2026-11-09')
     await page.getByRole('link', { name: 'Mijn casussen' }).first().click()
@@ -345,7 +348,8 @@ describe('case work on the social worker’s phone', () => {
 
     const page = await (await h.browser.newContext()).newPage()
     await firstSignIn(page, h.baseUrl, 'programma@sig.example', WORKER.password)
-    await page.getByRole('link', { name: "Inclusie en KPI's" }).click()
+    // Vandaag is the home; the figures are the programme role's item in the shell's navigation.
+    await page.getByRole('navigation', { name: 'Menu voor je werk' }).getByRole('link', { name: 'Cijfers' }).click()
     await page.getByLabel('Verantwoordingsperiode').selectOption('2027-H1')
     await page.getByLabel('Doel Welzijn op Recept').fill('10')
     await page.getByRole('button', { name: 'Doelen opslaan' }).click()
