@@ -312,8 +312,8 @@ describe('professionals in the browser: a kaartbeheerder who has an account', ()
     const seconds = Number(refused.headers()['retry-after'])
     expect(seconds).toBe(1)
     await expect.poll(async () => (await sendCode(page)).status(), { interval: 300, timeout: (seconds + 2) * 1000 }).toBe(200)
-    await page.getByRole('heading', { name: /^Welkom/ }).waitFor()
-    // After sign-in the home page says someone tried (the wrong password and the wrong code: exactly two); the person marks it read.
+    await page.getByRole('heading', { name: 'Vandaag', exact: true }).waitFor()
+    // After sign-in Vandaag (the home page) says someone tried (the wrong password and the wrong code: exactly two); the person marks it read.
     await expect.poll(() => page.getByTestId('failed-attempts').textContent()).toMatch(/Sinds je vorige keer is er 2 keer geprobeerd in te loggen/)
     expect(await seriousViolations(page)).toEqual([])
     await page.getByRole('button', { name: 'Gelezen' }).click()
@@ -359,15 +359,20 @@ describe('professionals in the browser: a kaartbeheerder who has an account', ()
     // Inviting someone who already has that role here: said so beside the button, and no pointless link made.
     await page.goto(`${h.baseUrl}/beheer/organisatie/${regionId}/leden`)
     await page.locator(`[data-member="${EDITOR.email}"]`).waitFor()
+    // Open invitations made earlier in this describe may be listed (the members page loads them with the people).
+    const listedBefore = await page.getByTestId('invitation').count()
+    const { invitations: openBefore } = await admin.call<{ invitations: unknown[] }>('GET', `/api/orgs/${regionId}/invitations`)
     await page.getByLabel('Naam', { exact: true }).fill(EDITOR.name)
     await page.getByLabel('E-mailadres').fill(EDITOR.email.toUpperCase())
     await page.getByLabel('Rol').selectOption('kaartbeheerder')
     await page.getByRole('button', { name: 'Uitnodiging maken' }).click()
     const invited = page.getByTestId('invite-result')
-    await expect.poll(() => invited.textContent()).toMatch(new RegExp(`^\\s*${EDITOR.name} is al lid van deze organisatie als Kaartbeheerder\\. Je hoeft geen uitnodiging te maken\\.\\s*$`))
+    // The message names every role the person has here (the test above may have added Programmateam).
+    await expect.poll(() => invited.textContent()).toMatch(new RegExp(`^\\s*${EDITOR.name} is al lid van deze organisatie als ([\\p{L} ]+, )*Kaartbeheerder(, [\\p{L} ]+)*\\. Je hoeft geen uitnodiging te maken\\.\\s*$`, 'u'))
     await expect.poll(() => inView(invited)).toBe(true)
     expect(await page.getByTestId('link-handover').count()).toBe(0)
-    expect(await page.getByTestId('invitation').count()).toBe(0)
+    expect(await page.getByTestId('invitation').count()).toBe(listedBefore)
+    expect((await admin.call<{ invitations: unknown[] }>('GET', `/api/orgs/${regionId}/invitations`)).invitations).toHaveLength(openBefore.length)
     // A new person: the invitation is confirmed beside the button, its link right below.
     await page.getByLabel('Naam', { exact: true }).fill('Sanne Nieuw')
     await page.getByLabel('E-mailadres').fill('sanne@gemeente-oss.example')
