@@ -48,7 +48,16 @@ router.beforeEach(async (to) => {
   if (!to.meta.signedIn) return true
   const { useSessionStore } = await import('./core/useSessionStore')
   const session = useSessionStore()
-  if (!session.loaded || !session.isSignedIn) await session.load()
+  if (!session.loaded || !session.isSignedIn) {
+    try {
+      await session.load()
+    } catch (e) {
+      // No answer (offline): the page opens and says what still works on this phone, instead of a blank screen.
+      const { ApiError } = await import('./api/errors')
+      if (e instanceof ApiError && e.status === 0) return true
+      throw e
+    }
+  }
   return session.isSignedIn ? true : { name: 'pro-sign-in', query: { terug: to.fullPath } }
 })
 

@@ -73,6 +73,8 @@ export function syncCaseSteps(c: CaseRecord): Promise<void> {
   // A plain copy: the draft is a reactive proxy, which structuredClone refuses.
   const snapshot = JSON.parse(JSON.stringify(c)) as CaseRecord
   return serial(async () => {
+    // A step queued offline earlier leaves now, not only when the inbox is next opened.
+    if ((await waitingItems()).some((i) => i.referralId === referralId)) await flushOutbox().catch(() => 1)
     const o = await remember(snapshot.id, referralId).catch(() => undefined)
     if (!o) return
     const waiting = (await waitingItems()).filter((i) => i.referralId === referralId && i.kind === 'event').map((i) => (i.body as { kind: EventKind }).kind)
