@@ -16,10 +16,13 @@
  *   address served by page.route, never by the server) so stylesheets and fonts load as in the app
  *   (setContent keeps that address), laid out at 320×640 and at
  *   640×400 CSS px (200 % zoom of 1280), and measured by `measureLayout` (the three rules).
- * - Findings are collected per test file and reported when the harness stops:
- *   LAYOUT_CHECK=report (the default for now): printed and written to
- *   test-results/layout/<test file>.md (or LAYOUT_REPORT_DIR), the test passes; LAYOUT_CHECK=fail: the file fails with one
- *   line per finding (screen, viewport, rule, element, size); LAYOUT_CHECK=off: nothing runs.
+ * - Findings are collected per test file and reported when the harness stops, always printed and
+ *   written to test-results/layout/<test file>.md (or LAYOUT_REPORT_DIR). LAYOUT_CHECK=fail (the
+ *   default): the test file fails with one line per finding (screen, viewport, rule, element, size);
+ *   LAYOUT_CHECK=report: the findings are only reported, the test passes (while fixing a screen);
+ *   LAYOUT_CHECK=off: nothing runs.
+ * - A page of the app at "localhost" instead of 127.0.0.1 (same port: test/e2e/vault.e2e.ts needs
+ *   it for WebAuthn) is the same server, and is checked too.
  * - SCREENSHOTS=1: each checked screen's copy is also photographed full-page at 360 and 1280 px wide
  *   into screenshots/<test file>/<nn>-<route>-<width>.png (git-ignored; the folder of a test file is
  *   emptied when it starts). A copy has no canvas drawings and no running scripts, so the pictures
@@ -47,7 +50,7 @@ const MEASURE = `document.fonts.ready.then(() => (${measureLayout.toString()})()
 
 export type LayoutMode = 'report' | 'fail' | 'off'
 export const layoutMode = (): LayoutMode => {
-  const mode = process.env.LAYOUT_CHECK ?? 'report'
+  const mode = process.env.LAYOUT_CHECK ?? 'fail'
   if (mode !== 'report' && mode !== 'fail' && mode !== 'off') throw new Error(`LAYOUT_CHECK must be report, fail or off, not "${mode}"`)
   return mode
 }
@@ -59,6 +62,14 @@ export function routeOf(url: string): string {
     .map((s) => (/^[0-9a-f-]{8,}$/i.test(s) || /\d{3,}/.test(s) || s.length >= 20 ? ':id' : s))
     .join('/')
   return path || '/'
+}
+
+/** Whether a page's address is the test's server: the same port at 127.0.0.1 or localhost. */
+export function sameServer(url: string, baseUrl: string): boolean {
+  const page = new URL(url)
+  const base = new URL(baseUrl)
+  const local = (host: string) => host === 'localhost' || host === '127.0.0.1'
+  return page.port === base.port && page.protocol === base.protocol && (page.hostname === base.hostname || (local(page.hostname) && local(base.hostname)))
 }
 
 /** One finding on one screen, as a line of the report. */
@@ -131,7 +142,12 @@ export class LayoutCheck {
   }
 
   private enqueue(snapshot: LayoutSnapshot): void {
-    if (!snapshot.url.startsWith(this.baseUrl)) return
+    if (!sameServer(snapshot.url, this.baseUrl)) return
+    // The copy is laid out at the checker's origin: the app's own addresses in it (its base, the
+    // lazily added stylesheets, which Vite links absolutely and crossorigin) are moved there, or a
+    // stylesheet from "localhost" would be refused as cross-origin. Same length: nothing reflows.
+    const origin = new URL(snapshot.url).origin
+    if (origin !== this.baseUrl) snapshot = { ...snapshot, html: snapshot.html.split(origin).join(this.baseUrl) }
     const route = routeOf(snapshot.url)
     this.routes.add(route)
     // A screen is its DOM's signature: the same structure on another route (a loading state, a

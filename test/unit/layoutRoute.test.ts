@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findingLine, routeOf, testFileName } from '../e2e/layout'
+import { findingLine, routeOf, sameServer, testFileName } from '../e2e/layout'
 
 describe('the layout check names screens and findings', () => {
   it('replaces ids and tokens in a route, keeps its words', () => {
@@ -14,5 +14,12 @@ describe('the layout check names screens and findings', () => {
       '/werk @ 320×640, 640×400: small-target: li > a "Zoeken" (75.9×19 px) and 2 more like it',
     )
     expect(testFileName('/work/main/test/e2e/referrals.e2e.ts')).toBe('referrals')
+  })
+
+  it('checks the app at localhost too (test/e2e/vault.e2e.ts), never another server', () => {
+    expect(sameServer('http://localhost:5000/beheer', 'http://127.0.0.1:5000')).toBe(true)
+    expect(sameServer('http://127.0.0.1:5000/beheer', 'http://127.0.0.1:5000')).toBe(true)
+    expect(sameServer('http://localhost:5001/beheer', 'http://127.0.0.1:5000')).toBe(false)
+    expect(sameServer('http://example.org:5000/', 'http://127.0.0.1:5000')).toBe(false)
   })
 })
