@@ -134,7 +134,12 @@ describe('each role from sign-in to Vandaag and one task, on a 360 px phone', ()
     await page.context().setOffline(true)
     await expect.poll(() => page.getByTestId('offline').textContent()).toContain('Je werk blijft op dit apparaat')
     expect(await page.getByTestId('offline').textContent()).not.toContain('kaart')
+    // Vandaag reloaded with no connection opens (not a blank page) and leads to the cases on this phone.
+    await page.goto(`${h.baseUrl}/beheer`)
+    await page.getByTestId('today-offline').getByRole('link', { name: 'Naar je casussen' }).waitFor()
+    expect(await page.getByRole('heading', { level: 1, name: 'Vandaag' }).count()).toBe(1)
     await page.context().setOffline(false)
+    await page.reload()
 
     // The public map from the bar: the residents' footer leads back to Vandaag, not to signing in.
     await page.getByTestId('nav-map').click()
