@@ -15,7 +15,7 @@ import { Vault } from '../src/app/features/cases/vault'
 import { derivePassphraseKey } from '../src/app/core/vault/kdf'
 import { kekFromPrf } from '../src/app/core/vault/prf'
 import { ARGON2ID_DEFAULTS, PBKDF2_ITERATIONS } from '../src/shared/crypto/envelope'
-import { newCase, type CaseRecord } from '../src/shared/cases/v1'
+import { newCase, type CaseRecord } from '../src/shared/cases/v2'
 import { countInclusions, periodsOf } from '../src/shared/kpi/counts'
 
 class PlainDb extends Dexie {

@@ -5,7 +5,7 @@ import { defineComponent, h } from 'vue'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useCaseDraft } from '../../src/app/features/cases/useCaseDraft'
 import { useCaseVault } from '../../src/app/features/cases/useCaseVault'
-import { newCase, type CaseRecord } from '../../src/shared/cases/v1'
+import { newCase, type CaseRecord } from '../../src/shared/cases/v2'
 
 describe('a case draft when the device is full', () => {
   afterEach(() => {

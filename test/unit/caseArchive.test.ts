@@ -5,7 +5,7 @@ import { CaseDb } from '../../src/app/features/cases/caseDb'
 import { CaseStore } from '../../src/app/features/cases/caseStore'
 import { deriveKek, Vault } from '../../src/app/features/cases/vault'
 import { BACKUP_AAD, toBase64 } from '../../src/shared/crypto/backup'
-import { newCase, type CaseRecord } from '../../src/shared/cases/v1'
+import { newCase, type CaseRecord } from '../../src/shared/cases/v2'
 import { softwarePrf } from './softwarePrf'
 
 // Real Argon2id (64 MiB, 3 passes) and PBKDF2-600k run in these tests, several per test: on a

@@ -1,6 +1,6 @@
 /** The pure mapping between a case's dates and its referral's steps (src/shared/referrals/caseLink.ts). */
 import { describe, expect, it } from 'vitest'
-import { caseRecordSchema, newCase, type CaseRecord } from '../../src/shared/cases/v1'
+import { caseRecordSchema, newCase, type CaseRecord } from '../../src/shared/cases/v2'
 import { caseAfterEvent, caseSteps, eventAtFor, fromGpOf, messageSent, stepsToSend } from '../../src/shared/referrals/caseLink'
 import type { ReferralContent } from '../../src/shared/referrals/referral'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { caseIndexOf } from '../../src/shared/cases/caseIndex'
 import { caseMoments, firstContactDaysLeft } from '../../src/shared/cases/inclusion'
-import { caseRecordSchema, newCase, type CaseRecord } from '../../src/shared/cases/v1'
+import { caseRecordSchema, newCase, type CaseRecord } from '../../src/shared/cases/v2'
 import { periodOf } from '../../src/shared/kpi/period'
 
 const ID = '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d'

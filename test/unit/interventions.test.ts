@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { INTERVENTION_IDS, INTERVENTIONS, interventionOf, REFERABLE_INTERVENTION_IDS, WOR_FIRST_CONTACT_DAYS } from '../../src/shared/interventions'
-import { CASE_FORM_INTERVENTION_IDS, caseRecordSchema, newCase } from '../../src/shared/cases/v1'
+import { CASE_FORM_INTERVENTION_IDS, caseRecordSchema, newCase } from '../../src/shared/cases/v2'
 import { firstContactDaysLeft } from '../../src/shared/cases/inclusion'
 import { newReferralSchema, referralContentSchema } from '../../src/shared/referrals/referral'
 import { countRowSchema } from '../../src/shared/kpi/snapshot'

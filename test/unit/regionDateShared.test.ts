@@ -8,7 +8,7 @@ import { localMoment, regionDate } from '../../src/shared/core/clock'
 import { measureReport } from '../../src/shared/kpi/measureReport'
 import { caseIndexOf } from '../../src/shared/cases/caseIndex'
 import { caseMoments } from '../../src/shared/cases/inclusion'
-import { newCase } from '../../src/shared/cases/v1'
+import { newCase } from '../../src/shared/cases/v2'
 import { periodOf } from '../../src/shared/kpi/period'
 import { referralContentSchema } from '../../src/shared/referrals/referral'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { caseItems, gpNews, referralItems, waitingToAccept } from '../../src/app/features/today/workItems'
 import { mapWaiting, orgWaiting, periodProgress } from '../../src/app/features/today/officeItems'
-import { newCase, type CaseRecord } from '../../src/shared/cases/v1'
+import { newCase, type CaseRecord } from '../../src/shared/cases/v2'
 import type { ListedReferral } from '../../src/shared/referrals/referral'
 
 const TODAY = '2026-12-14'

@@ -7,7 +7,7 @@ import { PassphraseError } from '../../src/app/core/vault/strength'
 import { PrfError } from '../../src/app/core/vault/prf'
 import { ARGON2ID_DEFAULTS, associatedData, keyRecordSchema, PBKDF2_ITERATIONS, type KeyRecord } from '../../src/shared/crypto/envelope'
 import { caseIndexOf } from '../../src/shared/cases/caseIndex'
-import { newCase, type CaseRecord } from '../../src/shared/cases/v1'
+import { newCase, type CaseRecord } from '../../src/shared/cases/v2'
 import { softwarePrf } from './softwarePrf'
 
 // Real Argon2id (64 MiB, 3 passes) and PBKDF2-600k run in these tests, several per test: on a

@@ -5,14 +5,18 @@
 import { z } from 'zod'
 import { MUNICIPALITIES } from '../socialMap/places'
 import { caseMoments } from './inclusion'
-import { CASE_STEPS, REFERRER_TYPES, type CaseRecord } from './v1'
+import { REFERRER_TYPES, type CaseRecord } from './v2'
+import { methodIdSchema } from '../method/definition'
 import { INTERVENTION_IDS } from '../interventions'
 
 export const caseIndexSchema = z.strictObject({
   id: z.guid(),
-  schemaVersion: z.literal(1),
+  /** The record's version (v1 rows stored before the method came are read until rewritten). */
+  schemaVersion: z.union([z.literal(1), z.literal(2)]),
   status: z.enum(['open', 'closed']),
-  currentStep: z.enum(CASE_STEPS),
+  /** Where the case stands: a step id of its method version (docs/method.md). */
+  currentStep: methodIdSchema,
+  methodVersion: z.number().int().min(1).optional(),
   pathway: z.enum(INTERVENTION_IDS),
   municipality: z.enum(MUNICIPALITIES).optional(),
   referrerType: z.enum(REFERRER_TYPES).optional(),
@@ -27,7 +31,7 @@ export type CaseIndex = z.infer<typeof caseIndexSchema>
 
 export function caseIndexOf(c: CaseRecord): CaseIndex {
   const m = caseMoments(c)
-  const out: CaseIndex = { id: c.id, schemaVersion: 1, status: c.status, currentStep: c.currentStep, pathway: c.pathway, updatedAt: c.updatedAt }
+  const out: CaseIndex = { id: c.id, schemaVersion: 2, status: c.status, currentStep: c.method.step, methodVersion: c.method.version, pathway: c.pathway, updatedAt: c.updatedAt }
   if (c.resident.municipality) out.municipality = c.resident.municipality
   if (c.referral?.referrerType) out.referrerType = c.referral.referrerType
   if (m.referredAt) out.referredAt = m.referredAt

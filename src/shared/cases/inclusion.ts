@@ -3,7 +3,7 @@
  * after inclusion. These feed the clear index fields and, later, the KPI counts.
  */
 import { periodOf, type Period } from '../kpi/period'
-import type { CaseRecord } from './v1'
+import type { CaseRecord } from './v2'
 import { daysBetween } from '../core/dates'
 import { regionDate } from '../core/clock'
 import { interventionOf } from '../interventions'

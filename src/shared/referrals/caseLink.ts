@@ -4,7 +4,7 @@
  * of what the GP wrote. Idempotent by construction: a step is derived from the referral's status
  * (and what already waits in the outbox), so a step already taken is never sent again.
  */
-import type { CaseRecord } from '../cases/v1'
+import type { CaseRecord } from '../cases/v2'
 import { nextStatus, type EventKind, type ReferralContent, type ReferralStatus } from './referral'
 
 /** The status steps a case can take for its referral. */

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { BACKUP_FORMAT, backupAad, backupFileSchema, fromBase64, toBase64 } from '../../../shared/crypto/backup'
 import { ARGON2ID_DEFAULTS, type KdfParams } from '../../../shared/crypto/envelope'
 import { passphraseProblem, type PassphraseProblem } from '../../core/vault/strength'
-import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v1'
+import { storedCaseRecordSchema, type CaseRecord } from '../../../shared/cases/v2'
 import { periodOf } from '../../../shared/kpi/period'
 import { countedCaseSchema, type CaseDb } from './caseDb'
 import { localKpiIdentity, type KpiIdentity } from './kpiSync'
@@ -87,7 +87,7 @@ export async function restoreBackup(text: string, passphrase: string, vault: Vau
     throw new BackupError('wrong-passphrase')
   }
   const content = z
-    .object({ records: z.array(caseRecordSchema), counting: z.object({ kpiDeviceId: z.guid(), countedCases: z.array(countedCaseSchema) }).optional() })
+    .object({ records: z.array(storedCaseRecordSchema), counting: z.object({ kpiDeviceId: z.guid(), countedCases: z.array(countedCaseSchema) }).optional() })
     .safeParse(JSON.parse(new TextDecoder().decode(plain)))
   if (!content.success) throw new BackupError('damaged')
   const sealed = await Promise.all(content.data.records.map((r: CaseRecord) => vault.seal(r)))

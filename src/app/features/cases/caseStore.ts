@@ -19,7 +19,7 @@ export function touchedPeriods(before: Countable | undefined, after: Countable |
 
 // The index fields of a stored envelope; the ciphertext beside them is left out.
 const indexOfStored = z.object(caseIndexSchema.shape)
-import type { CaseRecord } from '../../../shared/cases/v1'
+import type { CaseRecord } from '../../../shared/cases/v2'
 import { countedCaseOf, type CaseDb, type CountedCase } from './caseDb'
 import type { Vault } from './vault'
 import { markPeriodsChanged } from './kpiSyncCore'

@@ -4,7 +4,7 @@
  * an invalid field keeps the last good version stored and says what is wrong.
  */
 import { inject, onBeforeUnmount, provide, reactive, watch, type InjectionKey } from 'vue'
-import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v1'
+import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v2'
 import { firstPerField } from '../../../shared/core/zodIssues'
 import { registerUnsaved } from './unsavedWork'
 import { useCaseVault } from './useCaseVault'

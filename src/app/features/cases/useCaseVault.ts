@@ -1,7 +1,7 @@
 /** The device's case vault for the page: set up, unlock, auto-lock, and the cases in it. */
 import { defineStore } from 'pinia'
 import { markRaw, ref, shallowRef } from 'vue'
-import type { CaseRecord } from '../../../shared/cases/v1'
+import type { CaseRecord } from '../../../shared/cases/v2'
 import { createBackup, purgeExpired, restoreBackup } from './caseArchive'
 import { CaseDb } from './caseDb'
 import { readCaseSettings } from './caseSettings'

@@ -6,7 +6,7 @@
 import { computed } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { baselineOf, recordScores } from '../../../shared/cases/lifeDomainPicture'
-import type { CaseRecord } from '../../../shared/cases/v1'
+import type { CaseRecord } from '../../../shared/cases/v2'
 import { LIFE_DOMAINS, type LifeDomain } from '../../../shared/socialMap/lifeDomains'
 import type { LifeDomainChartTexts } from '../../ui/LifeDomainChart.vue'
 import { useDates } from '../../ui/dates'

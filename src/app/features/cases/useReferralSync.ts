@@ -4,7 +4,7 @@
  * once (src/app/features/referrals/caseReferralSync.ts, docs/referral-case.md).
  */
 import { onMounted, watch } from 'vue'
-import type { CaseRecord } from '../../../shared/cases/v1'
+import type { CaseRecord } from '../../../shared/cases/v2'
 import { caseSteps } from '../../../shared/referrals/caseLink'
 import { syncCaseSteps } from '../referrals/caseReferralSync'
 

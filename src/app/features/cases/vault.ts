@@ -33,7 +33,7 @@ import {
   type VaultMode,
 } from '../../../shared/crypto/envelope'
 import { caseIndexOf } from '../../../shared/cases/caseIndex'
-import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v1'
+import { caseRecordSchema, storedCaseRecordSchema, type CaseRecord } from '../../../shared/cases/v2'
 import type { DerivePassphraseKey } from '../../core/vault/kdf'
 import { kekFromPrf, webAuthnPrf, type PrfAuthenticator } from '../../core/vault/prf'
 import { PassphraseError, passphraseProblem } from '../../core/vault/strength'
@@ -264,7 +264,8 @@ export class Vault {
       key,
       new Uint8Array(envelope.ciphertext),
     )
-    return caseRecordSchema.parse(JSON.parse(new TextDecoder().decode(plain)))
+    // A version-1 case is read as version 2 (v2.ts upgradeV1) and written back as such at its next save.
+    return storedCaseRecordSchema.parse(JSON.parse(new TextDecoder().decode(plain)))
   }
 
   /** Encrypts bytes under the vault key; `context` (e.g. "device-key|signing") is bound as associated data. */

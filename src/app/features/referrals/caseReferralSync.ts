@@ -6,7 +6,7 @@
  * happened to each step is kept per case, for the case page to show next to the field.
  */
 import { reactive } from 'vue'
-import type { CaseRecord } from '../../../shared/cases/v1'
+import type { CaseRecord } from '../../../shared/cases/v2'
 import { eventAtFor, stepsToSend } from '../../../shared/referrals/caseLink'
 import type { EventKind } from '../../../shared/referrals/referral'
 import { thisDevice } from '../../core/deviceIdentity'

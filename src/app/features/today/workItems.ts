@@ -3,7 +3,7 @@
  * over the referral lists' clear metadata (status, dates: nothing sealed is opened here) and the
  * cases in the open vault. Each item carries where it is handled, one tap away.
  */
-import type { CaseRecord } from '../../../shared/cases/v1'
+import type { CaseRecord } from '../../../shared/cases/v2'
 import { addDays } from '../../../shared/core/dates'
 import type { ListedReferral } from '../../../shared/referrals/referral'
 

@@ -1,0 +1,82 @@
+/**
+ * The case record, version 2: version 1 (v1.ts) with its place in the method (docs/method.md).
+ * The fixed fields counting and the server rely on (dates of referral, inclusion, completion;
+ * pathway; municipality; referrer type; consent) stay where version 1 had them; what the method
+ * adds lives in `method`, by the stable ids of the method definition.
+ *
+ * `currentStep` is gone: where a case stands follows from its essentials (`method.step`, written
+ * when an essential changes), never from which step tab was opened.
+ */
+import { z } from 'zod'
+import { isoDate } from '../core/dates'
+import type { InterventionId } from '../interventions'
+import { methodIdSchema, type MethodDefinition } from '../method/definition'
+import { currentStepOf } from '../method/progress'
+import { BUNDLED_METHOD } from '../method/sigMethod'
+import { caseRecordV1Schema, type CaseRecordV1 } from './v1'
+
+export * from './v1'
+
+const answerSchema = z.union([z.string().max(5_000), z.number().finite(), z.boolean()])
+const essentialMarkSchema = z
+  .strictObject({ state: z.enum(['met', 'skipped']), on: isoDate, reason: z.string().max(1_000).optional() })
+  .refine((m) => m.state !== 'skipped' || !!m.reason?.trim(), { message: 'a skipped essential needs a reason', path: ['reason'] })
+const answersSchema = z.record(methodIdSchema, answerSchema).refine((r) => Object.keys(r).length <= 500, 'too many answers')
+const marksSchema = z.record(methodIdSchema, essentialMarkSchema).refine((r) => Object.keys(r).length <= 500, 'too many essentials')
+
+export const caseMethodSchema = z.strictObject({
+  /** The method version the case is worked under. */
+  version: z.number().int().min(1),
+  /** Where the case stands: the first step whose essentials are not all met or skipped. */
+  step: methodIdSchema,
+  answers: answersSchema,
+  essentials: marksSchema,
+  /** Kept aside by a migration (migrate.ts): an answer that could not land, an essential no longer asked. */
+  retired: z.strictObject({ answers: answersSchema, essentials: marksSchema }).optional(),
+})
+
+const { currentStep: _step, schemaVersion: _v, ...v1Shape } = caseRecordV1Schema.shape
+export const caseRecordV2Schema = z.strictObject({ ...v1Shape, schemaVersion: z.literal(2), method: caseMethodSchema })
+export type CaseRecordV2 = z.infer<typeof caseRecordV2Schema>
+export type CaseRecord = CaseRecordV2
+export const caseRecordSchema = caseRecordV2Schema
+export type Step = CaseRecord['steps'][number]
+export type CaseConsultation = NonNullable<CaseRecord['consultation']>
+export type JointPlan = Pick<CaseConsultation, 'actions' | 'leadWithResident' | 'evaluationDate'>
+
+/**
+ * A version-1 case under method version 1: nothing it held is dropped; where it stands is worked
+ * out from its data (the v1 `currentStep` was moved by merely opening a tab, so it is not kept).
+ */
+export function upgradeV1(c: CaseRecordV1, definition: MethodDefinition = BUNDLED_METHOD): CaseRecordV2 {
+  const { currentStep: _, schemaVersion: __, ...rest } = c
+  const method = { version: definition.version, step: '', answers: {}, essentials: {} }
+  const upgraded: CaseRecordV2 = { ...rest, schemaVersion: 2, method }
+  method.step = currentStepOf(definition, upgraded).id
+  return upgraded
+}
+
+/** Any stored case (version 1 or 2), read as the current version. */
+export const storedCaseRecordSchema = z.union([caseRecordV2Schema, caseRecordV1Schema.transform((c) => upgradeV1(c))])
+
+export function newCase(idValue: string, pathway: InterventionId, now: Date, definition: MethodDefinition = BUNDLED_METHOD): CaseRecord {
+  const stamp = now.toISOString()
+  const c: CaseRecord = {
+    id: idValue,
+    schemaVersion: 2,
+    createdAt: stamp,
+    updatedAt: stamp,
+    pathway,
+    status: 'open',
+    resident: { name: '' },
+    questions: { wil: '', kan: '', nodig: '' },
+    lifeDomains: {},
+    strengths: '',
+    network: [],
+    steps: [],
+    satisfaction: {},
+    ...(pathway === 'wor' ? { wor: { matchedServiceIds: [] } } : {}),
+    method: { version: definition.version, step: definition.pathways[pathway].steps[0]!.id, answers: {}, essentials: {} },
+  }
+  return c
+}
