@@ -35,8 +35,7 @@ export const caseMethodSchema = z.strictObject({
   retired: z.strictObject({ answers: answersSchema, essentials: marksSchema }).optional(),
 })
 
-const { currentStep: _step, schemaVersion: _v, ...v1Shape } = caseRecordV1Schema.shape
-export const caseRecordV2Schema = z.strictObject({ ...v1Shape, schemaVersion: z.literal(2), method: caseMethodSchema })
+export const caseRecordV2Schema = z.strictObject({ ...caseRecordV1Schema.omit({ currentStep: true, schemaVersion: true }).shape, schemaVersion: z.literal(2), method: caseMethodSchema })
 export type CaseRecordV2 = z.infer<typeof caseRecordV2Schema>
 export type CaseRecord = CaseRecordV2
 export const caseRecordSchema = caseRecordV2Schema
@@ -49,9 +48,10 @@ export type JointPlan = Pick<CaseConsultation, 'actions' | 'leadWithResident' | 
  * out from its data (the v1 `currentStep` was moved by merely opening a tab, so it is not kept).
  */
 export function upgradeV1(c: CaseRecordV1, definition: MethodDefinition = BUNDLED_METHOD): CaseRecordV2 {
-  const { currentStep: _, schemaVersion: __, ...rest } = c
+  const rest: Partial<CaseRecordV1> = { ...c }
+  delete rest.currentStep
   const method = { version: definition.version, step: '', answers: {}, essentials: {} }
-  const upgraded: CaseRecordV2 = { ...rest, schemaVersion: 2, method }
+  const upgraded = { ...rest, schemaVersion: 2, method } as CaseRecordV2
   method.step = currentStepOf(definition, upgraded).id
   return upgraded
 }

@@ -59,8 +59,8 @@ export function migrateCase<T extends { method: CaseMethod }>(record: T, definit
     method = { ...method, version: v }
   }
   if (method.retired && !Object.keys(method.retired.answers).length && !Object.keys(method.retired.essentials).length) {
-    const { retired: _, ...rest } = method
-    method = rest
+    method = { ...method }
+    delete method.retired
   }
   return { ok: true, record: method === record.method ? record : { ...record, method }, from }
 }
