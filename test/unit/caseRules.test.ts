@@ -66,7 +66,7 @@ describe('the clear index of a case', () => {
     }
     expect(caseRecordSchema.safeParse(c).success).toBe(true)
     const index = caseIndexOf(c)
-    expect(index).toEqual({ id: ID, schemaVersion: 1, status: 'open', currentStep: 'signaleren', pathway: 'wor', municipality: 'Oss', referrerType: 'huisarts', referredAt: '2026-03-02', includedAt: '2026-03-10', period: '2026-H1', updatedAt: c.updatedAt })
+    expect(index).toEqual({ id: ID, schemaVersion: 2, status: 'open', currentStep: 'wor-aanmelding', methodVersion: 1, pathway: 'wor', municipality: 'Oss', referrerType: 'huisarts', referredAt: '2026-03-02', includedAt: '2026-03-10', period: '2026-H1', updatedAt: c.updatedAt })
     const text = JSON.stringify(index)
     for (const secret of ['Maria', 'Verhoeven', '1948', 'Berghem', '06 0000', 'Weer mensen', 'Koken', 'Vervoer']) expect(text).not.toContain(secret)
   })

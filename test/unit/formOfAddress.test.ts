@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { BUNDLED_METHOD } from '../../src/shared/method/sigMethod'
 
 const FILES = ['nl.json', 'pro.nl.json']
 const FORMAL = /\b(u|uw|uzelf)\b/i
@@ -22,4 +23,9 @@ describe('the form of address', () => {
       expect(formal.map(([path, text]) => `${path}: ${text}`)).toEqual([])
     })
   }
+  it('the bundled method (prompts read aloud to residents, essentials) says "je" too', () => {
+    const dutch = texts(BUNDLED_METHOD, '', []).filter(([path]) => path.endsWith('.nl'))
+    expect(dutch.length).toBeGreaterThan(100)
+    expect(dutch.filter(([, text]) => FORMAL.test(text)).map(([path, text]) => `${path}: ${text}`)).toEqual([])
+  })
 })
