@@ -16,6 +16,7 @@ import { DATABASES, ON_WIPE, WIPED_DATABASES } from '../../src/app/core/storageN
 import { CaseDb } from '../../src/app/features/cases/caseDb'
 import { referralDb } from '../../src/app/features/referrals/referralDb'
 import { SocialMapDb } from '../../src/app/features/socialMap/data/repository'
+import { MethodDb } from '../../src/app/features/method/methodDb'
 
 const ORG_ID = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6'
 
@@ -42,10 +43,11 @@ describe('storage names', () => {
     }
   })
 
-  it('a wipe after the device is revoked leaves no app database behind but the public social map', async () => {
+  it('a wipe after the device is revoked leaves no app database behind but the public social map and method', async () => {
     setActivePinia(createPinia())
     // Each database opened the way the app opens it.
     await new SocialMapDb().open()
+    await new MethodDb().open()
     await new CaseDb().open()
     await referralDb.open()
     await pinOnFirstUse(ORG_ID, '12345 12345 12345 12345 12345 12345')
@@ -55,7 +57,7 @@ describe('storage names', () => {
     await wipeEverything()
 
     const kept = (Object.keys(ON_WIPE) as (keyof typeof ON_WIPE)[]).filter((key) => ON_WIPE[key] === 'keep').map((key) => DATABASES[key])
-    expect(kept).toEqual([DATABASES.socialMap])
+    expect(kept).toEqual([DATABASES.socialMap, DATABASES.method])
     expect(await databaseNames()).toEqual(kept)
     for (const name of WIPED_DATABASES) expect(await databaseNames()).not.toContain(name)
   })

@@ -17,6 +17,8 @@ export const DATABASES = {
   referrals: 'samenwerkwijze-verwijzingen',
   /** Organisation keys pinned on first use (core/pinnedKeys.ts). */
   pinnedKeys: 'samenwerkwijze-vertrouwde-sleutels',
+  /** The method versions received from the server (features/method/methodDb.ts); public, like the map. */
+  method: 'samenwerkwijze-werkwijze',
 } as const
 export type DatabaseKey = keyof typeof DATABASES
 export type DatabaseName = (typeof DATABASES)[DatabaseKey]
@@ -25,7 +27,8 @@ export type DatabaseName = (typeof DATABASES)[DatabaseKey]
  * What a device wipe does with each database. Every database must be listed (the type checks it),
  * so adding one means deciding here. The social map stays: it is the public map, the same for
  * everyone, and a phone without it shows residents nothing until the next download; the device
- * wipe is about what a professional held.
+ * wipe is about what a professional held. The method versions stay for the same reason: public,
+ * the same for every phone, no personal data.
  */
 export const ON_WIPE = {
   socialMap: 'keep',
@@ -33,6 +36,7 @@ export const ON_WIPE = {
   cases: 'delete',
   referrals: 'delete',
   pinnedKeys: 'delete',
+  method: 'keep',
 } as const satisfies Record<DatabaseKey, 'delete' | 'keep'>
 
 export const WIPED_DATABASES: readonly DatabaseName[] = (Object.keys(ON_WIPE) as DatabaseKey[])
