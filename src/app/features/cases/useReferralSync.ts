@@ -1,6 +1,5 @@
 /**
- * Keeps a case's referral in step with it while the case's dates are on screen (CaseIntervention,
- * CaseClose): on opening and whenever a step's date changes, the steps not yet taken are sent, each
+ * Keeps a case's referral in step with it while the case is open (CaseEditor.vue): on opening and whenever a step's date changes, the steps not yet taken are sent, each
  * once (src/app/features/referrals/caseReferralSync.ts, docs/referral-case.md).
  */
 import { onMounted, watch } from 'vue'
