@@ -7,7 +7,9 @@
  * map fetch, count snapshots from 50 concurrent clients, sign-in); then the case vault against
  * plain Dexie, and counting 10,000 cases on the device against reading their index (bench/vault.ts);
  * then sealing, sending, receiving and opening a referral for 1, 10 and 50 devices (bench/referrals.ts);
- * then the sign-in guard's cost against scrypt alone (bench/signInGuard.ts).
+ * then the sign-in guard's cost against scrypt alone (bench/signInGuard.ts); then the method as data
+ * (bench/method.ts): opening a case under a newer version against reading it, the guide's work
+ * per change against the draft's own, a method version's download against the map's.
  * The last line is one JSON object.
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -15,6 +17,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { generateServices } from '../src/server/seed/syntheticServices'
 import { httpBench } from './http'
+import { methodBench } from './method'
 import { referralBench } from './referrals'
 import { signInGuardBench } from './signInGuard'
 import { countBench, vaultBench, vaultModesBench } from './vault'
@@ -149,4 +152,6 @@ const referrals = await referralBench()
 console.log('referrals', JSON.stringify(referrals, null, 1))
 const signInGuard = await signInGuardBench()
 console.log('sign-in guard', JSON.stringify(signInGuard, null, 1))
-console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, gcExposed: !!gc }))
+const method = methodBench()
+console.log('method as data', JSON.stringify(method, null, 1))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, gcExposed: !!gc }))
