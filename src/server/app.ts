@@ -18,6 +18,7 @@ import { healthRoutes, type Readiness } from './routes/health'
 import { referralRoutes } from './routes/referrals'
 import { kpiRoutes } from './routes/kpi'
 import { mapEditorRoutes } from './routes/mapEditor'
+import { methodRoutes } from './routes/method'
 import { organisationRoutes } from './routes/organisations'
 import { reportRoutes } from './routes/reports'
 import { socialMapRoutes } from './routes/socialMap'
@@ -68,10 +69,9 @@ export function createApp(db: Database, options: AppOptions) {
   })
   app.use('/api/*', sameOrigin)
   app.use('/api/*', loadUser(db, proxy))
-  app.use(
-    '/api/*',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, 'too-large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`) }),
-  )
+  const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, 'too-large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`) })
+  // Publishing a method definition has its own, larger limit (routes/method.ts, after the role check).
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/method' ? next() : limit(c, next)))
   app.route('/api/health', healthRoutes(db, options.readiness))
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
   app.route('/api/reports', reportRoutes(deps))
@@ -82,6 +82,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/devices', deviceRoutes({ ...deps, now: guard.now, offlineDays: options.deviceOfflineDays ?? DEFAULT_OFFLINE_DAYS }))
   app.route('/api/map', mapEditorRoutes(db))
   app.route('/api/kpi', kpiRoutes(db))
+  app.route('/api/method', methodRoutes(db, guard.now))
   app.route('/api/referrals', referralRoutes(db, guard.now))
   app.all('/api/*', (c) => problem(c, 404, 'not-found', 'Not found'))
   if (options.staticDir) {

@@ -8,6 +8,7 @@ import { countUsers, newBootstrapCode } from './auth/accounts'
 import { SignInGuard } from './auth/signIn'
 import { createLogger } from './log'
 import { seedExampleMapIfEmpty } from './seed/seedIfEmpty'
+import { seedBundledMethod } from './method/repository'
 import { loadServerKey } from './secrets/serverKey'
 import { announceBootstrapCode, forgetBootstrapCode } from './bootstrapLink'
 import { Readiness } from './routes/health'
@@ -31,6 +32,8 @@ async function main() {
   const db = await openDatabase(target)
   const seeded = await seedExampleMapIfEmpty(db)
   if (seeded) console.log(`The social map was empty: loaded ${seeded} example services (voorbeeldgegevens).`)
+  // Every region starts from the bundled method as version 1 (docs/method.md); a no-op once stored.
+  if (await seedBundledMethod(db)) console.log('The method was empty: stored the bundled method as version 1.')
   const readiness = new Readiness()
   const app = createApp(db, { serverKey, staticDir: config.STATIC_DIR, logger: createLogger(), trustedProxies: config.TRUST_PROXY, guard: new SignInGuard(Date.now, config.SIGN_IN_LIMITS), readiness, deviceOfflineDays: config.DEVICE_OFFLINE_DAYS })
   // Nobody can sign in yet: a one-time code lets the first beheerder set up their organisation.

@@ -22,6 +22,8 @@ import { signCertificate, type Certificate } from '../../src/shared/devices/cert
 import { signedEventContext } from '../../src/shared/referrals/referral'
 import { certifiedDevices, receivingDevices } from '../../src/server/auth/certificates'
 import { snapshotMessage } from '../../src/shared/kpi/snapshot'
+import { BUNDLED_METHOD } from '../../src/shared/method/sigMethod'
+import { latestVersion } from '../../src/server/method/repository'
 import { Agent, Clock, PASSWORD, regionOrganisation, signedIn } from './agent'
 import { bindDevice, challenge, makeDeviceKeys, proof, publicJwk, registerDevice, registrationBody, unsignedFor, type PublicJwk, type TestDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'
@@ -331,6 +333,15 @@ const ROWS: Record<string, Row> = {
   'GET /api/kpi/measure-report': { expect: fully(['programma']), prepare: async () => ({ path: '/api/kpi/measure-report?period=2026-H1' }) },
   'GET /api/kpi/targets': { expect: fully(['programma']) },
   'PUT /api/kpi/targets': { expect: fully(['programma']), prepare: async () => ({ body: { period: '2026-H2', targets: { wor: 120, vg: 40 } } }) },
+  // The method holds no personal data: phones fetch it like the map, without an account.
+  'GET /api/method': { expect: open() },
+  'GET /api/method/versions/:version': { expect: open(), prepare: async () => ({ path: '/api/method/versions/1' }) },
+  // The history and publishing: the region's programme office only (an ordinary beheerder neither).
+  'GET /api/method/versions': { expect: fully(['programma']) },
+  'POST /api/method': {
+    expect: fully(['programma']),
+    prepare: async () => ({ body: { ...BUNDLED_METHOD, version: (await latestVersion(db)) + 1, note: { nl: 'Proefversie.', en: 'Trial version.' } } }),
+  },
   'GET /api/referrals/routes': { expect: fully(['beheerder', 'huisarts']) },
   // The routing table decides who receives every referral: the region's beheerder only.
   'PUT /api/referrals/routes': { expect: regionBeheerder(), prepare: async () => ({ body: { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: orgA }] } }) },

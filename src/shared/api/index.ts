@@ -11,6 +11,7 @@ import * as devices from './devices'
 import * as kpi from './kpi'
 import * as links from './links'
 import * as map from './mapEditor'
+import * as method from './method'
 import * as orgs from './organisations'
 import * as referrals from './referrals'
 import * as pub from './socialMap'
@@ -84,6 +85,11 @@ export const RESPONSES = {
   'GET /api/kpi/measure-report': kpi.measureReportSchema,
   'GET /api/kpi/targets': kpi.targetsListSchema,
   'PUT /api/kpi/targets': kpi.targetsSavedSchema,
+
+  'GET /api/method': method.methodDefinitionSchema,
+  'GET /api/method/versions/:version': method.methodDefinitionSchema,
+  'GET /api/method/versions': method.methodVersionsSchema,
+  'POST /api/method': method.methodPublishedSchema,
 
   'GET /api/referrals/routes': referrals.routesAnswerSchema,
   'PUT /api/referrals/routes': referrals.routesSavedSchema,
