@@ -16,6 +16,8 @@ import { challenge, proof, registerDevice } from '../server/devices'
 import { TEST_DATABASE_URL, TEST_SERVER_KEY, testDatabase } from '../server/helpers'
 import { startServer, type ServerProcess } from '../server/serverProcess'
 import { testApp } from '../server/fixture'
+import { methodEtag } from '../../src/shared/api/method'
+import { BUNDLED_METHOD } from '../../src/shared/method/sigMethod'
 
 /** A browser-like client (test/support/agent.ts) of one process, over HTTP. */
 const clientOf = (base: string) => new Agent(base)
@@ -98,5 +100,20 @@ describe('two server processes on one PostgreSQL', () => {
     const results = await Promise.all(clients.map((c) => c.call('POST', `/api/devices/${phone.id}/status`, answer)))
     expect(results.map((r) => r.status).sort()).toEqual([200, 401])
     expect(await results.find((r) => r.status === 200)!.json()).toMatchObject({ id: phone.id, status: 'approved', wipe: false, offlineDays: 9 })
+  })
+
+  it('store the bundled method once when both start at once, and let one of two publishes of one version in (docs/method.md)', async () => {
+    expect((await db.query('SELECT version FROM method_versions')).rows).toEqual([{ version: 1 }])
+    // One programme officer's session, used on both processes (sessions live in the database).
+    const { email, secret } = await signedIn(testApp(db, new Clock()), db, new Clock(), 'programma')
+    const [first, second] = [clientOf(bases[0]!), clientOf(bases[1]!)]
+    expect((await first.call('POST', '/api/auth/sign-in', { email, password: PASSWORD })).status).toBe(200)
+    expect((await first.call('POST', '/api/auth/totp', { code: totpAt(secret, counterAt(Date.now())) })).status).toBe(200)
+    second.cookie = first.cookie
+    second.csrf = first.csrf
+    const next = { ...BUNDLED_METHOD, version: 2, note: { nl: 'Versie 2.', en: 'Version 2.' } }
+    const statuses = await Promise.all([first, second].map((c) => c.call('POST', '/api/method', next).then((r) => r.status)))
+    expect(statuses.sort()).toEqual([201, 409])
+    for (const base of bases) expect((await clientOf(base).call('GET', '/api/method')).headers.get('ETag')).toBe(methodEtag(2))
   })
 })
