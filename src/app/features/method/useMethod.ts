@@ -1,9 +1,10 @@
 /**
  * The method definitions this phone knows (docs/method.md "On the phone"): the version bundled with
  * the app, and later versions received from the server like a map update (methodSync.ts), stored
- * on the device (methodDb.ts). The professionals' shell starts the sync (startMethodSync): at start
- * and each time the phone comes back online. Every page sees a newly received version at once.
+ * on the device (methodDb.ts). The professionals' shell starts the sync (startMethodSync): at start,
+ * on coming back online and on being looked at again. Every page sees a newly received version at once.
  */
+import { useEventListener } from '@vueuse/core'
 import { computed, shallowRef } from 'vue'
 import type { MethodDefinition } from '../../../shared/method/definition'
 import { BUNDLED_METHOD } from '../../../shared/method/sigMethod'
@@ -70,13 +71,28 @@ export function refreshMethod(fetchFn: typeof fetch = publicFetch, apiBase = '')
   return syncing
 }
 
-let stopListening: (() => void) | undefined
+/** A phone that stays online with the app open asks again when it is looked at after this long. */
+const REFRESH_AFTER_MS = 5 * 60 * 1000
+let started = false
+let lastSyncAt = 0
 
-/** At start and each time the phone comes back online (as the map does, useSocialMapStore.ts). Once per page load. */
+function syncNow() {
+  lastSyncAt = Date.now()
+  return refreshMethod()
+}
+
+/**
+ * At start, each time the phone comes back online, and when the app is looked at again after a
+ * while (as the map does, useSocialMapStore.ts). Once per page load.
+ */
 export function startMethodSync(): void {
-  if (stopListening) return
-  stopListening = onBackOnline(() => void refreshMethod())
-  firstSync = refreshMethod()
+  if (started) return
+  started = true
+  onBackOnline(() => void syncNow())
+  useEventListener(document, 'visibilitychange', () => {
+    if (document.visibilityState === 'visible' && Date.now() - lastSyncAt > REFRESH_AFTER_MS) void syncNow()
+  })
+  firstSync = syncNow()
 }
 
 /** How long a case waits for the first sync before opening with what the phone has. */
