@@ -85,10 +85,11 @@ describe('the kitchen-table mode', () => {
     expect((await wil.boundingBox())!.width).toBeLessThan(40 * 0.7 * 1.5 * bodySize)
     await page.setViewportSize({ width: 360, height: 740 })
 
-    // Back: the worker's screen at the same step. Escape leaves the mode too.
+    // Back: the worker's screen at the same step, focus on the button that opened the mode. Escape leaves the mode too.
     await table.getByRole('button', { name: BACK }).click()
     await table.waitFor({ state: 'detached' })
     expect(await currentStep(page)).toBe(stepBefore)
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(TO_TABLE)
     await page.getByRole('button', { name: TO_TABLE }).click()
     await table.waitFor()
     await page.keyboard.press('Escape')
