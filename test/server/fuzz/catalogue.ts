@@ -13,6 +13,8 @@ import { PASSWORD } from '../agent'
 import { challenge, proof, publicJwk, registrationBody, makeDeviceKeys, unsignedFor } from '../devices'
 import { counterAt, totpAt } from '../../../src/server/auth/totp'
 import type { Caller, Who, World } from './world'
+import { latestVersion } from '../../../src/server/method/repository'
+import { BUNDLED_METHOD } from '../../../src/shared/method/sigMethod'
 
 export interface Valid {
   params?: Record<string, string>
@@ -184,6 +186,11 @@ export const CATALOGUE: Record<string, Entry> = {
   'GET /api/kpi/measure-report': { who: 'programma', build: async () => ({ query: { period: '2026-H1' } }) },
   'GET /api/kpi/targets': { who: 'programma' },
   'PUT /api/kpi/targets': { who: 'programma', build: async () => ({ body: { period: '2026-H2', targets: { wor: 120, vg: 40 } } }) },
+  'GET /api/method': { who: 'anonymous' },
+  'GET /api/method/versions/:version': { who: 'anonymous', build: async () => ({ params: { version: '1' } }) },
+  'GET /api/method/versions': { who: 'programma' },
+  // The next version each time: a publish uses up the number it names.
+  'POST /api/method': { who: 'programma', fresh: true, build: async (w) => ({ body: { ...BUNDLED_METHOD, version: (await latestVersion(w.db)) + 1, note: { nl: 'Proef.', en: 'Trial.' } } }) },
   'GET /api/referrals/routes': { who: 'beheerder' },
   'PUT /api/referrals/routes': { who: 'regionBeheerder', build: async (w) => ({ body: { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: w.orgA }] } }) },
   'GET /api/referrals/directory': { who: 'huisarts' },
