@@ -16,6 +16,7 @@ export const LOG_FIELDS = new Set(['level', 'time', 'app', 'msg', 'method', 'rou
 /** Lines main.ts prints as plain text at start and stop (no personal data: the bootstrap code goes to a file). */
 export const START_UP_LINES = [
   /^The social map was empty: loaded \d+ example services \(voorbeeldgegevens\)\.$/,
+  /^The method was empty: stored the bundled method as version 1\.$/,
   /^Samenwerkwijze is running on http:\/\/localhost:\d+ \(database: (pglite in \S+|postgres)\)$/,
   /^No accounts yet\. The one-time link for the first beheerder is in \S+ \(readable by this user only\)\.$/,
   /^Stopped: requests still running after the grace period were cut off\.$/,
