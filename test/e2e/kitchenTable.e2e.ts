@@ -79,6 +79,7 @@ describe('the kitchen-table mode', () => {
     const box = (await done.boundingBox())!
     expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(32)
     expect(await table.getByRole('img', { name: /Geldzaken: begin 3, nu 3/ }).count()).toBe(1)
+    await expect.poll(() => table.getByTestId('save-state').textContent()).toMatch(/Opgeslagen om/)
     expect(await seriousViolations(page)).toEqual([])
     // At 1280 px the text keeps a short line (≤ 40ch of the large type).
     await page.setViewportSize({ width: 1280, height: 800 })
@@ -95,7 +96,6 @@ describe('the kitchen-table mode', () => {
     await page.keyboard.press('Escape')
     await table.waitFor({ state: 'detached' })
     expect(await currentStep(page)).toBe(stepBefore)
-    await expect.poll(() => page.getByTestId('save-state').textContent()).toMatch(/Opgeslagen om/)
 
     // After a reload the answer and the small step are in the case.
     await page.reload()
