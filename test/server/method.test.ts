@@ -4,6 +4,7 @@
  * version they lack, the programme office publishes the next — and nobody else can, nor can a
  * definition that breaks the schema or does not follow on, nor two publishes of one version.
  */
+import { gunzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { seedBundledMethod } from '../../src/server/method/repository'
 import { methodEtag } from '../../src/shared/api/method'
@@ -56,6 +57,10 @@ describe('the method on the server', () => {
     const again = await t.app.request('/api/method', { headers: { 'If-None-Match': methodEtag(1) } })
     expect(again.status).toBe(304)
     expect(await again.text()).toBe('')
+    // Compressed for a phone that takes gzip.
+    const zipped = await t.app.request('/api/method', { headers: { 'Accept-Encoding': 'gzip' } })
+    expect(zipped.headers.get('Content-Encoding')).toBe('gzip')
+    expect(JSON.parse(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString('utf8'))).toEqual(BUNDLED_METHOD)
     // An old ETag gets the definition.
     expect((await t.app.request('/api/method', { headers: { 'If-None-Match': '"method-0"' } })).status).toBe(200)
   })

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { compress } from 'hono/compress'
 import { methodEtag } from '../../shared/api/method'
 import { methodDefinitionSchema, type MethodDefinition } from '../../shared/method/definition'
 import { issuePath, type Issue } from '../../shared/core/zodIssues'
@@ -49,10 +50,12 @@ export function methodRoutes(db: Database, now: () => number = Date.now) {
     c.header('X-Method-Version', String(d.version))
     // Phones ask again each time and get 304 while nothing changed (like the social map).
     c.header('Cache-Control', 'no-cache')
+    c.header('Vary', 'Accept-Encoding')
     return reply(c, route, d)
   }
 
-  app.get('/', async (c) => {
+  // gzip when the phone takes it (a version is about 27 KB of JSON, some 5 KB compressed).
+  app.get('/', compress(), async (c) => {
     const latest = await latestVersion(db)
     if (etagMatches(c.req.header('If-None-Match'), methodEtag(latest))) {
       return c.body(null, 304, { ETag: methodEtag(latest), 'X-Method-Version': String(latest), 'Cache-Control': 'no-cache' })
@@ -62,7 +65,7 @@ export function methodRoutes(db: Database, now: () => number = Date.now) {
     return definition(c, 'GET /api/method', d)
   })
 
-  app.get('/versions/:version', async (c) => {
+  app.get('/versions/:version', compress(), async (c) => {
     const raw = c.req.param('version')
     const d = /^[1-9][0-9]{0,5}$/.test(raw) ? await methodVersion(db, Number(raw)) : null
     if (!d) return problem(c, 404, 'not-found', 'No such method version.')
