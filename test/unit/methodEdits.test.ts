@@ -3,6 +3,7 @@ import { methodDefinitionSchema, successorProblems, type MethodDefinition } from
 import { migrateCase, type CaseMethod } from '../../src/shared/method/migrate'
 import { BUNDLED_METHOD } from '../../src/shared/method/sigMethod'
 import {
+  addCoreBlock,
   addEssential,
   addField,
   addOption,
@@ -154,6 +155,10 @@ describe('core parts', () => {
     valid(note(d))
     d = removeBlock(d, v1, intake, 2)
     expect(draftProblems(v1, note(d))).toEqual([{ path: ['pathways', 'wor'], key: 'keepPart', params: { pathway: 'wor', part: 'wor.intakeDate' } }])
+    // Brought back in another step of the pathway: fine again; a part is in a step once.
+    d = addCoreBlock(d, contact, 'wor.intakeDate')
+    expect(addCoreBlock(d, contact, 'wor.intakeDate')).toBe(d)
+    valid(note(d))
   })
 })
 

@@ -8,7 +8,7 @@
  * `retireEssential` migration; replacing a field gives a new id and a `moveAnswer` migration, so
  * the answers of open cases follow. Moving a field to another step keeps its id: no migration.
  */
-import { FIELD_KINDS, type Block, type FieldKind, type MethodDefinition, type MethodField, type MethodStep, type MethodText, type MigrationOp } from '../../../shared/method/definition'
+import { CORE_BLOCKS, FIELD_KINDS, type Block, type CoreBlock, type FieldKind, type MethodDefinition, type MethodField, type MethodStep, type MethodText, type MigrationOp } from '../../../shared/method/definition'
 import type { InterventionId } from '../../../shared/interventions'
 
 /** A step of the draft: one of a pathway's steps, or the samenwerkoverleg any pathway can call. */
@@ -108,6 +108,12 @@ const usedEssentials = (d: MethodDefinition) => new Set([...Object.values(d.path
 // Blocks: core parts and method fields
 
 export const moveBlock = (d: MethodDefinition, at: StepRef, i: number, to: number) => withStep(d, at, (s) => move(s.blocks, i, to))
+
+/** Adds one of the app's parts at the end of the step (once per step): to bring back one removed, or move it. */
+export function addCoreBlock(d: MethodDefinition, at: StepRef, core: CoreBlock): MethodDefinition {
+  if (!CORE_BLOCKS.includes(core) || stepAt(d, at).blocks.some((b) => 'core' in b && b.core === core)) return d
+  return withStep(d, at, (s) => void s.blocks.push({ core }))
+}
 
 /** Fields of the published version, by id. */
 const publishedFields = (prev: MethodDefinition) => new Map([...Object.values(prev.pathways).flatMap((p) => p.steps), prev.consultation].flatMap((s) => s.blocks.flatMap((b) => ('field' in b ? [[b.field.id, b.field] as const] : []))))
