@@ -34,7 +34,7 @@ function mountStep(pathway: 'vg' | 'wor', stepId: string, preview = false) {
   const wrapper = mount(Host, { global: { plugins: [createPinia(), router, i18n()] } })
   return { wrapper, draft: () => draft! }
 }
-const button = (w: ReturnType<typeof mount>, name: string) => w.findAll('button').find((b) => b.attributes('aria-label') === name)
+const button = (w: ReturnType<typeof mount>, name: string) => w.findAll('button').find((b) => b.find('.visually-hidden').exists() && b.find('.visually-hidden').text() === name)
 
 describe('a step of the guided editor', () => {
   it('shows purpose and prompts, and offers Gedaan only for an essential the worker ticks', () => {
