@@ -16,11 +16,15 @@ import { version2, version3 } from '../unit/methodSyncFixtures'
 
 const open = () => newCase('9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d', 'wor', new Date('2026-11-02T09:00:00Z'))
 
-function text(opened: OpenedCase, locale: 'nl' | 'en', hasOwnVersion = true): string {
+function notice(opened: OpenedCase, locale: 'nl' | 'en', hasOwnVersion = true, newer?: number) {
   const i18n = createI18n({ legacy: false, locale, missingWarn: false, fallbackWarn: false, messages: { nl: proNl, en: proEn } })
-  const w = mount(MethodVersionNotice, { props: { opened, hasOwnVersion }, global: { plugins: [i18n] } })
-  return w.findAll('p, li').map((e) => e.text().replace(/\s+/g, ' ')).join(' ')
+  return mount(MethodVersionNotice, { props: { opened, hasOwnVersion, newer }, global: { plugins: [i18n] } })
 }
+const text = (...args: Parameters<typeof notice>) =>
+  notice(...args)
+    .findAll('p, li')
+    .map((e) => e.text().replace(/\s+/g, ' '))
+    .join(' ')
 
 describe('the notice on a case about its method version', () => {
   it('says which version the case follows now and what changed', () => {
@@ -41,5 +45,13 @@ describe('the notice on a case about its method version', () => {
     const ahead = { ...open(), method: { ...open().method, version: 4 } }
     expect(text(caseOnOpen(ahead, [BUNDLED_METHOD]), 'en', false)).toMatch(/^This case follows version 4 of the method\. This phone does not have that version yet\./)
     expect(text(caseOnOpen(open(), [BUNDLED_METHOD]), 'nl')).toBe('')
+  })
+
+  it('offers to move an open case on when a newer version arrives while it is open', async () => {
+    const w = notice(caseOnOpen(open(), [BUNDLED_METHOD, version3()]), 'nl', true, 3)
+    expect(w.find('p').text()).toBe('Er is een nieuwe versie van de werkwijze: versie 3. Wat je invulde, blijft bewaard.')
+    await w.get('button').trigger('click')
+    expect(w.emitted('moveOn')).toHaveLength(1)
+    expect(w.get('button').text()).toBe('Casus bijwerken naar versie 3')
   })
 })
