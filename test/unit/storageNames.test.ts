@@ -43,7 +43,7 @@ describe('storage names', () => {
     }
   })
 
-  it('a wipe after the device is revoked leaves no app database behind but the public social map and method', async () => {
+  it('a wipe after the device is revoked leaves no app database behind but the public social map', async () => {
     setActivePinia(createPinia())
     // Each database opened the way the app opens it.
     await new SocialMapDb().open()
@@ -57,7 +57,7 @@ describe('storage names', () => {
     await wipeEverything()
 
     const kept = (Object.keys(ON_WIPE) as (keyof typeof ON_WIPE)[]).filter((key) => ON_WIPE[key] === 'keep').map((key) => DATABASES[key])
-    expect(kept).toEqual([DATABASES.socialMap, DATABASES.method])
+    expect(kept).toEqual([DATABASES.socialMap])
     expect(await databaseNames()).toEqual(kept)
     for (const name of WIPED_DATABASES) expect(await databaseNames()).not.toContain(name)
   })

@@ -17,7 +17,7 @@ export const DATABASES = {
   referrals: 'samenwerkwijze-verwijzingen',
   /** Organisation keys pinned on first use (core/pinnedKeys.ts). */
   pinnedKeys: 'samenwerkwijze-vertrouwde-sleutels',
-  /** The method versions received from the server (features/method/methodDb.ts); public, like the map. */
+  /** The method versions received from the server (features/method/methodDb.ts); public, fetched again after a wipe. */
   method: 'samenwerkwijze-werkwijze',
 } as const
 export type DatabaseKey = keyof typeof DATABASES
@@ -27,8 +27,8 @@ export type DatabaseName = (typeof DATABASES)[DatabaseKey]
  * What a device wipe does with each database. Every database must be listed (the type checks it),
  * so adding one means deciding here. The social map stays: it is the public map, the same for
  * everyone, and a phone without it shows residents nothing until the next download; the device
- * wipe is about what a professional held. The method versions stay for the same reason: public,
- * the same for every phone, no personal data.
+ * wipe is about what a professional held. The method versions go: only professionals use them, the
+ * cases they served go too, and the phone fetches them again at its next connection.
  */
 export const ON_WIPE = {
   socialMap: 'keep',
@@ -36,7 +36,7 @@ export const ON_WIPE = {
   cases: 'delete',
   referrals: 'delete',
   pinnedKeys: 'delete',
-  method: 'keep',
+  method: 'delete',
 } as const satisfies Record<DatabaseKey, 'delete' | 'keep'>
 
 export const WIPED_DATABASES: readonly DatabaseName[] = (Object.keys(ON_WIPE) as DatabaseKey[])
