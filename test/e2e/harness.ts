@@ -5,6 +5,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { freePort } from '../freePort'
+import { migratedPgliteDataDir } from '../server/helpers'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
@@ -40,9 +41,15 @@ export interface Harness {
   stop: () => Promise<void>
 }
 
-/** `setup`: admin CLI commands (e.g. ['org:create', 'Praktijk']) run on the data directory before the server starts. */
-export async function startHarness(options: { setup?: string[][] } = {}): Promise<Harness> {
+/**
+ * `setup`: admin CLI commands (e.g. ['org:create', 'Praktijk']) run on the data directory before the server starts.
+ * The database starts as a copy of a migrated one (test/server/helpers.ts, migratedPgliteDataDir: saves
+ * initdb and every migration, ~10 s of CPU, per start); `firstStart`: the server makes it itself, as on a
+ * new install.
+ */
+export async function startHarness(options: { setup?: string[][]; firstStart?: boolean } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'swz-e2e-'))
+  if (!options.firstStart) await migratedPgliteDataDir(join(dir, 'data'))
   const setupOutput = (options.setup ?? []).map((args) =>
     execFileSync(process.execPath, ['--import', 'tsx', 'src/server/cli/admin.ts', ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: join(dir, 'data') }, encoding: 'utf8' }),
   )

@@ -78,7 +78,8 @@ async function expectKeyReadableOnThisScreen(page: Page) {
 
 describe('professionals in the browser: the region from its first start', () => {
   beforeAll(async () => {
-    h = await startHarness()
+    // A new install: the server makes its database (initdb and every migration) on its first start.
+    h = await startHarness({ firstStart: true })
   })
   afterAll(async () => {
     await h?.stop()

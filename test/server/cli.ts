@@ -1,11 +1,11 @@
 /** Runs the project's command-line tools against a fresh database (PGlite dir or PostgreSQL schema). */
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { openDatabase, type Database } from '../../src/server/db/database'
-import { migratedPglite, TEST_DATABASE_URL, TEST_SERVER_KEY, testDatabase } from './helpers'
+import { migratedPgliteDataDir, TEST_DATABASE_URL, TEST_SERVER_KEY, testDatabase } from './helpers'
 
 const run = promisify(execFile)
 export const ROOT = new URL('../../', import.meta.url).pathname
@@ -17,11 +17,9 @@ const closers: (() => Promise<void>)[] = []
 export async function freshDataDir(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'swz-'))
   if (!TEST_DATABASE_URL) {
-    // Its PGlite database starts as a copy of the migrated image: ~1.5 s here instead of initdb and
-    // every migration in each command's process (a fresh install is what serverStart.test.ts starts).
-    const { options, image } = await migratedPglite()
-    mkdirSync(join(dir, 'pglite'))
-    await (await openDatabase({ kind: 'pglite', dataDir: dir, loadDataDir: image, options })).close()
+    // Its PGlite database starts as a copy of a migrated one (helpers.ts, migratedPgliteDataDir)
+    // instead of initdb and every migration in the first command's process.
+    await migratedPgliteDataDir(dir)
   } else {
     const { close, env } = await testDatabase()
     closers.push(close)
