@@ -78,6 +78,7 @@ describe('the programme office changes the method', () => {
     await publish.click()
     await page.getByText(`Versie ${before.version + 1} is gepubliceerd; telefoons krijgen hem bij de volgende verbinding.`).waitFor()
     await expect.poll(() => page.getByTestId('method-editing').textContent()).toMatch(new RegExp(`^Je maakt versie ${before.version + 2}\\. Nu geldt versie ${before.version + 1}`))
+    await expect.poll(() => page.getByTestId('method-history').getByRole('listitem').first().textContent()).toMatch(new RegExp(`^\\s*Versie ${before.version + 1}, .* · Pia Programma\\s*Eerste contact: nieuwe openingsvraag\\.\\s*$`))
 
     const after = await latest()
     expect(after.version).toBe(before.version + 1)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { methodDefinitionSchema, successorProblems, type MethodDefinition } from '../../src/shared/method/definition'
+import { CORE_BLOCKS, FIELD_KINDS, methodDefinitionSchema, successorProblems, type MethodDefinition } from '../../src/shared/method/definition'
 import { migrateCase, type CaseMethod } from '../../src/shared/method/migrate'
 import { BUNDLED_METHOD } from '../../src/shared/method/sigMethod'
 import {
@@ -24,7 +24,9 @@ import {
   usedIds,
   type StepRef,
 } from '../../src/app/features/methodEditor/methodEdits'
-import { draftProblems, problemOf } from '../../src/app/features/methodEditor/methodProblems'
+import { draftProblems, PROBLEM_KEYS, problemOf } from '../../src/app/features/methodEditor/methodProblems'
+import proNl from '../../src/app/i18n/pro.nl.json'
+import proEn from '../../src/app/i18n/pro.en.json'
 
 const v1 = BUNDLED_METHOD
 const note = (d: MethodDefinition): MethodDefinition => ({ ...d, note: { nl: 'Wat er veranderde.', en: 'What changed.' } })
@@ -172,5 +174,13 @@ describe('problems in words', () => {
 
   it('a draft that skips a version is refused', () => {
     expect(draftProblems(v1, { ...note(startDraft(v1)), version: 3 }).map((p) => p.key)).toEqual(['version'])
+  })
+})
+
+describe('the editor’s words', () => {
+  it('has a Dutch and an English text for every problem, every part of the app and every kind of field', () => {
+    const at = (messages: unknown, path: string) => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), messages)
+    const keys = [...PROBLEM_KEYS.map((k) => `problem.${k}`), ...CORE_BLOCKS.map((c) => `parts.${c}`), ...FIELD_KINDS.map((k) => `kinds.${k}`)]
+    for (const messages of [proNl, proEn]) expect(keys.filter((k) => typeof at(messages.methodEditor, k) !== 'string')).toEqual([])
   })
 })

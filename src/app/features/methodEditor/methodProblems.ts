@@ -35,6 +35,9 @@ const MESSAGES: [RegExp, string, string[]][] = [
   [/^field "([^"]+)" changed from (\w+) to (\w+)/, 'kindChanged', ['id', 'from', 'to']],
 ]
 
+/** Every key problemOf can give (each needs its text under methodEditor.problem, in Dutch and English). */
+export const PROBLEM_KEYS = [...MESSAGES.map(([, key]) => key), 'tooFew', 'tooMany', 'other']
+
 /** One message of the checks (or of the server's 422) as a key and its parameters. */
 export function problemOf(message: string, path: (string | number)[] = [], code?: string, limit?: number): Problem {
   for (const [re, key, names] of MESSAGES) {
