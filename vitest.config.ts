@@ -19,7 +19,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          // Two files at a time (maxWorkers above): each starts its own server on a free port, its own
+          // data directory and its own Chromium (test/e2e/harness.ts), so they share nothing. One file
+          // keeps about one core busy (its server, its browser, the layout check), so two use both.
         },
       },
     ],
