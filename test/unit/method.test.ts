@@ -3,6 +3,7 @@
  * steps, a step is done only through its essentials, the moments of inclusion keep their meaning,
  * and migrations are deterministic, idempotent and lose nothing.
  */
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { caseMoments } from '../../src/shared/cases/inclusion'
 import { caseIndexOf } from '../../src/shared/cases/caseIndex'
@@ -24,6 +25,10 @@ describe('the bundled method definition', () => {
   it('passes its own schema, with Dutch and English for every text', () => {
     const parsed = methodDefinitionSchema.safeParse(d)
     expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([])
+  })
+  it('is frozen: phones carry it and servers stored it as version 1 — change the method by publishing version 2', () => {
+    // A change here would leave phones and servers with two different "version 1"s (docs/method.md).
+    expect(createHash('sha256').update(JSON.stringify(d)).digest('hex')).toBe('509017004cb87ce1fcbd879b510d9e08c82694652427b650113b68cb22de1d45')
   })
   it('gives each pathway its own steps (domain.md)', () => {
     expect(stepIds('wor')).toEqual(['wor-aanmelding', 'wor-contact', 'wor-intake', 'wor-bredere-check', 'wor-activiteit', 'wor-terugkoppeling', 'wor-afsluiten'])
