@@ -135,12 +135,15 @@ describe('one record from referral to case, on a phone', () => {
 
     await item.getByRole('link', { name: 'Naar de casus' }).click()
     const today = await worker.page.evaluate(() => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date()))
-    // The case opens at step 1: what the GP wrote is there, read-only, nothing retyped.
+    // Step 1: what the GP wrote is there, read-only, nothing retyped.
+    const step = (n: number) => worker.page.getByRole('navigation', { name: 'Stappen' }).getByRole('link', { name: new RegExp(`^${n}\\. `) }).click()
+    await step(1)
     const gpWrote = worker.page.getByRole('region', { name: 'Wat de huisarts schreef' })
     for (const text of ['Eenzaamheid, Somberheid', PATIENT.note, 'Sociaal', 'Gewoon']) await gpWrote.getByText(text).first().waitFor()
     expect(await gpWrote.locator('input, textarea, select').count()).toBe(0)
-    await worker.page.getByRole('button', { name: /4\. Uitvoeren/ }).click()
-    await expect.poll(() => worker.page.getByLabel('Eerste contact').inputValue()).toBe(today)
+    await step(2)
+    await expect.poll(() => worker.page.getByLabel('Eerste contact', { exact: true }).inputValue()).toBe(today)
+    await step(3)
 
     // The intake date typed in the case moves the referral: the GP's side sees "gesprek".
     await worker.page.getByLabel('Intake gehouden op').fill(today)
@@ -150,6 +153,7 @@ describe('one record from referral to case, on a phone', () => {
     expect(await seriousViolations(worker.page)).toEqual([])
 
     // The message written in the case is the one message: sent from the case, shown as sent, not offered again in the inbox.
+    await step(6)
     await worker.page.getByLabel('Bericht aan de huisarts').fill(MESSAGE)
     await worker.page.getByRole('button', { name: 'Versturen naar de huisarts' }).click()
     await expect.poll(() => worker.page.getByTestId('step-result-bericht').textContent(), { timeout: 15_000 }).toBe('Doorgegeven aan de huisarts: Bericht.')
