@@ -68,6 +68,8 @@ const RESIDENT_SECRETS = [RESIDENT.name, 'Verhoeven', ...YEAR_AS_VALUE, RESIDENT
 /** Known plaintexts put on the device and on the wire on purpose, to prove the scans see them. */
 const STORAGE_PLANT = 'Zoë Tulpenbol uit Zevenhuizen'
 const REQUEST_PLANT = 'Kees Tulpenbol uit Zevenhuizen'
+/** Opens step n of the case's own steps (the method definition's, src/shared/method/sigMethod.ts). */
+const step = (page: Page, n: number) => page.getByRole('navigation', { name: 'Stappen' }).getByRole('link', { name: new RegExp(`^${n}\\. `) }).click()
 
 describe('case work on the social worker’s phone', () => {
   it('sets a passphrase, keeps a WoR case through a killed tab, and leaves nothing readable on the device', async () => {
@@ -99,18 +101,21 @@ describe('case work on the social worker’s phone', () => {
     // The region's date, as the app counts days (src/shared/core/clock.ts).
     const today = regionDate(Date.now())
     await page.getByLabel('Datum van verwijzing').fill(today)
+    await step(page, 2)
     await expect.poll(() => page.getByTestId('wor-deadline').textContent()).toMatch(/Nog 14 dagen voor het eerste contact/)
-    await page.getByRole('button', { name: /^2\. Voorbereiden/ }).click()
+    await step(page, 3)
     await page.getByLabel('Wat wil ik?').fill(RESIDENT.wil)
     await page.getByLabel('Wat kan ik (zelf)?').fill(RESIDENT.kan)
     expect(await seriousViolations(page)).toEqual([])
-    // Typed a moment ago, then the tab dies: nothing is lost. Back to step 1 last: once the stored
-    // case (its clear index) is at step 1, the save that holds everything typed before has landed
-    // (saves queue in order, each holding the whole case), and not a moment later the tab dies.
+    // Typed a moment ago, then the tab dies: nothing is lost. The consent last: it completes step 1,
+    // so once the stored case (its clear index) stands at step 2, the save that holds everything
+    // typed before has landed (saves queue in order, each holding the whole case), and not a moment
+    // later the tab dies.
     await page.getByLabel('Wat heb ik nodig?').fill(RESIDENT.nodig)
     await page.getByRole('group', { name: 'Sociaal netwerk', exact: true }).getByRole('radio', { name: '2', exact: true }).check()
-    await page.getByRole('button', { name: /^1\. Signaleren/ }).click()
-    await untilStored(page, caseId, (c) => c.currentStep === 'signaleren')
+    await step(page, 1)
+    await page.getByLabel('De inwoner geeft toestemming').check()
+    await untilStored(page, caseId, (c) => c.currentStep === 'wor-contact')
     const caseUrl = page.url()
     await page.close({ runBeforeUnload: false })
 
@@ -122,21 +127,25 @@ describe('case work on the social worker’s phone', () => {
     await expect.poll(async () => (await page.getByRole('alert').allTextContents()).join(' | '), { timeout: 15_000 }).toMatch(/Dit klopt niet\. Nog 9 pogingen/)
     await unlockVault(page)
     await page.getByRole('heading', { name: 'Casus: Welzijn op Recept' }).waitFor()
+    await step(page, 1)
     expect(await page.getByLabel('Naam van de inwoner').inputValue()).toBe(RESIDENT.name)
-    await page.getByRole('button', { name: /^2\. Voorbereiden/ }).click()
+    await step(page, 2)
+    await page.getByLabel('Eerste contact', { exact: true }).fill(today)
+    await step(page, 3)
     expect(await page.getByLabel('Wat heb ik nodig?').inputValue()).toBe(RESIDENT.nodig)
     expect(await page.getByRole('group', { name: 'Sociaal netwerk', exact: true }).getByRole('radio', { name: '2', exact: true }).isChecked()).toBe(true)
 
-    // The WoR path: first contact, intake (the moment of inclusion), an activity, feedback, closing.
-    await page.getByLabel('Eerste contact').fill(today)
+    // The WoR path: first contact (above), intake (the moment of inclusion), an activity, feedback, closing.
     await page.getByLabel('Intake gehouden op').fill(today)
     await expect.poll(() => page.getByText(`Meegeteld vanaf ${dutchDate(today)}`).isVisible()).toBe(true)
+    await step(page, 5)
     await page.getByLabel('Zoek een activiteit op de sociale kaart').fill('wandelgroep')
     await page.getByRole('button', { name: 'Zoeken' }).click()
     await page.getByRole('button', { name: /^Koppelen: Wandelgroep/ }).first().click()
     await expect.poll(() => page.getByRole('button', { name: /^Weghalen: Wandelgroep/ }).count()).toBe(1)
+    await step(page, 6)
     await page.getByLabel('Bericht aan de huisarts').fill(FEEDBACK)
-    await page.getByRole('button', { name: /^5\. Evalueren/ }).click()
+    await step(page, 7)
     await page.getByRole('button', { name: 'Casus afsluiten' }).click()
     await page.getByText(/^Afgesloten op/).waitFor()
     expect(await seriousViolations(page)).toEqual([])
@@ -196,13 +205,14 @@ describe('case work on the social worker’s phone', () => {
     await page.getByRole('heading', { name: 'Casus: Samenwerkwijze' }).waitFor()
     const caseId = caseIdOf(page)
     await page.getByLabel('Naam van de inwoner').fill('Jan de Vries')
-    await page.getByRole('button', { name: /^2\. Voorbereiden/ }).click()
+    await step(page, 2)
     await page.getByLabel('Wat wil ik?').fill('Mijn schulden op orde')
     await page.getByLabel('Naam van de persoon').fill('Dochter Anne')
     await page.getByLabel('Relatie', { exact: true }).fill('dochter')
     await page.getByLabel('Wat kan deze persoon doen').fill('post openen')
     await page.getByRole('button', { name: 'Persoon toevoegen' }).click()
-    await page.getByRole('button', { name: /^3\. Samenwerkoverleg/ }).click()
+    await step(page, 3)
+    await page.getByRole('button', { name: 'Samenwerkoverleg beleggen' }).click()
     await page.getByLabel('Datum', { exact: true }).fill('2026-11-20')
     await page.getByLabel('Naam van de deelnemer').fill('Karin')
     await page.getByLabel('Rol', { exact: true }).fill('schuldhulpverlener')
@@ -215,9 +225,10 @@ describe('case work on the social worker’s phone', () => {
     await page.getByLabel('Nieuwe stap').fill('Post samen openen met Anne')
     await page.getByRole('button', { name: 'Stap toevoegen' }).click()
     expect(await seriousViolations(page)).toEqual([])
-    await page.getByRole('button', { name: /^5\. Evalueren/ }).click()
-    // Scored for the first time in step 5: that is the baseline and now (lifeDomains.e2e.ts tests the baseline kept).
+    await step(page, 4)
+    // Scored for the first time in step 4: that is the baseline and now (lifeDomains.e2e.ts tests the baseline kept).
     await page.getByRole('group', { name: 'Geldzaken', exact: true }).getByRole('radio', { name: '3', exact: true }).check()
+    await step(page, 5)
     await expect.poll(() => page.getByRole('table', { name: 'Levensdomeinen: begin en nu' }).getByRole('row', { name: /Geldzaken/ }).textContent()).toMatch(/Geldzaken\s*3\s*3\s*0/)
     await page.getByLabel('Hulp en ondersteuning in gebruik bij de start').fill('huisarts 2× per maand\nschuldhulp')
     await page.getByLabel('Tevredenheid aan het eind (0–10)').selectOption('8')
@@ -271,7 +282,9 @@ describe('case work on the social worker’s phone', () => {
     await page.getByRole('heading', { name: 'Casus: Verkennend Gesprek' }).waitFor()
     const vg = caseIdOf(page)
     await page.getByLabel('Naam van de inwoner').fill('Els Peters')
+    await step(page, 3)
     await page.getByLabel('Gesprek gehouden op').fill('2026-11-18')
+    await step(page, 4)
     await page.getByLabel('Uitkomst').selectOption('basis-ggz')
     // The VG's advice is the one message to the GP (CaseGpMessage.vue, docs/referral-case.md).
     await page.getByLabel('Bericht aan de huisarts').fill('Verwijzing naar basis-GGZ, met steun van de dochter.')
@@ -283,9 +296,11 @@ describe('case work on the social worker’s phone', () => {
     await page.getByRole('button', { name: 'Nieuwe casus' }).click()
     await page.getByRole('heading', { name: 'Casus: Sociaal Arrangeren' }).waitFor()
     const sa = caseIdOf(page)
-    await page.getByLabel('Mantelzorger').fill('Zoon Kees')
+    await step(page, 2)
+    await page.getByRole('textbox', { name: 'Mantelzorger', exact: true }).fill('Zoon Kees')
     await page.getByLabel('Intake thuis op').fill('2026-11-02')
-    await page.getByLabel('Triage').selectOption('arrangement')
+    await step(page, 3)
+    await page.getByRole('combobox', { name: 'Triage', exact: true }).selectOption('arrangement')
     await page.getByLabel('Arrangement gestart op').fill('2026-11-09')
     await expect.poll(() => page.getByText('Meegeteld vanaf 9 november 2026').isVisible()).toBe(true)
     expect(await seriousViolations(page)).toEqual([])
