@@ -27,6 +27,8 @@ const MESSAGES: [RegExp, string, string[]][] = [
   [/^"answers\.([^"]+)" is not a field of this method/, 'unknownField', ['id']],
   [/^(?:field|essential) "([^"]+)" does not exist in this version/, 'missingTarget', ['id']],
   [/^an answer cannot move onto itself/, 'moveSelf', []],
+  [/^field "([^"]+)" moves away but is still asked/, 'stillAsked', ['id']],
+  [/^essential "([^"]+)" is met by the case's data/, 'metByData', ['id']],
   [/^essential "([^"]+)" is retired but still asked/, 'retiredAsked', ['id']],
   [/^version must be (\d+), not (\d+)/, 'version', ['expected', 'got']],
   [/^(?:field|essential) "([^"]+)" did not exist in version (\d+)/, 'notBefore', ['id', 'version']],
