@@ -112,7 +112,8 @@ describe('the life-domain picture', () => {
     await page.reload()
     await unlockVault(page)
     await page.getByRole('heading', { name: 'Casus: Samenwerkwijze' }).waitFor()
-    await step(page, 4)
+    // The address keeps the step viewed: unlocked again, the case is back at step 4.
+    expect(await page.getByRole('link', { name: /^4\. / }).getAttribute('aria-current')).toBe('step')
 
     const table = page.getByRole('table', { name: /Levensdomeinen: begin en nu/ })
     await expect.poll(() => table.getByRole('row', { name: /Geldzaken/ }).textContent()).toMatch(/Geldzaken\s*2\s*4\s*\+2/)
