@@ -9,7 +9,8 @@ import { caseMoments } from '../../src/shared/cases/inclusion'
 import { caseIndexOf } from '../../src/shared/cases/caseIndex'
 import { caseRecordSchema, caseRecordV1Schema, newCase, storedCaseRecordSchema, type CaseRecord } from '../../src/shared/cases/v2'
 import { INTERVENTION_IDS } from '../../src/shared/interventions'
-import { methodDefinitionSchema, successorProblems, type MethodDefinition } from '../../src/shared/method/definition'
+import { methodDefinitionSchema, type MethodDefinition } from '../../src/shared/method/definition'
+import { historyProblems, successorProblems } from '../../src/shared/method/succession'
 import { migrateCase } from '../../src/shared/method/migrate'
 import { currentStepOf, essentialState, fidelityCounts, fidelityOf, stepDone } from '../../src/shared/method/progress'
 import { BUNDLED_METHOD } from '../../src/shared/method/sigMethod'
@@ -40,6 +41,10 @@ describe('the bundled method definition', () => {
     const noIntake = clone(d)
     noIntake.pathways.wor.steps[2]!.blocks = noIntake.pathways.wor.steps[2]!.blocks.filter((b) => !('core' in b && b.core === 'wor.intakeDate'))
     expect(methodDefinitionSchema.safeParse(noIntake).error?.issues.map((i) => i.message)).toContain('wor must keep the "wor.intakeDate" part in one of its steps (counting relies on it)')
+    const noFirstContact = clone(d)
+    noFirstContact.pathways.wor.steps[1]!.blocks = [{ field: { id: 'wor-note', kind: 'text', label: { nl: 'Notitie', en: 'Note' } } }]
+    noFirstContact.pathways.wor.steps[1]!.essentials = [{ id: 'wor-note-made', text: { nl: 'Notitie', en: 'Note' } }]
+    expect(methodDefinitionSchema.safeParse(noFirstContact).error?.issues.map((i) => i.message)).toEqual(['wor must keep the "wor.firstContactDate" part in one of its steps (counting relies on it)'])
     const twice = clone(d)
     twice.pathways.vg.steps[1]!.essentials.push({ ...twice.pathways.wor.steps[0]!.essentials[0]! })
     expect(methodDefinitionSchema.safeParse(twice).error?.issues.map((i) => i.message)).toContain('essential id "wor-consent" is used twice')
@@ -195,9 +200,48 @@ describe('declarative migrations', () => {
       step: 'wor-aanmelding',
       answers: { 'wor-first-contact-way': 'huisbezoek' },
       essentials: {},
-      retired: { answers: { 'wor-contact-way': 'telefoon' }, essentials: { 'vg-not-diagnosis': { state: 'met', on: '2026-03-03' } } },
+      retired: { answers: { 'wor-contact-way@v2': 'telefoon' }, essentials: { 'vg-not-diagnosis@v2': { state: 'met', on: '2026-03-03' } } },
     })
     expect(moved.ok && caseRecordSchema.safeParse(moved.record).success).toBe(true)
+  })
+  it('keeps every copy set aside: an essential retired, asked again and retired again keeps both marks (review)', () => {
+    const v2 = { ...version2(), migrations: [{ op: 'retireEssential' as const, essential: 'vg-not-diagnosis' }] }
+    const v3 = { ...clone(d), version: 3, migrations: [] }
+    const v4 = { ...version2(), version: 4, migrations: [{ op: 'retireEssential' as const, essential: 'vg-not-diagnosis' }] }
+    const c = base('vg')
+    c.method.essentials = { 'vg-not-diagnosis': { state: 'met', on: '2026-03-03' } }
+    const at3 = migrateCase(c, [v2, v3])
+    if (!at3.ok) throw new Error('no migration')
+    at3.record.method.essentials['vg-not-diagnosis'] = { state: 'skipped', on: '2026-04-01', reason: 'Inwoner wilde het niet horen' }
+    const at4 = migrateCase(at3.record, [v2, v3, v4])
+    expect(at4.ok && at4.record.method.retired?.essentials).toEqual({
+      'vg-not-diagnosis@v2': { state: 'met', on: '2026-03-03' },
+      'vg-not-diagnosis@v4': { state: 'skipped', on: '2026-04-01', reason: 'Inwoner wilde het niet horen' },
+    })
+    expect(at4.ok && caseRecordSchema.safeParse(at4.record).success).toBe(true)
+  })
+  it('refuses a move from a field that is still asked, and a tick moved onto an essential the data must show', () => {
+    const keeps = clone(version2())
+    keeps.pathways.wor.steps[1]!.blocks.push({ field: { id: 'wor-contact-way', kind: 'text', label: { nl: 'Contact', en: 'Contact' } } })
+    expect(methodDefinitionSchema.safeParse(keeps).error?.issues.map((i) => i.message)).toContain('field "wor-contact-way" moves away but is still asked')
+    const ontoData = { ...clone(version2()), migrations: [{ op: 'moveEssential' as const, from: 'vg-not-diagnosis', to: 'vg-held' }] }
+    ontoData.pathways.vg.steps[2]!.essentials.push({ id: 'vg-extra', text: { nl: 'x', en: 'x' } })
+    expect(methodDefinitionSchema.safeParse(ontoData).error?.issues.map((i) => i.message)).toContain(`essential "vg-held" is met by the case's data; a tick cannot move onto it`)
+  })
+  it('a field id keeps its kind and options across all versions, also when it was dropped in between (review)', () => {
+    const v2 = version2() // drops wor-contact-way (choice)
+    const v3 = clone(v2)
+    v3.version = 3
+    v3.migrations = []
+    v3.pathways.wor.steps[1]!.blocks.push({ field: { id: 'wor-contact-way', kind: 'yesNo', label: { nl: 'Contact gehad', en: 'Contact made' } } })
+    expect(successorProblems(v2, methodDefinitionSchema.parse(v3))).toEqual([])
+    expect(historyProblems([d, v2], methodDefinitionSchema.parse(v3))).toEqual(['field "wor-contact-way" changed from choice to yesNo; add a new field and move the answer instead'])
+    const fewer = clone(v2)
+    fewer.version = 3
+    fewer.migrations = []
+    const route = fewer.pathways.wor.steps[3]!.blocks.find((b) => 'field' in b && b.field.id === 'wor-other-route')!
+    if ('field' in route) route.field.options = route.field.options!.filter((o) => o.id !== 'schulden')
+    expect(successorProblems(v2, methodDefinitionSchema.parse(fewer))).toEqual(['field "wor-other-route" lacks the options schulden of "wor-other-route"'])
   })
   it('a missing version in the chain changes nothing and says which', () => {
     const v3 = { ...version2(), version: 3, migrations: [] }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CORE_BLOCKS, FIELD_KINDS, methodDefinitionSchema, successorProblems, type MethodDefinition } from '../../src/shared/method/definition'
+import { CORE_BLOCKS, FIELD_KINDS, methodDefinitionSchema, type MethodDefinition } from '../../src/shared/method/definition'
+import { successorProblems } from '../../src/shared/method/succession'
 import { migrateCase, type CaseMethod } from '../../src/shared/method/migrate'
 import { BUNDLED_METHOD } from '../../src/shared/method/sigMethod'
 import {

@@ -4,7 +4,8 @@
  * stored; the primary key decides between two publishes of the same version, so no process memory
  * is involved and several server processes on one PostgreSQL agree.
  */
-import { methodDefinitionSchema, successorProblems, type MethodDefinition } from '../../shared/method/definition'
+import { methodDefinitionSchema, type MethodDefinition } from '../../shared/method/definition'
+import { historyProblems, successorProblems } from '../../shared/method/succession'
 import { BUNDLED_METHOD } from '../../shared/method/sigMethod'
 import { audit } from '../auth/audit'
 import type { Database, Queryable } from '../db/types'
@@ -44,6 +45,12 @@ export async function methodVersion(db: Queryable, version: number): Promise<Met
   return rows.length ? parsed(version, rows[0]!.definition) : null
 }
 
+/** Every stored version, oldest first (a field keeps its kind across all of them: historyProblems). */
+async function allVersions(db: Queryable): Promise<MethodDefinition[]> {
+  const { rows } = await db.query<{ version: number; definition: unknown }>('SELECT version, definition FROM method_versions ORDER BY version')
+  return rows.map((r) => parsed(r.version, r.definition))
+}
+
 export async function latestMethod(db: Database): Promise<MethodDefinition> {
   const version = await latestVersion(db)
   const found = await methodVersion(db, version)
@@ -75,7 +82,8 @@ export type PublishResult =
 
 /**
  * Publishes `next` (already checked with methodDefinitionSchema) as the version after the latest:
- * it must follow on from it (successorProblems). A version that exists already answers 409 — also
+ * it must follow on from it (successorProblems) and keep every field's kind and options across
+ * all stored versions (historyProblems). A version that exists already answers 409 — also
  * when another publish of it commits while this one runs (the insert conflicts on the key).
  */
 export async function publishMethod(db: Database, next: MethodDefinition, actor: { userId: string; organisationId: string | null }, at: Date): Promise<PublishResult> {
@@ -85,7 +93,8 @@ export async function publishMethod(db: Database, next: MethodDefinition, actor:
     if (!prev) throw new Error(`method version ${latest} vanished`)
     const conflict = { ok: false, status: 409, code: 'conflict', latest } as const
     if (next.version <= latest) return { ...conflict, error: `Version ${next.version} exists already; the latest is ${latest}. Start from version ${latest}.` }
-    const problems = successorProblems(prev, next)
+    const history = await allVersions(tx)
+    const problems = [...new Set([...successorProblems(prev, next), ...historyProblems(history, next)])]
     if (problems.length) return { ok: false, status: 422, code: 'bad-request', error: `This method cannot follow version ${latest}: ${problems.join('; ')}`, problems }
     const publishedAt = at.toISOString()
     const stored = { ...next, publishedAt }

@@ -23,6 +23,10 @@ const essentialMarkSchema = z
   .refine((m) => m.state !== 'skipped' || !!m.reason?.trim(), { message: 'a skipped essential needs a reason', path: ['reason'] })
 const answersSchema = z.record(methodIdSchema, answerSchema).refine((r) => Object.keys(r).length <= 500, 'too many answers')
 const marksSchema = z.record(methodIdSchema, essentialMarkSchema).refine((r) => Object.keys(r).length <= 500, 'too many essentials')
+/** Kept aside by a migration: `<id>@v<version>` (migrate.ts asideKey). */
+const asideId = z.string().regex(/^[a-z][a-z0-9-]{1,47}@v[0-9]{1,6}$/)
+const asideAnswersSchema = z.record(asideId, answerSchema).refine((r) => Object.keys(r).length <= 500, 'too many answers kept aside')
+const asideMarksSchema = z.record(asideId, essentialMarkSchema).refine((r) => Object.keys(r).length <= 500, 'too many essentials kept aside')
 
 export const caseMethodSchema = z.strictObject({
   /** The method version the case is worked under. */
@@ -32,7 +36,7 @@ export const caseMethodSchema = z.strictObject({
   answers: answersSchema,
   essentials: marksSchema,
   /** Kept aside by a migration (migrate.ts): an answer that could not land, an essential no longer asked. */
-  retired: z.strictObject({ answers: answersSchema, essentials: marksSchema }).optional(),
+  retired: z.strictObject({ answers: asideAnswersSchema, essentials: asideMarksSchema }).optional(),
 })
 
 export const caseRecordV2Schema = z.strictObject({ ...caseRecordV1Schema.omit({ currentStep: true, schemaVersion: true }).shape, schemaVersion: z.literal(2), method: caseMethodSchema })

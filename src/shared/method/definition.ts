@@ -183,11 +183,13 @@ export type MigrationOp = z.infer<typeof migrationOpSchema>
 /**
  * The core blocks each pathway must keep somewhere in its steps: the fields its moment of
  * inclusion, its completion and the counts' breakdowns are read from (domain.md), so a method
- * change cannot change what the counts mean.
+ * change cannot change what the counts mean — and what the referral flow reads (first contact,
+ * the message back to the GP).
  */
 export const REQUIRED_BLOCKS: Record<InterventionId, readonly CoreBlock[]> = {
-  wor: ['referral', 'resident', 'consent', 'wor.intakeDate', 'close'],
-  vg: ['referral', 'resident', 'consent', 'vg.conversationDate', 'close'],
+  // The first contact feeds the GP's two-week overdue flag; the message is the GP's answer (docs/referral-case.md).
+  wor: ['referral', 'resident', 'consent', 'wor.firstContactDate', 'wor.intakeDate', 'gpMessage', 'close'],
+  vg: ['referral', 'resident', 'consent', 'vg.conversationDate', 'gpMessage', 'close'],
   sa: ['referral', 'resident', 'consent', 'sa.intakeDate', 'sa.triage', 'sa.arrangementStartDate', 'close'],
   samenwerkwijze: ['referral', 'resident', 'consent', 'consultation', 'close'],
 }
@@ -278,10 +280,14 @@ function checkDefinition(d: Shape, ctx: z.RefinementCtx) {
       }),
     )
   }
+  const metBy = new Set<string>()
+  for (const p of INTERVENTION_IDS) for (const s of allSteps(d, p)) for (const e of s.essentials) if (e.metWhen) metBy.add(e.id)
   const ops = d.migrations
   ops.forEach((op, i) => {
     if (op.op === 'moveAnswer' && !fieldKinds.has(op.to)) issue(['migrations', i, 'to'], `field "${op.to}" does not exist in this version`)
     if (op.op === 'moveAnswer' && op.from === op.to) issue(['migrations', i], 'an answer cannot move onto itself')
+    else if (op.op === 'moveAnswer' && fieldKinds.has(op.from)) issue(['migrations', i, 'from'], `field "${op.from}" moves away but is still asked`)
+    if (op.op === 'moveEssential' && metBy.has(op.to)) issue(['migrations', i, 'to'], `essential "${op.to}" is met by the case's data; a tick cannot move onto it`)
     if (op.op === 'moveEssential' && !essentialOwners.has(op.to)) issue(['migrations', i, 'to'], `essential "${op.to}" does not exist in this version`)
     if (op.op === 'retireEssential' && essentialOwners.has(op.essential)) issue(['migrations', i], `essential "${op.essential}" is retired but still asked`)
   })
@@ -289,48 +295,6 @@ function checkDefinition(d: Shape, ctx: z.RefinementCtx) {
 
 export const methodDefinitionSchema = methodDefinitionShape.superRefine(checkDefinition)
 export type MethodDefinition = z.infer<typeof methodDefinitionSchema>
-
-const KIND_MOVES: Record<FieldKind, readonly FieldKind[]> = {
-  text: ['text', 'longText'],
-  longText: ['longText', 'text'],
-  date: ['date'],
-  yesNo: ['yesNo'],
-  choice: ['choice'],
-  number: ['number'],
-}
-
-/**
- * Problems with publishing `next` after `prev` (empty: fine). The version follows on; what moves
- * comes from something that existed and lands on a field that can hold it.
- */
-export function successorProblems(prev: MethodDefinition, next: MethodDefinition): string[] {
-  const out: string[] = []
-  if (next.version !== prev.version + 1) out.push(`version must be ${prev.version + 1}, not ${next.version}`)
-  const before = fieldIndex(prev)
-  const after = fieldIndex(next)
-  const beforeEssentials = essentialIds(prev)
-  for (const op of next.migrations) {
-    if (op.op === 'moveAnswer') {
-      const from = before.get(op.from)
-      const to = after.get(op.to)
-      if (!from) out.push(`field "${op.from}" did not exist in version ${prev.version}`)
-      else if (to && !KIND_MOVES[from.kind].includes(to.kind)) out.push(`a ${from.kind} answer cannot move to ${to.kind} field "${op.to}"`)
-      else if (to && from.kind === 'choice') {
-        const options = new Set(to.options?.map((o) => o.id))
-        const lost = from.options?.filter((o) => !options.has(o.id)) ?? []
-        if (lost.length) out.push(`field "${op.to}" lacks the options ${lost.map((o) => o.id).join(', ')} of "${op.from}"`)
-      }
-    }
-    if (op.op === 'moveEssential' && !beforeEssentials.has(op.from)) out.push(`essential "${op.from}" did not exist in version ${prev.version}`)
-    if (op.op === 'retireEssential' && !beforeEssentials.has(op.essential)) out.push(`essential "${op.essential}" did not exist in version ${prev.version}`)
-  }
-  // A field that stays keeps its kind: stored answers must still fit.
-  for (const [id, f] of after) {
-    const old = before.get(id)
-    if (old && !KIND_MOVES[old.kind].includes(f.kind)) out.push(`field "${id}" changed from ${old.kind} to ${f.kind}; add a new field and move the answer instead`)
-  }
-  return out
-}
 
 /** The text in the reader's language (Dutch when the language is not English). */
 export const say = (text: MethodText, locale: string): string => (locale.startsWith('en') ? text.en : text.nl)

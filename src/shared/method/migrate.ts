@@ -18,26 +18,33 @@ export interface CaseMethod {
 
 const empty = (v: unknown) => v === undefined || (typeof v === 'string' && v.trim() === '')
 
-function applyOp(m: CaseMethod, op: MigrationOp): CaseMethod {
+/**
+ * What a migration keeps aside is filed under `<id>@v<version>`: the version whose migration set it
+ * aside. An id set aside again by a later version (the field came back and was answered) gets its
+ * own entry, so nothing set aside earlier is overwritten or dropped.
+ */
+export const asideKey = (id: string, version: number) => `${id}@v${version}`
+
+function applyOp(m: CaseMethod, op: MigrationOp, version: number): CaseMethod {
   const retired = { answers: { ...m.retired?.answers }, essentials: { ...m.retired?.essentials } }
   if (op.op === 'moveAnswer') {
     if (!(op.from in m.answers)) return m
     const { [op.from]: moving, ...answers } = m.answers
     if (empty(answers[op.to])) answers[op.to] = moving!
-    // Both filled: the target keeps its answer, the moving one is kept aside (first one kept wins).
-    else if (!(op.from in retired.answers)) retired.answers[op.from] = moving!
+    // Both filled: the target keeps its answer, the moving one is kept aside.
+    else retired.answers[asideKey(op.from, version)] ??= moving!
     return { ...m, answers, retired }
   }
   if (op.op === 'moveEssential') {
     if (!(op.from in m.essentials)) return m
     const { [op.from]: moving, ...essentials } = m.essentials
     if (!(op.to in essentials)) essentials[op.to] = moving!
-    else if (!(op.from in retired.essentials)) retired.essentials[op.from] = moving!
+    else retired.essentials[asideKey(op.from, version)] ??= moving!
     return { ...m, essentials, retired }
   }
   if (!(op.essential in m.essentials)) return m
   const { [op.essential]: kept, ...essentials } = m.essentials
-  if (!(op.essential in retired.essentials)) retired.essentials[op.essential] = kept!
+  retired.essentials[asideKey(op.essential, version)] ??= kept!
   return { ...m, essentials, retired }
 }
 
@@ -55,7 +62,7 @@ export function migrateCase<T extends { method: CaseMethod }>(record: T, definit
   for (let v = from + 1; v <= latest; v++) {
     const d = byVersion.get(v)
     if (!d) return { ok: false, missing: v }
-    for (const op of d.migrations) method = applyOp(method, op)
+    for (const op of d.migrations) method = applyOp(method, op, v)
     method = { ...method, version: v }
   }
   if (method.retired && !Object.keys(method.retired.answers).length && !Object.keys(method.retired.essentials).length) {

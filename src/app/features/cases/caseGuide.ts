@@ -74,7 +74,8 @@ export function retiredAnswers(d: MethodDefinition, known: readonly MethodDefini
   const current = fieldIndex(d)
   const older = [...known].sort((a, b) => b.version - a.version).map(fieldIndex)
   const labelled = (id: string, value: string | number | boolean): RetiredAnswer => {
-    const field = older.map((f) => f.get(id)).find(Boolean)
+    // Kept aside by a migration as `<id>@v<version>` (migrate.ts asideKey): labelled by its field.
+    const field = older.map((f) => f.get(id.replace(/@v\d+$/, ''))).find(Boolean)
     return field ? { id, field, value } : { id, value }
   }
   const out = Object.entries(method.answers)

@@ -6,7 +6,8 @@
  * when it follows on from the one before it (successorProblems). A bad one is refused: the phone
  * keeps what it had, the bundled version 1 always among it.
  */
-import { methodDefinitionSchema, successorProblems, type MethodDefinition } from '../../../shared/method/definition'
+import { methodDefinitionSchema, type MethodDefinition } from '../../../shared/method/definition'
+import { successorProblems } from '../../../shared/method/succession'
 import { BUNDLED_METHOD } from '../../../shared/method/sigMethod'
 import type { MethodDb, StoredDefinition } from './methodDb'
 

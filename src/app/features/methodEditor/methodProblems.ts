@@ -4,7 +4,8 @@
  * their English messages turned into i18n keys (`methodEditor.problem.*`) with the ids and names
  * as parameters, and where in the method each one is.
  */
-import { methodDefinitionSchema, successorProblems, type MethodDefinition } from '../../../shared/method/definition'
+import { methodDefinitionSchema, type MethodDefinition } from '../../../shared/method/definition'
+import { successorProblems } from '../../../shared/method/succession'
 
 export interface Problem {
   /** Where in the definition: ['pathways', 'wor', 'steps', 2, 'essentials', 0, 'text', 'nl'], ['note'], … */
