@@ -3,6 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { defineComponent, h } from 'vue'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { flushUnsaved } from '../../src/app/features/cases/unsavedWork'
 import { useCaseDraft } from '../../src/app/features/cases/useCaseDraft'
 import { useCaseVault } from '../../src/app/features/cases/useCaseVault'
 import { newCase, type CaseRecord } from '../../src/shared/cases/v2'
@@ -48,5 +49,39 @@ describe('a case draft when the device is full', () => {
     await draft.flush()
     expect(draft.state.error).toBe('')
     expect(saved.at(-1)?.questions.wil).toBe('Weer fietsen')
+  })
+
+  it('tells whoever would reopen the case that typed work is not stored: an invalid field, a full phone (review: "Casus bijwerken")', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const vault = useCaseVault()
+    const saved: CaseRecord[] = []
+    let full = false
+    vault.store.save = async (r: CaseRecord) => {
+      if (full) throw Object.assign(new Error('quota'), { name: 'QuotaExceededError' })
+      saved.push(structuredClone(r))
+    }
+    let draft!: ReturnType<typeof useCaseDraft>
+    const Host = defineComponent({
+      setup() {
+        draft = useCaseDraft(newCase('9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d', 'vg', new Date()))
+        return () => h('div')
+      },
+    })
+    const host = mount(Host, { global: { plugins: [pinia] } })
+    draft.record.resident.birthYear = 19
+    draft.record.questions.wil = 'Rust in mijn hoofd'
+    await flushPromises()
+    expect(await flushUnsaved(), 'a birth year of 19 keeps the whole draft from being stored').toBe(false)
+    expect(saved).toEqual([])
+    draft.record.resident.birthYear = 1961
+    await flushPromises()
+    expect(await flushUnsaved()).toBe(true)
+    expect(saved.at(-1)?.questions.wil).toBe('Rust in mijn hoofd')
+    full = true
+    draft.record.questions.kan = 'Wandelen'
+    await flushPromises()
+    expect(await flushUnsaved(), 'a write the phone refused').toBe(false)
+    host.unmount()
   })
 })

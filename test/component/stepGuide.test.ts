@@ -21,13 +21,13 @@ import proNl from '../../src/app/i18n/pro.nl.json'
 const i18n = () =>
   createI18n({ legacy: false, locale: 'nl', missingWarn: false, fallbackWarn: false, messages: { nl: { ...nl, ...proNl } }, datetimeFormats: { nl: appI18n.global.getDateTimeFormat('nl') } })
 
-function mountStep(pathway: 'vg' | 'wor', stepId: string, preview = false) {
+function mountStep(pathway: 'vg' | 'wor', stepId: string, preview = false, locked = false) {
   const step = BUNDLED_METHOD.pathways[pathway].steps.find((s) => s.id === stepId)!
   let draft: CaseDraft | undefined
   const Host = defineComponent({
     setup() {
       if (!preview) draft = useCaseDraft(newCase('9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d', pathway, new Date()))
-      return () => h(StepGuide, { step, preview })
+      return () => h(StepGuide, { step, preview, locked })
     },
   })
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: Host }] })
@@ -37,6 +37,14 @@ function mountStep(pathway: 'vg' | 'wor', stepId: string, preview = false) {
 const button = (w: ReturnType<typeof mount>, name: string) => w.findAll('button').find((b) => b.find('.visually-hidden').exists() && b.find('.visually-hidden').text() === name)
 
 describe('a step of the guided editor', () => {
+  it('while the case\'s own method version is missing: the case\'s parts work, its method fields and essentials are only shown (review)', () => {
+    const { wrapper, draft } = mountStep('wor', 'wor-contact', false, true)
+    expect(wrapper.find('input[type="date"]').exists(), 'the first-contact date (a fixed field) can be entered').toBe(true)
+    expect(button(wrapper, 'Overslaan: De datum van het eerste contact staat erin.')).toBeUndefined()
+    expect(wrapper.find('select').element.closest('fieldset')?.disabled, 'the method field is shown, not offered for writing').toBe(true)
+    expect(draft().record.method).toMatchObject({ answers: {}, essentials: {} })
+  })
+
   it('shows purpose and prompts, and offers Gedaan only for an essential the worker ticks', () => {
     const { wrapper } = mountStep('vg', 'vg-gesprek')
     expect(wrapper.text()).toContain('Samen verkennen wat er speelt en wat de inwoner zelf wil.')

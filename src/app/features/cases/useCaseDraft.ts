@@ -69,7 +69,7 @@ export function useCaseDraft(initial: CaseRecord): CaseDraft {
       timer = setTimeout(() => void flush(), SAVE_AFTER_MS)
     },
   )
-  const unregister = registerUnsaved(flush)
+  const unregister = registerUnsaved(flush, () => !dirty && !state.invalid.length && !state.error)
   const onHide = () => void flush()
   window.addEventListener('pagehide', onHide)
   onBeforeUnmount(() => {
