@@ -26,6 +26,7 @@ import {
   type StepRef,
 } from '../../src/app/features/methodEditor/methodEdits'
 import { draftProblems, PROBLEM_KEYS, problemOf } from '../../src/app/features/methodEditor/methodProblems'
+import { addStepAfter, MAX_STEPS, moveStep, removeStep, stepRemovalBlock } from '../../src/app/features/methodEditor/methodStepEdits'
 import proNl from '../../src/app/i18n/pro.nl.json'
 import proEn from '../../src/app/i18n/pro.en.json'
 
@@ -164,6 +165,105 @@ describe('core parts', () => {
     d = addCoreBlock(d, contact, 'wor.intakeDate')
     expect(addCoreBlock(d, contact, 'wor.intakeDate')).toBe(d)
     valid(note(d))
+  })
+})
+
+describe('steps', () => {
+  const ids = (d: MethodDefinition, p: 'wor' | 'vg' = 'wor') => d.pathways[p].steps.map((s) => s.id)
+  const wor = (step: number): StepRef => ({ pathway: 'wor', step })
+  const T = (nl: string, en: string) => ({ nl, en })
+
+  it('adds an empty step after the current one: generated ids, texts and one essential to fill in, no parts yet', () => {
+    let d = addStepAfter(startDraft(v1), v1, contact, counter())
+    expect(ids(d)).toEqual(['wor-aanmelding', 'wor-contact', 'wor-stap-000a', 'wor-intake', 'wor-bredere-check', 'wor-activiteit', 'wor-terugkoppeling', 'wor-afsluiten'])
+    expect(stepAt(d, wor(2))).toEqual({ id: 'wor-stap-000a', title: T('', ''), purpose: T('', ''), prompts: [], blocks: [], essentials: [{ id: 'wor-stap-000a-e-000b', text: T('', '') }] })
+    // Publishing waits for the texts and at least one part.
+    expect(draftProblems(v1, note(d)).map((p) => `${p.path.slice(4).join('.')} ${p.key}`)).toEqual(['title.nl emptyNl', 'title.en emptyEn', 'purpose.nl emptyNl', 'purpose.en emptyEn', 'blocks tooFew', 'essentials.0.text.nl emptyNl', 'essentials.0.text.en emptyEn'])
+    const added = stepAt(d, wor(2))
+    Object.assign(added, { title: T('Kennismaken', 'Getting acquainted'), purpose: T('Elkaar leren kennen.', 'Getting to know each other.') })
+    added.essentials[0]!.text = T('Je spraken af hoe je contact houdt.', 'You agreed how to keep in touch.')
+    d = addField(d, v1, wor(2), 'longText', counter())
+    ;(stepAt(d, wor(2)).blocks[0] as { field: { label: object } }).field.label = T('Afspraken', 'Agreements')
+    const parsed = valid(note(d))
+    expect(parsed.migrations).toEqual([])
+    // An open case follows unchanged: a new step asks something new, nothing moves.
+    const moved = migrateCase(method({ step: 'wor-intake', answers: { 'wor-contact-way': 'telefoon' } }), [v1, parsed])
+    expect(moved.ok && moved.record.method).toMatchObject({ version: 2, answers: { 'wor-contact-way': 'telefoon' }, essentials: {} })
+  })
+
+  it('adds no step after the samenwerkoverleg or beyond the maximum', () => {
+    const d = startDraft(v1)
+    expect(addStepAfter(d, v1, { pathway: 'consultation' })).toBe(d)
+    let full = d
+    while (full.pathways.wor.steps.length < MAX_STEPS) full = addStepAfter(full, v1, wor(0))
+    expect(addStepAfter(full, v1, wor(0))).toBe(full)
+    expect(new Set(ids(full)).size).toBe(MAX_STEPS)
+  })
+
+  it('moves a step up and down within its pathway: every id stays, no migration', () => {
+    const d = startDraft(v1)
+    const up = moveStep(d, wor(3), 1)
+    expect(ids(up)).toEqual(['wor-aanmelding', 'wor-bredere-check', 'wor-contact', 'wor-intake', 'wor-activiteit', 'wor-terugkoppeling', 'wor-afsluiten'])
+    expect(ids(moveStep(moveStep(up, wor(1), 2), wor(2), 3))).toEqual(ids(v1))
+    expect(valid(note(up)).migrations).toEqual([])
+    expect(moveStep(d, wor(0), -1)).toBe(d)
+    expect(moveStep(d, wor(6), 7)).toBe(d)
+    expect(moveStep(d, { pathway: 'consultation' }, 1)).toBe(d)
+  })
+
+  it('refuses to remove a step holding a part the pathway must keep, and says which; moved elsewhere first, it goes', () => {
+    const intake = wor(2)
+    let d = startDraft(v1)
+    expect(stepRemovalBlock(d, intake)).toEqual({ reason: 'requiredPart', parts: ['wor.intakeDate'] })
+    expect(removeStep(d, v1, intake, 'drop')).toBe(d)
+    expect(stepRemovalBlock(d, { pathway: 'consultation' })).toEqual({ reason: 'consultation' })
+    expect(removeStep(d, v1, { pathway: 'consultation' }, 'drop')).toBe(d)
+    d = addCoreBlock(removeBlock(d, v1, intake, 0), contact, 'wor.intakeDate')
+    expect(stepRemovalBlock(d, intake)).toBeUndefined()
+    const parsed = valid(note(removeStep(d, v1, intake, 'drop')))
+    expect(ids(parsed)).not.toContain('wor-intake')
+    expect(parsed.migrations).toEqual(['wor-intake-held', 'wor-own-words', 'wor-domains'].map((essential) => ({ op: 'retireEssential', essential })))
+  })
+
+  it('refuses to leave a pathway with fewer steps than the schema allows', () => {
+    const d = startDraft(v1)
+    const vg = d.pathways.vg.steps
+    d.pathways.vg.steps = [{ ...vg[0]!, blocks: vg.flatMap((s) => s.blocks.filter((b) => 'core' in b)) }, vg[1]!]
+    expect(stepRemovalBlock(d, { pathway: 'vg', step: 1 })).toEqual({ reason: 'tooFew', min: 2 })
+    expect(removeStep(d, v1, { pathway: 'vg', step: 1 }, 'drop')).toBe(d)
+  })
+
+  it('removes a step: its published essentials are retired, its fields move to the chosen step with their answers', () => {
+    const d = removeStep(startDraft(v1), v1, wor(3), { moveTo: 4 })
+    const parsed = valid(note(d))
+    expect(ids(parsed)).toEqual(['wor-aanmelding', 'wor-contact', 'wor-intake', 'wor-activiteit', 'wor-terugkoppeling', 'wor-afsluiten'])
+    expect(stepAt(parsed, wor(3)).blocks.at(-1)).toMatchObject({ field: { id: 'wor-other-route' } })
+    expect(parsed.migrations).toEqual([{ op: 'retireEssential', essential: 'wor-other-route-checked' }])
+    const mark = { state: 'skipped' as const, on: '2026-11-20', reason: 'Niet nodig' }
+    const moved = migrateCase(method({ step: 'wor-bredere-check', answers: { 'wor-other-route': 'nee' }, essentials: { 'wor-other-route-checked': mark } }), [v1, parsed])
+    if (!moved.ok) throw new Error('the case moves to version 2')
+    expect(moved.record.method.answers).toEqual({ 'wor-other-route': 'nee' })
+    expect(moved.record.method.essentials).toEqual({})
+    expect(Object.values(moved.record.method.retired?.essentials ?? {})).toEqual([mark])
+    // The chosen step must be another step of the pathway.
+    const draft = startDraft(v1)
+    expect(removeStep(draft, v1, wor(3), { moveTo: 3 })).toBe(draft)
+    expect(removeStep(draft, v1, wor(3), { moveTo: 9 })).toBe(draft)
+  })
+
+  it('removes a step with its fields dropped: the answers stay in the cases, a move onto a dropped field goes too', () => {
+    let d = replaceField(startDraft(v1), v1, check, 0, counter())
+    expect(d.migrations).toEqual([{ op: 'moveAnswer', from: 'wor-other-route', to: 'wor-other-route-000a' }])
+    d = removeStep(d, v1, check, 'drop')
+    const parsed = valid(note(d))
+    expect(parsed.migrations).toEqual([{ op: 'retireEssential', essential: 'wor-other-route-checked' }])
+    const moved = migrateCase(method({ answers: { 'wor-other-route': 'schulden' } }), [v1, parsed])
+    expect(moved.ok && moved.record.method.answers).toEqual({ 'wor-other-route': 'schulden' })
+  })
+
+  it('removing a step added in this draft leaves no migration', () => {
+    const d = removeStep(addStepAfter(startDraft(v1), v1, contact), v1, wor(2), 'drop')
+    expect(d).toEqual(startDraft(v1))
   })
 })
 

@@ -16,7 +16,7 @@ export type StepRef = { pathway: InterventionId; step: number } | { pathway: 'co
 
 export const emptyText = (): MethodText => ({ nl: '', en: '' })
 
-const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T
+export const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T
 
 /** The next version to edit: the latest's content, the next number, no migrations or note yet. */
 export function startDraft(latest: MethodDefinition): MethodDefinition {
@@ -68,7 +68,7 @@ export function newId(base: string, taken: ReadonlySet<string>, random: () => st
   }
 }
 
-function move<T>(list: T[], from: number, to: number) {
+export function move<T>(list: T[], from: number, to: number) {
   if (to < 0 || to >= list.length || from === to) return
   const [item] = list.splice(from, 1)
   list.splice(to, 0, item!)
@@ -103,7 +103,8 @@ export function removeEssential(d: MethodDefinition, prev: MethodDefinition, at:
   })
 }
 
-const usedEssentials = (d: MethodDefinition) => new Set([...Object.values(d.pathways).flatMap((p) => p.steps), d.consultation].flatMap((s) => s.essentials.map((e) => e.id)))
+/** Every essential id a version asks. */
+export const usedEssentials = (d: MethodDefinition) => new Set([...Object.values(d.pathways).flatMap((p) => p.steps), d.consultation].flatMap((s) => s.essentials.map((e) => e.id)))
 
 // Blocks: core parts and method fields
 
