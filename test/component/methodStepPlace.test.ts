@@ -7,10 +7,13 @@ import { mount } from '@vue/test-utils'
 import { createI18n } from 'vue-i18n'
 import { defineComponent, h } from 'vue'
 import { describe, expect, it } from 'vitest'
+import MethodProblemList from '../../src/app/features/methodEditor/MethodProblemList.vue'
 import MethodStepPlace from '../../src/app/features/methodEditor/MethodStepPlace.vue'
+import { draftProblems } from '../../src/app/features/methodEditor/methodProblems'
 import { provideMethodDraft, type MethodDraft } from '../../src/app/features/methodEditor/useMethodDraft'
 import type { StepRef } from '../../src/app/features/methodEditor/methodEdits'
 import { BUNDLED_METHOD } from '../../src/shared/method/sigMethod'
+import nl from '../../src/app/i18n/nl.json'
 import proNl from '../../src/app/i18n/pro.nl.json'
 
 function mountPlace(at: StepRef) {
@@ -19,10 +22,11 @@ function mountPlace(at: StepRef) {
   const Host = defineComponent({
     setup() {
       store = provideMethodDraft(BUNDLED_METHOD)
-      return () => h(MethodStepPlace, { at, onShow: (i: number, focus: boolean) => void shown.push([i, focus]) })
+      const problems = () => draftProblems(store!.prev.value, store!.draft.value).filter((p) => p.path.includes('blocks'))
+      return () => [h(MethodStepPlace, { at, onShow: (i: number, focus: boolean) => void shown.push([i, focus]) }), problems().length ? h(MethodProblemList, { problems: problems() }) : null]
     },
   })
-  const i18n = createI18n({ legacy: false, locale: 'nl', missingWarn: false, fallbackWarn: false, messages: { nl: proNl } })
+  const i18n = createI18n({ legacy: false, locale: 'nl', missingWarn: false, fallbackWarn: false, messages: { nl: { ...nl, ...proNl } } })
   const wrapper = mount(Host, { global: { plugins: [i18n] } })
   return { wrapper, store: store!, shown }
 }
@@ -36,6 +40,8 @@ describe('a step’s place in the method editor', () => {
     await button(wrapper, 'Nieuwe stap na deze stap').trigger('click')
     expect(ids(store)[2]).toMatch(/^wor-stap-[a-z0-9]{4}$/)
     expect(shown).toEqual([[2, true]])
+    // Before publishing, the new step still needs a part: said with where, the step named though untitled.
+    expect(wrapper.get('[data-testid="method-problems"] li').text().replace(/\s+/g, ' ')).toBe('Welzijn op Recept, stap 3 (nieuwe stap), Onderdelen en velden: Te weinig: minstens 1.')
     await button(wrapper, 'Stap omlaag').trigger('click')
     expect(ids(store)[1]).toMatch(/^wor-stap-/)
     expect(ids(store)[2]).toBe('wor-contact')
