@@ -208,8 +208,10 @@ describe('closed-loop referrals in two browsers', () => {
     await expect.poll(() => item.getByTestId('referral-status').textContent()).toBe('Afgerond')
     expect(await seriousViolations(worker.page)).toEqual([])
 
-    // Accepting made a case, pre-filled with the patient and the consent.
+    // Accepting made a case, pre-filled with the patient and the consent: it opens where it stands (its first
+    // step is met by what the referral carried), the patient is at step 1.
     await item.getByRole('link', { name: 'Naar de casus' }).click()
+    await worker.page.getByRole('navigation', { name: 'Stappen' }).getByRole('link', { name: /^1\. / }).click()
     await expect.poll(() => worker.page.getByLabel('Naam van de inwoner').inputValue()).toBe(PATIENT.name)
 
     // The GP reads the timeline and the feedback without a phone call (after unlocking: boxes open only in an open vault).

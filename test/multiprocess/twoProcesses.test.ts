@@ -114,6 +114,7 @@ describe('two server processes on one PostgreSQL', () => {
     const next = { ...BUNDLED_METHOD, version: 2, note: { nl: 'Versie 2.', en: 'Version 2.' } }
     const statuses = await Promise.all([first, second].map((c) => c.call('POST', '/api/method', next).then((r) => r.status)))
     expect(statuses.sort()).toEqual([201, 409])
-    for (const base of bases) expect((await clientOf(base).call('GET', '/api/method')).headers.get('ETag')).toBe(methodEtag(2))
+    // Both processes hand out version 2 (the ETag is weak when the answer went gzip: docs/method.md).
+    for (const base of bases) expect((await clientOf(base).call('GET', '/api/method')).headers.get('ETag')?.replace(/^W\//, '')).toBe(methodEtag(2))
   })
 })
