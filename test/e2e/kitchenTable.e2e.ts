@@ -5,42 +5,13 @@
  * the answer and the step are in the case after a reload. axe and the layout check at 360 and 1280.
  */
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiClient, bootstrapCode } from './apiClient'
-import { approvePending } from './certify'
+import { describe, expect, it } from 'vitest'
 import { seriousViolations } from './axe'
 import { caseIdOf } from './caseStorage'
-import { startHarness, type Harness } from './harness'
-import { firstSignIn, setUpVault, unlockVault } from './signIn'
+import { unlockVault } from './signIn'
+import { useOrganisation, workerOnPhone } from './socialWorkerPhone'
 
-let h: Harness
-let admin: ApiClient
-let organisationId: string
-const PASSWORD = 'Kraanvogel-Heide-31-Uden'
-beforeAll(async () => {
-  h = await startHarness()
-  admin = new ApiClient(h.baseUrl)
-  ;({ organisationId } = await admin.call<{ organisationId: string }>('POST', '/api/auth/bootstrap', { code: bootstrapCode(h.dataDir), organisation: 'Welzijn Uden', name: 'Beheer', email: 'beheer@welzijn.example', password: 'Reiger-Plas-40-Volkel' }))
-  await admin.signInFirstTime('beheer@welzijn.example', 'Reiger-Plas-40-Volkel')
-})
-afterAll(async () => {
-  await h?.stop()
-})
-
-/** A social worker on an approved 360 px phone, at "Mijn casussen" with the vault open (as in lifeDomains.e2e.ts). */
-async function workerOnPhone(email: string): Promise<Page> {
-  await admin.invite(organisationId, { email, name: 'Sanne de Wit', role: 'sociaal-werker' }, PASSWORD)
-  const page = await (await h.browser.newContext({ viewport: { width: 360, height: 740 } })).newPage()
-  await firstSignIn(page, h.baseUrl, email, PASSWORD)
-  await page.getByRole('heading', { name: 'Dit apparaat', exact: true }).waitFor()
-  await setUpVault(page)
-  await page.getByRole('button', { name: 'Apparaat aanmelden' }).click()
-  await page.getByTestId('device-status').waitFor()
-  await approvePending(admin, organisationId)
-  await page.getByRole('link', { name: /casussen/i }).first().click()
-  await page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
-  return page
-}
+const organisation = useOrganisation()
 
 const TO_TABLE = 'Aan tafel met de inwoner'
 const BACK = 'Terug naar mijn scherm'
@@ -48,7 +19,7 @@ const currentStep = (page: Page) => page.getByRole('navigation', { name: 'Stappe
 
 describe('the kitchen-table mode', () => {
   it('lets the resident answer and add a small step in large type, and returns the worker to the same step', async () => {
-    const page = await workerOnPhone('tafel@welzijn.example')
+    const page = (await workerOnPhone(organisation, 'tafel@welzijn.example')).page
     await page.getByRole('button', { name: 'Nieuwe casus' }).click()
     await page.getByRole('heading', { name: 'Casus: Samenwerkwijze' }).waitFor()
     const caseId = caseIdOf(page)

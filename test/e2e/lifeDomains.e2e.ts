@@ -5,42 +5,13 @@
  * mid-word, and the save state is in view where the person is working.
  */
 import type { Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiClient, bootstrapCode } from './apiClient'
-import { approvePending } from './certify'
+import { describe, expect, it } from 'vitest'
 import { seriousViolations } from './axe'
 import { caseIdOf, storedAt, untilStored } from './caseStorage'
-import { startHarness, type Harness } from './harness'
-import { firstSignIn, setUpVault, unlockVault } from './signIn'
+import { unlockVault } from './signIn'
+import { useOrganisation, workerOnPhone } from './socialWorkerPhone'
 
-let h: Harness
-let admin: ApiClient
-let organisationId: string
-const PASSWORD = 'Kraanvogel-Heide-31-Uden'
-beforeAll(async () => {
-  h = await startHarness()
-  admin = new ApiClient(h.baseUrl)
-  ;({ organisationId } = await admin.call<{ organisationId: string }>('POST', '/api/auth/bootstrap', { code: bootstrapCode(h.dataDir), organisation: 'Welzijn Uden', name: 'Beheer', email: 'beheer@welzijn.example', password: 'Reiger-Plas-40-Volkel' }))
-  await admin.signInFirstTime('beheer@welzijn.example', 'Reiger-Plas-40-Volkel')
-})
-afterAll(async () => {
-  await h?.stop()
-})
-
-/** A social worker on an approved 360 px phone, at "Mijn casussen" with the vault open (as in cases.e2e.ts). */
-async function workerOnPhone(email: string): Promise<Page> {
-  await admin.invite(organisationId, { email, name: 'Sanne de Wit', role: 'sociaal-werker' }, PASSWORD)
-  const page = await (await h.browser.newContext({ viewport: { width: 360, height: 740 } })).newPage()
-  await firstSignIn(page, h.baseUrl, email, PASSWORD)
-  await page.getByRole('heading', { name: 'Dit apparaat', exact: true }).waitFor()
-  await setUpVault(page)
-  await page.getByRole('button', { name: 'Apparaat aanmelden' }).click()
-  await page.getByTestId('device-status').waitFor()
-  await approvePending(admin, organisationId)
-  await page.getByRole('link', { name: /casussen/i }).first().click()
-  await page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
-  return page
-}
+const organisation = useOrganisation()
 
 /** Gives a life domain a score, as a person taps it. */
 async function score(page: Page, domain: string, value: number) {
@@ -73,7 +44,7 @@ const inView = (el: Locator) =>
 
 describe('the life-domain picture', () => {
   it('keeps the step-2 baseline through later scores, steps and a reload, and shows it against now', async () => {
-    const page = await workerOnPhone('domeinen@welzijn.example')
+    const page = (await workerOnPhone(organisation, 'domeinen@welzijn.example')).page
     await page.getByRole('button', { name: 'Nieuwe casus' }).click()
     await page.getByRole('heading', { name: 'Casus: Samenwerkwijze' }).waitFor()
     const caseId = caseIdOf(page)

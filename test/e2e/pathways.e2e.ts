@@ -5,43 +5,12 @@
  * ticking or skipping with a reason does, and a skip without a reason is refused.
  */
 import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiClient, bootstrapCode } from './apiClient'
-import { approvePending } from './certify'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { seriousViolations } from './axe'
 import { caseIdOf } from './caseStorage'
-import { startHarness, type Harness } from './harness'
-import { firstSignIn, setUpVault } from './signIn'
+import { useOrganisation, workerOnPhone } from './socialWorkerPhone'
 
-let h: Harness
-let admin: ApiClient
-let organisationId: string
-const PASSWORD = 'Kraanvogel-Heide-31-Uden'
-beforeAll(async () => {
-  h = await startHarness()
-  admin = new ApiClient(h.baseUrl)
-  ;({ organisationId } = await admin.call<{ organisationId: string }>('POST', '/api/auth/bootstrap', { code: bootstrapCode(h.dataDir), organisation: 'Welzijn Uden', name: 'Beheer', email: 'beheer@welzijn.example', password: 'Reiger-Plas-40-Volkel' }))
-  await admin.signInFirstTime('beheer@welzijn.example', 'Reiger-Plas-40-Volkel')
-})
-afterAll(async () => {
-  await h?.stop()
-})
-
-/** A social worker on an approved 360 px phone, at "Mijn casussen" with the vault open (as in lifeDomains.e2e.ts). */
-async function workerOnPhone(email: string): Promise<{ context: BrowserContext; page: Page }> {
-  await admin.invite(organisationId, { email, name: 'Sanne de Wit', role: 'sociaal-werker' }, PASSWORD)
-  const context = await h.browser.newContext({ viewport: { width: 360, height: 740 } })
-  const page = await context.newPage()
-  await firstSignIn(page, h.baseUrl, email, PASSWORD)
-  await page.getByRole('heading', { name: 'Dit apparaat', exact: true }).waitFor()
-  await setUpVault(page)
-  await page.getByRole('button', { name: 'Apparaat aanmelden' }).click()
-  await page.getByTestId('device-status').waitFor()
-  await approvePending(admin, organisationId)
-  await page.getByRole('link', { name: /casussen/i }).first().click()
-  await page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
-  return { context, page }
-}
+const organisation = useOrganisation()
 
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Stappen' })
 const openStep = (page: Page, n: number) => nav(page).getByRole('link', { name: new RegExp(`^${n}\\. `) }).click()
@@ -84,7 +53,7 @@ async function close(page: Page) {
 let context: BrowserContext
 let page: Page
 beforeAll(async () => {
-  ;({ context, page } = await workerOnPhone('paden@welzijn.example'))
+  ;({ context, page } = await workerOnPhone(organisation, 'paden@welzijn.example'))
 }, 90_000)
 
 describe('guided pathways: each case along its own steps, a step done only through its essentials', () => {

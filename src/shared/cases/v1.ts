@@ -134,31 +134,4 @@ export const caseRecordV1Schema = z.strictObject({
   closeReason: text(1_000).optional(),
 })
 export type CaseRecordV1 = z.infer<typeof caseRecordV1Schema>
-export type CaseRecord = CaseRecordV1
-export type Step = z.infer<typeof stepSchema>
-/** The samenwerkoverleg as recorded in a case. */
-export type CaseConsultation = NonNullable<CaseRecord['consultation']>
-/** The samenwerkplan: which actions, who does each, who holds the lead with the resident, when it is evaluated (domain.md). */
-export type JointPlan = Pick<CaseConsultation, 'actions' | 'leadWithResident' | 'evaluationDate'>
-export const caseRecordSchema = caseRecordV1Schema
-
-export function newCase(idValue: string, pathway: InterventionId, now: Date): CaseRecord {
-  const stamp = now.toISOString()
-  return {
-    id: idValue,
-    schemaVersion: 1,
-    createdAt: stamp,
-    updatedAt: stamp,
-    pathway,
-    status: 'open',
-    currentStep: 'signaleren',
-    resident: { name: '' },
-    questions: { wil: '', kan: '', nodig: '' },
-    lifeDomains: {},
-    strengths: '',
-    network: [],
-    steps: [],
-    satisfaction: {},
-    ...(pathway === 'wor' ? { wor: { matchedServiceIds: [] } } : {}),
-  }
-}
+// The current record, its types and newCase live in v2.ts; version 1 is kept to read stored cases.

@@ -44,7 +44,9 @@ export type CaseRecordV2 = z.infer<typeof caseRecordV2Schema>
 export type CaseRecord = CaseRecordV2
 export const caseRecordSchema = caseRecordV2Schema
 export type Step = CaseRecord['steps'][number]
+/** The samenwerkoverleg as recorded in a case. */
 export type CaseConsultation = NonNullable<CaseRecord['consultation']>
+/** The samenwerkplan: which actions, who does each, who holds the lead with the resident, when it is evaluated (domain.md). */
 export type JointPlan = Pick<CaseConsultation, 'actions' | 'leadWithResident' | 'evaluationDate'>
 
 /**
