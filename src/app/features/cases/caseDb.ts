@@ -34,12 +34,46 @@ export function countedCaseOf(stored: unknown): CountedCase | undefined {
 /** The outbox row of a period's counts. */
 export const kpiItemId = (period: string) => `kpi-snapshot:${period}`
 
+/** A user key on this device: the raw key sealed with the vault (`encryptBytes(raw, userKeyVaultContext(userId, keyId))`). */
+export interface StoredUserKey {
+  keyId: string
+  userId: string
+  createdAt: string
+  sealed: { iv: Uint8Array; ciphertext: Uint8Array }
+}
+/** One Yjs update (V2) of a case, sealed with the vault (context `case-doc|<docId>`). */
+export interface StoredDocUpdate {
+  seq?: number
+  docId: string
+  sealed: { iv: Uint8Array; ciphertext: Uint8Array }
+}
+/** The sync state of a case (shape owned by features/caseSync; validated there on every read). */
+export interface StoredDocSync {
+  docId: string
+  [key: string]: unknown
+}
+/** A document key: id `<docId>|<keyGen>`, the raw key sealed with the vault. */
+export interface StoredDocKey {
+  id: string
+  docId: string
+  keyGen: number
+  sealed: { iv: Uint8Array; ciphertext: Uint8Array }
+}
+
 export class CaseDb extends Dexie {
   keys!: EntityTable<KeyRecord, 'name'>
   cases!: EntityTable<StoredCase, 'id'>
   /** The KPI periods waiting to be sent (and, later, case sync): src/app/sync/outbox.ts. */
   outbox!: OutboxTable<KpiOutboxItem>
   countedCases!: EntityTable<CountedCase, 'id'>
+  /** Case sync (issue 16, docs/case-sync.md): this user's user keys, sealed with the vault (features/caseSync/userKey.ts). */
+  userKeys!: EntityTable<StoredUserKey, 'keyId'>
+  /** Each case's Yjs updates as made or received, sealed with the vault; append-only, compacted (features/caseSync). */
+  docUpdates!: EntityTable<StoredDocUpdate, 'seq'>
+  /** Each case's sync state: active snapshot, what the server has, the update waiting for an answer. */
+  docSync!: EntityTable<StoredDocSync, 'docId'>
+  /** Each case's document keys per key generation, sealed with the vault. */
+  docKeys!: EntityTable<StoredDocKey, 'id'>
 
   constructor(name: string = CASE_DB_NAME) {
     super(name)
@@ -56,5 +90,7 @@ export class CaseDb extends Dexie {
           old.map((o) => ({ id: kpiItemId(o.period), kind: 'kpi-snapshot', period: o.period, createdAt: at, attempts: o.attempts ?? 0, nextAttemptAt: o.nextAttemptAt ?? 0, revision: o.revision ?? 1, ...(o.refused ? { problem: { status: 400, code: o.refused }, held: false } : {}) })),
         )
       })
+    // Case sync (issue 16): user keys, each case's Yjs updates, sync state and document keys.
+    this.version(5).stores({ userKeys: 'keyId, userId', docUpdates: '++seq, docId', docSync: 'docId', docKeys: 'id, docId' })
   }
 }
