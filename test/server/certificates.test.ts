@@ -6,6 +6,7 @@
  * not handle referrals. Then what the server answers now.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ownDevicesSchema } from '../../src/shared/api/devices'
 import { seal, sealSigned, type Recipient } from '../../src/shared/crypto/sealed'
 import { ECDSA_P256 } from '../../src/shared/crypto/signatures'
 import { signCertificate, verifyDeviceCertificate } from '../../src/shared/devices/certificates'
@@ -313,5 +314,22 @@ describe('the test helper', () => {
     const cert = await approveDevice(admin.agent, admin.organisationId, phone.id)
     const chain = ((await (await admin.agent.call('GET', `/api/orgs/${admin.organisationId}/chain`)).json()) as { chain: unknown }).chain
     expect(await verifyDeviceCertificate(cert, chain, null)).toMatchObject({ ok: true })
+  })
+})
+
+// Issue 16 (docs/case-sync.md "Keys and linking a device"): a worker's phone checks a new device of
+// the same worker before it seals the user key to it, and who sealed a user key it receives.
+describe('own devices with their certificates', () => {
+  it('GET /api/devices lists an approved device with a certificate that verifies in the chain given beside it, and a waiting one without', async () => {
+    const { app, db, clock } = shared
+    const welzijn = await signedIn(app, db, clock, 'beheerder')
+    const worker = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: welzijn.organisationId })
+    const phone = await approvedBoundDevice(worker.agent, welzijn.agent, welzijn.organisationId, 'Telefoon')
+    const laptop = await registerDevice(worker.agent, welzijn.organisationId, 'Laptop')
+    const answer = ownDevicesSchema.parse(await (await worker.agent.call('GET', '/api/devices')).json())
+    const byId = new Map(answer.devices.map((d) => [d.id, d]))
+    expect(byId.get(laptop.id)!.certificate).toBeNull()
+    const chain = answer.chains?.[welzijn.organisationId]
+    expect(await verifyDeviceCertificate(byId.get(phone.id)!.certificate, chain, null)).toMatchObject({ ok: true })
   })
 })

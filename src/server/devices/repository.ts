@@ -38,8 +38,8 @@ export async function insertDevice(db: Queryable, d: NewDevice): Promise<void> {
 
 /** A person's own devices, newest first. */
 export async function devicesOfUser(db: Queryable, userId: string) {
-  const { rows } = await db.query<{ id: string; name: string; status: string; organisation_id: string; last_contact_at: Date | string | null; has_auth_key: boolean }>(
-    'SELECT id, name, status, organisation_id, last_contact_at, auth_key IS NOT NULL AS has_auth_key FROM devices WHERE user_id = $1 ORDER BY created_at DESC',
+  const { rows } = await db.query<{ id: string; name: string; status: string; organisation_id: string; last_contact_at: Date | string | null; has_auth_key: boolean; certificate: unknown }>(
+    'SELECT id, name, status, organisation_id, last_contact_at, auth_key IS NOT NULL AS has_auth_key, certificate FROM devices WHERE user_id = $1 ORDER BY created_at DESC',
     [userId],
   )
   return rows

@@ -23,6 +23,7 @@ import { currentUser, requireUser, type AppEnv } from '../auth/middleware'
 import { countHit } from '../auth/rateLimit'
 import type { GuardKeys } from '../auth/signIn'
 import type { Database, Queryable } from '../db/types'
+import { chainsOf } from '../auth/certificates'
 import { addressBucket, clientAddress, type ProxySettings } from '../http/client'
 import { problem } from '../http/problem'
 import { reply } from '../http/reply'
@@ -116,7 +117,10 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
         lastContactAt: r.last_contact_at === null ? null : new Date(r.last_contact_at).toISOString(),
         /** False for a device registered before issue 11: it must register again. */
         canProve: r.has_auth_key,
+        /** Checked on the phone, with the chains below, before a user key is sealed to it (docs/case-sync.md). */
+        certificate: r.certificate ?? null,
       })),
+      chains: await chainsOf(db, rows.map((r) => r.organisation_id)),
     })
   })
 
