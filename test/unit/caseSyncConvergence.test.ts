@@ -15,7 +15,7 @@ import { ECDSA_P256 } from '../../src/shared/crypto/signatures'
 import { ServerModel, type Answer } from './caseSyncModel'
 
 const DEVICES = 4
-let signers: Signer[] = []
+const signers: Signer[] = []
 const publicKeys = new Map<string, JsonWebKey>()
 let dk: CryptoKey
 
