@@ -9,7 +9,9 @@
  * then sealing, sending, receiving and opening a referral for 1, 10 and 50 devices (bench/referrals.ts);
  * then the sign-in guard's cost against scrypt alone (bench/signInGuard.ts); then the method as data
  * (bench/method.ts): opening a case under a newer version against reading it, the guide's work
- * per change against the draft's own, a method version's download against the map's.
+ * per change against the draft's own, a method version's download against the map's; then case sync
+ * (bench/caseSync.ts): opening a case from a snapshot and 300 encrypted updates against the same Yjs
+ * in clear, and the bytes of 100 edits on the wire.
  * The last line is one JSON object.
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -18,6 +20,7 @@ import { gzipSync } from 'node:zlib'
 import { generateServices } from '../src/server/seed/syntheticServices'
 import { httpBench } from './http'
 import { methodBench } from './method'
+import { caseSyncBench } from './caseSync'
 import { referralBench } from './referrals'
 import { signInGuardBench } from './signInGuard'
 import { countBench, vaultBench, vaultModesBench } from './vault'
@@ -154,4 +157,6 @@ const signInGuard = await signInGuardBench()
 console.log('sign-in guard', JSON.stringify(signInGuard, null, 1))
 const method = methodBench()
 console.log('method as data', JSON.stringify(method, null, 1))
-console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, gcExposed: !!gc }))
+const caseSync = await caseSyncBench()
+console.log('case sync', JSON.stringify(caseSync, null, 1))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, caseSync, gcExposed: !!gc }))

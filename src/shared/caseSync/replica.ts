@@ -272,17 +272,25 @@ export class CaseReplica {
       s.pending = null
     }
     if (s.snapshotId === null) return
-    for (const { seq, update } of pull.updates) {
-      if (seq <= s.lastSeq || update.snapshotId !== s.snapshotId) continue
-      if (update.docId !== s.docId) throw new CaseSyncError('tampered')
-      const key = this.o.key(update.keyGen)
-      try {
-        if (!key) throw new CaseSyncError('no-key')
-        Y.applyUpdateV2(this.doc, await openUpdate(update, key, this.o.signerKey), REMOTE)
-      } catch (e) {
-        if (!(e instanceof CaseSyncError)) throw e
-        s.unverified.push(update.id)
-      }
+    const fresh = pull.updates.filter(({ seq, update }) => seq > s.lastSeq && update.snapshotId === s.snapshotId)
+    if (fresh.some(({ update }) => update.docId !== s.docId)) throw new CaseSyncError('tampered')
+    // Signatures checked and ciphertexts opened side by side (WebCrypto is asynchronous); applied in the server's order.
+    const opened = await Promise.all(
+      fresh.map(async ({ update }) => {
+        const key = this.o.key(update.keyGen)
+        try {
+          if (!key) throw new CaseSyncError('no-key')
+          return await openUpdate(update, key, this.o.signerKey)
+        } catch (e) {
+          if (!(e instanceof CaseSyncError)) throw e
+          return null
+        }
+      }),
+    )
+    for (const [k, { seq, update }] of fresh.entries()) {
+      const content = opened[k]
+      if (content) Y.applyUpdateV2(this.doc, content, REMOTE)
+      else s.unverified.push(update.id)
       s.lastSeq = seq
       s.serverClocks[update.deviceId] = Math.max(s.serverClocks[update.deviceId] ?? 0, update.clock)
       s.updatesSinceSnapshot++

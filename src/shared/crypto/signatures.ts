@@ -35,14 +35,27 @@ export async function signMessage(privateKey: CryptoKey, message: Uint8Array<Arr
   return toBase64(new Uint8Array(await crypto.subtle.sign(SIGN, privateKey, message)))
 }
 
+// Imported public keys, by their coordinates: a case pull checks hundreds of signatures by a few devices.
+const imported = new Map<string, Promise<CryptoKey>>()
+function verifyKey({ kty, crv, x, y }: { kty: string; crv: string; x: string; y: string }): Promise<CryptoKey> {
+  const id = `${crv}|${x}|${y}`
+  let key = imported.get(id)
+  if (!key) {
+    if (imported.size >= 256) imported.clear()
+    key = crypto.subtle.importKey('jwk', { kty, crv, x, y }, ECDSA_P256, false, ['verify'])
+    // A key that fails to import is not kept: the next call tries again (and fails the same way).
+    key.catch(() => imported.delete(id))
+    imported.set(id, key)
+  }
+  return key
+}
+
 /** True only for a valid signature by the key; a malformed key or signature is simply false. */
 export async function verifyMessage(publicKey: unknown, message: Uint8Array<ArrayBuffer>, signature: string): Promise<boolean> {
   const jwk = publicJwkSchema.safeParse(publicKey)
   if (!jwk.success || !signatureSchema.safeParse(signature).success) return false
   try {
-    const { kty, crv, x, y } = jwk.data
-    const key = await crypto.subtle.importKey('jwk', { kty, crv, x, y }, ECDSA_P256, false, ['verify'])
-    return await crypto.subtle.verify(SIGN, key, fromBase64(signature), message)
+    return await crypto.subtle.verify(SIGN, await verifyKey(jwk.data), fromBase64(signature), message)
   } catch {
     return false
   }
