@@ -39,8 +39,8 @@ type Json = Record<string, unknown>
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Y.AbstractType)
 const markerOf = (v: unknown): Kind | undefined => (isObject(v) && typeof v.k === 'string' && v.k in MARKERS ? (v.k as Kind) : undefined)
 /** Keys never hold '.' or '%' raw, so a dotted path splits back into its keys. */
-const encodeKey = (path: readonly string[]) => path.map((s) => s.replace(/%/g, '%25').replace(/\./g, '%2E')).join('.')
-const decodeKey = (key: string) => key.split('.').map((s) => s.replace(/%2E/g, '.').replace(/%25/g, '%'))
+const encodeKey = (path: readonly string[]) => path.map((s) => (/[.%]/.test(s) ? s.replace(/%/g, '%25').replace(/\./g, '%2E') : s)).join('.')
+const decodeKey = (key: string) => key.split('.').map((s) => (s.includes('%') ? s.replace(/%2E/g, '.').replace(/%25/g, '%') : s))
 /** A private copy: the app's record is reactive and mutable, the doc's values must not move with it. */
 const copy = <T>(v: T): T => (typeof v === 'object' && v !== null ? (JSON.parse(JSON.stringify(v)) as T) : v)
 
