@@ -13,6 +13,7 @@ import { problem } from './http/problem'
 import { linkRoutes } from './routes/links'
 import { regionRoutes } from './routes/region'
 import { authRoutes } from './routes/auth'
+import { caseSyncRoutes } from './routes/caseSync'
 import { deviceRoutes } from './routes/devices'
 import { healthRoutes, type Readiness } from './routes/health'
 import { referralRoutes } from './routes/referrals'
@@ -70,8 +71,9 @@ export function createApp(db: Database, options: AppOptions) {
   app.use('/api/*', sameOrigin)
   app.use('/api/*', loadUser(db, proxy))
   const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, 'too-large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`) })
-  // Publishing a method definition has its own, larger limit (routes/method.ts, after the role check).
-  app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/method' ? next() : limit(c, next)))
+  // Publishing a method definition and a case's sync writes have their own, larger limits (routes/method.ts, routes/caseSync.ts, after the role checks).
+  const ownLimit = (path: string) => path === '/api/method' || path.startsWith('/api/case-sync/docs')
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && ownLimit(c.req.path) ? next() : limit(c, next)))
   app.route('/api/health', healthRoutes(db, options.readiness))
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
   app.route('/api/reports', reportRoutes(deps))
@@ -84,6 +86,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/kpi', kpiRoutes(db))
   app.route('/api/method', methodRoutes(db, guard.now))
   app.route('/api/referrals', referralRoutes(db, guard.now))
+  app.route('/api/case-sync', caseSyncRoutes(db, guard.now))
   app.all('/api/*', (c) => problem(c, 404, 'not-found', 'Not found'))
   if (options.staticDir) {
     app.use('*', compress())

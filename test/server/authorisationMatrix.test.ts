@@ -28,6 +28,7 @@ import { Agent, Clock, PASSWORD, regionOrganisation, signedIn } from './agent'
 import { bindDevice, challenge, makeDeviceKeys, proof, publicJwk, registerDevice, registrationBody, unsignedFor, type PublicJwk, type TestDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'
 import { contractProblem, routesWithSchema } from './contract'
+import { ownCase, someoneElsesCase, TestCase, userKeyBox } from './caseSyncWorld'
 
 /**
  * Who asks: nobody, someone half signed in, or a role in organisation A (whose ids every row
@@ -189,6 +190,9 @@ async function invitationToA() {
   const { id, link } = await createLink(db, { kind: 'invitation', organisationId: orgA, email: `genodigd.${randomUUID().slice(0, 8)}@example.org`, name: 'Genodigd', role: 'huisarts' }, someUserId, new Date(clock.now()))
   return { id, token: link.split('#')[1]! }
 }
+
+/** Case-sync rows: only a social worker on a device reaches a case; only its member gets an answer. */
+const caseMember: Row['expect'] = onDevice((id) => (id.kind !== 'role' ? 401 : id.role !== 'sociaal-werker' ? 403 : id.org === 'A' ? 'ok' : 404))
 
 const ROWS: Record<string, Row> = {
   'GET /api/health': { expect: open() },
@@ -373,8 +377,45 @@ const ROWS: Record<string, Row> = {
       return { path: `/api/referrals/${referralId}/events`, body: { id, kind: 'ontvangen', at, sealed: await sealedForA(ctx, signedEventContext(referralId, id, 'ontvangen'), at) } }
     },
   },
+  // Case sync: a social worker's own device. A's social worker acts on a case of their own; everyone
+  // else on someone else's, which a social worker elsewhere does not even learn exists.
+  'GET /api/case-sync/access-log': { expect: fully(['beheerder']), prepare: async () => ({ path: '/api/case-sync/access-log?from=2026-11-01&to=2026-11-30' }) },
+  'GET /api/case-sync/user-keys': { expect: onDevice(fully(['sociaal-werker'])) },
+  'POST /api/case-sync/user-keys': { expect: onDevice(fully(['sociaal-werker'])), prepare: async (ctx) => ({ body: await userKeyBox(await signerOf(ctx)) }) },
+  'GET /api/case-sync/docs': { expect: onDevice(fully(['sociaal-werker'])) },
+  'POST /api/case-sync/docs': { expect: onDevice(fully(['sociaal-werker'])), prepare: async (ctx) => ({ body: await (await TestCase.make()).createBody(await signerOf(ctx)) }) },
+  'GET /api/case-sync/docs/:docId': { expect: caseMember, prepare: async (ctx) => ({ path: `/api/case-sync/docs/${(await caseOf(ctx)).docId}` }) },
+  'POST /api/case-sync/docs/:docId/updates': {
+    expect: caseMember,
+    prepare: async (ctx) => {
+      const { docId, c, foreign } = await caseOf(ctx)
+      return { path: `/api/case-sync/docs/${docId}/updates`, body: await c.update(await signerOf(ctx), 'x', foreign ? { snapshotId: randomUUID() } : {}) }
+    },
+  },
+  'POST /api/case-sync/docs/:docId/snapshots': {
+    expect: caseMember,
+    prepare: async (ctx) => {
+      const { docId, c, foreign } = await caseOf(ctx)
+      return { path: `/api/case-sync/docs/${docId}/snapshots`, body: await c.snapshot(await signerOf(ctx), {}, foreign ? { parentId: randomUUID(), parentHash: 'a'.repeat(64) } : {}) }
+    },
+  },
+  'GET /api/case-sync/docs/:docId/access-log': { expect: caseMember, prepare: async (ctx) => ({ path: `/api/case-sync/docs/${(await caseOf(ctx)).docId}/access-log` }) },
   'POST /api/map/proposals/:id/accept': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/accept` }) },
   'POST /api/map/proposals/:id/reject': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/reject`, body: { reason: 'Niet nodig' } }) },
+}
+
+/** The identity as a case's signer: its own device, or keys of a device it does not have. */
+async function signerOf(ctx: Ctx) {
+  return { agent: ctx.agent, userId: ctx.user?.userId ?? someUserId, device: ctx.device ?? { id: randomUUID(), organisationId: orgA, keys: await makeDeviceKeys() } }
+}
+/** A's social worker on their device: a case of their own; everyone else: someone else's case. */
+async function caseOf(ctx: Ctx): Promise<{ docId: string; c: TestCase; foreign: boolean }> {
+  if (ctx.id.kind === 'role' && ctx.id.role === 'sociaal-werker' && ctx.id.org === 'A' && ctx.device) {
+    const c = await ownCase(await signerOf(ctx))
+    return { docId: c.docId, c, foreign: false }
+  }
+  const docId = await someoneElsesCase(db, orgA, someUserId)
+  return { docId, c: await TestCase.make(docId), foreign: true }
 }
 
 async function openProposal() {

@@ -86,6 +86,8 @@ export function referralRoutes(db: Database, now: () => number = Date.now) {
   app.put('/routes', requireRegionBeheerder, async (c) => {
     const b = await body(c, routesSchema)
     if (!b.ok) return b.response
+    // One organisation per intervention and municipality: a second row for the same pair is a mistake, not a crash.
+    if (new Set(b.value.routes.map((r) => `${r.intervention}|${r.municipality}`)).size !== b.value.routes.length) return problem(c, 400, 'duplicate-route', 'An intervention and municipality appear twice.')
     const ids = [...new Set(b.value.routes.map((r) => r.organisationId))]
     if (ids.length && !(await organisationsExist(db, ids))) return problem(c, 400, 'bad-request', 'A route points to an organisation that does not exist.')
     await replaceRoutes(db, b.value.routes, currentUser(c).userId)

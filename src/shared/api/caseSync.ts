@@ -11,6 +11,10 @@
  * - POST /api/case-sync/docs/:docId/updates       caseUpdateSchema → updateAcceptedSchema (201, or 200 when a duplicate) | 409 refusal
  * - POST /api/case-sync/docs/:docId/snapshots     caseSnapshotSchema → 201 | 200 (duplicate) | 409 refusal
  * - GET  /api/case-sync/docs/:docId/access-log   → accessLogSchema (members)
+ * - GET  /api/case-sync/access-log?from=<date>&to=<date>&after=<id>[&format=csv] → accessExportSchema
+ *        (a beheerder: the rows of their organisations, by day in the region's time zone; CSV on request)
+ *
+ * The writes answer storedSchema: 201 when stored, 200 with `duplicate` when the same was there.
  */
 import { z } from 'zod'
 import { sealedV2Schema } from '../crypto/sealed'
@@ -95,3 +99,12 @@ export const accessLogEntrySchema = z.object({
 })
 export const accessLogSchema = z.object({ entries: z.array(accessLogEntrySchema) })
 export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>
+
+/** What a write answers (POST user-keys, docs, snapshots): 201 stored, or 200 when the same was already there. */
+export const storedSchema = z.object({ duplicate: z.boolean() })
+
+/** The beheerder's export: most rows per page; `next` is the `after` of the next page (null: no more). */
+export const ACCESS_EXPORT_PAGE = 5000
+export const accessExportEntrySchema = accessLogEntrySchema.extend({ id: z.number().int().min(1), organisationId: z.guid().nullable() })
+export const accessExportSchema = z.object({ entries: z.array(accessExportEntrySchema), next: z.number().int().nullable() })
+export type AccessExport = z.infer<typeof accessExportSchema>

@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod'
 import * as auth from './auth'
+import * as caseSync from './caseSync'
 import * as devices from './devices'
 import * as kpi from './kpi'
 import * as links from './links'
@@ -99,6 +100,16 @@ export const RESPONSES = {
   'GET /api/referrals/inbox': referrals.referralListSchema,
   'GET /api/referrals/:id/keys': referrals.referralKeysAnswerSchema,
   'POST /api/referrals/:id/events': referrals.referralStoredSchema,
+
+  'GET /api/case-sync/access-log': caseSync.accessExportSchema,
+  'GET /api/case-sync/user-keys': caseSync.userKeyBoxesSchema,
+  'POST /api/case-sync/user-keys': caseSync.storedSchema,
+  'GET /api/case-sync/docs': caseSync.docListSchema,
+  'POST /api/case-sync/docs': caseSync.storedSchema,
+  'GET /api/case-sync/docs/:docId': caseSync.docPullSchema,
+  'POST /api/case-sync/docs/:docId/updates': caseSync.updateAcceptedSchema,
+  'POST /api/case-sync/docs/:docId/snapshots': caseSync.storedSchema,
+  'GET /api/case-sync/docs/:docId/access-log': caseSync.accessLogSchema,
 } as const satisfies Record<string, z.ZodType>
 
 export type Route = keyof typeof RESPONSES

@@ -179,6 +179,16 @@ async function verifySigned(aad: Uint8Array<ArrayBuffer>, m: { deviceId: string;
   if (!(await verifyMessage(key, await signed(aad, m.iv, m.ciphertext), m.signature))) throw new CaseSyncError('bad-signature')
 }
 
+/**
+ * Whether a message's signature verifies with a public signing key (JWK), without opening it: the
+ * server's check (src/server/caseSync/checks.ts), which holds no document key.
+ */
+export async function signatureVerifies(m: CaseUpdate | CaseSnapshot | CaseKeyBox, signingKey: unknown): Promise<boolean> {
+  if ('wrapped' in m) return verifyMessage(signingKey, await signed(keyBoxAad(m), m.iv, m.wrapped), m.signature)
+  const aad = 'clock' in m ? updateAad(m) : snapshotAad(m)
+  return verifyMessage(signingKey, await signed(aad, m.iv, m.ciphertext), m.signature)
+}
+
 /** The Yjs update inside, after its signature is checked (before anything is decrypted). */
 export async function openUpdate(u: CaseUpdate, key: CryptoKey, signerKey: SignerKey): Promise<Uint8Array> {
   const aad = updateAad(u)

@@ -15,6 +15,7 @@ import { counterAt, totpAt } from '../../../src/server/auth/totp'
 import type { Caller, Who, World } from './world'
 import { latestVersion } from '../../../src/server/method/repository'
 import { BUNDLED_METHOD } from '../../../src/shared/method/sigMethod'
+import { CASE_SYNC_CATALOGUE } from './caseSync'
 
 export interface Valid {
   params?: Record<string, string>
@@ -214,4 +215,5 @@ export const CATALOGUE: Record<string, Entry> = {
       return { params: { id: referralId }, body: { id, kind: 'ontvangen', at, sealed: await w.sealed(caller, signedEventContext(referralId, id, 'ontvangen'), at) } }
     },
   },
+  ...CASE_SYNC_CATALOGUE,
 }
