@@ -11,7 +11,9 @@
  * (bench/method.ts): opening a case under a newer version against reading it, the guide's work
  * per change against the draft's own, a method version's download against the map's; then case sync
  * (bench/caseSync.ts): opening a case from a snapshot and 300 encrypted updates against the same Yjs
- * in clear, and the bytes of 100 edits on the wire.
+ * in clear, and the bytes of 100 edits on the wire; then the case record as a Yjs document
+ * (bench/caseDoc.ts): a keystroke's doc write against the draft's JSON.stringify, reading the doc
+ * back against the schema parse alone.
  * The last line is one JSON object.
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -19,6 +21,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { generateServices } from '../src/server/seed/syntheticServices'
 import { httpBench } from './http'
+import { caseDocBench } from './caseDoc'
 import { methodBench } from './method'
 import { caseSyncBench } from './caseSync'
 import { referralBench } from './referrals'
@@ -157,6 +160,8 @@ const signInGuard = await signInGuardBench()
 console.log('sign-in guard', JSON.stringify(signInGuard, null, 1))
 const method = methodBench()
 console.log('method as data', JSON.stringify(method, null, 1))
+const caseDoc = caseDocBench()
+console.log('case as a Yjs document', JSON.stringify(caseDoc, null, 1))
 const caseSync = await caseSyncBench()
 console.log('case sync', JSON.stringify(caseSync, null, 1))
-console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, caseSync, gcExposed: !!gc }))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, caseDoc, caseSync, gcExposed: !!gc }))
