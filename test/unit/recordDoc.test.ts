@@ -99,6 +99,21 @@ describe('the case as a Yjs document', () => {
     expect(doc.getText('text:lifeDomains.wonen.note').toString()).toBe('')
   })
 
+  it('follows steps moved, and a method answer that changes from text to a number and back', () => {
+    const doc = new Y.Doc()
+    const c = fullCase()
+    c.steps.push({ id: crypto.randomUUID(), what: 'Derde', who: 'netwerk', done: false })
+    writeRecord(doc, c)
+    c.steps = [c.steps[2]!, c.steps[0]!, c.steps[1]!]
+    c.method.answers['wor-contact-way'] = 4
+    writeRecord(doc, c)
+    expect(recordOf(doc)).toEqual(caseRecordSchema.parse(c))
+    c.steps.reverse()
+    c.method.answers['wor-contact-way'] = 'huisbezoek'
+    writeRecord(doc, c)
+    expect(recordOf(copyDoc(doc))).toEqual(caseRecordSchema.parse(c))
+  })
+
   it('treats every string field of the case schema with a maximum of 1,000 or more as free text', () => {
     const paths = longStrings(caseRecordSchema, FREE_TEXT_MIN_MAX)
     expect(paths.length).toBeGreaterThan(15)

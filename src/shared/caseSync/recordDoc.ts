@@ -39,7 +39,7 @@ type Json = Record<string, unknown>
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Y.AbstractType)
 const markerOf = (v: unknown): Kind | undefined => (isObject(v) && typeof v.k === 'string' && v.k in MARKERS ? (v.k as Kind) : undefined)
 /** Keys never hold '.' or '%' raw, so a dotted path splits back into its keys. */
-const encodeKey = (path: readonly string[]) => path.map((s) => (/[.%]/.test(s) ? s.replace(/%/g, '%25').replace(/\./g, '%2E') : s)).join('.')
+const encodeSegment = (s: string) => (/[.%]/.test(s) ? s.replace(/%/g, '%25').replace(/\./g, '%2E') : s)
 const decodeKey = (key: string) => key.split('.').map((s) => (s.includes('%') ? s.replace(/%2E/g, '.').replace(/%25/g, '%') : s))
 /** A private copy: the app's record is reactive and mutable, the doc's values must not move with it. */
 const copy = <T>(v: T): T => (typeof v === 'object' && v !== null ? (JSON.parse(JSON.stringify(v)) as T) : v)
@@ -64,51 +64,57 @@ function setMarker(map: Y.Map<unknown>, key: string, kind: Kind) {
   if (markerOf(map.get(key)) !== kind) map.set(key, MARKERS[kind])
 }
 
-function rootPlace(doc: Y.Doc): Place {
-  const map = doc.getMap<unknown>(RECORD_MAP)
-  return {
-    map,
-    text(key) {
-      const t = doc.getText(TEXT_PREFIX + key)
-      if (markerOf(map.get(key)) !== 'text') {
-        map.set(key, MARKERS.text)
-        if (t.length) t.delete(0, t.length) // left over from a field removed while another device typed in it
-      }
-      return t
-    },
-    list(key) {
-      const a = doc.getArray<unknown>(LIST_PREFIX + key)
-      if (markerOf(map.get(key)) !== 'list') {
-        map.set(key, MARKERS.list)
-        if (a.length) a.delete(0, a.length)
-      }
-      return a
-    },
-    readText: (key, value) => (markerOf(value) === 'text' ? doc.getText(TEXT_PREFIX + key).toString() : undefined),
-    readList: (key, value) => (markerOf(value) === 'list' ? doc.getArray<unknown>(LIST_PREFIX + key) : undefined),
-    drop(key, value) {
-      const kind = markerOf(value)
-      const shared = kind === 'text' ? doc.getText(TEXT_PREFIX + key) : kind === 'list' ? doc.getArray(LIST_PREFIX + key) : undefined
-      if (shared?.length) shared.delete(0, shared.length)
-    },
+class RootPlace implements Place {
+  readonly map: Y.Map<unknown>
+  constructor(private readonly doc: Y.Doc) {
+    this.map = doc.getMap<unknown>(RECORD_MAP)
+  }
+  text(key: string) {
+    const t = this.doc.getText(TEXT_PREFIX + key)
+    if (markerOf(this.map.get(key)) !== 'text') {
+      this.map.set(key, MARKERS.text)
+      if (t.length) t.delete(0, t.length) // left over from a field removed while another device typed in it
+    }
+    return t
+  }
+  list(key: string) {
+    const a = this.doc.getArray<unknown>(LIST_PREFIX + key)
+    if (markerOf(this.map.get(key)) !== 'list') {
+      this.map.set(key, MARKERS.list)
+      if (a.length) a.delete(0, a.length)
+    }
+    return a
+  }
+  readText(key: string, value: unknown) {
+    return markerOf(value) === 'text' ? this.doc.getText(TEXT_PREFIX + key).toString() : undefined
+  }
+  readList(key: string, value: unknown) {
+    return markerOf(value) === 'list' ? this.doc.getArray<unknown>(LIST_PREFIX + key) : undefined
+  }
+  drop(key: string, value: unknown) {
+    const kind = markerOf(value)
+    const shared = kind === 'text' ? this.doc.getText(TEXT_PREFIX + key) : kind === 'list' ? this.doc.getArray(LIST_PREFIX + key) : undefined
+    if (shared?.length) shared.delete(0, shared.length)
   }
 }
 
-function elementPlace(map: Y.Map<unknown>): Place {
-  return {
-    map,
-    text: (key) => {
-      const cur = map.get(key)
-      return cur instanceof Y.Text ? cur : map.set(key, new Y.Text())
-    },
-    list: (key) => {
-      const cur = map.get(key)
-      return cur instanceof Y.Array ? (cur as Y.Array<unknown>) : map.set(key, new Y.Array<unknown>())
-    },
-    readText: (_key, value) => (value instanceof Y.Text ? value.toString() : undefined),
-    readList: (_key, value) => (value instanceof Y.Array ? (value as Y.Array<unknown>) : undefined),
-    drop: () => {}, // its Y types go with the map value that replaces them
+class ElementPlace implements Place {
+  constructor(readonly map: Y.Map<unknown>) {}
+  text(key: string) {
+    const cur = this.map.get(key)
+    return cur instanceof Y.Text ? cur : this.map.set(key, new Y.Text())
   }
+  list(key: string) {
+    const cur = this.map.get(key)
+    return cur instanceof Y.Array ? (cur as Y.Array<unknown>) : this.map.set(key, new Y.Array<unknown>())
+  }
+  readText(_key: string, value: unknown) {
+    return value instanceof Y.Text ? value.toString() : undefined
+  }
+  readList(_key: string, value: unknown) {
+    return value instanceof Y.Array ? (value as Y.Array<unknown>) : undefined
+  }
+  drop() {} // its Y types go with the map value that replaces them
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,7 +122,7 @@ function elementPlace(map: Y.Map<unknown>): Place {
 
 function writePlace(place: Place, value: Json, tree: TextTree) {
   const expected = new Set<string>()
-  writeEntries(place, [], value, tree, expected)
+  writeEntries(place, '', value, tree, expected)
   for (const key of [...place.map.keys()]) {
     if (expected.has(key)) continue
     place.drop(key, place.map.get(key))
@@ -124,11 +130,11 @@ function writePlace(place: Place, value: Json, tree: TextTree) {
   }
 }
 
-function writeEntries(place: Place, prefix: string[], value: Json, tree: TextTree, expected: Set<string>) {
+/** `prefix`: the flat key of the object `value` is at ('' for the place itself). */
+function writeEntries(place: Place, prefix: string, value: Json, tree: TextTree, expected: Set<string>) {
   for (const [k, v] of Object.entries(value)) {
     if (v === undefined) continue // absent
-    const path = [...prefix, k]
-    const key = encodeKey(path)
+    const key = prefix ? `${prefix}.${encodeSegment(k)}` : encodeSegment(k)
     const below = childTree(tree, k)
     expected.add(key)
     const current = place.map.get(key)
@@ -136,7 +142,7 @@ function writeEntries(place: Place, prefix: string[], value: Json, tree: TextTre
     if (kindOf(current) !== kind) place.drop(key, current)
     if (kind === 'object') {
       setMarker(place.map, key, 'object')
-      writeEntries(place, path, v as Json, below, expected)
+      writeEntries(place, key, v as Json, below, expected)
     } else if (kind === 'list') {
       writeArray(place.list(key), v as unknown[], childTree(below, ITEM))
     } else if (kind === 'text') {
@@ -199,7 +205,7 @@ function writeById(arr: Y.Array<unknown>, items: readonly (Json & { id: string }
       arr.insert(i, [new Y.Map<unknown>()])
       ids.splice(i, 0, item.id)
     }
-    writePlace(elementPlace(arr.get(i) as Y.Map<unknown>), item, tree)
+    writePlace(new ElementPlace(arr.get(i) as Y.Map<unknown>), item, tree)
   })
 }
 
@@ -218,7 +224,7 @@ function sweepOrphans(doc: Y.Doc, map: Y.Map<unknown>) {
 /** Applies the difference between the doc and `record` in one transaction; no change, no update. */
 export function writeRecord(doc: Y.Doc, record: CaseRecord, origin?: unknown): void {
   doc.transact(() => {
-    const place = rootPlace(doc)
+    const place = new RootPlace(doc)
     writePlace(place, record as unknown as Json, CASE_TEXT_TREE)
     sweepOrphans(doc, place.map)
   }, origin)
@@ -235,7 +241,7 @@ function readArray(arr: Y.Array<unknown>): unknown[] {
       out.push(v instanceof Y.AbstractType ? v.toJSON() : copy(v))
       continue
     }
-    const element = readPlace(elementPlace(v as Y.Map<unknown>))
+    const element = readPlace(new ElementPlace(v as Y.Map<unknown>))
     // The same element moved on two devices at once is inserted twice: the first stays.
     if (seen.has(element.id)) continue
     seen.add(element.id)
@@ -275,7 +281,7 @@ export type ReadResult = { record: CaseRecord } | { record: unknown; problems: s
  * worked out again from the merged data; without it the stored step is kept.
  */
 export function readRecord(doc: Y.Doc, definitionFor?: (version: number) => MethodDefinition | undefined): ReadResult {
-  const record = readPlace(rootPlace(doc))
+  const record = readPlace(new RootPlace(doc))
   const method = record.method
   if (definitionFor && isObject(method) && typeof method.version === 'number') {
     const definition = definitionFor(method.version)
