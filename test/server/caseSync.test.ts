@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/server/db/types'
 import { docPullSchema, PULL_PAGE, type DocPull } from '../../src/shared/api/caseSync'
 import { snapshotHash, type CaseUpdate } from '../../src/shared/caseSync/messages'
-import { Clock } from './agent'
-import { caseSyncWorld, TestCase, type Phone } from './caseSyncWorld'
+import { Clock, signedIn } from './agent'
+import { caseSyncWorld, TestCase, userKeyBox, type Phone } from './caseSyncWorld'
+import { approvedBoundDevice, bindDevice, organisationTrust, registerDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'
 
 let db: Database
@@ -205,5 +206,100 @@ describe('tampering', () => {
     expect(await count('sync_documents WHERE id = $1', [fresh.docId])).toBe(0)
     // And the untouched update still goes in.
     expect((await post(w.phone, c, u)).status).toBe(201)
+  })
+})
+
+describe('who gets a case', () => {
+  it('gives a GP, a beheerder, a social worker elsewhere, a colleague who is no member, and a device not approved, not certified or revoked nothing', async () => {
+    const c = await newCase()
+    expect((await post(w.phone, c, await c.update(w.phone))).status).toBe(201)
+    const withDevice = async (role: 'huisarts' | 'sociaal-werker', admin = w.admin): Promise<Phone> => {
+      const s = await signedIn(app, db, clock, role, { organisationId: admin.organisationId })
+      return { agent: s.agent, userId: s.userId, device: await approvedBoundDevice(s.agent, admin.agent, admin.organisationId) }
+    }
+    const gp = await withDevice('huisarts')
+    const beheerder: Phone = { agent: w.admin.agent, userId: w.admin.userId, device: (await organisationTrust(w.admin.agent, w.org)).admin }
+    const elsewhere = await withDevice('sociaal-werker', await signedIn(app, db, clock, 'beheerder'))
+    const revoked = await withDevice('sociaal-werker')
+    expect((await w.admin.agent.call('POST', `/api/orgs/${w.org}/devices/${revoked.device.id}/revoke`)).status).toBe(200)
+    const pendingIn = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: w.org })
+    const pending: Phone = { agent: pendingIn.agent, userId: pendingIn.userId, device: await registerDevice(pendingIn.agent, w.org) }
+    await bindDevice(pending.agent, pending.device)
+    const uncertifiedIn = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: w.org })
+    const uncertified: Phone = { agent: uncertifiedIn.agent, userId: uncertifiedIn.userId, device: await registerDevice(uncertifiedIn.agent, w.org) }
+    await bindDevice(uncertified.agent, uncertified.device)
+    await db.query("UPDATE devices SET status = 'approved' WHERE id = $1", [uncertified.device.id]) // approved past the API: no certificate
+    const rows = async () => [await count('sync_updates WHERE document_id = $1', [c.docId]), await count('sync_snapshots WHERE document_id = $1', [c.docId]), await count('case_access_log WHERE document_id = $1', [c.docId])]
+    const before = await rows()
+    const seen: Record<string, (number | string)[]> = {}
+    for (const [who, p] of Object.entries({ gp, beheerder, elsewhere, colleague: w.colleague, pending, uncertified, revoked })) {
+      const list = await status(p, 'GET', '/api/case-sync/docs')
+      const listed = list.status === 200 ? ((list.body.docs as { docId: string }[]).some((d) => d.docId === c.docId) ? 'listed' : 'not listed') : list.status
+      seen[who] = [
+        listed,
+        (await status(p, 'GET', docs(c.docId))).status,
+        (await post(p, c, await c.update(p, 'ingebroken', { clock: 1 }))).status,
+        (await status(p, 'POST', `${docs(c.docId)}/snapshots`, await c.snapshot(p))).status,
+        (await status(p, 'GET', `${docs(c.docId)}/access-log`)).status,
+      ]
+    }
+    // [list shows the case, pull, update, snapshot, access log]
+    expect(seen).toEqual({
+      gp: [403, 403, 403, 403, 403],
+      beheerder: [403, 403, 403, 403, 403],
+      elsewhere: ['not listed', 404, 404, 404, 404],
+      colleague: ['not listed', 404, 404, 404, 404],
+      pending: [403, 403, 403, 403, 403],
+      uncertified: ['not listed', 404, 403, 403, 404],
+      revoked: [401, 401, 401, 401, 401],
+    })
+    expect(await rows()).toEqual(before)
+  })
+})
+
+describe('user keys between one person’s devices', () => {
+  it('passes a box sealed on the phone to the laptop, once, and to no other device', async () => {
+    const box = await userKeyBox(w.phone, w.laptop.device)
+    expect(await status(w.phone, 'POST', '/api/case-sync/user-keys', box)).toEqual({ status: 201, body: { duplicate: false } })
+    expect(await status(w.phone, 'POST', '/api/case-sync/user-keys', { ...box, box: (await userKeyBox(w.phone, w.laptop.device, box.keyId)).box })).toEqual({ status: 200, body: { duplicate: true } })
+    expect((await status(w.laptop, 'GET', '/api/case-sync/user-keys')).body.boxes).toEqual([box])
+    expect((await status(w.phone, 'GET', '/api/case-sync/user-keys')).body.boxes).toEqual([])
+    // To a colleague's device, to two devices, from another session, or re-labelled: refused.
+    expect((await status(w.phone, 'POST', '/api/case-sync/user-keys', await userKeyBox(w.phone, w.colleague.device))).body).toMatchObject({ code: 'wrong-recipient' })
+    const two = await userKeyBox(w.phone, w.laptop.device)
+    const twice = { ...two, box: { ...two.box, recipients: [...two.box.recipients, { ...two.box.recipients[0]!, deviceId: w.phone.device.id }] } }
+    expect((await status(w.phone, 'POST', '/api/case-sync/user-keys', twice)).body).toMatchObject({ code: 'wrong-recipient' })
+    expect((await status(w.laptop, 'POST', '/api/case-sync/user-keys', await userKeyBox(w.phone, w.laptop.device))).body).toMatchObject({ code: 'wrong-sender' })
+    expect((await status(w.phone, 'POST', '/api/case-sync/user-keys', { ...(await userKeyBox(w.phone, w.laptop.device)), keyId: randomUUID() })).body).toMatchObject({ code: 'bad-signature' })
+    expect(await count("user_key_boxes WHERE user_id = $1", [w.phone.userId])).toBe(1)
+    expect(await count("audit_log WHERE action = 'seal-user-key' AND entity_id = $1", [w.laptop.device.id])).toBe(1)
+  })
+})
+
+describe('the access log', () => {
+  it('lets a beheerder export their organisation’s part by region day, as JSON or CSV; nobody else', async () => {
+    const c = await newCase()
+    // 23:30 UTC on 30 November is 1 December in the region: not in November's export.
+    await db.query("INSERT INTO case_access_log (at, user_id, device_id, document_id, organisation_id, action) VALUES ('2026-11-30T23:30:00Z', $1, $2, $3, $4, 'fetch')", [w.phone.userId, w.phone.device.id, c.docId, w.org])
+    const november = '/api/case-sync/access-log?from=2026-11-01&to=2026-11-30'
+    const ours = (await status(w.laptop, 'GET', november)).status
+    expect(ours).toBe(403)
+    const res = await status({ ...w.laptop, agent: w.admin.agent }, 'GET', november)
+    expect(res.status).toBe(200)
+    const mine = (res.body.entries as { docId: string; action: string; organisationId: string; deviceId: string }[]).filter((e) => e.docId === c.docId)
+    expect(mine.map((e) => [e.action, e.deviceId, e.organisationId])).toEqual([['create', w.phone.device.id, w.org]])
+    expect(res.body.next).toBeNull()
+    const december = await status({ ...w.laptop, agent: w.admin.agent }, 'GET', '/api/case-sync/access-log?from=2026-12-01&to=2026-12-01')
+    expect((december.body.entries as { docId: string }[]).filter((e) => e.docId === c.docId)).toHaveLength(1)
+    const csv = await w.admin.agent.call('GET', `${november}&format=csv`)
+    expect(csv.headers.get('Content-Type')).toMatch(/^text\/csv/)
+    const lines = (await csv.text()).trim().split('\n')
+    expect(lines[0]).toBe('id,at,user_id,device_id,case_id,organisation_id,action')
+    expect(lines.filter((l) => l.includes(c.docId))).toEqual([expect.stringMatching(new RegExp(`,${w.phone.device.id},${c.docId},${w.org},create$`))])
+    // Another organisation's beheerder sees none of it; a backwards range is refused.
+    const other = await signedIn(app, db, clock, 'beheerder')
+    expect(((await other.agent.call('GET', november).then((r) => r.json())) as { entries: { docId: string }[] }).entries.filter((e) => e.docId === c.docId)).toEqual([])
+    expect((await w.admin.agent.call('GET', '/api/case-sync/access-log?from=2026-11-30&to=2026-11-01')).status).toBe(400)
+    expect(await count("audit_log WHERE action = 'read-case-access-log' AND organisation_id = $1", [w.org])).toBeGreaterThan(0)
   })
 })
