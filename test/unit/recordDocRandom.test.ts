@@ -46,13 +46,15 @@ function edit(c: CaseRecord, rnd: () => number, tag: string, added: Set<string>,
     case 4:
       if (c.steps.length) pick(c.steps).what += ` ${word()}`
       break
-    case 5:
-      c.lifeDomains[pick(['wonen', 'geldzaken'] as const)] = rnd() < 0.3 ? undefined! : { wantsToTalk: rnd() < 0.5, score: 1 + Math.floor(rnd() * 5), note: word() }
-      for (const k of ['wonen', 'geldzaken'] as const) if (!c.lifeDomains[k]) delete c.lifeDomains[k]
+    case 5: {
+      const domain = pick(['wonen', 'geldzaken'] as const)
+      if (rnd() < 0.3) delete c.lifeDomains[domain]
+      else c.lifeDomains[domain] = { wantsToTalk: rnd() < 0.5, score: 1 + Math.floor(rnd() * 5), note: word() }
       break
+    }
     case 6:
-      c.support = rnd() < 0.2 ? undefined : { before: [...(c.support?.before ?? []), word()], after: [] }
-      if (!c.support) delete c.support
+      if (rnd() < 0.2) delete c.support
+      else c.support = { before: [...(c.support?.before ?? []), word()], after: [] }
       break
     default:
       c.method.answers[pick(['a-text', 'a-count'])] = rnd() < 0.5 ? word() : Math.floor(rnd() * 10)
