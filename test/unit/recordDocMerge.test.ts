@@ -186,15 +186,16 @@ describe('two devices editing one case offline', () => {
     expect(wil).toContain(b)
   })
 
-  it('returns more than 200 small steps with the problem in words', () => {
+  it('returns a list over its limit with the problem in words (participants: at most 50)', () => {
     const base = bare()
-    base.steps = Array.from({ length: 198 }, (_, i) => step(`Stap ${i}`))
+    const person = (name: string) => ({ id: uuid(), name, role: 'r', organisation: 'o', discipline: 'd' })
+    base.consultation = { residentPresent: true, participants: Array.from({ length: 49 }, (_, i) => person(`P ${i}`)), actions: [] }
     const r = merge(
       base,
-      (c) => c.steps.push(step('A'), step('A2')),
-      (c) => c.steps.push(step('B')),
+      (c) => c.consultation!.participants.push(person('A')),
+      (c) => c.consultation!.participants.push(person('B')),
     )
-    expect('problems' in r && r.problems).toEqual([expect.stringMatching(/^steps: .*200/)])
-    expect((r.record as CaseRecord).steps).toHaveLength(201)
+    expect('problems' in r && r.problems).toEqual([expect.stringMatching(/^consultation\.participants: .*50/)])
+    expect((r.record as CaseRecord).consultation!.participants).toHaveLength(51)
   })
 })
