@@ -18,6 +18,7 @@ import { startServer, type ServerProcess } from '../server/serverProcess'
 import { testApp } from '../server/fixture'
 import { methodEtag } from '../../src/shared/api/method'
 import { BUNDLED_METHOD } from '../../src/shared/method/sigMethod'
+import { caseSyncWorld, ownCase, type Phone } from '../server/caseSyncWorld'
 
 /** A browser-like client (test/support/agent.ts) of one process, over HTTP. */
 const clientOf = (base: string) => new Agent(base)
@@ -116,5 +117,45 @@ describe('two server processes on one PostgreSQL', () => {
     expect(statuses.sort()).toEqual([201, 409])
     // Both processes hand out version 2 (the ETag is weak when the answer went gzip: docs/method.md).
     for (const base of bases) expect((await clientOf(base).call('GET', '/api/method')).headers.get('ETag')?.replace(/^W\//, '')).toBe(methodEtag(2))
+  })
+
+  it('keep one case’s clocks contiguous: one device’s clock sent to both at once is taken once, two devices on two processes lose nothing, one of two snapshots wins (docs/case-sync.md)', async () => {
+    // The people and devices made in this process (sessions live in the database), used over HTTP.
+    const clock = new Clock()
+    clock.t = Date.now()
+    const w = await caseSyncWorld({ app: testApp(db, clock), db, clock })
+    const on = (p: Phone, base: string): Phone => {
+      const agent = clientOf(base)
+      agent.cookie = p.agent.cookie
+      agent.csrf = p.agent.csrf
+      return { ...p, agent }
+    }
+    const [phoneA, phoneB, laptopB] = [on(w.phone, bases[0]!), on(w.phone, bases[1]!), on(w.laptop, bases[1]!)]
+    const c = await ownCase(phoneA)
+    const send = (p: Phone, body: unknown, kind = 'updates') => p.agent.call('POST', `/api/case-sync/docs/${c.docId}/${kind}`, body)
+    const post = async (p: Phone, body: unknown, kind = 'updates') => (await send(p, body, kind)).status
+    /** Statuses and refusal codes of requests sent at once, sorted. */
+    const raced = async (requests: Promise<Response>[]) =>
+      (await Promise.all(requests.map(async (r) => { const res = await r; return `${res.status}${res.ok ? '' : ` ${((await res.json()) as { code: string }).code}`}` }))).sort()
+    // The document row's lock decides (the refusal names the clock), not only the unique key behind it.
+    for (let round = 1; round <= 5; round++) {
+      const [a, b] = [await c.update(w.phone, `a${round}`, { clock: round }), await c.update(w.phone, `b${round}`, { clock: round })]
+      expect(await raced([send(phoneA, a), send(phoneB, b)])).toEqual(['201', '409 clock-mismatch'])
+    }
+    c.clocks[w.phone.device.id] = 5
+    const burst = async (p: Phone, via: Phone) => {
+      const statuses: number[] = []
+      for (let i = 0; i < 10; i++) statuses.push(await post(via, await c.update(p)))
+      return statuses
+    }
+    const [phoneStatuses, laptopStatuses] = await Promise.all([burst(w.phone, phoneA), burst(w.laptop, laptopB)])
+    expect([...phoneStatuses, ...laptopStatuses]).toEqual(Array(20).fill(201))
+    const { rows } = await db.query<{ device_id: string; clocks: number[] }>('SELECT device_id, array_agg(clock ORDER BY seq) AS clocks FROM sync_updates WHERE document_id = $1 GROUP BY device_id', [c.docId])
+    expect(Object.fromEntries(rows.map((r) => [r.device_id, r.clocks]))).toEqual({
+      [w.phone.device.id]: Array.from({ length: 15 }, (_, i) => i + 1),
+      [w.laptop.device.id]: Array.from({ length: 10 }, (_, i) => i + 1),
+    })
+    const snapshots = [await c.snapshot(w.phone), await c.snapshot(w.laptop)]
+    expect(await raced([send(phoneA, snapshots[0], 'snapshots'), send(laptopB, snapshots[1], 'snapshots')])).toEqual(['201', '409 snapshot-outdated'])
   })
 })
