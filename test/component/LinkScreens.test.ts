@@ -17,7 +17,7 @@ import proEn from '../../src/app/i18n/pro.en.json'
 const CODE = '0b6a5f0e-6f3b-4b8e-9d57-1c2d3e4f5a6b.123450123401234012340123401234'
 const i18n = (locale: 'nl' | 'en' = 'nl') => createI18n({ legacy: false, locale, messages: { nl: { ...nl, ...proNl }, en: { ...en, ...proEn } } })
 const mountIn = <C>(component: C, props: Record<string, unknown>, locale: 'nl' | 'en' = 'nl') =>
-  mount(component as never, { props, global: { plugins: [i18n(locale)] }, attachTo: document.body })
+  mount(component as never, { props: props as never, global: { plugins: [i18n(locale)] }, attachTo: document.body })
 async function axeViolations(element: Element): Promise<string[]> {
   const result = await axe.run(element.parentElement!, { rules: { 'color-contrast': { enabled: false }, region: { enabled: false } } })
   return result.violations.map((v) => v.id)
@@ -54,7 +54,7 @@ describe('the existing device takes the code', () => {
     await form.get('form').trigger('submit')
     expect(form.emitted('submit')).toEqual([[`  ${CODE}\n`]])
     const said = async (reason: string) => {
-      await form.setProps({ result: { ok: false, reason } })
+      await form.setProps({ result: { ok: false, reason } } as never)
       const field = form.get('[data-testid="link-code-input"]')
       expect(field.attributes('aria-invalid')).toBe('true')
       return document.getElementById(field.attributes('aria-describedby')!.split(' ').at(-1)!)!.textContent!.trim()

@@ -2,8 +2,8 @@ import type { Page } from 'playwright-core'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import { neverLog } from './logWatch'
 
-/** First sign-in in the browser: password, then the authenticator set up with the key shown. */
-export async function firstSignIn(page: Page, baseUrl: string, email: string, password: string) {
+/** First sign-in in the browser: password, then the authenticator set up with the key shown. Returns that key (a second device signs in with it). */
+export async function firstSignIn(page: Page, baseUrl: string, email: string, password: string): Promise<string> {
   await page.goto(`${baseUrl}/beheer/inloggen`)
   await page.getByLabel('E-mailadres').fill(email)
   await page.getByLabel('Wachtwoord').fill(password)
@@ -13,6 +13,7 @@ export async function firstSignIn(page: Page, baseUrl: string, email: string, pa
   neverLog(email, password, secret)
   await page.getByLabel('Code uit je app').fill(totpAt(secret, counterAt(Date.now())))
   await page.getByRole('button', { name: 'Inloggen' }).click()
+  return secret
 }
 
 /** A passphrase the strength rule accepts (four loose words); headless Chromium offers no PRF without a virtual authenticator. */
