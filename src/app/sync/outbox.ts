@@ -87,6 +87,8 @@ export async function enqueue<T extends OutboxItem>(table: OutboxTable<T>, item:
 
 export interface OutboxConfig<T extends OutboxItem> {
   table: OutboxTable<T>
+  /** Only rows of this kind, in a table several kinds share (the cases db: `kpi-snapshot`, `case-sync`); each kind flushes on its own. */
+  kind?: string
   /** The kind's own row schema (outboxItemSchema.extend(…)); a row that no longer fits is kept, not sent, and shown. */
   schema: z.ZodType<T>
   /** Sends one item. 'keep': not taken this time, and no failure either (it stays for the next round). */
@@ -145,7 +147,7 @@ function oneAtATime<R>(key: string, run: () => Promise<R>): Promise<R> {
 export class Outbox<T extends OutboxItem> {
   private readonly key: string
   constructor(private readonly config: OutboxConfig<T>) {
-    this.key = `${config.table.db.name}/${config.table.name}`
+    this.key = `${config.table.db.name}/${config.table.name}${config.kind ? `/${config.kind}` : ''}`
   }
 
   private now(): number {
@@ -157,6 +159,7 @@ export class Outbox<T extends OutboxItem> {
     const valid: T[] = []
     const unreadable: { id: string; kind: string; createdAt: string }[] = []
     for (const row of await this.config.table.orderBy('createdAt').toArray()) {
+      if (this.config.kind !== undefined && (row as Partial<OutboxItem>).kind !== this.config.kind) continue
       const parsed = this.config.schema.safeParse(row)
       if (parsed.success) valid.push(parsed.data)
       else {
@@ -173,7 +176,8 @@ export class Outbox<T extends OutboxItem> {
   }
 
   pending(): Promise<number> {
-    return this.config.table.count()
+    const kind = this.config.kind
+    return kind === undefined ? this.config.table.count() : this.config.table.filter((r) => r.kind === kind).count()
   }
 
   /** What the person should see: refused rows (held or retrying) and rows that can no longer be read. */

@@ -24,21 +24,64 @@ import { countedCaseOf, type CaseDb, type CountedCase } from './caseDb'
 import type { Vault } from './vault'
 import { markPeriodsChanged } from './kpiSyncCore'
 import { today } from '../../core/clock'
+import { deviceRecord } from '../../core/deviceIdentity'
+import type { StoredCase } from '../../../shared/crypto/envelope'
+import type { CaseDocs, Merged } from '../caseSync/caseDocs'
+
+/** An open draft saving through the case's document (useCaseDraft.ts). */
+export interface DraftLink {
+  /** The doc as the draft last took it (none yet: as the case was loaded). */
+  base?: Uint8Array
+  /** The draft's record now, when valid. */
+  current(): CaseRecord | undefined
+  /** Called synchronously with the merged case. */
+  merged(m: Merged): void
+}
 
 export class CaseStore {
   constructor(
     private readonly db: CaseDb,
     private readonly vault: Vault,
+    /** This device's id: it counts the cases made here (and old ones that name no device). */
+    private readonly deviceId: () => Promise<string | null> = async () => (await deviceRecord())?.id ?? null,
   ) {}
 
-  /** Seals and stores the case; the periods whose counts it touches join the KPI outbox in the same transaction. */
-  async save(record: CaseRecord): Promise<void> {
-    const sealed = await this.vault.seal({ ...record, updatedAt: new Date().toISOString() })
-    await this.db.transaction('rw', this.db.cases, this.db.outbox, async () => {
-      const before = await this.db.cases.get(sealed.id)
-      await this.db.cases.put(sealed)
-      await this.markChanged(touchedPeriods(before, sealed))
-    })
+  private docs?: Promise<CaseDocs>
+  /**
+   * The cases as synced documents (features/caseSync/caseDocs.ts, docs/case-sync.md "On the phone"),
+   * loaded with the first case that needs them (Yjs stays out of the start page).
+   */
+  caseDocs(): Promise<CaseDocs> {
+    this.docs ??= import('../caseSync/caseDocs').then(
+      ({ CaseDocs }) =>
+        new CaseDocs(this.db, this.vault, {
+          deviceId: this.deviceId,
+          // Inside the step's transaction: the case row as lists and counts read it, and its periods.
+          onCase: async (row) => {
+            const before = await this.db.cases.get(row.id)
+            await this.db.cases.put(row)
+            await this.markChanged(touchedPeriods(before, row))
+          },
+        }),
+    )
+    return this.docs
+  }
+
+  /**
+   * Saves the case through its document: the doc's update, its sync state, the sealed case row, the
+   * periods whose counts it touches and the case's outbox row, in one transaction.
+   */
+  async save(record: CaseRecord, draft?: DraftLink): Promise<void> {
+    const docs = await this.caseDocs()
+    if (!draft) {
+      await docs.save({ ...record, updatedAt: new Date().toISOString() })
+      return
+    }
+    // An open draft: what is on screen at this moment goes in, and the merged case comes back, in one synchronous step.
+    await docs.ready(record.id, 'local')
+    const m = docs.merge(record.id, { ...(draft.current() ?? record), updatedAt: new Date().toISOString() }, draft.base ?? docs.baseOf(record.id))
+    draft.merged(m)
+    await docs.persist(record.id)
   }
 
   /** Call inside a transaction over the outbox: the periods go (back) into the outbox with a new revision (src/app/sync/outbox.ts). */
@@ -46,7 +89,10 @@ export class CaseStore {
     await markPeriodsChanged(this.db.outbox, periods)
   }
 
+  /** The case as its document holds it (a merge that broke a limit comes as it is: the draft shows the problems), else its sealed row. */
   async load(id: string): Promise<CaseRecord | undefined> {
+    const fromDoc = await (await this.caseDocs()).load(id)
+    if (fromDoc) return fromDoc.record as CaseRecord
     const stored = await this.db.cases.get(id)
     return stored ? this.vault.open(stored) : undefined
   }
@@ -88,6 +134,10 @@ export class CaseStore {
 
   /** What the counts are made of: every case on the device plus those removed after their retention period. */
   async countingIndex(): Promise<Countable[]> {
-    return [...(await this.index()), ...(await this.countedCases())]
+    // Counted once (issue 16): a case synced here from another device of the worker is counted there.
+    const me = await this.deviceId()
+    const rows = (await this.db.cases.toArray()) as (StoredCase & { countingDeviceId?: unknown })[]
+    const elsewhere = new Set(rows.filter((r) => typeof r.countingDeviceId === 'string' && r.countingDeviceId !== me).map((r) => r.id))
+    return [...(await this.index()).filter((c) => !elsewhere.has(c.id)), ...(await this.countedCases())]
   }
 }

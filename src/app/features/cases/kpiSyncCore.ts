@@ -53,6 +53,8 @@ export function countsOutbox(
   let cases: Promise<readonly Countable[]> | undefined
   return new Outbox({
     table: outbox,
+    // The cases' outbox also holds case-sync rows (features/caseSync): not this outbox's.
+    kind: 'kpi-snapshot',
     schema: kpiOutboxItemSchema,
     classify,
     now,

@@ -8,7 +8,20 @@ import { caseRecordSchema, type CaseRecord } from '../../../shared/cases/v2'
 import { firstPerField } from '../../../shared/core/zodIssues'
 import { registerUnsaved } from './unsavedWork'
 import { useCaseVault } from './useCaseVault'
+import type { DraftLink } from './caseStore'
 import { today } from '../../core/clock'
+import { kickCaseSync, onCaseChanged, syncWhileOpen } from '../caseSync/caseSyncStatus'
+
+/** Puts `source` into the reactive `target` in place (objects field by field, the rest replaced). */
+function assignDeep(target: Record<string, unknown>, source: Record<string, unknown>) {
+  for (const k of Object.keys(target)) if (!Object.hasOwn(source, k)) delete target[k]
+  for (const [k, v] of Object.entries(source)) {
+    const t = target[k]
+    const plain = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
+    if (plain(t) && plain(v)) assignDeep(t, v)
+    else if (JSON.stringify(t) !== JSON.stringify(v)) target[k] = structuredClone(v)
+  }
+}
 
 // Short: a field is sealed and written within a blink of the last keystroke (a killed tab loses nothing).
 const SAVE_AFTER_MS = 50
@@ -30,10 +43,31 @@ export function useCaseDraft(initial: CaseRecord): CaseDraft {
   let dirty = false
   let writing: Promise<void> = Promise.resolve()
 
+  /** The case's document as this draft last read it: a save applies only what changed since (features/caseSync/caseDocs.ts). */
+  let base: Uint8Array | undefined
+  /** A pull changed the case: merge even when nothing was typed. */
+  let pulled = false
+  const valid = () => {
+    const p = caseRecordSchema.safeParse(JSON.parse(JSON.stringify(record)) as unknown)
+    return p.success ? p.data : undefined
+  }
+  // What is on screen goes into the doc, and the doc (with what came from the worker's other devices) comes back on screen.
+  const link: DraftLink = {
+    get base() {
+      return base
+    },
+    current: valid,
+    merged: (m) => {
+      base = m.base
+      if (m.merged) assignDeep(record as unknown as Record<string, unknown>, m.read.record as Record<string, unknown>)
+    },
+  }
+
   async function flush() {
     clearTimeout(timer)
-    if (!dirty) return writing
+    if (!dirty && !pulled) return writing
     dirty = false
+    pulled = false
     const snapshot = JSON.parse(JSON.stringify(record)) as unknown
     const parsed = caseRecordSchema.safeParse(snapshot)
     if (!parsed.success) {
@@ -44,12 +78,13 @@ export function useCaseDraft(initial: CaseRecord): CaseDraft {
     state.saving = true
     // Writes queue behind each other: an older version never lands after a newer one.
     writing = writing
-      .then(() => vault.store.save(parsed.data))
+      .then(() => vault.store.save(parsed.data, link))
       .then(
         () => {
           state.saving = false
           state.error = ''
           state.savedAt = new Date().toISOString()
+          kickCaseSync()
         },
         (e: unknown) => {
           // Not written: keep it as unsaved work (still on screen, retried), and say why.
@@ -72,8 +107,16 @@ export function useCaseDraft(initial: CaseRecord): CaseDraft {
   const unregister = registerUnsaved(flush, () => !dirty && !state.invalid.length && !state.error)
   const onHide = () => void flush()
   window.addEventListener('pagehide', onHide)
+  // Changed on another device (pulled here or in another tab): merged into what is on screen.
+  const stopListening = onCaseChanged(initial.id, () => {
+    pulled = true
+    void flush()
+  })
+  const stopSyncing = syncWhileOpen()
   onBeforeUnmount(() => {
     void flush()
+    stopListening()
+    stopSyncing()
     unregister()
     window.removeEventListener('pagehide', onHide)
   })
