@@ -131,7 +131,7 @@ describe('the case as a Yjs document', () => {
       ['steps', 1, 'what'],
       ['consultation', 'actions', 0, 'what'],
       ['network', 0, 'canDo'],
-      ['method', 'answers', 'wor-contact-way'],
+      ['method', 'answers', 'sa-plan-partners'],
       ['method', 'essentials', 'wor-skip', 'reason'],
       ['referral', 'fromGp', 'note'],
     ]
@@ -139,6 +139,22 @@ describe('the case as a Yjs document', () => {
     expect(storedAt(doc, ['resident', 'name'])).toBe('Anna de Vries')
     expect(storedAt(doc, ['steps', 0, 'when'])).toBe('2026-03-10')
     expect(storedAt(doc, ['method', 'answers', 'wor-count'])).toBe(3)
+    // A choice's option id is one value, like a date: the method's field says so.
+    expect(storedAt(doc, ['method', 'answers', 'wor-contact-way'])).toBe('telefoon')
+  })
+
+  it('takes the kind of an answer of a newer method version from that version', () => {
+    const v2 = structuredClone(BUNDLED_METHOD)
+    v2.version = 2
+    v2.pathways.wor.steps[1]!.blocks.push({ field: { id: 'wor-new-date', kind: 'date', label: { nl: 'Datum', en: 'Date' } } })
+    const c = fullCase()
+    c.method.version = 2
+    c.method.answers['wor-new-date'] = '2026-04-01'
+    const [known, unknown] = [new Y.Doc(), new Y.Doc()]
+    writeRecord(known, c, undefined, (v) => (v === 2 ? v2 : undefined))
+    writeRecord(unknown, c)
+    expect(storedAt(known, ['method', 'answers', 'wor-new-date'])).toBe('2026-04-01')
+    expect(storedAt(unknown, ['method', 'answers', 'wor-new-date'])).toBeInstanceOf(Y.Text)
   })
 
   it('sends a few bytes for a word typed in a long text', () => {

@@ -54,7 +54,7 @@ export function fullCase(): CaseRecord {
   c.method = {
     version: 1,
     step: 'wor-aanmelding',
-    answers: { 'wor-contact-way': 'telefoon', 'wor-count': 3, 'wor-yes': true },
+    answers: { 'wor-contact-way': 'telefoon', 'sa-plan-partners': 'Huisarts en wijkteam.', 'wor-count': 3, 'wor-yes': true },
     essentials: { 'wor-first-contact': { state: 'met', on: '2026-03-02' }, 'wor-skip': { state: 'skipped', on: '2026-03-03', reason: 'Niet van toepassing.' } },
     retired: { answers: { 'old-answer@v1': 'oud' }, essentials: { 'old-mark@v1': { state: 'skipped', on: '2026-03-01', reason: 'Vervallen.' } } },
   }

@@ -87,6 +87,19 @@ describe('two devices editing one case offline', () => {
     expect(['2026-03-04', '2026-04-17']).toContain(c.wor!.intakeDate)
   })
 
+  it('sets a method answer that is a date or a choice to one of the two values; merges a text answer', () => {
+    const base = bare()
+    base.method.answers = { 'sa-next-review': '2026-05-01', 'wor-contact-way': 'telefoon', 'sa-plan-partners': 'Huisarts.' }
+    const c = mergedRecord(
+      base,
+      (c) => Object.assign(c.method.answers, { 'sa-next-review': '2026-05-04', 'wor-contact-way': 'huisbezoek', 'sa-plan-partners': 'Huisarts. Wijkteam.' }),
+      (c) => Object.assign(c.method.answers, { 'sa-next-review': '2026-06-17', 'wor-contact-way': 'anders', 'sa-plan-partners': 'Huisarts, dochter.' }),
+    )
+    expect(['2026-05-04', '2026-06-17']).toContain(c.method.answers['sa-next-review'])
+    expect(['huisbezoek', 'anders']).toContain(c.method.answers['wor-contact-way'])
+    for (const w of ['Wijkteam', 'dochter']) expect(c.method.answers['sa-plan-partners']).toContain(w)
+  })
+
   it('keeps small steps added on both devices, and matched activities appended on both', () => {
     const base = bare()
     base.steps = [step('Bellen met het koor')]

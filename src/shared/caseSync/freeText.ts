@@ -5,11 +5,14 @@
  *
  * The set is derived from the case schema: every string field whose maximum length is at least
  * FREE_TEXT_MIN_MAX (1,000 characters) is free text, also inside a union (a method answer is
- * free text when it is a string). A new long text field in caseRecordSchema is therefore free text
- * without anyone listing it; test/unit/recordDoc.test.ts walks the schema to hold this.
+ * free text when it is a string, unless its field in the method is a date or a choice). A new long
+ * text field in caseRecordSchema is therefore free text without anyone listing it;
+ * test/unit/recordDoc.test.ts walks the schema to hold this.
  */
 import type { z } from 'zod'
 import { caseRecordSchema } from '../cases/v2'
+import { fieldIndex, type FieldKind, type MethodDefinition } from '../method/definition'
+import { BUNDLED_METHOD } from '../method/sigMethod'
 
 export const FREE_TEXT_MIN_MAX = 1_000
 /** A path segment standing for any element of an array. */
@@ -78,9 +81,40 @@ function nodeOf(schema: unknown): PathNode | undefined {
   }
 }
 
-/** Free text in a case: derived once from caseRecordSchema. */
-export const CASE_TEXT_TREE: PathNode = nodeOf(caseRecordSchema) ?? emptyNode()
+/** Free text in a case by the schema alone: every string method answer is free text here. */
+const SCHEMA_TEXT_TREE: PathNode = nodeOf(caseRecordSchema) ?? emptyNode()
 export type TextTree = PathNode | undefined
+
+/** Method fields whose answer is typed text; a date, a choice's option id, yes/no or a number is one value. */
+const TEXT_KINDS: readonly FieldKind[] = ['text', 'longText']
+
+/**
+ * The case's free text with the method's answers by their field's kind: a date or a choice set on
+ * two devices ends as one of the two, never a mix of characters. A field's kind never changes
+ * across method versions (definition.ts), so any definition that has the field gives the same
+ * answer; an answer no definition here knows stays free text.
+ */
+function treeFor(definitions: readonly MethodDefinition[]): PathNode {
+  const answers = SCHEMA_TEXT_TREE.keys.get('method')?.keys.get('answers')
+  if (!answers) return SCHEMA_TEXT_TREE
+  const keys = new Map(answers.keys)
+  for (const d of definitions) for (const [id, f] of fieldIndex(d)) if (!TEXT_KINDS.includes(f.kind)) keys.set(id, emptyNode())
+  const method = SCHEMA_TEXT_TREE.keys.get('method')!
+  const root = { ...SCHEMA_TEXT_TREE, keys: new Map(SCHEMA_TEXT_TREE.keys) }
+  root.keys.set('method', { ...method, keys: new Map(method.keys).set('answers', { ...answers, keys }) })
+  return root
+}
+
+/** Free text in a case under the bundled method. */
+export const CASE_TEXT_TREE: PathNode = treeFor([BUNDLED_METHOD])
+const treeCache = new WeakMap<MethodDefinition, PathNode>()
+/** Free text in a case under a method version (and the bundled one). */
+export function caseTextTree(definition: MethodDefinition | undefined): PathNode {
+  if (!definition || definition === BUNDLED_METHOD) return CASE_TEXT_TREE
+  let tree = treeCache.get(definition)
+  if (!tree) treeCache.set(definition, (tree = treeFor([BUNDLED_METHOD, definition])))
+  return tree
+}
 
 /** The tree below one key (a record's key matches `any`) or below an array's elements. */
 export function childTree(node: TextTree, key: string): TextTree {

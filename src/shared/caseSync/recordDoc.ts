@@ -25,7 +25,7 @@ import * as Y from 'yjs'
 import { caseRecordSchema, type CaseRecord } from '../cases/v2'
 import type { MethodDefinition } from '../method/definition'
 import { currentStepOf, type MethodFacts } from '../method/progress'
-import { CASE_TEXT_TREE, childTree, ITEM, textChange, type TextTree } from './freeText'
+import { caseTextTree, childTree, ITEM, textChange, type TextTree } from './freeText'
 
 export const RECORD_MAP = 'record'
 export const META_MAP = 'meta'
@@ -221,11 +221,16 @@ function sweepOrphans(doc: Y.Doc, map: Y.Map<unknown>) {
   }
 }
 
-/** Applies the difference between the doc and `record` in one transaction; no change, no update. */
-export function writeRecord(doc: Y.Doc, record: CaseRecord, origin?: unknown): void {
+/**
+ * Applies the difference between the doc and `record` in one transaction; no change, no update.
+ * `definitionFor` gives the case's method version, so a newer version's date or choice answers are
+ * single values too (the bundled method's are without it).
+ */
+export function writeRecord(doc: Y.Doc, record: CaseRecord, origin?: unknown, definitionFor?: (version: number) => MethodDefinition | undefined): void {
+  const tree = caseTextTree(definitionFor?.(record.method.version))
   doc.transact(() => {
     const place = new RootPlace(doc)
-    writePlace(place, record as unknown as Json, CASE_TEXT_TREE)
+    writePlace(place, record as unknown as Json, tree)
     sweepOrphans(doc, place.map)
   }, origin)
 }
