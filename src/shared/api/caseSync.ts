@@ -18,6 +18,7 @@
  */
 import { z } from 'zod'
 import { sealedV2Schema } from '../crypto/sealed'
+import { anyKeyBoxSchema } from '../caseSync/exchange'
 import { caseKeyBoxSchema, caseSnapshotSchema, caseUpdateSchema, keyGenSchema } from '../caseSync/messages'
 
 export { caseKeyBoxSchema, caseSnapshotSchema, caseUpdateSchema }
@@ -67,8 +68,8 @@ export const docPullSchema = z.object({
   /** Updates under the active snapshot with seq > `after` (all of them when the snapshot is new to the device). */
   updates: z.array(sequencedUpdateSchema).max(PULL_PAGE),
   more: z.boolean(),
-  /** The key boxes of this user for the case, every generation. */
-  keyBoxes: z.array(caseKeyBoxSchema),
+  /** The key boxes of this user for the case, every generation: under a user key, or to the user's exchange key (a colleague, src/shared/api/caseTeam.ts). */
+  keyBoxes: z.array(anyKeyBoxSchema),
 })
 export type DocPull = z.infer<typeof docPullSchema>
 

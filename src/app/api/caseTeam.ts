@@ -1,0 +1,19 @@
+/**
+ * The team routes (src/shared/api/caseTeam.ts; docs/case-sync.md "The team"): the worker's
+ * exchange key, the organisation's sociaal-werkers, a case's members and the lead's changes.
+ * Answers are checked with the shared schemas; a refusal arrives as an ApiError with its code.
+ */
+import { storedSchema } from '../../shared/api/caseSync'
+import { colleaguesSchema, membersSchema, ownExchangeKeySchema, rekeyedSchema, type AddMember, type RemoveMember } from '../../shared/api/caseTeam'
+import type { ExchangeKey } from '../../shared/caseSync/exchange'
+import { api } from '../core/http'
+
+const doc = (docId: string) => `/api/case-sync/docs/${encodeURIComponent(docId)}`
+
+export const getOwnExchangeKey = async () => (await api('GET', '/api/case-sync/exchange-key', ownExchangeKeySchema)).key
+export const putExchangeKey = (key: ExchangeKey) => api('PUT', '/api/case-sync/exchange-key', storedSchema, key)
+export const listColleagues = () => api('GET', '/api/case-sync/colleagues', colleaguesSchema)
+export const listMembers = (docId: string) => api('GET', `${doc(docId)}/members`, membersSchema)
+export const postMember = (docId: string, body: AddMember) => api('POST', `${doc(docId)}/members`, storedSchema, body)
+export const postRemoval = (docId: string, userId: string, body: RemoveMember) => api('POST', `${doc(docId)}/members/${encodeURIComponent(userId)}/remove`, rekeyedSchema, body)
+export const postLead = (docId: string, userId: string) => api('POST', `${doc(docId)}/lead`, storedSchema, { userId })
