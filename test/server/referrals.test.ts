@@ -13,7 +13,7 @@ import { recipientOf, verifyDeviceCertificate, type Certificate, type Organisati
 import { referralContext, signedEventContext, type EventKind, type ReferralContent } from '../../src/shared/referrals/referral'
 import { periodOf } from '../../src/shared/kpi/period'
 import { localMoment } from '../../src/shared/core/clock'
-import { Clock, signedIn, type Agent } from './agent'
+import { Clock, regionOrganisation, signedIn, type Agent } from './agent'
 import { approveDevice, bindDevice, registerDevice, type TestDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'
 import { appPhone, carelessChanges, EMAIL, findings, LONG_NOTE, NAME, PHONE, REQUEST_PLANT, SECRETS } from './referralPlaintext'
@@ -243,6 +243,15 @@ describe('closed-loop referrals', () => {
     await device(stranger.agent, stranger.organisationId, strangerAdmin.agent)
     expect((await stranger.agent.call('GET', `/api/referrals/${id}/keys`)).status).toBe(404)
     expect(((await (await stranger.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: unknown[] }).referrals).toEqual([])
+  })
+
+  it('refuses a routing table that names one intervention and municipality twice (it was a 500)', async () => {
+    const region = await signedIn(app, db, clock, 'beheerder', { organisationId: await regionOrganisation(db) })
+    const organisationId = (await signedIn(app, db, clock, 'beheerder')).organisationId
+    const route = { intervention: 'wor', municipality: 'Oss', organisationId }
+    const res = await region.agent.call('PUT', '/api/referrals/routes', { routes: [route, route] })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ code: 'duplicate-route' })
   })
 
   it('feeds the top of the KPI funnel with counts only: referrals per intervention and period', async () => {
