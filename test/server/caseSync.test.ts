@@ -152,6 +152,22 @@ describe('a case on its way between a worker’s devices', () => {
     expect(after.updates).toHaveLength(1)
   })
 
+  it('after a key change takes only a snapshot under the new key generation, then nothing under the old one', async () => {
+    const c = await newCase()
+    expect((await post(w.phone, c, await c.update(w.phone))).status).toBe(201)
+    // Re-keying (a member removed) comes with part 2; here the table says it happened.
+    await db.query('UPDATE sync_documents SET key_gen = 2, requires_snapshot = true WHERE id = $1', [c.docId])
+    expect((await post(w.laptop, c, await c.update(w.laptop, 'x', { clock: 1 }))).body).toMatchObject({ code: 'snapshot-required' })
+    expect((await status(w.phone, 'POST', `${docs(c.docId)}/snapshots`, await c.snapshot(w.phone))).body).toMatchObject({ code: 'key-outdated' })
+    expect((await status(w.phone, 'POST', `${docs(c.docId)}/snapshots`, await c.snapshot(w.phone, c.clocks, { keyGen: 3 }))).body).toMatchObject({ code: 'bad-key-generation' })
+    const s = await c.snapshot(w.phone, c.clocks, { keyGen: 2 })
+    expect((await status(w.phone, 'POST', `${docs(c.docId)}/snapshots`, s)).status).toBe(201)
+    c.accepted(s)
+    expect((await pull(w.laptop, c)).doc).toMatchObject({ keyGen: 2, requiresSnapshot: false, activeSnapshotId: s.id })
+    expect((await post(w.laptop, c, await c.update(w.laptop, 'oud', { clock: 1, keyGen: 1 }))).body).toMatchObject({ code: 'key-outdated' })
+    expect((await post(w.laptop, c, await c.update(w.laptop, 'nieuw', { clock: 1, keyGen: 2 }))).status).toBe(201)
+  })
+
   it('lets one of two snapshots raced at once in; an update raced with a snapshot is never acknowledged and lost', async () => {
     const c = await newCase()
     for (const p of [w.phone, w.laptop]) expect((await post(p, c, await c.update(p))).status).toBe(201)
