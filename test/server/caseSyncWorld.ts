@@ -80,10 +80,10 @@ export class TestCase {
   }
 
   /** A snapshot of `by` on the active one, naming the clocks counted here (or `clocks`). */
-  async snapshot(by: Signer, clocks: Record<string, number> = this.clocks, parent: Partial<Pick<CaseSnapshot, 'parentId' | 'parentHash' | 'keyGen'>> = {}): Promise<CaseSnapshot> {
+  async snapshot(by: Signer, clocks: Record<string, number> = this.clocks, parent: Partial<Pick<CaseSnapshot, 'parentId' | 'parentHash' | 'keyGen'>> & { text?: string } = {}): Promise<CaseSnapshot> {
     const signer = { deviceId: by.device.id, signingKey: by.device.keys.signing.privateKey }
     const on = { parentId: parent.parentId ?? this.active.id, parentHash: parent.parentHash ?? (await snapshotHash(this.active)) }
-    return makeSnapshot(this.dk, signer, { id: randomUUID(), docId: this.docId, ...on, clocks: { ...clocks }, keyGen: parent.keyGen ?? 1 }, new TextEncoder().encode('alles tot nu'))
+    return makeSnapshot(this.dk, signer, { id: randomUUID(), docId: this.docId, ...on, clocks: { ...clocks }, keyGen: parent.keyGen ?? 1 }, new TextEncoder().encode(parent.text ?? 'alles tot nu'))
   }
 
   /** The server took `s`: it is the active one now, and clocks start again under it. */
