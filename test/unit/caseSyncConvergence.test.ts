@@ -109,9 +109,8 @@ class World {
   }
 
   private async answer(o: Outgoing): Promise<Answer> {
-    if (o.kind === 'create') return this.server.create(o.message)
-    if (o.kind === 'snapshot') return this.server.snapshot(o.message)
-    return this.server.update(o.message)
+    if (o.kind === 'update') return this.server.update(o.message)
+    return o.kind === 'create' ? this.server.create(o.message) : this.server.snapshot(o.message)
   }
 
   refusals = 0

@@ -15,7 +15,7 @@ import {
   type CaseUpdate,
   type Signer,
 } from '../../src/shared/caseSync/messages'
-import { CaseReplica, initialState, type Outgoing } from '../../src/shared/caseSync/replica'
+import { CaseReplica, initialState, type PendingSnapshot, type PendingUpdate } from '../../src/shared/caseSync/replica'
 import { ECDSA_P256 } from '../../src/shared/crypto/signatures'
 import { toBase64, fromBase64 } from '../../src/shared/crypto/backup'
 import type { DocPull } from '../../src/shared/api/caseSync'
@@ -104,7 +104,7 @@ describe('the engine', () => {
     const a = new CaseReplica({ docId, signer: worker, key: () => dk, signerKey: trusted })
     a.markNew()
     a.doc.getText('notes').insert(0, 'begin ')
-    const create = (await a.outgoing()) as Extract<Outgoing, { kind: 'create' }>
+    const create = (await a.outgoing()) as PendingSnapshot
     await a.accepted(create)
     const b = new CaseReplica({ docId, signer: worker, key: () => dk, signerKey: trusted }, initialState(docId))
     const pull = (updates: DocPull['updates'], snapshot = create.message): DocPull => ({
@@ -128,7 +128,7 @@ describe('the engine', () => {
   it('ignores a replayed update it already applied', async () => {
     const { a, b, pull } = await created()
     a.doc.getText('notes').insert(6, 'Jansen ')
-    const o = (await a.outgoing()) as Extract<Outgoing, { kind: 'update' }>
+    const o = (await a.outgoing()) as PendingUpdate
     await b.receive(pull([{ seq: 1, update: o.message }]), b.pullRequest())
     const again = b.pullRequest()
     await b.receive({ ...pull([{ seq: 1, update: o.message }]), snapshot: undefined }, again)

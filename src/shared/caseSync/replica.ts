@@ -44,6 +44,9 @@ const pendingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.enum(['snapshot', 'create']), message: caseSnapshotSchema, included: z.number().int().min(0), stateVector: b64 }),
 ])
 export type Pending = z.infer<typeof pendingSchema>
+export type PendingUpdate = Extract<Pending, { kind: 'update' }>
+/** A first snapshot (`create`) or a later one. */
+export type PendingSnapshot = Exclude<Pending, PendingUpdate>
 
 /** What a device keeps about a case's sync (stored sealed by the app: `unsent` holds case content). */
 export const replicaStateSchema = z.object({
