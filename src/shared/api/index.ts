@@ -7,8 +7,8 @@
  */
 import type { z } from 'zod'
 import * as auth from './auth'
+import * as caseRecovery from './caseRecovery'
 import * as caseSync from './caseSync'
-import * as caseTeam from './caseTeam'
 import * as devices from './devices'
 import * as kpi from './kpi'
 import * as links from './links'
@@ -111,13 +111,14 @@ export const RESPONSES = {
   'POST /api/case-sync/docs/:docId/updates': caseSync.updateAcceptedSchema,
   'POST /api/case-sync/docs/:docId/snapshots': caseSync.storedSchema,
   'GET /api/case-sync/docs/:docId/access-log': caseSync.accessLogSchema,
-  'GET /api/case-sync/exchange-key': caseTeam.ownExchangeKeySchema,
-  'PUT /api/case-sync/exchange-key': caseSync.storedSchema,
-  'GET /api/case-sync/colleagues': caseTeam.colleaguesSchema,
-  'GET /api/case-sync/docs/:docId/members': caseTeam.membersSchema,
-  'POST /api/case-sync/docs/:docId/members': caseSync.storedSchema,
-  'POST /api/case-sync/docs/:docId/members/:userId/remove': caseTeam.rekeyedSchema,
-  'POST /api/case-sync/docs/:docId/lead': caseSync.storedSchema,
+  'GET /api/case-sync/recovery/key': caseRecovery.recoveryKeyAnswerSchema,
+  'POST /api/case-sync/recovery/key': caseSync.storedSchema,
+  'POST /api/case-sync/recovery/user-keys': caseSync.storedSchema,
+  'GET /api/case-sync/recovery/requests': caseRecovery.recoveryRequestListSchema,
+  'POST /api/case-sync/recovery/requests': caseRecovery.recoveryStartedSchema,
+  'GET /api/case-sync/recovery/requests/:id': caseRecovery.recoveryRequestDetailSchema,
+  'POST /api/case-sync/recovery/requests/:id/confirm': caseRecovery.recoveryDoneSchema,
+  'GET /api/case-sync/recovery/mine': caseRecovery.myRecoveriesSchema,
 } as const satisfies Record<string, z.ZodType>
 
 export type Route = keyof typeof RESPONSES
