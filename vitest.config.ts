@@ -17,6 +17,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.ts'],
           environment: 'node',
+          // The server and its admin command bundled once per run, started with plain node (test/e2e/serverBundle.ts).
+          globalSetup: ['./test/e2e/serverBundle.ts'],
           // Two files at a time (maxWorkers above): each starts its own server on a free port, its own
           // data directory and its own Chromium (test/e2e/harness.ts), so they share nothing. One file
           // keeps about one core busy (its server, its browser, the layout check), so two use both.

@@ -1,6 +1,7 @@
 /**
- * Starts the real server (built app, embedded database in a temporary directory) and
- * Debian's Chromium through playwright-core. Each test file gets its own of both.
+ * Starts the real server (built app, embedded database in a temporary directory; the server as its
+ * production bundle, made once per run by test/e2e/serverBundle.ts) and Debian's Chromium through
+ * playwright-core. Each test file gets its own of both.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -9,7 +10,7 @@ import { migratedPgliteDataDir } from '../server/helpers'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
-import { expect } from 'vitest'
+import { expect, inject } from 'vitest'
 import { LayoutCheck, testFileName } from './layout'
 import { LogWatch, neverLog } from './logWatch'
 
@@ -42,6 +43,17 @@ export interface Harness {
 }
 
 /**
+ * How to start the server or the admin command: the bundle the e2e project's global set-up made
+ * once for the run (test/e2e/serverBundle.ts: the production build, started with plain node), or
+ * the TypeScript source through tsx where there is none (the harness used outside that project).
+ */
+function serverEntry(name: 'main' | 'admin'): string[] {
+  const bundle = inject('serverBundle')
+  if (bundle) return [join(bundle, `${name}.js`)]
+  return ['--import', 'tsx', name === 'main' ? 'src/server/main.ts' : 'src/server/cli/admin.ts']
+}
+
+/**
  * `setup`: admin CLI commands (e.g. ['org:create', 'Praktijk']) run on the data directory before the server starts.
  * The database starts as a copy of a migrated one (test/server/helpers.ts, migratedPgliteDataDir: saves
  * initdb and every migration, ~10 s of CPU, per start); `firstStart`: the server makes it itself, as on a
@@ -51,14 +63,14 @@ export async function startHarness(options: { setup?: string[][]; firstStart?: b
   const dir = mkdtempSync(join(tmpdir(), 'swz-e2e-'))
   if (!options.firstStart) await migratedPgliteDataDir(join(dir, 'data'))
   const setupOutput = (options.setup ?? []).map((args) =>
-    execFileSync(process.execPath, ['--import', 'tsx', 'src/server/cli/admin.ts', ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: join(dir, 'data') }, encoding: 'utf8' }),
+    execFileSync(process.execPath, [...serverEntry('admin'), ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: join(dir, 'data') }, encoding: 'utf8' }),
   )
   const staticDir = join(dir, 'dist')
   // A private copy of the build, so a test can publish a "new version" of the app.
   // E2E_DIST: another build folder (two people building at once on one machine).
   cpSync(join(ROOT, process.env.E2E_DIST ?? 'dist'), staticDir, { recursive: true })
   const port = await freePort()
-  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const server: ChildProcess = spawn(process.execPath, serverEntry('main'), {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), STATIC_DIR: staticDir },
     stdio: ['ignore', 'pipe', 'pipe'],
