@@ -116,20 +116,23 @@ async function boxFrom(from: Phone, content: { userId: string; keyId: string; ke
   return { keyId, deviceId: THIS_DEVICE, box }
 }
 const rawKey = () => toBase64(crypto.getRandomValues(new Uint8Array(32)))
+/** GET /api/case-sync/recovery/mine for a worker none of whose keys were sealed to a recovery key (docs/case-sync.md "Recovery"). */
+const RECOVERIES = '/api/case-sync/recovery/mine'
+const NO_RECOVERY = { recoveries: [], hadKeys: false, chains: {} }
 
 describe('the user key on this device', () => {
   it('is made once, when the worker has no other approved device, and is the same after the vault is opened again', async () => {
     const asked: string[] = []
     vi.stubGlobal('fetch', async (path: string) => {
       asked.push(path)
-      return Response.json(await ownDevices(listed(crypto.randomUUID(), null, 'pending')))
+      return Response.json(path === RECOVERIES ? NO_RECOVERY : await ownDevices(listed(crypto.randomUUID(), null, 'pending')))
     })
     const first = await ensureUserKey()
     expect('keyId' in first).toBe(true)
     const { keyId } = first as { keyId: string; key: CryptoKey }
     expect(await ensureUserKey()).toMatchObject({ keyId })
     // Asked the server once: the second time the key was there.
-    expect(asked).toEqual(['/api/devices'])
+    expect(asked).toEqual(['/api/devices', RECOVERIES])
     const iv = crypto.getRandomValues(new Uint8Array(12))
     const secret = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, (first as { key: CryptoKey }).key, new TextEncoder().encode('Geertruida'))
     vault.lock()
@@ -142,7 +145,7 @@ describe('the user key on this device', () => {
   })
 
   it('is not made while the worker has another approved device: this one waits to be linked', async () => {
-    vi.stubGlobal('fetch', async (path: string) => Response.json(path === '/api/devices' ? await ownDevices(listed(crypto.randomUUID(), null)) : { boxes: [] }))
+    vi.stubGlobal('fetch', async (path: string) => Response.json(path === '/api/devices' ? await ownDevices(listed(crypto.randomUUID(), null)) : path === RECOVERIES ? NO_RECOVERY : { boxes: [] }))
     expect(await ensureUserKey()).toEqual({ waiting: 'link' })
     expect(await currentUserKey()).toBeNull()
   })

@@ -23,6 +23,8 @@ import { useSessionStore } from '../../core/useSessionStore'
 import { CaseDb } from '../cases/caseDb'
 import { useCaseVault } from '../cases/useCaseVault'
 import { senderResolver, type KeyChange, type NewKey } from '../referrals/trust'
+import type { MyRecoveries } from '../../../shared/api/caseRecovery'
+import { getMyRecoveries } from '../../api/caseRecovery'
 
 /** Where the keys live and whose they are (the app: the case database and the signed-in person; a test: its own). */
 export interface UserKeyEnv {
@@ -189,8 +191,11 @@ export async function ensureUserKey(): Promise<EnsuredUserKey> {
   const me = (await deviceRecord())?.id
   if (!me) throw new UserKeyError('unregistered')
   const devices = await listOwnDevices()
-  if (!devices.devices.some((d) => d.id !== me && d.status === 'approved')) return createUserKey()
-  await acceptUserKeyBoxes(await getUserKeyBoxes(), devices)
+  // A worker whose keys were sealed to the organisation's recovery key waits for a recovery (or a
+  // link) instead of making a new key (docs/case-sync.md "Recovery"): that one would shut the recovery out.
+  const recovery = await getMyRecoveries()
+  if (!devices.devices.some((d) => d.id !== me && d.status === 'approved') && !recovery.hadKeys) return createUserKey()
+  await acceptUserKeyBoxes(await getUserKeyBoxes(), devices, recovery)
   return (await currentUserKey()) ?? { waiting: 'link' }
 }
 
@@ -216,11 +221,16 @@ export async function receiveUserKeys(): Promise<ReceivedKeys> {
  * person under a pinned organisation key (its certificate and chain from `devices`, checked here),
  * and whose content names the person and key of the box's context; stores the key sealed.
  */
-export async function acceptUserKeyBoxes(boxes: readonly unknown[], devices: OwnDevices): Promise<ReceivedKeys> {
+export async function acceptUserKeyBoxes(boxes: readonly unknown[], devices: OwnDevices, recovery?: Pick<MyRecoveries, 'recoveries' | 'chains'>): Promise<ReceivedKeys> {
   const e = env()
   const userId = await person(e)
-  const me = (await deviceRecord())?.id
+  const record = await deviceRecord()
+  const me = record?.id
   if (!me) throw new UserKeyError('unregistered')
+  // Recovery (docs/case-sync.md "Recovery"): while this device holds no user key, a box from the
+  // beheerder's device that confirmed a recovery to THIS device (as the server lists it) counts too,
+  // if that device is certified as beheerder of this device's organisation under a pinned key.
+  const recoveredBy = (await storedKeys(e, userId)).length ? [] : (recovery?.recoveries ?? []).filter((r) => r.deviceId === me)
   const privateKey = await encryptionKey()
   const result: ReceivedKeys = { added: 0, refused: 0, unknown: [], changes: [] }
   const report = {
@@ -230,8 +240,11 @@ export async function acceptUserKeyBoxes(boxes: readonly unknown[], devices: Own
   const sender = async (senderId: string): Promise<unknown> => {
     const listed = devices.devices.find((d) => d.id === senderId && d.status === 'approved')
     const cert = certificateSchema.safeParse(listed?.certificate).data
-    if (!cert || cert.userId !== userId || cert.deviceId !== senderId) return null
-    return senderResolver(cert, devices.chains ?? {}, [{ organisationId: cert.organisationId }], report)(senderId)
+    if (cert && cert.userId === userId && cert.deviceId === senderId) return senderResolver(cert, devices.chains ?? {}, [{ organisationId: cert.organisationId }], report)(senderId)
+    const by = recoveredBy.find((r) => r.confirmerDeviceId === senderId)
+    const beheerder = certificateSchema.safeParse(by?.confirmerCertificate).data
+    if (!beheerder || beheerder.deviceId !== senderId || beheerder.organisationId !== record?.organisationId || !beheerder.roles.includes('beheerder')) return null
+    return senderResolver(beheerder, { ...recovery?.chains, ...devices.chains }, [{ organisationId: beheerder.organisationId }], report)(senderId)
   }
   for (const raw of boxes) {
     const box = userKeyBoxSchema.safeParse(raw).data
