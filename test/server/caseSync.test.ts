@@ -101,6 +101,8 @@ describe('a case on its way between a worker’s devices', () => {
     expect(all.updates.map((u) => u.update.id)).toEqual([first.id, laptopFirst.id, second.id])
     expect(all.updates.map((u) => u.update)).toEqual([first, laptopFirst, second])
     expect(all.doc.lastSeq).toBe(all.updates.at(-1)!.seq)
+    const listed = (await status(w.phone, 'GET', '/api/case-sync/docs')).body.docs as { docId: string; lastSeq: number }[]
+    expect(listed.find((d) => d.docId === c.docId)?.lastSeq).toBe(all.doc.lastSeq)
     const later = await pull(w.laptop, c, `?known=${c.active.id}&after=${all.updates[0]!.seq}`)
     expect(later.updates.map((u) => u.update.id)).toEqual([laptopFirst.id, second.id])
     // A device that does not know the active snapshot gets it and every update, whatever `after` says.
