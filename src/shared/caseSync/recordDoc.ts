@@ -15,7 +15,9 @@
  *   Root types are merged by name, never replaced;
  * - an array of objects with an `id` holds one Y.Map per element (diffed by id; the element's own
  *   fields are flat keys in it, its free texts Y.Text and its arrays Y.Array inside it: an element
- *   is made by one device); any other array holds plain JSON values, diffed by value sequence;
+ *   is made by one device). A move never deletes an element (the other device's edits in it would
+ *   go with it): the elements get positions (POS, read by elementOrder); any other array holds
+ *   plain JSON values, diffed by value sequence;
  * - `meta` (root Y.Map): who counts the case (countingDeviceId) and who leads it (leadUserId).
  *
  * writeRecord makes the doc hold exactly `record`: call it with a record read from the doc after
@@ -124,7 +126,7 @@ function writePlace(place: Place, value: Json, tree: TextTree) {
   const expected = new Set<string>()
   writeEntries(place, '', value, tree, expected)
   for (const key of [...place.map.keys()]) {
-    if (expected.has(key)) continue
+    if (expected.has(key) || key === POS) continue
     place.drop(key, place.map.get(key))
     place.map.delete(key)
   }
@@ -157,6 +159,26 @@ function writeEntries(place: Place, prefix: string, value: Json, tree: TextTree,
 }
 
 const hasId = (v: unknown): v is Json & { id: string } => isObject(v) && typeof v.id === 'string'
+
+/**
+ * An element's position (a number) in its Y.Map, set only when elements were moved. A key no field
+ * can have: encodeSegment writes a field's '%' as '%25'.
+ */
+export const POS = '%pos'
+/**
+ * The order of an array's elements: by POS, an element without one right after the element before
+ * it in the Y.Array (an element added on a device that did not see the move stays where it was put).
+ */
+function elementOrder(values: readonly unknown[]): number[] {
+  let last = 0
+  const at = values.map((v, i) => {
+    const pos = v instanceof Y.Map ? v.get(POS) : undefined
+    last = typeof pos === 'number' ? pos : last
+    return { i, pos: last }
+  })
+  return at.sort((a, b) => a.pos - b.pos || a.i - b.i).map((a) => a.i)
+}
+const idOf = (v: unknown) => (v instanceof Y.Map ? v.get('id') : undefined)
 const sameJson = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b)
 
 function writeArray(arr: Y.Array<unknown>, items: readonly unknown[], tree: TextTree) {
@@ -177,35 +199,34 @@ function writeArray(arr: Y.Array<unknown>, items: readonly unknown[], tree: Text
 }
 
 /**
- * Elements by id: removed ids are deleted, new ones inserted at their place, kept ones updated in
- * place (so a concurrent edit of one and an add elsewhere both survive). Yjs cannot move an
- * element: a moved one is deleted and inserted afresh.
+ * Elements by id: removed ids are deleted, new ones inserted after the element before them, kept
+ * ones updated in place (so a concurrent edit of one and an add elsewhere both survive). A move
+ * sets every element's POS instead of deleting and inserting the moved one, so what another device
+ * typed in it meanwhile stays.
  */
 function writeById(arr: Y.Array<unknown>, items: readonly (Json & { id: string })[], tree: TextTree) {
   const wanted = new Set(items.map((i) => i.id))
-  const seen = new Set<string>()
-  const ids = arr.toArray().map((v) => {
-    const id = v instanceof Y.Map ? v.get('id') : undefined
-    const keep = typeof id === 'string' && wanted.has(id) && !seen.has(id)
-    if (keep) seen.add(id)
-    return keep ? id : null
-  })
-  for (let i = ids.length - 1; i >= 0; i--) {
-    if (ids[i] !== null) continue
-    arr.delete(i, 1)
-    ids.splice(i, 1)
+  const values = arr.toArray()
+  const maps = new Map<string, Y.Map<unknown>>()
+  for (const i of elementOrder(values)) {
+    const id = idOf(values[i])
+    if (typeof id === 'string' && wanted.has(id) && !maps.has(id)) maps.set(id, values[i] as Y.Map<unknown>)
   }
+  const kept = new Set<unknown>(maps.values())
+  for (let i = values.length - 1; i >= 0; i--) if (!kept.has(values[i])) arr.delete(i, 1)
   items.forEach((item, i) => {
-    if (ids[i] !== item.id) {
-      const from = ids.indexOf(item.id, i)
-      if (from >= 0) {
-        arr.delete(from, 1)
-        ids.splice(from, 1)
-      }
-      arr.insert(i, [new Y.Map<unknown>()])
-      ids.splice(i, 0, item.id)
-    }
-    writePlace(new ElementPlace(arr.get(i) as Y.Map<unknown>), item, tree)
+    if (maps.has(item.id)) return
+    const map = new Y.Map<unknown>()
+    arr.insert(i === 0 ? 0 : arr.toArray().indexOf(maps.get(items[i - 1]!.id)) + 1, [map])
+    maps.set(item.id, map)
+  })
+  const now = arr.toArray()
+  const order = elementOrder(now)
+  const moved = items.some((item, i) => now[order[i]!] !== maps.get(item.id))
+  items.forEach((item, i) => {
+    const map = maps.get(item.id)!
+    if (moved && map.get(POS) !== i + 1) map.set(POS, i + 1)
+    writePlace(new ElementPlace(map), item, tree)
   })
 }
 
@@ -241,13 +262,14 @@ export function writeRecord(doc: Y.Doc, record: CaseRecord, origin?: unknown, de
 function readArray(arr: Y.Array<unknown>): unknown[] {
   const seen = new Set<unknown>()
   const out: unknown[] = []
-  for (const v of arr) {
+  const values = arr.toArray()
+  for (const v of elementOrder(values).map((i) => values[i])) {
     if (!(v instanceof Y.Map)) {
       out.push(v instanceof Y.AbstractType ? v.toJSON() : copy(v))
       continue
     }
     const element = readPlace(new ElementPlace(v as Y.Map<unknown>))
-    // The same element moved on two devices at once is inserted twice: the first stays.
+    // An element there twice (moved on two devices at once before POS): the first stays.
     if (seen.has(element.id)) continue
     seen.add(element.id)
     out.push(element)
@@ -261,6 +283,7 @@ function readPlace(place: Place): Json {
   // Shorter paths first, so an object exists before its fields are put in it.
   const keys = [...entries.keys()].map((key) => ({ key, path: decodeKey(key) })).sort((a, b) => a.path.length - b.path.length)
   for (const { key, path } of keys) {
+    if (key === POS) continue
     const value = entries.get(key)
     let parent: Json | undefined = out
     for (const k of path.slice(0, -1)) parent = parent && Object.hasOwn(parent, k) && isObject(parent[k]) ? (parent[k] as Json) : undefined
