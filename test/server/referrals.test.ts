@@ -265,12 +265,14 @@ describe('closed-loop referrals', () => {
 
   it('flags a Welzijn op Recept referral without first contact after two weeks, until contact is made', async () => {
     const w = await world()
-    // It reached the server 20 days ago (the server's clock decides, docs/device-trust.md).
-    clock.t = Date.now() - 20 * 86_400_000
+    // It reached the server 20 days before "now" (the server's clock decides, docs/device-trust.md). Fixed
+    // times at midday: the due date is a region date, which differs from the UTC date late in the evening.
+    const sent = Date.parse('2026-06-01T10:00:00Z')
+    clock.t = sent
     const { id } = await refer(w)
-    clock.t = Date.now()
+    clock.t = sent + 20 * 86_400_000
     const inbox = async () => ((await (await w.worker.agent.call('GET', '/api/referrals/inbox')).json()) as { referrals: Listed[] }).referrals[0]!
-    expect(await inbox()).toMatchObject({ overdue: true, firstContactDue: new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10) })
+    expect(await inbox()).toMatchObject({ overdue: true, firstContactDue: '2026-06-15' })
     const gpView = ((await (await w.gp.agent.call('GET', '/api/referrals/sent')).json()) as { referrals: Listed[] }).referrals[0]!
     expect(gpView.overdue).toBe(true)
     await event(w, id, 'geaccepteerd')
