@@ -7,11 +7,14 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
   CaseSyncError,
+  makeSnapshot,
   makeUpdate,
   newDocumentKey,
   openDocumentKey,
   openUpdate,
+  snapshotHash,
   wrapDocumentKey,
+  type CaseSnapshot,
   type CaseUpdate,
   type Signer,
 } from '../../src/shared/caseSync/messages'
@@ -143,5 +146,43 @@ describe('the engine', () => {
     // A snapshot that names the right parent but a made-up hash of it.
     const forged = { ...create.message, id: crypto.randomUUID(), parentId: create.message.id, parentHash: 'a'.repeat(64) }
     await expect(b.receive(pull([], forged), b.pullRequest())).rejects.toThrow(new CaseSyncError('broken-chain'))
+  })
+})
+
+describe('after a re-keying (a member removed)', () => {
+  // The removed member still holds the old document key and is still a certified colleague whose
+  // signature verifies; the server (or a database writer) passes on what they make.
+  it('refuses an update or a snapshot under the old key generation on top of a snapshot under the new one', async () => {
+    const former = await device()
+    const members = async (d: string) => ([worker.deviceId, former.deviceId].includes(d) ? keys.get(d)! : null)
+    const [dk1, dk2] = [dk, await newDocumentKey()]
+    const docId = crypto.randomUUID()
+    const key = (gen: number) => (gen === 1 ? dk1 : gen === 2 ? dk2 : undefined)
+    const a = new CaseReplica({ docId, signer: worker, key, signerKey: members })
+    a.markNew()
+    a.doc.getText('notes').insert(0, 'begin ')
+    const create = (await a.outgoing()) as PendingSnapshot
+    await a.accepted(create)
+    const state = Y.encodeStateAsUpdateV2(a.doc)
+    const rekeyed = await makeSnapshot(dk2, worker, { id: crypto.randomUUID(), docId, parentId: create.message.id, parentHash: await snapshotHash(create.message), clocks: {}, keyGen: 2 }, state)
+    const pull = (snapshot: CaseSnapshot, updates: DocPull['updates'] = []): DocPull => ({
+      doc: { docId, keyGen: 2, activeSnapshotId: snapshot.id, lastSeq: updates.at(-1)?.seq ?? 0, requiresSnapshot: false, role: 'lead' },
+      snapshot,
+      updates,
+      more: false,
+      keyBoxes: [],
+    })
+    const b = new CaseReplica({ docId, signer: worker, key, signerKey: members }, initialState(docId))
+    await b.receive(pull(rekeyed), b.pullRequest())
+    expect(b.doc.getText('notes').toString()).toBe('begin ')
+
+    const injected = await makeUpdate(dk1, former, { id: crypto.randomUUID(), docId, snapshotId: rekeyed.id, clock: 1, keyGen: 1 }, yUpdate('Vals '))
+    await b.receive(pull(rekeyed, [{ seq: 1, update: injected }]), b.pullRequest())
+    expect(b.doc.getText('notes').toString()).toBe('begin ')
+    expect(b.unverifiedCount).toBe(1)
+
+    const old = await makeSnapshot(dk1, former, { id: crypto.randomUUID(), docId, parentId: rekeyed.id, parentHash: await snapshotHash(rekeyed), clocks: {}, keyGen: 1 }, yUpdate('Vals '))
+    await expect(b.receive(pull(old), b.pullRequest())).rejects.toThrow(new CaseSyncError('tampered'))
+    expect(b.doc.getText('notes').toString()).toBe('begin ')
   })
 })

@@ -54,6 +54,12 @@ export const replicaStateSchema = z.object({
   snapshotId: z.guid().nullable(),
   snapshotHash: z.string().nullable(),
   keyGen: z.number().int().min(1),
+  /**
+   * The key generation of the active snapshot (0: not known, a state stored before it was kept).
+   * Every update under a snapshot is under its generation (the server takes no other): one under an
+   * older generation is someone's who was removed, passed on by the server, and is not applied.
+   */
+  snapshotKeyGen: z.number().int().min(0).default(0),
   /** The last server sequence number applied under the active snapshot. */
   lastSeq: z.number().int().min(0),
   /** This device's last clock the server took under the active snapshot. */
@@ -97,6 +103,7 @@ export function initialState(docId: string): ReplicaState {
     snapshotId: null,
     snapshotHash: null,
     keyGen: 1,
+    snapshotKeyGen: 0,
     lastSeq: 0,
     clock: 0,
     serverClocks: {},
@@ -242,6 +249,7 @@ export class CaseReplica {
     s.snapshotId = snapshot.id
     s.snapshotHash = await snapshotHash(snapshot)
     s.keyGen = Math.max(s.keyGen, snapshot.keyGen)
+    s.snapshotKeyGen = snapshot.keyGen
     s.lastSeq = 0
     s.clock = 0
     s.serverClocks = {}
@@ -264,6 +272,8 @@ export class CaseReplica {
       if (snap.docId !== s.docId) throw new CaseSyncError('tampered')
       // The chain: a snapshot that follows the one this device had must name it and its hash.
       if (s.snapshotId !== null && snap.parentId === s.snapshotId && snap.parentHash !== s.snapshotHash) throw new CaseSyncError('broken-chain')
+      // Key generations only go up: an older one is a removed member's key (the server takes no such snapshot).
+      if (snap.keyGen < s.keyGen || snap.keyGen < s.snapshotKeyGen) throw new CaseSyncError('tampered')
       const key = this.o.key(snap.keyGen)
       if (!key) throw new CaseSyncError('no-key')
       const content = await openSnapshot(snap, key, this.o.signerKey)
@@ -280,7 +290,7 @@ export class CaseReplica {
     // Signatures checked and ciphertexts opened side by side (WebCrypto is asynchronous); applied in the server's order.
     const opened = await Promise.all(
       fresh.map(async ({ update }) => {
-        const key = this.o.key(update.keyGen)
+        const key = s.snapshotKeyGen === 0 || update.keyGen === s.snapshotKeyGen ? this.o.key(update.keyGen) : undefined
         try {
           if (!key) throw new CaseSyncError('no-key')
           return await openUpdate(update, key, this.o.signerKey)
