@@ -3,7 +3,7 @@
  * exchange key, the organisation's sociaal-werkers, a case's members and the lead's changes.
  * Answers are checked with the shared schemas; a refusal arrives as an ApiError with its code.
  */
-import { storedSchema } from '../../shared/api/caseSync'
+import { accessExportSchema, accessLogSchema, storedSchema } from '../../shared/api/caseSync'
 import { colleaguesSchema, membersSchema, ownExchangeKeySchema, rekeyedSchema, type AddMember, type RemoveMember } from '../../shared/api/caseTeam'
 import type { ExchangeKey } from '../../shared/caseSync/exchange'
 import { api } from '../core/http'
@@ -17,3 +17,8 @@ export const listMembers = (docId: string) => api('GET', `${doc(docId)}/members`
 export const postMember = (docId: string, body: AddMember) => api('POST', `${doc(docId)}/members`, storedSchema, body)
 export const postRemoval = (docId: string, userId: string, body: RemoveMember) => api('POST', `${doc(docId)}/members/${encodeURIComponent(userId)}/remove`, rekeyedSchema, body)
 export const postLead = (docId: string, userId: string) => api('POST', `${doc(docId)}/lead`, storedSchema, { userId })
+/** The access log of a case (its members; the team section shows it to the lead). */
+export const getCaseAccessLog = async (docId: string) => (await api('GET', `${doc(docId)}/access-log`, accessLogSchema)).entries
+/** A page of the beheerder's export of their organisations' case access log, by region day. */
+export const exportCaseAccessLog = (from: string, to: string, after = 0) =>
+  api('GET', `/api/case-sync/access-log?${new URLSearchParams({ from, to, after: String(after) }).toString()}`, accessExportSchema)

@@ -10,8 +10,8 @@
  * nothing waits. Each step is stored before the next (caseDocs.ts). A 409 of the protocol goes to
  * the engine; anything else follows the outbox's rule (offline or locked: later).
  */
-import { caseKeyBoxSchema, SYNC_REFUSALS, type SyncRefusal } from '../../../shared/api/caseSync'
-import { openDocumentKey, wrapDocumentKey, type SignerKey } from '../../../shared/caseSync/messages'
+import { SYNC_REFUSALS, type SyncRefusal } from '../../../shared/api/caseSync'
+import { wrapDocumentKey, type SignerKey } from '../../../shared/caseSync/messages'
 import { certificateSchema } from '../../../shared/devices/certificates'
 import { createDoc, listSyncDocs, postSnapshot, postUpdate, pullDoc } from '../../api/caseSync'
 import { listOwnDevices, type OwnDevices } from '../../api/userKeys'
@@ -27,7 +27,11 @@ import { senderResolver } from '../referrals/trust'
 import type { CaseDocs } from './caseDocs'
 import { CASE_SYNC_KIND, caseSyncItemId, caseSyncItemSchema, type CaseSyncItem } from './caseSyncItem'
 import { announceChanged, caseSyncStatus } from './caseSyncStatus'
-import { ensureUserKey, userKeyOwner, userKeys } from './userKey'
+import { ensureUserKey, userKeyOwner } from './userKey'
+import { anyKeyBoxSchema, type ExchangeKey } from '../../../shared/caseSync/exchange'
+import { listColleagues } from '../../api/caseTeam'
+import { claimCounting } from './teamCounting'
+import { colleagueSigners, ensureExchangeKey, openKeyBoxes, withColleagues } from './teamKeys'
 
 const LOCK = 'samenwerkwijze-case-sync'
 /** Most exchanges with the server for one case in one run (pull pages and sends). */
@@ -62,24 +66,16 @@ interface Ctx {
   userId: string
   uk: { keyId: string; key: CryptoKey }
   changed: Set<string>
+  /** The worker's exchange key, opened (team cases: boxes from colleagues). */
+  exchange?: { record: ExchangeKey; privateKey: CryptoKey } | null
+  /** Who this device is, for the counting across a handover (teamCounting.ts). */
+  own?: { userId: string; deviceId: string; ownDeviceIds: ReadonlySet<string> }
 }
 
-/** New key boxes of this worker opened with their user keys (the signer checked), kept with the case. */
+/** New key boxes of this worker opened (the signer checked), kept with the case: under a user key, or sealed to the worker's exchange key by a colleague (teamKeys.ts). */
 async function openKeys(ctx: Ctx, all: readonly unknown[], k: { keys: Map<number, CryptoKey>; addKey(gen: number, key: CryptoKey): void }) {
-  // Boxes to a colleague's exchange key are opened by the team part (team.ts), not here.
-  const boxes = all.flatMap((b) => caseKeyBoxSchema.safeParse(b).data ?? [])
-  const mine = boxes.filter((b) => b.userId === ctx.userId && !k.keys.has(b.keyGen))
-  if (!mine.length) return
-  const uks = await userKeys()
-  for (const box of mine) {
-    const uk = uks.get(box.userKeyId)
-    if (!uk || k.keys.has(box.keyGen)) continue
-    try {
-      k.addKey(box.keyGen, await openDocumentKey(box, uk, ctx.docs.signerKey))
-    } catch {
-      // Not signed by a device of this worker, or changed: not used.
-    }
-  }
+  const boxes = all.flatMap((b) => anyKeyBoxSchema.safeParse(b).data ?? [])
+  await openKeyBoxes(boxes, { userId: ctx.userId, signerKey: ctx.docs.signerKey, exchange: ctx.exchange ?? null, has: (g) => k.keys.has(g), addKey: (g, key) => k.addKey(g, key) })
 }
 
 /** Every page of the case's news, each applied and stored. */
@@ -94,6 +90,8 @@ async function pullAll(ctx: Ctx, docId: string) {
       r.doc.on('updateV2', count)
       try {
         await r.receive(answer, request)
+        // The lead was handed over to this worker: this device counts the case from now on.
+        if (ctx.own) claimCounting(r.doc, answer.doc.role, ctx.own)
       } finally {
         r.doc.off('updateV2', count)
       }
@@ -161,8 +159,12 @@ async function runLocked(): Promise<void> {
     // This device waits to be linked from another device of the worker (features/caseSync/link*).
     if ('waiting' in uk) return
     const userId = await userKeyOwner()
-    docs.signerKey = ownSigners(await listOwnDevices(), userId)
-    const ctx: Ctx = { docs, userId, uk, changed }
+    const ownDevices = await listOwnDevices()
+    // Colleagues' certified devices sign on shared cases (docs/case-sync.md "The team").
+    docs.signerKey = withColleagues(ownSigners(ownDevices, userId), colleagueSigners(await listColleagues().catch(() => null)))
+    const exchange = await ensureExchangeKey(userId, docs.signer, uk).catch(() => null)
+    const own = { userId, deviceId: device.id, ownDeviceIds: new Set(ownDevices.devices.map((d) => d.id)) }
+    const ctx: Ctx = { docs, userId, uk, changed, exchange, own }
     // Cases of the worker this device does not have, or has behind.
     for (const d of await listSyncDocs()) {
       const e = await docs.ready(d.docId, 'remote')

@@ -12,10 +12,11 @@
 import type { Colleagues } from '../../../shared/api/caseTeam'
 import { exchangeKeySchema, isExchangeBox, makeExchangeKey, openExchangeBox, openExchangeKey, verifiedExchangeKey, type AnyKeyBox, type ExchangeKey } from '../../../shared/caseSync/exchange'
 import { openDocumentKey, type Signer, type SignerKey } from '../../../shared/caseSync/messages'
-import { certificateSchema } from '../../../shared/devices/certificates'
+import { certificateSchema, fingerprint, organisationChainSchema } from '../../../shared/devices/certificates'
+import { checkPinned } from '../../core/pinnedKeys'
 import { ApiError } from '../../api/errors'
 import { useCaseVault } from '../cases/useCaseVault'
-import { senderResolver } from '../referrals/trust'
+import { senderResolver, type NewKey } from '../referrals/trust'
 import { getOwnExchangeKey, putExchangeKey } from '../../api/caseTeam'
 import { userKeys } from './userKey'
 
@@ -86,6 +87,22 @@ export async function colleagueRecipient(list: Colleagues, userId: string): Prom
   if (!colleague || !record || record.userId !== userId) throw new TeamKeyError('no-exchange-key')
   const signers = colleagueSigners({ ...list, colleagues: [colleague] })
   return verifiedExchangeKey(record, signers)
+}
+
+/**
+ * The organisations of the colleagues' listing whose key this phone has not pinned yet: nothing
+ * from their devices opens, and nothing is sealed to them, until the person accepts the number
+ * (UnknownOrganisationNotice, docs/device-trust.md "Certificates").
+ */
+export async function unpinnedOrganisations(list: Colleagues): Promise<NewKey[]> {
+  const out: NewKey[] = []
+  for (const [organisationId, raw] of Object.entries(list.chains)) {
+    const chain = organisationChainSchema.safeParse(raw).data
+    if (!chain || chain.organisationId !== organisationId) continue
+    const pin = await checkPinned(organisationId, await fingerprint(chain.organisationKey))
+    if (!pin.ok && pin.reason === 'organisation-unknown') out.push({ organisationId, fingerprint: pin.fingerprint })
+  }
+  return out
 }
 
 export class TeamKeyError extends Error {
