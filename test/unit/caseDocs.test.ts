@@ -58,6 +58,8 @@ describe('a case as a document on the device', () => {
     expect(reopened?.resident.name).toBe('Geertruida Zwanenburg')
     expect(await again.docUpdates.where('docId').equals(c.id).count()).toBeGreaterThan(0)
     expect(await again.outbox.get(`case-sync:${c.id}`)).toMatchObject({ kind: 'case-sync', docId: c.id })
+    // The case row the lists read opens as before (its clear index unchanged).
+    expect((await new CaseStore(again, vault, async () => PHONE).all()).map((x) => x.resident.name)).toEqual(['Geertruida Zwanenburg'])
     again.close()
     const text = await storedText()
     for (const secret of ['Geertruida', 'Zwanenburg', 'fietsen', 'Maas', '12345678']) expect(text).not.toContain(secret)
@@ -116,6 +118,21 @@ describe('a case as a document on the device', () => {
     expect(m.merged).toBe(true)
     const read = m.read.record as CaseRecord
     expect(read.questions).toMatchObject({ wil: 'Weer samen fietsen langs de Maas en de Aa', nodig: 'Vervoer en een maatje' })
+  })
+
+  it('makes no update for a save that changes nothing but the time (two open drafts do not ping-pong)', async () => {
+    const c = sample()
+    const docs = await store().caseDocs()
+    await docs.save(c)
+    const rows = await db.docUpdates.count()
+    const m = docs.merge(c.id, { ...c, updatedAt: '2026-04-01T10:00:00.000Z' }, docs.baseOf(c.id))
+    await docs.persist(c.id)
+    expect(m.merged).toBe(false)
+    expect(await db.docUpdates.count()).toBe(rows)
+    docs.merge(c.id, { ...c, questions: { ...c.questions, kan: 'Taart bakken' }, updatedAt: '2026-04-01T10:00:00.000Z' }, docs.baseOf(c.id))
+    await docs.persist(c.id)
+    expect(await db.docUpdates.count()).toBeGreaterThan(rows)
+    expect((await docs.load(c.id))?.record).toMatchObject({ updatedAt: '2026-04-01T10:00:00.000Z', questions: { kan: 'Taart bakken' } })
   })
 
   it('counts a case once: on the device that made it, not on another device of the worker', async () => {

@@ -23,14 +23,11 @@ import type { Vault } from '../cases/vault'
 import { caseSyncItemId, type CaseSyncItem } from './caseSyncItem'
 import { compactDoc, COMPACT_AFTER, loadDoc, putWrite, sealWrite } from './docStore'
 
-/** The stored case row with the device that counts it (a device id is no health data: kept in the clear). */
-export type CountedStoredCase = StoredCase & { countingDeviceId?: string }
-
 export interface CaseDocsEnv {
   /** This device's id: who counts a case made here (null before the device is registered). */
   deviceId(): Promise<string | null>
   /** Inside the step's transaction (over cases and the outbox): store the case row and its counts. */
-  onCase(row: CountedStoredCase): Promise<void>
+  onCase(row: StoredCase): Promise<void>
 }
 
 interface Entry {
@@ -58,6 +55,23 @@ export interface Merged {
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i])
+
+/**
+ * Writes the record; its `updatedAt` only when something else changed. A merge that brings nothing
+ * new makes no update, so two devices that both have a case open do not send each other stamps forever.
+ */
+function writeTouching(doc: Y.Doc, record: CaseRecord) {
+  const stored = doc.getMap(RECORD_MAP).get('updatedAt')
+  let changed = false
+  const seen = () => void (changed = true)
+  doc.on('updateV2', seen)
+  try {
+    writeRecord(doc, typeof stored === 'string' ? { ...record, updatedAt: stored } : record)
+  } finally {
+    doc.off('updateV2', seen)
+  }
+  if (changed && stored !== record.updatedAt) writeRecord(doc, record)
+}
 
 export class CaseDocs {
   /** Who signs what this device sends: set by the sync loop before it sends (core/deviceIdentity). */
@@ -148,12 +162,12 @@ export class CaseDocs {
     const doc = this.entry(docId).replica.doc
     const now = Y.encodeStateAsUpdateV2(doc)
     let merged = false
-    if (!base || sameBytes(base, now)) writeRecord(doc, record)
+    if (!base || sameBytes(base, now)) writeTouching(doc, record)
     else {
       const fork = new Y.Doc()
       Y.applyUpdateV2(fork, base)
       const before = Y.encodeStateVector(fork)
-      writeRecord(fork, record)
+      writeTouching(fork, record)
       Y.applyUpdateV2(doc, Y.encodeStateAsUpdateV2(fork, before))
       fork.destroy()
       merged = true
@@ -175,14 +189,14 @@ export class CaseDocs {
     const countingDeviceId = readMeta(e.replica.doc).countingDeviceId
     const send = e.replica.hasUnsent || !e.replica.isCreated
     const run = e.chain.then(async () => {
-      const sealed = await sealWrite(this.vault, { docId, updates, state, keys: newKeys })
+      const sealed = await sealWrite(this.vault, { docId, updates, state, keys: newKeys, countingDeviceId })
       const row = read && !('problems' in read) ? await this.vault.seal(read.record) : undefined
       const db = this.db
       await db.transaction('rw', [db.docUpdates, db.docSync, db.docKeys, db.cases, db.outbox], async () => {
         const r = await putWrite(db, sealed, e.rev, e.upTo)
         if (r.conflict) e.stale = true
         else Object.assign(e, { rev: r.rev, upTo: r.upTo })
-        if (row) await this.env.onCase(countingDeviceId ? { ...row, countingDeviceId } : row)
+        if (row) await this.env.onCase(row)
         if (send) await enqueue<CaseSyncItem>(db.outbox as never, { id: caseSyncItemId(docId), kind: 'case-sync', docId })
       })
       e.lastState = json

@@ -27,6 +27,7 @@ import { senderResolver } from '../referrals/trust'
 import type { CaseDocs } from './caseDocs'
 import { CASE_SYNC_KIND, caseSyncItemId, caseSyncItemSchema, type CaseSyncItem } from './caseSyncItem'
 import { announceChanged, caseSyncStatus } from './caseSyncStatus'
+import { sealUserKeysToRecovery } from './recoveryKeys'
 import { ensureUserKey, userKeyOwner } from './userKey'
 import { anyKeyBoxSchema, type ExchangeKey } from '../../../shared/caseSync/exchange'
 import { listColleagues } from '../../api/caseTeam'
@@ -80,6 +81,8 @@ async function openKeys(ctx: Ctx, all: readonly unknown[], k: { keys: Map<number
 
 /** Every page of the case's news, each applied and stored. */
 async function pullAll(ctx: Ctx, docId: string) {
+  // A case made here and not yet on the server: nothing to pull.
+  if (await ctx.docs.step(docId, (r) => !r.isCreated && !r.needsPull)) return
   for (let page = 0; page < MAX_ROUNDS; page++) {
     const request = await ctx.docs.step(docId, (r) => r.pullRequest(), 'remote')
     const answer = await pullDoc(docId, request.known, request.after)
@@ -158,6 +161,8 @@ async function runLocked(): Promise<void> {
     const uk = await ensureUserKey()
     // This device waits to be linked from another device of the worker (features/caseSync/link*).
     if ('waiting' in uk) return
+    // Each user key goes to the organisation's recovery key too, once it has one (docs/case-sync.md "Recovery").
+    await sealUserKeysToRecovery().catch((e: unknown) => console.warn('recovery sealing failed', e instanceof Error ? e.message : e))
     const userId = await userKeyOwner()
     const ownDevices = await listOwnDevices()
     // Colleagues' certified devices sign on shared cases (docs/case-sync.md "The team").
@@ -181,7 +186,7 @@ async function runLocked(): Promise<void> {
     }
     await new Outbox({ table: db.outbox as never, kind: CASE_SYNC_KIND, schema: caseSyncItemSchema, classify, send: (item: CaseSyncItem) => syncDoc(ctx, item.docId) }).flush()
   } catch (e) {
-    if (classify(e).kind !== 'later') console.error('case sync failed', e)
+    if (classify(e).kind !== 'later') console.error('case sync failed', e instanceof Error ? e.message : e)
   } finally {
     caseSyncStatus.running = false
     await updateStatus(db)

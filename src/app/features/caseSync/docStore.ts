@@ -4,7 +4,8 @@
  * row moved to another case or table does not open:
  * - `docUpdates`: the doc's Yjs updates (V2), append-only, one row per step (`case-doc|<docId>`);
  * - `docSync`: the engine's state (replica.ts exportState, which holds unsent edits) as JSON
- *   (`case-sync|<docId>`), with a revision `rev` and `upTo`: the last update row that state accounts for;
+ *   (`case-sync|<docId>`), with a revision `rev` and `upTo`: the last update row that state accounts
+ *   for, and in the clear the device that counts the case (`countingDeviceId`);
  * - `docKeys`: the raw document key of each key generation (`case-key|<docId>|<gen>`).
  *
  * Two tabs may both append updates. A tab writes the state only when nobody else wrote since it
@@ -102,9 +103,12 @@ export interface DocWrite {
   updates: Uint8Array[]
   state: ReplicaState
   keys: { keyGen: number; key: CryptoKey }[]
+  /** The device that counts the case (meta.countingDeviceId): kept in the clear beside the state (a device id is no health data). */
+  countingDeviceId?: string
 }
 export interface SealedWrite {
   docId: string
+  countingDeviceId?: string
   updates: VaultSealed[]
   state: VaultSealed
   keys: { keyGen: number; sealed: VaultSealed }[]
@@ -124,7 +128,7 @@ export async function sealWrite(vault: Vault, w: DocWrite): Promise<SealedWrite>
       }
     }),
   )
-  return { docId: w.docId, updates, state, keys }
+  return { docId: w.docId, updates, state, keys, ...(w.countingDeviceId ? { countingDeviceId: w.countingDeviceId } : {}) }
 }
 
 /**
@@ -140,7 +144,7 @@ export async function putWrite(db: CaseDb, w: SealedWrite, rev: number, upTo: nu
   for (const k of w.keys) await db.docKeys.put({ id: `${w.docId}|${k.keyGen}`, docId: w.docId, keyGen: k.keyGen, sealed: k.sealed })
   if (storedRev !== rev || foreign > 0) return { conflict: true, rev, upTo }
   const next = { rev: rev + 1, upTo: Math.max(upTo, ...seqs) }
-  await db.docSync.put({ docId: w.docId, ...next, sealed: w.state })
+  await db.docSync.put({ docId: w.docId, ...next, sealed: w.state, ...(w.countingDeviceId ? { countingDeviceId: w.countingDeviceId } : {}) })
   return { conflict: false, ...next }
 }
 

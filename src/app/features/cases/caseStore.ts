@@ -25,7 +25,6 @@ import type { Vault } from './vault'
 import { markPeriodsChanged } from './kpiSyncCore'
 import { today } from '../../core/clock'
 import { deviceRecord } from '../../core/deviceIdentity'
-import type { StoredCase } from '../../../shared/crypto/envelope'
 import type { CaseDocs, Merged } from '../caseSync/caseDocs'
 
 /** An open draft saving through the case's document (useCaseDraft.ts). */
@@ -136,8 +135,8 @@ export class CaseStore {
   async countingIndex(): Promise<Countable[]> {
     // Counted once (issue 16): a case synced here from another device of the worker is counted there.
     const me = await this.deviceId()
-    const rows = (await this.db.cases.toArray()) as (StoredCase & { countingDeviceId?: unknown })[]
-    const elsewhere = new Set(rows.filter((r) => typeof r.countingDeviceId === 'string' && r.countingDeviceId !== me).map((r) => r.id))
+    const docs = await this.db.docSync.toArray()
+    const elsewhere = new Set(docs.filter((r) => typeof r.countingDeviceId === 'string' && r.countingDeviceId !== me).map((r) => r.docId))
     return [...(await this.index()).filter((c) => !elsewhere.has(c.id)), ...(await this.countedCases())]
   }
 }
