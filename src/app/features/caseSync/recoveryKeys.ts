@@ -19,6 +19,7 @@ import { certificateSchema, organisationChainSchema, recipientOf, verifyDeviceCe
 import { getChain, listDevices } from '../../api/organisations'
 import { deviceRecord, encryptionKey, publicJwk, signingKey } from '../../core/deviceIdentity'
 import { pinnedFingerprint } from '../../core/pinnedKeys'
+import { pinOwnOrganisation } from './recoveryPin'
 import { senderResolver } from '../referrals/trust'
 import { confirmRecoveryRequest, getRecoveryKey, getRecoveryRequest, postRecoveryBox, postRecoveryKey } from '../../api/caseRecovery'
 import { rawUserKeys } from './userKey'
@@ -68,6 +69,8 @@ export async function sealUserKeysToRecovery(now = new Date()): Promise<number> 
   try {
     if (!keys.length) return 0
     const answer = await getRecoveryKey()
+    if (!answer.key || answer.key.organisationId !== self.organisationId) return 0
+    await pinOwnOrganisation(self)
     const key = await trustedRecoveryKey(answer, self.organisationId)
     if (!key) return 0
     const sender = { deviceId: self.id, signingKey: await signingKey() }

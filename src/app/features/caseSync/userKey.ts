@@ -25,6 +25,7 @@ import { useCaseVault } from '../cases/useCaseVault'
 import { senderResolver, type KeyChange, type NewKey } from '../referrals/trust'
 import type { MyRecoveries } from '../../../shared/api/caseRecovery'
 import { getMyRecoveries } from '../../api/caseRecovery'
+import { pinOwnOrganisation } from './recoveryPin'
 
 /** Where the keys live and whose they are (the app: the case database and the signed-in person; a test: its own). */
 export interface UserKeyEnv {
@@ -194,6 +195,7 @@ export async function ensureUserKey(): Promise<EnsuredUserKey> {
   // A worker whose keys were sealed to the organisation's recovery key waits for a recovery (or a
   // link) instead of making a new key (docs/case-sync.md "Recovery"): that one would shut the recovery out.
   const recovery = await getMyRecoveries()
+  if (recovery.recoveries.some((r) => r.deviceId === me)) await pinOwnOrganisation({ id: me, organisationId: devices.devices.find((d) => d.id === me)?.organisationId ?? '' })
   if (!devices.devices.some((d) => d.id !== me && d.status === 'approved') && !recovery.hadKeys) return createUserKey()
   await acceptUserKeyBoxes(await getUserKeyBoxes(), devices, recovery)
   return (await currentUserKey()) ?? { waiting: 'link' }
