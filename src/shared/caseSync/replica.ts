@@ -138,10 +138,11 @@ export class CaseReplica {
     this.chars = o.snapshotChars ?? SNAPSHOT_CHARS
     this.doc = new Y.Doc()
     if (docState) Y.applyUpdateV2(this.doc, docState, REMOTE)
+    // A local edit only adds to `unsent`: it does not move the token, or a pull answer would be
+    // dropped whenever the worker saved while it was under way (every 50 ms while typing).
     this.doc.on('updateV2', (update: Uint8Array, origin: unknown) => {
       if (origin === REMOTE) return
       this.state.unsent.push(toBase64(update))
-      this.moved()
     })
   }
 
