@@ -22,4 +22,11 @@ done
 su postgres -c "psql -p $port -qtAc \"DO \\\$\\\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'samenwerkwijze') THEN CREATE ROLE samenwerkwijze LOGIN PASSWORD 'samenwerkwijze'; END IF; END \\\$\\\$;\"" >&2
 su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_database WHERE datname = 'samenwerkwijze_test'\"" | grep -q 1 \
   || su postgres -c "createdb -p $port -O samenwerkwijze samenwerkwijze_test" >&2
+# The tests hand a used schema back emptied (test/server/helpers.ts, resetToMigrated): that sets
+# session_replication_role for one transaction (the audit logs refuse TRUNCATE by a trigger), which
+# needs this grant (PostgreSQL 15+). Without it every test migrates a new schema: the PostgreSQL run
+# took ~30 % longer (organisationPowers.test.ts: 91 s of test time without, 64 s with, same machine).
+if [ "${version%%.*}" -ge 15 ]; then
+  su postgres -c "psql -p $port -d samenwerkwijze_test -qtAc 'GRANT SET ON PARAMETER session_replication_role TO samenwerkwijze'" >&2
+fi
 echo "postgres://samenwerkwijze:samenwerkwijze@127.0.0.1:$port/samenwerkwijze_test"

@@ -91,6 +91,8 @@ async function resetToMigrated(db: Database): Promise<void> {
   const { tables, seeds } = await readMigratedRows(db)
   await db.transaction(async (tx) => {
     // The audit log refuses TRUNCATE by a trigger (append-only): triggers sleep for this transaction.
+    // On PostgreSQL the test role needs SET on this parameter (.ci/postgres.sh grants it); without
+    // it the reset fails and `close` drops the schema instead, so each test migrates a new one.
     await tx.query('SET LOCAL session_replication_role = replica')
     await tx.query(`TRUNCATE ${tables.map(quoted).join(', ')} RESTART IDENTITY CASCADE`)
     for (const seed of seeds) await tx.query(`INSERT INTO ${quoted(seed.table)} SELECT * FROM json_populate_recordset(NULL::${quoted(seed.table)}, $1::json)`, [seed.rows])
