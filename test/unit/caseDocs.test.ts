@@ -67,6 +67,12 @@ describe('a case as a document on the device', () => {
     expect(text).toContain(c.id)
   })
 
+  it('leaves nothing of a synced case after a wipe', async () => {
+    await store().save(sample())
+    await vault.wipe()
+    for (const t of [db.cases, db.docUpdates, db.docSync, db.docKeys, db.outbox, db.userKeys]) expect(await (t as typeof db.cases).count()).toBe(0)
+  })
+
   it('merges many rows into one and keeps the content', async () => {
     const s = store()
     const c = sample()

@@ -238,11 +238,10 @@ export class Vault {
     this.lock()
     // Nothing of the cases stays, not even what they count. The server keeps the counts last sent;
     // the device counts on under a new id, so nothing it sends later replaces those.
-    await this.db.transaction('rw', [this.db.keys, this.db.cases, this.db.countedCases, this.db.outbox], async () => {
-      await this.db.cases.clear()
-      await this.db.countedCases.clear()
-      await this.db.outbox.clear()
-      await this.db.keys.clear()
+    // The synced cases' documents, sync states and keys go too (features/caseSync, docs/case-sync.md).
+    const db = this.db
+    await db.transaction('rw', [db.keys, db.cases, db.countedCases, db.outbox, db.userKeys, db.docUpdates, db.docSync, db.docKeys], async () => {
+      await Promise.all([db.cases, db.countedCases, db.outbox, db.keys, db.userKeys, db.docUpdates, db.docSync, db.docKeys].map((t) => (t as typeof db.cases).clear()))
     })
     this.onWiped()
   }
