@@ -14,7 +14,7 @@ interface Doc {
   keyGen: number
   requiresSnapshot: boolean
   updates: { seq: number; update: CaseUpdate }[]
-  /** Every update id ever taken (ids stay unique after a purge). */
+  /** The ids of the updates kept (under the active snapshot). */
   ids: Map<string, string>
   snapshots: Map<string, string>
 }
@@ -75,8 +75,10 @@ export class ServerModel {
     doc.activeHash = await snapshotHash(s)
     doc.snapshots.set(s.id, JSON.stringify(s))
     doc.requiresSnapshot = false
-    // The purge: updates under older snapshots leave the server.
+    // The purge: updates under older snapshots leave the server, and with them their ids (a resend
+    // of a purged update is then judged like a new one: snapshot-outdated, as the SQL server does).
     doc.updates = []
+    doc.ids.clear()
     this.taken.push(s)
     return { ok: true }
   }

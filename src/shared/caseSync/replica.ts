@@ -306,9 +306,13 @@ export class CaseReplica {
       if (content) Y.applyUpdateV2(this.doc, content, REMOTE)
       else s.unverified.push(update.id)
       s.lastSeq = seq
+      // This device's own update, already counted when the server took it: not counted twice.
+      const ownCounted = update.deviceId === this.o.signer.deviceId && update.clock <= s.clock
       s.serverClocks[update.deviceId] = Math.max(s.serverClocks[update.deviceId] ?? 0, update.clock)
-      s.updatesSinceSnapshot++
-      s.charsSinceSnapshot += update.ciphertext.length
+      if (!ownCounted) {
+        s.updatesSinceSnapshot++
+        s.charsSinceSnapshot += update.ciphertext.length
+      }
       if (s.pending?.kind === 'update' && s.pending.message.id === update.id) {
         // Our own update, whose answer was lost.
         s.unsent.splice(0, s.pending.included)
