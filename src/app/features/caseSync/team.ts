@@ -17,6 +17,7 @@ import { newDocumentKey, wrapDocumentKey, type Signer } from '../../../shared/ca
 import { deviceRecord, signingKey } from '../../core/deviceIdentity'
 import { useCaseVault } from '../cases/useCaseVault'
 import { listColleagues, listMembers, postLead, postMember, postRemoval } from '../../api/caseTeam'
+import { handOverCounting } from './teamCounting'
 import { colleagueRecipient, TeamKeyError } from './teamKeys'
 import { currentUserKey, userKeyOwner } from './userKey'
 
@@ -63,7 +64,13 @@ export async function removeMember(docId: string, userId: string): Promise<void>
 
 const staying = (members: Members, removed: string) => members.members.map((m) => m.userId).filter((u) => u !== removed)
 
-/** Hands the lead to another member of the case. */
+/**
+ * Hands the lead to another member of the case. This device stops counting the case at once: the
+ * case names the new lead as its counter until their device takes it (teamCounting.ts), so the
+ * case is never counted twice (between the two, for a moment, by nobody).
+ */
 export async function handOverLead(docId: string, userId: string): Promise<void> {
   await postLead(docId, userId)
+  const docs = await useCaseVault().store.caseDocs()
+  await docs.step(docId, (r) => handOverCounting(r.doc, userId))
 }

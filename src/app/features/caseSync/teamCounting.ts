@@ -22,3 +22,11 @@ export function claimCounting(doc: Y.Doc, role: 'lead' | 'member', me: { userId:
   writeMeta(doc, { countingDeviceId: me.deviceId, leadUserId: me.userId })
   return true
 }
+
+/** The counter named by the old lead's device at a handover: no device of anyone (CaseStore.countingIndex leaves the case out everywhere until the new lead's device claims it). */
+export const handOverMark = (userId: string) => `lead:${userId}`
+
+/** The old lead's device hands the counting over (team.ts handOverLead). */
+export function handOverCounting(doc: Y.Doc, newLeadUserId: string): void {
+  writeMeta(doc, { countingDeviceId: handOverMark(newLeadUserId), leadUserId: newLeadUserId })
+}

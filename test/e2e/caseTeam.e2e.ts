@@ -1,0 +1,109 @@
+/**
+ * A colleague on a case and off it again (issue 16 "Done when"; docs/case-sync.md "The team"): Anna
+ * (the lead) and Bram, social workers of one organisation, each on an approved phone (separate
+ * browser contexts). Anna adds Bram from the case's team section; Bram's phone accepts the
+ * organisation's number and reads the case. Anna removes Bram (the case is re-keyed) and types new
+ * words; Bram's phone gets nothing new: its pull is refused and the field keeps the old words.
+ */
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { seriousViolations } from './axe'
+import { approvePending } from './certify'
+import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
+import { useOrganisation } from './socialWorkerPhone'
+
+const world = useOrganisation()
+const PASSWORD = 'Kraanvogel-Heide-31-Uden'
+const NAME = 'Hendrika van Dinther'
+const FIRST = 'Weer koken voor de buren'
+const SECOND = 'Elke week naar het wijkcentrum'
+
+/** Social workers on approved 360 px phones, at "Mijn casussen" with the vault open and the session bound (signed in side by side). */
+async function workersOnPhones(people: { email: string; name: string }[]): Promise<Page[]> {
+  const { h, admin, organisationId } = world
+  for (const p of people) await admin.invite(organisationId, { ...p, role: 'sociaal-werker' }, PASSWORD)
+  const pages = await Promise.all(
+    people.map(async (p) => {
+      const page = await (await h.browser.newContext({ viewport: { width: 360, height: 740 } })).newPage()
+      await firstSignIn(page, h.baseUrl, p.email, PASSWORD)
+      await registerThisDevice(page)
+      return page
+    }),
+  )
+  await approvePending(admin, organisationId)
+  // A load after the approval binds each session to its approved device; the vault opens again.
+  await Promise.all(
+    pages.map(async (page) => {
+      await page.goto(`${h.baseUrl}/werk`)
+      await unlockVault(page)
+      await page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
+    }),
+  )
+  return pages
+}
+/** A sync run now (the loop runs on `online`, src/app/sync/flushTriggers.ts). */
+const sync = (page: Page) => page.evaluate(() => window.dispatchEvent(new Event('online')))
+const status = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p)).status, path)
+const wil = (page: Page) => page.getByLabel('Wat wil ik?')
+const step3 = (page: Page) => page.getByRole('link', { name: /^3\. / }).click()
+/** Accepts the own organisation's number where the page asks for it. */
+async function acceptNumber(page: Page) {
+  const notice = page.getByTestId('unknown-organisation')
+  await notice.getByRole('checkbox').check()
+  await notice.getByRole('button', { name: 'Nummer accepteren' }).click()
+  await notice.waitFor({ state: 'detached' })
+}
+
+describe('a colleague on a case', () => {
+  it('is added and reads it; once removed, gets nothing new', async () => {
+    const [anna, bram] = (await workersOnPhones([
+      { email: 'anna@welzijn.example', name: 'Anna Verhoeven' },
+      { email: 'bram@welzijn.example', name: 'Bram Kuijpers' },
+    ])) as [Page, Page]
+    // Bram's phone makes his user key and exchange key on its first sync run.
+    await expect.poll(async () => (await sync(bram), bram.evaluate(async () => ((await (await fetch('/api/case-sync/exchange-key')).json()) as { key: unknown }).key !== null)), { timeout: 20_000, interval: 500 }).toBe(true)
+
+    // Anna makes the case; its team section shows her as the lead once it is on the server.
+    await anna.getByLabel('Route').selectOption('wor')
+    await anna.getByRole('button', { name: 'Nieuwe casus' }).click()
+    await anna.getByLabel('Naam van de inwoner').fill(NAME)
+    await step3(anna)
+    await wil(anna).fill(FIRST)
+    const docId = new URL(anna.url()).pathname.split('/').at(-1)!
+    const team = anna.getByTestId('case-team')
+    await expect.poll(async () => (await sync(anna), team.textContent()), { timeout: 20_000, interval: 500 }).toMatch(/Anna Verhoeven\s*\(jij\) — regisseur/)
+    // Her phone checks Bram's key up to the organisation's key: she accepts its number first.
+    const picker = team.getByLabel('Collega', { exact: true })
+    await team.getByTestId('unknown-organisation').or(picker).first().waitFor()
+    if (await team.getByTestId('unknown-organisation').isVisible()) await acceptNumber(anna)
+    await picker.selectOption({ label: 'Bram Kuijpers' })
+    await team.getByRole('button', { name: 'Collega toevoegen' }).click()
+    await team.getByText('Bram Kuijpers is toegevoegd aan het team.').waitFor()
+    expect(await seriousViolations(anna)).toEqual([])
+
+    // Bram's phone lists the case after he accepts the organisation's number, and reads it.
+    await expect.poll(async () => (await sync(bram), bram.getByTestId('unknown-organisation').count()), { timeout: 20_000, interval: 500 }).toBe(1)
+    await acceptNumber(bram)
+    const listed = bram.getByRole('link', { name: NAME })
+    await expect.poll(async () => (await sync(bram), listed.count()), { timeout: 20_000, interval: 500 }).toBe(1)
+    await listed.click()
+    await step3(bram)
+    await expect.poll(() => wil(bram).inputValue(), { timeout: 10_000 }).toBe(FIRST)
+
+    // Anna removes Bram: she is told what he keeps; the case gets a new key.
+    await team.getByRole('button', { name: 'Verwijderen' }).click()
+    await expect.poll(() => team.getByTestId('case-team-confirm').textContent()).toMatch(/blijft daar/)
+    await team.getByRole('button', { name: 'Ja, uit het team halen' }).click()
+    await team.getByText('Bram Kuijpers is uit het team. De casus krijgt een nieuwe sleutel.').waitFor()
+    await wil(anna).fill(SECOND)
+    await expect.poll(async () => (await sync(anna), status(anna, `/api/case-sync/docs/${docId}`)), { timeout: 20_000, interval: 500 }).toBe(200)
+    await expect
+      .poll(async () => (await sync(anna), anna.evaluate(async (p) => ((await (await fetch(p)).json()) as { doc: { requiresSnapshot: boolean; keyGen: number } }).doc, `/api/case-sync/docs/${docId}`)), { timeout: 20_000, interval: 500 })
+      .toEqual(expect.objectContaining({ keyGen: 2, requiresSnapshot: false }))
+
+    // Bram's phone: the server refuses his pull, and nothing new reaches the field.
+    expect(await status(bram, `/api/case-sync/docs/${docId}`)).toBe(404)
+    await sync(bram)
+    expect(await wil(bram).inputValue()).toBe(FIRST)
+  })
+})

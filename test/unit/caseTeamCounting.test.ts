@@ -1,0 +1,87 @@
+/**
+ * Counted once across a handover (issue 16 point 4; docs/case-sync.md "The team"): Anna's phone
+ * leads and counts an included case; Bram's phone holds the same case document. The programme's
+ * total for the period — the sum of what each device's count snapshot would carry, made by the real
+ * code (CaseStore.countingIndex, countInclusions) — is 1 before the handover and 1 after it, and
+ * never 2 at any step in between (for a moment it is 0: nobody counts until Bram's phone syncs).
+ */
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { CaseDb } from '../../src/app/features/cases/caseDb'
+import { CaseStore } from '../../src/app/features/cases/caseStore'
+import { Vault } from '../../src/app/features/cases/vault'
+import { claimCounting, handOverCounting } from '../../src/app/features/caseSync/teamCounting'
+import { readMeta } from '../../src/shared/caseSync/recordDoc'
+import { newCase, type CaseRecord } from '../../src/shared/cases/v2'
+import { countInclusions } from '../../src/shared/kpi/counts'
+import { softwarePrf } from './softwarePrf'
+
+const ANNA = 'a1111111-1111-4111-8111-111111111111'
+const BRAM = 'b2222222-2222-4222-8222-222222222222'
+const ANNA_PHONE = '11111111-1111-4111-8111-111111111111'
+const BRAM_PHONE = '22222222-2222-4222-8222-222222222222'
+let n = 0
+const opened: CaseDb[] = []
+afterEach(() => opened.splice(0).forEach((db) => db.close()))
+
+async function device(id: string) {
+  const db = new CaseDb(`case-team-counting-${n++}`)
+  opened.push(db)
+  const vault = new Vault(db, undefined, Date.now, () => undefined, softwarePrf())
+  await vault.setUp({ mode: 'prf' })
+  const store = new CaseStore(db, vault, async () => id)
+  return { id, store, docs: await store.caseDocs() }
+}
+type Device = Awaited<ReturnType<typeof device>>
+let anna: Device
+let bram: Device
+beforeEach(async () => {
+  anna = await device(ANNA_PHONE)
+  bram = await device(BRAM_PHONE)
+})
+
+function included(): CaseRecord {
+  const c = newCase(crypto.randomUUID(), 'wor', new Date('2026-03-02T09:00:00Z'))
+  c.resident = { name: 'Hendrika van Dinther', birthYear: 1950, municipality: 'Oss', contact: '' }
+  c.wor = { ...c.wor, intakeDate: '2026-03-05' } as CaseRecord['wor']
+  return c
+}
+/** What one device's doc has that the other's has not, applied there as a pull would (stored with the case row). */
+async function syncTo(from: Device, to: Device, docId: string) {
+  const state = await from.docs.step(docId, (r) => Y.encodeStateAsUpdateV2(r.doc))
+  await to.docs.step(docId, (r) => Y.applyUpdateV2(r.doc, state), 'remote')
+}
+const counted = async (d: Device) => countInclusions(await d.store.countingIndex(), '2026-H1').reduce((sum, r) => sum + r.included, 0)
+const total = async () => (await counted(anna)) + (await counted(bram))
+
+describe('a handover of the lead', () => {
+  it('keeps the programme total exact: counted by the old lead before, by the new lead after, never twice', async () => {
+    const c = included()
+    await anna.store.save(c)
+    await syncTo(anna, bram, c.id)
+    // Anna's phone leads (and claims nothing new on its own sync); Bram's phone is a member.
+    expect(await anna.docs.step(c.id, (r) => claimCounting(r.doc, 'lead', { userId: ANNA, deviceId: ANNA_PHONE, ownDeviceIds: new Set([ANNA_PHONE]) }))).toBe(true)
+    expect(await anna.docs.step(c.id, (r) => claimCounting(r.doc, 'lead', { userId: ANNA, deviceId: ANNA_PHONE, ownDeviceIds: new Set([ANNA_PHONE]) }))).toBe(false)
+    expect(await bram.docs.step(c.id, (r) => claimCounting(r.doc, 'member', { userId: BRAM, deviceId: BRAM_PHONE, ownDeviceIds: new Set([BRAM_PHONE]) }))).toBe(false)
+    await syncTo(anna, bram, c.id)
+    expect([await counted(anna), await counted(bram)]).toEqual([1, 0])
+    const steps: number[] = [await total()]
+
+    // Anna hands over: her phone stops counting at once.
+    await anna.docs.step(c.id, (r) => handOverCounting(r.doc, BRAM))
+    steps.push(await total())
+    await syncTo(anna, bram, c.id)
+    steps.push(await total())
+    // Bram's phone syncs as the lead: it takes the counting; Anna's phone gets that.
+    expect(await bram.docs.step(c.id, (r) => claimCounting(r.doc, 'lead', { userId: BRAM, deviceId: BRAM_PHONE, ownDeviceIds: new Set([BRAM_PHONE]) }))).toBe(true)
+    steps.push(await total())
+    await syncTo(bram, anna, c.id)
+    steps.push(await total())
+    expect([await counted(anna), await counted(bram)]).toEqual([0, 1])
+    expect(await anna.docs.step(c.id, (r) => readMeta(r.doc))).toEqual({ countingDeviceId: BRAM_PHONE, leadUserId: BRAM })
+    expect(steps.at(0)).toBe(1)
+    expect(steps.at(-1)).toBe(1)
+    expect(Math.max(...steps)).toBe(1)
+  })
+})
