@@ -8,7 +8,8 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
-      { test: { name: 'server', setupFiles: ['./test/server/setup.ts'], include: ['test/server/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 } },
+      // globalSetup: the command-line tools bundled once per run, run with plain node by test/server/cli.ts (test/support/serverBundle.ts).
+      { test: { name: 'server', setupFiles: ['./test/server/setup.ts'], globalSetup: ['./test/support/serverBundle.ts'], include: ['test/server/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 } },
       // Several server processes on one PostgreSQL: run by npm run test:postgres only.
       { test: { name: 'multiprocess', include: ['test/multiprocess/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 240_000 } },
       { plugins: [vue()], test: { name: 'component', include: ['test/component/**/*.test.ts'], environment: 'happy-dom' } },
@@ -17,8 +18,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.ts'],
           environment: 'node',
-          // The server and its admin command bundled once per run, started with plain node (test/e2e/serverBundle.ts).
-          globalSetup: ['./test/e2e/serverBundle.ts'],
+          // The server and its admin command bundled once per run, started with plain node (test/support/serverBundle.ts).
+          globalSetup: ['./test/support/serverBundle.ts'],
           // Two files at a time (maxWorkers above): each starts its own server on a free port, its own
           // data directory and its own Chromium (test/e2e/harness.ts), so they share nothing. One file
           // keeps about one core busy (its server, its browser, the layout check), so two use both.

@@ -1,6 +1,6 @@
 /**
  * Starts the real server (built app, embedded database in a temporary directory; the server as its
- * production bundle, made once per run by test/e2e/serverBundle.ts) and Debian's Chromium through
+ * production bundle, made once per run by test/support/serverBundle.ts) and Debian's Chromium through
  * playwright-core. Each test file gets its own of both.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
@@ -44,7 +44,7 @@ export interface Harness {
 
 /**
  * How to start the server or the admin command: the bundle the e2e project's global set-up made
- * once for the run (test/e2e/serverBundle.ts: the production build, started with plain node), or
+ * once for the run (test/support/serverBundle.ts: the production build, started with plain node), or
  * the TypeScript source through tsx where there is none (the harness used outside that project).
  */
 function serverEntry(name: 'main' | 'admin'): string[] {

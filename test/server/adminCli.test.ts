@@ -9,7 +9,8 @@ afterAll(closeDataDirs)
 describe('npm run admin', { timeout: 120_000 }, () => {
   it('creates an organisation and a person with a first password shown once, and unlocks them', async () => {
     const dataDir = await freshDataDir()
-    const org = await cli('admin', ['org:create', 'Huisartsenpraktijk De Linde'], dataDir)
+    // Through tsx, as `npm run admin` runs it (the other commands run from the production bundle: test/server/cli.ts).
+    const org = await cli('admin', ['org:create', 'Huisartsenpraktijk De Linde'], dataDir, { tsx: true })
     expect(org.code, org.stderr).toBe(0)
     expect(org.stdout).toMatch(/^Organisation Huisartsenpraktijk De Linde: [0-9a-f-]{36}/)
 
