@@ -66,8 +66,10 @@ describe('a worker whose only phone is lost', () => {
     await expect.poll(async () => (await serverSays(phone, '/api/case-sync/recovery/key')).sealedKeyIds?.length, { timeout: 30_000, interval: 1000 }).toBe(1)
     await expect.poll(async () => (await serverSays(phone, '/api/case-sync/docs')).docs?.length, { timeout: 30_000, interval: 1000 }).toBe(1)
 
-    // The phone is lost. A new device signs in and is approved; it holds no key yet.
+    // The phone is lost, and the beheerder revokes it. A new device signs in and is approved; it holds no key yet.
     await lost.close()
+    const devices = (await admin.call<{ devices: { id: string; status: string; userName: string }[] }>('GET', `/api/orgs/${org}/devices`)).devices
+    await admin.call('POST', `/api/orgs/${org}/devices/${devices.find((d) => d.userName === 'Sanne de Wit')!.id}/revoke`)
     const fresh = await (await h.browser.newContext(phoneSize)).newPage()
     await signInAgain(fresh, h.baseUrl, 'sanne@welzijn.example', PASSWORD, secret)
     await registerThisDevice(fresh)

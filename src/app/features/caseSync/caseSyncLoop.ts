@@ -44,13 +44,17 @@ export function classify(e: unknown): Failure {
   return classifyFailure(e)
 }
 
-/** Whose signatures count: this worker's own devices, certified under an organisation key this phone pinned. */
+/**
+ * Whose signatures count: this worker's own devices, certified under an organisation key this phone
+ * pinned — also one revoked since (a lost phone, docs/case-sync.md "Recovery"): the server took its
+ * messages only while it was approved, and the recovered device must read what it wrote.
+ */
 export function ownSigners(devices: OwnDevices, userId: string): SignerKey {
   const cache = new Map<string, Promise<unknown>>()
   return (deviceId) => {
     let p = cache.get(deviceId)
     if (!p) {
-      const listed = devices.devices.find((d) => d.id === deviceId && d.status === 'approved')
+      const listed = devices.devices.find((d) => d.id === deviceId && (d.status === 'approved' || d.status === 'revoked'))
       const cert = certificateSchema.safeParse(listed?.certificate).data
       p = !cert || cert.userId !== userId || cert.deviceId !== deviceId ? Promise.resolve(null) : senderResolver(cert, devices.chains ?? {}, [{ organisationId: cert.organisationId }])(deviceId)
       cache.set(deviceId, p)
