@@ -14,6 +14,7 @@ import { linkRoutes } from './routes/links'
 import { regionRoutes } from './routes/region'
 import { authRoutes } from './routes/auth'
 import { caseSyncRoutes } from './routes/caseSync'
+import { caseTeamRoutes } from './routes/caseTeam'
 import { caseRecoveryRoutes } from './routes/caseRecovery'
 import { deviceRoutes } from './routes/devices'
 import { healthRoutes, type Readiness } from './routes/health'
@@ -88,6 +89,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/method', methodRoutes(db, guard.now))
   app.route('/api/referrals', referralRoutes(db, guard.now))
   app.route('/api/case-sync/recovery', caseRecoveryRoutes(db, guard.now))
+  app.route('/api/case-sync', caseTeamRoutes(db, guard.now))
   app.route('/api/case-sync', caseSyncRoutes(db, guard.now))
   app.all('/api/*', (c) => problem(c, 404, 'not-found', 'Not found'))
   if (options.staticDir) {

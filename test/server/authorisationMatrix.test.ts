@@ -30,6 +30,7 @@ import { setupServerTest, type TestApp } from './fixture'
 import { contractProblem, routesWithSchema } from './contract'
 import { ownCase, someoneElsesCase, TestCase, userKeyBox } from './caseSyncWorld'
 import { recoveryMatrixRows } from './caseRecoveryMatrix'
+import { teamMatrixRows } from './caseTeamMatrix'
 
 /**
  * Who asks: nobody, someone half signed in, or a role in organisation A (whose ids every row
@@ -401,6 +402,8 @@ const ROWS: Record<string, Row> = {
     },
   },
   'GET /api/case-sync/docs/:docId/access-log': { expect: caseMember, prepare: async (ctx) => ({ path: `/api/case-sync/docs/${(await caseOf(ctx)).docId}/access-log` }) },
+  // The team (docs/case-sync.md "The team"): test/server/caseTeamMatrix.ts.
+  ...teamMatrixRows<Ctx>({ db: () => db, onDevice: onDevice(fully(['sociaal-werker'])), caseMember, signerOf, caseOf, memberOfA }),
   'POST /api/map/proposals/:id/accept': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/accept` }) },
   'POST /api/map/proposals/:id/reject': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/reject`, body: { reason: 'Niet nodig' } }) },
   // Recovery (docs/case-sync.md "Recovery"): test/server/caseRecoveryMatrix.ts.

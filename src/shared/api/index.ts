@@ -9,6 +9,7 @@ import type { z } from 'zod'
 import * as auth from './auth'
 import * as caseRecovery from './caseRecovery'
 import * as caseSync from './caseSync'
+import * as caseTeam from './caseTeam'
 import * as devices from './devices'
 import * as kpi from './kpi'
 import * as links from './links'
@@ -111,6 +112,13 @@ export const RESPONSES = {
   'POST /api/case-sync/docs/:docId/updates': caseSync.updateAcceptedSchema,
   'POST /api/case-sync/docs/:docId/snapshots': caseSync.storedSchema,
   'GET /api/case-sync/docs/:docId/access-log': caseSync.accessLogSchema,
+  'GET /api/case-sync/exchange-key': caseTeam.ownExchangeKeySchema,
+  'PUT /api/case-sync/exchange-key': caseSync.storedSchema,
+  'GET /api/case-sync/colleagues': caseTeam.colleaguesSchema,
+  'GET /api/case-sync/docs/:docId/members': caseTeam.membersSchema,
+  'POST /api/case-sync/docs/:docId/members': caseSync.storedSchema,
+  'POST /api/case-sync/docs/:docId/members/:userId/remove': caseTeam.rekeyedSchema,
+  'POST /api/case-sync/docs/:docId/lead': caseSync.storedSchema,
   'GET /api/case-sync/recovery/key': caseRecovery.recoveryKeyAnswerSchema,
   'POST /api/case-sync/recovery/key': caseSync.storedSchema,
   'POST /api/case-sync/recovery/user-keys': caseSync.storedSchema,

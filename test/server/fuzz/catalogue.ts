@@ -16,6 +16,7 @@ import type { Caller, Who, World } from './world'
 import { latestVersion } from '../../../src/server/method/repository'
 import { BUNDLED_METHOD } from '../../../src/shared/method/sigMethod'
 import { CASE_SYNC_CATALOGUE } from './caseSync'
+import { CASE_TEAM_CATALOGUE } from './caseTeam'
 import { CASE_RECOVERY_CATALOGUE } from './caseRecovery'
 
 export interface Valid {
@@ -217,5 +218,6 @@ export const CATALOGUE: Record<string, Entry> = {
     },
   },
   ...CASE_SYNC_CATALOGUE,
+  ...CASE_TEAM_CATALOGUE,
   ...CASE_RECOVERY_CATALOGUE,
 }
