@@ -14,6 +14,7 @@
 import * as Y from 'yjs'
 import { CaseReplica, initialState } from '../../../shared/caseSync/replica'
 import { newDocumentKey, type Signer, type SignerKey } from '../../../shared/caseSync/messages'
+import type { MethodDefinition } from '../../../shared/method/definition'
 import { readMeta, readRecord, RECORD_MAP, writeMeta, writeRecord, type ReadResult } from '../../../shared/caseSync/recordDoc'
 import type { CaseRecord } from '../../../shared/cases/v2'
 import type { StoredCase } from '../../../shared/crypto/envelope'
@@ -28,6 +29,11 @@ export interface CaseDocsEnv {
   deviceId(): Promise<string | null>
   /** Inside the step's transaction (over cases and the outbox): store the case row and its counts. */
   onCase(row: StoredCase): Promise<void>
+  /**
+   * The method versions this phone knows (features/method/useMethod.ts): which answers are free text
+   * under a newer version, and where a merged case stands (recordDoc.ts).
+   */
+  definitionFor?: (version: number) => MethodDefinition | undefined
 }
 
 interface Entry {
@@ -60,17 +66,17 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.e
  * Writes the record; its `updatedAt` only when something else changed. A merge that brings nothing
  * new makes no update, so two devices that both have a case open do not send each other stamps forever.
  */
-function writeTouching(doc: Y.Doc, record: CaseRecord) {
+function writeTouching(doc: Y.Doc, record: CaseRecord, definitionFor?: (version: number) => MethodDefinition | undefined) {
   const stored = doc.getMap(RECORD_MAP).get('updatedAt')
   let changed = false
   const seen = () => void (changed = true)
   doc.on('updateV2', seen)
   try {
-    writeRecord(doc, typeof stored === 'string' ? { ...record, updatedAt: stored } : record)
+    writeRecord(doc, typeof stored === 'string' ? { ...record, updatedAt: stored } : record, undefined, definitionFor)
   } finally {
     doc.off('updateV2', seen)
   }
-  if (changed && stored !== record.updatedAt) writeRecord(doc, record)
+  if (changed && stored !== record.updatedAt) writeRecord(doc, record, undefined, definitionFor)
 }
 
 export class CaseDocs {
@@ -162,19 +168,19 @@ export class CaseDocs {
     const doc = this.entry(docId).replica.doc
     const now = Y.encodeStateAsUpdateV2(doc)
     let merged = false
-    if (!base || sameBytes(base, now)) writeTouching(doc, record)
+    if (!base || sameBytes(base, now)) writeTouching(doc, record, this.env.definitionFor)
     else {
       const fork = new Y.Doc()
       Y.applyUpdateV2(fork, base)
       const before = Y.encodeStateVector(fork)
-      writeTouching(fork, record)
+      writeTouching(fork, record, this.env.definitionFor)
       Y.applyUpdateV2(doc, Y.encodeStateAsUpdateV2(fork, before))
       fork.destroy()
       merged = true
     }
     const after = Y.encodeStateAsUpdateV2(doc)
     this.lastRead.set(docId, after)
-    return { read: readRecord(doc), base: after, merged }
+    return { read: readRecord(doc, this.env.definitionFor), base: after, merged }
   }
 
   /** Stores what the last steps changed (see the opening comment). Steps of one case are written in order. */
@@ -185,7 +191,7 @@ export class CaseDocs {
     const state = e.replica.exportState()
     const json = JSON.stringify(state)
     if (!updates.length && !newKeys.length && json === e.lastState) return e.chain.then(() => undefined)
-    const read = updates.length ? readRecord(e.replica.doc) : undefined
+    const read = updates.length ? readRecord(e.replica.doc, this.env.definitionFor) : undefined
     const countingDeviceId = readMeta(e.replica.doc).countingDeviceId
     const send = e.replica.hasUnsent || !e.replica.isCreated
     const run = e.chain.then(async () => {
@@ -246,7 +252,7 @@ export class CaseDocs {
     const e = await this.ready(docId)
     if (!e || e.replica.doc.getMap(RECORD_MAP).size === 0) return undefined
     this.lastRead.set(docId, Y.encodeStateAsUpdateV2(e.replica.doc))
-    return readRecord(e.replica.doc)
+    return readRecord(e.replica.doc, this.env.definitionFor)
   }
 
   /** Whether anything of the case waits to go out. */

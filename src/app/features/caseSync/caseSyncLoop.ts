@@ -169,8 +169,9 @@ async function runLocked(): Promise<void> {
     await sealUserKeysToRecovery().catch((e: unknown) => console.warn('recovery sealing failed', e instanceof Error ? e.message : e))
     const userId = await userKeyOwner()
     const ownDevices = await listOwnDevices()
-    // Colleagues' certified devices sign on shared cases (docs/case-sync.md "The team").
-    docs.signerKey = withColleagues(ownSigners(ownDevices, userId), colleagueSigners(await listColleagues().catch(() => null)))
+    // Colleagues' certified devices sign on shared cases (docs/case-sync.md "The team"). Without the
+    // list this run stops (a retry): pulling without it would mark colleagues' updates unverified.
+    docs.signerKey = withColleagues(ownSigners(ownDevices, userId), colleagueSigners(await listColleagues()))
     const exchange = await ensureExchangeKey(userId, docs.signer, uk).catch(() => null)
     const own = { userId, deviceId: device.id, ownDeviceIds: new Set(ownDevices.devices.map((d) => d.id)) }
     const ctx: Ctx = { docs, userId, uk, changed, exchange, own }

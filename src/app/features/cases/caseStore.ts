@@ -24,6 +24,7 @@ import { countedCaseOf, type CaseDb, type CountedCase } from './caseDb'
 import type { Vault } from './vault'
 import { markPeriodsChanged } from './kpiSyncCore'
 import { today } from '../../core/clock'
+import { useMethod } from '../method/useMethod'
 import { deviceRecord } from '../../core/deviceIdentity'
 import type { CaseDocs, Merged } from '../caseSync/caseDocs'
 
@@ -55,6 +56,7 @@ export class CaseStore {
       ({ CaseDocs }) =>
         new CaseDocs(this.db, this.vault, {
           deviceId: this.deviceId,
+          definitionFor: (version) => useMethod().forVersion(version),
           // Inside the step's transaction: the case row as lists and counts read it, and its periods.
           onCase: async (row) => {
             const before = await this.db.cases.get(row.id)
