@@ -99,6 +99,12 @@ const TEXT: Record<ServerErrorCode | ClientCode, string> = {
   'request-closed': 'caseSync.recovery.errors.request-closed',
   'same-beheerder': 'caseSync.recovery.errors.same-beheerder',
   'unknown-key': 'caseSync.recovery.errors.nothing-opened',
+  'doc-mismatch': 'pro.error.case-sync-refused',
+  'not-a-first-snapshot': 'pro.error.case-sync-refused',
+  'bad-parent-hash': 'pro.error.case-sync-refused',
+  'bad-key-generation': 'pro.error.case-sync-refused',
+  'id-reused': 'pro.error.case-sync-refused',
+  'duplicate-route': 'pro.error.duplicate-route',
   offline: 'pro.error.offline',
   'bad-answer': 'pro.error.unknown',
 }
