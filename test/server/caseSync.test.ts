@@ -12,7 +12,7 @@ import type { Database } from '../../src/server/db/types'
 import { docPullSchema, PULL_PAGE, type DocPull } from '../../src/shared/api/caseSync'
 import { snapshotHash, type CaseUpdate } from '../../src/shared/caseSync/messages'
 import { Clock, signedIn } from './agent'
-import { caseSyncWorld, TestCase, userKeyBox, type Phone } from './caseSyncWorld'
+import { caseSyncWorld, ownCase, TestCase, userKeyBox, type Phone } from './caseSyncWorld'
 import { approvedBoundDevice, bindDevice, organisationTrust, registerDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'
 import { describeFindings, scanDatabase } from '../support/secretScan'
@@ -287,6 +287,24 @@ describe('who gets a case', () => {
 })
 
 describe('user keys between one person’s devices', () => {
+  it('gives a worker who left the case’s organisation nothing, also from a device approved in another organisation', async () => {
+    const s = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: w.org })
+    const phone: Phone = { agent: s.agent, userId: s.userId, device: await approvedBoundDevice(s.agent, w.admin.agent, w.org) }
+    const c = await ownCase(phone)
+    expect((await status(phone, 'POST', `${docs(c.docId)}/updates`, await c.update(phone))).status).toBe(201)
+    // They leave organisation A and work for B, where their device is approved (set past the API: B's beheerder would).
+    const orgB = randomUUID()
+    await db.query('INSERT INTO organisations (id, name) VALUES ($1, $2)', [orgB, `Elders ${orgB}`])
+    await db.query('DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2', [s.userId, w.org])
+    await db.query("INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, 'sociaal-werker')", [s.userId, orgB])
+    await db.query('UPDATE devices SET organisation_id = $1 WHERE id = $2', [orgB, phone.device.id])
+    expect((await phone.agent.call('GET', docs(c.docId))).status).toBe(404)
+    // Refused (404 not a member; 403 when the device's certificate no longer fits first), and nothing stored.
+    expect([403, 404]).toContain((await status(phone, 'POST', `${docs(c.docId)}/updates`, await c.update(phone))).status)
+    expect(await count('sync_updates WHERE document_id = $1', [c.docId])).toBe(1)
+    expect(((await status(phone, 'GET', '/api/case-sync/docs')).body.docs as { docId: string }[]).map((d) => d.docId)).not.toContain(c.docId)
+  })
+
   it('passes a box sealed on the phone to the laptop, once, and to no other device', async () => {
     const audited = () => count("audit_log WHERE action = 'seal-user-key' AND entity_id = $1", [w.laptop.device.id])
     const [boxesBefore, auditedBefore] = [await count('user_key_boxes WHERE user_id = $1', [w.phone.userId]), await audited()]

@@ -33,12 +33,18 @@ export interface DocRow {
   role: 'lead' | 'member'
 }
 
+/**
+ * A member counts only while they are still a sociaal-werker of the case's organisation: someone who
+ * left it keeps no access through a device approved elsewhere (`m`: sync_members, `d`: sync_documents).
+ */
+export const STILL_IN_ORGANISATION = `EXISTS (SELECT 1 FROM memberships ms WHERE ms.user_id = m.user_id AND ms.organisation_id = d.organisation_id AND ms.role = 'sociaal-werker')`
+
 /** The document, if the user is a member, its row locked for this transaction (writers: 'update'; readers: 'share'). */
 export async function memberDoc(tx: Queryable, docId: string, userId: string, lock: 'update' | 'share'): Promise<DocRow | undefined> {
   const { rows } = await tx.query<DocRow>(
     `SELECT d.id, d.organisation_id, d.key_gen, d.active_snapshot_id, d.requires_snapshot, m.role
      FROM sync_documents d JOIN sync_members m ON m.document_id = d.id AND m.user_id = $2
-     WHERE d.id = $1 FOR ${lock === 'update' ? 'UPDATE' : 'SHARE'} OF d`,
+     WHERE d.id = $1 AND ${STILL_IN_ORGANISATION} FOR ${lock === 'update' ? 'UPDATE' : 'SHARE'} OF d`,
     [docId, userId],
   )
   return rows[0]

@@ -9,7 +9,7 @@ import { PULL_PAGE, type DocPull } from '../../shared/api/caseSync'
 import type { CaseKeyBox, CaseSnapshot, CaseUpdate } from '../../shared/caseSync/messages'
 import type { Database, Queryable } from '../db/types'
 import { logAccess, type Actor } from './access'
-import { memberDoc, type DocRow } from './documents'
+import { memberDoc, STILL_IN_ORGANISATION, type DocRow } from './documents'
 
 async function lastSeq(db: Queryable, snapshotId: string): Promise<number> {
   const { rows } = await db.query<{ last: string }>('SELECT coalesce(max(seq), 0)::text AS last FROM sync_updates WHERE snapshot_id = $1', [snapshotId])
@@ -30,7 +30,7 @@ export async function docsOf(db: Queryable, userId: string) {
   const { rows } = await db.query<Omit<DocRow, 'organisation_id'> & { last_seq: string }>(
     `SELECT d.id, d.key_gen, d.active_snapshot_id, d.requires_snapshot, m.role,
             (SELECT coalesce(max(u.seq), 0) FROM sync_updates u WHERE u.snapshot_id = d.active_snapshot_id)::text AS last_seq
-     FROM sync_documents d JOIN sync_members m ON m.document_id = d.id WHERE m.user_id = $1 ORDER BY d.created_at, d.id`,
+     FROM sync_documents d JOIN sync_members m ON m.document_id = d.id WHERE m.user_id = $1 AND ${STILL_IN_ORGANISATION} ORDER BY d.created_at, d.id`,
     [userId],
   )
   return rows.map((d) => ({ docId: d.id, keyGen: d.key_gen, activeSnapshotId: d.active_snapshot_id, lastSeq: Number(d.last_seq), requiresSnapshot: d.requires_snapshot, role: d.role }))
@@ -38,7 +38,7 @@ export async function docsOf(db: Queryable, userId: string) {
 
 /** Whether the user is a member of the case (no lock). */
 export async function isMember(db: Queryable, docId: string, userId: string): Promise<boolean> {
-  return (await db.query('SELECT 1 FROM sync_members WHERE document_id = $1 AND user_id = $2', [docId, userId])).rows.length > 0
+  return (await db.query(`SELECT 1 FROM sync_members m JOIN sync_documents d ON d.id = m.document_id WHERE m.document_id = $1 AND m.user_id = $2 AND ${STILL_IN_ORGANISATION}`, [docId, userId])).rows.length > 0
 }
 
 /**
