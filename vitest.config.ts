@@ -1,11 +1,14 @@
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
+import SlowestFirst from './test/support/slowestFirst'
 
 export default defineConfig({
   test: {
     // Two workers on two cores (the default leaves one core to Vitest itself, which mostly waits):
     // the server tests are CPU-bound (PGlite's WebAssembly, scrypt) and otherwise run one by one.
     maxWorkers: 2,
+    // The slowest files start first, so both workers finish together (test/support/slowestFirst.ts).
+    sequence: { sequencer: SlowestFirst },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
       // globalSetup: the command-line tools bundled once per run, run with plain node by test/server/cli.ts (test/support/serverBundle.ts).

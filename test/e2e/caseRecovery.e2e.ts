@@ -63,8 +63,8 @@ describe('a worker whose only phone is lost', () => {
     await phone.getByRole('link', { name: /^3\. / }).click()
     await phone.getByLabel('Wat wil ik?').fill(WISH)
     await expect.poll(() => phone.getByTestId('save-state').textContent()).toMatch(/Opgeslagen/)
-    await expect.poll(async () => (await serverSays(phone, '/api/case-sync/recovery/key')).sealedKeyIds?.length, { timeout: 30_000, interval: 1000 }).toBe(1)
-    await expect.poll(async () => (await serverSays(phone, '/api/case-sync/docs')).docs?.length, { timeout: 30_000, interval: 1000 }).toBe(1)
+    await expect.poll(async () => (await serverSays(phone, '/api/case-sync/recovery/key')).sealedKeyIds?.length, { timeout: 30_000, interval: 250 }).toBe(1)
+    await expect.poll(async () => (await serverSays(phone, '/api/case-sync/docs')).docs?.length, { timeout: 30_000, interval: 250 }).toBe(1)
 
     // The phone is lost, and the beheerder revokes it. A new device signs in and is approved; it holds no key yet.
     await lost.close()
@@ -89,7 +89,7 @@ describe('a worker whose only phone is lost', () => {
     const notice = fresh.getByTestId('recovery-notice')
     await expect.poll(() => notice.textContent()).toMatch(/Je casussen zijn hersteld door Beheer en Bram Beheer/)
     const listed = fresh.getByRole('link', { name: NAME })
-    await expect.poll(async () => (await fresh.evaluate(() => window.dispatchEvent(new Event('online'))), listed.count()), { timeout: 30_000, interval: 1000 }).toBe(1)
+    await expect.poll(async () => (await fresh.evaluate(() => window.dispatchEvent(new Event('online'))), listed.count()), { timeout: 30_000, interval: 250 }).toBe(1)
     expect(await seriousViolations(fresh)).toEqual([])
     await notice.getByRole('button', { name: 'Begrepen' }).click()
     await notice.waitFor({ state: 'detached' })

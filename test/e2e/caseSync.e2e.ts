@@ -52,13 +52,13 @@ describe('a case on two devices of one worker', () => {
     // The laptop gets it: in its list, then opened at the same step.
     await laptop.getByRole('link', { name: /casussen/i }).first().click()
     const listed = laptop.getByRole('link', { name: NAME })
-    await expect.poll(async () => (await laptop.evaluate(() => window.dispatchEvent(new Event('online'))), listed.count()), { timeout: 30_000, interval: 1000 }).toBe(1)
+    await expect.poll(async () => (await laptop.evaluate(() => window.dispatchEvent(new Event('online'))), listed.count()), { timeout: 30_000, interval: 250 }).toBe(1)
     await expect.poll(() => laptop.getByTestId('case-sync-state').textContent(), { timeout: 30_000, interval: 500 }).toMatch(/Alles gesynchroniseerd/)
     expect(await seriousViolations(laptop)).toEqual([])
     await listed.click()
     await laptop.getByRole('heading', { name: 'Casus: Welzijn op Recept' }).waitFor()
     await step(laptop, 3)
-    await expect.poll(() => syncedValue(laptop, 'Wat wil ik?'), { interval: 1000 }).toBe(FIRST)
+    await expect.poll(() => syncedValue(laptop, 'Wat wil ik?'), { interval: 250 }).toBe(FIRST)
 
     // Both offline: the phone changes the contact and adds to the wish, the laptop the birth year and the same wish.
     await phone.context().setOffline(true)
@@ -76,11 +76,11 @@ describe('a case on two devices of one worker', () => {
     await phone.context().setOffline(false)
     await laptop.context().setOffline(false)
     for (const page of [phone, laptop]) {
-      await expect.poll(() => syncedValue(page, 'Geboortejaar'), { timeout: 30_000, interval: 1000 }).toBe('1948')
-      await expect.poll(() => syncedValue(page, 'Telefoon of e-mail'), { timeout: 30_000, interval: 1000 }).toBe(BSN)
+      await expect.poll(() => syncedValue(page, 'Geboortejaar'), { timeout: 30_000, interval: 250 }).toBe('1948')
+      await expect.poll(() => syncedValue(page, 'Telefoon of e-mail'), { timeout: 30_000, interval: 250 }).toBe(BSN)
       expect(await page.getByLabel('Naam van de inwoner').inputValue()).toBe(NAME)
       await step(page, 3)
-      await expect.poll(() => syncedValue(page, 'Wat wil ik?'), { timeout: 30_000, interval: 1000 }).toBe('Weer fietsen met Wilgenroosje langs de Maas en zwemmen')
+      await expect.poll(() => syncedValue(page, 'Wat wil ik?'), { timeout: 30_000, interval: 250 }).toBe('Weer fietsen met Wilgenroosje langs de Maas en zwemmen')
     }
 
     // The server's files (copied while it runs) and its tables read through SQL from that copy.
