@@ -192,8 +192,8 @@ describe.sequential('count sync under faults', () => {
     // The faults really happened, many times each; the server itself refused nothing.
     const { tally } = network
     expect(network.attempts).toBeGreaterThanOrEqual(ATTEMPTS)
-    for (const fault of ['dropped', 'heldBack', 'late', 'gateway', 'lostAnswer', 'gatewayTimeout', 'duplicated'] as const) expect(tally[fault], fault).toBeGreaterThan(300)
-    expect(tally.changedInFlight).toBeGreaterThan(100)
+    for (const fault of ['dropped', 'heldBack', 'late', 'gateway', 'lostAnswer', 'gatewayTimeout', 'duplicated'] as const) expect(tally[fault], fault).toBeGreaterThan(ATTEMPTS * 0.03)
+    expect(tally.changedInFlight).toBeGreaterThan(ATTEMPTS / 100)
     expect(network.refusals).toEqual([])
     // Lost answers to "give me a counting id" happened, and every phone still counts under one id only.
     expect(tally.counterLost).toBeGreaterThan(0)
