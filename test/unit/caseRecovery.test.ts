@@ -21,19 +21,13 @@ import { sealSigned } from '../../src/shared/crypto/sealed'
 import { ECDSA_P256 } from '../../src/shared/crypto/signatures'
 import { fingerprint, signCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
 
+import { jwk, type Phone as TestPhone } from './testPhones'
+
 const ORG = '6c1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d7'
 const SANNE = '2f2e1d0c-9b8a-4765-8432-10fedcba9877'
 const THIS_DEVICE = '1b6a5f0e-6f3b-4b8e-9d57-1c2d3e4f5a6c'
 
-type Jwk = { kty: 'EC'; crv: 'P-256'; x: string; y: string }
-const jwk = async (k: CryptoKey): Promise<Jwk> => {
-  const { x, y } = await crypto.subtle.exportKey('jwk', k)
-  return { kty: 'EC', crv: 'P-256', x: x!, y: y! }
-}
-interface Phone {
-  id: string
-  signing: CryptoKeyPair
-  encryption: CryptoKeyPair
+interface Phone extends TestPhone {
   cert: Certificate
 }
 

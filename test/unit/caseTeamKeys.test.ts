@@ -19,27 +19,14 @@ import { newDocumentKey } from '../../src/shared/caseSync/messages'
 import { ECDSA_P256 } from '../../src/shared/crypto/signatures'
 import { fingerprint, signCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
 
+import { jwk, phone, type Phone } from './testPhones'
+
 const ORG = '6c1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6'
 const THIS_DEVICE = '1b6a5f0e-6f3b-4b8e-9d57-1c2d3e4f5a6b'
 const ANNA = '2f2e1d0c-9b8a-4765-8432-10fedcba9876'
 const KOEN = '4a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d'
 const DOC = '8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d'
 
-type Jwk = { kty: 'EC'; crv: 'P-256'; x: string; y: string }
-const jwk = async (k: CryptoKey): Promise<Jwk> => {
-  const { x, y } = await crypto.subtle.exportKey('jwk', k)
-  return { kty: 'EC', crv: 'P-256', x: x!, y: y! }
-}
-interface Phone {
-  id: string
-  signing: CryptoKeyPair
-  encryption: CryptoKeyPair
-}
-const phone = async (): Promise<Phone> => ({
-  id: crypto.randomUUID(),
-  signing: (await crypto.subtle.generateKey(ECDSA_P256, false, ['sign', 'verify'])) as CryptoKeyPair,
-  encryption: (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits'])) as CryptoKeyPair,
-})
 
 /** An organisation key (or a rogue one the server holds), a beheerder device, and `approve`. */
 async function organisation() {

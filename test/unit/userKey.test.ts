@@ -22,29 +22,14 @@ import { openVerified, sealSigned } from '../../src/shared/crypto/sealed'
 import { ECDSA_P256 } from '../../src/shared/crypto/signatures'
 import { fingerprint, recipientOf, signCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
 
+import { jwk, phone, type Jwk, type Phone } from './testPhones'
+
 const ORG = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6'
 const SANNE = '3f2e1d0c-9b8a-4765-8432-10fedcba9876'
 const KOEN = '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d'
 const THIS_DEVICE = '0b6a5f0e-6f3b-4b8e-9d57-1c2d3e4f5a6b'
 const PASSPHRASE = 'wandelcafé bij de Maas op dinsdag'
 
-type Jwk = { kty: 'EC'; crv: 'P-256'; x: string; y: string }
-const jwk = async (k: CryptoKey): Promise<Jwk> => {
-  const { x, y } = await crypto.subtle.exportKey('jwk', k)
-  return { kty: 'EC', crv: 'P-256', x: x!, y: y! }
-}
-interface Phone {
-  id: string
-  signing: CryptoKeyPair
-  encryption: CryptoKeyPair
-}
-async function phone(): Promise<Phone> {
-  return {
-    id: crypto.randomUUID(),
-    signing: (await crypto.subtle.generateKey(ECDSA_P256, false, ['sign', 'verify'])) as CryptoKeyPair,
-    encryption: (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits', 'deriveKey'])) as CryptoKeyPair,
-  }
-}
 
 /** An organisation as its beheerder's phone sets it up; `approve` certifies a device of a person. */
 async function organisation() {
