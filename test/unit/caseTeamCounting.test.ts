@@ -15,6 +15,7 @@ import { claimCounting, handOverCounting } from '../../src/app/features/caseSync
 import { readMeta } from '../../src/shared/caseSync/recordDoc'
 import { newCase, type CaseRecord } from '../../src/shared/cases/v2'
 import { countInclusions } from '../../src/shared/kpi/counts'
+import type { Period } from '../../src/shared/kpi/period'
 import { softwarePrf } from './softwarePrf'
 
 const ANNA = 'a1111111-1111-4111-8111-111111111111'
@@ -31,7 +32,8 @@ async function device(id: string) {
   const vault = new Vault(db, undefined, Date.now, () => undefined, softwarePrf())
   await vault.setUp({ mode: 'prf' })
   const store = new CaseStore(db, vault, async () => id)
-  return { id, store, docs: await store.caseDocs() }
+  const sent = new Map<string, number>()
+  return { id, db, store, docs: await store.caseDocs(), sent }
 }
 type Device = Awaited<ReturnType<typeof device>>
 let anna: Device
@@ -53,7 +55,24 @@ async function syncTo(from: Device, to: Device, docId: string) {
   await to.docs.step(docId, (r) => Y.applyUpdateV2(r.doc, state), 'remote')
 }
 const counted = async (d: Device) => countInclusions(await d.store.countingIndex(), '2026-H1').reduce((sum, r) => sum + r.included, 0)
-const total = async () => (await counted(anna)) + (await counted(bram))
+/**
+ * What the server holds: per device, the snapshot it last sent. A device sends a period only when
+ * its outbox holds it (kpiSyncCore.ts countsOutbox), the snapshot made of countingIndex at send time;
+ * the server keeps the latest per counting id and sums them (src/server/kpi/ingest.ts).
+ */
+async function send(d: Device) {
+  for (const item of await d.db.outbox.filter((e) => e.kind === 'kpi-snapshot').toArray()) {
+    const period = (item as { period: Period }).period
+    d.sent.set(period, countInclusions(await d.store.countingIndex(), period).reduce((sum, r) => sum + r.included, 0))
+    await d.db.outbox.delete(item.id)
+  }
+}
+/** The programme's total for 2026-H1 after both devices sent what their outboxes hold. */
+const total = async () => {
+  await send(anna)
+  await send(bram)
+  return (anna.sent.get('2026-H1') ?? 0) + (bram.sent.get('2026-H1') ?? 0)
+}
 
 describe('a handover of the lead', () => {
   it('keeps the programme total exact: counted by the old lead before, by the new lead after, never twice', async () => {
@@ -79,6 +98,9 @@ describe('a handover of the lead', () => {
     await syncTo(bram, anna, c.id)
     steps.push(await total())
     expect([await counted(anna), await counted(bram)]).toEqual([0, 1])
+    // What the server holds agrees: each phone sent its period again when the counting moved (else
+    // Anna's old snapshot would count the case on, and Bram's next one would count it a second time).
+    expect([anna.sent.get('2026-H1'), bram.sent.get('2026-H1')]).toEqual([0, 1])
     expect(await anna.docs.step(c.id, (r) => readMeta(r.doc))).toEqual({ countingDeviceId: BRAM_PHONE, leadUserId: BRAM })
     expect(steps.at(0)).toBe(1)
     expect(steps.at(-1)).toBe(1)

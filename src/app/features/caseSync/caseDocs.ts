@@ -30,6 +30,12 @@ export interface CaseDocsEnv {
   /** Inside the step's transaction (over cases and the outbox): store the case row and its counts. */
   onCase(row: StoredCase): Promise<void>
   /**
+   * Inside the step's transaction, after `onCase`: the device named to count the case changed (a
+   * handover, or this device took the counting). The case's periods are sent again by every device
+   * whose count it enters or leaves (docs/case-sync.md "The team").
+   */
+  onCountingMoved?(docId: string): Promise<void>
+  /**
    * The method versions this phone knows (features/method/useMethod.ts): which answers are free text
    * under a newer version, and where a merged case stands (recordDoc.ts).
    */
@@ -203,6 +209,7 @@ export class CaseDocs {
         if (r.conflict) e.stale = true
         else Object.assign(e, { rev: r.rev, upTo: r.upTo })
         if (row) await this.env.onCase(row)
+        if (r.countingMoved) await this.env.onCountingMoved?.(docId)
         if (send) await enqueue<CaseSyncItem>(db.outbox as never, { id: caseSyncItemId(docId), kind: 'case-sync', docId })
       })
       e.lastState = json

@@ -27,7 +27,7 @@ export const keyContext = (docId: string, keyGen: number) => `case-key|${docId}|
 export const COMPACT_AFTER = 50
 
 const sealedSchema = z.object({ iv: z.instanceof(Uint8Array), ciphertext: z.instanceof(Uint8Array) })
-const storedSyncSchema = z.object({ docId: z.guid(), rev: z.number().int().min(0), upTo: z.number().int().min(0), sealed: sealedSchema })
+const storedSyncSchema = z.object({ docId: z.guid(), rev: z.number().int().min(0), upTo: z.number().int().min(0), sealed: sealedSchema, countingDeviceId: z.string().max(200).optional() })
 const storedKeySchema = z.object({ id: z.string(), docId: z.guid(), keyGen: z.number().int().min(1), sealed: sealedSchema })
 const storedUpdateSchema = z.object({ seq: z.number().int().min(1), docId: z.guid(), sealed: sealedSchema })
 
@@ -136,7 +136,7 @@ export async function sealWrite(vault: Vault, w: DocWrite): Promise<SealedWrite>
  * `rev`/`upTo`: what the writer loaded. Returns the new ones, or `conflict` when another tab wrote
  * meanwhile (then only the rows were added; the writer must load again).
  */
-export async function putWrite(db: CaseDb, w: SealedWrite, rev: number, upTo: number): Promise<{ conflict: boolean; rev: number; upTo: number }> {
+export async function putWrite(db: CaseDb, w: SealedWrite, rev: number, upTo: number): Promise<{ conflict: boolean; rev: number; upTo: number; countingMoved?: boolean }> {
   const stored = storedSyncSchema.safeParse(await db.docSync.get(w.docId))
   const storedRev = stored.success ? stored.data.rev : 0
   const foreign = await db.docUpdates.where('seq').above(upTo).filter((r) => r.docId === w.docId).count()
@@ -145,7 +145,8 @@ export async function putWrite(db: CaseDb, w: SealedWrite, rev: number, upTo: nu
   if (storedRev !== rev || foreign > 0) return { conflict: true, rev, upTo }
   const next = { rev: rev + 1, upTo: Math.max(upTo, ...seqs) }
   await db.docSync.put({ docId: w.docId, ...next, sealed: w.state, ...(w.countingDeviceId ? { countingDeviceId: w.countingDeviceId } : {}) })
-  return { conflict: false, ...next }
+  const before = stored.success ? stored.data.countingDeviceId : undefined
+  return { conflict: false, ...next, countingMoved: before !== w.countingDeviceId }
 }
 
 /**

@@ -63,6 +63,10 @@ export class CaseStore {
             await this.db.cases.put(row)
             await this.markChanged(touchedPeriods(before, row))
           },
+          // Counted once: the case enters or leaves this device's count, so all its periods go again.
+          onCountingMoved: async (docId) => {
+            await this.markChanged(touchedPeriods(undefined, await this.db.cases.get(docId)))
+          },
         }),
     )
     return this.docs
