@@ -1,9 +1,12 @@
 /**
- * A colleague on a case and off it again (issue 16 "Done when"; docs/case-sync.md "The team"): Anna
- * (the lead) and Bram, social workers of one organisation, each on an approved phone (separate
- * browser contexts). Anna adds Bram from the case's team section; Bram's phone accepts the
- * organisation's number and reads the case. Anna removes Bram (the case is re-keyed) and types new
- * words; Bram's phone gets nothing new: its pull is refused and the field keeps the old words.
+ * A colleague on a case, the lead handed over, and a member off it again (issue 16 "Done when";
+ * docs/case-sync.md "The team"): Anna (the lead) and Bram, social workers of one organisation, each
+ * on an approved phone (separate browser contexts). Anna adds Bram from the case's team section;
+ * Bram's phone accepts the organisation's number and reads the case. Anna hands the lead to Bram:
+ * the programme's totals (what both phones' signed count snapshots add up to on the server) count
+ * the case once before, once after, also when Bram records the intake. Bram then removes Anna (the
+ * case is re-keyed) and types new words; Anna's phone gets nothing new: its pull is refused and the
+ * field keeps the old words.
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
@@ -11,6 +14,9 @@ import { seriousViolations } from './axe'
 import { approvePending } from './certify'
 import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
 import { useOrganisation } from './socialWorkerPhone'
+import { ApiClient } from './apiClient'
+import { regionDate } from '../../src/shared/core/clock'
+import { periodOf } from '../../src/shared/kpi/period'
 
 const world = useOrganisation()
 const PASSWORD = 'Kraanvogel-Heide-31-Uden'
@@ -55,7 +61,7 @@ async function acceptNumber(page: Page) {
 }
 
 describe('a colleague on a case', () => {
-  it('is added and reads it; once removed, gets nothing new', async () => {
+  it('is added and reads it; takes over the lead with the counts exact; once removed, gets nothing new', async () => {
     const [anna, bram] = (await workersOnPhones([
       { email: 'anna@welzijn.example', name: 'Anna Verhoeven' },
       { email: 'bram@welzijn.example', name: 'Bram Kuijpers' },
@@ -90,20 +96,49 @@ describe('a colleague on a case', () => {
     await step3(bram)
     await expect.poll(() => wil(bram).inputValue(), { timeout: 10_000 }).toBe(FIRST)
 
-    // Anna removes Bram: she is told what he keeps; the case gets a new key.
-    await team.getByRole('button', { name: 'Verwijderen' }).click()
-    await expect.poll(() => team.getByTestId('case-team-confirm').textContent()).toMatch(/blijft daar/)
-    await team.getByRole('button', { name: 'Ja, uit het team halen' }).click()
-    await team.getByText('Bram Kuijpers is uit het team. De casus krijgt een nieuwe sleutel.').waitFor()
-    await wil(anna).fill(SECOND)
-    await expect.poll(async () => (await sync(anna), status(anna, `/api/case-sync/docs/${docId}`)), { timeout: 20_000, interval: 500 }).toBe(200)
+    // The programme team's totals: what the phones' count snapshots add up to on the server.
+    const { admin, organisationId } = world
+    await admin.invite(organisationId, { email: 'cijfers@welzijn.example', name: 'Pia Programma', role: 'programma' }, PASSWORD)
+    const programme = new ApiClient(world.h.baseUrl)
+    await programme.signInFirstTime('cijfers@welzijn.example', PASSWORD)
+    const today = regionDate(new Date())
+    const period = periodOf(today)
+    const wor = async () => {
+      await Promise.all([sync(anna), sync(bram)])
+      const { rows } = await programme.call<{ rows: { intervention: string; referred: number; included: number }[] }>('GET', `/api/kpi/totals?period=${period}`)
+      const r = rows.filter((x) => x.intervention === 'wor')
+      return { referred: r.reduce((n, x) => n + x.referred, 0), included: r.reduce((n, x) => n + x.included, 0) }
+    }
+    // Counted once, by Anna's phone: referred today, not yet included.
+    await expect.poll(wor, { timeout: 20_000, interval: 500 }).toEqual({ referred: 1, included: 0 })
+
+    // Anna hands the lead to Bram; the confirm says the case will count with him.
+    await team.getByRole('button', { name: 'Regie overdragen' }).click()
+    await expect.poll(() => team.getByTestId('case-team-confirm').textContent()).toMatch(/telt de casus mee bij Bram Kuijpers/)
+    await team.getByRole('button', { name: 'Ja, regie overdragen' }).click()
+    await team.getByText('Bram Kuijpers heeft nu de regie.').waitFor()
+    const bramTeam = bram.getByTestId('case-team')
+    await expect.poll(async () => (await sync(bram), bramTeam.textContent()), { timeout: 20_000, interval: 500 }).toMatch(/Bram Kuijpers\s*\(jij\) — regisseur/)
+    // Bram records the intake: the case is included, counted by his phone now and no longer by Anna's.
+    await bram.getByLabel('Intake gehouden op').fill(today)
+    await expect.poll(wor, { timeout: 30_000, interval: 500 }).toEqual({ referred: 1, included: 1 })
+    expect(await seriousViolations(bram)).toEqual([])
+
+    // Bram removes Anna: he is told what she keeps; the case gets a new key.
+    await bramTeam.getByRole('button', { name: 'Verwijderen' }).click()
+    await expect.poll(() => bramTeam.getByTestId('case-team-confirm').textContent()).toMatch(/blijft daar/)
+    await bramTeam.getByRole('button', { name: 'Ja, uit het team halen' }).click()
+    await bramTeam.getByText('Anna Verhoeven is uit het team. De casus krijgt een nieuwe sleutel.').waitFor()
+    await wil(bram).fill(SECOND)
     await expect
-      .poll(async () => (await sync(anna), anna.evaluate(async (p) => ((await (await fetch(p)).json()) as { doc: { requiresSnapshot: boolean; keyGen: number } }).doc, `/api/case-sync/docs/${docId}`)), { timeout: 20_000, interval: 500 })
+      .poll(async () => (await sync(bram), bram.evaluate(async (p) => ((await (await fetch(p)).json()) as { doc: { requiresSnapshot: boolean; keyGen: number } }).doc, `/api/case-sync/docs/${docId}`)), { timeout: 20_000, interval: 500 })
       .toEqual(expect.objectContaining({ keyGen: 2, requiresSnapshot: false }))
 
-    // Bram's phone: the server refuses his pull, and nothing new reaches the field.
-    expect(await status(bram, `/api/case-sync/docs/${docId}`)).toBe(404)
-    await sync(bram)
-    expect(await wil(bram).inputValue()).toBe(FIRST)
+    // Anna's phone: the server refuses her pull, and nothing new reaches the field.
+    expect(await status(anna, `/api/case-sync/docs/${docId}`)).toBe(404)
+    await sync(anna)
+    expect(await wil(anna).inputValue()).toBe(FIRST)
+    // The counts stay exact: Bram's phone counts the case once.
+    expect(await wor()).toEqual({ referred: 1, included: 1 })
   })
 })
