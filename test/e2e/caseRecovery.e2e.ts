@@ -4,7 +4,9 @@
  * Bram and the organisation's first beheerder, whose device is made in Node); the phone is lost; a
  * new device is approved; the first beheerder starts the recovery (API), Bram confirms it on his
  * phone; the new device shows the case with its words and tells the worker who restored it. Then
- * the server's tables are searched for the case's words: nothing.
+ * the server's tables are searched for the case's words: nothing. The programme's totals count the
+ * case once throughout: the new device takes the counting over under the lost phone's counting id
+ * (docs/case-sync.md "Recovery"), and the intake it records is counted, once.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,6 +20,8 @@ import { approvePending } from './certify'
 import { signInAgain } from './linkDevices'
 import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
 import { useOrganisation } from './socialWorkerPhone'
+import { programmeTotals } from './programmeTotals'
+import { regionDate } from '../../src/shared/core/clock'
 
 const world = useOrganisation()
 const PASSWORD = 'Kraanvogel-Heide-31-Uden'
@@ -65,6 +69,9 @@ describe('a worker whose only phone is lost', () => {
     await expect.poll(() => phone.getByTestId('save-state').textContent()).toMatch(/Opgeslagen/)
     await expect.poll(async () => (await serverSays(phone, '/api/case-sync/recovery/key')).sealedKeyIds?.length, { timeout: 30_000, interval: 250 }).toBe(1)
     await expect.poll(async () => (await serverSays(phone, '/api/case-sync/docs')).docs?.length, { timeout: 30_000, interval: 250 }).toBe(1)
+    // Counted once, by this phone: referred today.
+    const wor = await programmeTotals(world, PASSWORD)
+    await expect.poll(async () => (await serverSays(phone, '/api/case-sync/docs'), wor()), { timeout: 30_000, interval: 250 }).toEqual({ referred: 1, included: 0 })
 
     // The phone is lost, and the beheerder revokes it. A new device signs in and is approved; it holds no key yet.
     await lost.close()
@@ -96,6 +103,9 @@ describe('a worker whose only phone is lost', () => {
     await listed.click()
     await fresh.getByRole('link', { name: /^3\. / }).click()
     await expect.poll(() => fresh.getByLabel('Wat wil ik?').inputValue()).toBe(WISH)
+    // The new device records the intake: the lost phone's counting moved here, so it counts once.
+    await fresh.getByLabel('Intake gehouden op').fill(regionDate(new Date()))
+    await expect.poll(async () => (await serverSays(fresh, '/api/case-sync/docs'), wor()), { timeout: 30_000, interval: 250 }).toEqual({ referred: 1, included: 1 })
 
     // The server's tables (read from a copy of its files): none of the case's words.
     const copy = mkdtempSync(join(tmpdir(), 'swz-recovery-scan-'))

@@ -216,9 +216,13 @@ describe('a counting id moves with a restored backup', () => {
     // The same person on a new phone: a second session bound to a second approved device.
     const newAgent = await signInAgain(worker)
     const newPhone = await approvedBoundDevice(newAgent, worker.admin, worker.organisationId, 'Nieuwe telefoon')
+    // The person's own devices list which counting id each sends under (a recovered device finds the lost phone's there).
+    const listed = async () => (await json<{ devices: { id: string; counterId: string | null }[] }>(await newAgent.call('GET', '/api/devices'))).devices.map((d) => [d.id === newPhone.id, d.counterId])
+    expect(await listed()).toEqual(expect.arrayContaining([[false, worker.counterId], [true, null]]))
     const moved = await newAgent.call('POST', `/api/kpi/counters/${worker.counterId}/move`)
     expect(moved.status).toBe(200)
     expect(await json(moved)).toMatchObject({ counterId: worker.counterId })
+    expect(await listed()).toEqual(expect.arrayContaining([[false, null], [true, worker.counterId]]))
     // Asked again (a lost answer): the same, nothing new.
     expect((await newAgent.call('POST', `/api/kpi/counters/${worker.counterId}/move`)).status).toBe(200)
     // The new phone's counts replace the old phone's, they do not add to them.

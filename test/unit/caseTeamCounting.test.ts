@@ -107,3 +107,56 @@ describe('a handover of the lead', () => {
     expect(Math.max(...steps)).toBe(1)
   })
 })
+
+describe('a recovery onto a new device', () => {
+  /**
+   * The server keeps the last snapshot per counting id (src/server/kpi/ingest.ts). Anna's lost phone
+   * counted under `lost`; the recovered device first counts under its own id, and the lost one's
+   * moves to it (POST /api/kpi/counters/:id/move keeps the figures until the next snapshot replaces them).
+   */
+  it('takes the counting over only under the lost phone\'s counting id, so the total stays exact', async () => {
+    const server = new Map<string, number>()
+    const counter = { lost: 'c0000000-0000-4000-8000-00000000000a', fresh: 'c0000000-0000-4000-8000-00000000000b', now: 'c0000000-0000-4000-8000-00000000000b' }
+    const sendUnder = async (d: Device, id: string) => {
+      await send(d)
+      server.set(id, d.sent.get('2026-H1') ?? 0)
+    }
+    const sum = () => [...server.values()].reduce((a, b) => a + b, 0)
+    const c = included()
+    await anna.store.save(c)
+    await sendUnder(anna, counter.lost)
+    // The recovered device (played by `bram`'s store, Anna's new phone) gets the case; it names the lost phone.
+    await syncTo(anna, bram, c.id)
+    await sendUnder(bram, counter.now)
+    expect(sum()).toBe(1)
+
+    const adopted: string[] = []
+    const self = { userId: ANNA, deviceId: BRAM_PHONE, ownDeviceIds: new Set([BRAM_PHONE]), lost: new Map([[ANNA_PHONE, counter.lost]]), counterId: () => counter.now, adopt: (id: string) => void adopted.push(id) }
+    // Before the lost phone's counting id is here, this device only asks for it: counting now would add to the lost phone's figures.
+    expect(await bram.docs.step(c.id, (r) => claimCounting(r.doc, 'lead', self))).toBe(false)
+    expect(adopted).toEqual([counter.lost])
+    await sendUnder(bram, counter.now)
+    expect(sum()).toBe(1)
+
+    // The move is done (the fresh id retired with its figures, 0): now it counts, under the lost phone's id.
+    counter.now = counter.lost
+    expect(await bram.docs.step(c.id, (r) => claimCounting(r.doc, 'lead', self))).toBe(true)
+    await sendUnder(bram, counter.now)
+    expect(await counted(bram)).toBe(1)
+    expect(server.get(counter.lost)).toBe(1)
+    expect(sum()).toBe(1)
+    expect(await bram.docs.step(c.id, (r) => readMeta(r.doc).countingDeviceId)).toBe(BRAM_PHONE)
+  })
+
+  it('moves one lost counting id at a time', async () => {
+    const c = included()
+    await anna.store.save(c)
+    await syncTo(anna, bram, c.id)
+    const adopted: string[] = []
+    const first = 'c0000000-0000-4000-8000-00000000000c'
+    const self = { userId: ANNA, deviceId: BRAM_PHONE, ownDeviceIds: new Set([BRAM_PHONE]), lost: new Map([[ANNA_PHONE, 'c0000000-0000-4000-8000-00000000000a'], ['99999999-9999-4999-8999-999999999999', first]]), counterId: () => first, adopt: (id: string) => void adopted.push(id) }
+    // This device counts under another lost phone's id already: the case stays with its own lost phone's last figures.
+    expect(await bram.docs.step(c.id, (r) => claimCounting(r.doc, 'lead', self))).toBe(false)
+    expect(adopted).toEqual([])
+  })
+})

@@ -38,8 +38,10 @@ export async function insertDevice(db: Queryable, d: NewDevice): Promise<void> {
 
 /** A person's own devices, newest first. */
 export async function devicesOfUser(db: Queryable, userId: string) {
-  const { rows } = await db.query<{ id: string; name: string; status: string; organisation_id: string; last_contact_at: Date | string | null; has_auth_key: boolean; certificate: unknown }>(
-    'SELECT id, name, status, organisation_id, last_contact_at, auth_key IS NOT NULL AS has_auth_key, certificate FROM devices WHERE user_id = $1 ORDER BY created_at DESC',
+  const { rows } = await db.query<{ id: string; name: string; status: string; organisation_id: string; last_contact_at: Date | string | null; has_auth_key: boolean; certificate: unknown; counter_id: string | null }>(
+    `SELECT d.id, d.name, d.status, d.organisation_id, d.last_contact_at, d.auth_key IS NOT NULL AS has_auth_key, d.certificate, k.id AS counter_id
+     FROM devices d LEFT JOIN kpi_counters k ON k.device_id = d.id AND k.retired_at IS NULL
+     WHERE d.user_id = $1 ORDER BY d.created_at DESC`,
     [userId],
   )
   return rows

@@ -119,6 +119,8 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
         canProve: r.has_auth_key,
         /** Checked on the phone, with the chains below, before a user key is sealed to it (docs/case-sync.md). */
         certificate: r.certificate ?? null,
+        /** The counting id the device sends under (null: none): a recovered device takes over a lost one's (docs/case-sync.md "Recovery"). */
+        counterId: r.counter_id,
       })),
       chains: await chainsOf(db, rows.map((r) => r.organisation_id)),
     })

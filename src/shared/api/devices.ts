@@ -24,6 +24,7 @@ export const ownDevicesSchema = z.object({
       lastContactAt: z.string().nullable(),
       canProve: z.boolean(),
       certificate: z.unknown().optional(),
+      counterId: z.guid().nullable().optional(),
     }),
   ),
   chains: z.record(z.string(), z.unknown()).optional(),

@@ -31,7 +31,8 @@ import { sealUserKeysToRecovery } from './recoveryKeys'
 import { ensureUserKey, userKeyOwner } from './userKey'
 import { anyKeyBoxSchema, type ExchangeKey } from '../../../shared/caseSync/exchange'
 import { listColleagues } from '../../api/caseTeam'
-import { claimCounting } from './teamCounting'
+import { claimCounting, type CountingSelf } from './teamCounting'
+import { adoptKpiDeviceId, kpiCounterId } from '../cases/kpiSync'
 import { colleagueSigners, ensureExchangeKey, openKeyBoxes, withColleagues } from './teamKeys'
 
 const LOCK = 'samenwerkwijze-case-sync'
@@ -63,6 +64,13 @@ export function ownSigners(devices: OwnDevices, userId: string): SignerKey {
   }
 }
 
+/** Counting (teamCounting.ts): the worker's live devices keep what they count; a revoked one's cases come here once its counting id did. */
+function countingSelf(userId: string, deviceId: string, devices: OwnDevices): CountingSelf & { lost: ReadonlyMap<string, string | null>; counterId: () => string | null } {
+  const live = devices.devices.filter((d) => d.status !== 'revoked')
+  const lost = new Map(devices.devices.filter((d) => d.status === 'revoked').map((d) => [d.id, d.counterId ?? null] as const))
+  return { userId, deviceId, ownDeviceIds: new Set(live.map((d) => d.id)), lost, counterId: kpiCounterId, adopt: adoptKpiDeviceId }
+}
+
 const refusalOf = (e: unknown): SyncRefusal | 'exists' | undefined =>
   e instanceof ApiError && e.status === 409 && (e.code === 'exists' || (SYNC_REFUSALS as readonly string[]).includes(e.code)) ? (e.code as SyncRefusal | 'exists') : undefined
 
@@ -74,7 +82,7 @@ interface Ctx {
   /** The worker's exchange key, opened (team cases: boxes from colleagues). */
   exchange?: { record: ExchangeKey; privateKey: CryptoKey } | null
   /** Who this device is, for the counting across a handover (teamCounting.ts). */
-  own?: { userId: string; deviceId: string; ownDeviceIds: ReadonlySet<string> }
+  own?: CountingSelf
 }
 
 /** New key boxes of this worker opened (the signer checked), kept with the case: under a user key, or sealed to the worker's exchange key by a colleague (teamKeys.ts). */
@@ -173,7 +181,12 @@ async function runLocked(): Promise<void> {
     // list this run stops (a retry): pulling without it would mark colleagues' updates unverified.
     docs.signerKey = withColleagues(ownSigners(ownDevices, userId), colleagueSigners(await listColleagues()))
     const exchange = await ensureExchangeKey(userId, docs.signer, uk).catch(() => null)
-    const own = { userId, deviceId: device.id, ownDeviceIds: new Set(ownDevices.devices.map((d) => d.id)) }
+    const own = countingSelf(userId, device.id, ownDevices)
+    // A lost phone's cases this device may count now that its counting id moved here: looked at again.
+    for (const r of await db.docSync.toArray()) {
+      const named = typeof r.countingDeviceId === 'string' ? own.lost.get(r.countingDeviceId) : undefined
+      if (named && named === own.counterId()) await enqueueDoc(db, r.docId)
+    }
     const ctx: Ctx = { docs, userId, uk, changed, exchange, own }
     // Cases of the worker this device does not have, or has behind.
     for (const d of await listSyncDocs()) {

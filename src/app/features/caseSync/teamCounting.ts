@@ -6,18 +6,46 @@
 import type * as Y from 'yjs'
 import { readMeta, writeMeta } from '../../../shared/caseSync/recordDoc'
 
+/** This phone and the worker's other devices, as counting needs them (caseSyncLoop.ts). */
+export interface CountingSelf {
+  userId: string
+  deviceId: string
+  /** The worker's devices that are not revoked: one of them keeps counting a case it counts. */
+  ownDeviceIds: ReadonlySet<string>
+  /**
+   * The worker's revoked devices (a lost phone after a recovery, docs/case-sync.md "Recovery") and
+   * the counting id each still holds on the server (null: it never counted).
+   */
+  lost?: ReadonlyMap<string, string | null>
+  /** The counting id this device sends under now (features/cases/kpiSync.ts kpiCounterId). */
+  counterId?: () => string | null
+  /** Asks for the lost device's counting id to move here before the next count is sent (kpiSync.ts adoptKpiDeviceId). */
+  adopt?: (counterId: string) => void
+}
+
 /**
  * On a sync of a case this worker leads: when the counting device named in the case is not one of
  * the worker's own devices (the lead was handed over to them), this device takes the counting.
- * Another device of the same worker keeps it. Returns whether it wrote.
+ * Another device of the same worker keeps it. A revoked device of the worker (a lost phone) hands
+ * it over only once its counting id is this device's: its last snapshot on the server is then
+ * replaced by this device's, never added to it. Until then the lost phone's figures stand, and this
+ * asks for the move. Returns whether it wrote.
  */
-export function claimCounting(doc: Y.Doc, role: 'lead' | 'member', me: { userId: string; deviceId: string; ownDeviceIds: ReadonlySet<string> }): boolean {
+export function claimCounting(doc: Y.Doc, role: 'lead' | 'member', me: CountingSelf): boolean {
   if (role !== 'lead') return false
   const meta = readMeta(doc)
   if (meta.countingDeviceId && me.ownDeviceIds.has(meta.countingDeviceId) && meta.leadUserId === me.userId) return false
   if (meta.countingDeviceId && me.ownDeviceIds.has(meta.countingDeviceId)) {
     writeMeta(doc, { leadUserId: me.userId })
     return true
+  }
+  const lostCounter = meta.countingDeviceId ? me.lost?.get(meta.countingDeviceId) : undefined
+  if (lostCounter && me.counterId?.() !== lostCounter) {
+    // One lost phone's counting id at a time: moving a second one here would retire the first with
+    // the figures this device sent under it, and those would count twice.
+    const current = me.counterId?.() ?? null
+    if (!current || ![...(me.lost?.values() ?? [])].includes(current)) me.adopt?.(lostCounter)
+    return false
   }
   writeMeta(doc, { countingDeviceId: me.deviceId, leadUserId: me.userId })
   return true
