@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type { Database } from '../../src/server/db/types'
 import { makeExchangeKey } from '../../src/shared/caseSync/exchange'
 import type { Role } from '../../src/shared/accounts/roles'
-import { addBody, removeBody, seedMember } from './caseTeamWorld'
+import { addBody, removeBody, seedExchangeKey, seedInvitation, seedMember } from './caseTeamWorld'
 import type { Signer, TestCase } from './caseSyncWorld'
 
 type Identity = { kind: 'anonymous' } | { kind: 'password-only' } | { kind: 'role'; role: Role; org: 'A' | 'B' | 'R'; noDevice?: true }
@@ -34,6 +34,15 @@ export interface TeamMatrixEnv<C extends Ctx> {
 
 export function teamMatrixRows<C extends Ctx>(env: TeamMatrixEnv<C>): Record<string, Row> {
   const docs = (id: string) => `/api/case-sync/docs/${id}`
+  /** A case the identity is invited to (with an exchange key to accept with); someone else's case when it has no user. */
+  const invitedTo = async (ctx: C) => {
+    const { docId } = await env.caseOf(ctx)
+    if (ctx.user) {
+      await seedInvitation(env.db(), docId, ctx.user.userId)
+      await seedExchangeKey(env.db(), ctx.user.userId)
+    }
+    return docId
+  }
   return {
     'GET /api/case-sync/exchange-key': { expect: env.onDevice },
     'PUT /api/case-sync/exchange-key': {
@@ -71,5 +80,13 @@ export function teamMatrixRows<C extends Ctx>(env: TeamMatrixEnv<C>): Record<str
         return { path: `${docs(docId)}/lead`, body: { userId: colleague } }
       },
     },
+    // Another organisation (docs/case-sync.md "Another organisation"): only the lead invites; anyone on a device answers their own invitation.
+    'POST /api/case-sync/docs/:docId/invitations': {
+      expect: env.caseMember,
+      prepare: async (ctx: C) => ({ path: `${docs((await env.caseOf(ctx)).docId)}/invitations`, body: { email: `iemand.${randomUUID().slice(0, 8)}@example.org` } }),
+    },
+    'GET /api/case-sync/invitations': { expect: env.onDevice },
+    'POST /api/case-sync/invitations/:docId/accept': { expect: env.onDevice, prepare: async (ctx: C) => ({ path: `/api/case-sync/invitations/${await invitedTo(ctx)}/accept` }) },
+    'POST /api/case-sync/invitations/:docId/decline': { expect: env.onDevice, prepare: async (ctx: C) => ({ path: `/api/case-sync/invitations/${await invitedTo(ctx)}/decline` }) },
   }
 }

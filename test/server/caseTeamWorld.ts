@@ -37,3 +37,13 @@ export async function removeBody(c: Pick<TestCase, 'docId' | 'userKey' | 'userKe
   const signer = { deviceId: by.device.id, signingKey: by.device.keys.signing.privateKey }
   return { keyGen: 2, keyBoxes: [await wrapDocumentKey(await newDocumentKey(), c.userKey, signer, { docId: c.docId, keyGen: 2, userId: by.userId, userKeyId: c.userKeyId })] }
 }
+
+/** An invitation to the case for `userId`, pending (or accepted for `organisationId`), written straight in. */
+export async function seedInvitation(db: Database, docId: string, userId: string, accepted?: { organisationId: string }) {
+  await db.query(
+    `INSERT INTO case_invitations (document_id, invitee_id, inviter_organisation_id, created_at, expires_at, accepted_at, organisation_id)
+     SELECT $1, $2, organisation_id, now(), now() + interval '1 year', $3::timestamptz, $4::uuid FROM sync_documents WHERE id = $1
+     ON CONFLICT (document_id, invitee_id) DO NOTHING`,
+    [docId, userId, accepted ? new Date() : null, accepted?.organisationId ?? null],
+  )
+}

@@ -34,10 +34,12 @@ export interface DocRow {
 }
 
 /**
- * A member counts only while they are still a sociaal-werker of the case's organisation: someone who
- * left it keeps no access through a device approved elsewhere (`m`: sync_members, `d`: sync_documents).
+ * A member counts only while they are still a sociaal-werker of the organisation they act for on the
+ * case (the case's own, or for an invited professional their own: docs/case-sync.md "Another
+ * organisation"): someone who left it keeps no access through a device approved elsewhere
+ * (`m`: sync_members; `d`, sync_documents, is no longer needed but stays joined by the callers).
  */
-export const STILL_IN_ORGANISATION = `EXISTS (SELECT 1 FROM memberships ms WHERE ms.user_id = m.user_id AND ms.organisation_id = d.organisation_id AND ms.role = 'sociaal-werker')`
+export const STILL_IN_ORGANISATION = `EXISTS (SELECT 1 FROM memberships ms WHERE ms.user_id = m.user_id AND ms.organisation_id = m.organisation_id AND ms.role = 'sociaal-werker')`
 
 /** The document, if the user is a member, its row locked for this transaction (writers: 'update'; readers: 'share'). */
 export async function memberDoc(tx: Queryable, docId: string, userId: string, lock: 'update' | 'share'): Promise<DocRow | undefined> {

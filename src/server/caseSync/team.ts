@@ -1,6 +1,6 @@
 /**
  * Who is on a case (docs/case-sync.md "The team"): the lead adds a sociaal-werker of the case's
- * organisation (the document key sealed to the colleague's exchange key), removes a member with a
+ * organisation or an invitee of another one who accepted (the document key sealed to their exchange key), removes a member with a
  * new key generation boxed to everyone who stays, and hands the lead to a member. Each change runs
  * in one transaction that locks the document's row first (as documents.ts does), and is logged
  * (NEN 7513: share, remove, handover). The server cannot open any box: it checks who sealed it, to
@@ -13,7 +13,8 @@ import { verifySealedSender } from '../../shared/crypto/sealed'
 import type { Database, Queryable } from '../db/types'
 import { logAccess, type Actor } from './access'
 import { memberDoc, type DocRow } from './documents'
-import { certifiedSigningKey, exchangeKeyOf, isSocialWorkerOf, NOT_FOUND, teamRefusal, type TeamResult } from './teamKeys'
+import { actingOrganisation } from './invitations'
+import { certifiedSigningKey, exchangeKeyOf, NOT_FOUND, teamRefusal, type TeamResult } from './teamKeys'
 
 const NOT_LEAD = teamRefusal(403, 'not-lead', 'Only the lead of the case (casusregisseur) may do this.')
 const BAD_BOX = (error: string) => teamRefusal(400, 'bad-key-box', error)
@@ -62,19 +63,25 @@ async function insertBox(tx: Queryable, box: AnyKeyBox) {
   ])
 }
 
-/** The lead adds a sociaal-werker of the case's organisation, with the current document key sealed to them. */
+/**
+ * The lead adds a sociaal-werker of the case's organisation, or someone who accepted an invitation to
+ * this case and is still a sociaal-werker of their organisation (invitations.ts), with the current
+ * document key sealed to them. The member row names the organisation they act for.
+ */
 export async function addMember(db: Database, actor: Actor, docId: string, req: AddMember, at: Date): Promise<TeamResult<{ duplicate: boolean }>> {
   return db.transaction(async (tx) => {
     const lead = await leadDoc(tx, docId, actor)
     if (!lead.ok) return lead
     const doc = lead.value
-    if (!(await isSocialWorkerOf(tx, req.userId, doc.organisation_id))) return teamRefusal(400, 'not-a-colleague', 'Only a sociaal-werker of the same organisation can be added.')
+    const actsFor = await actingOrganisation(tx, docId, req.userId, doc.organisation_id)
+    if (!actsFor) return teamRefusal(400, 'not-a-colleague', 'Only a sociaal-werker of the same organisation, or someone who accepted an invitation to this case, can be added.')
     const { rows: had } = await tx.query('SELECT 1 FROM sync_members WHERE document_id = $1 AND user_id = $2', [docId, req.userId])
     if (had.length) return teamRefusal(409, 'already-member', 'This colleague is on the case already.')
     if (doc.requires_snapshot) return teamRefusal(409, 'snapshot-required', 'The case is being re-keyed: sync first, then add.')
     const wrong = await exchangeBoxProblem(tx, actor, req.keyBox, { docId, keyGen: doc.key_gen, userId: req.userId })
     if (wrong) return wrong
-    await tx.query("INSERT INTO sync_members (document_id, user_id, role, added_at) VALUES ($1, $2, 'member', $3)", [docId, req.userId, at])
+    await tx.query("INSERT INTO sync_members (document_id, user_id, role, added_at, organisation_id) VALUES ($1, $2, 'member', $3, $4)", [docId, req.userId, at, actsFor])
+    await tx.query('DELETE FROM case_invitations WHERE document_id = $1 AND invitee_id = $2', [docId, req.userId])
     await insertBox(tx, req.keyBox)
     await logAccess(tx, actor, docId, 'share', at)
     return { ok: true, status: 201, value: { duplicate: false } }

@@ -10,6 +10,7 @@ import type { Colleagues } from '../../shared/api/caseTeam'
 import { certifiedDevices, chainsOf } from '../auth/certificates'
 import type { Database, Queryable } from '../db/types'
 import type { Actor } from './access'
+import { STILL_IN_ORGANISATION } from './documents'
 
 export type TeamResult<T> = { ok: true; status: 200 | 201; value: T } | { ok: false; status: 400 | 403 | 404 | 409; code: string; error: string }
 export const teamRefusal = (status: 400 | 403 | 404 | 409, code: string, error: string): TeamResult<never> => ({ ok: false, status, code, error })
@@ -49,25 +50,53 @@ export async function storeExchangeKey(db: Database, actor: Actor, k: ExchangeKe
   })
 }
 
-/** Whether the user is a sociaal-werker of the organisation. */
-export async function isSocialWorkerOf(db: Queryable, userId: string, organisationId: string): Promise<boolean> {
-  const { rows } = await db.query("SELECT 1 FROM memberships WHERE user_id = $1 AND organisation_id = $2 AND role = 'sociaal-werker'", [userId, organisationId])
-  return rows.length > 0
-}
-
-/** The other sociaal-werkers of the organisation, their exchange keys and certified devices, and the organisation's chain. */
+/**
+ * The people whose devices this worker's phone must know: the other sociaal-werkers of the
+ * organisation; members of other organisations on a case this worker is on (so every member's
+ * phone checks their signatures); and people of other organisations who accepted an invitation to
+ * a case this worker leads (docs/case-sync.md "Another organisation"). Each with the organisation
+ * they act for, their exchange key and certified devices there, and every such organisation's chain.
+ */
 export async function colleaguesOf(db: Queryable, organisationId: string, selfId: string): Promise<Colleagues> {
-  const { rows } = await db.query<{ id: string; name: string; body: unknown }>(
-    `SELECT u.id, u.name, x.body FROM users u
-     JOIN memberships m ON m.user_id = u.id AND m.organisation_id = $1 AND m.role = 'sociaal-werker'
+  const { rows } = await db.query<{ id: string; name: string; body: unknown; organisation_id: string; organisation_name: string }>(
+    `WITH people AS (
+       SELECT ms.user_id, ms.organisation_id, 0 AS rank FROM memberships ms WHERE ms.organisation_id = $1 AND ms.role = 'sociaal-werker'
+       UNION
+       SELECT other.user_id, other.organisation_id, 1 FROM sync_members m
+       JOIN sync_members other ON other.document_id = m.document_id AND other.organisation_id <> $1
+       WHERE m.user_id = $2 AND ${STILL_IN_ORGANISATION}
+       UNION
+       SELECT i.invitee_id, i.organisation_id, 1 FROM sync_members m
+       JOIN case_invitations i ON i.document_id = m.document_id AND i.accepted_at IS NOT NULL AND i.organisation_id <> $1
+       WHERE m.user_id = $2 AND m.role = 'lead' AND ${STILL_IN_ORGANISATION}
+     )
+     SELECT DISTINCT ON (u.id) u.id, u.name, x.body, p.organisation_id, o.name AS organisation_name
+     FROM people p JOIN users u ON u.id = p.user_id JOIN organisations o ON o.id = p.organisation_id
      LEFT JOIN user_exchange_keys x ON x.user_id = u.id
-     WHERE u.id <> $2 ORDER BY u.name, u.id`,
+     WHERE u.id <> $2 AND EXISTS (SELECT 1 FROM memberships w WHERE w.user_id = p.user_id AND w.organisation_id = p.organisation_id AND w.role = 'sociaal-werker')
+     ORDER BY u.id, p.rank`,
     [organisationId, selfId],
   )
-  const chains = await chainsOf(db, [organisationId])
-  const devices = rows.length ? await certifiedDevices(db, 'd.organisation_id = $1 AND d.user_id = ANY($2::uuid[])', [organisationId, rows.map((r) => r.id)], chains) : []
+  rows.sort((a, b) => Number(a.organisation_id !== organisationId) - Number(b.organisation_id !== organisationId) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+  const organisations = [organisationId, ...new Set(rows.map((r) => r.organisation_id).filter((o) => o !== organisationId))]
+  const chains = await chainsOf(db, organisations)
+  const devices = rows.length
+    ? await certifiedDevices(
+        db,
+        '(d.user_id, d.organisation_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))',
+        [rows.map((r) => r.id), rows.map((r) => r.organisation_id)],
+        chains,
+      )
+    : []
   return {
-    colleagues: rows.map((r) => ({ userId: r.id, name: r.name, exchangeKey: r.body ?? null, devices: devices.filter((d) => d.userId === r.id).map((d) => d.certificate) })),
+    colleagues: rows.map((r) => ({
+      userId: r.id,
+      name: r.name,
+      exchangeKey: r.body ?? null,
+      devices: devices.filter((d) => d.userId === r.id && d.organisationId === r.organisation_id).map((d) => d.certificate),
+      organisationId: r.organisation_id,
+      organisationName: r.organisation_name,
+    })),
     chains,
   }
 }

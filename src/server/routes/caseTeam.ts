@@ -7,13 +7,14 @@
  */
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { addMemberSchema, exchangeKeySchema, handOverSchema, removeMemberSchema } from '../../shared/api/caseTeam'
+import { addMemberSchema, exchangeKeySchema, handOverSchema, inviteSchema, removeMemberSchema } from '../../shared/api/caseTeam'
 import { currentUser, requireApprovedDevice, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database } from '../db/types'
 import { problem } from '../http/problem'
 import { reply } from '../http/reply'
 import { body, isUuid } from '../http/request'
 import type { Actor } from '../caseSync/access'
+import { acceptInvitation, declineInvitation, invite, pendingInvitations } from '../caseSync/invitations'
 import { addMember, handOver, membersOf, removeMember } from '../caseSync/team'
 import { colleaguesOf, exchangeKeyOf, storeExchangeKey, type TeamResult } from '../caseSync/teamKeys'
 
@@ -79,6 +80,35 @@ export function caseTeamRoutes(db: Database, now: () => number = Date.now) {
     if (!b.ok) return b.response
     const r = await handOver(db, actorOf(c), docId, b.value, new Date(now()))
     return r.ok ? reply(c, 'POST /api/case-sync/docs/:docId/lead', r.value, r.status) : failed(c, r)
+  })
+
+  // Another organisation (docs/case-sync.md "Another organisation"): one answer whether or not the address is known.
+  app.post('/docs/:docId/invitations', ...guard, async (c) => {
+    const docId = c.req.param('docId')
+    if (!isUuid(docId)) return notFound(c)
+    const b = await body(c, inviteSchema)
+    if (!b.ok) return b.response
+    const r = await invite(db, actorOf(c), docId, b.value.email, new Date(now()))
+    if (r.ok) return reply(c, 'POST /api/case-sync/docs/:docId/invitations', r.value)
+    return r.status === 429 ? problem(c, 429, r.code, r.error) : failed(c, r)
+  })
+
+  app.get('/invitations', ...guard, async (c) =>
+    reply(c, 'GET /api/case-sync/invitations', { invitations: await pendingInvitations(db, actorOf(c).userId, new Date(now())) }),
+  )
+
+  app.post('/invitations/:docId/accept', ...guard, async (c) => {
+    const docId = c.req.param('docId')
+    if (!isUuid(docId)) return notFound(c)
+    const r = await acceptInvitation(db, actorOf(c), docId.toLowerCase(), new Date(now()))
+    return r.ok ? reply(c, 'POST /api/case-sync/invitations/:docId/accept', r.value, r.status) : failed(c, r)
+  })
+
+  app.post('/invitations/:docId/decline', ...guard, async (c) => {
+    const docId = c.req.param('docId')
+    if (!isUuid(docId)) return notFound(c)
+    const r = await declineInvitation(db, actorOf(c), docId.toLowerCase())
+    return r.ok ? reply(c, 'POST /api/case-sync/invitations/:docId/decline', r.value) : failed(c, r)
   })
 
   return app

@@ -11,6 +11,15 @@
  * - POST /api/case-sync/docs/:docId/members            addMemberSchema → storedSchema (lead) | 409 already-member | 400 bad-key-box
  * - POST /api/case-sync/docs/:docId/members/:userId/remove  removeMemberSchema → rekeyedSchema (lead) | 409 key-outdated
  * - POST /api/case-sync/docs/:docId/lead               handOverSchema → storedSchema (lead) | 400 not-a-member
+ * - POST /api/case-sync/docs/:docId/invitations        inviteSchema → invitationSentSchema (lead; 200), the same whether or not
+ *        the address is a sociaal-werker's | 429 too-many (INVITATIONS_PER_DAY per lead)
+ * - GET  /api/case-sync/invitations                   → invitationsSchema: this worker's pending invitations
+ * - POST /api/case-sync/invitations/:docId/accept      → storedSchema | 404 (none, expired) | 409 no-exchange-key
+ * - POST /api/case-sync/invitations/:docId/decline     → storedSchema | 404
+ *
+ * Another organisation (docs/case-sync.md "Another organisation"): a professional of another
+ * organisation is invited by exact e-mail, accepts on an approved device of their organisation, and
+ * is then added by the lead like a colleague; `colleagues` lists them with their organisation.
  */
 import { z } from 'zod'
 import { anyKeyBoxSchema, exchangeKeyBoxSchema, exchangeKeySchema } from '../caseSync/exchange'
@@ -27,6 +36,9 @@ export const colleagueSchema = z.object({
   exchangeKey: z.unknown().nullable(),
   /** The certificates of the colleague's approved devices, unchecked. */
   devices: z.array(z.unknown()),
+  /** The organisation the person acts for (absent from an older server: the viewer's own). */
+  organisationId: z.guid().optional(),
+  organisationName: z.string().optional(),
 })
 export type Colleague = z.infer<typeof colleagueSchema>
 export const colleaguesSchema = z.object({
@@ -56,3 +68,25 @@ export const rekeyedSchema = z.object({ keyGen: keyGenSchema })
 /** The lead hands the lead over to another member. */
 export const handOverSchema = z.strictObject({ userId: z.guid() })
 export type HandOver = z.infer<typeof handOverSchema>
+
+/** How long an invitation can be accepted (days); once accepted it waits for the lead's phone to add the person. */
+export const INVITATION_DAYS = 14
+/** Invitations one lead may ask per region day, known addresses or not. */
+export const INVITATIONS_PER_DAY = 30
+
+/** The lead invites a professional by their exact e-mail address. */
+export const inviteSchema = z.strictObject({ email: z.email().max(254) })
+export type Invite = z.infer<typeof inviteSchema>
+/** The one answer to an invitation, whether or not the address belongs to a sociaal-werker. */
+export const invitationSentSchema = z.object({ sent: z.literal(true) })
+
+/** A pending invitation as the invitee sees it: who asks, from which organisation; nothing of the case. */
+export const invitationSchema = z.object({
+  docId: z.guid(),
+  inviterName: z.string().nullable(),
+  organisationName: z.string(),
+  invitedAt: z.string(),
+  expiresAt: z.string(),
+})
+export type Invitation = z.infer<typeof invitationSchema>
+export const invitationsSchema = z.object({ invitations: z.array(invitationSchema) })

@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto'
 import { makeExchangeKey } from '../../../src/shared/caseSync/exchange'
-import { ownCase, type Phone } from '../caseSyncWorld'
-import { addBody, removeBody, seedMember } from '../caseTeamWorld'
+import { ownCase, someoneElsesCase, type Phone } from '../caseSyncWorld'
+import { addBody, removeBody, seedExchangeKey, seedInvitation, seedMember } from '../caseTeamWorld'
 import type { Entry } from './catalogue'
-import type { Caller } from './world'
+import type { Caller, World } from './world'
 
 const phone = (caller: Caller): Phone => ({ agent: caller.agent, device: caller.device!, userId: caller.userId! })
 
@@ -47,4 +47,19 @@ export const CASE_TEAM_CATALOGUE: Record<string, Entry> = {
       return { params: { docId: c.docId }, body: { userId: w.someUserId } }
     },
   },
+  'POST /api/case-sync/docs/:docId/invitations': {
+    who: 'sociaalWerker',
+    build: async (_w, caller) => ({ params: { docId: (await ownCase(phone(caller))).docId }, body: { email: 'lid@example.org' } }),
+  },
+  'GET /api/case-sync/invitations': { who: 'sociaalWerker' },
+  'POST /api/case-sync/invitations/:docId/accept': { who: 'sociaalWerker', build: async (w, caller) => ({ params: { docId: await invitedTo(w, caller) } }) },
+  'POST /api/case-sync/invitations/:docId/decline': { who: 'sociaalWerker', build: async (w, caller) => ({ params: { docId: await invitedTo(w, caller) } }) },
+}
+
+/** A case of someone else's the caller is invited to, with an exchange key to accept with. */
+async function invitedTo(w: World, caller: Caller): Promise<string> {
+  const docId = await someoneElsesCase(w.db, w.orgA, w.someUserId)
+  await seedInvitation(w.db, docId, caller.userId!)
+  await seedExchangeKey(w.db, caller.userId!)
+  return docId
 }
