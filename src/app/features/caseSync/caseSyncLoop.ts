@@ -150,6 +150,20 @@ async function syncDoc(ctx: Ctx, docId: string): Promise<'sent' | 'keep'> {
   return (await docs.waiting(docId)) ? 'keep' : 'sent'
 }
 
+/**
+ * A case on the server once that the server no longer lists for this worker (taken off its team):
+ * one pull, whose 404 marks it (updateStatus: `removedIds`), and no new pull while it is marked.
+ */
+async function lookAtUnlisted(ctx: Ctx, listed: ReadonlySet<string>) {
+  const db = ctx.docs.db
+  for (const id of await ctx.docs.ids()) {
+    if (listed.has(id)) continue
+    const row = await db.outbox.get(caseSyncItemId(id))
+    if (row?.problem?.status === 404 || !(await ctx.docs.step(id, (r) => r.isCreated))) continue
+    await enqueueDoc(db, id)
+  }
+}
+
 async function enqueueDoc(db: CaseDb, docId: string) {
   await db.transaction('rw', db.outbox, () => enqueue<CaseSyncItem>(db.outbox as never, { id: caseSyncItemId(docId), kind: CASE_SYNC_KIND, docId }))
 }
@@ -189,7 +203,9 @@ async function runLocked(): Promise<void> {
     }
     const ctx: Ctx = { docs, userId, uk, changed, exchange, own }
     // Cases of the worker this device does not have, or has behind.
-    for (const d of await listSyncDocs()) {
+    const list = await listSyncDocs()
+    await lookAtUnlisted(ctx, new Set(list.map((d) => d.docId)))
+    for (const d of list) {
       const e = await docs.ready(d.docId, 'remote')
       const st = e?.replica.exportState()
       if (!st || st.snapshotId !== d.activeSnapshotId || st.lastSeq < d.lastSeq || d.requiresSnapshot || !(await docs.has(d.docId))) await enqueueDoc(db, d.docId)
@@ -217,9 +233,14 @@ async function runLocked(): Promise<void> {
 
 /** How many cases wait, for the cases page. */
 export async function updateStatus(db: CaseDb): Promise<void> {
-  const rows = await db.outbox.filter((r) => (r.kind as string) === CASE_SYNC_KIND).toArray()
+  const all = await db.outbox.filter((r) => (r.kind as string) === CASE_SYNC_KIND).toArray()
+  // A case the server answers 404 for (docs/case-sync.md "The team": this worker was taken off it) waits for nothing.
+  const gone = (r: (typeof all)[number]) => r.problem?.status === 404
+  const docIdOf = (r: (typeof all)[number]) => String((r as { docId?: unknown }).docId)
+  const rows = all.filter((r) => !gone(r))
   caseSyncStatus.waiting = rows.length
-  caseSyncStatus.waitingIds = rows.map((r) => String((r as { docId?: unknown }).docId))
+  caseSyncStatus.waitingIds = rows.map(docIdOf)
+  caseSyncStatus.removedIds = all.filter(gone).map(docIdOf)
   if (!rows.length) caseSyncStatus.lastSynced = new Date().toISOString()
 }
 

@@ -10,6 +10,8 @@ export const caseSyncStatus = reactive({
   waiting: 0,
   /** Which cases wait. */
   waitingIds: [] as string[],
+  /** Cases the server no longer gives this worker (taken off the team): what is here stays, nothing new comes or goes. */
+  removedIds: [] as string[],
   /** When a run last ended with nothing waiting (ISO), or null. */
   lastSynced: null as string | null,
   /** A run is under way. */
