@@ -58,7 +58,9 @@ export async function pull(db: Database, docId: string, actor: Actor, known: str
       [doc.active_snapshot_id, fresh ? 0 : after, PULL_PAGE + 1],
     )
     const keyBoxes = await tx.query<{ box: CaseKeyBox }>('SELECT box FROM sync_key_boxes WHERE document_id = $1 AND user_id = $2 ORDER BY key_gen, user_key_id', [docId, actor.userId])
-    await logAccess(tx, actor, docId, 'fetch', at)
+    // NEN 7513 logs access to the case: an answer with content. A check-in with nothing new (a sync
+    // run's routine pull) carries none of it, and one row per poll would bury the real reads.
+    if (snapshot || rows.length) await logAccess(tx, actor, docId, 'fetch', at)
     return {
       doc: await stateOf(tx, doc),
       ...(snapshot ? { snapshot } : {}),
