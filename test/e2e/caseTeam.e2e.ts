@@ -6,7 +6,10 @@
  * the programme's totals (what both phones' signed count snapshots add up to on the server) count
  * the case once before, once after, also when Bram records the intake. Bram then removes Anna (the
  * case is re-keyed) and types new words; Anna's phone gets nothing new: its pull is refused and the
- * field keeps the old words.
+ * field keeps the old words. Bram then invites Cor, a social worker of ANOTHER organisation (Zorg
+ * Veghel, made through the region API), by e-mail: Cor accepts on "Mijn casussen", Bram's phone adds
+ * him (after accepting Zorg Veghel's number), Cor's phone accepts Welzijn Uden's number, reads the
+ * case and takes over the lead (docs/case-sync.md "Another organisation").
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
@@ -24,10 +27,24 @@ const NAME = 'Hendrika van Dinther'
 const FIRST = 'Weer koken voor de buren'
 const SECOND = 'Elke week naar het wijkcentrum'
 
+interface Org {
+  admin: ApiClient
+  organisationId: string
+}
+/** A second organisation, made by the region's beheerder (the bootstrapped Welzijn Uden is the region's), its beheerder signed in from Node. */
+async function otherOrganisation(name: string, email: string): Promise<Org> {
+  const { id, invitation } = await world.admin.call<{ id: string; invitation: { link: string } }>('POST', '/api/region/organisations', { name, firstBeheerder: { email, name: `Beheer ${name}` } })
+  const admin = new ApiClient(world.h.baseUrl)
+  await admin.call('POST', '/api/links/redeem', { token: invitation.link.split('#')[1], password: PASSWORD, name: `Beheer ${name}` })
+  await admin.signInFirstTime(email, PASSWORD)
+  return { admin, organisationId: id }
+}
+
 /** Social workers on approved 360 px phones, at "Mijn casussen" with the vault open and the session bound (signed in side by side). */
-async function workersOnPhones(people: { email: string; name: string }[]): Promise<Page[]> {
-  const { h, admin, organisationId } = world
-  for (const p of people) await admin.invite(organisationId, { ...p, role: 'sociaal-werker' }, PASSWORD)
+async function workersOnPhones(people: { email: string; name: string; org?: Org }[]): Promise<Page[]> {
+  const { h } = world
+  const orgOf = (p: { org?: Org }) => p.org ?? world
+  for (const p of people) await orgOf(p).admin.invite(orgOf(p).organisationId, { email: p.email, name: p.name, role: 'sociaal-werker' }, PASSWORD)
   const pages = await Promise.all(
     people.map(async (p) => {
       const page = await (await h.browser.newContext({ viewport: { width: 360, height: 740 } })).newPage()
@@ -36,7 +53,7 @@ async function workersOnPhones(people: { email: string; name: string }[]): Promi
       return page
     }),
   )
-  await approvePending(admin, organisationId)
+  for (const o of new Set(people.map(orgOf))) await approvePending(o.admin, o.organisationId)
   // A load after the approval binds each session to its approved device; the vault opens again.
   await Promise.all(
     pages.map(async (page) => {
@@ -54,7 +71,7 @@ const wil = (page: Page) => page.getByLabel('Wat wil ik?')
 const step3 = (page: Page) => page.getByRole('link', { name: /^3\. / }).click()
 /** Accepts the own organisation's number where the page asks for it. */
 async function acceptNumber(page: Page) {
-  const notice = page.getByTestId('unknown-organisation')
+  const notice = page.getByTestId('unknown-organisation').first()
   await notice.getByRole('checkbox').check()
   await notice.getByRole('button', { name: 'Nummer accepteren' }).click()
   await notice.waitFor({ state: 'detached' })
@@ -62,12 +79,15 @@ async function acceptNumber(page: Page) {
 
 describe('a colleague on a case', () => {
   it('is added and reads it; takes over the lead with the counts exact; once removed, gets nothing new', async () => {
-    const [anna, bram] = (await workersOnPhones([
+    const veghel = await otherOrganisation('Zorg Veghel', 'beheer@veghel.example')
+    const [anna, bram, cor] = (await workersOnPhones([
       { email: 'anna@welzijn.example', name: 'Anna Verhoeven' },
       { email: 'bram@welzijn.example', name: 'Bram Kuijpers' },
-    ])) as [Page, Page]
-    // Bram's phone makes his user key and exchange key on its first sync run.
-    await expect.poll(async () => (await sync(bram), bram.evaluate(async () => ((await (await fetch('/api/case-sync/exchange-key')).json()) as { key: unknown }).key !== null)), { timeout: 20_000, interval: 500 }).toBe(true)
+      { email: 'cor@veghel.example', name: 'Cor Smits', org: veghel },
+    ])) as [Page, Page, Page]
+    // Bram's and Cor's phones make their user key and exchange key on their first sync run.
+    const hasExchangeKey = (page: Page) => page.evaluate(async () => ((await (await fetch('/api/case-sync/exchange-key')).json()) as { key: unknown }).key !== null)
+    await expect.poll(async () => (await Promise.all([sync(bram), sync(cor)]), (await hasExchangeKey(bram)) && (await hasExchangeKey(cor))), { timeout: 20_000, interval: 500 }).toBe(true)
 
     // Anna makes the case; its team section shows her as the lead once it is on the server.
     await anna.getByLabel('Route').selectOption('wor')
@@ -140,5 +160,38 @@ describe('a colleague on a case', () => {
     expect(await wil(anna).inputValue()).toBe(FIRST)
     // The counts stay exact: Bram's phone counts the case once.
     expect(await wor()).toEqual({ referred: 1, included: 1 })
+
+    // Another organisation: Bram invites Cor by e-mail; the answer does not say whether the address is known.
+    await bramTeam.getByLabel('E-mailadres').fill('cor@veghel.example')
+    await bramTeam.getByRole('button', { name: 'Uitnodigen' }).click()
+    await bramTeam.getByText('Verstuurd. Als dit adres van een professional is, ziet die de uitnodiging in de app.').waitFor()
+    expect(await seriousViolations(bram)).toEqual([])
+    // Cor sees who asks, from which organisation, on "Mijn casussen", and accepts.
+    const invitation = cor.getByTestId('case-invitations')
+    await expect.poll(async () => (await sync(cor), invitation.count()), { timeout: 20_000, interval: 500 }).toBe(1)
+    await invitation.getByText('Bram Kuijpers (Welzijn Uden) wil een casus met je delen.').waitFor()
+    expect(await seriousViolations(cor)).toEqual([])
+    await invitation.getByRole('button', { name: 'Accepteren' }).click()
+    await invitation.getByText(/^Geaccepteerd\./).waitFor()
+    // Bram's phone lists Cor with his organisation, behind Zorg Veghel's number; Bram accepts it and adds Cor.
+    await expect.poll(async () => (await sync(bram), bramTeam.getByTestId('unknown-organisation').count()), { timeout: 20_000, interval: 500 }).toBe(1)
+    await acceptNumber(bram)
+    await bramTeam.getByLabel('Collega', { exact: true }).selectOption({ label: 'Cor Smits (Zorg Veghel)' })
+    await bramTeam.getByRole('button', { name: 'Collega toevoegen' }).click()
+    await bramTeam.getByText('Cor Smits is toegevoegd aan het team.').waitFor()
+    // Cor's phone accepts the numbers it asks for (Welzijn Uden's, and his own organisation's), lists the case and reads Bram's words.
+    const corListed = cor.getByRole('link', { name: NAME })
+    const corNotices = cor.getByTestId('unknown-organisation')
+    await expect.poll(async () => (await sync(cor), corNotices.count()), { timeout: 20_000, interval: 500 }).toBeGreaterThan(0)
+    await expect.poll(async () => (await sync(cor), (await corNotices.count()) && (await acceptNumber(cor)), corListed.count()), { timeout: 30_000, interval: 500 }).toBe(1)
+    await corListed.click()
+    await step3(cor)
+    await expect.poll(() => wil(cor).inputValue(), { timeout: 10_000 }).toBe(SECOND)
+    // Bram hands the lead to Cor; the case still counts once.
+    await bramTeam.getByRole('button', { name: 'Regie overdragen' }).click()
+    await bramTeam.getByRole('button', { name: 'Ja, regie overdragen' }).click()
+    await bramTeam.getByText('Cor Smits heeft nu de regie.').waitFor()
+    await expect.poll(async () => (await sync(cor), cor.getByTestId('case-team').textContent()), { timeout: 20_000, interval: 500 }).toMatch(/Cor Smits\s*\(jij\) — regisseur/)
+    await expect.poll(async () => (await sync(cor), await wor()), { timeout: 30_000, interval: 500 }).toEqual({ referred: 1, included: 1 })
   })
 })

@@ -4,7 +4,7 @@
  * Answers are checked with the shared schemas; a refusal arrives as an ApiError with its code.
  */
 import { accessExportSchema, accessLogSchema, storedSchema } from '../../shared/api/caseSync'
-import { colleaguesSchema, membersSchema, ownExchangeKeySchema, rekeyedSchema, type AddMember, type RemoveMember } from '../../shared/api/caseTeam'
+import { colleaguesSchema, invitationSentSchema, invitationsSchema, membersSchema, ownExchangeKeySchema, rekeyedSchema, type AddMember, type RemoveMember } from '../../shared/api/caseTeam'
 import type { ExchangeKey } from '../../shared/caseSync/exchange'
 import { api } from '../core/http'
 
@@ -17,6 +17,12 @@ export const listMembers = (docId: string) => api('GET', `${doc(docId)}/members`
 export const postMember = (docId: string, body: AddMember) => api('POST', `${doc(docId)}/members`, storedSchema, body)
 export const postRemoval = (docId: string, userId: string, body: RemoveMember) => api('POST', `${doc(docId)}/members/${encodeURIComponent(userId)}/remove`, rekeyedSchema, body)
 export const postLead = (docId: string, userId: string) => api('POST', `${doc(docId)}/lead`, storedSchema, { userId })
+/** Another organisation (docs/case-sync.md "Another organisation"): the same answer whether or not the address is a professional's. */
+export const postInvitation = (docId: string, email: string) => api('POST', `${doc(docId)}/invitations`, invitationSentSchema, { email })
+export const listInvitations = async () => (await api('GET', '/api/case-sync/invitations', invitationsSchema)).invitations
+const invitation = (docId: string) => `/api/case-sync/invitations/${encodeURIComponent(docId)}`
+export const acceptInvitation = (docId: string) => api('POST', `${invitation(docId)}/accept`, storedSchema)
+export const declineInvitation = (docId: string) => api('POST', `${invitation(docId)}/decline`, storedSchema)
 /** The access log of a case (its members; the team section shows it to the lead). */
 export const getCaseAccessLog = async (docId: string) => (await api('GET', `${doc(docId)}/access-log`, accessLogSchema)).entries
 /** A page of the beheerder's export of their organisations' case access log, by region day. */
