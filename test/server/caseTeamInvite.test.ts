@@ -153,11 +153,15 @@ describe('a professional of another organisation', () => {
     expect(((await call(b, 'GET', '/api/case-sync/docs')).body.docs as { docId: string; role: string }[]).find((d) => d.docId === c.docId)?.role).toBe('lead')
     expect((await invite(b, c, emails.get(third.userId)!)).status).toBe(200)
 
-    // They leave organisation B: nothing of the case any more, though the case's organisation never changed.
+    // They leave organisation B for organisation C, where their device is approved (set past the API, as
+    // test/server/caseSync.test.ts does): still a sociaal-werker, but not of B, so nothing of the case any more.
+    const orgC = (await db.query<{ organisation_id: string }>('SELECT organisation_id FROM devices WHERE id = $1', [third.device.id])).rows[0]!.organisation_id
     await db.query("DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2 AND role = 'sociaal-werker'", [b.userId, orgB])
-    expect((await call(b, 'GET', docs(c.docId))).status).not.toBe(200)
+    await db.query("INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, 'sociaal-werker')", [b.userId, orgC])
+    await db.query('UPDATE devices SET organisation_id = $1 WHERE id = $2', [orgC, b.device.id])
+    expect((await call(b, 'GET', docs(c.docId))).status).toBe(404)
+    expect(((await call(b, 'GET', '/api/case-sync/docs')).body.docs as { docId: string }[]).some((d) => d.docId === c.docId)).toBe(false)
     expect((await call(w.phone, 'GET', `${docs(c.docId)}/members`)).status).toBe(200)
-    await db.query("INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, 'sociaal-werker')", [b.userId, orgB])
   })
 
   it('cannot accept an expired invitation, needs an exchange key, and can decline', async () => {
