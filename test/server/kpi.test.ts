@@ -12,7 +12,7 @@ import { counterAt, totpAt } from '../../src/server/auth/totp'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
 import { approvedBoundDevice, type TestDevice } from './devices'
 import { CaseDb } from '../../src/app/features/cases/caseDb'
-import { ensureCounter, flushCounts, markPeriodsChanged, type CounterServer, type CounterStore, type SyncIdentity } from '../../src/app/features/cases/kpiSyncCore'
+import { ensureCounter, flushCounts, markPeriodsChanged, resendUnderNewId, type CounterServer, type CounterStore, type SyncIdentity } from '../../src/app/features/cases/kpiSyncCore'
 import { classifyFailure } from '../../src/app/sync/outbox'
 import type { Countable } from '../../src/shared/kpi/counts'
 import { setupServerTest, type TestApp } from './fixture'
@@ -251,17 +251,21 @@ describe('a counting id moves with a restored backup', () => {
     // The loop from the finding: D1 gets a counting id, sends the most one person counts, D2 moves it over; again.
     let version = 1_000
     const answers: number[] = []
+    const seen: number[] = []
     for (let round = 0; round < 5; round++) {
       const counterId = await counterOf(d1)
       answers.push((await worker.send('2026-H2', ++version, full, { counterId, ...d1 })).status)
       expect((await d2.agent.call('POST', `/api/kpi/counters/${counterId}/move`)).status).toBe(200)
+      seen.push(await included())
     }
-    // Before the fix every round was stored: 2500 counted against a bound of 500.
-    expect(answers).toEqual([200, 422, 422, 422, 422])
-    expect(await included()).toBe(500)
-    // Nor from D2, under the ids it holds now (a live one and retired ones).
+    // Before the fix every round was stored: 2500 counted against a bound of 500. A move drops the
+    // figures of the id it retires on D2 (D2 sends its own again under the moved one), so a round
+    // after such a drop is taken — the total never passes the bound.
+    expect(answers).toEqual([200, 422, 200, 422, 200])
+    expect(seen).toEqual([500, 0, 500, 0, 500])
+    // Nor from D2, under the id it holds now: one more than the bound.
     const d2Counter = await counterOf(d2)
-    const fromD2 = await worker.send('2026-H2', version + 1, [row(1)], { counterId: d2Counter, ...d2 })
+    const fromD2 = await worker.send('2026-H2', version + 1, [...full, { ...row(1), municipality: 'Bernheze' }], { counterId: d2Counter, ...d2 })
     expect([fromD2.status, (await json(fromD2)).code]).toEqual([422, 'implausible-counts'])
     expect(await included()).toBe(500)
     // Another person of the organisation counts under their own bound.
@@ -279,13 +283,14 @@ describe('a counting id moves with a restored backup', () => {
     const own = (await json<{ counterId: string }>(await newAgent.call('POST', '/api/kpi/counters', { organisationId: worker.organisationId }))).counterId
     expect((await worker.send('2026-H2', 1_500, [row(10)], { counterId: own, agent: newAgent, device: newPhone })).status).toBe(200)
     expect((await newAgent.call('POST', `/api/kpi/counters/${worker.counterId}/move`)).status).toBe(200)
-    // Its snapshot replaces the old figures (450 → 480); with the 10 under the retired id: 490 of 500.
+    // Its snapshot replaces the old figures (450 → 480); the 10 under the retired id were dropped by
+    // the move (the phone sends its own cases again under the moved id): 480 of 500.
     const restored = [{ ...row(250), referred: 250 }, { ...row(230), municipality: 'Maashorst', referred: 230 }]
     expect((await worker.send('2026-H2', 2_000, restored, { agent: newAgent, device: newPhone })).status).toBe(200)
     // One more than the person's bound is refused, whichever id it comes under.
-    const over = [{ ...row(250), referred: 250 }, { ...row(241), municipality: 'Maashorst', referred: 241 }]
+    const over = [{ ...row(250), referred: 250 }, { ...row(250), municipality: 'Maashorst', referred: 250 }, { ...row(0), municipality: 'Bernheze' }]
     const refused = await worker.send('2026-H2', 3_000, over, { agent: newAgent, device: newPhone })
-    expect([refused.status, (await json(refused)).error]).toEqual([422, expect.stringMatching(/referred 502 .*one person .*at most 500/)])
+    expect([refused.status, (await json(refused)).error]).toEqual([422, expect.stringMatching(/referred 501 .*one person .*at most 500/)])
   })
 
   it('keeps the figures of a counting id from before issue 11, and lets its phone claim it once', async () => {
@@ -347,6 +352,10 @@ function phoneOf(agent: Agent, phone: TestDevice, restoredCounterId?: string) {
     item: (period: string) => phoneDb.outbox.get(`kpi-snapshot:${period}`),
     problems,
     counterId: () => counter?.counterId,
+    /** A lost phone's counting id to move here before the next send (teamCounting.ts claimCounting → kpiSync.ts adoptKpiDeviceId). */
+    adopt(counterId: string) {
+      pending = counterId
+    },
     /** A case referred and included on `day`: its period goes into the outbox. */
     async add(day: string, n = 1) {
       for (let i = 0; i < n; i++) cases.push({ pathway: 'wor', municipality: 'Oss', referrerType: 'huisarts', referredAt: day, includedAt: day })
@@ -354,7 +363,10 @@ function phoneOf(agent: Agent, phone: TestDevice, restoredCounterId?: string) {
       await phoneDb.transaction('rw', phoneDb.outbox, () => markPeriodsChanged(phoneDb.outbox, [period]))
     },
     async sync() {
+      const before = counter?.counterId
       const counterId = await ensureCounter(store, server, { id: phone.id, organisationId: phone.organisationId }, (v) => (version = Math.max(version, v)))
+      // As kpiSync.ts syncCounts: under an id new to this phone, every period its cases reach goes again.
+      await resendUnderNewId(phoneDb.outbox, before, counterId, async () => cases, '2026-09-30')
       const identity: SyncIdentity = {
         counterId,
         organisationId: phone.organisationId,
@@ -462,6 +474,30 @@ describe("the phone's sync code against the server", () => {
     expect(await busy.sync()).toEqual({ sent: 1 })
     expect(await busy.item('2026-H1')).toMatchObject({ problem: { code: 'implausible-counts' } })
     expect(await busy.item('2026-H2')).toBeUndefined()
+  })
+
+  it("counts a device's own cases once when a lost phone's counting id moves onto it (docs/case-sync.md \"Counted once across a recovery\")", async () => {
+    const worker = await countingWorker()
+    const programme = await signedIn(app, db, clock, 'programma')
+    const included = async (period: string) => (await json<{ rows: Row[] }>(await programme.agent.call('GET', `/api/kpi/totals?period=${period}`))).rows.map((r) => r.included)
+    // The phone that gets lost counted 3 cases under its id.
+    const lostPhone = phoneOf(worker.agent, worker.phone)
+    await lostPhone.add('2026-08-01', 3)
+    expect(await lostPhone.sync()).toEqual({ sent: 1 })
+    // The worker's laptop counted 3 of its own (1 in H1, 2 in H2) under an id of its own.
+    const laptopAgent = await signInAgain(worker)
+    const laptop = phoneOf(laptopAgent, await approvedBoundDevice(laptopAgent, worker.admin, worker.organisationId, 'Laptop'))
+    await laptop.add('2026-03-01', 1)
+    await laptop.add('2026-07-01', 2)
+    expect(await laptop.sync()).toEqual({ sent: 2 })
+    expect([await included('2026-H1'), await included('2026-H2')]).toEqual([[1], [5]])
+    // The phone is lost: the laptop asks for its id, then takes its 3 cases (their period queued again).
+    laptop.adopt(worker.counterId)
+    await laptop.add('2026-08-01', 3)
+    await laptop.sync()
+    expect(laptop.counterId()).toBe(worker.counterId)
+    // Every case once: the laptop's own are no longer also in its retired id's figures, and none is dropped.
+    expect([await included('2026-H1'), await included('2026-H2')]).toEqual([[1], [5]])
   })
 })
 

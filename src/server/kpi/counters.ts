@@ -44,8 +44,9 @@ export async function issueCounter(db: Database, device: CountingDevice, userId:
  * Moves a counting id to the session's device: only the person it belongs to, in its organisation.
  * A legacy id (chosen by a device before issue 11) that nobody claimed yet is claimed by the first
  * member of its organisation who presents it: only the phone that made it (or its backup) knows it.
- * The target device's previous live id is retired (its figures stay counted); the stored versions
- * are clamped to now, so the new phone's next snapshot (its clock, later) replaces the old figures.
+ * The target device's previous live id is retired and its figures dropped (the device sends them
+ * again under the moved id); the moved id's stored versions are clamped to now, so the new phone's
+ * next snapshot (its clock, later) replaces the old figures.
  */
 export async function moveCounter(db: Database, counterId: string, device: CountingDevice, userId: string, nowMs: number): Promise<{ ok: true; counterId: string } | Refused> {
   return db.transaction(async (tx) => {
@@ -62,7 +63,11 @@ export async function moveCounter(db: Database, counterId: string, device: Count
       return { ok: false, status: 403, code: 'counter-not-yours', error: 'This counting id belongs to another person or organisation: it cannot move to your device.' } as const
     }
     if (counter.device_id === device.id && counter.retired_at === null) return { ok: true, counterId } as const
-    await tx.query('UPDATE kpi_counters SET retired_at = now() WHERE device_id = $1 AND retired_at IS NULL AND id <> $2', [device.id, counterId])
+    // The device's own id is retired and its figures dropped: the device sends every period again
+    // under the moved id (kpiSyncCore.ts resendUnderNewId), whole. Kept, they would count its cases
+    // a second time there (docs/case-sync.md "Counted once across a recovery").
+    const retired = await tx.query<{ id: string }>('UPDATE kpi_counters SET retired_at = now() WHERE device_id = $1 AND retired_at IS NULL AND id <> $2 RETURNING id', [device.id, counterId])
+    for (const r of retired.rows) await tx.query('DELETE FROM kpi_counts WHERE counter_id = $1', [r.id])
     await tx.query('UPDATE kpi_counters SET device_id = $2, user_id = $3, moved_at = now(), retired_at = NULL WHERE id = $1', [counterId, device.id, userId])
     await tx.query('INSERT INTO kpi_counter_moves (counter_id, from_device_id, to_device_id, moved_by) VALUES ($1, $2, $3, $4)', [counterId, counter.device_id, device.id, userId])
     await tx.query('UPDATE kpi_snapshots SET snapshot_version = least(snapshot_version, $2::bigint) WHERE counter_id = $1', [counterId, nowMs])

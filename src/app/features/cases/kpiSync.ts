@@ -11,7 +11,8 @@ import { issueCounter, moveCounter, sendSnapshot } from '../../api/kpi'
 import type { CaseDb } from './caseDb'
 import type { CaseStore } from './caseStore'
 import { classifyFailure, type Failure } from '../../sync/outbox'
-import { ensureCounter, flushCounts, type CounterServer, type CounterStore } from './kpiSyncCore'
+import { ensureCounter, flushCounts, resendUnderNewId, type CounterServer, type CounterStore } from './kpiSyncCore'
+import { today } from '../../core/clock'
 
 /** The counting id (before issue 11 the device chose it here itself; now the server issues it). */
 const DEVICE_KEY = 'samenwerkwijze.kpiDevice'
@@ -23,6 +24,8 @@ const ADOPT_KEY = 'samenwerkwijze.kpiAdopt'
 const PROBLEM_KEY = 'samenwerkwijze.kpiProblem'
 const SENT_KEY = 'samenwerkwijze.kpiLastSent'
 const VERSION_KEY = 'samenwerkwijze.kpiVersion'
+/** The counting id every period was queued for (kpiSyncCore.ts resendUnderNewId): a failed queueing is done at the next round. */
+const RESENT_KEY = 'samenwerkwijze.kpiResentUnder'
 const isGuid = (id: string | null): id is string => z.guid().safeParse(id).success
 
 /** The counting id this device sends under, if the server issued one (or one from before issue 11 is still waiting to be claimed). */
@@ -52,7 +55,7 @@ export function adoptKpiDeviceId(id: string): void {
 
 /** After a wipe: the next count goes out under a new id, leaving the old id's last figures on the server. */
 export function forgetKpiDeviceId(): void {
-  for (const key of [DEVICE_KEY, BOUND_KEY, ADOPT_KEY, PROBLEM_KEY]) localStorage.removeItem(key)
+  for (const key of [DEVICE_KEY, BOUND_KEY, ADOPT_KEY, PROBLEM_KEY, RESENT_KEY]) localStorage.removeItem(key)
 }
 
 /** Where the counting id lives; the browser keeps it in localStorage. */
@@ -132,8 +135,11 @@ export async function syncCounts(db: CaseDb, store: CaseStore, organisationId: s
   // Nothing to do, or no registered device yet to count with: the outbox waits.
   if (!device?.id || (!due && !pendingMove)) return { sent: 0, pending: await pendingPeriods(db) }
   let counterId: string
+  const before = localStorage.getItem(RESENT_KEY) ?? kpiCounterId()
   try {
     counterId = await ensureCounter(localCounterStore, counterServer, { id: device.id, organisationId }, raiseVersion)
+    await resendUnderNewId(db.outbox, before, counterId, () => store.countingIndex(), today())
+    localStorage.setItem(RESENT_KEY, counterId)
   } catch (e) {
     const failure = classify(e)
     if (failure.kind === 'refused') localStorage.setItem(PROBLEM_KEY, failure.problem.code)

@@ -9,8 +9,8 @@
  * is rebuilt on every send, so what heals it is the device's state (its counting id, its cases),
  * not the person resending the same figures.
  */
-import { countInclusions, type Countable } from '../../../shared/kpi/counts'
-import type { Period } from '../../../shared/kpi/period'
+import { countInclusions, periodsOf, type Countable } from '../../../shared/kpi/counts'
+import { periodOf, periodsBetween, type Period } from '../../../shared/kpi/period'
 import { countSnapshotSchema, snapshotMessage, type CountSnapshot, type SnapshotAnswer } from '../../../shared/kpi/snapshot'
 import { enqueue, Outbox, type Failure, type OutboxTable } from '../../sync/outbox'
 import { kpiItemId, kpiOutboxItemSchema, type KpiOutboxItem } from './caseDb'
@@ -32,6 +32,22 @@ const WHOLE_DEVICE = new Set(['device-required', 'counter-not-bound', 'counter-m
 /** The periods go (back) into the outbox with a new revision. Call inside a transaction over the outbox and the cases. */
 export async function markPeriodsChanged(outbox: OutboxTable<KpiOutboxItem>, periods: Iterable<string>): Promise<void> {
   for (const period of periods) await enqueue(outbox, { id: kpiItemId(period), kind: 'kpi-snapshot', period })
+}
+
+/**
+ * After ensureCounter: when the device now counts under another id than before (a lost phone's or a
+ * restored backup's moved here, or a new one after the server forgot the old), every period its
+ * cases reach, up to today's (cumulative counts run on), goes again under it. The id it had is
+ * retired with its figures dropped (src/server/kpi/counters.ts moveCounter), so what it counted
+ * there is counted once, under the new id (docs/case-sync.md "Counted once across a recovery").
+ */
+export async function resendUnderNewId(outbox: OutboxTable<KpiOutboxItem>, before: string | null | undefined, counterId: string, countable: () => Promise<readonly Countable[]>, today: string): Promise<void> {
+  if (!before || before === counterId) return
+  const periods = periodsOf(await countable())
+  const first = periods[0]
+  if (!first) return
+  const all = new Set<string>([...periods, ...periodsBetween(first, periodOf(today))])
+  await outbox.db.transaction('rw', outbox, () => markPeriodsChanged(outbox, all))
 }
 
 export interface SyncResult {
