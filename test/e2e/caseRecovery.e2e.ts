@@ -16,7 +16,7 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import { openDatabase } from '../../src/server/db/database'
 import { describeFindings, scanDatabase } from '../support/secretScan'
 import { seriousViolations } from './axe'
-import { approvePending } from './certify'
+import { approvePending, recoveryStartBody } from './certify'
 import { signInAgain } from './linkDevices'
 import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
 import { useOrganisation } from './socialWorkerPhone'
@@ -35,7 +35,7 @@ const serverSays = (page: Page, path: string) =>
     window.dispatchEvent(new Event('online'))
     return (await (await fetch(p)).json()) as Record<string, unknown[]>
   }, path)
-const pendingDevice = async () => (await world.admin.call<{ devices: { id: string; status: string }[] }>('GET', `/api/orgs/${world.organisationId}/devices`)).devices.find((d) => d.status === 'pending')!.id
+const pendingDevice = async () => (await world.admin.call<{ devices: { id: string; status: string; userId: string }[] }>('GET', `/api/orgs/${world.organisationId}/devices`)).devices.find((d) => d.status === 'pending')!
 
 describe('a worker whose only phone is lost', () => {
   it('gets every case back on a new device when two beheerders restore it, is told, and the server reads none of it', async () => {
@@ -84,7 +84,7 @@ describe('a worker whose only phone is lost', () => {
     await approvePending(admin, org)
 
     // The first beheerder starts the recovery; Bram (another beheerder of the group) confirms on his phone.
-    await admin.call('POST', '/api/case-sync/recovery/requests', { deviceId: newDevice })
+    await admin.call('POST', '/api/case-sync/recovery/requests', await recoveryStartBody(admin, org, { deviceId: newDevice.id, userId: newDevice.userId }))
     await bram.getByRole('button', { name: 'Lijst bijwerken' }).click()
     await bram.getByRole('button', { name: 'Bevestigen: casussen van Sanne de Wit herstellen' }).click()
     await expect.poll(() => bram.getByTestId('recovery-done').textContent()).toMatch(/Sanne de Wit zijn hersteld/)

@@ -6,7 +6,8 @@
  * (test/server/devices.ts), over HTTP to the harness's server.
  */
 import { Agent } from '../support/agent'
-import { approveDevice as approveWithAgent, makeDeviceKeys, publicJwk, type DeviceKeys } from '../server/devices'
+import { approveDevice as approveWithAgent, makeDeviceKeys, organisationTrust, publicJwk, type DeviceKeys } from '../server/devices'
+import { signRecoveryStart, type RecoveryStart } from '../../src/shared/api/caseRecovery'
 import { ECDSA_P256 } from '../../src/shared/crypto/signatures'
 import { signCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
 import type { Role } from '../../src/shared/accounts/roles'
@@ -23,6 +24,16 @@ function agentOf(client: ApiClient): Agent {
 /** Approves one device with a certificate signed by the beheerder's (Node-made) device. */
 export async function approveDevice(admin: ApiClient, organisationId: string, deviceId: string): Promise<void> {
   await approveWithAgent(agentOf(admin), organisationId, deviceId)
+}
+
+/**
+ * The body of POST /api/case-sync/recovery/requests as the beheerder's phone sends it: the start
+ * signed by the beheerder's (Node-made) device (docs/case-sync.md "Recovery").
+ */
+export async function recoveryStartBody(admin: ApiClient, organisationId: string, target: { deviceId: string; userId: string }): Promise<{ start: RecoveryStart }> {
+  const device = (await organisationTrust(agentOf(admin), organisationId)).admin
+  const start = await signRecoveryStart({ v: 1, id: crypto.randomUUID(), organisationId, userId: target.userId, deviceId: target.deviceId, startedBy: device.id, startedAt: new Date().toISOString() }, device.keys.signing.privateKey)
+  return { start }
 }
 
 /** Approves every pending device of the organisation. */

@@ -407,7 +407,7 @@ const ROWS: Record<string, Row> = {
   'POST /api/map/proposals/:id/accept': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/accept` }) },
   'POST /api/map/proposals/:id/reject': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/reject`, body: { reason: 'Niet nodig' } }) },
   // Recovery (docs/case-sync.md "Recovery"): test/server/caseRecoveryMatrix.ts.
-  ...recoveryMatrixRows({ db: () => db, orgOf, orgA: () => orgA, someUserId: () => someUserId, issuer: (org) => trusts[org]!.issuer, certify }),
+  ...recoveryMatrixRows({ db: () => db, orgOf, orgA: () => orgA, someUserId: () => someUserId, issuer: (org) => trusts[org]!.issuer, certify, now: () => new Date(clock.now()) }),
 }
 
 /** The identity as a case's signer: its own device, or keys of a device it does not have. */

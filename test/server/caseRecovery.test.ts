@@ -12,8 +12,8 @@ import type { Database } from '../../src/server/db/types'
 import { myRecoveriesSchema, recoveryKeyAnswerSchema, recoveryRequestDetailSchema, type RecoveryKey } from '../../src/shared/api/caseRecovery'
 import { Clock, signedIn } from './agent'
 import { anotherSession, ownCase, type Phone } from './caseSyncWorld'
-import { confirmBoxes, firstBeheerder, recoveryBox, recoverySetup, secondBeheerder, type Holder } from './caseRecoveryWorld'
-import { approvedBoundDevice, organisationTrust } from './devices'
+import { confirmBoxes, firstBeheerder, recoveryBox, recoverySetup, secondBeheerder, startBody, type Holder } from './caseRecoveryWorld'
+import { approvedBoundDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'
 
 let db: Database
@@ -28,6 +28,7 @@ let key: RecoveryKey
 let docId: string
 
 const R = '/api/case-sync/recovery'
+const now = () => new Date(clock.now())
 async function call(who: Pick<Holder, 'agent'>, method: string, path: string, body?: unknown) {
   const res = await who.agent.call(method, path, body)
   return { status: res.status, body: (await res.json()) as Record<string, unknown> }
@@ -91,7 +92,7 @@ describe('setting up the recovery key', () => {
 describe('the recovery ceremony', () => {
   it('needs two beheerders: the one who started it cannot confirm it', async () => {
     const fresh = await newDevice()
-    const started = await call(a, 'POST', `${R}/requests`, { deviceId: fresh.device.id })
+    const started = await call(a, 'POST', `${R}/requests`, await startBody(a, fresh, now()))
     expect(started.status).toBe(201)
     const id = started.body.id as string
     // A is in the recovery group too: it can open everything, but the server refuses the one-person recovery.
@@ -103,7 +104,7 @@ describe('the recovery ceremony', () => {
 
   it('gives the new device every user key when another beheerder confirms; audited, logged per case, told to the worker', async () => {
     const fresh = await newDevice()
-    const id = (await call(a, 'POST', `${R}/requests`, { deviceId: fresh.device.id })).body.id as string
+    const id = (await call(a, 'POST', `${R}/requests`, await startBody(a, fresh, now()))).body.id as string
     const listed = (await call(b, 'GET', `${R}/requests`)).body.requests as { id: string; status: string; startedByName: string }[]
     expect(listed.find((r) => r.id === id)?.status).toBe('open')
     const detail = recoveryRequestDetailSchema.parse((await call(b, 'GET', `${R}/requests/${id}`)).body)
@@ -124,28 +125,51 @@ describe('the recovery ceremony', () => {
     const fresh = await newDevice()
     const colleague = await signedIn(app, db, clock, 'sociaal-werker', { organisationId: org })
     const theirs = { agent: colleague.agent, device: await approvedBoundDevice(colleague.agent, a.agent, org), userId: colleague.userId }
-    const id = (await call(a, 'POST', `${R}/requests`, { deviceId: fresh.device.id })).body.id as string
+    const id = (await call(a, 'POST', `${R}/requests`, await startBody(a, fresh, now()))).body.id as string
     const detail = recoveryRequestDetailSchema.parse((await call(b, 'GET', `${R}/requests/${id}`)).body)
     const toColleague = await confirmBoxes(b, detail, { id: theirs.device.id, publicKey: theirs.device.keys.publicKey })
     expect(await call(b, 'POST', `${R}/requests/${id}/confirm`, { boxes: toColleague })).toMatchObject({ status: 403, body: { code: 'wrong-recipient' } })
     // The colleague has no keys sealed to the recovery key: nothing to recover.
-    expect(await call(a, 'POST', `${R}/requests`, { deviceId: theirs.device.id })).toMatchObject({ status: 409, body: { code: 'nothing-to-recover' } })
+    expect(await call(a, 'POST', `${R}/requests`, await startBody(a, theirs, now()))).toMatchObject({ status: 409, body: { code: 'nothing-to-recover' } })
     const elsewhere = await signedIn(app, db, clock, 'beheerder')
-    await organisationTrust(elsewhere.agent, elsewhere.organisationId)
+    const elsewhereHolder = await firstBeheerder(elsewhere.agent, elsewhere.organisationId, elsewhere.userId)
     expect((await call(elsewhere, 'GET', `${R}/requests/${id}`)).status).toBe(404)
     expect((await call(elsewhere, 'POST', `${R}/requests/${id}/confirm`, { boxes: toColleague })).status).toBe(404)
-    expect(await call(elsewhere, 'POST', `${R}/requests`, { deviceId: fresh.device.id })).toMatchObject({ status: 409 })
+    expect(await call(elsewhere, 'POST', `${R}/requests`, await startBody(elsewhereHolder, fresh, now()))).toMatchObject({ status: 409 })
+  })
+
+  it('takes only a start signed by the session\'s own certified device, naming it, the organisation and the new device\'s worker; the signed start reaches the confirming phone and the new device', async () => {
+    const fresh = await newDevice()
+    const refused = async (body: unknown) => (await call(a, 'POST', `${R}/requests`, body)).body.code
+    // Signed with another key, claiming another starter (B's device), for another organisation, for another worker, an hour off.
+    expect(await refused(await startBody(a, fresh, now(), {}, b.device.keys.signing.privateKey))).toBe('bad-signature')
+    expect(await refused(await startBody(a, fresh, now(), { startedBy: b.device.id }))).toBe('wrong-sender')
+    expect(await refused(await startBody(a, fresh, now(), { organisationId: randomUUID() }))).toBe('wrong-sender')
+    expect(await refused(await startBody(a, fresh, now(), { userId: b.userId }))).toBe('device-not-certified')
+    expect(await refused(await startBody(a, fresh, new Date(clock.now() - 3600_000)))).toBe('clock-skew')
+    expect(await count('recovery_requests WHERE device_id = $1', [fresh.device.id])).toBe(0)
+    // The right one: its id is the request's; the same id again is refused.
+    const body = await startBody(a, fresh, now())
+    expect(await call(a, 'POST', `${R}/requests`, body)).toEqual({ status: 201, body: { id: body.start.id } })
+    expect(await refused(await startBody(a, fresh, now(), { id: body.start.id }))).toBe('id-reused')
+    const detail = recoveryRequestDetailSchema.parse((await call(b, 'GET', `${R}/requests/${body.start.id}`)).body)
+    expect(detail.start).toEqual(body.start)
+    expect((detail.starterCertificate as { deviceId: string }).deviceId).toBe(a.device.id)
+    const boxes = await confirmBoxes(b, detail, { id: fresh.device.id, publicKey: fresh.device.keys.publicKey })
+    expect((await call(b, 'POST', `${R}/requests/${body.start.id}/confirm`, { boxes })).status).toBe(200)
+    const mine = myRecoveriesSchema.parse((await call(fresh, 'GET', `${R}/mine`)).body).recoveries.find((r) => r.id === body.start.id)
+    expect(mine?.start).toEqual(body.start)
   })
 
   it('is not for a social worker, a GP or an account without a device', async () => {
     const fresh = await newDevice()
-    const id = (await call(a, 'POST', `${R}/requests`, { deviceId: fresh.device.id })).body.id as string
+    const id = (await call(a, 'POST', `${R}/requests`, await startBody(a, fresh, now()))).body.id as string
     const gp = await signedIn(app, db, clock, 'huisarts')
     const noDevice = await signedIn(app, db, clock, 'beheerder', { organisationId: org })
     for (const who of [worker, fresh, gp, noDevice]) {
       expect((await call(who, 'GET', `${R}/requests/${id}`)).status).toBe(403)
       expect((await call(who, 'POST', `${R}/requests/${id}/confirm`, { boxes: [] })).status).toBe(403)
-      expect((await call(who, 'POST', `${R}/requests`, { deviceId: fresh.device.id })).status).toBe(403)
+      expect((await call(who, 'POST', `${R}/requests`, await startBody(a, fresh, now()))).status).toBe(403)
     }
     expect(await count('recovery_requests WHERE id = $1 AND confirmed_at IS NOT NULL', [id])).toBe(0)
   })

@@ -12,7 +12,7 @@ import { sealSigned } from '../../src/shared/crypto/sealed'
 import type { Certificate } from '../../src/shared/devices/certificates'
 import type { Role } from '../../src/shared/accounts/roles'
 import type { Database } from '../../src/server/db/types'
-import { recoveryBox, recoverySetup } from './caseRecoveryWorld'
+import { recoveryBox, recoverySetup, startBody } from './caseRecoveryWorld'
 import { makeDeviceKeys, type PublicJwk, type TestDevice } from './devices'
 
 type Identity = { kind: 'anonymous' } | { kind: 'password-only' } | { kind: 'role'; role: Role; org: 'A' | 'B' | 'R'; noDevice?: true }
@@ -35,6 +35,8 @@ export interface RecoveryMatrixEnv {
   /** The organisation's seeded beheerder device (certified by the organisation key). */
   issuer: (organisationId: string) => TestDevice & { userId?: string }
   certify: (organisationId: string, device: { id: string; userId: string; name: string; publicKey: PublicJwk; signingKey: PublicJwk }, roles: Role[]) => Promise<Certificate>
+  /** The server's clock (a signed start must be near it). */
+  now: () => Date
 }
 
 const R = '/api/case-sync/recovery'
@@ -74,7 +76,7 @@ export function recoveryMatrixRows(env: RecoveryMatrixEnv): Record<string, Row> 
     const device = { id, organisationId: env.orgA(), keys }
     const box = await recoveryBox(holder(device, userId), key)
     await q('INSERT INTO user_recovery_boxes (user_id, user_key_id, recovery_key_id, device_id, box) VALUES ($1, $2, $3, $4, $5::jsonb)', [userId, box.keyId, key.id, id, JSON.stringify(box.box)])
-    return { device, keyId: box.keyId }
+    return { device, keyId: box.keyId, userId }
   }
   /** An open request for that device, started by someone else than the caller. */
   async function openRequest(ctx: Ctx) {
@@ -107,7 +109,15 @@ export function recoveryMatrixRows(env: RecoveryMatrixEnv): Record<string, Row> 
     },
     'GET /api/case-sync/recovery/requests': { expect: onDevice(['beheerder']) },
     // For a new device of A's member: only A's beheerder (elsewhere the device is not theirs to recover).
-    'POST /api/case-sync/recovery/requests': { expect: onDevice(['beheerder'], 409), prepare: async () => ({ body: { deviceId: (await workerDevice(await keyOf(env.orgA()))).device.id } }) },
+    'POST /api/case-sync/recovery/requests': {
+      expect: onDevice(['beheerder'], 409),
+      prepare: async (ctx) => {
+        const target = await workerDevice(await keyOf(env.orgA()))
+        // The start signed by the caller's own device (for the caller's organisation): what a beheerder's phone sends.
+        const device = ctx.device ?? { id: randomUUID(), organisationId: env.orgA(), keys: await makeDeviceKeys() }
+        return { body: await startBody(holder(device, ctx.user?.userId ?? randomUUID()), target, env.now()) }
+      },
+    },
     'GET /api/case-sync/recovery/requests/:id': { expect: onDevice(['beheerder'], 404), prepare: async (ctx) => ({ path: `${R}/requests/${(await openRequest(ctx)).id}` }) },
     'POST /api/case-sync/recovery/requests/:id/confirm': {
       expect: onDevice(['beheerder'], 404),

@@ -6,7 +6,7 @@
  * shared code (src/shared/api/caseRecovery.ts) and real WebCrypto keys.
  */
 import { randomUUID } from 'node:crypto'
-import { recoveryKeyContext, recoveryPrivateSchema, signRecoveryKey, userKeyRecoveryContext, type RecoveryKey, type SetUpRecovery } from '../../src/shared/api/caseRecovery'
+import { recoveryKeyContext, recoveryPrivateSchema, signRecoveryKey, signRecoveryStart, userKeyRecoveryContext, type RecoveryKey, type SetUpRecovery, type UnsignedRecoveryStart } from '../../src/shared/api/caseRecovery'
 import { userKeyContext, type UserKeyBox } from '../../src/shared/api/caseSync'
 import { fromBase64, toBase64 } from '../../src/shared/crypto/backup'
 import { openSealed, sealSigned, type SealedV2 } from '../../src/shared/crypto/sealed'
@@ -41,6 +41,15 @@ export async function secondBeheerder(app: TestApp, db: Database, clock: Clock, 
 export async function firstBeheerder(adminAgent: Agent, org: string, userId: string): Promise<Holder> {
   const trust = await organisationTrust(adminAgent, org)
   return { agent: adminAgent, device: trust.admin, userId }
+}
+
+/**
+ * The body of POST /api/case-sync/recovery/requests: the start, signed by `by`'s device, for the
+ * worker's new device (`target`), at `at` (the test clock). `change` alters it after or before signing.
+ */
+export async function startBody(by: Holder, target: { device: { id: string }; userId: string }, at: Date, change: Partial<UnsignedRecoveryStart> = {}, signWith: CryptoKey = by.device.keys.signing.privateKey) {
+  const unsigned: UnsignedRecoveryStart = { v: 1, id: randomUUID(), organisationId: by.device.organisationId, userId: target.userId, deviceId: target.device.id, startedBy: by.device.id, startedAt: at.toISOString(), ...change }
+  return { start: await signRecoveryStart(unsigned, signWith) }
 }
 
 export interface Ork {

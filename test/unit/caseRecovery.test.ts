@@ -14,7 +14,7 @@ import { DEVICE_DB_NAME, deviceRecord, prepareRegistration, rememberRegistration
 import { acceptNewKey, forgetPinnedKeys } from '../../src/app/core/pinnedKeys'
 import { acceptUserKeyBoxes, createUserKey, useUserKeyEnv } from '../../src/app/features/caseSync/userKey'
 import { trustedRecoveryKey } from '../../src/app/features/caseSync/recoveryKeys'
-import { signRecoveryKey, type RecoveryOfMine } from '../../src/shared/api/caseRecovery'
+import { signRecoveryKey, signRecoveryStart, type RecoveryOfMine, type UnsignedRecoveryStart } from '../../src/shared/api/caseRecovery'
 import { userKeyContext } from '../../src/shared/api/caseSync'
 import { toBase64 } from '../../src/shared/crypto/backup'
 import { sealSigned } from '../../src/shared/crypto/sealed'
@@ -55,9 +55,10 @@ async function organisation() {
     return { ...p, cert }
   }
   const beheerder = await make('beheerder', { key: orgKey.privateKey })
+  const second = await make('beheerder', { key: orgKey.privateKey })
   const worker = await make('device', { key: beheerder.signing.privateKey, deviceId: beheerder.id })
-  const chain: OrganisationChain = { organisationId: ORG, organisationKey: await jwk(orgKey.publicKey), beheerders: [beheerder.cert] }
-  return { beheerder, worker, chains: { [ORG]: chain } }
+  const chain: OrganisationChain = { organisationId: ORG, organisationKey: await jwk(orgKey.publicKey), beheerders: [beheerder.cert, second.cert] }
+  return { beheerder, second, worker, chains: { [ORG]: chain } }
 }
 
 async function recoveryKeySignedBy(p: Phone) {
@@ -120,19 +121,42 @@ describe('a recovered device', () => {
     const box = await sealSigned({ userId: SANNE, keyId, key: toBase64(crypto.getRandomValues(new Uint8Array(32))) }, [{ deviceId: THIS_DEVICE, publicKey: me.publicKeys.publicKey }], userKeyContext(SANNE, keyId), { deviceId: from.id, signingKey: from.signing.privateKey }, new Date().toISOString())
     return { keyId, deviceId: THIS_DEVICE, box }
   }
-  const recovered = (by: Phone, deviceId = THIS_DEVICE): RecoveryOfMine => ({ id: crypto.randomUUID(), deviceId, startedByName: 'A', confirmedByName: 'B', confirmedAt: '2026-11-30T11:00:00.000Z', confirmerDeviceId: by.id, confirmerCertificate: by.cert })
+  /** A recovery to `deviceId` confirmed by `by`, started (and signed) by `starter` (the organisation's second beheerder unless said). */
+  const recovered = async (by: Phone, deviceId = THIS_DEVICE, starter: Phone = org.second, change: Partial<UnsignedRecoveryStart> = {}): Promise<RecoveryOfMine> => {
+    const id = crypto.randomUUID()
+    const start = await signRecoveryStart({ v: 1, id, organisationId: ORG, userId: SANNE, deviceId, startedBy: starter.id, startedAt: '2026-11-30T10:55:00.000Z', ...change }, starter.signing.privateKey)
+    return { id, deviceId, startedByName: 'A', confirmedByName: 'B', confirmedAt: '2026-11-30T11:00:00.000Z', confirmerDeviceId: by.id, confirmerCertificate: by.cert, start, starterCertificate: starter.cert }
+  }
 
   it('takes the user keys the confirming beheerder sealed to it, while it holds none', async () => {
-    const result = await acceptUserKeyBoxes([await boxFrom(org.beheerder)], { devices: [] }, { recoveries: [recovered(org.beheerder)], chains: org.chains })
+    const result = await acceptUserKeyBoxes([await boxFrom(org.beheerder)], { devices: [] }, { recoveries: [await recovered(org.beheerder)], chains: org.chains })
     expect(result).toMatchObject({ added: 1, refused: 0 })
   })
 
   it('refuses them without a recovery listed for this device, from a device that is no beheerder’s, or once it holds a key', async () => {
     const box = await boxFrom(org.beheerder)
     expect(await acceptUserKeyBoxes([box], { devices: [] }, { recoveries: [], chains: org.chains })).toMatchObject({ added: 0, refused: 1 })
-    expect(await acceptUserKeyBoxes([box], { devices: [] }, { recoveries: [recovered(org.beheerder, crypto.randomUUID())], chains: org.chains })).toMatchObject({ added: 0, refused: 1 })
-    expect(await acceptUserKeyBoxes([await boxFrom(org.worker)], { devices: [] }, { recoveries: [recovered(org.worker)], chains: org.chains })).toMatchObject({ added: 0, refused: 1 })
+    expect(await acceptUserKeyBoxes([box], { devices: [] }, { recoveries: [await recovered(org.beheerder, crypto.randomUUID())], chains: org.chains })).toMatchObject({ added: 0, refused: 1 })
+    expect(await acceptUserKeyBoxes([await boxFrom(org.worker)], { devices: [] }, { recoveries: [await recovered(org.worker)], chains: org.chains })).toMatchObject({ added: 0, refused: 1 })
     await createUserKey()
-    expect(await acceptUserKeyBoxes([box], { devices: [] }, { recoveries: [recovered(org.beheerder)], chains: org.chains })).toMatchObject({ added: 0, refused: 1 })
+    expect(await acceptUserKeyBoxes([box], { devices: [] }, { recoveries: [await recovered(org.beheerder)], chains: org.chains })).toMatchObject({ added: 0, refused: 1 })
+  })
+
+  it('refuses them when one beheerder alone vouches (a compromised server says another one started it)', async () => {
+    const box = await boxFrom(org.beheerder)
+    const take = async (r: RecoveryOfMine) => acceptUserKeyBoxes([box], { devices: [] }, { recoveries: [r], chains: org.chains })
+    // The confirming beheerder signed the start too; nobody signed it; a social worker's device signed it.
+    expect(await take(await recovered(org.beheerder, THIS_DEVICE, org.beheerder))).toMatchObject({ added: 0, refused: 1 })
+    expect(await take({ ...(await recovered(org.beheerder)), start: null, starterCertificate: null })).toMatchObject({ added: 0, refused: 1 })
+    expect(await take(await recovered(org.beheerder, THIS_DEVICE, org.worker))).toMatchObject({ added: 0, refused: 1 })
+    // A start another beheerder signed for another worker, another device or another request.
+    expect(await take(await recovered(org.beheerder, THIS_DEVICE, org.second, { userId: crypto.randomUUID() }))).toMatchObject({ added: 0, refused: 1 })
+    expect(await take(await recovered(org.beheerder, THIS_DEVICE, org.second, { deviceId: crypto.randomUUID() }))).toMatchObject({ added: 0, refused: 1 })
+    expect(await take({ ...(await recovered(org.beheerder)), id: crypto.randomUUID() })).toMatchObject({ added: 0, refused: 1 })
+    // A "beheerder" of an organisation the server made up signed it.
+    const fake = await organisation()
+    expect(await take(await recovered(org.beheerder, THIS_DEVICE, fake.second))).toMatchObject({ added: 0, refused: 1 })
+    // Signed by the second beheerder, as it should be: taken.
+    expect(await take(await recovered(org.beheerder))).toMatchObject({ added: 1, refused: 0 })
   })
 })

@@ -7,6 +7,7 @@ import {
   recoveryRequestDetailSchema,
   recoveryRequestListSchema,
   recoveryStartedSchema,
+  type RecoveryStart,
   type RecoveryUserKeyBox,
   type SetUpRecovery,
 } from '../../shared/api/caseRecovery'
@@ -18,7 +19,7 @@ export const getRecoveryKey = () => api('GET', `${R}/key`, recoveryKeyAnswerSche
 export const postRecoveryKey = (body: SetUpRecovery) => api('POST', `${R}/key`, z.unknown(), body)
 export const postRecoveryBox = (body: RecoveryUserKeyBox) => api('POST', `${R}/user-keys`, z.unknown(), body)
 export const listRecoveryRequests = async () => (await api('GET', `${R}/requests`, recoveryRequestListSchema)).requests
-export const startRecoveryRequest = (deviceId: string) => api('POST', `${R}/requests`, recoveryStartedSchema, { deviceId })
+export const startRecoveryRequest = (start: RecoveryStart) => api('POST', `${R}/requests`, recoveryStartedSchema, { start })
 export const getRecoveryRequest = (id: string) => api('GET', `${R}/requests/${encodeURIComponent(id)}`, recoveryRequestDetailSchema)
 export const confirmRecoveryRequest = (id: string, boxes: UserKeyBox[]) => api('POST', `${R}/requests/${encodeURIComponent(id)}/confirm`, recoveryDoneSchema, { boxes })
 export const getMyRecoveries = () => api('GET', `${R}/mine`, myRecoveriesSchema)

@@ -98,6 +98,8 @@ const TEXT: Record<ServerErrorCode | ClientCode, string> = {
   'nothing-to-recover': 'caseSync.recovery.errors.nothing-to-recover',
   'request-closed': 'caseSync.recovery.errors.request-closed',
   'same-beheerder': 'caseSync.recovery.errors.same-beheerder',
+  'clock-skew': 'caseSync.recovery.errors.clock-skew',
+  'too-many': 'caseSync.team.invite.tooMany',
   'unknown-key': 'caseSync.recovery.errors.nothing-opened',
   'doc-mismatch': 'pro.error.case-sync-refused',
   'not-a-first-snapshot': 'pro.error.case-sync-refused',

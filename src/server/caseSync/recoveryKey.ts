@@ -13,7 +13,7 @@ import type { Actor } from './access'
 import type { Refusal } from './checks'
 
 export interface RecoveryRefusal {
-  status: 400 | 403 | 404 | 409
+  status: 400 | 403 | 404 | 409 | 422
   code: string
   error: string
 }

@@ -5,9 +5,8 @@
  * to the new device. The server checks who started, who confirms, the target and every box, then
  * stores the boxes as the worker's user-key boxes, audits, and logs 'recover' on every case.
  */
-import { randomUUID } from 'node:crypto'
 import { userKeyContext, type UserKeyBox } from '../../shared/api/caseSync'
-import type { RecoveryRequest } from '../../shared/api/caseRecovery'
+import { recoveryStartSchema, recoveryStartVerifies, type RecoveryRequest, type RecoveryStart } from '../../shared/api/caseRecovery'
 import { verifySealedSender } from '../../shared/crypto/sealed'
 import { audit } from '../auth/audit'
 import { certifiedDevices, chainsOf } from '../auth/certificates'
@@ -29,8 +28,9 @@ interface RequestRow {
   started_by_name: string
   started_at: Date | string
   confirmed_at: Date | string | null
+  start: unknown
 }
-const SELECT_REQUESTS = `SELECT r.id, r.organisation_id, r.user_id, u.name AS user_name, r.device_id, d.name AS device_name, r.started_by, s.name AS started_by_name, r.started_at, r.confirmed_at
+const SELECT_REQUESTS = `SELECT r.id, r.organisation_id, r.user_id, u.name AS user_name, r.device_id, d.name AS device_name, r.started_by, s.name AS started_by_name, r.started_at, r.confirmed_at, r.start
   FROM recovery_requests r JOIN users u ON u.id = r.user_id JOIN devices d ON d.id = r.device_id JOIN users s ON s.id = r.started_by`
 
 const statusOf = (r: RequestRow, now: Date): RecoveryRequest['status'] =>
@@ -58,20 +58,43 @@ async function requestRow(db: Queryable, id: string, organisationId: string, loc
   return rows[0] ?? null
 }
 
-/** Starts a recovery for a certified device of the organisation whose worker has user keys sealed to the recovery key. */
-export async function startRecovery(db: Database, actor: Actor, deviceId: string, at: Date): Promise<{ ok: true; id: string } | ({ ok: false } & RecoveryRefusal)> {
+/** A signed start may be this far from the server's clock (a phone's clock drifts). */
+const START_SKEW_MS = 10 * 60 * 1000
+
+/**
+ * Starts a recovery for a certified device of the organisation whose worker has user keys sealed
+ * to the recovery key. The start is signed by the session's certified device and names it, this
+ * organisation, the new device and its worker; its id is the request's (the same start again: 409).
+ */
+export async function startRecovery(db: Database, actor: Actor, start: RecoveryStart, at: Date): Promise<{ ok: true; id: string } | ({ ok: false } & RecoveryRefusal)> {
   const key = await recoveryKeyOf(db, actor.organisationId)
   if (!key) return { ok: false, status: 409, code: 'no-recovery-key', error: 'This organisation has no recovery key yet.' }
-  const [target] = await certifiedDevices(db, 'd.id = $1 AND d.organisation_id = $2', [deviceId, actor.organisationId])
-  if (!target) return { ok: false, status: 409, code: 'device-not-certified', error: 'Approve the new device first: a recovery goes only to an approved device of this organisation.' }
+  const self = await certifiedSelf(db, actor.deviceId)
+  if (!self) return { ok: false, ...NOT_CERTIFIED }
+  if (start.startedBy !== actor.deviceId || start.organisationId !== actor.organisationId) return { ok: false, status: 403, code: 'wrong-sender', error: 'The start must be signed by the device this session runs on, for its organisation.' }
+  if (Math.abs(Date.parse(start.startedAt) - at.getTime()) > START_SKEW_MS) return { ok: false, status: 422, code: 'clock-skew', error: "The start's time is more than 10 minutes from the server's: check the device's date and time." }
+  if (!(await recoveryStartVerifies(start, self.certificate.signingKey))) return { ok: false, status: 403, code: 'bad-signature', error: "The signature does not verify with this device's certified key." }
+  const [target] = await certifiedDevices(db, 'd.id = $1 AND d.organisation_id = $2', [start.deviceId, actor.organisationId])
+  if (!target || target.userId !== start.userId) return { ok: false, status: 409, code: 'device-not-certified', error: 'Approve the new device first: a recovery goes only to an approved device of this organisation, of the person named.' }
   const { rows } = await db.query('SELECT 1 FROM user_recovery_boxes WHERE user_id = $1 AND recovery_key_id = $2 LIMIT 1', [target.userId, key.id])
   if (!rows.length) return { ok: false, status: 409, code: 'nothing-to-recover', error: 'None of the keys of this person were sealed to the recovery key.' }
-  const id = randomUUID()
-  await db.transaction(async (tx) => {
-    await tx.query('INSERT INTO recovery_requests (id, organisation_id, user_id, device_id, started_by, started_at) VALUES ($1, $2, $3, $4, $5, $6)', [id, actor.organisationId, target.userId, deviceId, actor.userId, at])
+  return db.transaction(async (tx) => {
+    const made = await tx.query(
+      'INSERT INTO recovery_requests (id, organisation_id, user_id, device_id, started_by, started_at, start) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id',
+      [start.id, actor.organisationId, target.userId, start.deviceId, actor.userId, at, JSON.stringify(start)],
+    )
+    if (!made.rows.length) return { ok: false as const, status: 409 as const, code: 'id-reused', error: 'A recovery with this id exists: start a new one.' }
     await audit(tx, { actorId: actor.userId, organisationId: actor.organisationId, action: 'recovery-start', entity: 'user', entityId: target.userId })
+    return { ok: true as const, id: start.id }
   })
-  return { ok: true, id }
+}
+
+/** The stored signed start of a request and the certificate of the device that signed it (nulls for a request from before signed starts). */
+async function startOf(db: Queryable, raw: unknown): Promise<{ start: RecoveryStart | null; starterCertificate: unknown }> {
+  const start = recoveryStartSchema.safeParse(raw).data ?? null
+  if (!start) return { start: null, starterCertificate: null }
+  const { rows } = await db.query<{ certificate: unknown }>('SELECT certificate FROM devices WHERE id = $1', [start.startedBy])
+  return { start, starterCertificate: rows[0]?.certificate ?? null }
 }
 
 /** Null when the session's device is a certified beheerder device of the recovery group; else why not. */
@@ -108,6 +131,7 @@ export async function requestDetail(db: Queryable, actor: Actor, id: string, now
       recoveryKey: key,
       signer: signer.rows[0]?.certificate ?? null,
       ownBox: own.rows[0]!.box,
+      ...(await startOf(db, row.start)),
       boxes: boxes.rows.map((b) => ({ keyId: b.user_key_id, recoveryKeyId: key.id, box: b.box, senderCertificate: b.certificate ?? null })),
     },
   }
@@ -159,16 +183,18 @@ export async function confirmRecovery(db: Database, actor: Actor, id: string, bo
 
 /** The completed recoveries of a worker (the notice on their cases page; the new device's acceptance). */
 export async function recoveriesOfUser(db: Queryable, userId: string) {
-  const { rows } = await db.query<{ id: string; device_id: string; started_by_name: string; confirmed_by_name: string | null; confirmed_at: Date | string; confirmed_device_id: string; certificate: unknown }>(
-    `SELECT r.id, r.device_id, s.name AS started_by_name, c.name AS confirmed_by_name, r.confirmed_at, r.confirmed_device_id, d.certificate
+  const { rows } = await db.query<{ id: string; device_id: string; started_by_name: string; confirmed_by_name: string | null; confirmed_at: Date | string; confirmed_device_id: string; certificate: unknown; start: unknown }>(
+    `SELECT r.id, r.device_id, s.name AS started_by_name, c.name AS confirmed_by_name, r.confirmed_at, r.confirmed_device_id, d.certificate, r.start
      FROM recovery_requests r JOIN users s ON s.id = r.started_by LEFT JOIN users c ON c.id = r.confirmed_by LEFT JOIN devices d ON d.id = r.confirmed_device_id
      WHERE r.user_id = $1 AND r.confirmed_at IS NOT NULL ORDER BY r.confirmed_at DESC LIMIT 20`,
     [userId],
   )
   const { rows: had } = await db.query('SELECT 1 FROM user_recovery_boxes WHERE user_id = $1 LIMIT 1', [userId])
   const orgs = await db.query<{ organisation_id: string }>("SELECT DISTINCT organisation_id FROM devices WHERE id = ANY($1::uuid[])", [rows.map((r) => r.confirmed_device_id)])
+  const starts = await Promise.all(rows.map((r) => startOf(db, r.start)))
   return {
-    recoveries: rows.map((r) => ({
+    recoveries: rows.map((r, i) => ({
+      ...starts[i]!,
       id: r.id,
       deviceId: r.device_id,
       startedByName: r.started_by_name,

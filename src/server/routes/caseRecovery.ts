@@ -15,7 +15,7 @@ import type { Actor } from '../caseSync/access'
 import { recoveryBoxProblem, recoveryKeyAnswer, setUpProblem, storeRecoveryBox, storeRecoveryKey } from '../caseSync/recoveryKey'
 import { confirmRecovery, recoveriesOfUser, requestDetail, requestsOf, startRecovery } from '../caseSync/recoveryRequests'
 
-const refused = (c: Context, r: { status: 400 | 403 | 404 | 409; code: string; error: string }) => problem(c, r.status, r.code, r.error)
+const refused = (c: Context, r: { status: 400 | 403 | 404 | 409 | 422; code: string; error: string }) => problem(c, r.status, r.code, r.error)
 
 /** `now`: the server's clock in ms (tests pass theirs). */
 export function caseRecoveryRoutes(db: Database, now: () => number = Date.now) {
@@ -56,7 +56,7 @@ export function caseRecoveryRoutes(db: Database, now: () => number = Date.now) {
   app.post('/requests', beheerder, async (c) => {
     const b = await body(c, startRecoverySchema)
     if (!b.ok) return b.response
-    const started = await startRecovery(db, actorOf(c), b.value.deviceId, new Date(now()))
+    const started = await startRecovery(db, actorOf(c), b.value.start, new Date(now()))
     return started.ok ? reply(c, 'POST /api/case-sync/recovery/requests', { id: started.id }, 201) : refused(c, started)
   })
 

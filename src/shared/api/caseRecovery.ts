@@ -9,7 +9,7 @@
  * - POST /api/case-sync/recovery/key                  setUpRecoverySchema → 201 | 409 recovery-key-exists | recovery-group-too-small (beheerder device)
  * - POST /api/case-sync/recovery/user-keys            recoveryUserKeyBoxSchema → 201 | 200 duplicate (sociaal-werker device)
  * - GET  /api/case-sync/recovery/requests            → recoveryRequestListSchema (beheerder device: the organisation's requests)
- * - POST /api/case-sync/recovery/requests             startRecoverySchema → 201 recoveryStartedSchema (beheerder device)
+ * - POST /api/case-sync/recovery/requests             startRecoverySchema → 201 recoveryStartedSchema | 409 id-reused (beheerder device; the start signed by it)
  * - GET  /api/case-sync/recovery/requests/:id        → recoveryRequestDetailSchema (beheerder device of the recovery group)
  * - POST /api/case-sync/recovery/requests/:id/confirm confirmRecoverySchema → recoveryDoneSchema (ANOTHER beheerder of the group)
  * - GET  /api/case-sync/recovery/mine                → myRecoveriesSchema (sociaal-werker device: the recoveries of this worker)
@@ -71,7 +71,32 @@ export const recoveryKeyAnswerSchema = z.object({
 })
 export type RecoveryKeyAnswer = z.infer<typeof recoveryKeyAnswerSchema>
 
-export const startRecoverySchema = z.strictObject({ deviceId: z.guid() })
+/**
+ * The start of a recovery, signed by the starting beheerder's certified device. It travels with the
+ * request to the confirming beheerder's phone and to the worker's new device, which both check it:
+ * the server's word that a second beheerder took part is not enough (docs/case-sync.md "Recovery").
+ */
+export const unsignedRecoveryStartSchema = z.strictObject({
+  v: z.literal(1),
+  /** The request's id, chosen by the starting phone. */
+  id: z.guid(),
+  organisationId: z.guid(),
+  /** The worker whose cases come back, and their new device. */
+  userId: z.guid(),
+  deviceId: z.guid(),
+  /** The starting beheerder's device (it signs). */
+  startedBy: z.guid(),
+  startedAt: z.iso.datetime(),
+})
+export type UnsignedRecoveryStart = z.infer<typeof unsignedRecoveryStartSchema>
+export const recoveryStartSchema = z.strictObject({ ...unsignedRecoveryStartSchema.shape, signature: signatureSchema })
+export type RecoveryStart = z.infer<typeof recoveryStartSchema>
+const recoveryStartMessage = (s: UnsignedRecoveryStart) => signedMessage('recovery-start/v1', [s.v, s.id, s.organisationId, s.userId, s.deviceId, s.startedBy, s.startedAt])
+export const signRecoveryStart = async (s: UnsignedRecoveryStart, signingKey: CryptoKey): Promise<RecoveryStart> => ({ ...s, signature: await signMessage(signingKey, recoveryStartMessage(s)) })
+/** True when the start's signature verifies with the given public signing key (the starter's certified key). */
+export const recoveryStartVerifies = (s: RecoveryStart, signingKey: unknown): Promise<boolean> => verifyMessage(signingKey, recoveryStartMessage(s), s.signature)
+
+export const startRecoverySchema = z.strictObject({ start: recoveryStartSchema })
 export const recoveryStartedSchema = z.object({ id: z.guid() })
 
 export const recoveryRequestSchema = z.object({
@@ -98,6 +123,9 @@ export const recoveryRequestDetailSchema = z.object({
   signer: z.unknown(),
   /** The recovery key's private half, sealed to this session's device. */
   ownBox: sealedV2Schema,
+  /** The signed start and the certificate of the device that signed it (null: a request from before signed starts). */
+  start: recoveryStartSchema.nullable(),
+  starterCertificate: z.unknown(),
   /** The worker's user keys sealed to the recovery key, with the certificates of the devices that sealed them. */
   boxes: z.array(recoveryUserKeyBoxSchema.extend({ senderCertificate: z.unknown() })),
 })
@@ -115,6 +143,9 @@ export const recoveryOfMineSchema = z.object({
   /** The confirming beheerder's device and its certificate: the only sender whose user-key boxes a recovered device accepts. */
   confirmerDeviceId: z.guid(),
   confirmerCertificate: z.unknown(),
+  /** The signed start and its signer's certificate: a recovered device takes keys only when another beheerder signed it. */
+  start: recoveryStartSchema.nullable(),
+  starterCertificate: z.unknown(),
 })
 export type RecoveryOfMine = z.infer<typeof recoveryOfMineSchema>
 export const myRecoveriesSchema = z.object({

@@ -31,9 +31,9 @@ export const SERVER_ERROR_CODES = [
   'recipients-changed', 'wrong-sender', 'device-not-certified',
   // Recovery (docs/case-sync.md "Recovery"), and where a box goes.
   'wrong-recipient', 'wrong-organisation', 'no-recovery-key', 'recovery-key-exists', 'recovery-group-too-small', 'not-a-beheerder-device',
-  'not-in-recovery-group', 'unknown-recovery-key', 'nothing-to-recover', 'request-closed', 'same-beheerder', 'unknown-key',
+  'not-in-recovery-group', 'unknown-recovery-key', 'nothing-to-recover', 'request-closed', 'same-beheerder', 'unknown-key', 'clock-skew',
   // Case sync (docs/case-sync.md "Server"): a message that does not fit the protocol; the engine handles the rest.
-  'doc-mismatch', 'not-a-first-snapshot', 'bad-parent-hash', 'bad-key-generation', 'id-reused',
+  'doc-mismatch', 'not-a-first-snapshot', 'bad-parent-hash', 'bad-key-generation', 'id-reused', 'too-many',
   // The referral routing table.
   'duplicate-route',
   // Health (/api/health/ready, for a load balancer, not a person).

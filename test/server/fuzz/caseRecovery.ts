@@ -5,7 +5,7 @@
  * finds no recovery key: each request still reaches the handler's own checks.
  */
 import { randomUUID } from 'node:crypto'
-import { recoveryBox, recoverySetup } from '../caseRecoveryWorld'
+import { recoveryBox, recoverySetup, startBody } from '../caseRecoveryWorld'
 import { userKeyBox } from '../caseSyncWorld'
 import { organisationTrust } from '../devices'
 import type { Entry } from './catalogue'
@@ -31,7 +31,14 @@ export const CASE_RECOVERY_CATALOGUE: Record<string, Entry> = {
     },
   },
   'GET /api/case-sync/recovery/requests': { who: 'beheerder' },
-  'POST /api/case-sync/recovery/requests': { who: 'beheerder', build: async (w) => ({ body: { deviceId: (await w.caller('sociaalWerker')).device!.id } }) },
+  'POST /api/case-sync/recovery/requests': {
+    who: 'beheerder',
+    build: async (w, caller) => {
+      const worker = await w.caller('sociaalWerker')
+      const me = { agent: caller.agent, userId: caller.userId!, device: (await organisationTrust(caller.agent, w.orgA)).admin }
+      return { body: await startBody(me, { device: worker.device!, userId: worker.userId! }, new Date(w.clock.now())) }
+    },
+  },
   'GET /api/case-sync/recovery/requests/:id': { who: 'beheerder', build: async () => ({ params: { id: randomUUID() } }) },
   'POST /api/case-sync/recovery/requests/:id/confirm': {
     who: 'beheerder',

@@ -23,9 +23,10 @@ import { pinOwnOrganisation } from './recoveryPin'
 import { senderResolver } from '../referrals/trust'
 import { confirmRecoveryRequest, getRecoveryKey, getRecoveryRequest, postRecoveryBox, postRecoveryKey } from '../../api/caseRecovery'
 import { rawUserKeys } from './userKey'
+import { startVerifies } from './recoveryStart'
 
 export class RecoveryError extends Error {
-  constructor(readonly code: 'unregistered' | 'no-chain' | 'group-too-small' | 'not-in-group' | 'untrusted-key' | 'bad-target' | 'nothing-opened') {
+  constructor(readonly code: 'unregistered' | 'no-chain' | 'group-too-small' | 'not-in-group' | 'untrusted-key' | 'bad-target' | 'nothing-opened' | 'unsigned-start') {
     super(code)
   }
 }
@@ -120,11 +121,17 @@ export async function setUpRecoveryKey(organisationId: string, now = new Date())
   return { group: new Set(group.map((g) => g.userId)).size }
 }
 
-/** Confirms a recovery another beheerder started: every user key of the worker, sealed to the worker's new device. */
-export async function confirmRecovery(requestId: string, now = new Date()): Promise<{ keys: number; cases: number }> {
+/**
+ * Confirms a recovery another beheerder started (`selfUserId`: this beheerder): every user key of
+ * the worker, sealed to the worker's new device — only when the start is signed by another
+ * beheerder's certified device and names this request, the worker and the new device.
+ */
+export async function confirmRecovery(requestId: string, selfUserId: string, now = new Date()): Promise<{ keys: number; cases: number }> {
   const self = await me()
   const d = await getRecoveryRequest(requestId)
   const org = self.organisationId
+  const expected = { id: requestId, userId: d.request.userId, deviceId: d.request.deviceId, organisationId: org, notByUserId: selfUserId }
+  if (!(await startVerifies(d.start, d.starterCertificate, d.chains, expected))) throw new RecoveryError('unsigned-start')
   const key = await trustedRecoveryKey({ key: d.recoveryKey, signer: d.signer, chains: d.chains }, org)
   if (!key) throw new RecoveryError('untrusted-key')
   const keySigner = await beheerderSigningKey(d.signer, d.chains, org, key.deviceId)

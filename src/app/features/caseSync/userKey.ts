@@ -26,6 +26,7 @@ import { senderResolver, type KeyChange, type NewKey } from '../referrals/trust'
 import type { MyRecoveries } from '../../../shared/api/caseRecovery'
 import { getMyRecoveries } from '../../api/caseRecovery'
 import { pinOwnOrganisation } from './recoveryPin'
+import { startVerifies } from './recoveryStart'
 
 /** Where the keys live and whose they are (the app: the case database and the signed-in person; a test: its own). */
 export interface UserKeyEnv {
@@ -219,6 +220,23 @@ export async function receiveUserKeys(): Promise<ReceivedKeys> {
 }
 
 /**
+ * The recoveries to this device that two beheerders vouch for on this phone: the start signed by a
+ * beheerder's certified device of another person than the confirming one (recoveryStart.ts), not
+ * the server's word alone (docs/case-sync.md "Recovery").
+ */
+async function signedRecoveries(recovery: Pick<MyRecoveries, 'recoveries' | 'chains'> | undefined, me: { userId: string; deviceId: string; organisationId: string }, devices: OwnDevices) {
+  const out: MyRecoveries['recoveries'] = []
+  for (const r of recovery?.recoveries ?? []) {
+    if (r.deviceId !== me.deviceId) continue
+    const confirmer = certificateSchema.safeParse(r.confirmerCertificate).data
+    if (!confirmer) continue
+    const expected = { id: r.id, userId: me.userId, deviceId: me.deviceId, organisationId: me.organisationId, notByUserId: confirmer.userId }
+    if (await startVerifies(r.start, r.starterCertificate, { ...recovery?.chains, ...devices.chains }, expected)) out.push(r)
+  }
+  return out
+}
+
+/**
  * Opens each box sealed to this device whose sender is an approved device certified to the SAME
  * person under a pinned organisation key (its certificate and chain from `devices`, checked here),
  * and whose content names the person and key of the box's context; stores the key sealed.
@@ -232,7 +250,7 @@ export async function acceptUserKeyBoxes(boxes: readonly unknown[], devices: Own
   // Recovery (docs/case-sync.md "Recovery"): while this device holds no user key, a box from the
   // beheerder's device that confirmed a recovery to THIS device (as the server lists it) counts too,
   // if that device is certified as beheerder of this device's organisation under a pinned key.
-  const recoveredBy = (await storedKeys(e, userId)).length ? [] : (recovery?.recoveries ?? []).filter((r) => r.deviceId === me)
+  const recoveredBy = (await storedKeys(e, userId)).length ? [] : await signedRecoveries(recovery, { userId, deviceId: me, organisationId: record.organisationId ?? '' }, devices)
   const privateKey = await encryptionKey()
   const result: ReceivedKeys = { added: 0, refused: 0, unknown: [], changes: [] }
   const report = {
