@@ -12,6 +12,7 @@ import { CaseDb } from '../../src/app/features/cases/caseDb'
 import { CaseStore } from '../../src/app/features/cases/caseStore'
 import { Vault } from '../../src/app/features/cases/vault'
 import { claimCounting, handOverCounting } from '../../src/app/features/caseSync/teamCounting'
+import { purgeExpired } from '../../src/app/features/cases/caseArchive'
 import { readMeta } from '../../src/shared/caseSync/recordDoc'
 import { newCase, type CaseRecord } from '../../src/shared/cases/v2'
 import { countInclusions } from '../../src/shared/kpi/counts'
@@ -158,5 +159,20 @@ describe('a recovery onto a new device', () => {
     // This device counts under another lost phone's id already: the case stays with its own lost phone's last figures.
     expect(await bram.docs.step(c.id, (r) => claimCounting(r.doc, 'lead', self))).toBe(false)
     expect(adopted).toEqual([])
+  })
+})
+
+describe('the retention purge', () => {
+  it('keeps the counts of a case only on the device that counts it', async () => {
+    const c = included()
+    Object.assign(c, { status: 'closed', closedAt: '2026-04-01' })
+    await anna.store.save(c)
+    await syncTo(anna, bram, c.id)
+    expect([await counted(anna), await counted(bram)]).toEqual([1, 0])
+    // A year after closing, both phones delete the case; what it counted stays counted, once.
+    expect(await purgeExpired(bram.store, '2027-06-01')).toBe(1)
+    expect([await counted(anna), await counted(bram)]).toEqual([1, 0])
+    expect(await purgeExpired(anna.store, '2027-06-01')).toBe(1)
+    expect([await counted(anna), await counted(bram)]).toEqual([1, 0])
   })
 })

@@ -123,11 +123,15 @@ export class CaseStore {
    * usually a mistake or an erasure request: it leaves the counts, and its periods are sent again.
    */
   async remove(id: string, { keepCounts }: { keepCounts: boolean }): Promise<void> {
-    await this.db.transaction('rw', this.db.cases, this.db.outbox, this.db.countedCases, async () => {
+    const me = await this.deviceId()
+    await this.db.transaction('rw', [this.db.cases, this.db.outbox, this.db.countedCases, this.db.docSync], async () => {
       const stored = await this.db.cases.get(id)
       await this.db.cases.delete(id)
       const counted = countedCaseOf(stored)
       if (!counted) return
+      // Counted once (issue 16): a case another device counts leaves no counts here (countingIndex).
+      const named = (await this.db.docSync.get(id))?.countingDeviceId
+      if (typeof named === 'string' && named !== me) return
       if (keepCounts) await this.db.countedCases.put(counted)
       else await this.markChanged(touchedPeriods(counted, undefined))
     })
