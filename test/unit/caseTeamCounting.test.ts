@@ -113,7 +113,7 @@ describe('a recovery onto a new device', () => {
   /**
    * The server keeps the last snapshot per counting id (src/server/kpi/ingest.ts). Anna's lost phone
    * counted under `lost`; the recovered device first counts under its own id, and the lost one's
-   * moves to it (POST /api/kpi/counters/:id/move keeps the figures until the next snapshot replaces them).
+   * moves to it (POST /api/kpi/counters/:id/move keeps its figures until the next snapshot replaces them, and drops the fresh id's).
    */
   it('takes the counting over only under the lost phone\'s counting id, so the total stays exact', async () => {
     const server = new Map<string, number>()
@@ -139,8 +139,9 @@ describe('a recovery onto a new device', () => {
     await sendUnder(bram, counter.now)
     expect(sum()).toBe(1)
 
-    // The move is done (the fresh id retired with its figures, 0): now it counts, under the lost phone's id.
+    // The move is done (the fresh id retired, its figures dropped: src/server/kpi/counters.ts moveCounter): now it counts, under the lost phone's id.
     counter.now = counter.lost
+    server.delete(counter.fresh)
     expect(await bram.docs.step(c.id, (r) => claimCounting(r.doc, 'lead', self))).toBe(true)
     await sendUnder(bram, counter.now)
     expect(await counted(bram)).toBe(1)
