@@ -19,7 +19,7 @@ import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
 import { useOrganisation } from './socialWorkerPhone'
 import { ApiClient } from './apiClient'
 import { regionDate } from '../../src/shared/core/clock'
-import { periodOf } from '../../src/shared/kpi/period'
+import { programmeTotals } from './programmeTotals'
 
 const world = useOrganisation()
 const PASSWORD = 'Kraanvogel-Heide-31-Uden'
@@ -117,18 +117,9 @@ describe('a colleague on a case', () => {
     await expect.poll(() => wil(bram).inputValue(), { timeout: 10_000 }).toBe(FIRST)
 
     // The programme team's totals: what the phones' count snapshots add up to on the server.
-    const { admin, organisationId } = world
-    await admin.invite(organisationId, { email: 'cijfers@welzijn.example', name: 'Pia Programma', role: 'programma' }, PASSWORD)
-    const programme = new ApiClient(world.h.baseUrl)
-    await programme.signInFirstTime('cijfers@welzijn.example', PASSWORD)
+    const totals = await programmeTotals(world, PASSWORD)
     const today = regionDate(new Date())
-    const period = periodOf(today)
-    const wor = async () => {
-      await Promise.all([sync(anna), sync(bram)])
-      const { rows } = await programme.call<{ rows: { intervention: string; referred: number; included: number }[] }>('GET', `/api/kpi/totals?period=${period}`)
-      const r = rows.filter((x) => x.intervention === 'wor')
-      return { referred: r.reduce((n, x) => n + x.referred, 0), included: r.reduce((n, x) => n + x.included, 0) }
-    }
+    const wor = async () => (await Promise.all([sync(anna), sync(bram)]), totals())
     // Counted once, by Anna's phone: referred today, not yet included.
     await expect.poll(wor, { timeout: 20_000, interval: 500 }).toEqual({ referred: 1, included: 0 })
 
@@ -158,6 +149,12 @@ describe('a colleague on a case', () => {
     expect(await status(anna, `/api/case-sync/docs/${docId}`)).toBe(404)
     await sync(anna)
     expect(await wil(anna).inputValue()).toBe(FIRST)
+    // Her phone says she is off the team, instead of showing the team; the list says it too.
+    await expect.poll(async () => (await sync(anna), anna.getByTestId('case-removed').count()), { timeout: 20_000, interval: 500 }).toBe(1)
+    expect(await anna.getByTestId('case-team').count()).toBe(0)
+    expect(await seriousViolations(anna)).toEqual([])
+    await anna.getByRole('link', { name: /casussen/i }).first().click()
+    await expect.poll(() => anna.locator(`li[data-case-id="${docId}"]`).textContent()).toMatch(/Niet meer in het team/)
     // The counts stay exact: Bram's phone counts the case once.
     expect(await wor()).toEqual({ referred: 1, included: 1 })
 
