@@ -60,6 +60,8 @@ export const LOCAL_KEYS = {
   kpiProblem: 'samenwerkwijze.kpiProblem',
   kpiLastSent: 'samenwerkwijze.kpiLastSent',
   kpiVersion: 'samenwerkwijze.kpiVersion',
+  /** The counting id every period was queued again for (kpiSyncCore.ts resendUnderNewId). */
+  kpiResentUnder: 'samenwerkwijze.kpiResentUnder',
   /** When the GP last looked at their sent referrals: Vandaag shows news since (features/today/gpSeen.ts); a moment only, wiped. */
   gpSeenAt: 'samenwerkwijze.gpSeenAt',
 } as const

@@ -13,6 +13,7 @@ import type { CaseStore } from './caseStore'
 import { classifyFailure, type Failure } from '../../sync/outbox'
 import { ensureCounter, flushCounts, resendUnderNewId, type CounterServer, type CounterStore } from './kpiSyncCore'
 import { today } from '../../core/clock'
+import { LOCAL_KEYS } from '../../core/storageNames'
 
 /** The counting id (before issue 11 the device chose it here itself; now the server issues it). */
 const DEVICE_KEY = 'samenwerkwijze.kpiDevice'
@@ -25,7 +26,7 @@ const PROBLEM_KEY = 'samenwerkwijze.kpiProblem'
 const SENT_KEY = 'samenwerkwijze.kpiLastSent'
 const VERSION_KEY = 'samenwerkwijze.kpiVersion'
 /** The counting id every period was queued for (kpiSyncCore.ts resendUnderNewId): a failed queueing is done at the next round. */
-const RESENT_KEY = 'samenwerkwijze.kpiResentUnder'
+const RESENT_KEY = LOCAL_KEYS.kpiResentUnder
 const isGuid = (id: string | null): id is string => z.guid().safeParse(id).success
 
 /** The counting id this device sends under, if the server issued one (or one from before issue 11 is still waiting to be claimed). */
