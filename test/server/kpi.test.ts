@@ -322,6 +322,7 @@ describe('a counting id moves with a restored backup', () => {
 function phoneOf(agent: Agent, phone: TestDevice, restoredCounterId?: string) {
   let counter: { counterId: string; deviceId?: string } | null = null
   let pending = restoredCounterId ?? null
+  let pendingFrom: string | null = null
   let version = 0
   const problems: string[] = []
   const phoneDb = new CaseDb(`kpi-phone-${crypto.randomUUID()}`)
@@ -329,11 +330,13 @@ function phoneOf(agent: Agent, phone: TestDevice, restoredCounterId?: string) {
   const store: CounterStore = {
     current: () => counter,
     pendingMove: () => pending,
+    pendingMoveFrom: () => pendingFrom,
     bind: (counterId, deviceId) => {
       counter = { counterId, deviceId }
     },
     dropPendingMove: (refused) => {
       pending = null
+      pendingFrom = null
       if (refused) problems.push(refused)
     },
   }
@@ -345,7 +348,7 @@ function phoneOf(agent: Agent, phone: TestDevice, restoredCounterId?: string) {
   }
   const server: CounterServer = {
     issue: (organisationId) => call('POST', '/api/kpi/counters', { organisationId }),
-    move: (counterId) => call('POST', `/api/kpi/counters/${counterId}/move`, {}),
+    move: (counterId, from) => call('POST', `/api/kpi/counters/${counterId}/move`, from ? { from } : {}),
   }
   return {
     /** The outbox row of a period, as the app keeps it. */
@@ -353,8 +356,9 @@ function phoneOf(agent: Agent, phone: TestDevice, restoredCounterId?: string) {
     problems,
     counterId: () => counter?.counterId,
     /** A lost phone's counting id to move here before the next send (teamCounting.ts claimCounting → kpiSync.ts adoptKpiDeviceId). */
-    adopt(counterId: string) {
+    adopt(counterId: string, from?: string) {
       pending = counterId
+      pendingFrom = from ?? null
     },
     /** A case referred and included on `day`: its period goes into the outbox. */
     async add(day: string, n = 1) {
@@ -498,6 +502,32 @@ describe("the phone's sync code against the server", () => {
     expect(laptop.counterId()).toBe(worker.counterId)
     // Every case once: the laptop's own are no longer also in its retired id's figures, and none is dropped.
     expect([await included('2026-H1'), await included('2026-H2')]).toEqual([[1], [5]])
+  })
+
+  it("moves a lost phone's counting id only from the lost phone: a second surviving device cannot take it from the first (review)", async () => {
+    const worker = await countingWorker()
+    const lost = worker.phone.id
+    const laptopAgent = await signInAgain(worker)
+    const laptop = await approvedBoundDevice(laptopAgent, worker.admin, worker.organisationId, 'Laptop')
+    const phoneAgent = await signInAgain(worker)
+    const newPhone = await approvedBoundDevice(phoneAgent, worker.admin, worker.organisationId, 'Nieuwe telefoon')
+    // Both asked for it; the laptop's move comes first.
+    expect((await laptopAgent.call('POST', `/api/kpi/counters/${worker.counterId}/move`, { from: lost })).status).toBe(200)
+    const second = await phoneAgent.call('POST', `/api/kpi/counters/${worker.counterId}/move`, { from: lost })
+    expect([second.status, (await json(second)).code]).toEqual([409, 'counter-elsewhere'])
+    // The laptop keeps counting under it; the new phone gets an id of its own.
+    expect((await worker.send('2026-H2', Date.now(), [row(2)], { agent: laptopAgent, device: laptop })).status).toBe(200)
+    expect(await json(await phoneAgent.call('POST', '/api/kpi/counters', { organisationId: worker.organisationId }))).not.toMatchObject({ counterId: worker.counterId })
+    // With the app's own code: the new phone asked for it too; its move is refused, dropped without a
+    // problem for the person, and it counts under an id of its own.
+    const p2 = phoneOf(phoneAgent, newPhone)
+    p2.adopt(worker.counterId, lost)
+    await p2.add('2026-08-01', 1)
+    await p2.sync()
+    expect(p2.counterId()).not.toBe(worker.counterId)
+    expect(p2.problems).toEqual([])
+    // A move with an unknown field is refused.
+    expect((await phoneAgent.call('POST', `/api/kpi/counters/${worker.counterId}/move`, { from: lost, extra: 1 })).status).toBe(400)
   })
 })
 

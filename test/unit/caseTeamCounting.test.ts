@@ -150,16 +150,18 @@ describe('a recovery onto a new device', () => {
     expect(await bram.docs.step(c.id, (r) => readMeta(r.doc).countingDeviceId)).toBe(BRAM_PHONE)
   })
 
-  it('moves one lost counting id at a time', async () => {
+  it("asks for a second lost phone's id once it counts under the first, and only from that phone", async () => {
     const c = included()
     await anna.store.save(c)
     await syncTo(anna, bram, c.id)
-    const adopted: string[] = []
+    const adopted: [string, string][] = []
     const first = 'c0000000-0000-4000-8000-00000000000c'
-    const self = { userId: ANNA, deviceId: BRAM_PHONE, ownDeviceIds: new Set([BRAM_PHONE]), lost: new Map([[ANNA_PHONE, 'c0000000-0000-4000-8000-00000000000a'], ['99999999-9999-4999-8999-999999999999', first]]), counterId: () => first, adopt: (id: string) => void adopted.push(id) }
-    // This device counts under another lost phone's id already: the case stays with its own lost phone's last figures.
+    const second = 'c0000000-0000-4000-8000-00000000000a'
+    const self = { userId: ANNA, deviceId: BRAM_PHONE, ownDeviceIds: new Set([BRAM_PHONE]), lost: new Map([[ANNA_PHONE, second], ['99999999-9999-4999-8999-999999999999', first]]), counterId: () => first, adopt: (id: string, from: string) => void adopted.push([id, from]) }
+    // This device counts under the other lost phone's id already: the move of this one follows (its
+    // figures replace, the device sends everything again under it); the server moves it only from Anna's lost phone.
     expect(await bram.docs.step(c.id, (r) => claimCounting(r.doc, 'lead', self))).toBe(false)
-    expect(adopted).toEqual([])
+    expect(adopted).toEqual([[second, ANNA_PHONE]])
   })
 })
 

@@ -9,7 +9,7 @@ export type { Target, TotalsRow, TrendRow } from '../../shared/api/kpi'
 /** A counting id for this device in its organisation (its live one if it has one). */
 export const issueCounter = (organisationId: string) => api('POST', '/api/kpi/counters', counterSchema, { organisationId })
 /** A restored backup: the counting id moves to this device. */
-export const moveCounter = (counterId: string) => api('POST', `/api/kpi/counters/${encodeURIComponent(counterId)}/move`, counterSchema, {})
+export const moveCounter = (counterId: string, from?: string) => api('POST', `/api/kpi/counters/${encodeURIComponent(counterId)}/move`, counterSchema, from ? { from } : {})
 export const sendSnapshot = (snapshot: CountSnapshot) => api('POST', '/api/kpi/snapshots', snapshotAnswerSchema, snapshot)
 
 export const getTotals = (period: string) => api('GET', `/api/kpi/totals?period=${encodeURIComponent(period)}`, totalsSchema)

@@ -81,6 +81,7 @@ const TEXT: Record<ServerErrorCode | ClientCode, string> = {
   'counter-not-bound': 'cases.counts.refused.counter-not-bound',
   'counter-not-yours': 'cases.counts.refused.adopt-refused',
   'counter-moved': 'cases.counts.refused.counter-moved',
+  'counter-elsewhere': 'cases.counts.refused.counter-moved',
   'version-in-future': 'cases.counts.refused.version-in-future',
   'implausible-counts': 'cases.counts.refused.implausible-counts',
   'bad-signature': 'pro.error.bad-signature',

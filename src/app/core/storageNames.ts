@@ -57,6 +57,8 @@ export const LOCAL_KEYS = {
   kpiDevice: 'samenwerkwijze.kpiDevice',
   kpiDeviceBoundTo: 'samenwerkwijze.kpiDeviceBoundTo',
   kpiAdopt: 'samenwerkwijze.kpiAdopt',
+  /** The lost device an adopted id must still sit on (a recovery, features/caseSync/teamCounting.ts). */
+  kpiAdoptFrom: 'samenwerkwijze.kpiAdoptFrom',
   kpiProblem: 'samenwerkwijze.kpiProblem',
   kpiLastSent: 'samenwerkwijze.kpiLastSent',
   kpiVersion: 'samenwerkwijze.kpiVersion',

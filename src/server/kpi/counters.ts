@@ -19,7 +19,7 @@ export interface CountingDevice {
 export interface Refused {
   ok: false
   status: 403 | 404 | 409
-  code: 'counter-not-bound' | 'counter-moved' | 'counter-not-yours' | 'counter-unknown'
+  code: 'counter-not-bound' | 'counter-moved' | 'counter-not-yours' | 'counter-unknown' | 'counter-elsewhere'
   error: string
 }
 
@@ -48,7 +48,7 @@ export async function issueCounter(db: Database, device: CountingDevice, userId:
  * again under the moved id); the moved id's stored versions are clamped to now, so the new phone's
  * next snapshot (its clock, later) replaces the old figures.
  */
-export async function moveCounter(db: Database, counterId: string, device: CountingDevice, userId: string, nowMs: number): Promise<{ ok: true; counterId: string } | Refused> {
+export async function moveCounter(db: Database, counterId: string, device: CountingDevice, userId: string, nowMs: number, from?: string): Promise<{ ok: true; counterId: string } | Refused> {
   return db.transaction(async (tx) => {
     // A claimed legacy id adds its figures to the person's: it waits for their snapshots in flight.
     await lockPerson(tx, userId, device.organisationId)
@@ -63,6 +63,9 @@ export async function moveCounter(db: Database, counterId: string, device: Count
       return { ok: false, status: 403, code: 'counter-not-yours', error: 'This counting id belongs to another person or organisation: it cannot move to your device.' } as const
     }
     if (counter.device_id === device.id && counter.retired_at === null) return { ok: true, counterId } as const
+    if (from !== undefined && counter.device_id !== from.toLowerCase()) {
+      return { ok: false, status: 409, code: 'counter-elsewhere', error: 'This counting id moved to another device already: this device keeps its own.' } as const
+    }
     // The device's own id is retired and its figures dropped: the device sends every period again
     // under the moved id (kpiSyncCore.ts resendUnderNewId), whole. Kept, they would count its cases
     // a second time there (docs/case-sync.md "Counted once across a recovery").

@@ -8,7 +8,7 @@ import { verifyMessage } from '../../shared/crypto/signatures'
 import { measureReport } from '../../shared/kpi/measureReport'
 import { periodSchema } from '../../shared/kpi/period'
 import { implausibleCounts } from '../../shared/kpi/plausibility'
-import { counterRequestSchema, countSnapshotSchema, snapshotMessage, targetsSchema, VERSION_GRACE_MS } from '../../shared/kpi/snapshot'
+import { counterMoveSchema, counterRequestSchema, countSnapshotSchema, snapshotMessage, targetsSchema, VERSION_GRACE_MS } from '../../shared/kpi/snapshot'
 import { localMoment } from '../../shared/core/clock'
 import { audit } from '../auth/audit'
 import { currentUser, requireApprovedDevice, requireRole, requireUser, type AppEnv } from '../auth/middleware'
@@ -43,7 +43,10 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
   app.post('/counters/:id/move', counting, async (c) => {
     const id = c.req.param('id')
     if (!isUuid(id)) return problem(c, 404, 'counter-unknown', 'The server never issued this counting id.')
-    const moved = await moveCounter(db, id.toLowerCase(), deviceOf(c), currentUser(c).userId, now())
+    // No JSON body (a client from before `from`): a plain move.
+    const b = c.req.header('content-type')?.includes('json') ? await body(c, counterMoveSchema) : ({ ok: true, value: {} as { from?: string } } as const)
+    if (!b.ok) return b.response
+    const moved = await moveCounter(db, id.toLowerCase(), deviceOf(c), currentUser(c).userId, now(), b.value.from)
     if (!moved.ok) return problem(c, moved.status, moved.code, moved.error)
     return reply(c, 'POST /api/kpi/counters/:id/move', { counterId: moved.counterId, serverTime: now() })
   })

@@ -26,7 +26,7 @@ export const SERVER_ERROR_CODES = [
   'device-required', 'device-revoked', 'register-again', 'bad-proof', 'already-bound', 'certificate-required', 'bad-certificate',
   'certificate-mismatch', 'certificate-keys-mismatch', 'certificate-roles-mismatch', 'no-organisation-key', 'key-exists',
   // Counting (src/shared/kpi/snapshot.ts KPI_REFUSALS).
-  'counter-unknown', 'counter-not-yours', 'counter-moved', 'counter-not-bound', 'bad-signature', 'version-in-future', 'implausible-counts',
+  'counter-unknown', 'counter-not-yours', 'counter-moved', 'counter-elsewhere', 'counter-not-bound', 'bad-signature', 'version-in-future', 'implausible-counts',
   // Referrals.
   'recipients-changed', 'wrong-sender', 'device-not-certified',
   // Recovery (docs/case-sync.md "Recovery"), and where a box goes.

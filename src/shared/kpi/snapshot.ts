@@ -64,6 +64,12 @@ export async function snapshotMessage(s: { counterId: string; organisationId: st
 
 /** POST /api/kpi/counters: a counting id for this device in this organisation. */
 export const counterRequestSchema = z.strictObject({ organisationId: z.guid() })
+/**
+ * POST /api/kpi/counters/:id/move: `from`, when given, is the device the id must sit on now (a
+ * recovered device takes a lost phone's id: a second surviving device must not take it from the
+ * first, docs/case-sync.md "Counted once across a recovery"). A restored backup sends none.
+ */
+export const counterMoveSchema = z.strictObject({ from: z.guid().optional() })
 /** The answer to issuing or moving a counting id; serverTime lets the device start its versions after every earlier one. */
 export const counterSchema = z.object({ counterId: z.guid(), serverTime: z.number().int() })
 

@@ -19,8 +19,8 @@ export interface CountingSelf {
   lost?: ReadonlyMap<string, string | null>
   /** The counting id this device sends under now (features/cases/kpiSync.ts kpiCounterId). */
   counterId?: () => string | null
-  /** Asks for the lost device's counting id to move here before the next count is sent (kpiSync.ts adoptKpiDeviceId). */
-  adopt?: (counterId: string) => void
+  /** Asks for the lost device's counting id to move here from it before the next count is sent (kpiSync.ts adoptKpiDeviceId). */
+  adopt?: (counterId: string, fromDeviceId: string) => void
 }
 
 /**
@@ -41,10 +41,10 @@ export function claimCounting(doc: Y.Doc, role: 'lead' | 'member', me: CountingS
   }
   const lostCounter = meta.countingDeviceId ? me.lost?.get(meta.countingDeviceId) : undefined
   if (lostCounter && me.counterId?.() !== lostCounter) {
-    // One lost phone's counting id at a time: moving a second one here would retire the first with
-    // the figures this device sent under it, and those would count twice.
-    const current = me.counterId?.() ?? null
-    if (!current || ![...(me.lost?.values() ?? [])].includes(current)) me.adopt?.(lostCounter)
+    // The move retires this device's id and drops its figures; the device then sends every period
+    // again under the moved id (kpiSyncCore.ts resendUnderNewId), so a second lost phone's id can
+    // follow the first. `from`: only while it is still on the lost phone (not taken by another device).
+    me.adopt?.(lostCounter, meta.countingDeviceId!)
     return false
   }
   writeMeta(doc, { countingDeviceId: me.deviceId, leadUserId: me.userId })

@@ -21,6 +21,8 @@ const DEVICE_KEY = 'samenwerkwijze.kpiDevice'
 const BOUND_KEY = 'samenwerkwijze.kpiDeviceBoundTo'
 /** An id from a restored backup, moved here through the server before the next send. */
 const ADOPT_KEY = 'samenwerkwijze.kpiAdopt'
+/** For an id taken over from a lost phone: that phone, where the id must still be (POST …/move `from`). */
+const ADOPT_FROM_KEY = LOCAL_KEYS.kpiAdoptFrom
 /** Why counts could not go out, for the cases page (a KPI refusal code or 'adopt-refused'). */
 const PROBLEM_KEY = 'samenwerkwijze.kpiProblem'
 const SENT_KEY = 'samenwerkwijze.kpiLastSent'
@@ -50,13 +52,16 @@ export function kpiDeviceId(): string {
  * (before the next send), so the new phone's figures replace the old phone's instead of doubling
  * them. Until the server has moved it, nothing is sent under it.
  */
-export function adoptKpiDeviceId(id: string): void {
-  if (isGuid(id)) localStorage.setItem(ADOPT_KEY, id)
+export function adoptKpiDeviceId(id: string, from?: string): void {
+  if (!isGuid(id)) return
+  localStorage.setItem(ADOPT_KEY, id)
+  if (from && isGuid(from)) localStorage.setItem(ADOPT_FROM_KEY, from)
+  else localStorage.removeItem(ADOPT_FROM_KEY)
 }
 
 /** After a wipe: the next count goes out under a new id, leaving the old id's last figures on the server. */
 export function forgetKpiDeviceId(): void {
-  for (const key of [DEVICE_KEY, BOUND_KEY, ADOPT_KEY, PROBLEM_KEY, RESENT_KEY]) localStorage.removeItem(key)
+  for (const key of [DEVICE_KEY, BOUND_KEY, ADOPT_KEY, ADOPT_FROM_KEY, PROBLEM_KEY, RESENT_KEY]) localStorage.removeItem(key)
 }
 
 /** Where the counting id lives; the browser keeps it in localStorage. */
@@ -77,12 +82,17 @@ const localCounterStore: CounterStore = {
     const id = localStorage.getItem(ADOPT_KEY)
     return isGuid(id) ? id : null
   },
+  pendingMoveFrom: () => {
+    const from = localStorage.getItem(ADOPT_FROM_KEY)
+    return isGuid(from) ? from : null
+  },
   bind: (counterId, deviceId) => {
     localStorage.setItem(DEVICE_KEY, counterId)
     localStorage.setItem(BOUND_KEY, deviceId)
   },
   dropPendingMove: (refused) => {
     localStorage.removeItem(ADOPT_KEY)
+    localStorage.removeItem(ADOPT_FROM_KEY)
     if (refused) localStorage.setItem(PROBLEM_KEY, refused)
   },
 }

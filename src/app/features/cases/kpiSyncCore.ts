@@ -108,6 +108,8 @@ export interface CounterStore {
   current(): { counterId: string; deviceId?: string } | null
   /** An id from a restored backup, to move here through the server before the next send. */
   pendingMove(): string | null
+  /** For an id taken over from a lost phone: the device it must still sit on (else the move is refused and dropped). */
+  pendingMoveFrom?(): string | null
   bind(counterId: string, deviceId: string): void
   /** The pending move is done, or refused (then `refused` says why, for the person to see). */
   dropPendingMove(refused?: string): void
@@ -115,11 +117,11 @@ export interface CounterStore {
 
 export interface CounterServer {
   issue(organisationId: string): Promise<{ counterId: string; serverTime: number }>
-  move(counterId: string): Promise<{ counterId: string; serverTime: number }>
+  move(counterId: string, from?: string): Promise<{ counterId: string; serverTime: number }>
 }
 
 /** Refusals of a move after which the device counts under an id of its own instead. */
-const NOT_MOVABLE = new Set(['counter-unknown', 'counter-not-yours'])
+const NOT_MOVABLE = new Set(['counter-unknown', 'counter-not-yours', 'counter-elsewhere'])
 
 /**
  * The counting id to send under, for the registered device `device`. A restored id is moved here
@@ -128,22 +130,27 @@ const NOT_MOVABLE = new Set(['counter-unknown', 'counter-not-yours'])
  * Throws what the server or the network threw (classify it like a failed send).
  */
 export async function ensureCounter(store: CounterStore, server: CounterServer, device: { id: string; organisationId: string }, raiseVersion: (v: number) => void): Promise<string> {
-  const move = async (id: string): Promise<string | null> => {
+  let refusedAs = ''
+  const move = async (id: string, from?: string): Promise<string | null> => {
     try {
-      const moved = await server.move(id)
+      const moved = await server.move(id, from)
       raiseVersion(moved.serverTime)
       store.bind(moved.counterId, device.id)
       return moved.counterId
     } catch (e) {
       const code = (e as { code?: unknown }).code
-      if (typeof code === 'string' && NOT_MOVABLE.has(code)) return null
+      if (typeof code === 'string' && NOT_MOVABLE.has(code)) {
+        refusedAs = code
+        return null
+      }
       throw e
     }
   }
   const pending = store.pendingMove()
   if (pending) {
-    const moved = await move(pending)
-    store.dropPendingMove(moved ? undefined : 'adopt-refused')
+    const moved = await move(pending, store.pendingMoveFrom?.() ?? undefined)
+    // Another device of the worker took the lost phone's id first: nothing for the person to do.
+    store.dropPendingMove(moved || refusedAs === 'counter-elsewhere' ? undefined : 'adopt-refused')
     if (moved) return moved
   }
   const current = store.current()
