@@ -16,7 +16,7 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import { openDatabase } from '../../src/server/db/database'
 import { describeFindings, scanDatabase } from '../support/secretScan'
 import { seriousViolations } from './axe'
-import { approvePending, recoveryStartBody } from './certify'
+import { approveBeheerderDevice, approvePending, recoveryStartBody } from './certify'
 import { signInAgain } from './linkDevices'
 import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
 import { useOrganisation } from './socialWorkerPhone'
@@ -45,6 +45,9 @@ describe('a worker whose only phone is lost', () => {
     const bram = await (await h.browser.newContext(phoneSize)).newPage()
     await firstSignIn(bram, h.baseUrl, 'bram@welzijn.example', PASSWORD)
     await registerThisDevice(bram)
+    // Certified with the organisation key, as the first beheerder's phone does: a device that
+    // beheerder certified could be a person they made up, so it could not confirm their start.
+    await approveBeheerderDevice(admin, org, (await pendingDevice()).id)
     const lost = await h.browser.newContext(phoneSize)
     const phone = await lost.newPage()
     const secret = await firstSignIn(phone, h.baseUrl, 'sanne@welzijn.example', PASSWORD)

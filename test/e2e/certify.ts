@@ -6,7 +6,7 @@
  * (test/server/devices.ts), over HTTP to the harness's server.
  */
 import { Agent } from '../support/agent'
-import { approveDevice as approveWithAgent, makeDeviceKeys, organisationTrust, publicJwk, type DeviceKeys } from '../server/devices'
+import { approveDevice as approveWithAgent, listedDevice, makeDeviceKeys, organisationTrust, publicJwk, unsignedFor, type DeviceKeys } from '../server/devices'
 import { signRecoveryStart, type RecoveryStart } from '../../src/shared/api/caseRecovery'
 import { ECDSA_P256 } from '../../src/shared/crypto/signatures'
 import { signCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
@@ -34,6 +34,18 @@ export async function recoveryStartBody(admin: ApiClient, organisationId: string
   const device = (await organisationTrust(agentOf(admin), organisationId)).admin
   const start = await signRecoveryStart({ v: 1, id: crypto.randomUUID(), organisationId, userId: target.userId, deviceId: target.deviceId, startedBy: device.id, startedAt: new Date().toISOString() }, device.keys.signing.privateKey)
   return { start }
+}
+
+/**
+ * Approves a beheerder's device as the phone holding the organisation key does
+ * (OrganisationDevicesPage.vue): a beheerder certificate signed by the organisation key.
+ */
+export async function approveBeheerderDevice(admin: ApiClient, organisationId: string, deviceId: string): Promise<void> {
+  const agent = agentOf(admin)
+  const trust = await organisationTrust(agent, organisationId)
+  const certificate = await signCertificate(unsignedFor(organisationId, await listedDevice(agent, organisationId, deviceId), { kind: 'organisation' }), trust.organisationKey.privateKey)
+  const res = await agent.call('POST', `/api/orgs/${organisationId}/devices/${deviceId}/approve`, { certificate })
+  if (res.status !== 200) throw new Error(`beheerder device approval failed: ${res.status} ${await res.text()}`)
 }
 
 /** Approves every pending device of the organisation. */

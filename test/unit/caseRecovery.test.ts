@@ -21,7 +21,7 @@ import { sealSigned } from '../../src/shared/crypto/sealed'
 import { ECDSA_P256 } from '../../src/shared/crypto/signatures'
 import { fingerprint, signCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
 
-import { jwk, type Phone as TestPhone } from './testPhones'
+import { jwk, phone, type Phone as TestPhone } from './testPhones'
 
 const ORG = '6c1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d7'
 const SANNE = '2f2e1d0c-9b8a-4765-8432-10fedcba9877'
@@ -158,5 +158,24 @@ describe('a recovered device', () => {
     expect(await take(await recovered(org.beheerder, THIS_DEVICE, fake.second))).toMatchObject({ added: 0, refused: 1 })
     // Signed by the second beheerder, as it should be: taken.
     expect(await take(await recovered(org.beheerder))).toMatchObject({ added: 1, refused: 0 })
+  })
+
+  it('refuses them when one beheerder made up the other: a "beheerder" device the starter or the confirmer certified themselves', async () => {
+    /** A device certified with the beheerder role, by `issuer`'s device, for a person the server made up. */
+    const mintedBy = async (issuer: Phone): Promise<Phone> => {
+      const p = await phone()
+      const cert = await signCertificate(
+        { ...issuer.cert, kind: 'device', userId: crypto.randomUUID(), deviceId: p.id, roles: ['beheerder'], encryptionKey: await jwk(p.encryption.publicKey), signingKey: await jwk(p.signing.publicKey), issuer: { kind: 'device', deviceId: issuer.id } },
+        issuer.signing.privateKey,
+      )
+      return { ...p, cert }
+    }
+    const take = async (by: Phone, starter: Phone) => acceptUserKeyBoxes([await boxFrom(by)], { devices: [] }, { recoveries: [await recovered(by, THIS_DEVICE, starter)], chains: org.chains })
+    // The confirming beheerder certified the starting "beheerder"; the starter certified the confirming one; one beheerder certified both.
+    expect(await take(org.beheerder, await mintedBy(org.beheerder))).toMatchObject({ added: 0, refused: 1 })
+    expect(await take(await mintedBy(org.second), org.second)).toMatchObject({ added: 0, refused: 1 })
+    expect(await take(await mintedBy(org.beheerder), await mintedBy(org.beheerder))).toMatchObject({ added: 0, refused: 1 })
+    // A third beheerder's device another beheerder approved starts, the second confirms: taken.
+    expect(await take(org.second, await mintedBy(org.beheerder))).toMatchObject({ added: 1, refused: 0 })
   })
 })

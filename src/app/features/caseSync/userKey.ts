@@ -230,7 +230,7 @@ async function signedRecoveries(recovery: Pick<MyRecoveries, 'recoveries' | 'cha
     if (r.deviceId !== me.deviceId) continue
     const confirmer = certificateSchema.safeParse(r.confirmerCertificate).data
     if (!confirmer) continue
-    const expected = { id: r.id, userId: me.userId, deviceId: me.deviceId, organisationId: me.organisationId, notByUserId: confirmer.userId }
+    const expected = { id: r.id, userId: me.userId, deviceId: me.deviceId, organisationId: me.organisationId, notByUserId: confirmer.userId, confirmer }
     if (await startVerifies(r.start, r.starterCertificate, { ...recovery?.chains, ...devices.chains }, expected)) out.push(r)
   }
   return out
