@@ -164,6 +164,29 @@ describe('a professional of another organisation', () => {
     expect((await call(w.phone, 'GET', `${docs(c.docId)}/members`)).status).toBe(200)
   })
 
+  it('opens the case only on a device of the organisation the member acts for (security review L1)', async () => {
+    const c = await ownCase(w.phone)
+    expect((await invite(w.phone, c, emails.get(b.userId)!)).status).toBe(200)
+    expect((await call(b, 'POST', `/api/case-sync/invitations/${c.docId}/accept`)).status).toBe(201)
+    expect((await add(c, b)).status).toBe(201)
+    expect((await call(b, 'GET', docs(c.docId))).status).toBe(200)
+    // B's worker is also a sociaal-werker of A, and uses a device approved in A (set past the API): on the
+    // case they act for B, whose beheerder cannot revoke that device. Nothing of the case reaches it.
+    await db.query("INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, 'sociaal-werker')", [b.userId, w.org])
+    await db.query('UPDATE devices SET organisation_id = $1 WHERE id = $2', [w.org, b.device.id])
+    try {
+      expect((await call(b, 'GET', docs(c.docId))).status).toBe(404)
+      expect(((await call(b, 'GET', '/api/case-sync/docs')).body.docs as { docId: string }[]).some((d) => d.docId === c.docId)).toBe(false)
+      // Writing from it was refused before too (its certificate names B, not A).
+      expect((await call(b, 'POST', `${docs(c.docId)}/updates`, await c.update(b, 'van het verkeerde apparaat'))).status).toBe(403)
+      expect((await call(b, 'GET', `${docs(c.docId)}/members`)).status).toBe(404)
+      expect((await call(b, 'GET', `${docs(c.docId)}/access-log`)).status).toBe(404)
+    } finally {
+      await db.query('UPDATE devices SET organisation_id = $1 WHERE id = $2', [orgB, b.device.id])
+      await db.query("DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2 AND role = 'sociaal-werker'", [b.userId, w.org])
+    }
+  })
+
   it('cannot accept an expired invitation, needs an exchange key, and can decline', async () => {
     const c = await ownCase(w.phone)
     const accept = (p: Phone) => call(p, 'POST', `/api/case-sync/invitations/${c.docId}/accept`)

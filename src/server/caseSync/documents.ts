@@ -41,13 +41,26 @@ export interface DocRow {
  */
 export const STILL_IN_ORGANISATION = `EXISTS (SELECT 1 FROM memberships ms WHERE ms.user_id = m.user_id AND ms.organisation_id = m.organisation_id AND ms.role = 'sociaal-werker')`
 
+/**
+ * …and the session's device is of that organisation (`param`: the SQL parameter holding the
+ * device's organisation): a device approved in another organisation of the same person opens
+ * nothing, since the beheerder of the organisation they act for could not revoke it.
+ */
+export const ACTING_ON_ITS_DEVICE = (param: string) => `${STILL_IN_ORGANISATION} AND m.organisation_id = ${param}`
+
+/** Who asks, as the membership checks need it: the person and the organisation of the session's device. */
+export interface Asker {
+  userId: string
+  organisationId: string
+}
+
 /** The document, if the user is a member, its row locked for this transaction (writers: 'update'; readers: 'share'). */
-export async function memberDoc(tx: Queryable, docId: string, userId: string, lock: 'update' | 'share'): Promise<DocRow | undefined> {
+export async function memberDoc(tx: Queryable, docId: string, asker: Asker, lock: 'update' | 'share'): Promise<DocRow | undefined> {
   const { rows } = await tx.query<DocRow>(
     `SELECT d.id, d.organisation_id, d.key_gen, d.active_snapshot_id, d.requires_snapshot, m.role
      FROM sync_documents d JOIN sync_members m ON m.document_id = d.id AND m.user_id = $2
-     WHERE d.id = $1 AND ${STILL_IN_ORGANISATION} FOR ${lock === 'update' ? 'UPDATE' : 'SHARE'} OF d`,
-    [docId, userId],
+     WHERE d.id = $1 AND ${ACTING_ON_ITS_DEVICE('$3')} FOR ${lock === 'update' ? 'UPDATE' : 'SHARE'} OF d`,
+    [docId, asker.userId, asker.organisationId],
   )
   return rows[0]
 }
@@ -129,7 +142,7 @@ export class IdTaken extends Error {
 
 export async function storeUpdate(db: Database, u: CaseUpdate, actor: Actor, at: Date): Promise<Written<{ seq: number; duplicate: boolean }>> {
   return db.transaction(async (tx) => {
-    const doc = await memberDoc(tx, u.docId, actor.userId, 'update')
+    const doc = await memberDoc(tx, u.docId, actor, 'update')
     if (!doc) return NOT_FOUND
     const { rows: stored } = await tx.query<{ seq: string; body: CaseUpdate }>('SELECT seq::text AS seq, body FROM sync_updates WHERE id = $1', [u.id])
     if (stored[0]) {
@@ -154,7 +167,7 @@ export async function storeUpdate(db: Database, u: CaseUpdate, actor: Actor, at:
 
 export async function storeSnapshot(db: Database, s: CaseSnapshot, actor: Actor, at: Date): Promise<Written<{ duplicate: boolean }>> {
   return db.transaction(async (tx) => {
-    const doc = await memberDoc(tx, s.docId, actor.userId, 'update')
+    const doc = await memberDoc(tx, s.docId, actor, 'update')
     if (!doc) return NOT_FOUND
     const known = await knownSnapshot(tx, s)
     if (known) return known

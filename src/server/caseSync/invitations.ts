@@ -29,7 +29,7 @@ export type InviteResult = TeamResult<{ sent: true }> | { ok: false; status: 429
  */
 export async function invite(db: Database, actor: Actor, docId: string, email: string, at: Date): Promise<InviteResult> {
   return db.transaction(async (tx) => {
-    const doc = await memberDoc(tx, docId, actor.userId, 'share')
+    const doc = await memberDoc(tx, docId, actor, 'share')
     if (!doc) return NOT_FOUND
     if (doc.role !== 'lead') return teamRefusal(403, 'not-lead', 'Only the lead of the case (casusregisseur) may do this.')
     // Counted only while under the limit, so a refusal writes nothing.

@@ -9,7 +9,7 @@ import { PULL_PAGE, type DocPull } from '../../shared/api/caseSync'
 import type { CaseKeyBox, CaseSnapshot, CaseUpdate } from '../../shared/caseSync/messages'
 import type { Database, Queryable } from '../db/types'
 import { logAccess, type Actor } from './access'
-import { memberDoc, STILL_IN_ORGANISATION, type DocRow } from './documents'
+import { ACTING_ON_ITS_DEVICE, memberDoc, type Asker, type DocRow } from './documents'
 
 async function lastSeq(db: Queryable, snapshotId: string): Promise<number> {
   const { rows } = await db.query<{ last: string }>('SELECT coalesce(max(seq), 0)::text AS last FROM sync_updates WHERE snapshot_id = $1', [snapshotId])
@@ -26,19 +26,19 @@ const stateOf = async (db: Queryable, d: Omit<DocRow, 'organisation_id'>) => ({
 })
 
 /** The cases the user is a member of, with their state (one query, however many cases). */
-export async function docsOf(db: Queryable, userId: string) {
+export async function docsOf(db: Queryable, asker: Asker) {
   const { rows } = await db.query<Omit<DocRow, 'organisation_id'> & { last_seq: string }>(
     `SELECT d.id, d.key_gen, d.active_snapshot_id, d.requires_snapshot, m.role,
             (SELECT coalesce(max(u.seq), 0) FROM sync_updates u WHERE u.snapshot_id = d.active_snapshot_id)::text AS last_seq
-     FROM sync_documents d JOIN sync_members m ON m.document_id = d.id WHERE m.user_id = $1 AND ${STILL_IN_ORGANISATION} ORDER BY d.created_at, d.id`,
-    [userId],
+     FROM sync_documents d JOIN sync_members m ON m.document_id = d.id WHERE m.user_id = $1 AND ${ACTING_ON_ITS_DEVICE('$2')} ORDER BY d.created_at, d.id`,
+    [asker.userId, asker.organisationId],
   )
   return rows.map((d) => ({ docId: d.id, keyGen: d.key_gen, activeSnapshotId: d.active_snapshot_id, lastSeq: Number(d.last_seq), requiresSnapshot: d.requires_snapshot, role: d.role }))
 }
 
 /** Whether the user is a member of the case (no lock). */
-export async function isMember(db: Queryable, docId: string, userId: string): Promise<boolean> {
-  return (await db.query(`SELECT 1 FROM sync_members m JOIN sync_documents d ON d.id = m.document_id WHERE m.document_id = $1 AND m.user_id = $2 AND ${STILL_IN_ORGANISATION}`, [docId, userId])).rows.length > 0
+export async function isMember(db: Queryable, docId: string, asker: Asker): Promise<boolean> {
+  return (await db.query(`SELECT 1 FROM sync_members m JOIN sync_documents d ON d.id = m.document_id WHERE m.document_id = $1 AND m.user_id = $2 AND ${ACTING_ON_ITS_DEVICE('$3')}`, [docId, asker.userId, asker.organisationId])).rows.length > 0
 }
 
 /**
@@ -47,7 +47,7 @@ export async function isMember(db: Queryable, docId: string, userId: string): Pr
  */
 export async function pull(db: Database, docId: string, actor: Actor, known: string | undefined, after: number, at: Date): Promise<DocPull | undefined> {
   return db.transaction(async (tx) => {
-    const doc = await memberDoc(tx, docId, actor.userId, 'share')
+    const doc = await memberDoc(tx, docId, actor, 'share')
     if (!doc) return undefined
     const fresh = known !== doc.active_snapshot_id
     const snapshot = fresh

@@ -12,7 +12,7 @@ import { signatureVerifies } from '../../shared/caseSync/messages'
 import { verifySealedSender } from '../../shared/crypto/sealed'
 import type { Database, Queryable } from '../db/types'
 import { logAccess, type Actor } from './access'
-import { memberDoc, type DocRow } from './documents'
+import { ACTING_ON_ITS_DEVICE, memberDoc, type Asker, type DocRow } from './documents'
 import { actingOrganisation } from './invitations'
 import { certifiedSigningKey, exchangeKeyOf, NOT_FOUND, teamRefusal, type TeamResult } from './teamKeys'
 
@@ -20,7 +20,11 @@ const NOT_LEAD = teamRefusal(403, 'not-lead', 'Only the lead of the case (casusr
 const BAD_BOX = (error: string) => teamRefusal(400, 'bad-key-box', error)
 
 /** The members of a case with their roles; undefined when the user is none. */
-export async function membersOf(db: Queryable, docId: string, userId: string): Promise<Members | undefined> {
+export async function membersOf(db: Queryable, docId: string, asker: Asker): Promise<Members | undefined> {
+  // Only a member still acting for their organisation, on a device of it (documents.ts ACTING_ON_ITS_DEVICE).
+  const member = await db.query(`SELECT 1 FROM sync_members m WHERE m.document_id = $1 AND m.user_id = $2 AND ${ACTING_ON_ITS_DEVICE('$3')}`, [docId, asker.userId, asker.organisationId])
+  if (!member.rows.length) return undefined
+  const userId = asker.userId
   const { rows } = await db.query<{ user_id: string; name: string | null; role: 'lead' | 'member'; added_at: Date | string; key_gen: number; me: boolean }>(
     `SELECT m.user_id, u.name, m.role, m.added_at, d.key_gen, m.user_id = $2 AS me
      FROM sync_members m JOIN sync_documents d ON d.id = m.document_id LEFT JOIN users u ON u.id = m.user_id
@@ -33,7 +37,7 @@ export async function membersOf(db: Queryable, docId: string, userId: string): P
 
 /** The case locked for a change by its lead, or why not. */
 async function leadDoc(tx: Queryable, docId: string, actor: Actor): Promise<TeamResult<DocRow>> {
-  const doc = await memberDoc(tx, docId, actor.userId, 'update')
+  const doc = await memberDoc(tx, docId, actor, 'update')
   if (!doc) return NOT_FOUND
   if (doc.role !== 'lead') return NOT_LEAD
   return { ok: true, status: 200, value: doc }

@@ -10,7 +10,7 @@ import type { Colleagues } from '../../shared/api/caseTeam'
 import { certifiedDevices, chainsOf } from '../auth/certificates'
 import type { Database, Queryable } from '../db/types'
 import type { Actor } from './access'
-import { STILL_IN_ORGANISATION } from './documents'
+import { ACTING_ON_ITS_DEVICE } from './documents'
 
 export type TeamResult<T> = { ok: true; status: 200 | 201; value: T } | { ok: false; status: 400 | 403 | 404 | 409; code: string; error: string }
 export const teamRefusal = (status: 400 | 403 | 404 | 409, code: string, error: string): TeamResult<never> => ({ ok: false, status, code, error })
@@ -64,11 +64,11 @@ export async function colleaguesOf(db: Queryable, organisationId: string, selfId
        UNION
        SELECT other.user_id, other.organisation_id, 1 FROM sync_members m
        JOIN sync_members other ON other.document_id = m.document_id AND other.organisation_id <> $1
-       WHERE m.user_id = $2 AND ${STILL_IN_ORGANISATION}
+       WHERE m.user_id = $2 AND ${ACTING_ON_ITS_DEVICE('$1')}
        UNION
        SELECT i.invitee_id, i.organisation_id, 1 FROM sync_members m
        JOIN case_invitations i ON i.document_id = m.document_id AND i.accepted_at IS NOT NULL AND i.organisation_id <> $1
-       WHERE m.user_id = $2 AND m.role = 'lead' AND ${STILL_IN_ORGANISATION}
+       WHERE m.user_id = $2 AND m.role = 'lead' AND ${ACTING_ON_ITS_DEVICE('$1')}
      )
      SELECT DISTINCT ON (u.id) u.id, u.name, x.body, p.organisation_id, o.name AS organisation_name
      FROM people p JOIN users u ON u.id = p.user_id JOIN organisations o ON o.id = p.organisation_id

@@ -100,7 +100,7 @@ export function caseSyncRoutes(db: Database, now: () => number = Date.now) {
   })
 
   app.get('/docs', onDevice, async (c) => {
-    return reply(c, 'GET /api/case-sync/docs', { docs: await docsOf(db, actorOf(c).userId) })
+    return reply(c, 'GET /api/case-sync/docs', { docs: await docsOf(db, actorOf(c)) })
   })
 
   app.post('/docs', onDevice, large, async (c) => {
@@ -152,7 +152,7 @@ export function caseSyncRoutes(db: Database, now: () => number = Date.now) {
 
   app.get('/docs/:docId/access-log', onDevice, async (c) => {
     const docId = c.req.param('docId')
-    if (!isUuid(docId) || !(await isMember(db, docId, actorOf(c).userId))) return problem(c, 404, 'not-found', 'No such case for you.')
+    if (!isUuid(docId) || !(await isMember(db, docId, actorOf(c)))) return problem(c, 404, 'not-found', 'No such case for you.')
     return reply(c, 'GET /api/case-sync/docs/:docId/access-log', { entries: await accessLogOf(db, docId) })
   })
 

@@ -50,7 +50,7 @@ export function caseTeamRoutes(db: Database, now: () => number = Date.now) {
 
   app.get('/docs/:docId/members', ...guard, async (c) => {
     const docId = c.req.param('docId')
-    const found = isUuid(docId) ? await membersOf(db, docId, actorOf(c).userId) : undefined
+    const found = isUuid(docId) ? await membersOf(db, docId, actorOf(c)) : undefined
     return found ? reply(c, 'GET /api/case-sync/docs/:docId/members', found) : notFound(c)
   })
 
