@@ -181,6 +181,25 @@ describe('the lead and the team', () => {
     expect(log.filter((e) => e.action === 'remove')).toHaveLength(1)
   })
 
+  it('drops a member who left the organisation at the next re-key, and leaves them off the member list (security review L5)', async () => {
+    const c = await ownCase(w.phone)
+    await added(c, w.colleague)
+    await added(c, second)
+    // `second` leaves the organisation (set past the API): the lead's phone cannot box a key to them any more.
+    await db.query("DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2 AND role = 'sociaal-werker'", [second.userId, w.org])
+    try {
+      expect((await members(w.phone, c)).members.map((m) => m.userId).sort()).toEqual([w.phone.userId, w.colleague.userId].sort())
+      expect((await call(w.phone, 'POST', `${docs(c.docId)}/lead`, { userId: second.userId })).body).toMatchObject({ code: 'not-a-member' })
+      const dk2 = await newDocumentKey()
+      const own = await wrapDocumentKey(dk2, c.userKey, signerOf(w.phone), { docId: c.docId, keyGen: 2, userId: w.phone.userId, userKeyId: c.userKeyId })
+      expect(await call(w.phone, 'POST', `${docs(c.docId)}/members/${w.colleague.userId}/remove`, { keyGen: 2, keyBoxes: [own] })).toEqual({ status: 200, body: { keyGen: 2 } })
+      expect(Number((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM sync_members WHERE document_id = $1', [c.docId])).rows[0]!.n)).toBe(1)
+      expect(Number((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM sync_key_boxes WHERE document_id = $1 AND user_id = $2', [c.docId, second.userId])).rows[0]!.n)).toBe(0)
+    } finally {
+      await db.query("INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, 'sociaal-werker')", [second.userId, w.org])
+    }
+  })
+
   it('hands the lead to a member only; the new lead then leads', async () => {
     const c = await ownCase(w.phone)
     const lead = (by: Phone, userId: string) => call(by, 'POST', `${docs(c.docId)}/lead`, { userId })

@@ -12,7 +12,7 @@ import { signatureVerifies } from '../../shared/caseSync/messages'
 import { verifySealedSender } from '../../shared/crypto/sealed'
 import type { Database, Queryable } from '../db/types'
 import { logAccess, type Actor } from './access'
-import { ACTING_ON_ITS_DEVICE, memberDoc, type Asker, type DocRow } from './documents'
+import { ACTING_ON_ITS_DEVICE, memberDoc, STILL_IN_ORGANISATION, type Asker, type DocRow } from './documents'
 import { actingOrganisation } from './invitations'
 import { certifiedSigningKey, exchangeKeyOf, NOT_FOUND, teamRefusal, type TeamResult } from './teamKeys'
 
@@ -28,7 +28,7 @@ export async function membersOf(db: Queryable, docId: string, asker: Asker): Pro
   const { rows } = await db.query<{ user_id: string; name: string | null; role: 'lead' | 'member'; added_at: Date | string; key_gen: number; me: boolean }>(
     `SELECT m.user_id, u.name, m.role, m.added_at, d.key_gen, m.user_id = $2 AS me
      FROM sync_members m JOIN sync_documents d ON d.id = m.document_id LEFT JOIN users u ON u.id = m.user_id
-     WHERE m.document_id = $1 ORDER BY m.role = 'lead' DESC, m.added_at, m.user_id`,
+     WHERE m.document_id = $1 AND ${STILL_IN_ORGANISATION} ORDER BY m.role = 'lead' DESC, m.added_at, m.user_id`,
     [docId, userId],
   )
   if (!rows.some((r) => r.me)) return undefined
@@ -103,11 +103,14 @@ export async function removeMember(db: Database, actor: Actor, docId: string, us
     if (!lead.ok) return lead
     const doc = lead.value
     if (userId === actor.userId) return teamRefusal(400, 'lead-stays', 'The lead cannot leave the case: hand the lead over first.')
-    const { rows: members } = await tx.query<{ user_id: string }>('SELECT user_id FROM sync_members WHERE document_id = $1', [docId])
-    if (!members.some((m) => m.user_id === userId)) return teamRefusal(400, 'not-a-member', 'This person is not on the case.')
+    // Who left the organisation they act for is no member any more (membersOf leaves them out): the
+    // re-key drops them too, so nobody needs a key box for them.
+    const { rows: members } = await tx.query<{ user_id: string; active: boolean }>(`SELECT m.user_id, ${STILL_IN_ORGANISATION} AS active FROM sync_members m WHERE m.document_id = $1`, [docId])
+    if (!members.some((m) => m.user_id === userId && m.active)) return teamRefusal(400, 'not-a-member', 'This person is not on the case.')
     const keyGen = doc.key_gen + 1
     if (req.keyGen !== keyGen) return teamRefusal(409, 'key-outdated', `The next key generation is ${keyGen}: pull and try again.`)
-    const staying = new Set(members.map((m) => m.user_id).filter((m) => m !== userId))
+    const staying = new Set(members.filter((m) => m.active).map((m) => m.user_id).filter((m) => m !== userId))
+    const gone = members.filter((m) => !m.active).map((m) => m.user_id)
     const covered = new Set<string>()
     for (const box of req.keyBoxes) {
       if (box.docId !== docId || box.keyGen !== keyGen || !staying.has(box.userId)) return BAD_BOX('Each key box is for this case, the next key generation and a member who stays.')
@@ -125,8 +128,8 @@ export async function removeMember(db: Database, actor: Actor, docId: string, us
       covered.add(box.userId)
     }
     if (covered.size !== staying.size) return BAD_BOX('Every member who stays needs a key box of the new generation.')
-    await tx.query('DELETE FROM sync_members WHERE document_id = $1 AND user_id = $2', [docId, userId])
-    await tx.query('DELETE FROM sync_key_boxes WHERE document_id = $1 AND user_id = $2', [docId, userId])
+    await tx.query('DELETE FROM sync_members WHERE document_id = $1 AND user_id = ANY($2::uuid[])', [docId, [userId, ...gone]])
+    await tx.query('DELETE FROM sync_key_boxes WHERE document_id = $1 AND user_id = ANY($2::uuid[])', [docId, [userId, ...gone]])
     for (const box of req.keyBoxes) await insertBox(tx, box)
     await tx.query('UPDATE sync_documents SET key_gen = $2, requires_snapshot = true WHERE id = $1', [docId, keyGen])
     await logAccess(tx, actor, docId, 'remove', at)
@@ -140,7 +143,8 @@ export async function handOver(db: Database, actor: Actor, docId: string, req: H
     const lead = await leadDoc(tx, docId, actor)
     if (!lead.ok) return lead
     if (req.userId === actor.userId) return { ok: true, status: 200, value: { duplicate: true } }
-    const moved = await tx.query("UPDATE sync_members SET role = 'lead' WHERE document_id = $1 AND user_id = $2 RETURNING user_id", [docId, req.userId])
+    // Only to a member still acting for their organisation (one who left it is no member any more).
+    const moved = await tx.query(`UPDATE sync_members m SET role = 'lead' WHERE m.document_id = $1 AND m.user_id = $2 AND ${STILL_IN_ORGANISATION} RETURNING m.user_id`, [docId, req.userId])
     if (!moved.rows.length) return teamRefusal(400, 'not-a-member', 'Add this colleague to the case first.')
     await tx.query("UPDATE sync_members SET role = 'member' WHERE document_id = $1 AND user_id = $2", [docId, actor.userId])
     await logAccess(tx, actor, docId, 'handover', at)
