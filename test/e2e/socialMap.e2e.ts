@@ -71,7 +71,8 @@ describe('the resident social map in the browser', () => {
 
     await goOffline(context)
     await page.reload()
-    await expect.poll(() => page.getByTestId('offline').isVisible()).toBe(true)
+    // Under load the reload from the service worker's cache can take more than the default second.
+    await expect.poll(() => page.getByTestId('offline').isVisible(), { timeout: 10_000 }).toBe(true)
 
     await search(page).fill('wandelgroep')
     const first = page.locator('[data-service-id]').first()
