@@ -132,7 +132,7 @@ describe('a professional of another organisation', () => {
     // The lead's listing names them with B's chain; nobody else's does.
     const list = colleaguesSchema.parse((await call(w.phone, 'GET', '/api/case-sync/colleagues')).body)
     const listed = list.colleagues.find((x) => x.userId === b.userId)
-    expect(listed).toMatchObject({ organisationId: orgB, organisationName: 'Welzijn Uden', exchangeKey: keys.get(b.userId)!.record })
+    expect(listed).toMatchObject({ organisationId: orgB, organisationName: 'Welzijn Uden', exchangeKey: keys.get(b.userId)!.record, acceptedFor: [c.docId] })
     expect(listed!.devices.map((d) => (d as { deviceId: string }).deviceId)).toEqual([b.device.id])
     expect(Object.keys(list.chains).sort()).toEqual([w.org, orgB].sort())
     expect(colleaguesSchema.parse((await call(w.colleague, 'GET', '/api/case-sync/colleagues')).body).colleagues.map((x) => x.userId)).not.toContain(b.userId)

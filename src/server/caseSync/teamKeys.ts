@@ -80,6 +80,15 @@ export async function colleaguesOf(db: Queryable, organisationId: string, selfId
   rows.sort((a, b) => Number(a.organisation_id !== organisationId) - Number(b.organisation_id !== organisationId) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
   const organisations = [organisationId, ...new Set(rows.map((r) => r.organisation_id).filter((o) => o !== organisationId))]
   const chains = await chainsOf(db, organisations)
+  // Per person, the cases this worker leads that they accepted an invitation to (the picker offers them only there).
+  const { rows: accepted } = await db.query<{ invitee_id: string; document_id: string }>(
+    `SELECT i.invitee_id, i.document_id FROM case_invitations i
+     JOIN sync_members m ON m.document_id = i.document_id AND m.user_id = $2 AND m.role = 'lead'
+     WHERE i.accepted_at IS NOT NULL AND ${ACTING_ON_ITS_DEVICE('$1')} ORDER BY i.invitee_id, i.document_id`,
+    [organisationId, selfId],
+  )
+  const acceptedFor = new Map<string, string[]>()
+  for (const a of accepted) acceptedFor.set(a.invitee_id, [...(acceptedFor.get(a.invitee_id) ?? []), a.document_id])
   const devices = rows.length
     ? await certifiedDevices(
         db,
@@ -96,6 +105,7 @@ export async function colleaguesOf(db: Queryable, organisationId: string, selfId
       devices: devices.filter((d) => d.userId === r.id && d.organisationId === r.organisation_id).map((d) => d.certificate),
       organisationId: r.organisation_id,
       organisationName: r.organisation_name,
+      ...(acceptedFor.has(r.id) ? { acceptedFor: acceptedFor.get(r.id)! } : {}),
     })),
     chains,
   }

@@ -39,6 +39,8 @@ export const colleagueSchema = z.object({
   /** The organisation the person acts for (absent from an older server: the viewer's own). */
   organisationId: z.guid().optional(),
   organisationName: z.string().optional(),
+  /** The cases the viewer leads for which this person accepted an invitation: a person of another organisation is added to those only. */
+  acceptedFor: z.array(z.guid()).optional(),
 })
 export type Colleague = z.infer<typeof colleagueSchema>
 export const colleaguesSchema = z.object({
