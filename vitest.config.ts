@@ -30,6 +30,10 @@ export default defineConfig({
           // another file at a machine load of 8, so 180 s (a limit for hangs, not an assertion).
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          // expect.poll's default of one second is too short for a screen to appear while another
+          // file's browser shares the two cores (two flakes in clean-clone runs); a poll that holds
+          // returns at once, so this costs nothing when green.
+          expect: { poll: { timeout: 5_000 } },
         },
       },
     ],
