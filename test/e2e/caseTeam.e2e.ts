@@ -128,11 +128,14 @@ describe('a colleague on a case', () => {
     await expect.poll(() => team.getByTestId('case-team-confirm').textContent()).toMatch(/telt de casus mee bij Bram Kuijpers/)
     await team.getByRole('button', { name: 'Ja, regie overdragen' }).click()
     await team.getByText('Bram Kuijpers heeft nu de regie.').waitFor()
+    // Until Bram's phone takes the case, it counts nowhere: Anna's team section says so.
+    await expect.poll(() => team.getByTestId('case-team-pending').textContent()).toMatch(/Bram Kuijpers heeft de casus nog niet op een telefoon geopend/)
     const bramTeam = bram.getByTestId('case-team')
     await expect.poll(async () => (await sync(bram), bramTeam.textContent()), { timeout: 20_000, interval: 500 }).toMatch(/Bram Kuijpers\s*\(jij\) — regisseur/)
     // Bram records the intake: the case is included, counted by his phone now and no longer by Anna's.
     await bram.getByLabel('Intake gehouden op').fill(today)
     await expect.poll(wor, { timeout: 30_000, interval: 500 }).toEqual({ referred: 1, included: 1 })
+    await expect.poll(async () => (await sync(anna), team.getByTestId('case-team-pending').count()), { timeout: 20_000, interval: 500 }).toBe(0)
     expect(await seriousViolations(bram)).toEqual([])
 
     // Bram removes Anna: he is told what she keeps; the case gets a new key.

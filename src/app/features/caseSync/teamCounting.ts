@@ -53,6 +53,8 @@ export function claimCounting(doc: Y.Doc, role: 'lead' | 'member', me: CountingS
 
 /** The counter named by the old lead's device at a handover: no device of anyone (CaseStore.countingIndex leaves the case out everywhere until the new lead's device claims it). */
 export const handOverMark = (userId: string) => `lead:${userId}`
+/** The new lead named by a handover mark that no device of theirs has taken yet, else null. */
+export const pendingLeadOf = (countingDeviceId: string | undefined): string | null => (countingDeviceId?.startsWith(handOverMark('')) ? countingDeviceId.slice(handOverMark('').length) : null)
 
 /** The old lead's device hands the counting over (team.ts handOverLead). */
 export function handOverCounting(doc: Y.Doc, newLeadUserId: string): void {
