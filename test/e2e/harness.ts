@@ -122,7 +122,7 @@ export async function startHarness(options: { setup?: string[][]; firstStart?: b
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
   // The layout check of every screen the tests visit (test/e2e/layout.ts); it hooks the browser first.
-  const layout = new LayoutCheck(baseUrl, testFileName(expect.getState().testPath))
+  const layout = new LayoutCheck(baseUrl, testFileName(expect.getState().testPath), undefined, inject('layoutSeen'))
   layout.watch(browser)
   const watch = new LogWatch(baseUrl)
   watch.fromSetup(options.setup ?? [], setupOutput)

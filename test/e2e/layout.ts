@@ -10,7 +10,10 @@
  * - A screen is identified by a cheap signature of its DOM (the set of tag+class combinations), so a
  *   screen is checked once per test file however often it is visited (the same loading state or
  *   sign-in form on another route too), but a new state of it (an alert, an open form, a filled
- *   list) is checked too. Findings name the route (ids and tokens replaced by ":id").
+ *   list) is checked too. Findings name the route (ids and tokens replaced by ":id"). Across the
+ *   files of one run (`sharedSeen`, a folder the e2e project's global set-up makes): a screen
+ *   another file checked already is not checked again (the sign-in screens, the case list…; about a
+ *   third of all checks, which share the two cores with the tests). Not with SCREENSHOTS=1.
  * - The copies are checked one by one in the checker's OWN browser context (not the test's: its
  *   routes, offline mode, clock and frames stay untouched), in a page at the app's origin (an
  *   address served by page.route, never by the server) so stylesheets and fonts load as in the app
@@ -29,6 +32,7 @@
  *   show the screen as the test left it, without animations.
  * The rules are proven on fixtures by test/e2e/layout.e2e.ts (test/fixtures/layout/*.html).
  */
+import { createHash } from 'node:crypto'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -91,8 +95,11 @@ export class LayoutCheck {
   private busyMs = 0
   private loadMs = 0
 
-  /** `testFile`: the test file's name, for the report and the screenshot folder. */
-  constructor(private readonly baseUrl: string, private readonly testFile: string, mode = layoutMode()) {
+  /**
+   * `testFile`: the test file's name, for the report and the screenshot folder. `sharedSeen`: the
+   * run's folder of screens checked by any file (none: this file's own only, as the self-test wants).
+   */
+  constructor(private readonly baseUrl: string, private readonly testFile: string, mode = layoutMode(), private readonly sharedSeen?: string) {
     this.mode = mode
     if (this.screenshots) rmSync(this.screenshotDir, { recursive: true, force: true })
   }
@@ -154,7 +161,19 @@ export class LayoutCheck {
     // sign-in form) is checked once.
     if (this.seen.has(snapshot.signature)) return
     this.seen.add(snapshot.signature)
+    if (this.checkedElsewhere(snapshot.signature)) return
     this.queue = this.queue.then(() => this.check(route, snapshot)).catch(() => void this.failedChecks++)
+  }
+
+  /** Claims the screen for this file in the run's shared folder; true when another file had it (the file exists). */
+  private checkedElsewhere(signature: string): boolean {
+    if (!this.sharedSeen || this.screenshots) return false
+    try {
+      writeFileSync(join(this.sharedSeen, createHash('sha256').update(signature).digest('hex')), this.testFile, { flag: 'wx' })
+      return false
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EEXIST'
+    }
   }
 
   private checkerPage(): Promise<Page> {

@@ -12,7 +12,7 @@
  * its own folder per run and project, so runs at the same time on one machine share none.
  */
 import { randomUUID } from 'node:crypto'
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 // @ts-expect-error plain JavaScript build script without types
@@ -22,6 +22,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The folder with the bundled server (main.js) and command-line tools (admin.js, dbBackup.js, …). */
     serverBundle: string
+    /** Browser tests: the screens the layout check already checked in this run, one file per signature (test/e2e/layout.ts). */
+    layoutSeen: string
   }
 }
 
@@ -39,5 +41,8 @@ export default async function setup(project: TestProject) {
   const outdir = join(DIR, `server-bundle-${project.name}-${randomUUID().slice(0, 8)}`)
   await (buildServer as (dir: string) => Promise<string>)(outdir)
   project.provide('serverBundle', outdir)
+  const layoutSeen = join(outdir, 'layout-seen')
+  mkdirSync(layoutSeen, { recursive: true })
+  project.provide('layoutSeen', layoutSeen)
   return () => rmSync(outdir, { recursive: true, force: true })
 }
