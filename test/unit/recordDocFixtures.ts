@@ -5,6 +5,8 @@ import { readRecord, writeRecord } from '../../src/shared/caseSync/recordDoc'
 
 const uuid = () => crypto.randomUUID()
 export const NOW = new Date('2026-03-02T09:00:00Z')
+const JANSEN = '0b7c3a52-7d2e-4c51-9a4e-2f1c6a3b9d01'
+const SANNE = '0b7c3a52-7d2e-4c51-9a4e-2f1c6a3b9d02'
 
 export function fullCase(): CaseRecord {
   const c = newCase(uuid(), 'wor', NOW)
@@ -29,9 +31,18 @@ export function fullCase(): CaseRecord {
     date: '2026-03-05',
     place: 'Thuis',
     residentPresent: true,
-    participants: [{ id: uuid(), name: 'Dr. Jansen', role: 'huisarts', organisation: 'Praktijk Oss', discipline: 'huisarts' }],
-    actions: [{ id: uuid(), what: 'Schuldhulp regelen', owner: 'Sanne' }],
+    participants: [
+      { id: JANSEN, name: 'Dr. Jansen', role: 'huisarts', organisation: 'Praktijk Oss', discipline: 'huisarts', phone: '0412 123456' },
+      { id: SANNE, name: 'Sanne', role: 'casusregisseur', organisation: 'Welzijn Oss', discipline: 'sociaal-werk' },
+    ],
+    actions: [
+      { id: uuid(), what: 'Schuldhulp regelen', owner: 'Sanne', ownerId: SANNE, due: '2026-04-01', done: false },
+      { id: uuid(), what: 'Medicatie nakijken', owner: 'Dr. Jansen', ownerId: JANSEN, done: true },
+    ],
     leadWithResident: 'Sanne',
+    leadId: SANNE,
+    organisation: 'Welzijn Oss',
+    residentLinks: [{ id: uuid(), key: 'k'.repeat(43), manage: 'm'.repeat(43), createdAt: '2026-03-05T10:00:00.000Z', expiresOn: '2026-06-03', sent: 'digest' }],
     evaluationDate: '2026-06-01',
     escalation: 'Nog niet nodig.',
   }

@@ -17,6 +17,7 @@ import * as map from './mapEditor'
 import * as method from './method'
 import * as orgs from './organisations'
 import * as referrals from './referrals'
+import * as residentPlans from './residentPlans'
 import * as pub from './socialMap'
 
 export const RESPONSES = {
@@ -131,6 +132,11 @@ export const RESPONSES = {
   'GET /api/case-sync/recovery/requests/:id': caseRecovery.recoveryRequestDetailSchema,
   'POST /api/case-sync/recovery/requests/:id/confirm': caseRecovery.recoveryDoneSchema,
   'GET /api/case-sync/recovery/mine': caseRecovery.myRecoveriesSchema,
+
+  'POST /api/resident-plans': residentPlans.residentLinkSavedSchema,
+  'PUT /api/resident-plans/:id': residentPlans.residentLinkSavedSchema,
+  'POST /api/resident-plans/:id/withdraw': residentPlans.residentLinkWithdrawnSchema,
+  'GET /api/resident-plans/:id': residentPlans.residentPlanAnswerSchema,
 } as const satisfies Record<string, z.ZodType>
 
 export type Route = keyof typeof RESPONSES

@@ -40,7 +40,34 @@ export const lifeDomainEntrySchema = z.strictObject({
   wantsToTalk: z.boolean(),
   note: text(2_000).optional(),
 })
-export const participantSchema = z.strictObject({ id, name: text(200), role: text(200), organisation: text(200), discipline: text(200) })
+/**
+ * The disciplines that take part in a samenwerkoverleg (issue 17): the form offers these; a
+ * participant stored with another text (older cases, "anders") keeps it and shows it as written.
+ */
+export const DISCIPLINES = ['sociaal-werk', 'huisarts', 'praktijkondersteuner', 'wijkverpleging', 'ggz', 'wonen', 'schuldhulp', 'politie', 'school', 'jeugd', 'mantelzorg', 'gemeente', 'anders'] as const
+/** Someone at the table: `phone` is what the resident's plan shows under "Wie kan ik bellen?". */
+export const participantSchema = z.strictObject({ id, name: text(200), role: text(200), organisation: text(200), discipline: text(200), phone: text(40).optional() })
+/**
+ * An agreed action of the samenwerkplan. `ownerId` is the participant who does it ("wie doet het",
+ * chosen from the participants; `owner` keeps the name as shown, and is all older cases have),
+ * `due` by when, `done` ticked off.
+ */
+export const planActionSchema = z.strictObject({ id, what: text(1_000), owner: text(200), ownerId: id.optional(), due: date.optional(), done: z.boolean().optional() })
+/**
+ * A link that opens the resident's own read-only plan (docs/resident-plan.md). `key` opens the
+ * plan and never reaches the server (it travels in the URL fragment); `manage` proves to the
+ * server that the holder may update or withdraw the link; `sent` is the digest of the plan the
+ * server holds, so the page can say the plan changed since.
+ */
+export const residentLinkSchema = z.strictObject({
+  id,
+  key: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  manage: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  createdAt: z.string().max(40),
+  expiresOn: date,
+  sent: z.string().max(100).optional(),
+  withdrawnAt: z.string().max(40).optional(),
+})
 
 export const caseRecordV1Schema = z.strictObject({
   id,
@@ -96,8 +123,13 @@ export const caseRecordV1Schema = z.strictObject({
       place: text(300).optional(),
       residentPresent: z.boolean(),
       participants: z.array(participantSchema).max(50),
-      actions: z.array(z.strictObject({ id, what: text(1_000), owner: text(200) })).max(100),
+      actions: z.array(planActionSchema).max(100),
       leadWithResident: text(200).optional(),
+      /** The participant who holds the lead with the resident; `leadWithResident` keeps the name. */
+      leadId: id.optional(),
+      /** The organisation that made the plan (shown on the resident's plan). */
+      organisation: text(200).optional(),
+      residentLinks: z.array(residentLinkSchema).max(20).optional(),
       evaluationDate: date.optional(),
       escalation: text(2_000).optional(),
     })
