@@ -24,6 +24,7 @@ import { mapEditorRoutes } from './routes/mapEditor'
 import { methodRoutes } from './routes/method'
 import { organisationRoutes } from './routes/organisations'
 import { reportRoutes } from './routes/reports'
+import { residentPlanRoutes } from './routes/residentPlans'
 import { socialMapRoutes } from './routes/socialMap'
 import { securityHeaders } from './security'
 import { DEFAULT_OFFLINE_DAYS } from '../shared/devices/deviceTrust'
@@ -73,9 +74,12 @@ export function createApp(db: Database, options: AppOptions) {
   app.use('/api/*', sameOrigin)
   app.use('/api/*', loadUser(db, proxy))
   const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, 'too-large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`) })
-  // Publishing a method definition and a case's sync writes have their own, larger limits (routes/method.ts, routes/caseSync.ts, after the role checks).
-  const ownLimit = (path: string) => path === '/api/method' || path.startsWith('/api/case-sync/docs')
-  app.use('/api/*', (c, next) => (c.req.method === 'POST' && ownLimit(c.req.path) ? next() : limit(c, next)))
+  // Publishing a method definition, a case's sync writes and a resident's plan have their own, larger limits
+  // (routes/method.ts, routes/caseSync.ts, routes/residentPlans.ts, after the role checks).
+  const ownLimit = (method: string, path: string) =>
+    (method === 'POST' && (path === '/api/method' || path.startsWith('/api/case-sync/docs') || path === '/api/resident-plans')) ||
+    (method === 'PUT' && /^\/api\/resident-plans\/[^/]+$/.test(path))
+  app.use('/api/*', (c, next) => (ownLimit(c.req.method, c.req.path) ? next() : limit(c, next)))
   app.route('/api/health', healthRoutes(db, options.readiness))
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
   app.route('/api/reports', reportRoutes(deps))
@@ -91,6 +95,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/case-sync/recovery', caseRecoveryRoutes(db, guard.now))
   app.route('/api/case-sync', caseTeamRoutes(db, guard.now))
   app.route('/api/case-sync', caseSyncRoutes(db, guard.now))
+  app.route('/api/resident-plans', residentPlanRoutes(db, guard.now))
   app.all('/api/*', (c) => problem(c, 404, 'not-found', 'Not found'))
   if (options.staticDir) {
     app.use('*', compress())

@@ -31,6 +31,7 @@ import { contractProblem, routesWithSchema } from './contract'
 import { ownCase, someoneElsesCase, TestCase, userKeyBox } from './caseSyncWorld'
 import { recoveryMatrixRows } from './caseRecoveryMatrix'
 import { teamMatrixRows } from './caseTeamMatrix'
+import { residentPlanMatrixRows } from './residentPlanMatrix'
 
 /**
  * Who asks: nobody, someone half signed in, or a role in organisation A (whose ids every row
@@ -408,6 +409,8 @@ const ROWS: Record<string, Row> = {
   'POST /api/map/proposals/:id/reject': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/proposals/${await openProposal()}/reject`, body: { reason: 'Niet nodig' } }) },
   // Recovery (docs/case-sync.md "Recovery"): test/server/caseRecoveryMatrix.ts.
   ...recoveryMatrixRows({ db: () => db, orgOf, orgA: () => orgA, someUserId: () => someUserId, issuer: (org) => trusts[org]!.issuer, certify, now: () => new Date(clock.now()) }),
+  // The resident's plan links (docs/resident-plan.md "Server"): test/server/residentPlanMatrix.ts.
+  ...residentPlanMatrixRows<Identity>({ db: () => db, onDevice: onDevice(fully(['sociaal-werker'])), open: open(), orgA: () => orgA, someUserId: () => someUserId, now: () => clock.now() }),
 }
 
 /** The identity as a case's signer: its own device, or keys of a device it does not have. */

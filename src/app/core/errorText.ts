@@ -108,6 +108,9 @@ const TEXT: Record<ServerErrorCode | ClientCode, string> = {
   'bad-key-generation': 'pro.error.case-sync-refused',
   'id-reused': 'pro.error.case-sync-refused',
   'duplicate-route': 'pro.error.duplicate-route',
+  'bad-expiry': 'pro.error.bad-expiry',
+  'link-withdrawn': 'pro.error.link-withdrawn',
+  'link-expired': 'pro.error.link-expired',
   offline: 'pro.error.offline',
   'bad-answer': 'pro.error.unknown',
 }

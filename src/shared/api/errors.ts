@@ -36,6 +36,8 @@ export const SERVER_ERROR_CODES = [
   'doc-mismatch', 'not-a-first-snapshot', 'bad-parent-hash', 'bad-key-generation', 'id-reused', 'too-many',
   // The referral routing table.
   'duplicate-route',
+  // The resident's plan links (docs/resident-plan.md "Server").
+  'bad-expiry', 'link-withdrawn', 'link-expired',
   // Health (/api/health/ready, for a load balancer, not a person).
   'stopping', 'database',
 ] as const

@@ -18,6 +18,7 @@ import { BUNDLED_METHOD } from '../../../src/shared/method/sigMethod'
 import { CASE_SYNC_CATALOGUE } from './caseSync'
 import { CASE_TEAM_CATALOGUE } from './caseTeam'
 import { CASE_RECOVERY_CATALOGUE } from './caseRecovery'
+import { RESIDENT_PLAN_CATALOGUE } from './residentPlans'
 
 export interface Valid {
   params?: Record<string, string>
@@ -220,4 +221,5 @@ export const CATALOGUE: Record<string, Entry> = {
   ...CASE_SYNC_CATALOGUE,
   ...CASE_TEAM_CATALOGUE,
   ...CASE_RECOVERY_CATALOGUE,
+  ...RESIDENT_PLAN_CATALOGUE,
 }
