@@ -85,7 +85,10 @@ export function retiredAnswers(d: MethodDefinition, known: readonly MethodDefini
   return out
 }
 
-/** Calls a samenwerkoverleg (any pathway can): the resident is there, at home, until the worker says otherwise. */
-export function callConsultation(c: Pick<CaseRecord, 'consultation'>): void {
-  c.consultation ??= { residentPresent: true, participants: [], actions: [], place: 'thuis' }
+/**
+ * Calls a samenwerkoverleg (any pathway can): the resident is there, at home, until the worker says
+ * otherwise. `organisation` (this phone's organisation, when known) is the one that makes the plan.
+ */
+export function callConsultation(c: Pick<CaseRecord, 'consultation'>, organisation?: string): void {
+  c.consultation ??= { residentPresent: true, participants: [], actions: [], place: 'thuis', ...(organisation ? { organisation } : {}) }
 }

@@ -54,7 +54,7 @@ const sameName = (a: string | undefined, b: string) => !!a && a.trim().toLocaleL
 /**
  * From the open cases: WoR first contacts (cases made without a referral in the inbox), evaluations
  * up to a week ahead (and late ones), the professional's own open small steps and the plan's
- * actions in their name. `today` is the region's date (core/clock.ts).
+ * actions in their name not yet done. `today` is the region's date (core/clock.ts).
  */
 export function caseItems(cases: readonly CaseRecord[], today: string, myName: string): TodayItem[] {
   const weekAhead = addDays(today, 7)
@@ -73,8 +73,10 @@ export function caseItems(cases: readonly CaseRecord[], today: string, myName: s
       if (s.done || s.who !== 'professional' || (s.whoName && !sameName(s.whoName, myName))) continue
       out.push({ key: `step-${c.id}-${s.id}`, kind: 'step', to, name, what: s.what, ...(s.when ? { date: s.when, overdue: s.when < today } : {}) })
     }
+    // An action's `owner` is the name shown (kept in step with the participant chosen, `ownerId`),
+    // and participants are not accounts: the name is what ties an action to this worker. Done ones are done.
     for (const a of c.consultation?.actions ?? []) {
-      if (sameName(a.owner, myName)) out.push({ key: `action-${c.id}-${a.id}`, kind: 'action', to: `/werk/casus/${c.id}/plan`, name, what: a.what })
+      if (!a.done && sameName(a.owner, myName)) out.push({ key: `action-${c.id}-${a.id}`, kind: 'action', to: `/werk/casus/${c.id}/plan`, name, what: a.what })
     }
   }
   // Late first, then by date; items without a date last.
