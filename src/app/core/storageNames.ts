@@ -66,6 +66,12 @@ export const LOCAL_KEYS = {
   kpiResentUnder: 'samenwerkwijze.kpiResentUnder',
   /** When the GP last looked at their sent referrals: Vandaag shows news since (features/today/gpSeen.ts); a moment only, wiped. */
   gpSeenAt: 'samenwerkwijze.gpSeenAt',
+  /**
+   * The resident's own plans opened on this phone (features/residentPlan/residentPlanStore.ts): per
+   * link its key and the sealed plan, so the plan opens offline. Kept through a device wipe: it is
+   * the resident's, not a professional's.
+   */
+  residentPlans: 'samenwerkwijze.mijn-plan',
 } as const
 
 /** localStorage keys a device wipe removes (the KPI keys go with the vault's wipe, forgetKpiDeviceId). */

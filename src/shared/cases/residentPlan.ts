@@ -122,8 +122,7 @@ export const residentPlanExpired = (plan: Pick<ResidentPlan, 'expiresOn'>, today
 
 /** What a plan says, without the moment it was sent: the page compares it to see whether the link is behind. */
 export async function residentPlanDigest(plan: ResidentPlan): Promise<string> {
-  const { sentAt: _sent, ...rest } = plan
-  const bytes = new TextEncoder().encode(JSON.stringify(rest))
+  const bytes = new TextEncoder().encode(JSON.stringify({ ...plan, sentAt: '' }))
   return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))
 }
 
