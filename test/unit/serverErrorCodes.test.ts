@@ -19,7 +19,7 @@ const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => (sta
 /** The codes written out in src/server: problem(c, status, 'code'), { code: 'x' }, new …Error('text', 'code'), a refusal's reason. */
 function codesInServer(): Set<string> {
   const found = new Set<string>()
-  const patterns = [/problem\(c, [^,]+, '([a-z0-9-]+)'/g, /\bcode: '([a-z0-9-]+)'/g, /Error\((?:'[^']*'|`[^`]*`|"[^"]*"), '([a-z0-9-]+)'/g, /\breason: '([a-z0-9-]+)'/g]
+  const patterns = [/problem\(c, [^,]+, '([a-z0-9-]+)'/g, /Refusal\(\d+, '([a-z0-9-]+)'/g, /\bcode: '([a-z0-9-]+)'/g, /Error\((?:'[^']*'|`[^`]*`|"[^"]*"), '([a-z0-9-]+)'/g, /\breason: '([a-z0-9-]+)'/g]
   // The example map's languages have a `code` too: no error.
   for (const file of files('src/server').filter((f) => !f.includes('/seed/'))) {
     const text = readFileSync(file, 'utf8')

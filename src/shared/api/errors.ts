@@ -34,6 +34,9 @@ export const SERVER_ERROR_CODES = [
   'not-in-recovery-group', 'unknown-recovery-key', 'nothing-to-recover', 'request-closed', 'same-beheerder', 'unknown-key', 'clock-skew',
   // Case sync (docs/case-sync.md "Server"): a message that does not fit the protocol; the engine handles the rest.
   'doc-mismatch', 'not-a-first-snapshot', 'bad-parent-hash', 'bad-key-generation', 'id-reused', 'too-many',
+  // The team (docs/case-sync.md "The team"; src/server/caseSync/team.ts, teamKeys.ts, invitations.ts).
+  'not-lead', 'not-a-member', 'not-a-colleague', 'already-member', 'lead-stays', 'no-exchange-key', 'bad-key-box', 'wrong-person',
+  'key-outdated', 'snapshot-required',
   // The referral routing table.
   'duplicate-route',
   // The resident's plan links (docs/resident-plan.md "Server").
