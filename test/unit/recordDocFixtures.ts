@@ -32,7 +32,7 @@ export function fullCase(): CaseRecord {
     place: 'Thuis',
     residentPresent: true,
     participants: [
-      { id: JANSEN, name: 'Dr. Jansen', role: 'huisarts', organisation: 'Praktijk Oss', discipline: 'huisarts', phone: '0412 123456' },
+      { id: JANSEN, name: 'Dr. Jansen', role: 'huisarts', organisation: 'Praktijk Oss', discipline: 'huisarts', phone: '0412 123456', consent: { purpose: 'Samenwerken aan het plan', date: '2026-03-05', recordedBy: 'Sanne', ownWords: false } },
       { id: SANNE, name: 'Sanne', role: 'casusregisseur', organisation: 'Welzijn Oss', discipline: 'sociaal-werk' },
     ],
     actions: [

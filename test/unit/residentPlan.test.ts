@@ -37,7 +37,7 @@ describe('residentPlanOf', () => {
 
   it('holds nothing else of the case: no referral, GP texts, consent, method answers, KPI dates or links', () => {
     const json = JSON.stringify(residentPlanOf(fullCase(), ctx))
-    for (const elsewhere of ['Mevrouw is veel alleen', 'Hulp bij eenzaamheid', 'Huisarts en wijkteam', 'Doelen bereikt', 'Welzijn op Recept', 'Eerst de schulden', 'Nog niet nodig', '06 12345678', 'kkkkkkkk', 'Vervallen', 'Dochter'])
+    for (const elsewhere of ['Mevrouw is veel alleen', 'Samenwerken aan het plan', 'Hulp bij eenzaamheid', 'Huisarts en wijkteam', 'Doelen bereikt', 'Welzijn op Recept', 'Eerst de schulden', 'Nog niet nodig', '06 12345678', 'kkkkkkkk', 'Vervallen', 'Dochter'])
       expect(json).not.toContain(elsewhere)
   })
 

@@ -45,8 +45,15 @@ export const lifeDomainEntrySchema = z.strictObject({
  * participant stored with another text (older cases, "anders") keeps it and shows it as written.
  */
 export const DISCIPLINES = ['sociaal-werk', 'huisarts', 'praktijkondersteuner', 'wijkverpleging', 'ggz', 'wonen', 'schuldhulp', 'politie', 'school', 'jeugd', 'mantelzorg', 'gemeente', 'anders'] as const
+/**
+ * The resident's consent to share the samenwerkplan with one participant (issue 17 point 2): for
+ * what (`purpose`), given on `date`, recorded by whom (`recordedBy`), whether the resident's own
+ * words for the three questions may go with it (`ownWords`), and when it was withdrawn. Only a
+ * participant whose consent stands receives the plan.
+ */
+export const participantConsentSchema = z.strictObject({ purpose: text(300), date, recordedBy: text(200), ownWords: z.boolean(), withdrawnOn: date.optional() })
 /** Someone at the table: `phone` is what the resident's plan shows under "Wie kan ik bellen?". */
-export const participantSchema = z.strictObject({ id, name: text(200), role: text(200), organisation: text(200), discipline: text(200), phone: text(40).optional() })
+export const participantSchema = z.strictObject({ id, name: text(200), role: text(200), organisation: text(200), discipline: text(200), phone: text(40).optional(), consent: participantConsentSchema.optional() })
 /**
  * An agreed action of the samenwerkplan. `ownerId` is the participant who does it ("wie doet het",
  * chosen from the participants; `owner` keeps the name as shown, and is all older cases have),
