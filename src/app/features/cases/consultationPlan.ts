@@ -5,13 +5,14 @@
  * participant clears the links but keeps the names, so nothing is silently lost. Older cases have
  * only the names: they show as written until someone chooses from the participants.
  */
-import type { CaseConsultation } from '../../../shared/cases/v2'
+import { participantConsentSchema, type CaseConsultation } from '../../../shared/cases/v2'
+import { withdrawConsent, type ParticipantConsent } from '../../../shared/cases/participantConsent'
 import type { Me } from '../../../shared/api/auth'
 
 export type Participant = CaseConsultation['participants'][number]
 export type PlanAction = CaseConsultation['actions'][number]
-/** A participant's own fields, as the form edits them. */
-export type ParticipantFields = Omit<Participant, 'id'>
+/** A participant's own fields, as the form edits them (the resident's consent has its own form). */
+export type ParticipantFields = Omit<Participant, 'id' | 'consent'>
 
 /** The select's value for "the name as written" (an older case, or a participant since removed). */
 export const AS_WRITTEN = '__as-written__'
@@ -78,10 +79,57 @@ export function removeParticipant(c: CaseConsultation, id: string): void {
   if (c.leadId === id) delete c.leadId
 }
 
-/** A participant as the form adds them: the phone only when given. */
+/** A participant as the form adds them: the phone only when given; no consent yet. */
 export function newParticipant(id: string, fields: ParticipantFields): Participant {
-  const { phone, ...rest } = fields
+  const { name, role, organisation, discipline, phone } = fields
+  const rest = { name, role, organisation, discipline }
   return phone?.trim() ? { id, ...rest, phone } : { id, ...rest }
+}
+
+/** The consent form as typed: texts untrimmed, the date as the date field gives it ('' when empty or unreadable). */
+export interface ConsentInput {
+  purpose: string
+  date: string
+  recordedBy: string
+  ownWords: boolean
+}
+/** What is wrong with a field of the consent form, for its message. */
+export type ConsentProblem = 'purpose-missing' | 'purpose-long' | 'date-invalid' | 'date-future' | 'recorded-by-long'
+export type ConsentParse = { ok: true; consent: ParticipantConsent } | { ok: false; problems: Partial<Record<'purpose' | 'date' | 'recordedBy', ConsentProblem>> }
+
+/**
+ * The consent form's input as a new consent record (no `withdrawnOn`: recording again replaces a
+ * withdrawn one), checked by `participantConsentSchema` before anything is written. Beyond the
+ * schema: a purpose is required (consent is for something) and the date is not after `today`.
+ * `recordedBy` may stay empty (the worker's name is unknown offline before the first sign-in answer).
+ */
+export function parseConsentInput(input: ConsentInput, today: string): ConsentParse {
+  const candidate = { purpose: input.purpose.trim(), date: input.date, recordedBy: input.recordedBy.trim(), ownWords: input.ownWords }
+  const problems: Partial<Record<'purpose' | 'date' | 'recordedBy', ConsentProblem>> = {}
+  const parsed = participantConsentSchema.safeParse(candidate)
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0]
+      if (field === 'purpose') problems.purpose ??= 'purpose-long'
+      else if (field === 'recordedBy') problems.recordedBy ??= 'recorded-by-long'
+      else if (field === 'date') problems.date ??= 'date-invalid'
+    }
+  if (!candidate.purpose) problems.purpose = 'purpose-missing'
+  if (!problems.date && candidate.date > today) problems.date = 'date-future'
+  if (!parsed.success || Object.keys(problems).length) return { ok: false, problems }
+  return { ok: true, consent: parsed.data }
+}
+
+/** Writes the resident's consent for a participant, replacing what was there (withdrawn or not). */
+export function recordConsent(c: CaseConsultation, id: string, consent: ParticipantConsent): void {
+  const p = c.participants.find((x) => x.id === id)
+  if (p) p.consent = participantConsentSchema.parse(consent)
+}
+
+/** The resident takes their consent for a participant back, as of `today`; nothing recorded, nothing changes. */
+export function withdrawParticipantConsent(c: CaseConsultation, id: string, today: string): void {
+  const p = c.participants.find((x) => x.id === id)
+  if (p?.consent) p.consent = withdrawConsent(p.consent, today)
 }
 
 /** An action holds something worth asking about before it goes. */
