@@ -10,6 +10,7 @@ import {
   ResidentPlanError,
   sealResidentPlan,
 } from '../../src/shared/cases/residentPlan'
+import { residentPlanAnswerSchema } from '../../src/shared/api/residentPlans'
 import { fullCase } from './recordDocFixtures'
 
 const LINK = '6f0f4b0e-4a8e-4d8e-9a57-0c1f3d2b7a10'
@@ -91,5 +92,14 @@ describe('expiry and digest', () => {
     const a = residentPlanOf(fullCase(), ctx)
     expect(await residentPlanDigest({ ...a, sentAt: 'later' })).toBe(await residentPlanDigest(a))
     expect(await residentPlanDigest({ ...a, evaluationDate: '2026-07-01' })).not.toBe(await residentPlanDigest(a))
+  })
+})
+
+describe('the server’s answer, as the resident’s phone reads it', () => {
+  it('takes a sealed plan and refuses a body the server would never have taken (too long, not base64)', async () => {
+    const sealed = await sealResidentPlan(randomSecret(), residentPlanOf(fullCase(), ctx))
+    expect(residentPlanAnswerSchema.safeParse({ body: sealed, updatedAt: '2026-03-06T10:00:00.000Z' }).success).toBe(true)
+    for (const body of ['A'.repeat(600_000), '<html>Log in</html>', ''])
+      expect({ body: body.slice(0, 20), ok: residentPlanAnswerSchema.safeParse({ body, updatedAt: '2026-03-06T10:00:00.000Z' }).success }).toEqual({ body: body.slice(0, 20), ok: false })
   })
 })

@@ -29,8 +29,12 @@ export const residentLinkSavedSchema = z.object({ id: z.string(), expiresOn: z.s
 export type ResidentLinkSaved = z.infer<typeof residentLinkSavedSchema>
 /** POST /api/resident-plans/:id/withdraw */
 export const residentLinkWithdrawnSchema = z.object({ ok: z.literal(true) })
-/** GET /api/resident-plans/:id: the sealed plan (410 `link-withdrawn` / `link-expired`, 404 `not-found`). */
-export const residentPlanAnswerSchema = z.object({ body: z.string(), updatedAt: z.string() })
+/**
+ * GET /api/resident-plans/:id: the sealed plan (410 `link-withdrawn` / `link-expired`, 404
+ * `not-found`). The resident's phone reads it with this schema: the body as the server takes it
+ * (base64, bounded), so an answer of any other shape or size is refused before it is kept.
+ */
+export const residentPlanAnswerSchema = z.object({ body: sealedResidentPlanSchema, updatedAt: z.string().max(40) })
 export type ResidentPlanAnswer = z.infer<typeof residentPlanAnswerSchema>
 
 /** The body of a make or update request may be this large (the rest of the API stays at 64 KB). */
