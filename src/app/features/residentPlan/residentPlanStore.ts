@@ -5,17 +5,19 @@
  * Everything read back is checked with Zod: a damaged entry is dropped, never half-used.
  */
 import { z } from 'zod'
-import { residentSecretSchema } from '../../../shared/cases/residentPlan'
+import { openResidentPlan, residentPlanExpired, residentSecretSchema } from '../../../shared/cases/residentPlan'
 import { LOCAL_KEYS } from '../../core/storageNames'
 
 const entrySchema = z.object({ key: residentSecretSchema, body: z.string().max(500_000).optional(), savedAt: z.string().max(40).optional() })
 export type StoredResidentPlan = z.infer<typeof entrySchema>
-const storeSchema = z.record(z.guid(), z.unknown())
+const storeSchema = z.record(z.string(), z.unknown())
+const linkIdSchema = z.guid()
 
+/** Every entry under a link id; one damaged id is dropped, not the whole store (the next write would lose every plan). */
 function readAll(): Record<string, unknown> {
   try {
     const parsed = storeSchema.safeParse(JSON.parse(localStorage.getItem(LOCAL_KEYS.residentPlans) ?? '{}'))
-    return parsed.success ? parsed.data : {}
+    return parsed.success ? Object.fromEntries(Object.entries(parsed.data).filter(([id]) => linkIdSchema.safeParse(id).success)) : {}
   } catch {
     return {}
   }
@@ -40,5 +42,27 @@ export function storeResidentPlan(linkId: string, entry: StoredResidentPlan) {
 export function forgetResidentPlan(linkId: string) {
   const all = readAll()
   delete all[linkId]
+  writeAll(all)
+}
+
+/**
+ * Forgets every kept plan past its last day (the region's `today`), also of links whose page is
+ * never opened again; `except` is the page's own link, which handles itself. A plan that does not
+ * open is left alone (its page says so).
+ */
+export async function forgetExpiredResidentPlans(today: string, except?: string): Promise<void> {
+  const expired: string[] = []
+  for (const [id, value] of Object.entries(readAll())) {
+    const entry = entrySchema.safeParse(value)
+    if (id === except || !entry.success || !entry.data.body) continue
+    try {
+      if (residentPlanExpired(await openResidentPlan(entry.data.key, id, entry.data.body), today)) expired.push(id)
+    } catch {
+      // Does not open: not ours to judge here.
+    }
+  }
+  if (!expired.length) return
+  const all = readAll()
+  for (const id of expired) delete all[id]
   writeAll(all)
 }
