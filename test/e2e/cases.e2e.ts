@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { ApiClient, bootstrapCode } from './apiClient'
 import { approveDevice, approvePending } from './certify'
 import { seriousViolations } from './axe'
@@ -11,8 +13,11 @@ import { startHarness, type Harness } from './harness'
 import { captureRequests, PLANTED_REQUEST_FORMS, scanRequests, sendPlant } from './outgoing'
 import { firstSignIn, setUpVault, unlockVault } from './signIn'
 import { makeDeviceKeys, registrationBody } from '../server/devices'
-import { describeFindings } from '../support/secretScan'
-import { DATABASES } from '../../src/app/core/storageNames'
+import { describeFindings, scanDatabase } from '../support/secretScan'
+import { neverLog } from './logWatch'
+import { openDatabase } from '../../src/server/db/database'
+import { addDays } from '../../src/shared/core/days'
+import { DATABASES, LOCAL_KEYS } from '../../src/app/core/storageNames'
 import { regionDate } from '../../src/shared/core/clock'
 import { challengeMessage } from '../../src/shared/devices/deviceTrust'
 import { signMessage } from '../../src/shared/crypto/signatures'
@@ -55,6 +60,66 @@ async function workerOnApprovedPhone(email: string, options: { clock?: boolean; 
 afterAll(async () => {
   await h?.stop()
 })
+
+/**
+ * The resident holds their plan (issue 17 point 4; docs/resident-plan.md): a link made on the plan
+ * page opens the whole plan on the resident's own phone (320 px, no account); the key leaves the
+ * address bar; offline it opens again; past its last day it shows nothing, offline too; withdrawn,
+ * it stops working at the next online open. The server's tables hold none of the plan's words nor
+ * the key, and its output never held the key (neverLog: the harness checks the log when it stops).
+ */
+async function residentHoldsThePlan(page: Page) {
+  await page.getByRole('link', { name: 'Plan voor de inwoner (afdrukken)' }).click()
+  await page.getByRole('heading', { name: 'Mijn plan' }).waitFor()
+  await page.getByRole('button', { name: 'Link maken' }).click()
+  const url = await page.getByTestId('resident-link-url').inputValue()
+  const key = new URL(url).hash.slice(1)
+  expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/)
+  neverLog(key)
+  expect(await seriousViolations(page)).toEqual([])
+
+  const residentPhone = await h.browser.newContext({ viewport: { width: 320, height: 640 } })
+  const resident = await residentPhone.newPage()
+  await resident.goto(url)
+  await resident.getByText('Budgetplan maken').waitFor()
+  expect(new URL(resident.url()).hash).toBe('')
+  const plan = (await resident.locator('main').textContent()) ?? ''
+  expect(plan).toContain('Gemaakt op 20 november 2026 door Welzijn Uden.')
+  expect(plan).toMatch(/Karin — houdt contact met jou\s*schuldhulpverlener, Schuldhulp Maasland\s*0412 555 010/)
+  expect(plan).toContain('Wie: Karin, Schuldhulp Maasland')
+  for (const words of ['Mijn schulden op orde', 'Dochter Anne', 'Post samen openen met Anne']) expect(plan).toContain(words)
+  expect(await seriousViolations(resident)).toEqual([])
+  await resident.evaluate(async () => void (await navigator.serviceWorker.ready))
+  await residentPhone.setOffline(true)
+  await resident.reload()
+  await resident.getByText('Budgetplan maken').waitFor()
+  await resident.getByText(/^Je bent offline\. Je ziet je plan/).waitFor()
+  await resident.clock.setFixedTime(new Date(`${addDays(regionDate(new Date()), 91)}T12:00:00Z`))
+  await resident.reload()
+  await resident.getByText(/Deze link is verlopen/).waitFor()
+  expect(await resident.getByText('Budgetplan maken').count()).toBe(0)
+  expect(await resident.evaluate((k) => localStorage.getItem(k), LOCAL_KEYS.residentPlans)).toBeNull()
+  await residentPhone.close()
+
+  const another = await (await h.browser.newContext({ viewport: { width: 320, height: 640 } })).newPage()
+  await another.goto(url)
+  await another.getByText('Budgetplan maken').waitFor()
+  page.once('dialog', (d) => void d.accept())
+  await page.getByRole('button', { name: 'Link intrekken' }).click()
+  await page.getByText('De link is ingetrokken.').waitFor()
+  await another.reload()
+  await another.getByText(/Deze link werkt niet meer/).waitFor()
+  await another.context().close()
+
+  const copy = mkdtempSync(join(tmpdir(), 'swz-plan-scan-'))
+  onTestFinished(() => rmSync(copy, { recursive: true, force: true }))
+  cpSync(h.dataDir, copy, { recursive: true })
+  const db = await openDatabase({ kind: 'pglite', dataDir: copy })
+  const found = await scanDatabase(db, ['Budgetplan maken', 'Schuldhulp Maasland', '0412 555 010', 'Mijn schulden op orde', key, 'Welzijn Uden']).finally(() => db.close())
+  // The scan reaches the tables: the organisation's name is stored in the clear on purpose.
+  expect(found.some((f) => f.secret === 'Welzijn Uden')).toBe(true)
+  expect(describeFindings(found.filter((f) => f.secret !== 'Welzijn Uden'))).toEqual([])
+}
 
 const WORKER = { email: 'sanne@welzijn.example', password: 'Kraanvogel-Heide-31-Uden' }
 const RESIDENT = { name: 'Maria Verhoeven', year: '1948', phone: '06 00112233', wil: 'Weer onder de mensen komen', kan: 'Goed koken voor anderen', nodig: 'Vervoer naar het dorpshuis' }
@@ -216,11 +281,14 @@ describe('case work on the social worker’s phone', () => {
     await page.getByLabel('Datum', { exact: true }).fill('2026-11-20')
     await page.getByLabel('Naam van de deelnemer').fill('Karin')
     await page.getByLabel('Rol', { exact: true }).fill('schuldhulpverlener')
+    await page.getByLabel('Organisatie', { exact: true }).fill('Schuldhulp Maasland')
+    await page.getByLabel('Telefoonnummer', { exact: true }).fill('0412 555 010')
     await page.getByRole('button', { name: 'Deelnemer toevoegen' }).click()
     expect(await page.getByText(/Meegeteld vanaf/).count()).toBe(0)
     await page.getByRole('button', { name: 'Actie toevoegen' }).click()
     await page.getByLabel('Actie 1: wat gaat er gebeuren').fill('Budgetplan maken')
     await page.getByLabel('Actie 1: wie doet het').selectOption({ label: 'Karin (schuldhulpverlener)' })
+    await page.getByLabel('Wie houdt de regie samen met de inwoner?').selectOption({ label: 'Karin (schuldhulpverlener)' })
     await expect.poll(() => page.getByText('Meegeteld vanaf 20 november 2026').isVisible()).toBe(true)
     await page.getByLabel('Nieuwe stap').fill('Post samen openen met Anne')
     await page.getByRole('button', { name: 'Stap toevoegen' }).click()
@@ -236,7 +304,9 @@ describe('case work on the social worker’s phone', () => {
     await page.getByText(/^Afgesloten op/).waitFor()
     expect(await seriousViolations(page)).toEqual([])
     await untilStored(page, caseId, (c) => c.status === 'closed' && c.includedAt === '2026-11-20')
-    await page.getByRole('link', { name: 'Mijn casussen' }).first().click()
+    await residentHoldsThePlan(page)
+    // From the plan page, the professionals' menu leads back to the cases.
+    await page.getByRole('link', { name: /^Casussen/ }).first().click()
     await page.getByText('Afgesloten (1)').waitFor()
   })
 

@@ -113,8 +113,9 @@ describe('the life-domain picture', () => {
     await page.getByRole('link', { name: 'Plan voor de inwoner (afdrukken)' }).click()
     await page.getByRole('heading', { name: 'Mijn plan' }).waitFor()
     await page.emulateMedia({ media: 'print' })
-    expect(await page.getByRole('img', { name: /Levensdomeinen/ }).isVisible()).toBe(true)
-    expect(await page.getByRole('table', { name: /Levensdomeinen: begin en nu/ }).getByRole('row', { name: /Geldzaken/ }).textContent()).toMatch(/Geldzaken\s*2\s*4\s*\+2/)
+    // The resident's words: "Mijn leven" (the plan is the resident's, docs/resident-plan.md).
+    expect(await page.getByRole('img', { name: /Mijn leven/ }).isVisible()).toBe(true)
+    expect(await page.getByRole('table', { name: /Mijn leven: begin en nu/ }).getByRole('row', { name: /Geldzaken/ }).textContent()).toMatch(/Geldzaken\s*2\s*4\s*\+2/)
     await page.emulateMedia({ media: 'screen' })
     expect(await seriousViolations(page)).toEqual([])
   })
