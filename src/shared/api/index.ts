@@ -18,6 +18,7 @@ import * as method from './method'
 import * as orgs from './organisations'
 import * as referrals from './referrals'
 import * as residentPlans from './residentPlans'
+import * as plans from './plans'
 import * as pub from './socialMap'
 
 export const RESPONSES = {
@@ -137,6 +138,16 @@ export const RESPONSES = {
   'PUT /api/resident-plans/:id': residentPlans.residentLinkSavedSchema,
   'POST /api/resident-plans/:id/withdraw': residentPlans.residentLinkWithdrawnSchema,
   'GET /api/resident-plans/:id': residentPlans.residentPlanAnswerSchema,
+
+  'POST /api/plans/:planId/invitations': plans.planInvitationSentSchema,
+  'GET /api/plans/invitations': plans.planInvitationsSchema,
+  'POST /api/plans/invitations/:planId/accept': plans.planInvitationAnsweredSchema,
+  'POST /api/plans/invitations/:planId/decline': plans.planInvitationAnsweredSchema,
+  'GET /api/plans/:planId/people': plans.planPeopleSchema,
+  'PUT /api/plans/:planId': plans.planStoredSchema,
+  'GET /api/plans/mine': plans.myPlansSchema,
+  'POST /api/plans/:planId/responses': plans.planResponseStoredSchema,
+  'GET /api/plans/:planId/responses': plans.planResponsesSchema,
 } as const satisfies Record<string, z.ZodType>
 
 export type Route = keyof typeof RESPONSES

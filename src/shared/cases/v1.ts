@@ -53,13 +53,50 @@ export const DISCIPLINES = ['sociaal-werk', 'huisarts', 'praktijkondersteuner', 
  */
 export const participantConsentSchema = z.strictObject({ purpose: text(300), date, recordedBy: text(200), ownWords: z.boolean(), withdrawnOn: date.optional() })
 /** Someone at the table: `phone` is what the resident's plan shows under "Wie kan ik bellen?". */
-export const participantSchema = z.strictObject({ id, name: text(200), role: text(200), organisation: text(200), discipline: text(200), phone: text(40).optional(), consent: participantConsentSchema.optional() })
+export const participantSchema = z.strictObject({
+  id,
+  name: text(200),
+  role: text(200),
+  organisation: text(200),
+  discipline: text(200),
+  phone: text(40).optional(),
+  consent: participantConsentSchema.optional(),
+  /** The participant's account, found by exact e-mail and accepted by them (docs/shared-plan.md): then they can receive the plan. */
+  userId: id.optional(),
+  /** The organisation that account acts for (its devices' certificates are checked up to that organisation's key). */
+  organisationId: id.optional(),
+})
 /**
  * An agreed action of the samenwerkplan. `ownerId` is the participant who does it ("wie doet het",
  * chosen from the participants; `owner` keeps the name as shown, and is all older cases have),
  * `due` by when, `done` ticked off.
  */
-export const planActionSchema = z.strictObject({ id, what: text(1_000), owner: text(200), ownerId: id.optional(), due: date.optional(), done: z.boolean().optional() })
+export const planActionSchema = z.strictObject({
+  id,
+  what: text(1_000),
+  owner: text(200),
+  ownerId: id.optional(),
+  due: date.optional(),
+  done: z.boolean().optional(),
+  /** What the owner answered last on their own phone (docs/shared-plan.md "Responses"): done or not, a short note. */
+  reply: z.strictObject({ done: z.boolean(), note: text(500).optional(), at: z.string().max(40), by: text(200) }).optional(),
+})
+/**
+ * The samenwerkplan as shared with the participants (docs/shared-plan.md): its random id, the
+ * last version sent, the response key (by generation; a withdrawal renews it) and how far the
+ * responses were read.
+ */
+export const sharedPlanStateSchema = z.strictObject({
+  planId: id,
+  version: z.number().int().min(0),
+  responseKey: z.strictObject({ gen: z.number().int().min(1), key: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }),
+  /** Older response keys, so responses sent under one still open. */
+  oldResponseKeys: z.array(z.strictObject({ gen: z.number().int().min(1), key: z.string().regex(/^[A-Za-z0-9_-]{43}$/) })).max(50).optional(),
+  /** The user ids the last version went to, and the digest of what each got. */
+  sent: z.array(z.strictObject({ userId: id, digest: z.string().max(100) })).max(50).optional(),
+  /** The server's sequence number of the last response applied. */
+  responsesAfter: z.number().int().min(0).optional(),
+})
 /**
  * A link that opens the resident's own read-only plan (docs/resident-plan.md). `key` opens the
  * plan and never reaches the server (it travels in the URL fragment); `manage` proves to the
@@ -137,6 +174,7 @@ export const caseRecordV1Schema = z.strictObject({
       /** The organisation that made the plan (shown on the resident's plan). */
       organisation: text(200).optional(),
       residentLinks: z.array(residentLinkSchema).max(20).optional(),
+      sharedPlan: sharedPlanStateSchema.optional(),
       evaluationDate: date.optional(),
       escalation: text(2_000).optional(),
     })
