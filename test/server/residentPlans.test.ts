@@ -148,6 +148,18 @@ describe('a resident plan link', () => {
     ])
   })
 
+  it('takes a new manage secret with an update, after which the old one (held by someone who left the team) neither updates nor withdraws', async () => {
+    const link = await made()
+    const change = { body: sealedText(), expiresOn: addDays(today(), 30) }
+    const fresh = randomSecret()
+    expect((await call(w.phone.agent, 'PUT', path(link.id), { manage: link.manage, newManage: fresh, ...change })).status).toBe(200)
+    // The removed colleague still has the old secret from the case on their phone.
+    expect((await call(w.colleague.agent, 'PUT', path(link.id), { manage: link.manage, body: sealedText(), expiresOn: change.expiresOn })).status).toBe(404)
+    expect((await call(w.colleague.agent, 'POST', `${path(link.id)}/withdraw`, { manage: link.manage })).status).toBe(404)
+    expect((await stored(link.id))?.body).toBe(change.body)
+    expect((await call(w.phone.agent, 'POST', `${path(link.id)}/withdraw`, { manage: fresh })).status).toBe(200)
+  })
+
   it('is made, updated and withdrawn only by a sociaal-werker fully signed in on an approved device', async () => {
     const link = await made()
     const gp = await signedIn(app, db, clock, 'huisarts', { organisationId: w.org })

@@ -100,17 +100,18 @@ async function managed(tx: Queryable, id: string, secret: string): Promise<Row |
 }
 
 /** A newer version of the plan, or another last day; an expired link is renewed this way. */
-export async function updateLink(db: Database, actor: LinkActor, id: string, change: Omit<NewLink, 'id'>, at: Date): Promise<LinkResult<ResidentLinkSaved>> {
+export async function updateLink(db: Database, actor: LinkActor, id: string, change: Omit<NewLink, 'id'> & { newManage?: string | undefined }, at: Date): Promise<LinkResult<ResidentLinkSaved>> {
   const bad = expiryRefusal(change.expiresOn, at)
   if (bad) return bad
   return db.transaction(async (tx) => {
     const row = await managed(tx, id, change.manage)
     if (!row || row.withdrawn_at !== null) return NOT_FOUND
-    const { rows } = await tx.query<Row>(`UPDATE resident_links SET body = $2, expires_on = $3, updated_at = $4 WHERE id = $1 RETURNING ${COLUMNS}`, [
+    const { rows } = await tx.query<Row>(`UPDATE resident_links SET body = $2, expires_on = $3, updated_at = $4, manage_hash = $5 WHERE id = $1 RETURNING ${COLUMNS}`, [
       id,
       change.body,
       change.expiresOn,
       at,
+      change.newManage ? manageHash(change.newManage) : row.manage_hash,
     ])
     await purgeExpired(tx, at)
     await audit(tx, { actorId: actor.userId, organisationId: actor.organisationId, action: 'resident-link-update', entity: 'resident-link', entityId: row.id })

@@ -20,7 +20,12 @@ export const sealedResidentPlanSchema = z
 /** POST /api/resident-plans */
 export const createResidentLinkSchema = z.strictObject({ id: z.guid(), manage: residentSecretSchema, body: sealedResidentPlanSchema, expiresOn: isoDate })
 /** PUT /api/resident-plans/:id: a newer version of the plan, or another expiry. */
-export const updateResidentLinkSchema = z.strictObject({ manage: residentSecretSchema, body: sealedResidentPlanSchema, expiresOn: isoDate })
+/**
+ * PUT /api/resident-plans/:id: a newer version of the plan, or another last day. `newManage`
+ * replaces the manage secret (after someone left the case's team: the secret they hold stops
+ * working; docs/resident-plan.md).
+ */
+export const updateResidentLinkSchema = z.strictObject({ manage: residentSecretSchema, body: sealedResidentPlanSchema, expiresOn: isoDate, newManage: residentSecretSchema.optional() })
 /** POST /api/resident-plans/:id/withdraw */
 export const withdrawResidentLinkSchema = z.strictObject({ manage: residentSecretSchema })
 

@@ -15,7 +15,11 @@ import type { Members } from '../../../shared/api/caseTeam'
 import { sealDocumentKey, type AnyKeyBox } from '../../../shared/caseSync/exchange'
 import { newDocumentKey, wrapDocumentKey, type Signer } from '../../../shared/caseSync/messages'
 import { deviceRecord, signingKey } from '../../core/deviceIdentity'
+import type { CaseRecord } from '../../../shared/cases/v2'
+import { useSessionStore } from '../../core/useSessionStore'
+import { deviceOrganisationName } from '../cases/consultationPlan'
 import { useCaseVault } from '../cases/useCaseVault'
+import { renewManageSecrets } from '../residentPlan/residentLinks'
 import { listColleagues, listMembers, postLead, postMember, postRemoval } from '../../api/caseTeam'
 import { handOverCounting } from './teamCounting'
 import { colleagueRecipient, TeamKeyError } from './teamKeys'
@@ -58,8 +62,13 @@ export async function removeMember(docId: string, userId: string): Promise<void>
     else keyBoxes.push(await sealDocumentKey(dk, { docId, keyGen, userId: m, exchangeKey: await colleagueRecipient(colleagues, m) }, s, at))
   }
   await postRemoval(docId, userId, { keyGen, keyBoxes })
-  const docs = await useCaseVault().store.caseDocs()
+  const vault = useCaseVault()
+  const docs = await vault.store.caseDocs()
   await docs.step(docId, (_r, k) => k.addKey(keyGen, dk))
+  // The resident's links: the manage secret the removed person holds stops working (docs/resident-plan.md).
+  const cases = { load: (id: string) => vault.store.load(id), save: (c: CaseRecord) => vault.store.save(c) }
+  // The removal stands either way; a failure here leaves the old secret working until the next removal.
+  await renewManageSecrets(cases, docId, deviceOrganisationName(useSessionStore().me) ?? '').catch(() => 0)
 }
 
 const staying = (members: Members, removed: string) => members.members.map((m) => m.userId).filter((u) => u !== removed)

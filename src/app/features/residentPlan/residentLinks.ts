@@ -68,6 +68,32 @@ export async function updateLink(cases: CaseAccess, c: CaseRecord, link: Residen
   })
 }
 
+/**
+ * After someone left the case's team: each live link gets a new manage secret (sent with the plan
+ * as it is now), so the secret the removed person's phone still holds neither changes nor withdraws
+ * the link. Their phone also holds the link's key, so they could still read what the link shows;
+ * the panel offers a new link for that (docs/resident-plan.md "Known limits").
+ */
+export async function renewManageSecrets(cases: CaseAccess, caseId: string, organisation: string): Promise<number> {
+  const c = await cases.load(caseId)
+  if (!c) return 0
+  const renewed = new Map<string, { manage: string; sent: string }>()
+  for (const link of activeLinks(c)) {
+    const plan = planFor(c, link, organisation)
+    const manage = randomSecret()
+    await putResidentLink(link.id, link.manage, await sealResidentPlan(link.key, plan), link.expiresOn, manage)
+    renewed.set(link.id, { manage, sent: await residentPlanDigest(plan) })
+  }
+  if (renewed.size)
+    await change(cases, caseId, (links) => {
+      for (const [i, l] of links.entries()) {
+        const r = renewed.get(l.id)
+        if (r) links[i] = { ...l, ...r }
+      }
+    })
+  return renewed.size
+}
+
 /** Withdraws the link: the server drops the sealed plan; the resident's phone forgets it the next time it is online. */
 export async function withdrawLink(cases: CaseAccess, c: CaseRecord, link: ResidentLink): Promise<void> {
   await withdrawResidentLink(link.id, link.manage)
