@@ -17,6 +17,7 @@ import { CaseDb } from '../../src/app/features/cases/caseDb'
 import { referralDb } from '../../src/app/features/referrals/referralDb'
 import { SocialMapDb } from '../../src/app/features/socialMap/data/repository'
 import { MethodDb } from '../../src/app/features/method/methodDb'
+import { sharedPlanDb } from '../../src/app/features/sharedPlan/planDb'
 
 const ORG_ID = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6'
 
@@ -50,6 +51,7 @@ describe('storage names', () => {
     await new MethodDb().open()
     await new CaseDb().open()
     await referralDb.open()
+    await sharedPlanDb.open()
     await pinOnFirstUse(ORG_ID, '12345 12345 12345 12345 12345 12345')
     await recordContact(30)
     expect(await databaseNames()).toEqual(Object.values(DATABASES).sort())

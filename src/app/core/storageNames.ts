@@ -19,6 +19,8 @@ export const DATABASES = {
   pinnedKeys: 'samenwerkwijze-vertrouwde-sleutels',
   /** The method versions received from the server (features/method/methodDb.ts); public, fetched again after a wipe. */
   method: 'samenwerkwijze-werkwijze',
+  /** The samenwerkplannen shared with this person as a participant, sealed as received, and their responses waiting to be sent (features/sharedPlan/planDb.ts). */
+  sharedPlans: 'samenwerkwijze-samenwerkplannen',
 } as const
 export type DatabaseKey = keyof typeof DATABASES
 export type DatabaseName = (typeof DATABASES)[DatabaseKey]
@@ -28,7 +30,8 @@ export type DatabaseName = (typeof DATABASES)[DatabaseKey]
  * so adding one means deciding here. The social map stays: it is the public map, the same for
  * everyone, and a phone without it shows residents nothing until the next download; the device
  * wipe is about what a professional held. The method versions go: only professionals use them, the
- * cases they served go too, and the phone fetches them again at its next connection.
+ * cases they served go too, and the phone fetches them again at its next connection. The shared
+ * samenwerkplannen go: they are a professional's, and only this device's key opened them.
  */
 export const ON_WIPE = {
   socialMap: 'keep',
@@ -37,6 +40,7 @@ export const ON_WIPE = {
   referrals: 'delete',
   pinnedKeys: 'delete',
   method: 'delete',
+  sharedPlans: 'delete',
 } as const satisfies Record<DatabaseKey, 'delete' | 'keep'>
 
 export const WIPED_DATABASES: readonly DatabaseName[] = (Object.keys(ON_WIPE) as DatabaseKey[])
