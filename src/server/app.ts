@@ -25,6 +25,7 @@ import { methodRoutes } from './routes/method'
 import { organisationRoutes } from './routes/organisations'
 import { reportRoutes } from './routes/reports'
 import { residentPlanRoutes } from './routes/residentPlans'
+import { planRoutes } from './routes/plans'
 import { socialMapRoutes } from './routes/socialMap'
 import { securityHeaders } from './security'
 import { DEFAULT_OFFLINE_DAYS } from '../shared/devices/deviceTrust'
@@ -75,10 +76,10 @@ export function createApp(db: Database, options: AppOptions) {
   app.use('/api/*', loadUser(db, proxy))
   const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, 'too-large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`) })
   // Publishing a method definition, a case's sync writes and a resident's plan have their own, larger limits
-  // (routes/method.ts, routes/caseSync.ts, routes/residentPlans.ts, after the role checks).
+  // (routes/method.ts, routes/caseSync.ts, routes/residentPlans.ts, routes/plans.ts, after the role checks).
   const ownLimit = (method: string, path: string) =>
     (method === 'POST' && (path === '/api/method' || path.startsWith('/api/case-sync/docs') || path === '/api/resident-plans')) ||
-    (method === 'PUT' && /^\/api\/resident-plans\/[^/]+$/.test(path))
+    (method === 'PUT' && (/^\/api\/resident-plans\/[^/]+$/.test(path) || /^\/api\/plans\/[^/]+$/.test(path)))
   app.use('/api/*', (c, next) => (ownLimit(c.req.method, c.req.path) ? next() : limit(c, next)))
   app.route('/api/health', healthRoutes(db, options.readiness))
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
@@ -96,6 +97,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/case-sync', caseTeamRoutes(db, guard.now))
   app.route('/api/case-sync', caseSyncRoutes(db, guard.now))
   app.route('/api/resident-plans', residentPlanRoutes(db, guard.now))
+  app.route('/api/plans', planRoutes(db, guard.now))
   app.all('/api/*', (c) => problem(c, 404, 'not-found', 'Not found'))
   if (options.staticDir) {
     app.use('*', compress())

@@ -32,6 +32,7 @@ import { ownCase, someoneElsesCase, TestCase, userKeyBox } from './caseSyncWorld
 import { recoveryMatrixRows } from './caseRecoveryMatrix'
 import { teamMatrixRows } from './caseTeamMatrix'
 import { residentPlanMatrixRows } from './residentPlanMatrix'
+import { planMatrixRows } from './planMatrix'
 
 /**
  * Who asks: nobody, someone half signed in, or a role in organisation A (whose ids every row
@@ -411,6 +412,8 @@ const ROWS: Record<string, Row> = {
   ...recoveryMatrixRows({ db: () => db, orgOf, orgA: () => orgA, someUserId: () => someUserId, issuer: (org) => trusts[org]!.issuer, certify, now: () => new Date(clock.now()) }),
   // The resident's plan links (docs/resident-plan.md "Server"): test/server/residentPlanMatrix.ts.
   ...residentPlanMatrixRows<Identity>({ db: () => db, onDevice: onDevice(fully(['sociaal-werker'])), open: open(), orgA: () => orgA, someUserId: () => someUserId, now: () => clock.now() }),
+  // The samenwerkplan shared with participants (docs/shared-plan.md "Server"): test/server/planMatrix.ts.
+  ...planMatrixRows<Identity, Ctx>({ db: () => db, caseMember, participant: onDevice(fully(['huisarts', 'sociaal-werker'])), caseOf, orgA: () => orgA, someUserId: () => someUserId }),
 }
 
 /** The identity as a case's signer: its own device, or keys of a device it does not have. */

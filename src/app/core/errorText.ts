@@ -121,6 +121,8 @@ const TEXT: Record<ServerErrorCode | ClientCode, string> = {
   'bad-expiry': 'pro.error.bad-expiry',
   'link-withdrawn': 'pro.error.link-withdrawn',
   'link-expired': 'pro.error.link-expired',
+  'version-outdated': 'pro.error.version-outdated',
+  'not-invited': 'pro.error.not-invited',
   offline: 'pro.error.offline',
   'bad-answer': 'pro.error.unknown',
 }

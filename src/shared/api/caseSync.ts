@@ -89,7 +89,7 @@ export const SYNC_REFUSALS = ['snapshot-outdated', 'clock-mismatch', 'clocks-mis
 export type SyncRefusal = (typeof SYNC_REFUSALS)[number]
 export const syncRefusalSchema = z.object({ error: z.string(), code: z.enum(SYNC_REFUSALS), expected: z.number().int().optional() })
 
-export const ACCESS_ACTIONS = ['create', 'fetch', 'update', 'snapshot', 'share', 'handover', 'remove', 'recover', 'invite'] as const
+export const ACCESS_ACTIONS = ['create', 'fetch', 'update', 'snapshot', 'share', 'handover', 'remove', 'recover', 'invite', 'invite-plan', 'share-plan', 'plan-response'] as const
 export const accessLogEntrySchema = z.object({
   at: z.string(),
   userId: z.guid().nullable(),

@@ -41,6 +41,8 @@ export const SERVER_ERROR_CODES = [
   'duplicate-route',
   // The resident's plan links (docs/resident-plan.md "Server").
   'bad-expiry', 'link-withdrawn', 'link-expired',
+  // The samenwerkplan shared with participants (docs/shared-plan.md "Server").
+  'version-outdated', 'not-invited',
   // Health (/api/health/ready, for a load balancer, not a person).
   'stopping', 'database',
 ] as const

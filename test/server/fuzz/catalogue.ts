@@ -19,6 +19,7 @@ import { CASE_SYNC_CATALOGUE } from './caseSync'
 import { CASE_TEAM_CATALOGUE } from './caseTeam'
 import { CASE_RECOVERY_CATALOGUE } from './caseRecovery'
 import { RESIDENT_PLAN_CATALOGUE } from './residentPlans'
+import { PLAN_CATALOGUE } from './plans'
 
 export interface Valid {
   params?: Record<string, string>
@@ -222,4 +223,5 @@ export const CATALOGUE: Record<string, Entry> = {
   ...CASE_TEAM_CATALOGUE,
   ...CASE_RECOVERY_CATALOGUE,
   ...RESIDENT_PLAN_CATALOGUE,
+  ...PLAN_CATALOGUE,
 }
