@@ -36,6 +36,7 @@ export const router = createRouter({
     { path: '/werk/koppelen/nieuw', name: 'link-new-device', component: () => import('./features/caseSync/LinkNewDevicePage.vue'), meta: { signedIn: true } },
     { path: '/werk/casus/:id', name: 'case', component: () => import('./features/cases/CasePage.vue'), props: true },
     { path: '/werk/casus/:id/plan', name: 'case-plan', component: () => import('./features/cases/CasePlanPage.vue'), props: true },
+    { path: '/werk/plan/:planId', name: 'shared-plan', component: () => import('./features/sharedPlan/ParticipantPlanPage.vue'), props: true, meta: { signedIn: true } },
     { path: '/beheer/meldingen', name: 'pro-reports', component: () => import('./features/mapEditor/MapEditorReportsPage.vue'), meta: { signedIn: true } },
     { path: '/beheer/voorstellen', name: 'pro-proposals', component: () => import('./features/mapEditor/MapEditorProposalsPage.vue'), meta: { signedIn: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./features/about/NotFoundPage.vue') },

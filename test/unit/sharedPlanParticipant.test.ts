@@ -22,7 +22,8 @@ import type { MyPlans } from '../../src/shared/api/plans'
 import { acceptResponse, decryptResponse, newResponseKey, planBoxContext, planResponseMessage, type ParticipantPlan } from '../../src/shared/cases/sharedPlan'
 import { sealSigned } from '../../src/shared/crypto/sealed'
 import { ECDSA_P256, verifyMessage } from '../../src/shared/crypto/signatures'
-import { fingerprint, signCertificate, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
+import { fingerprint, type Certificate, type OrganisationChain } from '../../src/shared/devices/certificates'
+import { organisation } from './planPhones'
 import { jwk, phone, type Phone } from './testPhones'
 
 const LEAD_ORG = '6c1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6'
@@ -36,35 +37,6 @@ const P_LEAD = '6a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1f'
 const PLAN = '8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d'
 const MINE = '9d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c50'
 const THEIRS = '0d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c51'
-
-async function organisation(organisationId: string) {
-  const key = (await crypto.subtle.generateKey(ECDSA_P256, false, ['sign', 'verify'])) as CryptoKeyPair
-  const admin = await phone()
-  const sign = async (p: Phone, userId: string, kind: 'beheerder' | 'device', issuerKey: CryptoKey, roles: string[]): Promise<Certificate> =>
-    signCertificate(
-      {
-        v: 1,
-        kind,
-        organisationId,
-        userId,
-        deviceId: p.id,
-        roles: roles as Certificate['roles'],
-        deviceName: 'Telefoon',
-        issuedAt: '2026-11-30T09:00:00.000Z',
-        issuer: kind === 'beheerder' ? { kind: 'organisation' } : { kind: 'device', deviceId: admin.id },
-        signingKey: await jwk(p.signing.publicKey),
-        encryptionKey: await jwk(p.encryption.publicKey),
-      },
-      issuerKey,
-    )
-  const adminCert = await sign(admin, crypto.randomUUID(), 'beheerder', key.privateKey, ['beheerder'])
-  const chain: OrganisationChain = { organisationId, organisationKey: await jwk(key.publicKey), beheerders: [adminCert] }
-  return {
-    chain,
-    approve: (p: Phone, userId: string, roles = ['sociaal-werker']) => sign(p, userId, 'device', admin.signing.privateKey, roles),
-    forge: (p: Phone, userId: string, rogue: CryptoKey) => sign(p, userId, 'device', rogue, ['sociaal-werker']),
-  }
-}
 
 let lead: Awaited<ReturnType<typeof organisation>>
 let leadPhone: Phone

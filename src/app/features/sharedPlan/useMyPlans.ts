@@ -1,0 +1,91 @@
+/**
+ * The plans this person receives as a participant, for Vandaag and the plan page
+ * (docs/shared-plan.md "On the participant's phone"): fetched when online and kept sealed
+ * (planStore.ts), opened with this device's key whenever the vault is open, with the answers
+ * this phone gave that the plan does not show yet (planResponses.ts). Offline, the kept copies.
+ */
+import { reactive } from 'vue'
+import { getMyPlans } from '../../api/plans'
+import { ApiError } from '../../api/errors'
+import { DeviceLockedError, thisDevice } from '../../core/deviceIdentity'
+import { useSessionStore } from '../../core/useSessionStore'
+import { useCaseVault } from '../cases/useCaseVault'
+import { flushResponses, localAnswers, type LocalAnswer } from './planResponses'
+import { invitedBy, openAll, takeIn, type PlanView } from './planStore'
+
+export interface MyPlan extends PlanView {
+  answers: Map<string, LocalAnswer>
+  /** The organisation that asked this person, as remembered from the invitation. */
+  askedBy?: string
+}
+
+export interface MyPlansState {
+  loading: boolean
+  plans: MyPlan[]
+  /** The vault is shut: the kept plans cannot be opened now. */
+  locked: boolean
+  /** This phone is not (yet) an approved device. */
+  needDevice: boolean
+  /** The server could not be reached: the kept copies are shown. */
+  offline: boolean
+  /** Something else went wrong fetching; the kept copies are shown. */
+  problem: boolean
+}
+
+export function useMyPlans() {
+  const session = useSessionStore()
+  const vault = useCaseVault()
+  const state = reactive<MyPlansState>({ loading: true, plans: [], locked: false, needDevice: false, offline: false, problem: false })
+
+  async function open(userId: string): Promise<void> {
+    if (!vault.isUnlocked) {
+      state.locked = true
+      state.plans = []
+      return
+    }
+    try {
+      const device = await thisDevice()
+      if (!device) {
+        state.needDevice = true
+        return
+      }
+      state.locked = false
+      const views = await openAll(device, userId)
+      state.plans = await Promise.all(
+        views.map(async (v) => {
+          const asked = await invitedBy(v.planId)
+          return { ...v, answers: v.plan ? await localAnswers(v.plan) : new Map<string, LocalAnswer>(), ...(asked ? { askedBy: asked.organisationName } : {}) }
+        }),
+      )
+    } catch (e) {
+      if (e instanceof DeviceLockedError && e.code === 'locked') state.locked = true
+      else if (e instanceof DeviceLockedError) state.needDevice = true
+      else state.problem = true
+    }
+  }
+
+  /** Fetches (unless `fetch` is false), keeps and opens. */
+  async function load(fetch = true): Promise<void> {
+    state.loading = true
+    state.offline = state.problem = state.needDevice = false
+    const userId = session.me?.id
+    if (!userId) {
+      state.loading = false
+      return
+    }
+    if (fetch) {
+      try {
+        await takeIn(await getMyPlans(), userId)
+        void flushResponses().catch(() => undefined)
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 0) state.offline = true
+        else if (e instanceof ApiError && e.code === 'device-required') state.needDevice = true
+        else state.problem = true
+      }
+    }
+    await open(userId)
+    state.loading = false
+  }
+
+  return { state, load }
+}
