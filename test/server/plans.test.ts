@@ -144,6 +144,10 @@ describe('an invitation to the plan', () => {
     expect(unknown).toMatchObject({ status: 429, body: { code: 'too-many' } })
     expect(known).toEqual(unknown)
     expect((await call(w.colleague, 'POST', `/api/case-sync/docs/${cs.docId}/invitations`, { email: emails.get(c.userId)! })).status).toBe(429)
+    // A plan id not used before is not bound by a refused invitation either.
+    const fresh = randomUUID()
+    expect(await invite(w.colleague, fresh, cs.docId, emails.get(gp.userId)!)).toEqual(unknown)
+    expect(await count('shared_plans WHERE plan_id = $1', [fresh])).toBe(0)
     expect(await invitedTo(planId)).toEqual([])
     expect(await count("case_access_log WHERE action = 'invite-plan' AND document_id = $1", [cs.docId])).toBe(1)
     expect((await db.query<{ hits: number }>('SELECT hits FROM case_invitation_counts WHERE user_id = $1 AND day = $2', [w.colleague.userId, day])).rows[0]!.hits).toBe(INVITATIONS_PER_DAY)
