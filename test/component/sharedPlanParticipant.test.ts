@@ -95,12 +95,17 @@ async function axeViolations(w: VueWrapper): Promise<string[]> {
   const result = await axe.run(w.element, { rules: { 'color-contrast': { enabled: false }, region: { enabled: false } } })
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`)
 }
-async function mountWith(component: object, props: Record<string, unknown>) {
+/** Real crypto and IndexedDB take a while on a busy machine: wait for what should show. */
+const until = (check: () => void) => vi.waitFor(check, { timeout: 5_000, interval: 20 })
+async function mountWith(component: object, props: Record<string, unknown>, ready: (w: VueWrapper) => void) {
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { render: () => null } }] })
   const w = mount(component, { props, attachTo: document.body, global: { plugins: [router, i18n()] } })
+  await until(() => ready(w))
   await settle()
   return w
 }
+const hasAction = (w: VueWrapper) => expect(w.find('[data-testid="my-action"]').exists()).toBe(true)
+const hasPlan = (w: VueWrapper) => expect(w.find('[data-testid="plan-action-mine"]').exists()).toBe(true)
 
 beforeAll(async () => {
   await Dexie.delete(DEVICE_DB_NAME)
@@ -151,7 +156,10 @@ describe('Vandaag for a participant', () => {
   it('shows an invitation with who asks and from where, and only the person’s own actions with the resident’s name', async () => {
     routes['GET /api/plans/invitations'] = json(200, { invitations: [{ planId: PLAN, inviterName: 'Sanne Bakker', organisationName: 'Welzijn Oss', invitedAt: '2026-11-30T09:00:00.000Z', expiresAt: '2026-12-14T09:00:00.000Z' }] })
     routes[`POST /api/plans/invitations/${PLAN}/accept`] = json(200, { ok: true })
-    const w = await mountWith(ParticipantToday, { gate: true })
+    const w = await mountWith(ParticipantToday, { gate: true }, (x) => {
+      hasAction(x)
+      expect(x.find('[data-testid="plan-invitation"]').exists()).toBe(true)
+    })
     expect(w.get('[data-testid="plan-invitation"]').text()).toContain('Sanne Bakker van Welzijn Oss vraagt je mee te doen aan een samenwerkplan.')
     const items = w.findAll('[data-testid="my-action"]')
     expect(items.map((i) => i.text())).toEqual([expect.stringContaining('Medicatie bekijken')])
@@ -161,7 +169,7 @@ describe('Vandaag for a participant', () => {
     expect(w.text()).not.toContain('Schuldhulp regelen')
     expect(await axeViolations(w)).toEqual([])
     await w.findAll('button').find((b) => b.text() === 'Aannemen')!.trigger('click')
-    await settle()
+    await until(() => expect(w.get('[role="status"]').text()).not.toBe(''))
     expect(calls).toContain(`POST /api/plans/invitations/${PLAN}/accept`)
     expect(w.get('[role="status"]').text()).toBe('Aangenomen. Het plan komt hier zodra de casusregisseur het deelt.')
     expect((await sharedPlanDb.invitedBy.get(PLAN))?.organisationName).toBe('Welzijn Oss')
@@ -169,16 +177,16 @@ describe('Vandaag for a participant', () => {
   })
 
   it('offline, shows the plans kept on this phone; with the vault shut, asks to open it', async () => {
-    let w = await mountWith(ParticipantToday, { gate: true })
+    let w = await mountWith(ParticipantToday, { gate: true }, hasAction)
     w.unmount()
     routes['GET /api/plans/mine'] = null
     routes['GET /api/plans/invitations'] = null
-    w = await mountWith(ParticipantToday, { gate: true })
+    w = await mountWith(ParticipantToday, { gate: true }, hasAction)
     expect(w.text()).toContain('Geen verbinding. Je ziet de plannen zoals ze op dit apparaat staan.')
     expect(w.findAll('[data-testid="my-action"]').length).toBe(1)
     w.unmount()
     useCaseVault().isUnlocked = false
-    w = await mountWith(ParticipantToday, { gate: false })
+    w = await mountWith(ParticipantToday, { gate: false }, (x) => expect(x.text()).toContain('Open je kluis'))
     expect(w.findAll('[data-testid="my-action"]').length).toBe(0)
     expect(w.text()).toContain('Open je kluis hierboven om je acties te zien.')
     w.unmount()
@@ -188,7 +196,7 @@ describe('Vandaag for a participant', () => {
 describe('the plan page', () => {
   it('shows the whole copy, offers "Gedaan" on the person’s own action only, and shows it at once as waiting', async () => {
     routes[`POST /api/plans/${PLAN}/responses`] = null
-    const w = await mountWith(ParticipantPlanPage, { planId: PLAN })
+    const w = await mountWith(ParticipantPlanPage, { planId: PLAN }, hasPlan)
     expect(w.get('h1').text()).toBe('Samenwerkplan voor Mevrouw Jansen')
     expect(w.text()).toContain('Schuldhulp regelen')
     expect(w.text()).toContain('Wie: Sanne Bakker')
@@ -203,35 +211,37 @@ describe('the plan page', () => {
 
     await w.get('[data-testid="answer-note"]').setValue('Gebeld met de apotheek')
     await w.get('[data-testid="answer-done"]').setValue(true)
-    await settle()
-    expect(w.get('[data-testid="answer-state"]').text()).toBe('Wacht op verbinding')
+    await until(() => expect(w.get('[data-testid="answer-state"]').text()).toBe('Wacht op verbinding'))
     expect((w.get('[data-testid="answer-done"]').element as HTMLInputElement).checked).toBe(true)
     expect(await sharedPlanDb.outbox.count()).toBe(1)
     expect(await axeViolations(w)).toEqual([])
+    // Back online: sent, and said so.
+    routes[`POST /api/plans/${PLAN}/responses`] = json(201, { seq: 1 })
+    window.dispatchEvent(new Event('online'))
+    await until(() => expect(w.get('[data-testid="answer-state"]').text()).toBe('Verstuurd'))
+    expect(await sharedPlanDb.outbox.count()).toBe(0)
     w.unmount()
   })
 
   it('a note over 500 characters is refused in words and not queued; a response the server refuses with 404 says the plan is no longer yours', async () => {
     routes[`POST /api/plans/${PLAN}/responses`] = json(404, { error: 'Not found', code: 'not-found' })
-    const w = await mountWith(ParticipantPlanPage, { planId: PLAN })
+    const w = await mountWith(ParticipantPlanPage, { planId: PLAN }, hasPlan)
     await w.get('[data-testid="answer-note"]').setValue('x'.repeat(501))
     await w.get('[data-testid="answer-send"]').trigger('click')
-    await settle()
-    expect(w.text()).toContain('Je notitie is te lang. Maak hem korter: hooguit 500 tekens.')
+    await until(() => expect(w.text()).toContain('Je notitie is te lang. Maak hem korter: hooguit 500 tekens.'))
     expect(await sharedPlanDb.outbox.count()).toBe(0)
     await w.get('[data-testid="answer-note"]').setValue('Klaar')
     await w.get('[data-testid="answer-send"]').trigger('click')
-    await settle()
-    expect(w.get('[data-testid="answer-state"]').text()).toBe('Niet verstuurd: je krijgt dit plan niet meer.')
+    await until(() => expect(w.get('[data-testid="answer-state"]').text()).toBe('Niet verstuurd: je krijgt dit plan niet meer.'))
     expect(await axeViolations(w)).toEqual([])
     w.unmount()
   })
 
   it('a plan the server no longer lists stays readable, marked, without answering', async () => {
-    let w = await mountWith(ParticipantPlanPage, { planId: PLAN })
+    let w = await mountWith(ParticipantPlanPage, { planId: PLAN }, hasPlan)
     w.unmount()
     routes['GET /api/plans/mine'] = json(200, { plans: [], chains: {} })
-    w = await mountWith(ParticipantPlanPage, { planId: PLAN })
+    w = await mountWith(ParticipantPlanPage, { planId: PLAN }, (x) => expect(x.find('[data-testid="plan-gone"]').exists()).toBe(true))
     expect(w.get('[data-testid="plan-gone"]').text()).toBe('Je krijgt dit plan niet meer. Je ziet de laatste versie die je kreeg.')
     expect(w.text()).toContain('Medicatie bekijken')
     expect(w.find('[data-testid="plan-answer"]').exists()).toBe(false)

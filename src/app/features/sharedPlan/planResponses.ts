@@ -33,14 +33,13 @@ export async function buildResponse(
   return planResponseSchema.parse({ ...unsigned, signature })
 }
 
-/** Builds the response with this device's keys and queues it. Returns its id. */
+/** Builds the response with this device's keys and queues it (the caller flushes). Returns its id. */
 export async function respond(plan: ParticipantPlan, actionId: string, done: boolean, note?: string): Promise<string> {
   const me = await deviceRecord()
   if (!me?.id) throw new Error('This device is not registered')
   const body = await buildResponse(plan, { actionId, done, note, at: new Date().toISOString() }, { id: me.id, signingKey: await signingKey() })
   const db = sharedPlanDb
   await db.transaction('rw', db.outbox, () => enqueue(db.outbox, { id: body.id, kind: 'plan-response', planId: plan.planId, actionId, body }))
-  void responseOutbox().flush().catch(() => undefined)
   return body.id
 }
 
@@ -59,7 +58,10 @@ export function responseOutbox(now?: number): Outbox<ResponseItem> {
   })
 }
 
-export const flushResponses = async (): Promise<void> => void (await responseOutbox().flush())
+/** How many answers wait (refused ones included). */
+export const waitingResponses = (): Promise<number> => responseOutbox().pending()
+/** Sends what waits; how many went out. */
+export const flushResponses = async (): Promise<number> => (await responseOutbox().flush()).sent
 export const retryResponse = async (id: string): Promise<void> => void (await responseOutbox().retry(id))
 export const discardResponse = (id: string): Promise<void> => responseOutbox().discard(id)
 

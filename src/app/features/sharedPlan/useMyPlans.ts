@@ -4,13 +4,14 @@
  * (planStore.ts), opened with this device's key whenever the vault is open, with the answers
  * this phone gave that the plan does not show yet (planResponses.ts). Offline, the kept copies.
  */
-import { reactive } from 'vue'
+import { onMounted, onUnmounted, reactive } from 'vue'
 import { getMyPlans } from '../../api/plans'
 import { ApiError } from '../../api/errors'
 import { DeviceLockedError, thisDevice } from '../../core/deviceIdentity'
 import { useSessionStore } from '../../core/useSessionStore'
+import { flushOnTriggers } from '../../sync/flushTriggers'
 import { useCaseVault } from '../cases/useCaseVault'
-import { flushResponses, localAnswers, type LocalAnswer } from './planResponses'
+import { flushResponses, localAnswers, waitingResponses, type LocalAnswer } from './planResponses'
 import { invitedBy, openAll, takeIn, type PlanView } from './planStore'
 
 export interface MyPlan extends PlanView {
@@ -76,7 +77,6 @@ export function useMyPlans() {
     if (fetch) {
       try {
         await takeIn(await getMyPlans(), userId)
-        void flushResponses().catch(() => undefined)
       } catch (e) {
         if (e instanceof ApiError && e.status === 0) state.offline = true
         else if (e instanceof ApiError && e.code === 'device-required') state.needDevice = true
@@ -87,5 +87,18 @@ export function useMyPlans() {
     state.loading = false
   }
 
-  return { state, load }
+  /** Sends the answers that wait, and shows how it went (sent, still waiting, or refused). */
+  async function sendWaiting(): Promise<void> {
+    const userId = session.me?.id
+    if (!(await waitingResponses())) return
+    await flushResponses().catch(() => 0)
+    if (userId) await open(userId)
+  }
+
+  // Answers wait in the outbox: sent at once, when the phone is back online and when the page shows again.
+  let stop: (() => void) | undefined
+  onMounted(() => (stop = flushOnTriggers(sendWaiting, undefined, undefined, () => undefined)))
+  onUnmounted(() => stop?.())
+
+  return { state, load, sendWaiting }
 }
