@@ -176,7 +176,7 @@ describe('Vandaag for a participant', () => {
     w.unmount()
   })
 
-  it('offline, shows the plans kept on this phone; with the vault shut, asks to open it', async () => {
+  it('offline, shows the plans kept on this phone; with the vault shut, asks to open it (here, or above when the page has the form)', async () => {
     let w = await mountWith(ParticipantToday, { gate: true }, hasAction)
     w.unmount()
     routes['GET /api/plans/mine'] = null
@@ -189,6 +189,11 @@ describe('Vandaag for a participant', () => {
     w = await mountWith(ParticipantToday, { gate: false }, (x) => expect(x.text()).toContain('Open je kluis'))
     expect(w.findAll('[data-testid="my-action"]').length).toBe(0)
     expect(w.text()).toContain('Open je kluis hierboven om je acties te zien.')
+    w.unmount()
+    // A huisarts's Vandaag has no other vault form: it is offered here.
+    w = await mountWith(ParticipantToday, { gate: true }, (x) => expect(x.find('[data-testid="my-actions-locked"]').exists()).toBe(true))
+    expect(w.findAll('[data-testid="my-action"]').length).toBe(0)
+    expect(await axeViolations(w)).toEqual([])
     w.unmount()
   })
 })
