@@ -10,9 +10,11 @@
  *   by the lead (this person).
  *
  * Accepted responses are applied in the server's order: the action's `done` and its `reply` (done,
- * note, when, by whom). Ignored ones are counted and not applied. How far was read is stored
- * (`responsesAfter`); a response from an organisation whose key this phone has not accepted yet
- * stops the reading there, so it is read once the person accepts the number instead of being lost.
+ * note, when, by whom), each only when it is newer than the reply the action shows (a response the
+ * server hands out again later does not undo a newer one). Ignored ones are counted and not
+ * applied. How far was read is stored (`responsesAfter`); a response from an organisation whose key
+ * this phone has not accepted yet stops the reading there, so it is read once the person accepts
+ * the number instead of being lost.
  */
 import type { PlanResponses } from '../../../shared/api/plans'
 import { acceptResponse, decryptResponse, planResponseMessage, type PlanResponseContent, type ResponseKey } from '../../../shared/cases/sharedPlan'
@@ -75,14 +77,27 @@ async function judge(r: Stored, page: PlanResponses, c: CaseRecord, state: Share
   return verdict.ok ? { kind: 'accept', content } : { kind: 'ignore' }
 }
 
-/** Applies an accepted response to the case's action (when it is still there). */
-export function applyResponse(c: CaseRecord, content: PlanResponseContent, me: ResponsesEnv['me']): void {
+/** The moment an answer was given, as a number (NaN for text that is not a moment). */
+const momentOf = (at: string) => Date.parse(at)
+
+/**
+ * Applies an accepted response to the case's action (when it is still there and the answer is newer
+ * than the one the action shows). Returns whether it changed the action. The server orders the
+ * responses, but it could hand an old one out again under a later `seq` (a replay: same id, same
+ * signature, still valid): an answer not later than the action's current reply is not applied, so a
+ * replay never undoes what the participant said since.
+ */
+export function applyResponse(c: CaseRecord, content: PlanResponseContent, me: ResponsesEnv['me']): boolean {
   const co = c.consultation
   const action = co?.actions.find((a) => a.id === content.actionId)
-  if (!co || !action) return
+  if (!co || !action) return false
+  // A reply whose moment does not read (never written so by this phone) is replaced.
+  const shown = action.reply ? momentOf(action.reply.at) : NaN
+  if (!Number.isNaN(shown) && !(momentOf(content.at) > shown)) return false
   const by = content.userId === me.userId ? me.name : (co.participants.find((p) => p.userId === content.userId)?.name ?? '')
   action.done = content.done
   action.reply = { done: content.done, ...(content.note?.trim() ? { note: content.note } : {}), at: content.at, by: by.slice(0, 200) }
+  return true
 }
 
 /** Reads the responses after `responsesAfter`, applies the ones that count and stores how far it read. */
@@ -117,9 +132,12 @@ export async function readResponses(env: ResponsesEnv, caseId: string): Promise<
   if (!latest || !latestState || latestState.planId !== state.planId) return result
   // Another device read further meanwhile: what it applied is in the case already.
   if ((latestState.responsesAfter ?? 0) >= after) return result
-  for (const content of accepted) applyResponse(latest, content, env.me)
+  // A replayed or older answer than the one the action shows counts as not applied.
+  for (const content of accepted) {
+    if (applyResponse(latest, content, env.me)) result.applied++
+    else result.ignored++
+  }
   latest.consultation = { ...latest.consultation!, sharedPlan: { ...latestState, responsesAfter: after } }
   await env.cases.save(latest)
-  result.applied = accepted.length
   return result
 }
