@@ -13,7 +13,7 @@ import { myPlansSchema, type MyPlans } from '../../../shared/api/plans'
 import type { ParticipantPlan } from '../../../shared/cases/sharedPlan'
 import type { KeyChange, NewKey } from '../referrals/trust'
 import { openPlanBox, senderOrganisation, type PlanProblem } from './openPlan'
-import { boxKey, keptBoxSchema, sharedPlanDb, type KeptBox } from './planDb'
+import { boxKey, invitedBySchema, keptBoxSchema, sharedPlanDb, type InvitedBy, type KeptBox } from './planDb'
 
 /** Keeps what the server listed; marks the plans it no longer lists for `userId` as gone. */
 export async function takeIn(answer: MyPlans, userId: string, now = new Date().toISOString()): Promise<void> {
@@ -83,7 +83,7 @@ export async function openAll(device: { id: string; privateKey: CryptoKey }, use
   return views.sort((a, b) => (a.plan?.resident ?? '').localeCompare(b.plan?.resident ?? '', 'nl'))
 }
 
-/** Who asked this person to a plan, as remembered when they accepted (to name an organisation not yet known). */
-export async function invitedBy(planId: string) {
-  return sharedPlanDb.invitedBy.get(planId)
+/** Who asked this person to a plan, as remembered when they accepted (to name an organisation not yet known); a row that does not fit is none. */
+export async function invitedBy(planId: string): Promise<InvitedBy | undefined> {
+  return invitedBySchema.safeParse(await sharedPlanDb.invitedBy.get(planId)).data
 }
