@@ -9,6 +9,7 @@ import { listMembers, signOutMember } from '../../src/app/api/organisations'
 import { resolveReport } from '../../src/app/api/mapEditor'
 import { sendEvent } from '../../src/app/api/referrals'
 import { setCsrfToken } from '../../src/app/api/auth'
+import { putPlan } from '../../src/app/api/plans'
 
 const ORG = '8b9c0d1e-2f3a-4b4c-8d5e-6f7a8b9c0d1e'
 const calls: { method: string; path: string; body: unknown; csrf: string | null }[] = []
@@ -63,6 +64,13 @@ describe('the typed API modules', () => {
 })
 
 describe('a request that gets no answer', () => {
+  it('keep the refusal’s other fields, such as the server’s current version with 409 version-outdated (a shared plan catches up with it)', async () => {
+    serverAnswering({ error: 'Not above the stored version.', code: 'version-outdated', current: 7 }, 409)
+    const refusal = await putPlan(ORG, { docId: ORG, version: 3, recipients: [] }).catch((e: unknown) => e)
+    expect(refusal).toBeInstanceOf(ApiError)
+    expect(refusal).toMatchObject({ status: 409, code: 'version-outdated', extra: { current: 7 } })
+  })
+
   it('counts as no connection after 30 seconds, so it cannot hold an outbox flush for minutes', async () => {
     vi.useFakeTimers()
     try {

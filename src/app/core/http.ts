@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly retryAfter?: number,
+    /** The error reply's other fields (e.g. `current` with 409 `version-outdated`), unchecked: the caller validates what it reads. */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message)
   }
@@ -57,7 +59,9 @@ export async function api<S extends z.ZodType>(method: string, path: string, sch
   }
   if (!res.ok) {
     const e = errorSchema.safeParse(data)
-    throw new ApiError(res.status, e.success ? (e.data.code ?? String(res.status)) : String(res.status), e.success ? e.data.error : `HTTP ${res.status}`, e.success ? e.data.retryAfter : undefined)
+    if (!e.success) throw new ApiError(res.status, String(res.status), `HTTP ${res.status}`)
+    const { code, error, retryAfter, ...extra } = e.data
+    throw new ApiError(res.status, code ?? String(res.status), error, retryAfter, extra)
   }
   const parsed = schema.safeParse(data)
   if (!parsed.success) throw new ApiError(res.status, 'bad-answer', 'Unexpected answer from the server')

@@ -9,6 +9,7 @@
  * A run starts a few seconds after a save that touched the samenwerkoverleg, when the browser comes
  * back online, and when the form opens; runs of one case never overlap.
  */
+import { z } from 'zod'
 import { inject, onBeforeUnmount, provide, reactive, watch, type InjectionKey } from 'vue'
 import type { PlanPerson } from '../../../shared/api/plans'
 import type { CaseRecord } from '../../../shared/cases/v2'
@@ -74,12 +75,20 @@ function caseAccess(): CaseAccess {
   }
 }
 
-/** PUT /api/plans/:planId; 409 `version-outdated` as `outdated` (the error carries no `current` the app can read, so it is left to the next run). */
+const currentSchema = z.number().int().min(0)
+/**
+ * PUT /api/plans/:planId; 409 `version-outdated` as `outdated` with the server's `current`, so the
+ * next version goes above it at once (a version stored whose answer was lost would otherwise block
+ * the plan for good: every resend is sealed anew, so it is never the same version again).
+ */
 async function put(planId: string, body: Parameters<typeof putPlan>[1]): Promise<PutResult> {
   try {
     return { stored: (await putPlan(planId, body)).version }
   } catch (e) {
-    if (e instanceof ApiError && e.status === 409 && e.code === 'version-outdated') return { outdated: undefined }
+    if (e instanceof ApiError && e.status === 409 && e.code === 'version-outdated') {
+      const current = currentSchema.safeParse(e.extra.current)
+      return { outdated: current.success ? current.data : undefined }
+    }
     throw e
   }
 }
