@@ -13,7 +13,9 @@
  * (bench/caseSync.ts): opening a case from a snapshot and 300 encrypted updates against the same Yjs
  * in clear, and the bytes of 100 edits on the wire; then the case record as a Yjs document
  * (bench/caseDoc.ts): a keystroke's doc write against the draft's JSON.stringify, reading the doc
- * back against the schema parse alone.
+ * back against the schema parse alone; then plans (bench/plans.ts): the resident's plan sealed and
+ * opened against the same plan through JSON, and a shared samenwerkplan version for 1, 5 and 20
+ * participants against sealing the whole case once.
  * The last line is one JSON object.
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -24,6 +26,7 @@ import { httpBench } from './http'
 import { caseDocBench } from './caseDoc'
 import { methodBench } from './method'
 import { caseSyncBench } from './caseSync'
+import { planBench } from './plans'
 import { referralBench } from './referrals'
 import { signInGuardBench } from './signInGuard'
 import { countBench, vaultBench, vaultModesBench } from './vault'
@@ -164,4 +167,6 @@ const caseDoc = caseDocBench()
 console.log('case as a Yjs document', JSON.stringify(caseDoc, null, 1))
 const caseSync = await caseSyncBench()
 console.log('case sync', JSON.stringify(caseSync, null, 1))
-console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, caseDoc, caseSync, gcExposed: !!gc }))
+const plans = await planBench()
+console.log('plans', JSON.stringify(plans, null, 1))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, caseDoc, caseSync, plans, gcExposed: !!gc }))
