@@ -21,21 +21,22 @@ export const SLOWEST_FIRST = [
   'test/unit/vault.test.ts',
   'test/server/referrals.test.ts',
   'test/server/fuzz.test.ts',
-  // Browser tests (clean-clone run of 2026-12-01, 02:20: cases 159 s, referrals 155 s, professional 153 s, …).
+  // Browser tests (clean-clone run of 2026-12-01, 05:20: cases 138 s, referrals 125 s, professional 120 s, …).
   'test/e2e/cases.e2e.ts',
   'test/e2e/referrals.e2e.ts',
   'test/e2e/professional.e2e.ts',
-  'test/e2e/roles.e2e.ts',
   'test/e2e/caseTeam.e2e.ts',
-  'test/e2e/caseRecovery.e2e.ts',
+  'test/e2e/sharedPlan.e2e.ts',
+  'test/e2e/roles.e2e.ts',
   'test/e2e/socialMap.e2e.ts',
-  'test/e2e/vault.e2e.ts',
   'test/e2e/caseSync.e2e.ts',
-  'test/e2e/lifeDomains.e2e.ts',
+  'test/e2e/caseRecovery.e2e.ts',
+  'test/e2e/vault.e2e.ts',
   'test/e2e/referralCase.e2e.ts',
   'test/e2e/pathways.e2e.ts',
-  'test/e2e/method.e2e.ts',
   'test/e2e/device.e2e.ts',
+  'test/e2e/lifeDomains.e2e.ts',
+  'test/e2e/method.e2e.ts',
   'test/e2e/kitchenTable.e2e.ts',
 ]
 
