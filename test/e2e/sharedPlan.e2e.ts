@@ -99,7 +99,7 @@ describe('the samenwerkplan shared with the participants', () => {
     const heesch = await otherOrganisation('Huisartsen Heesch', 'beheer@heesch.example')
     const woonlinie = await otherOrganisation('Woonlinie', 'beheer@woonlinie.example')
     const [anna, gp, wim] = await Promise.all([
-      onPhone(world, { email: 'anna@welzijn.example', name: 'Anna Verhoeven', role: 'sociaal-werker' }, 390, '/werk'),
+      onPhone(world, { email: 'anna@welzijn.example', name: 'Anna Verhoeven', role: 'sociaal-werker' }, 320, '/werk'),
       onPhone(heesch, { email: 'kuipers@heesch.example', name: 'Dr. Kuipers', role: 'huisarts' }, 320, '/beheer'),
       nodeProfessional(world.h.baseUrl, woonlinie, { email: 'wim@woonlinie.example', name: 'Wim Verbeek', role: 'sociaal-werker' }, PASSWORD),
     ])
