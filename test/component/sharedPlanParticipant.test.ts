@@ -4,7 +4,8 @@
  * person's own actions, with the resident's name); the plan page (every action with who does it,
  * the lead, the evaluation date, the participants with their number; "Gedaan" and a note on the
  * person's own action only, shown at once as waiting; a refused response says the plan is no
- * longer theirs; a plan no longer listed stays readable, marked). Real keys, certificates, sealing
+ * longer theirs; a plan no longer listed stays readable, marked; a version from another lead than
+ * the accepted one is named, with a button to trust that lead). Real keys, certificates, sealing
  * and vault; `fetch` stands in for the server's answers only. Each screen passes axe.
  */
 import 'fake-indexeddb/auto'
@@ -85,6 +86,13 @@ async function mine() {
   return json(200, { plans: [{ planId: PLAN, version: 1, box, sender: leadCert, receivedAt: plan.sentAt }], chains: { [LEAD_ORG]: lead.chain } })
 }
 
+/** The server's listing of one version of the plan, sealed by `sender` (certified by `cert`). */
+async function listed(p: ParticipantPlan, sender: Phone, cert: Certificate) {
+  const d = await deviceRecord()
+  const box = await sealSigned(p, [{ deviceId: d!.id!, publicKey: d!.publicKeys.publicKey }], planBoxContext(PLAN, p.version, ME), { deviceId: sender.id, signingKey: sender.signing.privateKey }, p.sentAt)
+  return json(200, { plans: [{ planId: PLAN, version: p.version, box, sender: cert, receivedAt: p.sentAt }], chains: { [LEAD_ORG]: lead.chain } })
+}
+
 async function settle() {
   for (let i = 0; i < 10; i++) {
     await flushPromises()
@@ -149,7 +157,7 @@ afterEach(async () => {
   document.body.innerHTML = ''
   vi.unstubAllGlobals()
   await forgetPinnedKeys()
-  await Promise.all([sharedPlanDb.boxes.clear(), sharedPlanDb.outbox.clear(), sharedPlanDb.sent.clear(), sharedPlanDb.invitedBy.clear()])
+  await Promise.all([sharedPlanDb.boxes.clear(), sharedPlanDb.outbox.clear(), sharedPlanDb.sent.clear(), sharedPlanDb.invitedBy.clear(), sharedPlanDb.leads.clear()])
 })
 
 describe('Vandaag for a participant', () => {
@@ -250,6 +258,45 @@ describe('the plan page', () => {
     expect(w.get('[data-testid="plan-gone"]').text()).toBe('Je krijgt dit plan niet meer. Je ziet de laatste versie die je kreeg.')
     expect(w.text()).toContain('Medicatie bekijken')
     expect(w.find('[data-testid="plan-answer"]').exists()).toBe(false)
+    expect(await axeViolations(w)).toEqual([])
+    w.unmount()
+  })
+})
+
+describe('a version from another lead than the accepted one', () => {
+  it('is named with a button to trust that lead (on the plan page, and a line on Vandaag); trusted, it opens', async () => {
+    const OTHER = '3f2e1d0c-9b8a-4765-8432-10fedcba9877'
+    const colleague = await phone()
+    const colleagueCert = await lead.approve(colleague, OTHER)
+    let w = await mountWith(ParticipantPlanPage, { planId: PLAN }, hasPlan)
+    w.unmount()
+    const takenOver: ParticipantPlan = {
+      ...plan,
+      version: 1_000_000,
+      leadUserId: OTHER,
+      participants: [plan.participants[0]!, { ...plan.participants[1]!, name: 'Kees Collega', userId: OTHER }],
+      actions: [{ ...plan.actions[0]!, what: 'Medicatie stoppen' }, plan.actions[1]!],
+    }
+    routes['GET /api/plans/mine'] = await listed(takenOver, colleague, colleagueCert)
+
+    w = await mountWith(ParticipantToday, { gate: true }, (x) => expect(x.find('[data-testid="my-plans-lead-changed"]').exists()).toBe(true))
+    expect(w.get('[data-testid="my-plans-lead-changed"]').text()).toBe('Het plan voor Mevrouw Jansen komt nu van iemand anders. Open het plan om te kiezen of je dit vertrouwt.')
+    expect(w.text()).toContain('Medicatie bekijken')
+    expect(await axeViolations(w)).toEqual([])
+    w.unmount()
+
+    w = await mountWith(ParticipantPlanPage, { planId: PLAN }, (x) => expect(x.find('[data-testid="plan-lead-changed"]').exists()).toBe(true))
+    const notice = w.get('[data-testid="plan-lead-changed"]')
+    expect(notice.text()).toContain('Dit plan komt nu van Kees Collega, Welzijn Oss. Dat kan na een overdracht van de regie. Vertrouw je dit?')
+    // Until then, the last version of the known lead shows.
+    expect(w.text()).toContain('Medicatie bekijken')
+    expect(w.text()).not.toContain('Medicatie stoppen')
+    expect(w.find('[data-testid="plan-problem"]').exists()).toBe(false)
+    expect(await axeViolations(w)).toEqual([])
+    await notice.get('button').trigger('click')
+    await until(() => expect(w.text()).toContain('Medicatie stoppen'))
+    expect(w.find('[data-testid="plan-lead-changed"]').exists()).toBe(false)
+    expect(w.text()).toContain('Kees Collega, Welzijn Oss heeft de regie samen met de inwoner.')
     expect(await axeViolations(w)).toEqual([])
     w.unmount()
   })

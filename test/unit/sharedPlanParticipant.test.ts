@@ -6,7 +6,9 @@
  * person is not opened; an older version does not replace a newer kept one, and a newer one that
  * does not open does not push out an older one that does; a plan no longer listed stays readable,
  * marked; a response verifies with planResponseMessage, decrypts with decryptResponse and passes
- * acceptResponse, and waits, goes or is refused through its outbox.
+ * acceptResponse, and waits, goes or is refused through its outbox. The lead is trusted on first use:
+ * a colleague's certified device that seals a version naming itself lead is refused (and blocks
+ * nothing), until the person accepts that new lead.
  */
 import 'fake-indexeddb/auto'
 import { Dexie } from 'dexie'
@@ -17,7 +19,7 @@ import { CaseDb } from '../../src/app/features/cases/caseDb'
 import { Vault } from '../../src/app/features/cases/vault'
 import { sharedPlanDb } from '../../src/app/features/sharedPlan/planDb'
 import { buildResponse, localAnswers, respond, responseOutbox } from '../../src/app/features/sharedPlan/planResponses'
-import { openAll, takeIn } from '../../src/app/features/sharedPlan/planStore'
+import { acceptLead, acceptedLead, openAll, takeIn } from '../../src/app/features/sharedPlan/planStore'
 import type { MyPlans } from '../../src/shared/api/plans'
 import { acceptResponse, decryptResponse, newResponseKey, planBoxContext, planResponseMessage, type ParticipantPlan } from '../../src/shared/cases/sharedPlan'
 import { sealSigned } from '../../src/shared/crypto/sealed'
@@ -106,7 +108,7 @@ beforeEach(async () => {
 })
 afterEach(async () => {
   await forgetPinnedKeys()
-  await Promise.all([sharedPlanDb.boxes.clear(), sharedPlanDb.outbox.clear(), sharedPlanDb.sent.clear()])
+  await Promise.all([sharedPlanDb.boxes.clear(), sharedPlanDb.outbox.clear(), sharedPlanDb.sent.clear(), sharedPlanDb.leads.clear()])
   vi.unstubAllGlobals()
 })
 
@@ -177,6 +179,48 @@ describe('a plan box on the participant’s phone', () => {
     expect((await open())[0]).toMatchObject({ plan: { version: 1 }, gone: true })
     await takeIn(await listing(planOf(1)), ME)
     expect((await open())[0]?.gone).toBe(false)
+  })
+})
+
+describe('the plan’s lead, trusted on first use', () => {
+  /** A version as the lead's colleague (OTHER, certified by the same organisation) seals it, naming themselves lead. */
+  const takenOver = (version: number): ParticipantPlan =>
+    planOf(version, {
+      sentAt: '2026-12-09T09:00:00.000Z',
+      leadUserId: OTHER,
+      participants: [
+        { id: P_ME, name: 'Dokter De Vries', role: 'huisarts', organisation: 'Praktijk Oss', discipline: 'huisarts', userId: ME },
+        { id: P_LEAD, name: 'Kees Collega', role: 'sociaal werker', organisation: 'Welzijn Oss', discipline: 'sociaal werk', userId: OTHER },
+      ],
+    })
+
+  it('refuses a colleague’s version 1,000,000 naming itself lead, lets the real lead’s next version open, and opens the new lead’s only once accepted', async () => {
+    const colleague = await phone()
+    const colleagueCert = await lead.approve(colleague, OTHER)
+    await takeIn(await listing(planOf(1)), ME)
+    expect((await open())[0]?.plan?.version).toBe(1)
+    expect(await acceptedLead(PLAN, ME)).toBe(LEAD)
+
+    // The attack: a certified colleague seals a huge version that names them as the lead.
+    await takeIn(await listing(takenOver(1_000_000), { sender: colleague, cert: colleagueCert }), ME)
+    expect((await open())[0]).toMatchObject({ plan: { version: 1, leadUserId: LEAD }, problem: 'leadChanged', newLead: { userId: OTHER, name: 'Kees Collega', organisation: 'Welzijn Oss' } })
+    // It never counts for the no-rollback rule: the real lead's next version still opens.
+    await takeIn(await listing(planOf(2)), ME)
+    expect((await open())[0]).toMatchObject({ plan: { version: 2, leadUserId: LEAD }, problem: 'leadChanged' })
+    expect(await acceptedLead(PLAN, ME)).toBe(LEAD)
+
+    // A real handover: the person accepts the new lead; the new lead's versions open, the old lead's no longer do.
+    await acceptLead(PLAN, ME, OTHER)
+    expect((await open())[0]?.plan).toMatchObject({ version: 1_000_000, leadUserId: OTHER })
+    await takeIn(await listing(takenOver(1_000_001), { sender: colleague, cert: colleagueCert }), ME)
+    expect((await open())[0]?.plan?.version).toBe(1_000_001)
+    await takeIn(await listing(planOf(1_000_002, { sentAt: '2026-12-10T09:00:00.000Z' })), ME)
+    expect((await open())[0]).toMatchObject({ plan: { version: 1_000_001 }, problem: 'leadChanged', newLead: { userId: LEAD, name: 'Sanne' } })
+  })
+
+  it('reads a damaged accepted-lead row back as none', async () => {
+    await sharedPlanDb.leads.put({ key: `${PLAN}|${ME}`, planId: PLAN, userId: ME, leadUserId: 'not-an-id', acceptedAt: 'x', how: 'first' } as never)
+    expect(await acceptedLead(PLAN, ME)).toBeUndefined()
   })
 })
 

@@ -6,7 +6,10 @@
  *   pinned on this phone (referrals/trust.ts senderResolver; an organisation this phone does not
  *   know is reported with its number for the person to accept, nothing is pinned from a listing),
  *   and that certificate names the role sociaal-werker — the casusregisseur — and belongs to the
- *   account the plan names as its lead;
+ *   account the plan names as its lead, and — once this phone accepted a lead for the plan — that
+ *   accepted account: the plan names its own lead, so a colleague of the lead whose device is
+ *   certified could otherwise name themselves (problem `leadChanged`, with who it says it is, until
+ *   the person accepts that lead; planStore.ts keeps the accepted lead);
  * - it was sealed for this plan, this version and this person (`planBoxContext`);
  * - its content is a participant's plan (`participantPlanSchema`) that names the same plan id and
  *   version, and is addressed to the signed-in person (`recipient.userId`).
@@ -16,8 +19,17 @@ import { participantPlanSchema, planBoxContext, type ParticipantPlan } from '../
 import { certificateSchema, type Certificate } from '../../../shared/devices/certificates'
 import { senderResolver, type KeyChange, type NewKey } from '../referrals/trust'
 
-export type PlanProblem = 'unreadable' | 'tampered' | 'unverified' | 'unknownSender' | 'notForYou'
-export type OpenedPlan = { ok: true; plan: ParticipantPlan } | { ok: false; problem: PlanProblem; unknown?: NewKey; change?: KeyChange }
+export type PlanProblem = 'unreadable' | 'tampered' | 'unverified' | 'unknownSender' | 'notForYou' | 'leadChanged'
+/** Who a box signed by another account than the accepted lead says is now the lead (as that box names them). */
+export interface NewLead {
+  userId: string
+  name: string
+  organisation: string
+}
+export type OpenedPlan =
+  /** `signer`: the account of the certified device that signed it (none when this phone signed it itself). */
+  | { ok: true; plan: ParticipantPlan; signer?: string }
+  | { ok: false; problem: PlanProblem; unknown?: NewKey; change?: KeyChange; newLead?: NewLead }
 
 /** What the server gave for one plan (as kept on the phone). */
 export interface PlanBox {
@@ -47,8 +59,12 @@ function planSender(b: PlanBox, report: { onUnknown: (k: NewKey) => void; onChan
   }
 }
 
-/** Opens one kept copy for `userId` on this device. */
-export async function openPlanBox(b: PlanBox, device: { id: string; privateKey: CryptoKey }, userId: string): Promise<OpenedPlan> {
+/**
+ * Opens one kept copy for `userId` on this device. `acceptedLead`: the lead account this phone
+ * accepted for the plan (undefined before the first version opened); a box signed by another
+ * account does not open (`leadChanged`).
+ */
+export async function openPlanBox(b: PlanBox, device: { id: string; privateKey: CryptoKey }, userId: string, acceptedLead?: string): Promise<OpenedPlan> {
   const sealed = sealedSchema.safeParse(b.box)
   if (!sealed.success) return { ok: false, problem: 'tampered' }
   let unknown: NewKey | undefined
@@ -76,5 +92,11 @@ export async function openPlanBox(b: PlanBox, device: { id: string; privateKey: 
   if (plan.data.recipient.userId !== userId) return { ok: false, problem: 'notForYou' }
   // Only the lead's device sends the plan: a colleague's certificate is not enough.
   if (verified.cert && verified.cert.userId !== plan.data.leadUserId) return { ok: false, problem: 'unverified' }
-  return { ok: true, plan: plan.data }
+  // ...and the lead is the one this phone accepted: the box names its own lead, so that alone proves nothing.
+  if (verified.cert && acceptedLead !== undefined && verified.cert.userId !== acceptedLead) {
+    const p = plan.data
+    const named = p.participants.find((x) => x.id === p.leadId && x.userId === verified.cert!.userId) ?? p.participants.find((x) => x.userId === verified.cert!.userId)
+    return { ok: false, problem: 'leadChanged', newLead: { userId: verified.cert.userId, name: named?.name ?? '', organisation: named?.organisation || p.organisation } }
+  }
+  return { ok: true, plan: plan.data, ...(verified.cert ? { signer: verified.cert.userId } : {}) }
 }

@@ -12,6 +12,9 @@
  * - `sent`: responses the server took, until a version of the plan shows them (the "verstuurd" state).
  * - `invitedBy`: who asked this person to a plan (name, organisation), remembered when accepting, to
  *   name the organisation of a box from a key this phone does not know yet.
+ * - `leads`: per plan and person, the lead account this phone accepted (trust on first use): set
+ *   when the plan's first version opens, changed only when the person accepts a new lead (a
+ *   handover of the regie). A box signed by another account does not open as the plan.
  */
 import { Dexie, type EntityTable } from 'dexie'
 import { z } from 'zod'
@@ -51,14 +54,31 @@ export type SentResponse = z.infer<typeof sentResponseSchema>
 export const invitedBySchema = z.object({ planId: z.guid(), inviterName: z.string().max(200).nullable(), organisationName: z.string().max(200) })
 export type InvitedBy = z.infer<typeof invitedBySchema>
 
+export const acceptedLeadSchema = z.object({
+  /** `planId|userId` */
+  key: z.string().max(100),
+  planId: z.guid(),
+  /** The participant (signed-in person) this was accepted for. */
+  userId: z.guid(),
+  /** The lead's account. */
+  leadUserId: z.guid(),
+  acceptedAt: z.string().max(40),
+  /** First use (the first version that opened) or the person accepted it explicitly. */
+  how: z.enum(['first', 'accepted']),
+})
+export type AcceptedLead = z.infer<typeof acceptedLeadSchema>
+export const leadKey = (planId: string, userId: string) => `${planId}|${userId}`
+
 export class SharedPlanDb extends Dexie {
   boxes!: EntityTable<KeptBox, 'key'>
   outbox!: OutboxTable<ResponseItem>
   sent!: EntityTable<SentResponse, 'id'>
   invitedBy!: EntityTable<InvitedBy, 'planId'>
+  leads!: EntityTable<AcceptedLead, 'key'>
   constructor() {
     super(SHARED_PLAN_DB_NAME)
     this.version(1).stores({ boxes: 'key, planId', outbox: 'id, planId, createdAt', sent: 'id, planId', invitedBy: 'planId' })
+    this.version(2).stores({ leads: 'key' })
   }
 }
 

@@ -8,12 +8,16 @@
  *   both wait, and the older is shown until the newer opens.
  * - A plan the server no longer lists for this person (consent withdrawn, removed) stays readable
  *   as last received, marked `gone`; nothing new arrives.
+ * - The lead is trusted on first use: the account whose device signed the first version that opened
+ *   is kept as the plan's lead (`leads`); a version signed by another account does not open and is
+ *   not `opened` (so its number blocks nothing), the last accepted version stays shown with who now
+ *   sends it (`newLead`), until the person accepts that lead (`acceptLead`).
  */
 import { myPlansSchema, type MyPlans } from '../../../shared/api/plans'
 import type { ParticipantPlan } from '../../../shared/cases/sharedPlan'
 import type { KeyChange, NewKey } from '../referrals/trust'
-import { openPlanBox, senderOrganisation, type PlanProblem } from './openPlan'
-import { boxKey, invitedBySchema, keptBoxSchema, sharedPlanDb, type InvitedBy, type KeptBox } from './planDb'
+import { openPlanBox, senderOrganisation, type NewLead, type PlanProblem } from './openPlan'
+import { acceptedLeadSchema, boxKey, invitedBySchema, keptBoxSchema, leadKey, sharedPlanDb, type InvitedBy, type KeptBox } from './planDb'
 
 /** Keeps what the server listed; marks the plans it no longer lists for `userId` as gone. */
 export async function takeIn(answer: MyPlans, userId: string, now = new Date().toISOString()): Promise<void> {
@@ -49,6 +53,19 @@ export interface PlanView {
   problem?: PlanProblem
   unknown?: NewKey
   change?: KeyChange
+  /** A newer version comes from another account than the accepted lead: who it says it is. */
+  newLead?: NewLead
+}
+
+/** The lead this phone accepted for `planId` and `userId`, read back through its schema (a damaged row is none). */
+export async function acceptedLead(planId: string, userId: string): Promise<string | undefined> {
+  const row = acceptedLeadSchema.safeParse(await sharedPlanDb.leads.get(leadKey(planId, userId))).data
+  return row && row.planId === planId && row.userId === userId ? row.leadUserId : undefined
+}
+
+/** The person accepts `leadUserId` as the plan's lead (after a handover of the regie): its versions open from now on. */
+export async function acceptLead(planId: string, userId: string, leadUserId: string, now = new Date().toISOString()): Promise<void> {
+  await sharedPlanDb.leads.put(acceptedLeadSchema.parse({ key: leadKey(planId, userId), planId, userId, leadUserId, acceptedAt: now, how: 'accepted' }))
 }
 
 /**
@@ -64,19 +81,24 @@ export async function openAll(device: { id: string; privateKey: CryptoKey }, use
   for (const [planId, versions] of byPlan) {
     versions.sort((a, b) => b.version - a.version)
     const view: PlanView = { planId, gone: versions.some((v) => v.gone) }
+    const lead = await acceptedLead(planId, userId)
     for (const v of versions) {
-      const opened = await openPlanBox(v, device, userId)
+      const opened = await openPlanBox(v, device, userId, lead)
       if (opened.ok) {
         view.plan = opened.plan
-        await db.transaction('rw', db.boxes, async () => {
+        await db.transaction('rw', db.boxes, db.leads, async () => {
+          // Trust on first use: the first version that opens names the lead from now on (unless one was kept meanwhile).
+          if (opened.signer && !(await acceptedLead(planId, userId)))
+            await db.leads.put({ key: leadKey(planId, userId), planId, userId, leadUserId: opened.signer, acceptedAt: new Date().toISOString(), how: 'first' })
           if (!v.opened) await db.boxes.update(v.key, { opened: true })
           await db.boxes.bulkDelete(versions.filter((o) => o.version < v.version).map((o) => o.key))
         })
         break
       }
       // The newest's reason is the one to show.
-      if (view.problem === undefined) Object.assign(view, { problem: opened.problem, ...(opened.unknown ? { unknown: opened.unknown } : {}), ...(opened.change ? { change: opened.change } : {}) })
+      if (view.problem === undefined) Object.assign(view, { problem: opened.problem, ...(opened.unknown ? { unknown: opened.unknown } : {}), ...(opened.change ? { change: opened.change } : {}), ...(opened.newLead ? { newLead: opened.newLead } : {}) })
       else if (opened.unknown && !view.unknown) view.unknown = opened.unknown
+      else if (opened.newLead && !view.newLead) view.newLead = opened.newLead
     }
     views.push(view)
   }
