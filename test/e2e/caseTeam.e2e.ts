@@ -16,8 +16,7 @@ import { describe, expect, it } from 'vitest'
 import { seriousViolations } from './axe'
 import { approvePending } from './certify'
 import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
-import { useOrganisation } from './socialWorkerPhone'
-import { ApiClient } from './apiClient'
+import { otherOrganisation, useOrganisation } from './socialWorkerPhone'
 import { regionDate } from '../../src/shared/core/clock'
 import { programmeTotals } from './programmeTotals'
 
@@ -27,18 +26,7 @@ const NAME = 'Hendrika van Dinther'
 const FIRST = 'Weer koken voor de buren'
 const SECOND = 'Elke week naar het wijkcentrum'
 
-interface Org {
-  admin: ApiClient
-  organisationId: string
-}
-/** A second organisation, made by the region's beheerder (the bootstrapped Welzijn Uden is the region's), its beheerder signed in from Node. */
-async function otherOrganisation(name: string, email: string): Promise<Org> {
-  const { id, invitation } = await world.admin.call<{ id: string; invitation: { link: string } }>('POST', '/api/region/organisations', { name, firstBeheerder: { email, name: `Beheer ${name}` } })
-  const admin = new ApiClient(world.h.baseUrl)
-  await admin.call('POST', '/api/links/redeem', { token: invitation.link.split('#')[1], password: PASSWORD, name: `Beheer ${name}` })
-  await admin.signInFirstTime(email, PASSWORD)
-  return { admin, organisationId: id }
-}
+type Org = Awaited<ReturnType<typeof otherOrganisation>>
 
 /** Social workers on approved 360 px phones, at "Mijn casussen" with the vault open and the session bound (signed in side by side). */
 async function workersOnPhones(people: { email: string; name: string; org?: Org }[]): Promise<Page[]> {
@@ -79,7 +67,7 @@ async function acceptNumber(page: Page) {
 
 describe('a colleague on a case', () => {
   it('is added and reads it; takes over the lead with the counts exact; once removed, gets nothing new', async () => {
-    const veghel = await otherOrganisation('Zorg Veghel', 'beheer@veghel.example')
+    const veghel = await otherOrganisation(world, 'Zorg Veghel', 'beheer@veghel.example')
     const [anna, bram, cor] = (await workersOnPhones([
       { email: 'anna@welzijn.example', name: 'Anna Verhoeven' },
       { email: 'bram@welzijn.example', name: 'Bram Kuijpers' },

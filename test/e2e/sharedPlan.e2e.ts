@@ -20,12 +20,11 @@ import { openVerified, sealedV2Schema } from '../../src/shared/crypto/sealed'
 import { signMessage } from '../../src/shared/crypto/signatures'
 import { regionDate } from '../../src/shared/core/clock'
 import { describeFindings, scanDatabase } from '../support/secretScan'
-import { ApiClient } from './apiClient'
 import { seriousViolations } from './axe'
 import { approvePending } from './certify'
 import { nodeProfessional, type NodeProfessional } from './nodeProfessional'
 import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
-import { useOrganisation } from './socialWorkerPhone'
+import { otherOrganisation, useOrganisation } from './socialWorkerPhone'
 
 const world = useOrganisation()
 const PASSWORD = 'Kraanvogel-Heide-31-Uden'
@@ -36,17 +35,7 @@ const WIM_ACTION = 'Huurachterstand bespreken'
 const LATER_ACTION = 'Samen naar het buurthuis De Pas'
 const GP_NOTE = 'Afspraak staat op 12 december'
 
-interface Org {
-  admin: ApiClient
-  organisationId: string
-}
-async function otherOrganisation(name: string, email: string): Promise<Org> {
-  const { id, invitation } = await world.admin.call<{ id: string; invitation: { link: string } }>('POST', '/api/region/organisations', { name, firstBeheerder: { email, name: `Beheer ${name}` } })
-  const admin = new ApiClient(world.h.baseUrl)
-  await admin.call('POST', '/api/links/redeem', { token: invitation.link.split('#')[1], password: PASSWORD, name: `Beheer ${name}` })
-  await admin.signInFirstTime(email, PASSWORD)
-  return { admin, organisationId: id }
-}
+type Org = Awaited<ReturnType<typeof otherOrganisation>>
 
 /** A professional on an approved phone with the vault open, at `path`. */
 async function onPhone(org: Org, person: { email: string; name: string; role: 'sociaal-werker' | 'huisarts' }, width: number, path: string): Promise<Page> {
@@ -96,8 +85,8 @@ async function wimAnswers(wim: NodeProfessional, plan: ParticipantPlan, actionId
 
 describe('the samenwerkplan shared with the participants', () => {
   it('goes to each participant with consent, only the plan; an owner ticks off their action; a claim on another’s is ignored; a withdrawn participant gets nothing new', async () => {
-    const heesch = await otherOrganisation('Huisartsen Heesch', 'beheer@heesch.example')
-    const woonlinie = await otherOrganisation('Woonlinie', 'beheer@woonlinie.example')
+    const heesch = await otherOrganisation(world, 'Huisartsen Heesch', 'beheer@heesch.example')
+    const woonlinie = await otherOrganisation(world, 'Woonlinie', 'beheer@woonlinie.example')
     const [anna, gp, wim] = await Promise.all([
       onPhone(world, { email: 'anna@welzijn.example', name: 'Anna Verhoeven', role: 'sociaal-werker' }, 320, '/werk'),
       onPhone(heesch, { email: 'kuipers@heesch.example', name: 'Dr. Kuipers', role: 'huisarts' }, 320, '/beheer'),

@@ -48,3 +48,12 @@ export async function workerOnPhone({ h, admin, organisationId }: Organisation, 
   await page.getByRole('button', { name: 'Nieuwe casus' }).waitFor()
   return { context, page }
 }
+
+/** Another organisation, made by the region's beheerder (the bootstrapped Welzijn Uden is the region's), its beheerder signed in from Node. */
+export async function otherOrganisation(world: Organisation, name: string, email: string, password = PASSWORD): Promise<Pick<Organisation, 'admin' | 'organisationId'>> {
+  const { id, invitation } = await world.admin.call<{ id: string; invitation: { link: string } }>('POST', '/api/region/organisations', { name, firstBeheerder: { email, name: `Beheer ${name}` } })
+  const admin = new ApiClient(world.h.baseUrl)
+  await admin.call('POST', '/api/links/redeem', { token: invitation.link.split('#')[1], password, name: `Beheer ${name}` })
+  await admin.signInFirstTime(email, password)
+  return { admin, organisationId: id }
+}
