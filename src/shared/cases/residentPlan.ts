@@ -12,6 +12,7 @@
  */
 import { z } from 'zod'
 import { isoDate } from '../core/dates'
+import { fromBase64, toBase64 } from '../crypto/backup'
 import { addDays } from '../core/days'
 import { LIFE_DOMAINS, type LifeDomain } from '../socialMap/lifeDomains'
 import { baselineOf } from './lifeDomainPicture'
@@ -126,17 +127,9 @@ export async function residentPlanDigest(plan: ResidentPlan): Promise<string> {
   return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))
 }
 
-export function toBase64Url(bytes: Uint8Array): string {
-  let s = ''
-  for (const b of bytes) s += String.fromCharCode(b)
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
-  const s = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
-  const out = new Uint8Array(s.length)
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
-  return out
-}
+/** base64url without padding, on the project's base64 (crypto/backup.ts). */
+export const toBase64Url = (bytes: Uint8Array): string => toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+export const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> => fromBase64(text.replace(/-/g, '+').replace(/_/g, '/'))
 /** 32 random bytes, base64url (43 characters): a link's key or its manage secret. */
 export const randomSecret = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)))
 export const residentSecretSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/)
@@ -155,9 +148,7 @@ export async function sealResidentPlan(key: string, plan: ResidentPlan): Promise
   const out = new Uint8Array(iv.length + ct.length)
   out.set(iv)
   out.set(ct, iv.length)
-  let s = ''
-  for (const b of out) s += String.fromCharCode(b)
-  return btoa(s)
+  return toBase64(out)
 }
 
 export class ResidentPlanError extends Error {
@@ -170,9 +161,7 @@ export class ResidentPlanError extends Error {
 export async function openResidentPlan(key: string, linkId: string, sealed: string): Promise<ResidentPlan> {
   let bytes: Uint8Array<ArrayBuffer>
   try {
-    const s = atob(sealed)
-    bytes = new Uint8Array(s.length)
-    for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i)
+    bytes = fromBase64(sealed)
   } catch {
     throw new ResidentPlanError('does-not-open')
   }

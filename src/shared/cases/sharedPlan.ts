@@ -18,6 +18,7 @@
  */
 import { z } from 'zod'
 import { isoDate } from '../core/dates'
+import { fromBase64, toBase64 } from '../crypto/backup'
 import { signatureSchema, signedMessage } from '../crypto/signatures'
 import { consentStands } from './participantConsent'
 import { fromBase64Url, residentSecretSchema, toBase64Url } from './residentPlan'
@@ -165,12 +166,6 @@ export const planResponseMessage = (planId: string, r: Omit<PlanResponse, 'signa
 
 const responseAad = (planId: string, responseId: string, gen: number) => new TextEncoder().encode(`samenwerkwijze-plan-response|1|${planId}|${responseId}|${gen}`)
 const aes = (key: string, use: KeyUsage) => crypto.subtle.importKey('raw', fromBase64Url(key), 'AES-GCM', false, [use])
-const b64 = (bytes: Uint8Array) => {
-  let s = ''
-  for (const b of bytes) s += String.fromCharCode(b)
-  return btoa(s)
-}
-const unb64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0))
 
 /** A new response key (a new generation when `previous` is given). */
 export const newResponseKey = (previous?: ResponseKey): ResponseKey => ({ gen: (previous?.gen ?? 0) + 1, key: toBase64Url(crypto.getRandomValues(new Uint8Array(32))) })
@@ -180,14 +175,14 @@ export async function encryptResponse(content: PlanResponseContent, responseId: 
   const iv = crypto.getRandomValues(new Uint8Array(12))
   const plain = new TextEncoder().encode(JSON.stringify(planResponseContentSchema.parse(content)))
   const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: responseAad(content.planId, responseId, key.gen) }, await aes(key.key, 'encrypt'), plain))
-  return { id: responseId, gen: key.gen, iv: b64(iv), ciphertext: b64(ct) }
+  return { id: responseId, gen: key.gen, iv: toBase64(iv), ciphertext: toBase64(ct) }
 }
 
 /** Opens a response with the key of its generation; undefined when it does not open or is not a response of this plan. */
 export async function decryptResponse(planId: string, r: Pick<PlanResponse, 'id' | 'gen' | 'iv' | 'ciphertext'>, key: ResponseKey): Promise<PlanResponseContent | undefined> {
   if (key.gen !== r.gen) return undefined
   try {
-    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: unb64(r.iv), additionalData: responseAad(planId, r.id, r.gen) }, await aes(key.key, 'decrypt'), unb64(r.ciphertext))
+    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(r.iv), additionalData: responseAad(planId, r.id, r.gen) }, await aes(key.key, 'decrypt'), fromBase64(r.ciphertext))
     const content = planResponseContentSchema.safeParse(JSON.parse(new TextDecoder().decode(plain)))
     return content.success && content.data.planId === planId ? content.data : undefined
   } catch {
