@@ -24,6 +24,38 @@ export type CaseStep = (typeof CASE_STEPS)[number]
 export const REFERRER_TYPES = ['huisarts', 'praktijkondersteuner', 'wijkverpleging', 'fysiotherapeut', 'sociaal-werker', 'inwoner-zelf', 'anders'] as const
 export const VG_OUTCOMES = ['eigen-netwerk', 'sociaal-domein', 'huisarts-poh', 'basis-ggz', 'specialistische-ggz', 'overbrugging', 'casusoverleg'] as const
 export const SA_OUTFLOW = ['casemanager-dementie', 'langdurige-zorg', 'zelfredzaam', 'overleden', 'anders'] as const
+/**
+ * Support in use before and after, in fixed categories so it can be counted (maatschappelijk
+ * rendement, domain.md; the KPI measures support-before/after, kpi/measures.ts re-exports it);
+ * the free text stays on the device.
+ */
+export const SUPPORT_CATEGORIES = [
+  'huisarts',
+  'ggz',
+  'wijkverpleging',
+  'wmo',
+  'schuldhulp',
+  'werk-inkomen',
+  'dagbesteding',
+  'vrijwilligers',
+  'mantelzorg',
+  'eigen-netwerk',
+  'anders',
+  'geen',
+] as const
+export type SupportCategory = (typeof SUPPORT_CATEGORIES)[number]
+/**
+ * Why a Welzijn op Recept or samenwerkwijze case closed (`closeCategory`; SA keeps
+ * `sa.outflowReason`, VG `vg.outcome`). Lives here rather than in kpi/measures.ts (which imports
+ * this file and re-exports it) so src/shared has no import cycle.
+ */
+export const CLOSE_CATEGORIES = ['doel-bereikt', 'doorverwezen', 'inwoner-stopt', 'geen-contact', 'verhuisd', 'overleden', 'anders'] as const
+export type CloseCategory = (typeof CLOSE_CATEGORIES)[number]
+/** Support categories, each at most once. */
+const supportCategoryList = z
+  .array(z.enum(SUPPORT_CATEGORIES))
+  .max(SUPPORT_CATEGORIES.length)
+  .refine((a) => new Set(a).size === a.length, { message: 'a category appears more than once' })
 
 export const networkPersonSchema = z.strictObject({ id, name: text(200), relation: text(200), canDo: text(1_000) })
 /** A small step (kleine stap) the resident, their network or a professional takes. */
@@ -176,6 +208,8 @@ export const caseRecordV1Schema = z.strictObject({
       residentLinks: z.array(residentLinkSchema).max(20).optional(),
       sharedPlan: sharedPlanStateSchema.optional(),
       evaluationDate: date.optional(),
+      /** When the evaluation was actually held ("evaluatie gehouden op", issue 18): on or before evaluationDate counts as on time. */
+      evaluationHeldOn: date.optional(),
       escalation: text(2_000).optional(),
     })
     .optional(),
@@ -205,10 +239,22 @@ export const caseRecordV1Schema = z.strictObject({
   satisfaction: z.strictObject({ start: z.number().int().min(0).max(10).optional(), end: z.number().int().min(0).max(10).optional() }),
   /** Progress: the life-domain scores as recorded on a day, for a chart over time. */
   domainSnapshots: z.array(z.strictObject({ date, scores: z.partialRecord(z.enum(LIFE_DOMAINS), z.number().int().min(1).max(5)) })).max(100).optional(),
-  /** Maatschappelijk rendement: support in use before and after (one item a line). */
-  support: z.strictObject({ before: z.array(text(200)).max(50), after: z.array(text(200)).max(50) }).optional(),
+  /**
+   * Maatschappelijk rendement: support in use before and after (one item a line, never leaves the
+   * device), and the same in fixed categories so it can be counted (issue 18).
+   */
+  support: z
+    .strictObject({
+      before: z.array(text(200)).max(50),
+      after: z.array(text(200)).max(50),
+      beforeCategories: supportCategoryList.optional(),
+      afterCategories: supportCategoryList.optional(),
+    })
+    .optional(),
   closedAt: date.optional(),
   closeReason: text(1_000).optional(),
+  /** Why a wor or samenwerkwijze case closed (issue 18); none counts as unknown. */
+  closeCategory: z.enum(CLOSE_CATEGORIES).optional(),
 })
 export type CaseRecordV1 = z.infer<typeof caseRecordV1Schema>
 // The current record, its types and newCase live in v2.ts; version 1 is kept to read stored cases.

@@ -11,7 +11,7 @@ import { z } from 'zod'
 import { INTERVENTION_IDS } from '../interventions'
 import { LIFE_DOMAINS } from '../socialMap/lifeDomains'
 import { MUNICIPALITIES } from '../socialMap/places'
-import { REFERRER_TYPES, SA_OUTFLOW, VG_OUTCOMES } from '../cases/v1'
+import { CLOSE_CATEGORIES, REFERRER_TYPES, SA_OUTFLOW, SUPPORT_CATEGORIES, VG_OUTCOMES } from '../cases/v1'
 import { UNKNOWN } from './counts'
 
 /** Age at referral, in the bands the plan looks at (it targets young adults 18–30). */
@@ -19,28 +19,10 @@ export const AGE_BANDS = ['tot-18', '18-30', '31-64', '65-plus'] as const
 export type AgeBand = (typeof AGE_BANDS)[number]
 
 /**
- * Support in use before and after, in fixed categories so it can be counted (maatschappelijk
- * rendement, domain.md); the free text stays on the device.
+ * Support categories and close categories are part of the case record (cases/v1.ts holds them so
+ * src/shared has no import cycle); re-exported here as part of the wire vocabulary.
  */
-export const SUPPORT_CATEGORIES = [
-  'huisarts',
-  'ggz',
-  'wijkverpleging',
-  'wmo',
-  'schuldhulp',
-  'werk-inkomen',
-  'dagbesteding',
-  'vrijwilligers',
-  'mantelzorg',
-  'eigen-netwerk',
-  'anders',
-  'geen',
-] as const
-export type SupportCategory = (typeof SUPPORT_CATEGORIES)[number]
-
-/** Why a Welzijn op Recept or samenwerkwijze case closed (SA and VG keep their own lists, cases/v1.ts). */
-export const CLOSE_CATEGORIES = ['doel-bereikt', 'doorverwezen', 'inwoner-stopt', 'geen-contact', 'verhuisd', 'overleden', 'anders'] as const
-export type CloseCategory = (typeof CLOSE_CATEGORIES)[number]
+export { SUPPORT_CATEGORIES, CLOSE_CATEGORIES, type SupportCategory, type CloseCategory } from '../cases/v1'
 
 /** Satisfaction 0–10 in buckets. */
 export const SATISFACTION_BUCKETS = ['0-4', '5-6', '7-8', '9-10'] as const
