@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Database, Queryable } from '../db/types'
-import type { CountTotals } from '../../shared/kpi/plausibility'
+import type { CountTotals, MeasureTotals } from '../../shared/kpi/plausibility'
 import { audit } from '../auth/audit'
 
 /** The device a session runs on, as the counting needs it. */
@@ -70,7 +70,12 @@ export async function moveCounter(db: Database, counterId: string, device: Count
     // under the moved id (kpiSyncCore.ts resendUnderNewId), whole. Kept, they would count its cases
     // a second time there (docs/case-sync.md "Counted once across a recovery").
     const retired = await tx.query<{ id: string }>('UPDATE kpi_counters SET retired_at = now() WHERE device_id = $1 AND retired_at IS NULL AND id <> $2 RETURNING id', [device.id, counterId])
-    for (const r of retired.rows) await tx.query('DELETE FROM kpi_counts WHERE counter_id = $1', [r.id])
+    for (const r of retired.rows) {
+      await tx.query('DELETE FROM kpi_counts WHERE counter_id = $1', [r.id])
+      await tx.query('DELETE FROM kpi_measures WHERE counter_id = $1', [r.id])
+      // Its signed figures are gone from the totals: the evidence leaves them out too.
+      await tx.query('UPDATE kpi_snapshots SET signed = NULL WHERE counter_id = $1', [r.id])
+    }
     await tx.query('UPDATE kpi_counters SET device_id = $2, user_id = $3, moved_at = now(), retired_at = NULL WHERE id = $1', [counterId, device.id, userId])
     await tx.query('INSERT INTO kpi_counter_moves (counter_id, from_device_id, to_device_id, moved_by) VALUES ($1, $2, $3, $4)', [counterId, counter.device_id, device.id, userId])
     await tx.query('UPDATE kpi_snapshots SET snapshot_version = least(snapshot_version, $2::bigint) WHERE counter_id = $1', [counterId, nowMs])
@@ -98,21 +103,27 @@ export async function lockPerson(tx: Queryable, userId: string, organisationId: 
  * replaced. An unclaimed legacy id (no person yet) is nobody's. Refused when the id is not this
  * device's live one. Call lockPerson first, in the same transaction.
  */
-export async function lockCounterFor(tx: Queryable, counterId: string, device: CountingDevice, userId: string, period: string): Promise<{ ok: true; others: CountTotals } | Refused> {
-  const { rows } = await tx.query<{ device_id: string | null; retired_at: string | null; moved_away: boolean; others: CountTotals }>(
+export async function lockCounterFor(tx: Queryable, counterId: string, device: CountingDevice, userId: string, period: string): Promise<{ ok: true; others: CountTotals; otherMeasures: MeasureTotals } | Refused> {
+  const { rows } = await tx.query<{ device_id: string | null; retired_at: string | null; moved_away: boolean; others: CountTotals; other_measures: MeasureTotals | null }>(
     `SELECT k.device_id, k.retired_at,
             EXISTS (SELECT 1 FROM kpi_counter_moves m WHERE m.counter_id = k.id AND m.from_device_id = $2) AS moved_away,
             (SELECT json_build_object('referred', coalesce(sum(c.referred), 0), 'included', coalesce(sum(c.included), 0),
                                       'completed', coalesce(sum(c.completed), 0), 'includedCumulative', coalesce(sum(c.included_cumulative), 0))
              FROM kpi_counts c JOIN kpi_counters o ON o.id = c.counter_id
              WHERE c.period = $3 AND c.counter_id <> k.id
-               AND ((o.user_id = $4 AND o.organisation_id = $5) OR o.device_id = $2)) AS others
+               AND ((o.user_id = $4 AND o.organisation_id = $5) OR o.device_id = $2)) AS others,
+            (SELECT json_object_agg(x.measure, x.n) FROM (
+               SELECT m.measure, sum(m.count)::int AS n
+               FROM kpi_measures m JOIN kpi_counters o ON o.id = m.counter_id
+               WHERE m.period = $3 AND m.counter_id <> k.id
+                 AND ((o.user_id = $4 AND o.organisation_id = $5) OR o.device_id = $2)
+               GROUP BY m.measure) x) AS other_measures
      FROM kpi_counters k WHERE k.id = $1 FOR UPDATE OF k`,
     [counterId, device.id, period, userId, device.organisationId],
   )
   const counter = rows[0]
   if (counter && counter.device_id === device.id) {
-    if (counter.retired_at === null) return { ok: true, others: counter.others }
+    if (counter.retired_at === null) return { ok: true, others: counter.others, otherMeasures: counter.other_measures ?? {} }
     return { ok: false, status: 409, code: 'counter-moved', error: 'This counting id was retired: this device counts under another one now.' }
   }
   if (counter?.moved_away) return { ok: false, status: 409, code: 'counter-moved', error: 'This counting id moved to another device (a backup restored there): that device sends its figures now.' }

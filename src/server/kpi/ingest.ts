@@ -8,6 +8,21 @@ import type { Database, Queryable } from '../db/types'
 import type { CountRow } from '../../shared/kpi/counts'
 import { periodEnd, periodStart, type Period } from '../../shared/kpi/period'
 import type { UnsignedSnapshot } from '../../shared/kpi/snapshot'
+import type { MeasureRow } from '../../shared/kpi/measures'
+
+/**
+ * What the device signed, kept with the snapshot as the evidence (docs/kpi.md "Evidence"): the
+ * version, rows and measures in the order signed, the signature, the device and its public
+ * signing key. Counts only, like the tables beside it.
+ */
+export interface SignedEvidence {
+  snapshotVersion: number
+  rows: readonly CountRow[]
+  measures?: readonly MeasureRow[]
+  signature: string
+  deviceId: string
+  signingKey: unknown
+}
 
 /**
  * 'stored'; 'unchanged': this very version is already stored (a resend); 'outdated': a later
@@ -16,18 +31,20 @@ import type { UnsignedSnapshot } from '../../shared/kpi/snapshot'
  */
 export type IngestResult = { status: 'stored' | 'unchanged' } | { status: 'outdated'; storedVersion: number }
 
-export async function ingestSnapshot(db: Queryable, s: UnsignedSnapshot & { organisationId: string }, today: string, actorId: string): Promise<IngestResult> {
+export async function ingestSnapshot(db: Queryable, s: UnsignedSnapshot & { organisationId: string }, today: string, actorId: string, evidence?: SignedEvidence): Promise<IngestResult> {
   // A figure for a period that has ended is a correction: reported as such.
   const correction = periodEnd(s.period) < today
   // One statement, so one atomic step without a round trip per part. The snapshot row is inserted
   // or, if this version is newer, replaced; the conflicting row stays locked until commit, so
   // concurrent snapshots of one counting id take turns. Only when it was stored (a row in `up`) are the
-  // counts replaced (rows no longer sent removed, the rest upserted) and an audit line written.
+  // counts and the measures replaced (rows no longer sent removed, the rest upserted) and an audit
+  // line written. A snapshot without measures (an app from before them) leaves none.
   const { rows } = await db.query<{ stored: number; before: string | number | bigint | null }>(
     `WITH up AS (
-       INSERT INTO kpi_snapshots (counter_id, period, organisation_id, snapshot_version, correction) VALUES ($1, $2, $3, $4, $5)
+       INSERT INTO kpi_snapshots (counter_id, period, organisation_id, snapshot_version, correction, signed) VALUES ($1, $2, $3, $4, $5, $8::jsonb)
        ON CONFLICT (counter_id, period) DO UPDATE
-         SET snapshot_version = EXCLUDED.snapshot_version, organisation_id = EXCLUDED.organisation_id, correction = EXCLUDED.correction, received_at = now()
+         SET snapshot_version = EXCLUDED.snapshot_version, organisation_id = EXCLUDED.organisation_id, correction = EXCLUDED.correction,
+             signed = EXCLUDED.signed, received_at = now()
          WHERE kpi_snapshots.snapshot_version < EXCLUDED.snapshot_version
        RETURNING counter_id, period
      ), incoming AS (
@@ -43,12 +60,25 @@ export async function ingestSnapshot(db: Queryable, s: UnsignedSnapshot & { orga
        FROM up, incoming i
        ON CONFLICT (counter_id, period, intervention, municipality, referrer_type) DO UPDATE
          SET referred = EXCLUDED.referred, included = EXCLUDED.included, completed = EXCLUDED.completed, included_cumulative = EXCLUDED.included_cumulative
+     ), incoming_m AS (
+       SELECT * FROM jsonb_to_recordset($9::jsonb)
+         AS m(measure text, bucket text, intervention text, municipality text, "referrerType" text, "ageBand" text, count int)
+     ), gone_m AS (
+       DELETE FROM kpi_measures c USING up
+       WHERE c.counter_id = up.counter_id AND c.period = up.period
+         AND NOT EXISTS (SELECT 1 FROM incoming_m i WHERE i.measure = c.measure AND i.bucket = c.bucket AND i.intervention = c.intervention
+                         AND i.municipality = c.municipality AND i."referrerType" = c.referrer_type AND i."ageBand" = c.age_band)
+     ), put_m AS (
+       INSERT INTO kpi_measures (counter_id, period, measure, bucket, intervention, municipality, referrer_type, age_band, count)
+       SELECT up.counter_id, up.period, i.measure, i.bucket, i.intervention, i.municipality, i."referrerType", i."ageBand", i.count
+       FROM up, incoming_m i
+       ON CONFLICT (counter_id, period, measure, bucket, intervention, municipality, referrer_type, age_band) DO UPDATE SET count = EXCLUDED.count
      ), logged AS (
        INSERT INTO audit_log (actor_id, organisation_id, action, entity, entity_id) SELECT $7, $3, 'kpi-snapshot', 'kpi_snapshot', $2 FROM up
      )
      SELECT (SELECT count(*)::int FROM up) AS stored,
             (SELECT snapshot_version FROM kpi_snapshots WHERE counter_id = $1 AND period = $2) AS before`,
-    [s.counterId, s.period, s.organisationId, s.snapshotVersion, correction, JSON.stringify(s.rows), actorId],
+    [s.counterId, s.period, s.organisationId, s.snapshotVersion, correction, JSON.stringify(s.rows), actorId, evidence ? JSON.stringify(evidence) : null, JSON.stringify(s.measures ?? [])],
   )
   // Every statement sees the rows as they were before it: `before` is the version stored until now.
   const { stored, before } = rows[0]!
@@ -78,4 +108,44 @@ export async function referralCounts(db: Database, period: Period): Promise<Reco
     [periodStart(period), periodEnd(period)],
   )
   return Object.fromEntries(rows.map((r) => [r.intervention, r.n]))
+}
+
+/** One measure cell summed over every counting id's newest snapshot, per organisation (the programme team's view). */
+export interface MeasureTotal extends Omit<MeasureRow, 'count'> {
+  organisationId: string
+  count: number
+}
+
+/** The measures of a period, summed per cell and organisation (docs/kpi.md). */
+export async function periodMeasures(db: Database, period: string): Promise<MeasureTotal[]> {
+  const { rows } = await db.query<{ measure: MeasureRow['measure']; bucket: string; intervention: MeasureRow['intervention']; municipality: MeasureRow['municipality']; referrer_type: MeasureRow['referrerType']; age_band: MeasureRow['ageBand']; organisation_id: string; count: number }>(
+    `SELECT m.measure, m.bucket, m.intervention, m.municipality, m.referrer_type, m.age_band, s.organisation_id, sum(m.count)::int AS count
+     FROM kpi_measures m JOIN kpi_snapshots s ON s.counter_id = m.counter_id AND s.period = m.period
+     WHERE m.period = $1
+     GROUP BY m.measure, m.bucket, m.intervention, m.municipality, m.referrer_type, m.age_band, s.organisation_id
+     ORDER BY m.measure, m.bucket, m.intervention, m.municipality, m.referrer_type, m.age_band, s.organisation_id`,
+    [period],
+  )
+  return rows.map((r) => ({ measure: r.measure, bucket: r.bucket, intervention: r.intervention, municipality: r.municipality, referrerType: r.referrer_type, ageBand: r.age_band, organisationId: r.organisation_id, count: r.count }))
+}
+
+/** Who a period's figures rest on: per organisation, the counting ids (devices) that reported, when last, and how many reported after the period ended. */
+export interface Contribution {
+  organisationId: string
+  organisationName: string
+  devices: number
+  lastReceivedAt: string
+  corrections: number
+}
+
+export async function periodContributions(db: Database, period: string): Promise<Contribution[]> {
+  const { rows } = await db.query<{ organisation_id: string; name: string; devices: number; last: Date | string; corrections: number }>(
+    `SELECT s.organisation_id, o.name, count(*)::int AS devices, max(s.received_at) AS last, count(*) FILTER (WHERE s.correction)::int AS corrections
+     FROM kpi_snapshots s JOIN organisations o ON o.id = s.organisation_id
+     WHERE s.period = $1 AND (EXISTS (SELECT 1 FROM kpi_counts c WHERE c.counter_id = s.counter_id AND c.period = s.period)
+                              OR EXISTS (SELECT 1 FROM kpi_measures m WHERE m.counter_id = s.counter_id AND m.period = s.period))
+     GROUP BY s.organisation_id, o.name ORDER BY o.name`,
+    [period],
+  )
+  return rows.map((r) => ({ organisationId: r.organisation_id, organisationName: r.name, devices: r.devices, lastReceivedAt: new Date(r.last).toISOString(), corrections: r.corrections }))
 }

@@ -7,14 +7,14 @@ import { Hono } from 'hono'
 import { verifyMessage } from '../../shared/crypto/signatures'
 import { measureReport } from '../../shared/kpi/measureReport'
 import { periodSchema } from '../../shared/kpi/period'
-import { implausibleCounts } from '../../shared/kpi/plausibility'
+import { implausibleCounts, implausibleMeasures } from '../../shared/kpi/plausibility'
 import { counterMoveSchema, counterRequestSchema, countSnapshotSchema, snapshotMessage, targetsSchema, VERSION_GRACE_MS } from '../../shared/kpi/snapshot'
 import { localMoment } from '../../shared/core/clock'
 import { audit } from '../auth/audit'
 import { currentUser, requireApprovedDevice, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database } from '../db/types'
 import { issueCounter, lockCounterFor, lockPerson, moveCounter } from '../kpi/counters'
-import { ingestSnapshot, periodTotals, referralCounts } from '../kpi/ingest'
+import { ingestSnapshot, periodContributions, periodMeasures, periodTotals, referralCounts } from '../kpi/ingest'
 import { problem } from '../http/problem'
 import { reply } from '../http/reply'
 import { body, isUuid } from '../http/request'
@@ -61,7 +61,7 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
     if (s.snapshotVersion > serverTime + VERSION_GRACE_MS) {
       return problem(c, 422, 'version-in-future', `The snapshot version ${s.snapshotVersion} is later than the server's clock (${serverTime} ms). Check the device's date and time.`, { serverTime })
     }
-    const implausible = implausibleCounts(s.rows)
+    const implausible = implausibleCounts(s.rows) ?? implausibleMeasures(s.measures ?? [])
     if (implausible) return problem(c, 422, 'implausible-counts', `Implausible counts: ${implausible}`)
     // A counting id bound to this device belongs to the device's organisation.
     const snapshot = { ...s, organisationId: device.organisationId }
@@ -72,9 +72,10 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
       await lockPerson(tx, user.userId, device.organisationId)
       const bound = await lockCounterFor(tx, s.counterId, device, user.userId, s.period)
       if (!bound.ok) return bound
-      const tooMany = implausibleCounts(s.rows, bound.others)
+      const tooMany = implausibleCounts(s.rows, bound.others) ?? implausibleMeasures(s.measures ?? [], bound.otherMeasures)
       if (tooMany) return { ok: false, status: 422, code: 'implausible-counts', error: `Implausible counts: ${tooMany}` } as const
-      return { ok: true, answer: await ingestSnapshot(tx, snapshot, localMoment(new Date(serverTime)).date, user.userId) } as const
+      const evidence = { snapshotVersion: s.snapshotVersion, rows: s.rows, ...(s.measures ? { measures: s.measures } : {}), signature: s.signature, deviceId: device.id, signingKey: device.signingKey }
+      return { ok: true, answer: await ingestSnapshot(tx, snapshot, localMoment(new Date(serverTime)).date, user.userId, evidence) } as const
     })
     if (!result.ok) return problem(c, result.status, result.code, result.error)
     return reply(c, 'POST /api/kpi/snapshots', result.answer)
@@ -106,6 +107,18 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
     const period = periodSchema.safeParse(c.req.query('period'))
     if (!period.success) return problem(c, 400, 'bad-request', 'Give a period like 2026-H1.')
     return reply(c, 'GET /api/kpi/totals', { period: period.data, rows: await periodTotals(db, period.data), referrals: await referralCounts(db, period.data) })
+  })
+
+  /**
+   * The steering measures of a half-year (issue 18, docs/kpi.md): every cell per organisation, for
+   * the programme team only (small cells are masked where figures leave it, not here), and what
+   * the figures rest on: per organisation the devices that reported and when.
+   */
+  app.get('/measures', requireRole('programma'), async (c) => {
+    const period = periodSchema.safeParse(c.req.query('period'))
+    if (!period.success) return problem(c, 400, 'bad-request', 'Give a period like 2026-H1.')
+    const [rows, contributions] = await Promise.all([periodMeasures(db, period.data), periodContributions(db, period.data)])
+    return reply(c, 'GET /api/kpi/measures', { period: period.data, rows, contributions })
   })
 
   /** Included, referred and completed per intervention for every period with figures or a target. */

@@ -87,6 +87,7 @@ export const RESPONSES = {
   'POST /api/kpi/snapshots': kpi.snapshotAnswerSchema,
   'GET /api/kpi/totals': kpi.totalsSchema,
   'GET /api/kpi/trend': kpi.trendSchema,
+  'GET /api/kpi/measures': kpi.measuresSchema,
   'GET /api/kpi/measure-report': kpi.measureReportSchema,
   'GET /api/kpi/targets': kpi.targetsListSchema,
   'PUT /api/kpi/targets': kpi.targetsSavedSchema,

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { INTERVENTION_IDS } from '../interventions'
 import { counterSchema, snapshotAnswerSchema } from '../kpi/snapshot'
+import { AGE_BANDS, MEASURE_IDS } from '../kpi/measures'
 import { okSchema } from './auth'
 
 /** POST /api/kpi/counters and /counters/:id/move; POST /api/kpi/snapshots. */
@@ -48,3 +49,19 @@ export const measureReportSchema = z.object({
     }),
   ),
 })
+
+export const measureTotalSchema = z.object({
+  measure: z.enum(MEASURE_IDS),
+  bucket: z.string(),
+  intervention,
+  municipality: z.string(),
+  referrerType: z.string(),
+  ageBand: z.union([z.enum(AGE_BANDS), z.string()]),
+  organisationId: z.string(),
+  count: z.number().int(),
+})
+export type MeasureTotal = z.infer<typeof measureTotalSchema>
+export const contributionSchema = z.object({ organisationId: z.string(), organisationName: z.string(), devices: z.number().int(), lastReceivedAt: z.string(), corrections: z.number().int() })
+export type Contribution = z.infer<typeof contributionSchema>
+/** GET /api/kpi/measures?period=: the steering measures per cell and organisation, and who reported. */
+export const measuresSchema = z.object({ period: z.string(), rows: z.array(measureTotalSchema), contributions: z.array(contributionSchema) })

@@ -17,6 +17,8 @@
  * The bounds are generous on purpose: they stop figures that cannot be true, they are not a target.
  */
 import type { CountRow } from './counts'
+import { MEASURE_IDS, SUPPORT_CATEGORIES, type MeasureId, type MeasureRow } from './measures'
+import { LIFE_DOMAINS } from '../socialMap/lifeDomains'
 
 export const MAX_PER_CELL = 250
 export const MAX_CUMULATIVE_PER_CELL = 8 * MAX_PER_CELL
@@ -60,5 +62,46 @@ export function implausibleCounts(rows: readonly CountRow[], others: CountTotals
   }
   const cumulative = own.includedCumulative + others.includedCumulative
   if (cumulative > MAX_CUMULATIVE_PER_DEVICE) return `includedCumulative ${cumulative} in all cells together is more than one person counts (at most ${MAX_CUMULATIVE_PER_DEVICE}).`
+  return null
+}
+
+/**
+ * How many rows of one measure one case can add to in a period: one bucket for most measures; one
+ * per life domain, per support category, or per essential (a method has at most 13 steps of at
+ * most 12 essentials, src/shared/method/definition.ts) for the others. In one cell (one bucket of
+ * one breakdown cell) a case adds one, except fidelity: up to the 12 essentials of one step.
+ */
+const PER_CASE: Record<MeasureId, number> = Object.fromEntries(MEASURE_IDS.map((m) => [m, 1])) as Record<MeasureId, number>
+PER_CASE['domain-change'] = LIFE_DOMAINS.length
+PER_CASE['support-before'] = SUPPORT_CATEGORIES.length
+PER_CASE['support-after'] = SUPPORT_CATEGORIES.length
+PER_CASE.fidelity = 13 * 12
+const PER_CASE_IN_CELL = (m: MeasureId) => (m === 'fidelity' ? 12 : 1)
+
+/** What the person's other counting ids hold for the period, per measure (the server adds it up). */
+export type MeasureTotals = Partial<Record<MeasureId, number>>
+
+export const sumMeasures = (rows: readonly Pick<MeasureRow, 'measure' | 'count'>[]): MeasureTotals => {
+  const out: MeasureTotals = {}
+  for (const r of rows) out[r.measure] = (out[r.measure] ?? 0) + r.count
+  return out
+}
+
+/**
+ * Why these measure rows cannot come from one person in one period, or null: the same bounds as
+ * the counts (a cell at most MAX_PER_CELL cases, a person at most MAX_PER_DEVICE cases a period),
+ * times what one case can add to a measure.
+ */
+export function implausibleMeasures(rows: readonly MeasureRow[], others: MeasureTotals = {}): string | null {
+  for (const r of rows) {
+    const most = MAX_PER_CELL * PER_CASE_IN_CELL(r.measure)
+    if (r.count > most) return `${r.measure} ${r.bucket} ${r.count} in ${r.intervention}/${r.municipality}/${r.referrerType}/${r.ageBand} is more than one social worker reaches in a half-year (at most ${most}).`
+  }
+  const own = sumMeasures(rows)
+  for (const m of MEASURE_IDS) {
+    const total = (own[m] ?? 0) + (others[m] ?? 0)
+    const most = MAX_PER_DEVICE * PER_CASE[m]
+    if (total > most) return `${m} ${total} in all cells together is more than one person counts in a half-year (at most ${most}).`
+  }
   return null
 }

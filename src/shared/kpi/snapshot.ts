@@ -13,6 +13,7 @@ import { UNKNOWN } from './counts'
 import { INTERVENTION_IDS } from '../interventions'
 import { periodSchema } from './period'
 import type { CountRow } from './counts'
+import { MAX_MEASURE_ROWS, measureKey, measureRowSchema, type MeasureRow } from './measures'
 
 const count = z.number().int().min(0).max(1_000_000)
 
@@ -45,6 +46,16 @@ export const countSnapshotSchema = z.strictObject({
     .array(countRowSchema)
     .max(MAX_CELLS)
     .refine((rows) => new Set(rows.map((r) => `${r.intervention}|${r.municipality}|${r.referrerType}`)).size === rows.length, 'each intervention, municipality and referrer type may appear only once'),
+  /**
+   * The steering measures (issue 18, measures.ts; docs/kpi.md): absent from an app from before
+   * them, and then none are stored for this counting id and period. Present, they are signed too
+   * (snapshotMessage v2).
+   */
+  measures: z
+    .array(measureRowSchema)
+    .max(MAX_MEASURE_ROWS)
+    .refine((rows) => new Set(rows.map(measureKey)).size === rows.length, 'each measure, bucket and breakdown cell may appear only once')
+    .optional(),
   /** By the device's signing key over snapshotMessage(…). */
   signature: signatureSchema,
 })
@@ -55,11 +66,15 @@ export type UnsignedSnapshot = Omit<CountSnapshot, 'signature'>
 /**
  * What the device signs: the counting id, its organisation, the period, the version and a hash of
  * the rows (their JSON with the keys in the schema's order, so app and server hash the same bytes).
+ * A snapshot with measures signs v2: the same parts and a hash of the measures, keys in order too.
  */
-export async function snapshotMessage(s: { counterId: string; organisationId: string; period: string; snapshotVersion: number; rows: readonly CountRow[] }): Promise<Uint8Array<ArrayBuffer>> {
+export async function snapshotMessage(s: { counterId: string; organisationId: string; period: string; snapshotVersion: number; rows: readonly CountRow[]; measures?: readonly MeasureRow[] | undefined }): Promise<Uint8Array<ArrayBuffer>> {
   // The rows with their keys in one fixed order, whatever order they arrived in.
   const rows = s.rows.map((r) => ({ intervention: r.intervention, municipality: r.municipality, referrerType: r.referrerType, referred: r.referred, included: r.included, completed: r.completed, includedCumulative: r.includedCumulative }))
-  return signedMessage('kpi-snapshot/v1', [s.counterId, s.organisationId, s.period, s.snapshotVersion, await sha256Hex(JSON.stringify(rows))])
+  const parts: (string | number)[] = [s.counterId, s.organisationId, s.period, s.snapshotVersion, await sha256Hex(JSON.stringify(rows))]
+  if (!s.measures) return signedMessage('kpi-snapshot/v1', parts)
+  const measures = s.measures.map((m) => ({ measure: m.measure, bucket: m.bucket, intervention: m.intervention, municipality: m.municipality, referrerType: m.referrerType, ageBand: m.ageBand, count: m.count }))
+  return signedMessage('kpi-snapshot/v2', [...parts, await sha256Hex(JSON.stringify(measures))])
 }
 
 /** POST /api/kpi/counters: a counting id for this device in this organisation. */

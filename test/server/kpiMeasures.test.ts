@@ -1,0 +1,185 @@
+/**
+ * The steering measures upstream (issue 18; docs/kpi.md): signed with the counts (snapshot v2),
+ * replaced whole per counting id and period, bounded per person, summed per organisation for the
+ * programme team, and kept with what the device signed as evidence.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Database } from '../../src/server/db/database'
+import { signMessage, verifyMessage } from '../../src/shared/crypto/signatures'
+import type { MeasureRow } from '../../src/shared/kpi/measures'
+import { snapshotMessage } from '../../src/shared/kpi/snapshot'
+import { counterAt, totpAt } from '../../src/server/auth/totp'
+import { Agent, Clock, PASSWORD, signedIn } from './agent'
+import { approvedBoundDevice, type TestDevice } from './devices'
+import { setupServerTest, type TestApp } from './fixture'
+
+let db: Database
+let close: () => Promise<void>
+let app: TestApp
+const clock = new Clock()
+
+beforeEach(async () => {
+  ;({ db, close, app } = await setupServerTest({ clock }))
+})
+afterEach(async () => {
+  await close()
+})
+
+const json = <T = Record<string, unknown>>(res: Response) => res.json() as Promise<T>
+const countRow = { intervention: 'wor' as const, municipality: 'Oss', referrerType: 'huisarts', referred: 2, included: 1, completed: 0, includedCumulative: 1 }
+const m = (measure: MeasureRow['measure'], bucket: string, count: number, over: Partial<MeasureRow> = {}): MeasureRow => ({
+  measure,
+  bucket,
+  intervention: 'wor',
+  municipality: 'Oss',
+  referrerType: 'huisarts',
+  ageBand: '18-30',
+  count,
+  ...over,
+})
+
+interface Snapshot {
+  counterId: string
+  period: string
+  snapshotVersion: number
+  rows: (typeof countRow)[]
+  measures?: MeasureRow[]
+}
+async function signed(device: TestDevice, s: Snapshot) {
+  return { ...s, signature: await signMessage(device.keys.signing.privateKey, await snapshotMessage({ ...s, organisationId: device.organisationId })) }
+}
+
+async function signInAgain(who: { email: string; secret: string }) {
+  const agent = new Agent(app)
+  const res = await agent.call('POST', '/api/auth/sign-in', { email: who.email, password: PASSWORD })
+  agent.csrf = (await json<{ csrfToken: string }>(res)).csrfToken
+  clock.advance(30)
+  const totp = await agent.call('POST', '/api/auth/totp', { code: totpAt(who.secret, counterAt(clock.now())) })
+  if (totp.status !== 200) throw new Error(`second sign-in failed: ${totp.status}`)
+  return agent
+}
+
+async function countingWorker(opts: { organisationId?: string; admin?: Agent } = {}) {
+  const worker = await signedIn(app, db, clock, 'sociaal-werker', opts.organisationId ? { organisationId: opts.organisationId } : {})
+  const admin = opts.admin ?? (await signedIn(app, db, clock, 'beheerder', { organisationId: worker.organisationId })).agent
+  const phone = await approvedBoundDevice(worker.agent, admin, worker.organisationId)
+  const { counterId } = await json<{ counterId: string }>(await worker.agent.call('POST', '/api/kpi/counters', { organisationId: worker.organisationId }))
+  const send = async (snapshotVersion: number, measures: MeasureRow[] | undefined, over: { agent?: Agent; device?: TestDevice; counterId?: string; period?: string } = {}) =>
+    (over.agent ?? worker.agent).call(
+      'POST',
+      '/api/kpi/snapshots',
+      await signed(over.device ?? phone, { counterId: over.counterId ?? counterId, period: over.period ?? '2026-H2', snapshotVersion, rows: [countRow], ...(measures ? { measures } : {}) }),
+    )
+  return { ...worker, admin, phone, counterId, send }
+}
+
+type Answer = { rows: (Omit<MeasureRow, 'count'> & { organisationId: string; count: number })[]; contributions: { organisationId: string; organisationName: string; devices: number; corrections: number; lastReceivedAt: string }[] }
+
+describe('steering measures upstream (issue 18)', () => {
+  it('stores the measures with the counts, replaces them whole with a newer snapshot, and sums them per organisation', async () => {
+    const a = await countingWorker()
+    const a2 = await countingWorker({ organisationId: a.organisationId, admin: a.admin })
+    const b = await countingWorker()
+    const programme = (await signedIn(app, db, clock, 'programma')).agent
+    const read = async () => json<Answer>(await programme.call('GET', '/api/kpi/measures?period=2026-H2'))
+
+    expect((await a.send(1, [m('first-contact', 'within-14-days', 3), m('first-contact', 'later', 1), m('satisfaction-end', '7-8', 2)])).status).toBe(200)
+    expect((await a2.send(1, [m('first-contact', 'within-14-days', 2)])).status).toBe(200)
+    expect((await b.send(1, [m('first-contact', 'within-14-days', 5), m('fidelity', 'kennismaken:met', 7, { intervention: 'samenwerkwijze' })])).status).toBe(200)
+    // A resend changes nothing.
+    expect(await json(await a.send(1, [m('first-contact', 'within-14-days', 3), m('first-contact', 'later', 1), m('satisfaction-end', '7-8', 2)]))).toEqual({ status: 'unchanged' })
+
+    const first = await read()
+    const cell = (measure: string, bucket: string, organisationId: string) => first.rows.find((r) => r.measure === measure && r.bucket === bucket && r.organisationId === organisationId)?.count
+    expect(cell('first-contact', 'within-14-days', a.organisationId)).toBe(5)
+    expect(cell('first-contact', 'within-14-days', b.organisationId)).toBe(5)
+    expect(cell('first-contact', 'later', a.organisationId)).toBe(1)
+    expect(cell('fidelity', 'kennismaken:met', b.organisationId)).toBe(7)
+    expect(first.contributions.map((c) => [c.organisationId, c.devices, c.corrections])).toEqual(
+      expect.arrayContaining([
+        [a.organisationId, 2, 0],
+        [b.organisationId, 1, 0],
+      ]),
+    )
+
+    // A's newer snapshot no longer has "later" nor the satisfaction: those cells go.
+    expect((await a.send(2, [m('first-contact', 'within-14-days', 4)])).status).toBe(200)
+    const second = await read()
+    expect(second.rows.filter((r) => r.organisationId === a.organisationId).map((r) => [r.measure, r.bucket, r.count])).toEqual([['first-contact', 'within-14-days', 6]])
+    // An app from before the measures sends none: its counting id then holds none for the period.
+    expect((await a2.send(2, undefined)).status).toBe(200)
+    expect((await read()).rows.filter((r) => r.organisationId === a.organisationId).map((r) => r.count)).toEqual([4])
+  })
+
+  it('refuses measures changed or taken off after signing (the signature covers them)', async () => {
+    const w = await countingWorker()
+    const good = await signed(w.phone, { counterId: w.counterId, period: '2026-H2', snapshotVersion: 1, rows: [countRow], measures: [m('gp-feedback', 'given', 2), m('gp-feedback', 'not-given', 9)] })
+    // The attack: a relay (or the app's own bug) that lowers a figure, or strips the measures.
+    const lowered = { ...good, measures: [m('gp-feedback', 'given', 2), m('gp-feedback', 'not-given', 1)] }
+    const stripped: Partial<typeof good> = { ...good }
+    delete stripped.measures
+    for (const forged of [lowered, stripped]) {
+      const res = await w.agent.call('POST', '/api/kpi/snapshots', forged)
+      expect([res.status, (await json(res)).code]).toEqual([403, 'bad-signature'])
+    }
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kpi_measures')).rows[0]!.n).toBe(0)
+    expect((await w.agent.call('POST', '/api/kpi/snapshots', good)).status).toBe(200)
+  })
+
+  it('refuses a bucket that is not its measure’s, a cell twice, and anything but counts', async () => {
+    const w = await countingWorker()
+    for (const bad of [
+      [m('first-contact', 'given', 1)],
+      [m('fidelity', 'Kennismaken:met', 1)],
+      [m('domain-change', 'wonen:much-better', 1)],
+      [m('plan', 'with-plan', 1), m('plan', 'with-plan', 2)],
+      [{ ...m('plan', 'with-plan', 1), caseId: '5b2d6c3e-1f4a-4b5c-8d6e-7f8091a2b3c4' }],
+      [m('plan', 'with-plan', 0)],
+    ]) {
+      expect((await w.send(1, bad as MeasureRow[])).status).toBe(400)
+    }
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kpi_snapshots')).rows[0]!.n).toBe(0)
+  })
+
+  it('holds the person’s half-year bound for measures across their phones', async () => {
+    const w = await countingWorker()
+    // More in one cell than one worker reaches in a half-year.
+    const cell = await w.send(1, [m('plan', 'with-plan', 251)])
+    expect([cell.status, (await json(cell)).code]).toEqual([422, 'implausible-counts'])
+    // 500 plans on the first phone are possible; 1 more on the second is not.
+    const full = ['Oss', 'Maashorst'].map((municipality) => m('plan', 'with-plan', 250, { municipality: municipality as MeasureRow['municipality'] }))
+    expect((await w.send(2, full)).status).toBe(200)
+    const secondAgent = await signInAgain(w)
+    const second = await approvedBoundDevice(secondAgent, w.admin, w.organisationId, 'Tweede telefoon')
+    const { counterId } = await json<{ counterId: string }>(await secondAgent.call('POST', '/api/kpi/counters', { organisationId: w.organisationId }))
+    const over = await w.send(1, [m('plan', 'without-plan', 1, { municipality: 'Boekel' })], { agent: secondAgent, device: second, counterId })
+    expect([over.status, (await json(over)).code]).toEqual([422, 'implausible-counts'])
+    // Another measure has its own bound.
+    expect((await w.send(2, [m('evaluation', 'on-time', 3)], { agent: secondAgent, device: second, counterId })).status).toBe(200)
+  })
+
+  it('keeps what the device signed, so the signature can be checked again later', async () => {
+    const w = await countingWorker()
+    const measures = [m('close-reason', 'doel-bereikt', 2, { intervention: 'samenwerkwijze' }), m('support-after', 'eigen-netwerk', 1)]
+    expect((await w.send(5, measures)).status).toBe(200)
+    const { rows } = await db.query<{ signed: { snapshotVersion: number; rows: (typeof countRow)[]; measures: MeasureRow[]; signature: string; deviceId: string; signingKey: JsonWebKey }; organisation_id: string }>(
+      'SELECT signed, organisation_id FROM kpi_snapshots',
+    )
+    const s = rows[0]!.signed
+    expect(s.deviceId).toBe(w.phone.id)
+    expect(s.measures).toEqual(measures)
+    const message = await snapshotMessage({ counterId: w.counterId, organisationId: rows[0]!.organisation_id, period: '2026-H2', snapshotVersion: s.snapshotVersion, rows: s.rows, measures: s.measures })
+    expect(await verifyMessage(s.signingKey, message, s.signature)).toBe(true)
+    // A figure changed in the stored evidence no longer verifies.
+    const tampered = await snapshotMessage({ counterId: w.counterId, organisationId: rows[0]!.organisation_id, period: '2026-H2', snapshotVersion: s.snapshotVersion, rows: s.rows, measures: [{ ...s.measures[0]!, count: 20 }, s.measures[1]!] })
+    expect(await verifyMessage(s.signingKey, tampered, s.signature)).toBe(false)
+  })
+
+  it('marks measures for a period that has ended as a correction', async () => {
+    const w = await countingWorker()
+    expect((await w.send(1, [m('satisfaction-start', '9-10', 1)], { period: '2025-H1' })).status).toBe(200)
+    const programme = (await signedIn(app, db, clock, 'programma')).agent
+    const answer = await json<Answer>(await programme.call('GET', '/api/kpi/measures?period=2025-H1'))
+    expect(answer.contributions.map((c) => [c.devices, c.corrections])).toEqual([[1, 1]])
+  })
+})
