@@ -340,6 +340,7 @@ const ROWS: Record<string, Row> = {
   'GET /api/kpi/trend': { expect: fully(['programma']) },
   'GET /api/kpi/measures': { expect: fully(['programma']), prepare: async () => ({ path: '/api/kpi/measures?period=2026-H2' }) },
   'GET /api/kpi/measure-report': { expect: fully(['programma']), prepare: async () => ({ path: '/api/kpi/measure-report?period=2026-H1' }) },
+  'GET /api/kpi/evidence': { expect: fully(['programma']), prepare: async () => ({ path: '/api/kpi/evidence?period=2026-H1' }) },
   'GET /api/kpi/targets': { expect: fully(['programma']) },
   'PUT /api/kpi/targets': { expect: fully(['programma']), prepare: async () => ({ body: { period: '2026-H2', targets: { wor: 120, vg: 40 } } }) },
   // The method holds no personal data: phones fetch it like the map, without an account.

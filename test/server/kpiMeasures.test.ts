@@ -3,7 +3,12 @@
  * replaced whole per counting id and period, bounded per person, summed per organisation for the
  * programme team, and kept with what the device signed as evidence.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
+import { totalsOf, verifyEvidence, withDigest, type EvidenceFile } from '../../src/shared/kpi/evidence'
 import type { Database } from '../../src/server/db/database'
 import { signMessage, verifyMessage } from '../../src/shared/crypto/signatures'
 import type { MeasureRow } from '../../src/shared/kpi/measures'
@@ -181,5 +186,63 @@ describe('steering measures upstream (issue 18)', () => {
     const programme = (await signedIn(app, db, clock, 'programma')).agent
     const answer = await json<Answer>(await programme.call('GET', '/api/kpi/measures?period=2025-H1'))
     expect(answer.contributions.map((c) => [c.devices, c.corrections])).toEqual([[1, 1]])
+  })
+})
+
+describe('the evidence file (bewijslast, issue 18 point 5)', () => {
+  /** The documented command, run as a financier would run it: its exit code and what it printed. */
+  const verifyCommand = (file: unknown, ...args: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'swz-evidence-'))
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+    const path = join(dir, 'bewijslast.json')
+    writeFileSync(path, JSON.stringify(file))
+    try {
+      return { code: 0, out: execFileSync('npx', ['tsx', 'src/server/cli/verifyEvidence.ts', path, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) }
+    } catch (e) {
+      const err = e as { status: number; stdout: string; stderr: string }
+      return { code: err.status, out: `${err.stdout}${err.stderr}` }
+    }
+  }
+
+  it('verifies with the documented command, and fails on a tampered file', async () => {
+    const a = await countingWorker()
+    const b = await countingWorker()
+    expect((await a.send(1, [m('plan', 'with-plan', 3), m('plan', 'without-plan', 1)])).status).toBe(200)
+    expect((await b.send(1, [m('plan', 'with-plan', 2)])).status).toBe(200)
+    const programme = (await signedIn(app, db, clock, 'programma')).agent
+    const res = await programme.call('GET', '/api/kpi/evidence?period=2026-H2')
+    expect(res.headers.get('content-disposition')).toContain('bewijslast-2026-H2.json')
+    const file = (await res.json()) as EvidenceFile
+    expect(file.snapshots).toHaveLength(2)
+    expect(file.totals.measures.map((x) => [x.bucket, x.count])).toEqual([
+      ['with-plan', 5],
+      ['without-plan', 1],
+    ])
+    // Counts only: no names of people in the file.
+    expect(JSON.stringify(file)).not.toMatch(/Test sociaal-werker/)
+
+    const good = verifyCommand(file)
+    expect(good.code, good.out).toBe(0)
+    expect(good.out).toMatch(/OK: 2 signed snapshots/)
+    const check = await verifyEvidence(file)
+    expect(check.organisations.map((o) => o.fingerprint)).not.toContain(null)
+
+    // The attack: a higher figure in one snapshot, the totals and the digest made to match it.
+    const raised = structuredClone(file)
+    raised.snapshots[0]!.measures = raised.snapshots[0]!.measures!.map((x) => ({ ...x, count: x.count + 10 }))
+    const content: Omit<EvidenceFile, 'digest'> & { digest?: string } = { ...raised }
+    delete content.digest
+    const recomputed = await withDigest({ ...content, totals: totalsOf([...content.snapshots, ...content.unsigned]) })
+    const forged = verifyCommand(recomputed)
+    expect(forged.code).toBe(1)
+    expect(forged.out).toMatch(/signature does not match/)
+    // Totals changed alone, or the digest: refused too.
+    const totalsOnly = structuredClone(file)
+    totalsOnly.totals.measures[0]!.count += 1
+    expect((await verifyEvidence(totalsOnly)).problems.join(' ')).toMatch(/digest does not match/)
+    expect((await verifyEvidence(await withDigest({ ...content, snapshots: file.snapshots, totals: totalsOnly.totals }))).problems).toEqual(['The totals are not the sum of the snapshots.'])
+    // A key fingerprint other than the one the organisation confirmed.
+    const wrongPin = await verifyEvidence(file, { [a.organisationId]: '00000 00000 00000 00000 00000 00000' })
+    expect(wrongPin.ok).toBe(false)
   })
 })

@@ -13,6 +13,7 @@ import { localMoment } from '../../shared/core/clock'
 import { audit } from '../auth/audit'
 import { currentUser, requireApprovedDevice, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database } from '../db/types'
+import { evidenceFile } from '../kpi/evidence'
 import { issueCounter, lockCounterFor, lockPerson, moveCounter } from '../kpi/counters'
 import { ingestSnapshot, periodContributions, periodMeasures, periodTotals, referralCounts } from '../kpi/ingest'
 import { problem } from '../http/problem'
@@ -129,6 +130,18 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
        FROM kpi_counts GROUP BY period, intervention ORDER BY period, intervention`,
     )
     return reply(c, 'GET /api/kpi/trend', { rows: rows.map((r) => ({ period: r.period, intervention: r.intervention, referred: r.referred, included: r.included, completed: r.completed, includedCumulative: r.included_cumulative })) })
+  })
+
+  /**
+   * The evidence of a half-year (docs/kpi.md "Evidence"): what the figures rest on, as the devices
+   * signed it, checkable with `npm run verify-evidence` without this server.
+   */
+  app.get('/evidence', requireRole('programma'), async (c) => {
+    const period = periodSchema.safeParse(c.req.query('period'))
+    if (!period.success) return problem(c, 400, 'bad-request', 'Give a period like 2026-H1.')
+    const file = await evidenceFile(db, period.data, new Date(now()))
+    c.header('Content-Disposition', `attachment; filename="bewijslast-${period.data}.json"`)
+    return c.body(JSON.stringify(file, null, 2), 200, { 'Content-Type': 'application/json; charset=utf-8' })
   })
 
   /** The period as a FHIR R4 MeasureReport for the financiers: small cells masked. */

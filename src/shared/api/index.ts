@@ -89,6 +89,7 @@ export const RESPONSES = {
   'GET /api/kpi/trend': kpi.trendSchema,
   'GET /api/kpi/measures': kpi.measuresSchema,
   'GET /api/kpi/measure-report': kpi.measureReportSchema,
+  'GET /api/kpi/evidence': kpi.evidenceFileSchema,
   'GET /api/kpi/targets': kpi.targetsListSchema,
   'PUT /api/kpi/targets': kpi.targetsSavedSchema,
 

@@ -3,6 +3,10 @@ import { z } from 'zod'
 import { INTERVENTION_IDS } from '../interventions'
 import { counterSchema, snapshotAnswerSchema } from '../kpi/snapshot'
 import { AGE_BANDS, MEASURE_IDS } from '../kpi/measures'
+import { evidenceFileSchema } from '../kpi/evidence'
+
+/** GET /api/kpi/evidence?period=: the evidence file, downloaded (src/shared/kpi/evidence.ts). */
+export { evidenceFileSchema }
 import { okSchema } from './auth'
 
 /** POST /api/kpi/counters and /counters/:id/move; POST /api/kpi/snapshots. */
