@@ -137,6 +137,10 @@ describe('the case as a Yjs document', () => {
     ]
     for (const p of texts) expect(storedAt(doc, p), p.join('.')).toBeInstanceOf(Y.Text)
     expect(storedAt(doc, ['resident', 'name'])).toBe('Anna de Vries')
+    // The fields of issue 18: a date and an enum are one value; the categories a plain list.
+    expect(storedAt(doc, ['consultation', 'evaluationHeldOn'])).toBe('2026-05-28')
+    expect(storedAt(doc, ['closeCategory'])).toBe('doel-bereikt')
+    expect(doc.getArray('list:support.beforeCategories').toArray()).toEqual(['huisarts', 'schuldhulp'])
     expect(storedAt(doc, ['steps', 0, 'when'])).toBe('2026-03-10')
     expect(storedAt(doc, ['method', 'answers', 'wor-count'])).toBe(3)
     // A choice's option id is one value, like a date: the method's field says so.

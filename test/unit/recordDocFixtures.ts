@@ -44,6 +44,7 @@ export function fullCase(): CaseRecord {
     organisation: 'Welzijn Oss',
     residentLinks: [{ id: uuid(), key: 'k'.repeat(43), manage: 'm'.repeat(43), createdAt: '2026-03-05T10:00:00.000Z', expiresOn: '2026-06-03', sent: 'digest' }],
     evaluationDate: '2026-06-01',
+    evaluationHeldOn: '2026-05-28',
     escalation: 'Nog niet nodig.',
   }
   c.wor = {
@@ -58,9 +59,10 @@ export function fullCase(): CaseRecord {
   c.sa = { informalCarer: 'Dochter', intakeDate: '2026-03-03', triage: 'arrangement', arrangementStartDate: '2026-03-04', outflowReason: 'zelfredzaam', outflowDate: '2026-09-01' }
   c.satisfaction = { start: 5, end: 8 }
   c.domainSnapshots = [{ date: '2026-03-02', scores: { wonen: 3, geldzaken: 2 } }]
-  c.support = { before: ['Huisarts elke week'], after: ['Koor', 'Buurman'] }
+  c.support = { before: ['Huisarts elke week'], after: ['Koor', 'Buurman'], beforeCategories: ['huisarts', 'schuldhulp'], afterCategories: ['vrijwilligers', 'eigen-netwerk'] }
   c.closedAt = '2026-09-01'
   c.closeReason = 'Doelen bereikt.'
+  c.closeCategory = 'doel-bereikt'
   c.status = 'closed'
   c.method = {
     version: 1,

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { newCase, type CaseRecord } from '../../src/shared/cases/v2'
 import { writeRecord } from '../../src/shared/caseSync/recordDoc'
-import { concurrently, fullCase, NOW } from './recordDocFixtures'
+import { concurrently, copyDoc, fullCase, NOW, recordOf, recordUpdates } from './recordDocFixtures'
 
 const uuid = () => crypto.randomUUID()
 const bare = () => newCase(uuid(), 'wor', NOW)
@@ -85,6 +85,91 @@ describe('two devices editing one case offline', () => {
       (c) => (c.wor!.intakeDate = '2026-04-17'),
     )
     expect(['2026-03-04', '2026-04-17']).toContain(c.wor!.intakeDate)
+  })
+
+  it('sets "evaluatie gehouden op" and the reason a case closed to one of the two values, like the other dates and choices', () => {
+    const base = bare()
+    base.consultation = { residentPresent: true, participants: [], actions: [], evaluationDate: '2026-05-01' }
+    const c = mergedRecord(
+      base,
+      (c) => {
+        c.consultation!.evaluationHeldOn = '2026-04-28'
+        c.closeCategory = 'doel-bereikt'
+      },
+      (c) => {
+        c.consultation!.evaluationHeldOn = '2026-05-06'
+        c.closeCategory = 'verhuisd'
+      },
+    )
+    expect(['2026-04-28', '2026-05-06']).toContain(c.consultation!.evaluationHeldOn)
+    expect(['doel-bereikt', 'verhuisd']).toContain(c.closeCategory)
+    expect(c.consultation!.evaluationDate).toBe('2026-05-01')
+  })
+
+  it('merges support categories as a set: ticks on both devices stay, the same tick on both is there once, an untick stays', () => {
+    const base = bare()
+    base.support = { before: ['Huisarts elke week'], after: [], beforeCategories: ['huisarts', 'ggz'], afterCategories: [] }
+    const c = mergedRecord(
+      base,
+      (c) => {
+        c.support!.beforeCategories!.push('schuldhulp')
+        c.support!.afterCategories!.push('vrijwilligers', 'eigen-netwerk')
+      },
+      (c) => {
+        c.support!.beforeCategories = c.support!.beforeCategories!.filter((x) => x !== 'ggz')
+        c.support!.beforeCategories.push('schuldhulp', 'wmo')
+        c.support!.afterCategories!.push('vrijwilligers')
+      },
+    )
+    expect([...c.support!.beforeCategories!].sort()).toEqual(['huisarts', 'schuldhulp', 'wmo'])
+    expect([...c.support!.afterCategories!].sort()).toEqual(['eigen-netwerk', 'vrijwilligers'])
+    // The free text beside them is untouched.
+    expect(c.support!.before).toEqual(['Huisarts elke week'])
+  })
+
+  it('reads a category ticked on both devices once; the next save leaves one copy, an untick removes every copy', () => {
+    const base = bare()
+    base.support = { before: [], after: [], beforeCategories: [], afterCategories: [] }
+    const { results, merged, docs } = concurrently(
+      base,
+      (c) => c.support!.afterCategories!.push('mantelzorg'),
+      (c) => c.support!.afterCategories!.push('mantelzorg'),
+    )
+    expect(new Set(results).size).toBe(1)
+    expect('problems' in merged).toBe(false)
+    expect((merged.record as CaseRecord).support!.afterCategories).toEqual(['mantelzorg'])
+    const [doc] = docs
+    expect(doc!.getArray('list:support.afterCategories').length).toBe(2)
+    writeRecord(doc!, merged.record as CaseRecord)
+    expect(doc!.getArray('list:support.afterCategories').toArray()).toEqual(['mantelzorg'])
+    // Unticking on a device that holds both copies removes both.
+    const c = merged.record as CaseRecord
+    c.support!.afterCategories = []
+    const twice = docs[1]!
+    expect(twice.getArray('list:support.afterCategories').length).toBe(2)
+    writeRecord(twice, c)
+    expect(twice.getArray('list:support.afterCategories').length).toBe(0)
+  })
+
+  it('keeps a category ticked on the other device while this device ticked and unticked it offline (add wins)', () => {
+    const base = bare()
+    base.support = { before: [], after: [], beforeCategories: [], afterCategories: [] }
+    const origin = new Y.Doc()
+    writeRecord(origin, base)
+    const [a, b] = [copyDoc(origin), copyDoc(origin)]
+    const [fromA, fromB] = [recordUpdates(a), recordUpdates(b)]
+    const edit = (doc: Y.Doc, change: (c: CaseRecord) => void) => {
+      const c = recordOf(doc)
+      change(c)
+      writeRecord(doc, c)
+    }
+    edit(a, (c) => c.support!.beforeCategories!.push('ggz'))
+    edit(a, (c) => (c.support!.beforeCategories = []))
+    edit(b, (c) => c.support!.beforeCategories!.push('ggz'))
+    for (const u of fromB) Y.applyUpdateV2(a, u)
+    for (const u of fromA) Y.applyUpdateV2(b, u)
+    expect(recordOf(a).support!.beforeCategories).toEqual(['ggz'])
+    expect(recordOf(b).support!.beforeCategories).toEqual(['ggz'])
   })
 
   it('sets a method answer that is a date or a choice to one of the two values; merges a text answer', () => {

@@ -52,10 +52,18 @@ function edit(c: CaseRecord, rnd: () => number, tag: string, added: Set<string>,
       else c.lifeDomains[domain] = { wantsToTalk: rnd() < 0.5, score: 1 + Math.floor(rnd() * 5), note: word() }
       break
     }
-    case 6:
-      if (rnd() < 0.2) delete c.support
-      else c.support = { before: [...(c.support?.before ?? []), word()], after: [] }
+    case 6: {
+      if (rnd() < 0.2) {
+        delete c.support
+        break
+      }
+      // A support category ticked or unticked, as the checkboxes do (a set: recordDoc.ts SET_PATHS).
+      const category = pick(['huisarts', 'ggz', 'wmo'] as const)
+      const ticked = c.support?.beforeCategories ?? []
+      const beforeCategories = ticked.includes(category) ? ticked.filter((x) => x !== category) : [...ticked, category]
+      c.support = { before: [...(c.support?.before ?? []), word()], after: [], beforeCategories }
       break
+    }
     default:
       c.method.answers[pick(['a-text', 'a-count'])] = rnd() < 0.5 ? word() : Math.floor(rnd() * 10)
   }

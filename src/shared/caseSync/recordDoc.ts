@@ -300,6 +300,27 @@ function readPlace(place: Place): Json {
   return out
 }
 
+/**
+ * Arrays that are sets (support categories ticked as checkboxes): the app appends a ticked value and
+ * removes an unticked one, and the doc merges them like any plain array, so a value ticked on two
+ * devices at once is there twice. It is read once (the first), so both devices read the same set
+ * and the schema's "each at most once" holds; the next save removes the extra copy. Unticking
+ * removes every copy the device holds, and a tick on the other device meanwhile stays (add wins).
+ */
+export const SET_PATHS: readonly (readonly string[])[] = [
+  ['support', 'beforeCategories'],
+  ['support', 'afterCategories'],
+]
+
+function readSetsOnce(record: Json) {
+  for (const path of SET_PATHS) {
+    let parent: unknown = record
+    for (const k of path.slice(0, -1)) parent = isObject(parent) && Object.hasOwn(parent, k) ? parent[k] : undefined
+    const last = path.at(-1)!
+    if (isObject(parent) && Array.isArray(parent[last])) parent[last] = [...new Set(parent[last] as unknown[])]
+  }
+}
+
 export type ReadResult = { record: CaseRecord } | { record: unknown; problems: string[] }
 
 /**
@@ -310,6 +331,7 @@ export type ReadResult = { record: CaseRecord } | { record: unknown; problems: s
  */
 export function readRecord(doc: Y.Doc, definitionFor?: (version: number) => MethodDefinition | undefined): ReadResult {
   const record = readPlace(new RootPlace(doc))
+  readSetsOnce(record)
   const method = record.method
   if (definitionFor && isObject(method) && typeof method.version === 'number') {
     const definition = definitionFor(method.version)
