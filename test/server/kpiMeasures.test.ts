@@ -7,7 +7,14 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
+import { CaseDb } from '../../src/app/features/cases/caseDb'
+import { flushCounts, markPeriodsChanged, type SyncIdentity } from '../../src/app/features/cases/kpiSyncCore'
+import { classifyFailure } from '../../src/app/sync/outbox'
+import { newCase } from '../../src/shared/cases/v2'
+import { caseIndexOf } from '../../src/shared/cases/caseIndex'
+import { factsOf } from '../../src/shared/kpi/caseFacts'
 import { totalsOf, verifyEvidence, withDigest, type EvidenceFile } from '../../src/shared/kpi/evidence'
 import type { Database } from '../../src/server/db/database'
 import { signMessage, verifyMessage } from '../../src/shared/crypto/signatures'
@@ -186,6 +193,47 @@ describe('steering measures upstream (issue 18)', () => {
     const programme = (await signedIn(app, db, clock, 'programma')).agent
     const answer = await json<Answer>(await programme.call('GET', '/api/kpi/measures?period=2025-H1'))
     expect(answer.contributions.map((c) => [c.devices, c.corrections])).toEqual([[1, 1]])
+  })
+})
+
+describe('the phone sends its measures (kpiSyncCore.ts, issue 18)', () => {
+  it('builds, signs and sends the measures of its cases with the counts; the programme team reads them', async () => {
+    const w = await countingWorker()
+    const c = newCase(crypto.randomUUID(), 'wor', new Date('2026-08-03T09:00:00Z'))
+    c.resident = { name: 'Hendrika van Dinther', birthYear: 1950, municipality: 'Bernheze', contact: '' }
+    c.referral = { date: '2026-08-03', referrerType: 'praktijkondersteuner' }
+    c.wor = { matchedServiceIds: [], firstContactDate: '2026-08-10', intakeDate: '2026-08-12', feedbackDate: '2026-08-20' }
+    const phoneDb = new CaseDb(`kpi-measures-${crypto.randomUUID()}`)
+    onTestFinished(() => phoneDb.close())
+    await phoneDb.transaction('rw', phoneDb.outbox, () => markPeriodsChanged(phoneDb.outbox, ['2026-H2']))
+    let version = 0
+    const identity: SyncIdentity = {
+      counterId: w.counterId,
+      organisationId: w.organisationId,
+      nextVersion: () => (version = Math.max(version + 1, Date.now())),
+      raiseVersion: (v) => (version = Math.max(version, v)),
+      sign: (message) => signMessage(w.phone.keys.signing.privateKey, message),
+    }
+    const post = async (snapshot: unknown) => {
+      const res = await w.agent.call('POST', '/api/kpi/snapshots', snapshot)
+      if (!res.ok) throw Object.assign(new Error(String(res.status)), { status: res.status })
+      return res.json()
+    }
+    const result = await flushCounts(phoneDb.outbox, async () => [caseIndexOf(c)], identity, post, classifyFailure, Date.now, { facts: async () => [factsOf(c, undefined)], today: () => '2026-09-01' })
+    expect(result.sent).toBe(1)
+    const programme = (await signedIn(app, db, clock, 'programma')).agent
+    const { rows } = await json<Answer>(await programme.call('GET', '/api/kpi/measures?period=2026-H2'))
+    const got = rows.map((r) => `${r.measure} ${r.bucket} ${r.municipality} ${r.referrerType} ${r.ageBand} ${r.count}`)
+    expect(got).toEqual(
+      expect.arrayContaining([
+        'first-contact within-14-days Bernheze praktijkondersteuner 65-plus 1',
+        'gp-feedback given Bernheze praktijkondersteuner 65-plus 1',
+        'referral-to-intake 2-weeks Bernheze praktijkondersteuner 65-plus 1',
+      ]),
+    )
+    // Only anonymous counts arrived: nothing of the resident.
+    const stored = JSON.stringify((await db.query('SELECT * FROM kpi_snapshots')).rows) + JSON.stringify((await db.query('SELECT * FROM kpi_measures')).rows)
+    expect(stored).not.toMatch(/Hendrika|1950|2026-08-1/)
   })
 })
 

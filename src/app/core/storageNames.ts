@@ -68,6 +68,8 @@ export const LOCAL_KEYS = {
   kpiVersion: 'samenwerkwijze.kpiVersion',
   /** The counting id every period was queued again for (kpiSyncCore.ts resendUnderNewId). */
   kpiResentUnder: 'samenwerkwijze.kpiResentUnder',
+  /** The day the steering measures were last looked at for what passing days change (kpiSync.ts markMeasuresOfTheDay). */
+  kpiFactsDay: 'samenwerkwijze.kpiFactsDay',
   /** When the GP last looked at their sent referrals: Vandaag shows news since (features/today/gpSeen.ts); a moment only, wiped. */
   gpSeenAt: 'samenwerkwijze.gpSeenAt',
   /**

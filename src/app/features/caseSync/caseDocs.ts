@@ -27,8 +27,13 @@ import { compactDoc, COMPACT_AFTER, loadDoc, putWrite, sealWrite } from './docSt
 export interface CaseDocsEnv {
   /** This device's id: who counts a case made here (null before the device is registered). */
   deviceId(): Promise<string | null>
-  /** Inside the step's transaction (over cases and the outbox): store the case row and its counts. */
-  onCase(row: StoredCase): Promise<void>
+  /**
+   * Before the step's transaction (WebCrypto may not run inside one): what `onCase` stores beside
+   * the row — the case's sealed facts for the steering measures (cases/caseFactsStore.ts).
+   */
+  prepare?(record: CaseRecord): Promise<unknown>
+  /** Inside the step's transaction (over cases, the outbox and the case facts): store the case row, its facts and its counts. */
+  onCase(row: StoredCase, prepared?: unknown): Promise<void>
   /**
    * Inside the step's transaction, after `onCase`: the device named to count the case changed (a
    * handover, or this device took the counting). The case's periods are sent again by every device
@@ -203,12 +208,13 @@ export class CaseDocs {
     const run = e.chain.then(async () => {
       const sealed = await sealWrite(this.vault, { docId, updates, state, keys: newKeys, countingDeviceId })
       const row = read && !('problems' in read) ? await this.vault.seal(read.record) : undefined
+      const prepared = row && read && !('problems' in read) ? await this.env.prepare?.(read.record as CaseRecord) : undefined
       const db = this.db
-      await db.transaction('rw', [db.docUpdates, db.docSync, db.docKeys, db.cases, db.outbox], async () => {
+      await db.transaction('rw', [db.docUpdates, db.docSync, db.docKeys, db.cases, db.outbox, db.caseFacts], async () => {
         const r = await putWrite(db, sealed, e.rev, e.upTo)
         if (r.conflict) e.stale = true
         else Object.assign(e, { rev: r.rev, upTo: r.upTo })
-        if (row) await this.env.onCase(row)
+        if (row) await this.env.onCase(row, prepared)
         if (r.countingMoved) await this.env.onCountingMoved?.(docId)
         if (send) await enqueue<CaseSyncItem>(db.outbox as never, { id: caseSyncItemId(docId), kind: 'case-sync', docId })
       })

@@ -60,6 +60,17 @@ export interface StoredDocKey {
   sealed: { iv: Uint8Array; ciphertext: Uint8Array }
 }
 
+/**
+ * What a case counts in the steering measures (src/shared/kpi/caseFacts.ts), sealed with the vault
+ * (context `case-facts|<id>`, caseFactsStore.ts). `retained`: the case itself was removed after its
+ * retention period and only this is left, like its counted case (docs/kpi.md).
+ */
+export interface StoredCaseFacts {
+  id: string
+  sealed: { iv: Uint8Array; ciphertext: Uint8Array }
+  retained?: boolean
+}
+
 export class CaseDb extends Dexie {
   keys!: EntityTable<KeyRecord, 'name'>
   cases!: EntityTable<StoredCase, 'id'>
@@ -74,6 +85,8 @@ export class CaseDb extends Dexie {
   docSync!: EntityTable<StoredDocSync, 'docId'>
   /** Each case's document keys per key generation, sealed with the vault. */
   docKeys!: EntityTable<StoredDocKey, 'id'>
+  /** Each case's facts for the steering measures, sealed (issue 18, caseFactsStore.ts). */
+  caseFacts!: EntityTable<StoredCaseFacts, 'id'>
 
   constructor(name: string = CASE_DB_NAME) {
     super(name)
@@ -92,5 +105,8 @@ export class CaseDb extends Dexie {
       })
     // Case sync (issue 16): user keys, each case's Yjs updates, sync state and document keys.
     this.version(5).stores({ userKeys: 'keyId, userId', docUpdates: '++seq, docId', docSync: 'docId', docKeys: 'id, docId' })
+    // The steering measures (issue 18): each case's facts, sealed. Filled as cases are saved, and for
+    // cases stored before, when counts next go out (caseFactsStore.ts backfill).
+    this.version(6).stores({ caseFacts: 'id' })
   }
 }

@@ -27,6 +27,9 @@ import { today } from '../../core/clock'
 import { useMethod } from '../method/useMethod'
 import { deviceRecord } from '../../core/deviceIdentity'
 import type { CaseDocs, Merged } from '../caseSync/caseDocs'
+import { countingFacts, openFacts, prepareFacts, type PreparedFacts } from './caseFactsStore'
+import type { CaseFacts } from '../../../shared/kpi/caseFacts'
+import { periodsOfFacts } from '../../../shared/kpi/measureCounts'
 
 /** An open draft saving through the case's document (useCaseDraft.ts). */
 export interface DraftLink {
@@ -57,11 +60,19 @@ export class CaseStore {
         new CaseDocs(this.db, this.vault, {
           deviceId: this.deviceId,
           definitionFor: (version) => useMethod().forVersion(version),
-          // Inside the step's transaction: the case row as lists and counts read it, and its periods.
-          onCase: async (row) => {
+          // Before the step's transaction: the case's facts for the steering measures, sealed (caseFactsStore.ts).
+          prepare: (record) => prepareFacts(this.db, this.vault, record, useMethod().forVersion(record.method.version)),
+          // Inside the step's transaction: the case row as lists and counts read it, its facts, and the periods they touch.
+          onCase: async (row, prepared) => {
             const before = await this.db.cases.get(row.id)
             await this.db.cases.put(row)
-            await this.markChanged(touchedPeriods(before, row))
+            const periods = touchedPeriods(before, row)
+            const facts = prepared as PreparedFacts | undefined
+            if (facts) {
+              await this.db.caseFacts.put(facts.row)
+              for (const p of facts.periods) periods.add(p)
+            }
+            await this.markChanged(periods)
           },
           // Counted once: the case enters or leaves this device's count, so all its periods go again.
           onCountingMoved: async (docId) => {
@@ -124,17 +135,50 @@ export class CaseStore {
    */
   async remove(id: string, { keepCounts }: { keepCounts: boolean }): Promise<void> {
     const me = await this.deviceId()
-    await this.db.transaction('rw', [this.db.cases, this.db.outbox, this.db.countedCases, this.db.docSync], async () => {
+    // Opened before the transaction (WebCrypto may not run inside one): the half-years its measures were in.
+    const facts = keepCounts ? undefined : await openFacts(this.vault, await this.db.caseFacts.get(id))
+    // A case kept past its retention period without facts yet (stored before them): made now, while it is here.
+    const missing = keepCounts && !(await this.db.caseFacts.get(id)) ? await this.factsNow(id) : undefined
+    await this.db.transaction('rw', [this.db.cases, this.db.outbox, this.db.countedCases, this.db.docSync, this.db.caseFacts], async () => {
       const stored = await this.db.cases.get(id)
       await this.db.cases.delete(id)
+      const factsRow = await this.db.caseFacts.get(id)
+      await this.db.caseFacts.delete(id)
       const counted = countedCaseOf(stored)
       if (!counted) return
       // Counted once (issue 16): a case another device counts leaves no counts here (countingIndex).
       const named = (await this.db.docSync.get(id))?.countingDeviceId
       if (typeof named === 'string' && named !== me) return
-      if (keepCounts) await this.db.countedCases.put(counted)
-      else await this.markChanged(touchedPeriods(counted, undefined))
+      if (keepCounts) {
+        // After the retention period the facts stay, like the counts; removed by hand they go along.
+        await this.db.countedCases.put(counted)
+        const kept = factsRow ?? missing
+        if (kept) await this.db.caseFacts.put({ ...kept, retained: true })
+      } else {
+        const periods = touchedPeriods(counted, undefined)
+        for (const p of facts ? periodsOfFacts([facts]) : []) periods.add(p)
+        await this.markChanged(periods)
+      }
     })
+  }
+
+  /** The case's facts made and sealed now (see remove), or undefined when it does not open. */
+  private async factsNow(id: string) {
+    const record = await this.load(id).catch(() => undefined)
+    return record ? (await prepareFacts(this.db, this.vault, record, useMethod().forVersion(record.method.version)))?.row : undefined
+  }
+
+  /**
+   * The facts of every case this device counts, for the steering measures (caseFactsStore.ts): the
+   * same cases as countingIndex (a case another device counts is left out) and the retained ones.
+   * Needs the open vault.
+   */
+  async countingFacts(): Promise<CaseFacts[]> {
+    const me = await this.deviceId()
+    const docs = await this.db.docSync.toArray()
+    const elsewhere = new Set(docs.filter((r) => typeof r.countingDeviceId === 'string' && r.countingDeviceId !== me).map((r) => r.docId))
+    const counted = new Set((await this.db.cases.toCollection().primaryKeys()).map(String).filter((id) => !elsewhere.has(id)))
+    return countingFacts(this.db, this.vault, counted, (id) => this.load(id), (version) => useMethod().forVersion(version))
   }
 
   async countedCases(): Promise<CountedCase[]> {

@@ -11,7 +11,9 @@ import { issueCounter, moveCounter, sendSnapshot } from '../../api/kpi'
 import type { CaseDb } from './caseDb'
 import type { CaseStore } from './caseStore'
 import { classifyFailure, type Failure } from '../../sync/outbox'
-import { ensureCounter, flushCounts, resendUnderNewId, type CounterServer, type CounterStore } from './kpiSyncCore'
+import { ensureCounter, flushCounts, markPeriodsChanged, resendUnderNewId, type CounterServer, type CounterStore } from './kpiSyncCore'
+import { periodsDueToTime } from './caseFactsStore'
+import { periodsOfFacts } from '../../../shared/kpi/measureCounts'
 import { today } from '../../core/clock'
 import { LOCAL_KEYS } from '../../core/storageNames'
 
@@ -29,6 +31,8 @@ const SENT_KEY = 'samenwerkwijze.kpiLastSent'
 const VERSION_KEY = 'samenwerkwijze.kpiVersion'
 /** The counting id every period was queued for (kpiSyncCore.ts resendUnderNewId): a failed queueing is done at the next round. */
 const RESENT_KEY = LOCAL_KEYS.kpiResentUnder
+/** The region's day the measures were last looked at for what the passing days change (issue 18). */
+const FACTS_DAY_KEY = LOCAL_KEYS.kpiFactsDay
 const isGuid = (id: string | null): id is string => z.guid().safeParse(id).success
 
 /** The counting id this device sends under, if the server issued one (or one from before issue 11 is still waiting to be claimed). */
@@ -61,7 +65,7 @@ export function adoptKpiDeviceId(id: string, from?: string): void {
 
 /** After a wipe: the next count goes out under a new id, leaving the old id's last figures on the server. */
 export function forgetKpiDeviceId(): void {
-  for (const key of [DEVICE_KEY, BOUND_KEY, ADOPT_KEY, ADOPT_FROM_KEY, PROBLEM_KEY, RESENT_KEY]) localStorage.removeItem(key)
+  for (const key of [DEVICE_KEY, BOUND_KEY, ADOPT_KEY, ADOPT_FROM_KEY, PROBLEM_KEY, RESENT_KEY, FACTS_DAY_KEY]) localStorage.removeItem(key)
 }
 
 /** Where the counting id lives; the browser keeps it in localStorage. */
@@ -139,7 +143,28 @@ export function classify(e: unknown): Failure {
   return classifyFailure(e)
 }
 
+/**
+ * Once a day (the vault open): the half-years whose measures changed only because days passed go
+ * into the outbox (an evaluation date passed without the evaluation held). The first time (an app
+ * from before the measures) every half-year the facts reach goes, so the measures of the cases
+ * already on the phone are sent. Locked: tried at the next round.
+ */
+export async function markMeasuresOfTheDay(db: CaseDb, store: CaseStore, day = today()): Promise<void> {
+  const last = localStorage.getItem(FACTS_DAY_KEY)
+  if (last === day) return
+  let facts
+  try {
+    facts = await store.countingFacts()
+  } catch {
+    return
+  }
+  const periods = last ? periodsDueToTime(facts, last, day) : new Set(periodsOfFacts(facts))
+  if (periods.size) await db.transaction('rw', db.outbox, () => markPeriodsChanged(db.outbox, periods))
+  localStorage.setItem(FACTS_DAY_KEY, day)
+}
+
 export async function syncCounts(db: CaseDb, store: CaseStore, organisationId: string, now = Date.now()): Promise<{ sent: number; pending: number }> {
+  await markMeasuresOfTheDay(db, store)
   const device = await deviceRecord()
   const due = (await db.outbox.toArray()).some((e) => e.kind === 'kpi-snapshot' && !e.held && (e.nextAttemptAt ?? 0) <= now)
   const pendingMove = localCounterStore.pendingMove()
@@ -168,6 +193,7 @@ export async function syncCounts(db: CaseDb, store: CaseStore, organisationId: s
     },
     classify,
     () => now,
+    { facts: () => store.countingFacts(), today },
   )
   // The server no longer knows this id as this device's (its data was reset): ask for one at the next round.
   if (result.refused === 'counter-not-bound') localStorage.removeItem(BOUND_KEY)

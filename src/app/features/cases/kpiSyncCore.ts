@@ -14,6 +14,17 @@ import { periodOf, periodsBetween, type Period } from '../../../shared/kpi/perio
 import { countSnapshotSchema, snapshotMessage, type CountSnapshot, type SnapshotAnswer } from '../../../shared/kpi/snapshot'
 import { enqueue, Outbox, type Failure, type OutboxTable } from '../../sync/outbox'
 import { kpiItemId, kpiOutboxItemSchema, type KpiOutboxItem } from './caseDb'
+import type { CaseFacts } from '../../../shared/kpi/caseFacts'
+import { countMeasures } from '../../../shared/kpi/measureCounts'
+
+/**
+ * The steering measures (issue 18, docs/kpi.md): the facts of the cases counted, read with the
+ * cases, and the region's date they are counted against (an evaluation not held counts once its date passed).
+ */
+export interface MeasureSource {
+  facts: () => Promise<readonly CaseFacts[]>
+  today: () => string
+}
 
 export interface SyncIdentity {
   /** Issued by the server to this device (ensureCounter). */
@@ -64,9 +75,12 @@ export function countsOutbox(
   send: (snapshot: CountSnapshot) => Promise<SnapshotAnswer | unknown>,
   classify: (error: unknown) => Failure,
   now: () => number = Date.now,
+  /** Absent: snapshots without measures (signed v1), as before issue 18. */
+  measures?: MeasureSource,
 ): Outbox<KpiOutboxItem> {
-  // The cases are read once per round, when the first period is due.
+  // The cases (and their facts) are read once per round, when the first period is due.
   let cases: Promise<readonly Countable[]> | undefined
+  let facts: Promise<readonly CaseFacts[]> | undefined
   return new Outbox({
     table: outbox,
     // The cases' outbox also holds case-sync rows (features/caseSync): not this outbox's.
@@ -78,10 +92,11 @@ export function countsOutbox(
     stopsRound: (problem) => WHOLE_DEVICE.has(problem.code),
     send: async (item) => {
       const rows = countInclusions(await (cases ??= countable()), item.period as Period)
+      const measureRows = measures ? countMeasures(await (facts ??= measures.facts()), item.period as Period, measures.today()) : undefined
       // Twice at most: when the server holds a later version (the counting id came from another
       // phone whose clock ran ahead), the second try goes out above it.
       for (let tries = 0; tries < 2; tries++) {
-        const unsigned = { snapshotVersion: identity.nextVersion(), counterId: identity.counterId, period: item.period, rows }
+        const unsigned = { snapshotVersion: identity.nextVersion(), counterId: identity.counterId, period: item.period, rows, ...(measureRows ? { measures: measureRows } : {}) }
         const signature = await identity.sign(await snapshotMessage({ ...unsigned, organisationId: identity.organisationId }))
         const answer = await send(countSnapshotSchema.parse({ ...unsigned, signature }))
         if (!isOutdated(answer)) return 'sent'

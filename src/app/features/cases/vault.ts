@@ -240,8 +240,8 @@ export class Vault {
     // the device counts on under a new id, so nothing it sends later replaces those.
     // The synced cases' documents, sync states and keys go too (features/caseSync, docs/case-sync.md).
     const db = this.db
-    await db.transaction('rw', [db.keys, db.cases, db.countedCases, db.outbox, db.userKeys, db.docUpdates, db.docSync, db.docKeys], async () => {
-      await Promise.all([db.cases, db.countedCases, db.outbox, db.keys, db.userKeys, db.docUpdates, db.docSync, db.docKeys].map((t) => (t as typeof db.cases).clear()))
+    await db.transaction('rw', [db.keys, db.cases, db.countedCases, db.outbox, db.userKeys, db.docUpdates, db.docSync, db.docKeys, db.caseFacts], async () => {
+      await Promise.all([db.cases, db.countedCases, db.outbox, db.keys, db.userKeys, db.docUpdates, db.docSync, db.docKeys, db.caseFacts].map((t) => (t as typeof db.cases).clear()))
     })
     this.onWiped()
   }
