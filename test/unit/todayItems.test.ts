@@ -67,6 +67,8 @@ describe('Vandaag for a sociaal-werker: cases from the open vault', () => {
         c.status = 'closed'
         c.consultation = { residentPresent: true, participants: [], actions: [], evaluationDate: '2026-12-15' }
       }),
+      // Held ("evaluatie gehouden op"): no longer due, late as it was.
+      aCase(5, (c) => (c.consultation = { residentPresent: true, participants: [], actions: [], evaluationDate: '2026-12-01', evaluationHeldOn: '2026-12-03' })),
     ]
     const items = caseItems(cases, TODAY, 'Sanne de Wit')
     expect(items.map((i) => [i.kind, i.name, i.overdue ?? false])).toEqual([

@@ -68,7 +68,8 @@ export function caseItems(cases: readonly CaseRecord[], today: string, myName: s
       if (due <= weekAhead) out.push({ key: `contact-${c.id}`, kind: 'first-contact', to, name, intervention: 'wor', date: due, overdue: due < today })
     }
     const evaluation = c.consultation?.evaluationDate
-    if (evaluation && evaluation <= weekAhead) out.push({ key: `evaluation-${c.id}`, kind: 'evaluation', to, name, date: evaluation, overdue: evaluation < today })
+    // Held ("evaluatie gehouden op", issue 18): nothing left to do for it.
+    if (evaluation && !c.consultation?.evaluationHeldOn && evaluation <= weekAhead) out.push({ key: `evaluation-${c.id}`, kind: 'evaluation', to, name, date: evaluation, overdue: evaluation < today })
     for (const s of c.steps) {
       if (s.done || s.who !== 'professional' || (s.whoName && !sameName(s.whoName, myName))) continue
       out.push({ key: `step-${c.id}-${s.id}`, kind: 'step', to, name, what: s.what, ...(s.when ? { date: s.when, overdue: s.when < today } : {}) })
