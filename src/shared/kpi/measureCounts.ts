@@ -14,7 +14,14 @@ import { UNKNOWN } from './counts'
 import { periodEnd, periodOf, periodStart, type Period } from './period'
 import type { MeasureId, MeasureRow } from './measures'
 
-type Emit = (date: string, measure: MeasureId, bucket: string) => void
+/**
+ * Where a case's counts go. `wants` is asked first, so a bucket (a day difference, a step's state)
+ * is only worked out for a date that counts: counting one period skips the rest cheaply.
+ */
+interface Sink {
+  wants(date: string): boolean
+  add(date: string, measure: MeasureId, bucket: string): void
+}
 
 const satisfactionBucket = (n: number) => (n <= 4 ? '0-4' : n <= 6 ? '5-6' : n <= 8 ? '7-8' : '9-10')
 const intakeBucket = (days: number) => (days <= 7 ? '1-week' : days <= 14 ? '2-weeks' : days <= 28 ? '4-weeks' : 'longer')
@@ -26,59 +33,66 @@ const change = (first: number, last: number) => (last > first ? 'better' : last 
  * an evaluation that was not held is already late; without it (listing periods) such an
  * evaluation's period is listed as if it were.
  */
-function eventsOf(f: CaseFacts, today: string | undefined, emit: Emit): void {
+function eventsOf(f: CaseFacts, today: string | undefined, to: Sink): void {
   // First contact: only an intervention with a first-contact term (Welzijn op Recept, 14 days).
   // Days run from the referral date (the day the case was made when it has none, as the funnel
   // does); a first contact recorded before the referral counts as within the term.
   const term = interventionOf(f.intervention).firstContactDays
-  if (term !== undefined && f.firstContactOn) emit(f.firstContactOn, 'first-contact', daysBetween(f.referredOn, f.firstContactOn) <= term ? 'within-14-days' : 'later')
+  if (term !== undefined && f.firstContactOn && to.wants(f.firstContactOn)) {
+    to.add(f.firstContactOn, 'first-contact', daysBetween(f.referredOn, f.firstContactOn) <= term ? 'within-14-days' : 'later')
+  }
 
   // Feedback or advice to the GP: for referrals by a GP or POH to an intervention whose method
   // must hold the message back to the GP (REQUIRED_BLOCKS: Welzijn op Recept and Verkennend
   // Gesprek). Sociaal Arrangeren and the samenwerkwijze have no place to record it, so counting
   // them would only ever say "not given". Counted in the referral's period, so a referral answered
   // after its period ended moves from not-given to given there (a correction).
-  if (f.gpReferral && REQUIRED_BLOCKS[f.intervention].includes('gpMessage')) emit(f.referredOn, 'gp-feedback', f.gpAnswered ? 'given' : 'not-given')
+  if (f.gpReferral && REQUIRED_BLOCKS[f.intervention].includes('gpMessage') && to.wants(f.referredOn)) to.add(f.referredOn, 'gp-feedback', f.gpAnswered ? 'given' : 'not-given')
 
   // Referral to intake (WoR, SA) or conversation (VG); the samenwerkwijze has none. An intake
   // recorded before the referral date counts as within a week.
-  if (f.intakeOn) emit(f.intakeOn, 'referral-to-intake', intakeBucket(daysBetween(f.referredOn, f.intakeOn)))
+  if (f.intakeOn && to.wants(f.intakeOn)) to.add(f.intakeOn, 'referral-to-intake', intakeBucket(daysBetween(f.referredOn, f.intakeOn)))
 
   // Samenwerkplan: every included samenwerkwijze case, and an included case of another pathway
   // that called a samenwerkoverleg (a WoR case without one has no plan to make; counting it
   // "without" would drown the figure).
-  if (f.includedOn && (f.intervention === 'samenwerkwijze' || f.overleg)) emit(f.includedOn, 'plan', f.hasPlan ? 'with-plan' : 'without-plan')
+  if (f.includedOn && (f.intervention === 'samenwerkwijze' || f.overleg) && to.wants(f.includedOn)) to.add(f.includedOn, 'plan', f.hasPlan ? 'with-plan' : 'without-plan')
 
   // Evaluation, in the period of its planned date: held on or before it, held later, or not held
   // once the date has passed (a date still ahead, or today, is not counted yet). A case closed on
   // or before its evaluation date without holding it is not counted: closing overtook the
   // evaluation (the close step is the evaluation of the samenwerkwijze).
   if (f.evaluationOn) {
-    if (f.evaluationHeldOn) emit(f.evaluationOn, 'evaluation', f.evaluationHeldOn <= f.evaluationOn ? 'on-time' : 'late')
-    else if (!(f.closedOn && f.closedOn <= f.evaluationOn) && (today === undefined || f.evaluationOn < today)) emit(f.evaluationOn, 'evaluation', 'not-held')
+    const due = f.evaluationOn
+    const bucket = f.evaluationHeldOn
+      ? f.evaluationHeldOn <= due
+        ? 'on-time'
+        : 'late'
+      : !(f.closedOn && f.closedOn <= due) && (today === undefined || due < today)
+        ? 'not-held'
+        : undefined
+    if (bucket && to.wants(due)) to.add(due, 'evaluation', bucket)
   }
 
   // Closing: every closed case, included or not (a WoR referral that never led to contact closes too).
-  if (f.closedOn) {
-    emit(f.closedOn, 'close-reason', f.closeCategory ?? UNKNOWN)
-    if (f.satisfactionEnd !== undefined) emit(f.closedOn, 'satisfaction-end', satisfactionBucket(f.satisfactionEnd))
+  if (f.closedOn && to.wants(f.closedOn)) {
+    const on = f.closedOn
+    to.add(on, 'close-reason', f.closeCategory ?? UNKNOWN)
+    if (f.satisfactionEnd !== undefined) to.add(on, 'satisfaction-end', satisfactionBucket(f.satisfactionEnd))
     // A domain counts when its first score was given on an earlier day than the closing: scored
     // for the first time on the closing day there is nothing to compare.
-    for (const d of f.domains) if (d.firstOn < f.closedOn) emit(f.closedOn, 'domain-change', `${d.domain}:${change(d.first, d.last)}`)
-    for (const s of f.supportBefore ?? []) emit(f.closedOn, 'support-before', s)
-    for (const s of f.supportAfter ?? []) emit(f.closedOn, 'support-after', s)
+    for (const d of f.domains) if (d.firstOn < on) to.add(on, 'domain-change', `${d.domain}:${change(d.first, d.last)}`)
+    for (const s of f.supportBefore ?? []) to.add(on, 'support-before', s)
+    for (const s of f.supportAfter ?? []) to.add(on, 'support-after', s)
+    // Fidelity: missed in the period of closing (caseFacts.ts only records missed for a closed case).
+    for (const item of f.fidelity) if (item.state === 'missed') to.add(on, 'fidelity', `${item.step}:missed`)
   }
 
   // Satisfaction at the start: only for an included case, in the period of inclusion.
-  if (f.includedOn && f.satisfactionStart !== undefined) emit(f.includedOn, 'satisfaction-start', satisfactionBucket(f.satisfactionStart))
+  if (f.includedOn && f.satisfactionStart !== undefined && to.wants(f.includedOn)) to.add(f.includedOn, 'satisfaction-start', satisfactionBucket(f.satisfactionStart))
 
-  // Fidelity: met and skipped on their day; missed in the period of closing (caseFacts.ts only
-  // records missed for a closed case).
-  for (const item of f.fidelity) {
-    if (item.state === 'missed') {
-      if (f.closedOn) emit(f.closedOn, 'fidelity', `${item.step}:missed`)
-    } else emit(item.on, 'fidelity', `${item.step}:${item.state}`)
-  }
+  // Fidelity: met and skipped on their day.
+  for (const item of f.fidelity) if (item.state !== 'missed' && to.wants(item.on)) to.add(item.on, 'fidelity', `${item.step}:${item.state}`)
 }
 
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
@@ -91,19 +105,32 @@ const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : 
 export function countMeasures(facts: readonly CaseFacts[], period: Period, today: string): MeasureRow[] {
   const start = periodStart(period)
   const end = periodEnd(period)
-  const rows = new Map<string, { key: string; row: MeasureRow }>()
-  for (const f of facts) {
-    // measureKey's order: measure|bucket|intervention|municipality|referrerType|ageBand.
-    const cell = `${f.intervention}|${f.municipality}|${f.referrerType}|${f.ageBand}`
-    eventsOf(f, today, (date, measure, bucket) => {
-      if (date < start || date > end) return
-      const key = `${measure}|${bucket}|${cell}`
-      const known = rows.get(key)
-      if (known) known.row.count++
-      else rows.set(key, { key, row: { measure, bucket, intervention: f.intervention, municipality: f.municipality, referrerType: f.referrerType, ageBand: f.ageBand, count: 1 } })
-    })
+  // Per breakdown cell, per measure|bucket: the cell's key is made once per case, not per count.
+  const cells = new Map<string, Map<string, MeasureRow>>()
+  let f: CaseFacts
+  let cell: Map<string, MeasureRow> | undefined
+  const sink: Sink = {
+    wants: (date) => date >= start && date <= end,
+    add(_date, measure, bucket) {
+      if (!cell) {
+        // measureKey's order: measure|bucket|intervention|municipality|referrerType|ageBand.
+        const key = `${f.intervention}|${f.municipality}|${f.referrerType}|${f.ageBand}`
+        cell = cells.get(key)
+        if (!cell) cells.set(key, (cell = new Map()))
+      }
+      const key = `${measure}|${bucket}`
+      const row = cell.get(key)
+      if (row) row.count++
+      else cell.set(key, { measure, bucket, intervention: f.intervention, municipality: f.municipality, referrerType: f.referrerType, ageBand: f.ageBand, count: 1 })
+    },
   }
-  return [...rows.values()].sort(byKey).map((r) => r.row)
+  for (f of facts) {
+    cell = undefined
+    eventsOf(f, today, sink)
+  }
+  const out: { key: string; row: MeasureRow }[] = []
+  for (const [cellKey, rows] of cells) for (const [key, row] of rows) out.push({ key: `${key}|${cellKey}`, row })
+  return out.sort(byKey).map((r) => r.row)
 }
 
 /**
@@ -112,6 +139,7 @@ export function countMeasures(facts: readonly CaseFacts[], period: Period, today
  */
 export function periodsOfFacts(facts: readonly CaseFacts[], today?: string): Period[] {
   const set = new Set<Period>()
-  for (const f of facts) eventsOf(f, today, (date) => set.add(periodOf(date)))
+  const sink: Sink = { wants: () => true, add: (date) => set.add(periodOf(date)) }
+  for (const f of facts) eventsOf(f, today, sink)
   return [...set].sort()
 }
