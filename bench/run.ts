@@ -15,7 +15,8 @@
  * (bench/caseDoc.ts): a keystroke's doc write against the draft's JSON.stringify, reading the doc
  * back against the schema parse alone; then plans (bench/plans.ts): the resident's plan sealed and
  * opened against the same plan through JSON, and a shared samenwerkplan version for 1, 5 and 20
- * participants against sealing the whole case once.
+ * participants against sealing the whole case once; then the steering measures (bench/measures.ts):
+ * facts and all measures for 10,000 cases against today's inclusion counting of the same cases.
  * The last line is one JSON object.
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -27,6 +28,7 @@ import { caseDocBench } from './caseDoc'
 import { methodBench } from './method'
 import { caseSyncBench } from './caseSync'
 import { planBench } from './plans'
+import { measuresBench } from './measures'
 import { referralBench } from './referrals'
 import { signInGuardBench } from './signInGuard'
 import { countBench, vaultBench, vaultModesBench } from './vault'
@@ -169,4 +171,6 @@ const caseSync = await caseSyncBench()
 console.log('case sync', JSON.stringify(caseSync, null, 1))
 const plans = await planBench()
 console.log('plans', JSON.stringify(plans, null, 1))
-console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, caseDoc, caseSync, plans, gcExposed: !!gc }))
+const measures = measuresBench()
+console.log('steering measures', JSON.stringify(measures, null, 1))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, caseDoc, caseSync, plans, measures, gcExposed: !!gc }))
