@@ -75,10 +75,10 @@ export function createApp(db: Database, options: AppOptions) {
   app.use('/api/*', sameOrigin)
   app.use('/api/*', loadUser(db, proxy))
   const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, 'too-large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`) })
-  // Publishing a method definition, a case's sync writes and a resident's plan have their own, larger limits
-  // (routes/method.ts, routes/caseSync.ts, routes/residentPlans.ts, routes/plans.ts, after the role checks).
+  // Publishing a method definition, a case's sync writes, a resident's plan and a count snapshot have their own, larger limits
+  // (routes/method.ts, routes/caseSync.ts, routes/residentPlans.ts, routes/plans.ts, routes/kpi.ts, after the role checks).
   const ownLimit = (method: string, path: string) =>
-    (method === 'POST' && (path === '/api/method' || path.startsWith('/api/case-sync/docs') || path === '/api/resident-plans')) ||
+    (method === 'POST' && (path === '/api/method' || path.startsWith('/api/case-sync/docs') || path === '/api/resident-plans' || path === '/api/kpi/snapshots')) ||
     (method === 'PUT' && (/^\/api\/resident-plans\/[^/]+$/.test(path) || /^\/api\/plans\/[^/]+$/.test(path)))
   app.use('/api/*', (c, next) => (ownLimit(c.req.method, c.req.path) ? next() : limit(c, next)))
   app.route('/api/health', healthRoutes(db, options.readiness))

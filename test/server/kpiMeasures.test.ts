@@ -170,6 +170,22 @@ describe('steering measures upstream (issue 18)', () => {
     expect((await w.send(2, [m('evaluation', 'on-time', 3)], { agent: secondAgent, device: second, counterId })).status).toBe(200)
   })
 
+  it('takes a busy worker’s snapshot of thousands of measure rows, above the general body limit', async () => {
+    const w = await countingWorker()
+    // 3,000 distinct cells: every age band and municipality for many fidelity steps — some 500 KB.
+    const municipalities = ['Oss', 'Maashorst', 'Meierijstad', 'Bernheze', 'Boekel'] as const
+    const ageBands = ['tot-18', '18-30', '31-64', '65-plus', 'onbekend'] as const
+    const many: MeasureRow[] = []
+    for (let step = 0; many.length < 3_000; step++) {
+      for (const municipality of municipalities) for (const ageBand of ageBands) many.push(m('fidelity', `stap-${step}:met`, 1, { municipality, ageBand }))
+    }
+    const body = await signed(w.phone, { counterId: w.counterId, period: '2026-H2', snapshotVersion: 1, rows: [countRow], measures: many.slice(0, 3_000) })
+    expect(JSON.stringify(body).length).toBeGreaterThan(64 * 1024)
+    const res = await w.agent.call('POST', '/api/kpi/snapshots', body)
+    expect(res.status, await res.clone().text()).toBe(200)
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kpi_measures')).rows[0]!.n).toBe(3_000)
+  })
+
   it('keeps what the device signed, so the signature can be checked again later', async () => {
     const w = await countingWorker()
     const measures = [m('close-reason', 'doel-bereikt', 2, { intervention: 'samenwerkwijze' }), m('support-after', 'eigen-netwerk', 1)]

@@ -96,5 +96,10 @@ export type MeasureRow = z.infer<typeof measureRowSchema>
 /** The cell a row counts in: each may appear once in a snapshot. */
 export const measureKey = (r: Omit<MeasureRow, 'count'>) => `${r.measure}|${r.bucket}|${r.intervention}|${r.municipality}|${r.referrerType}|${r.ageBand}`
 
-/** At most this many rows in one snapshot: far above what one worker's cases produce (measureCounts.ts). */
+/** At most this many rows in one snapshot: far above what one worker's cases produce in a half-year (measureCounts.ts; bench/measures.ts). */
 export const MAX_MEASURE_ROWS = 5_000
+/**
+ * The body limit of a snapshot (POST /api/kpi/snapshots): the most rows of the longest form
+ * (about 180 bytes each) fit, so a snapshot the phone may send is never refused for its size.
+ */
+export const SNAPSHOT_MAX_BYTES = 2 * 1024 * 1024
