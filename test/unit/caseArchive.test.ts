@@ -4,8 +4,12 @@ import { BackupError, createBackup, purgeExpired, restoreBackup, retentionEnds }
 import { CaseDb } from '../../src/app/features/cases/caseDb'
 import { CaseStore } from '../../src/app/features/cases/caseStore'
 import { deriveKek, Vault } from '../../src/app/features/cases/vault'
-import { BACKUP_AAD, toBase64 } from '../../src/shared/crypto/backup'
+import { openFacts } from '../../src/app/features/cases/caseFactsStore'
+import { BACKUP_AAD, backupAad, toBase64 } from '../../src/shared/crypto/backup'
+import { ARGON2ID_DEFAULTS } from '../../src/shared/crypto/envelope'
 import { newCase, type CaseRecord } from '../../src/shared/cases/v2'
+import { countMeasures } from '../../src/shared/kpi/measureCounts'
+import type { Period } from '../../src/shared/kpi/period'
 import { softwarePrf } from './softwarePrf'
 
 // Real Argon2id (64 MiB, 3 passes) and PBKDF2-600k run in these tests, several per test: on a
@@ -42,6 +46,14 @@ async function versionOneBackup(records: CaseRecord[], passphrase: string, itera
   const key = await crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt'])
   const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: BACKUP_AAD }, key, new TextEncoder().encode(JSON.stringify({ records }))))
   return JSON.stringify({ format: 'samenwerkwijze-casussen-backup', version: 1, createdAt: '2026-10-01T08:00:00.000Z', iterations, salt: toBase64(salt), iv: toBase64(iv), ciphertext: toBase64(ciphertext) })
+}
+/** A version 2 file around any content, as createBackup seals it (to hand-make older or crafted ones). */
+async function versionTwoBackup(content: unknown, passphrase: string) {
+  const salt = crypto.getRandomValues(new Uint8Array(16))
+  const iv = crypto.getRandomValues(new Uint8Array(12))
+  const key = await derive(passphrase, { algorithm: 'argon2id', salt, ...ARGON2ID_DEFAULTS }, 'encrypt')
+  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: backupAad(2) }, key, new TextEncoder().encode(JSON.stringify(content))))
+  return JSON.stringify({ format: 'samenwerkwijze-casussen-backup', version: 2, createdAt: '2026-11-22T08:00:00.000Z', kdf: { algorithm: 'argon2id', ...ARGON2ID_DEFAULTS, salt: toBase64(salt) }, iv: toBase64(iv), ciphertext: toBase64(ciphertext) })
 }
 beforeEach(() => {
   dbs = []
@@ -184,5 +196,62 @@ describe('counts survive what happens to cases', () => {
     const own = memoryIdentity('7d4f8e5a-3b6c-4d7e-8f9a-0b1c2d3e4f5a')
     await restoreBackup(file, PASSPHRASE, busy.vault, busy.db, derive, own)
     expect(own.id).toBe('7d4f8e5a-3b6c-4d7e-8f9a-0b1c2d3e4f5a')
+  })
+
+  describe('the steering measures in the backup (issue 18)', () => {
+    const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => (a.id < b.id ? -1 : 1))
+    const measures = async (store: CaseStore, period: Period) => countMeasures(await store.countingFacts(), period, '2026-11-22')
+    /** A removed case (A, closed 2025-01-10, past its retention) whose facts are retained, and a kept one (B). */
+    async function oldPhone() {
+      const old = await device()
+      await old.store.save({ ...included(A, 'Oud', '2025-01-10'), closeCategory: 'doel-bereikt', satisfaction: { start: 6, end: 9 } })
+      await old.store.save(included(B, 'Maria Verhoeven'))
+      expect(await purgeExpired(old.store, '2026-11-22')).toBe(1)
+      return old
+    }
+
+    it("carries every case's facts, the removed cases' too, and seals them again under the new phone's vault: it counts the same measures", async () => {
+      const old = await oldPhone()
+      const kept = byId(await old.store.storedFacts())
+      expect(kept.map((f) => [f.id, f.retained])).toEqual([[A, true], [B, false]])
+      const file = await createBackup(old.store, PASSPHRASE, derive, memory)
+      expect(file).not.toContain('doel-bereikt')
+
+      const fresh = await device()
+      expect(await restoreBackup(file, PASSPHRASE, fresh.vault, fresh.db, derive, memory)).toBe(1)
+      const rows = byId(await fresh.db.caseFacts.toArray())
+      expect(rows.map((r) => [r.id, !!r.retained])).toEqual([[A, true], [B, false]])
+      // Sealed under the new phone's vault key: it opens them, the old phone's vault does not.
+      for (const row of rows) {
+        expect(await openFacts(fresh.vault, row)).toBeDefined()
+        expect(await openFacts(old.vault, row)).toBeUndefined()
+      }
+      expect(byId(await fresh.store.storedFacts())).toEqual(kept)
+      // The removed case still counts where it closed (2025-H1), with its reason and satisfaction; every measure as on the old phone.
+      const closed = await measures(fresh.store, '2025-H1')
+      expect(closed.map((r) => [r.measure, r.bucket, r.count])).toEqual(expect.arrayContaining([['close-reason', 'doel-bereikt', 1], ['satisfaction-end', '9-10', 1]]))
+      for (const period of ['2025-H1', '2026-H1'] as const) expect(await measures(fresh.store, period), period).toEqual(await measures(old.store, period))
+      // Their half-years are queued, so the new phone sends them under the old phone's counting id.
+      expect((await fresh.db.outbox.toArray()).map((o) => o.period)).toEqual(expect.arrayContaining(['2025-H1', '2026-H1']))
+    })
+
+    it('restores a file made before the facts travelled: the cases come back and their facts are made from them', async () => {
+      const file = await versionTwoBackup({ records: [included(B, 'Maria Verhoeven')], counting: { kpiDeviceId: memory.get(), countedCases: [] } }, PASSPHRASE)
+      const fresh = await device()
+      expect(await restoreBackup(file, PASSPHRASE, fresh.vault, fresh.db, derive, memory)).toBe(1)
+      expect(await fresh.db.caseFacts.count()).toBe(0)
+      expect((await measures(fresh.store, '2026-H1')).map((r) => r.measure)).toContain('referral-to-intake')
+    })
+
+    it('refuses facts that are not facts (a name, a bad date) as damaged, writing nothing', async () => {
+      const old = await oldPhone()
+      const [facts] = await old.store.storedFacts()
+      const fresh = await device()
+      for (const bad of [{ ...facts!.facts, name: 'Maria Verhoeven' }, { ...facts!.facts, closedOn: '10-01-2025' }]) {
+        const file = await versionTwoBackup({ records: [], counting: { kpiDeviceId: memory.get(), countedCases: [], facts: [{ id: A, retained: true, facts: bad }] } }, PASSPHRASE)
+        await expect(restoreBackup(file, PASSPHRASE, fresh.vault, fresh.db, derive, memory)).rejects.toEqual(new BackupError('damaged'))
+      }
+      expect([await fresh.db.caseFacts.count(), await fresh.db.cases.count(), await fresh.db.outbox.count()]).toEqual([0, 0, 0])
+    })
   })
 })

@@ -11,6 +11,9 @@ import { periodOf } from '../../../shared/kpi/period'
 import { countedCaseSchema, type CaseDb } from './caseDb'
 import { localKpiIdentity, type KpiIdentity } from './kpiSync'
 import { markPeriodsChanged } from './kpiSyncCore'
+import { sealFacts } from './caseFactsStore'
+import { caseFactsSchema } from '../../../shared/kpi/caseFacts'
+import { periodsOfFacts } from '../../../shared/kpi/measureCounts'
 import type { CaseStore } from './caseStore'
 import type { DeriveKek, Vault } from './vault'
 import { fromDayNumber } from '../../../shared/core/dates'
@@ -48,7 +51,10 @@ export async function createBackup(store: CaseStore, passphrase: string, derive:
   if (problem) throw new BackupError(problem)
   const records = await store.all()
   // The counting identity travels along, so a new phone takes over this one's counts instead of adding to them.
-  const counting = { kpiDeviceId: identity.get(), countedCases: await store.countedCases() }
+  // So do the cases' facts for the steering measures, opened here and sealed again under the new
+  // phone's vault at restore: those of removed cases (retained) keep counting like countedCases,
+  // those of the cases in the file keep the days their essentials were first seen met.
+  const counting = { kpiDeviceId: identity.get(), countedCases: await store.countedCases(), facts: await store.storedFacts() }
   const salt = crypto.getRandomValues(new Uint8Array(16))
   const iv = crypto.getRandomValues(new Uint8Array(12))
   const key = await derive(passphrase, { algorithm: 'argon2id', salt, ...ARGON2ID_DEFAULTS }, 'encrypt')
@@ -72,6 +78,21 @@ function parseBackup(text: string) {
   throw new BackupError(ours && settings ? 'bad-settings' : 'not-a-backup')
 }
 
+/**
+ * What a backup file holds once opened. `counting` came with issue 11 and its `facts` with issue 18:
+ * a file without them restores the cases (the facts are made again from them when counts go out).
+ */
+const backupContentSchema = z.object({
+  records: z.array(storedCaseRecordSchema),
+  counting: z
+    .object({
+      kpiDeviceId: z.guid(),
+      countedCases: z.array(countedCaseSchema),
+      facts: z.array(z.strictObject({ id: z.guid(), retained: z.boolean(), facts: caseFactsSchema })).optional(),
+    })
+    .optional(),
+})
+
 /** Restores every case of a backup, or none: all are checked and sealed before one write. */
 export async function restoreBackup(text: string, passphrase: string, vault: Vault, db: CaseDb, derive: DeriveKek, identity: KpiIdentity = localKpiIdentity): Promise<number> {
   const file = parseBackup(text)
@@ -86,19 +107,23 @@ export async function restoreBackup(text: string, passphrase: string, vault: Vau
   } catch {
     throw new BackupError('wrong-passphrase')
   }
-  const content = z
-    .object({ records: z.array(storedCaseRecordSchema), counting: z.object({ kpiDeviceId: z.guid(), countedCases: z.array(countedCaseSchema) }).optional() })
-    .safeParse(JSON.parse(new TextDecoder().decode(plain)))
+  const content = backupContentSchema.safeParse(JSON.parse(new TextDecoder().decode(plain)))
   if (!content.success) throw new BackupError('damaged')
   const sealed = await Promise.all(content.data.records.map((r: CaseRecord) => vault.seal(r)))
   const counting = content.data.counting
+  // The facts sealed under this phone's vault (the old phone's key stays behind). Those of a case
+  // that is not in the file (removed while the backup was made) have nothing to belong to.
+  const restoredIds = new Set(sealed.map((c) => c.id))
+  const facts = (counting?.facts ?? []).filter((f) => f.retained || restoredIds.has(f.id))
+  const sealedFacts = await Promise.all(facts.map((f) => sealFacts(vault, f.id, f.facts, f.retained)))
   // A phone without cases of its own takes over the old phone's counting identity: its counts replace the
   // old phone's instead of adding to them. A phone that already holds cases keeps its own.
   const fresh = (await db.cases.count()) === 0 && (await db.countedCases.count()) === 0
-  await db.transaction('rw', db.cases, db.countedCases, db.outbox, async () => {
+  await db.transaction('rw', [db.cases, db.countedCases, db.caseFacts, db.outbox], async () => {
     await db.cases.bulkPut(sealed)
     if (counting) await db.countedCases.bulkPut(counting.countedCases)
-    const periods = new Set<string>()
+    await db.caseFacts.bulkPut(sealedFacts)
+    const periods = new Set<string>(periodsOfFacts(facts.map((f) => f.facts)))
     for (const c of [...sealed, ...(counting?.countedCases ?? [])]) for (const d of [c.referredAt, c.includedAt, c.completedAt]) if (d) periods.add(periodOf(d))
     await markPeriodsChanged(db.outbox, periods)
   })
