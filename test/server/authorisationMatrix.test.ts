@@ -22,6 +22,7 @@ import { signCertificate, type Certificate } from '../../src/shared/devices/cert
 import { signedEventContext } from '../../src/shared/referrals/referral'
 import { certifiedDevices, receivingDevices } from '../../src/server/auth/certificates'
 import { snapshotMessage } from '../../src/shared/kpi/snapshot'
+import { DEFAULT_ACCOUNTABILITY_PERIODS } from '../../src/shared/kpi/accountability'
 import { BUNDLED_METHOD } from '../../src/shared/method/sigMethod'
 import { latestVersion } from '../../src/server/method/repository'
 import { Agent, Clock, PASSWORD, regionOrganisation, signedIn } from './agent'
@@ -342,7 +343,13 @@ const ROWS: Record<string, Row> = {
   'GET /api/kpi/measure-report': { expect: fully(['programma']), prepare: async () => ({ path: '/api/kpi/measure-report?period=2026-H1' }) },
   'GET /api/kpi/evidence': { expect: fully(['programma']), prepare: async () => ({ path: '/api/kpi/evidence?period=2026-H1' }) },
   'GET /api/kpi/targets': { expect: fully(['programma']) },
-  'PUT /api/kpi/targets': { expect: fully(['programma']), prepare: async () => ({ body: { period: '2026-H2', targets: { wor: 120, vg: 40 } } }) },
+  'PUT /api/kpi/targets': {
+    expect: fully(['programma']),
+    prepare: async () => ({ body: { targets: [{ period: 'p4', kpi: 'included', intervention: 'wor', target: 120 }, { period: 'p4', kpi: 'first-contact', intervention: 'wor', target: 90 }] } }),
+  },
+  // The accountability periods (docs/kpi.md "Periods and targets"): the plan's list, sent back unchanged.
+  'GET /api/kpi/periods': { expect: fully(['programma']) },
+  'PUT /api/kpi/periods': { expect: fully(['programma']), prepare: async () => ({ body: { periods: DEFAULT_ACCOUNTABILITY_PERIODS } }) },
   // The method holds no personal data: phones fetch it like the map, without an account.
   'GET /api/method': { expect: open() },
   'GET /api/method/versions/:version': { expect: open(), prepare: async () => ({ path: '/api/method/versions/1' }) },

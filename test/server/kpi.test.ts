@@ -108,16 +108,16 @@ describe('inclusion counts upstream', () => {
     expect((await db.query<{ correction: boolean }>('SELECT correction FROM kpi_snapshots')).rows).toEqual([{ correction: true }])
   })
 
-  it("keeps the programme team's targets per intervention and period", async () => {
+  it("keeps the programme team's targets per accountability period, KPI and intervention", async () => {
     const programme = await signedIn(app, db, clock, 'programma')
-    expect((await programme.agent.call('PUT', '/api/kpi/targets', { period: '2026-H2', targets: { wor: 120, sa: 30 } })).status).toBe(200)
-    expect((await programme.agent.call('PUT', '/api/kpi/targets', { period: '2026-H2', targets: { wor: 150 } })).status).toBe(200)
-    expect((await programme.agent.call('PUT', '/api/kpi/targets', { period: '2030-H1', targets: { wor: 1 } })).status).toBe(400)
+    const target = (period: string, intervention: string, value: number | null, kpi = 'included') => ({ period, kpi, intervention, target: value })
+    expect((await programme.agent.call('PUT', '/api/kpi/targets', { targets: [target('p4', 'wor', 120), target('p4', 'sa', 30)] })).status).toBe(200)
+    expect((await programme.agent.call('PUT', '/api/kpi/targets', { targets: [target('p4', 'wor', 150)] })).status).toBe(200)
+    // A period that is not in the list, and a half-year instead of a period id: refused.
+    expect((await programme.agent.call('PUT', '/api/kpi/targets', { targets: [target('p9', 'wor', 1)] })).status).toBe(400)
+    expect((await programme.agent.call('PUT', '/api/kpi/targets', { targets: [target('2026-H2', 'wor', 1)] })).status).toBe(400)
     const { targets } = (await (await programme.agent.call('GET', '/api/kpi/targets')).json()) as { targets: unknown[] }
-    expect(targets).toEqual([
-      { period: '2026-H2', intervention: 'sa', target: 30 },
-      { period: '2026-H2', intervention: 'wor', target: 150 },
-    ])
+    expect(targets).toEqual([target('p4', 'sa', 30), target('p4', 'wor', 150)])
   })
 })
 

@@ -4,17 +4,21 @@
  * reads totals.
  */
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { SNAPSHOT_MAX_BYTES } from '../../shared/kpi/measures'
 import { verifyMessage } from '../../shared/crypto/signatures'
 import { measureReport } from '../../shared/kpi/measureReport'
 import { periodSchema } from '../../shared/kpi/period'
 import { implausibleCounts, implausibleMeasures } from '../../shared/kpi/plausibility'
-import { counterMoveSchema, counterRequestSchema, countSnapshotSchema, snapshotMessage, targetsSchema, VERSION_GRACE_MS } from '../../shared/kpi/snapshot'
+import { counterMoveSchema, counterRequestSchema, countSnapshotSchema, snapshotMessage, VERSION_GRACE_MS } from '../../shared/kpi/snapshot'
+import { periodsBodySchema } from '../../shared/kpi/accountability'
+import { targetsBodySchema } from '../../shared/kpi/kpis'
 import { localMoment } from '../../shared/core/clock'
-import { audit } from '../auth/audit'
-import { currentUser, requireApprovedDevice, requireRole, requireUser, type AppEnv } from '../auth/middleware'
+import { currentUser, grants, requireApprovedDevice, requireRole, requireUser, type AppEnv } from '../auth/middleware'
 import type { Database } from '../db/types'
 import { evidenceFile } from '../kpi/evidence'
 import { issueCounter, lockCounterFor, lockPerson, moveCounter } from '../kpi/counters'
+import { listPeriods, listTargets, replacePeriods, saveTargets, type Actor } from '../kpi/periods'
 import { ingestSnapshot, periodContributions, periodMeasures, periodTotals, referralCounts } from '../kpi/ingest'
 import { problem } from '../http/problem'
 import { reply } from '../http/reply'
@@ -52,7 +56,9 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
     return reply(c, 'POST /api/kpi/counters/:id/move', { counterId: moved.counterId, serverTime: now() })
   })
 
-  app.post('/snapshots', counting, async (c) => {
+  // A snapshot with its measures may be larger than the general body limit (measures.ts SNAPSHOT_MAX_BYTES).
+  const snapshotLimit = bodyLimit({ maxSize: SNAPSHOT_MAX_BYTES, onError: (c) => problem(c, 413, 'too-large', `The snapshot is larger than ${SNAPSHOT_MAX_BYTES / 1024} KB.`) })
+  app.post('/snapshots', counting, snapshotLimit, async (c) => {
     const b = await body(c, countSnapshotSchema)
     if (!b.ok) return b.response
     const user = currentUser(c)
@@ -82,26 +88,33 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
     return reply(c, 'POST /api/kpi/snapshots', result.answer)
   })
 
-  app.get('/targets', requireRole('programma'), async (c) => {
-    const { rows } = await db.query<{ period: string; intervention: string; target: number }>('SELECT period, intervention, target FROM kpi_targets ORDER BY period, intervention')
-    return reply(c, 'GET /api/kpi/targets', { targets: rows })
+  /** The programme office acting: the person and the region's organisation, for the audit log. */
+  const programmeActor = (c: Parameters<typeof currentUser>[0]): Actor => {
+    const user = currentUser(c)
+    return { userId: user.userId, organisationId: user.memberships.find((m) => grants(m, 'programma'))?.organisationId ?? null }
+  }
+
+  /** The accountability periods in time order (docs/kpi.md "Periods and targets"). */
+  app.get('/periods', requireRole('programma'), async (c) => reply(c, 'GET /api/kpi/periods', { periods: await listPeriods(db) }))
+
+  /** The whole list, in order without gaps or overlaps; a period that still has targets stays. */
+  app.put('/periods', requireRole('programma'), async (c) => {
+    const b = await body(c, periodsBodySchema)
+    if (!b.ok) return b.response
+    const done = await replacePeriods(db, b.value.periods, programmeActor(c))
+    if (!done.ok) return problem(c, done.status, done.code, done.error)
+    return reply(c, 'PUT /api/kpi/periods', { periods: await listPeriods(db) })
   })
 
+  app.get('/targets', requireRole('programma'), async (c) => reply(c, 'GET /api/kpi/targets', { targets: await listTargets(db) }))
+
+  /** Targets per period, KPI and intervention: set (a number) or removed (null), all or nothing. */
   app.put('/targets', requireRole('programma'), async (c) => {
-    const b = await body(c, targetsSchema)
+    const b = await body(c, targetsBodySchema)
     if (!b.ok) return b.response
-    const actor = currentUser(c).userId
-    await db.transaction(async (tx) => {
-      for (const [intervention, target] of Object.entries(b.value.targets)) {
-        await tx.query(
-          `INSERT INTO kpi_targets (period, intervention, target, updated_by) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (period, intervention) DO UPDATE SET target = EXCLUDED.target, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-          [b.value.period, intervention, target, actor],
-        )
-      }
-      await audit(tx, { actorId: actor, action: 'set-targets', entity: 'kpi_targets', entityId: b.value.period })
-    })
-    return reply(c, 'PUT /api/kpi/targets', { ok: true })
+    const done = await saveTargets(db, b.value.targets, programmeActor(c))
+    if (!done.ok) return problem(c, done.status, done.code, done.error)
+    return reply(c, 'PUT /api/kpi/targets', { ok: true, saved: done.saved, removed: done.removed })
   })
 
   app.get('/totals', requireRole('programma'), async (c) => {

@@ -92,6 +92,8 @@ export const RESPONSES = {
   'GET /api/kpi/evidence': kpi.evidenceFileSchema,
   'GET /api/kpi/targets': kpi.targetsListSchema,
   'PUT /api/kpi/targets': kpi.targetsSavedSchema,
+  'GET /api/kpi/periods': kpi.periodsSchema,
+  'PUT /api/kpi/periods': kpi.periodsSchema,
 
   'GET /api/method': method.methodDefinitionSchema,
   'GET /api/method/versions/:version': method.methodDefinitionSchema,

@@ -4,6 +4,8 @@ import { INTERVENTION_IDS } from '../interventions'
 import { counterSchema, snapshotAnswerSchema } from '../kpi/snapshot'
 import { AGE_BANDS, MEASURE_IDS } from '../kpi/measures'
 import { evidenceFileSchema } from '../kpi/evidence'
+import { accountabilityPeriodSchema } from '../kpi/accountability'
+import { targetSchema, type Target } from '../kpi/kpis'
 
 /** GET /api/kpi/evidence?period=: the evidence file, downloaded (src/shared/kpi/evidence.ts). */
 export { evidenceFileSchema }
@@ -11,8 +13,10 @@ import { okSchema } from './auth'
 
 /** POST /api/kpi/counters and /counters/:id/move; POST /api/kpi/snapshots. */
 export { counterSchema, snapshotAnswerSchema }
-/** PUT /api/kpi/targets */
-export const targetsSavedSchema = okSchema
+/** PUT /api/kpi/targets: how many targets were set and removed. */
+export const targetsSavedSchema = okSchema.extend({ saved: z.number().int(), removed: z.number().int() })
+/** GET and PUT /api/kpi/periods: the accountability periods in time order (src/shared/kpi/accountability.ts). */
+export const periodsSchema = z.object({ periods: z.array(accountabilityPeriodSchema) })
 
 const intervention = z.enum(INTERVENTION_IDS)
 const counts = { referred: z.number().int(), included: z.number().int(), completed: z.number().int(), includedCumulative: z.number().int() }
@@ -22,8 +26,8 @@ export type TotalsRow = z.infer<typeof totalsRowSchema>
 /** GET /api/kpi/totals?period=: the devices' counts, and the referrals sent through the app per intervention. */
 export const totalsSchema = z.object({ period: z.string(), rows: z.array(totalsRowSchema), referrals: z.record(z.string(), z.number().int()) })
 
-export const targetSchema = z.object({ period: z.string(), intervention, target: z.number().int() })
-export type Target = z.infer<typeof targetSchema>
+/** A target per accountability period, KPI and intervention (src/shared/kpi/kpis.ts). */
+export { targetSchema, type Target }
 /** GET /api/kpi/targets */
 export const targetsListSchema = z.object({ targets: z.array(targetSchema) })
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { ECDSA_P256, signMessage } from '../../../src/shared/crypto/signatures'
 import { signCertificate } from '../../../src/shared/devices/certificates'
 import { snapshotMessage } from '../../../src/shared/kpi/snapshot'
+import { DEFAULT_ACCOUNTABILITY_PERIODS } from '../../../src/shared/kpi/accountability'
 import { signedEventContext } from '../../../src/shared/referrals/referral'
 import { PASSWORD } from '../agent'
 import { challenge, proof, publicJwk, registrationBody, makeDeviceKeys, unsignedFor } from '../devices'
@@ -190,7 +191,9 @@ export const CATALOGUE: Record<string, Entry> = {
   'GET /api/kpi/trend': { who: 'programma' },
   'GET /api/kpi/measure-report': { who: 'programma', build: async () => ({ query: { period: '2026-H1' } }) },
   'GET /api/kpi/targets': { who: 'programma' },
-  'PUT /api/kpi/targets': { who: 'programma', build: async () => ({ body: { period: '2026-H2', targets: { wor: 120, vg: 40 } } }) },
+  'PUT /api/kpi/targets': { who: 'programma', build: async () => ({ body: { targets: [{ period: 'p4', kpi: 'included', intervention: 'wor', target: 120 }, { period: 'p4', kpi: 'first-contact', intervention: 'wor', target: 90 }] } }) },
+  'GET /api/kpi/periods': { who: 'programma' },
+  'PUT /api/kpi/periods': { who: 'programma', build: async () => ({ body: { periods: DEFAULT_ACCOUNTABILITY_PERIODS } }) },
   'GET /api/method': { who: 'anonymous' },
   'GET /api/method/versions/:version': { who: 'anonymous', build: async () => ({ params: { version: '1' } }) },
   'GET /api/method/versions': { who: 'programma' },
