@@ -439,15 +439,18 @@ describe('case work on the social worker’s phone', () => {
     await firstSignIn(page, h.baseUrl, 'programma@sig.example', WORKER.password)
     // Vandaag is the home; the figures are the programme role's item in the shell's navigation.
     await page.getByRole('navigation', { name: 'Menu voor je werk' }).getByRole('link', { name: 'Cijfers' }).click()
-    await page.getByLabel('Verantwoordingsperiode').selectOption('2027-H1')
-    await page.getByLabel('Doel Welzijn op Recept').fill('10')
+    // Periods as the programme names them (docs/kpi.md "Periods and targets"); 2027-H1 is period 5.
+    await page.getByLabel('Verantwoordingsperiode').selectOption({ label: 'Periode 5 (1e helft 2027)' })
+    await page.getByLabel('Doel Welzijn op Recept: Bereikte inwoners (nieuw)').fill('10')
     await page.getByRole('button', { name: 'Doelen opslaan' }).click()
     await expect.poll(() => page.getByTestId('targets-result').textContent()).toMatch(/Doelen opgeslagen vandaag om \d{2}:\d{2}\./)
     const wor = page.locator('tr[data-intervention="wor"]')
-    await expect.poll(() => wor.textContent(), { timeout: 10_000 }).toMatch(/Welzijn op Recept\s*12\s*9\s*2\s*10\s*90% ja/)
+    await expect.poll(() => wor.textContent(), { timeout: 10_000 }).toMatch(/Welzijn op Recept\s*12\s*9\s*2/)
+    // The target beside the figure it judges, with the verdict and the 75 % line in words.
+    await expect.poll(() => page.locator('tr[data-kpi="wor:included"]').textContent()).toMatch(/Bereikte inwoners \(nieuw\)\s*9.*Gehaald 9 bij een doel van 10 \(90 % van het doel\)\. Gehaald vanaf 75 % van het doel: 7,5\./)
     // The funnel and the trend, as tables a screen reader can read.
     expect(await page.locator('tr[data-funnel="wor"]').textContent()).toMatch(/Welzijn op Recept\s*0\s*12\s*9 \(75% van verwezen\)\s*2 \(22% van bereikt\)/)
-    expect(await page.locator('tr[data-trend="2027-H1"]').textContent()).toMatch(/januari–juni 2027\s*9 van 10/)
+    expect(await page.locator('tr[data-trend="2027-H1"]').textContent()).toMatch(/1e helft 2027\s*9 van 10/)
     // The MeasureReport for the financiers downloads as FHIR JSON.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Bestand voor financiers \(FHIR\)/ }).click()])
     const report = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { resourceType: string; group: { population: { count?: number }[] }[] }

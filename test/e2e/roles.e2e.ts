@@ -14,6 +14,7 @@ import { sealSigned } from '../../src/shared/crypto/sealed'
 import { referralContext } from '../../src/shared/referrals/referral'
 import { regionDate } from '../../src/shared/core/clock'
 import { periodOf } from '../../src/shared/kpi/period'
+import { accountabilityName, accountabilityPeriodOf, DEFAULT_ACCOUNTABILITY_PERIODS } from '../../src/shared/kpi/accountability'
 import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
 import { firstSignIn, registerThisDevice, unlockVault } from './signIn'
@@ -183,14 +184,15 @@ describe('each role from sign-in to Vandaag and one task, on a 360 px phone', ()
   }, 60_000)
 
   it('programma: the current period against its target leads to the figures', async () => {
-    const period = periodOf(regionDate(new Date()))
+    // The accountability period today falls in (docs/kpi.md "Periods and targets").
+    const period = accountabilityPeriodOf(periodOf(regionDate(new Date())), DEFAULT_ACCOUNTABILITY_PERIODS)!
     const setter = new ApiClient(h.baseUrl)
     await region.invite(regionId, { email: 'doelen@sig.example', name: 'Dirk Doelen', role: 'programma' }, PASSWORD)
     await setter.signInFirstTime('doelen@sig.example', PASSWORD)
-    await setter.call('PUT', '/api/kpi/targets', { period, targets: { wor: 40 } })
+    await setter.call('PUT', '/api/kpi/targets', { targets: [{ period: period.id, kpi: 'included', intervention: 'wor', target: 40 }] })
     const page = await signedInPhone(region, regionId, 'cijfers@sig.example', 'Pia Programma', 'programma')
-    // The period the Dutch way, as the KPI page names it: never '2026-H2'.
-    await page.getByRole('heading', { name: `Periode ${period.endsWith('-H1') ? 'januari–juni' : 'juli–december'} ${period.slice(0, 4)} tegen de doelen` }).waitFor()
+    // The period as the programme names it ('Periode 4 (2e helft 2026)'): never '2026-H2'.
+    await page.getByRole('heading', { name: `${accountabilityName(period, DEFAULT_ACCOUNTABILITY_PERIODS)} tegen de doelen` }).waitFor()
     const target = page.getByTestId('today-target')
     await expect.poll(() => target.textContent()).toMatch(/^Welzijn op Recept: 0 van 40 \(0 %\)\s*nog niet gehaald$/)
     await checkShell(page, 'Pia Programma', 'Programmabureau SiG', ['Vandaag', 'Cijfers', 'Meer'])

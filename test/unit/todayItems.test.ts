@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { caseItems, gpNews, referralItems, waitingToAccept } from '../../src/app/features/today/workItems'
 import { mapWaiting, orgWaiting, periodProgress } from '../../src/app/features/today/officeItems'
+import { DEFAULT_ACCOUNTABILITY_PERIODS } from '../../src/shared/kpi/accountability'
 import { newCase, type CaseRecord } from '../../src/shared/cases/v2'
 import type { ListedReferral } from '../../src/shared/referrals/referral'
 
@@ -121,20 +122,26 @@ describe('Vandaag for a beheerder, a kaartbeheerder and the programme team', () 
     expect(w).toEqual({ reports: 1, proposals: 1, stale: [{ id: id(3), name: 'Aanbod 3', assuredDate: null }, { id: id(2), name: 'Aanbod 2', assuredDate: '2025-12-13' }] })
   })
 
-  it("sets the current period's inclusions against its targets; met from 75 %", () => {
-    const rows = [
-      { intervention: 'wor' as const, included: 20 },
-      { intervention: 'wor' as const, included: 10 },
-      { intervention: 'vg' as const, included: 5 },
+  it("sets the current period's KPIs against its targets; met from 75 %", () => {
+    const p1 = DEFAULT_ACCOUNTABILITY_PERIODS[0]!
+    // Period 1 covers 2024-H1 to 2025-H1: its half-years add up; 2025-H2 (period 2) does not count.
+    const figures = [
+      { halfYear: '2024-H2', counts: [{ intervention: 'wor' as const, referred: 0, included: 20, completed: 0 }], measures: undefined },
+      { halfYear: '2025-H1', counts: [{ intervention: 'wor' as const, referred: 0, included: 10, completed: 0 }, { intervention: 'vg' as const, referred: 0, included: 5, completed: 0 }], measures: undefined },
+      { halfYear: '2025-H2', counts: [{ intervention: 'wor' as const, referred: 0, included: 99, completed: 0 }], measures: undefined },
     ]
     const targets = [
-      { period: '2026-H2', intervention: 'wor' as const, target: 40 },
-      { period: '2026-H2', intervention: 'vg' as const, target: 10 },
-      { period: '2026-H1', intervention: 'sa' as const, target: 10 },
+      { period: 'p1', kpi: 'included' as const, intervention: 'vg' as const, target: 10 },
+      { period: 'p1', kpi: 'included' as const, intervention: 'wor' as const, target: 40 },
+      { period: 'p1', kpi: 'first-contact' as const, intervention: 'wor' as const, target: 90 },
+      { period: 'p1', kpi: 'referred' as const, intervention: 'sa' as const, target: 0 },
+      { period: 'p3', kpi: 'included' as const, intervention: 'sa' as const, target: 10 },
     ]
-    expect(periodProgress(rows, targets, '2026-H2')).toEqual([
-      { intervention: 'wor', included: 30, target: 40, percent: 75, met: true },
-      { intervention: 'vg', included: 5, target: 10, percent: 50, met: false },
+    expect(periodProgress(p1, figures, targets)).toEqual([
+      { intervention: 'wor', kpi: 'included', value: 30, target: 40, percent: 75, met: true },
+      // No measures from the server: the share has no value and no verdict yet.
+      { intervention: 'wor', kpi: 'first-contact', value: undefined, target: 90, percent: undefined, met: undefined },
+      { intervention: 'vg', kpi: 'included', value: 5, target: 10, percent: 50, met: false },
     ])
   })
 })

@@ -98,13 +98,3 @@ export type SnapshotAnswer = z.infer<typeof snapshotAnswerSchema>
 /** Why the server refused a snapshot or a counting id, as its `code`. */
 export const KPI_REFUSALS = ['device-required', 'counter-not-bound', 'counter-moved', 'counter-not-yours', 'counter-unknown', 'bad-signature', 'version-in-future', 'implausible-counts'] as const
 export type KpiRefusal = (typeof KPI_REFUSALS)[number]
-
-/** The five accountability periods of the SiG plan (domain.md): reporting Jul 2025 … Jul 2027. */
-export const ACCOUNTABILITY_PERIODS = ['2025-H1', '2025-H2', '2026-H1', '2026-H2', '2027-H1'] as const
-/** A KPI counts as met at this share of its target (partner-region practice, domain.md). */
-export const DEFAULT_MET_SHARE = 0.75
-
-export const targetsSchema = z.strictObject({
-  period: z.enum(ACCOUNTABILITY_PERIODS),
-  targets: z.partialRecord(z.enum(INTERVENTION_IDS), z.number().int().min(0).max(1_000_000)),
-})

@@ -4,9 +4,11 @@
  */
 import type { Invitation, OrganisationDevice } from '../../api/organisations'
 import type { EditorRow, Proposal, ServiceReportRow } from '../../api/mapEditor'
-import type { Target, TotalsRow } from '../../api/kpi'
+import type { Target } from '../../api/kpi'
 import { addDays } from '../../../shared/core/dates'
-import { DEFAULT_MET_SHARE } from '../../../shared/kpi/snapshot'
+import { INTERVENTION_IDS, type InterventionId } from '../../../shared/interventions'
+import type { AccountabilityPeriod } from '../../../shared/kpi/accountability'
+import { KPI_IDS, kpiValue, verdictOf, type HalfYearFigures, type KpiId } from '../../../shared/kpi/kpis'
 
 export interface OrgWaiting {
   organisationId: string
@@ -46,22 +48,27 @@ export function mapWaiting(reports: readonly Pick<ServiceReportRow, 'resolution'
 }
 
 export interface PeriodProgress {
-  intervention: string
-  included: number
+  intervention: InterventionId
+  kpi: KpiId
+  /** The KPI's value in the period; undefined while there are no figures for it (a share without measures). */
+  value: number | undefined
   target: number
-  /** Whole per cent of the target. */
-  percent: number
-  /** A KPI counts as met at DEFAULT_MET_SHARE (75 %) of its target. */
-  met: boolean
+  /** Whole per cent of the target; undefined without a value. */
+  percent: number | undefined
+  /** A KPI counts as met at DEFAULT_MET_SHARE (75 %) of its target (kpis.ts verdictOf). */
+  met: boolean | undefined
 }
 
-/** The current period's inclusions per intervention against its targets (interventions without a target are left out). */
-export function periodProgress(rows: readonly Pick<TotalsRow, 'intervention' | 'included'>[], targets: readonly Target[], period: string): PeriodProgress[] {
+/**
+ * The current accountability period's KPIs against their targets (targets of 0 and KPIs without
+ * a target are left out), in the catalogue's order per intervention.
+ */
+export function periodProgress(period: AccountabilityPeriod, figures: readonly HalfYearFigures[], targets: readonly Target[]): PeriodProgress[] {
   return targets
-    .filter((t) => t.period === period && t.target > 0)
+    .filter((t) => t.period === period.id && t.target > 0)
+    .sort((a, b) => INTERVENTION_IDS.indexOf(a.intervention) - INTERVENTION_IDS.indexOf(b.intervention) || KPI_IDS.indexOf(a.kpi) - KPI_IDS.indexOf(b.kpi))
     .map((t) => {
-      const included = rows.filter((r) => r.intervention === t.intervention).reduce((n, r) => n + r.included, 0)
-      const percent = Math.floor((included * 100) / t.target)
-      return { intervention: t.intervention, included, target: t.target, percent, met: included >= t.target * DEFAULT_MET_SHARE }
+      const v = verdictOf(kpiValue(t.kpi, t.intervention, period, figures), t.target)
+      return { intervention: t.intervention, kpi: t.kpi, value: v.value, target: t.target, percent: v.ofTarget === undefined ? undefined : Math.floor(v.ofTarget), met: v.met }
     })
 }
