@@ -100,6 +100,14 @@ describe('POST /api/reports ("Klopt er iets niet?")', () => {
     expect(rows[0]!.n).toBe(0)
   })
 
+  it('refuses a NUL character in any string of a body with 400, not a 500 from the database (found by the fuzz test)', async () => {
+    for (const body of [JSON.stringify({ ...report, message: 'Klopt niet\u0000' }), JSON.stringify({ ...report, ['\u0000']: 1 }), JSON.stringify({ ...report, extra: [[['\u0000']]] })]) {
+      const res = await post('/api/reports', body)
+      expect(res.status).toBe(400)
+      expect(((await res.json()) as { error: string }).error).toMatch(/NUL character/)
+    }
+  })
+
   it('refuses a body that is not JSON and one over the size limit', async () => {
     expect((await post('/api/reports', 'x', 'text/plain')).status).toBe(400)
     expect((await post('/api/reports', JSON.stringify({ ...report, message: 'x'.repeat(100_000) }))).status).toBe(413)

@@ -7,11 +7,35 @@ import { problem } from './problem'
 /** Reads a JSON body without throwing: a readable reason instead of a stack trace. */
 export async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
   if (!/^application\/json\b/.test(c.req.header('Content-Type') ?? '')) return { ok: false, error: 'Send the body as JSON (Content-Type: application/json).' }
+  let value: unknown
   try {
-    return { ok: true, value: await c.req.json() }
+    value = await c.req.json()
   } catch {
     return { ok: false, error: 'The body is not valid JSON.' }
   }
+  // PostgreSQL cannot store a NUL character in text: refused here, for every route, not as a 500 at the database.
+  if (hasNul(value)) return { ok: false, error: 'The body contains a NUL character (\\u0000), which no field may hold.' }
+  return { ok: true, value }
+}
+
+/** Whether any string (key or value) in parsed JSON holds U+0000. A loop, not recursion: nesting depth is the sender's choice. */
+function hasNul(root: unknown): boolean {
+  const stack: unknown[] = [root]
+  while (stack.length) {
+    const value = stack.pop()
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true
+    } else if (Array.isArray(value)) {
+      for (const v of value) stack.push(v)
+    }
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes('\u0000')) return true
+        stack.push(v)
+      }
+    }
+  }
+  return false
 }
 
 /** Parses a JSON body with a schema; answers 400 with the reasons when it does not fit. */

@@ -189,6 +189,8 @@ export const CATALOGUE: Record<string, Entry> = {
   },
   'GET /api/kpi/totals': { who: 'programma', build: async () => ({ query: { period: '2026-H2' } }) },
   'GET /api/kpi/trend': { who: 'programma' },
+  'GET /api/kpi/measures': { who: 'programma', build: async () => ({ query: { period: '2026-H2' } }) },
+  'GET /api/kpi/evidence': { who: 'programma', build: async () => ({ query: { period: '2026-H2' } }) },
   'GET /api/kpi/measure-report': { who: 'programma', build: async () => ({ query: { period: '2026-H1' } }) },
   'GET /api/kpi/targets': { who: 'programma' },
   'PUT /api/kpi/targets': { who: 'programma', build: async () => ({ body: { targets: [{ period: 'p4', kpi: 'included', intervention: 'wor', target: 120 }, { period: 'p4', kpi: 'first-contact', intervention: 'wor', target: 90 }] } }) },
