@@ -8,6 +8,7 @@ import type { MeasureReport } from '../../src/shared/kpi/measureReport'
 import type { Database, Queryable } from '../../src/server/db/database'
 import { ECDSA_P256, signMessage } from '../../src/shared/crypto/signatures'
 import { snapshotMessage } from '../../src/shared/kpi/snapshot'
+import { MEASURE_IDS, type MeasureRow } from '../../src/shared/kpi/measures'
 import { counterAt, totpAt } from '../../src/server/auth/totp'
 import { Agent, Clock, PASSWORD, signedIn } from './agent'
 import { approvedBoundDevice, type TestDevice } from './devices'
@@ -537,17 +538,61 @@ describe('the FHIR MeasureReport and the trend', () => {
   ajv.addMetaSchema(draft6)
   const validate = ajv.compile(fhirSchema)
 
+  const measure = (m: MeasureRow['measure'], bucket: string, count: number, over: Partial<MeasureRow> = {}): MeasureRow => ({ measure: m, bucket, intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', ageBand: '18-30', count, ...over })
+  /** Counts with steering measures, signed by the worker's phone as the app signs them (snapshot v2). */
+  async function sendWithMeasures(w: Awaited<ReturnType<typeof countingWorker>>, period: string, rows: Row[], measures: MeasureRow[]) {
+    const unsigned = { counterId: w.counterId, period, snapshotVersion: 1, rows, measures }
+    const signature = await signMessage(w.phone.keys.signing.privateKey, await snapshotMessage({ ...unsigned, organisationId: w.organisationId }))
+    return w.agent.call('POST', '/api/kpi/snapshots', { ...unsigned, signature })
+  }
+
   async function filled() {
     const a = await countingWorker()
+    const b = await countingWorker()
     const programme = await signedIn(app, db, clock, 'programma')
     const rows = [
       { ...row(7), municipality: 'Oss' },
       { ...row(3), municipality: 'Boekel' },
       { ...row(6), intervention: 'vg' as const, municipality: 'Bernheze', referrerType: 'praktijkondersteuner' },
     ] as Row[]
-    expect((await a.send('2026-H1', 1, rows)).status).toBe(200)
+    // Two organisations' phones: their measures add up per cell.
+    const measuresA = [
+      measure('first-contact', 'within-14-days', 6),
+      measure('first-contact', 'within-14-days', 3, { municipality: 'Boekel', ageBand: '31-64' }),
+      measure('first-contact', 'within-14-days', 7, { municipality: 'Meierijstad', ageBand: '65-plus' }),
+      measure('first-contact', 'later', 5, { ageBand: '65-plus' }),
+      measure('fidelity', 'wor-intake:met', 8),
+      measure('fidelity', 'wor-intake:missed', 1),
+      measure('domain-change', 'geldzaken:better', 6, { intervention: 'samenwerkwijze' }),
+      measure('close-reason', 'doel-bereikt', 9, { intervention: 'samenwerkwijze', referrerType: 'sociaal-werker', ageBand: 'onbekend' }),
+    ]
+    expect((await sendWithMeasures(a, '2026-H1', rows, measuresA)).status).toBe(200)
+    expect((await sendWithMeasures(b, '2026-H1', [], [measure('first-contact', 'within-14-days', 2)])).status).toBe(200)
     expect((await a.send('2026-H2', 1, [row(2)])).status).toBe(200)
     return programme
+  }
+  const code = (x: { code: { coding: { code: string }[] } | { coding: { code: string }[] }[] }) => (Array.isArray(x.code) ? x.code[0]! : x.code).coding[0]!.code
+  type Group = MeasureReport['group'][number]
+  const countOf = (pops: Group['population'], c: string) => pops.find((p) => code(p) === c)!
+  const stratum = (g: Group, by: string, value: string) => g.stratifier.find((s) => code(s) === by)!.stratum.find((s) => s.value.text === value)!
+
+  /**
+   * The attack on masking: in every stratifier the strata add up to the group's figure, so what
+   * the shown strata leave of a shown total is what the masked ones hold. A remainder from 1 to 4
+   * gives away a small cell (one masked stratum: exactly; several: a small number between them).
+   */
+  function smallRemainders(report: MeasureReport): string[] {
+    const found: string[] = []
+    for (const g of report.group)
+      for (const total of g.population) {
+        if (total.count === undefined) continue
+        for (const s of g.stratifier) {
+          const cells = s.stratum.map((st) => countOf(st.population, code(total)))
+          const rest = total.count - cells.reduce((n, p) => n + (p.count ?? 0), 0)
+          if (rest > 0 && rest < 5) found.push(`${code(g)} ${code(total)} by ${code(s)}: ${rest}`)
+        }
+      }
+    return found
   }
 
   it('is valid FHIR R4: a summary with a group per intervention, three populations, strata per municipality, small cells masked', async () => {
@@ -557,18 +602,62 @@ describe('the FHIR MeasureReport and the trend', () => {
     const report = (await res.json()) as MeasureReport
     expect(validate(report), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
     expect(report).toMatchObject({ resourceType: 'MeasureReport', type: 'summary', status: 'complete', period: { start: '2026-01-01', end: '2026-06-30' } })
-    expect(report.group.map((g) => g.code.coding[0]!.code)).toEqual(['wor', 'vg', 'sa', 'samenwerkwijze'])
+    expect(report.group.slice(0, 4).map(code)).toEqual(['wor', 'vg', 'sa', 'samenwerkwijze'])
     const wor = report.group[0]!
-    // 7 + 3 included in WoR: the total shows, Boekel's 3 is masked, Oss's 7 shows.
-    expect(wor.population.map((p) => [p.code.coding[0]!.code, p.count])).toEqual([['referred', 12], ['included', 10], ['completed', 0]])
-    const byMunicipality = wor.stratifier.find((s) => s.code[0]!.coding[0]!.code === 'gemeente')!
-    const boekel = byMunicipality.stratum.find((s) => s.value.text === 'Boekel')!.population.find((p) => p.code.coding[0]!.code === 'included')!
-    expect(boekel.count).toBeUndefined()
-    expect(boekel.extension).toEqual([{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'masked' }])
-    expect(byMunicipality.stratum.find((s) => s.value.text === 'Oss')!.population.find((p) => p.code.coding[0]!.code === 'included')!.count).toBe(7)
-    // Nothing under five survives anywhere in the report.
+    // 7 + 3 included in WoR: the total shows, Boekel's 3 is masked, and so is Oss's 7, since 10 − 7 would give Boekel's 3 away.
+    expect(wor.population.map((p) => [code(p), p.count])).toEqual([['referred', 12], ['included', 10], ['completed', 0]])
+    for (const municipality of ['Boekel', 'Oss']) {
+      const included = countOf(stratum(wor, 'gemeente', municipality).population, 'included')
+      expect(included.count, municipality).toBeUndefined()
+      expect(included.extension).toEqual([{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'masked' }])
+    }
+    // One referrer type holds them all: the same as the total, shown.
+    expect(countOf(stratum(wor, 'verwijzer', 'huisarts').population, 'included').count).toBe(10)
+    // Nothing under five survives anywhere in the report, not even as what the shown strata leave of a total.
     const counts = JSON.stringify(report).match(/"count":\s*\d+/g)!.map((m) => Number(m.split(':')[1]))
     expect(counts.filter((n) => n > 0 && n < 5)).toEqual([])
+    expect(smallRemainders(report)).toEqual([])
+  })
+
+  it('carries the steering measures: a group per measure, a population per bucket, strata per intervention, municipality, referrer and age band, summed over organisations and masked the same way', async () => {
+    const programme = await filled()
+    const report = (await (await programme.agent.call('GET', '/api/kpi/measure-report?period=2026-H1')).json()) as MeasureReport
+    expect(validate(report), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
+    const measures = report.group.slice(4)
+    expect(measures.map(code)).toEqual([...MEASURE_IDS])
+    expect(measures.every((g) => g.code.coding[0]!.system === 'https://samenwerkwijze.example.org/fhir/CodeSystem/stuurmaat')).toBe(true)
+    const byId = (id: string) => measures.find((g) => code(g) === id)!
+
+    // First contact: 6 + 2 (two organisations, one cell) + 3 + 7 within 14 days, 5 later.
+    const first = byId('first-contact')
+    expect(first.population.map((p) => [code(p), p.count])).toEqual([['within-14-days', 18], ['later', 5]])
+    expect(first.stratifier.map(code)).toEqual(['interventie', 'gemeente', 'verwijzer', 'leeftijd'])
+    // Oss holds 8 and Boekel's 3 is masked; Meierijstad's 7 would give it away (18 − 8 − 7 = 3): the smallest shown stratum goes too.
+    const places = ['Oss', 'Boekel', 'Meierijstad'].map((m) => countOf(stratum(first, 'gemeente', m).population, 'within-14-days'))
+    expect(places.map((p) => p.count)).toEqual([8, undefined, undefined])
+    expect(places[1]!.extension?.[0]?.valueCode).toBe('masked')
+    // The same by age band: 18-30 (8) shows, 31-64 (3) and 65-plus (7) do not.
+    const ages = ['18-30', '31-64', '65-plus'].map((a) => countOf(stratum(first, 'leeftijd', a).population, 'within-14-days').count)
+    expect(ages).toEqual([8, undefined, undefined])
+    // A stratum holding no case of a bucket shows a zero: no small cell.
+    expect(countOf(stratum(first, 'leeftijd', '18-30').population, 'later').count).toBe(0)
+
+    // Fidelity lists only the steps and states the period has; the one missed essential is masked.
+    const fidelity = byId('fidelity')
+    expect(fidelity.population.map((p) => [code(p), p.count])).toEqual([['wor-intake:met', 8], ['wor-intake:missed', undefined]])
+    expect(byId('domain-change').population.map((p) => [code(p), p.count])).toEqual([['geldzaken:better', 6]])
+    // A fixed list shows every bucket, zeros too.
+    expect(byId('close-reason').population.find((p) => code(p) === 'doel-bereikt')!.count).toBe(9)
+    expect(byId('satisfaction-end').population.map((p) => [code(p), p.count])).toEqual([['0-4', 0], ['5-6', 0], ['7-8', 0], ['9-10', 0]])
+
+    const counts = JSON.stringify(report).match(/"count":\s*\d+/g)!.map((m) => Number(m.split(':')[1]))
+    expect(counts.filter((n) => n > 0 && n < 5)).toEqual([])
+    expect(smallRemainders(report)).toEqual([])
+
+    // A period no device sent measures for has no measure groups: no zeros nobody counted.
+    const later = (await (await programme.agent.call('GET', '/api/kpi/measure-report?period=2026-H2')).json()) as MeasureReport
+    expect(validate(later), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
+    expect(later.group.map(code)).toEqual(['wor', 'vg', 'sa', 'samenwerkwijze'])
   })
 
   it('the schema catches a broken report', async () => {

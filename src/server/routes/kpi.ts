@@ -157,11 +157,15 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
     return c.body(JSON.stringify(file, null, 2), 200, { 'Content-Type': 'application/json; charset=utf-8' })
   })
 
-  /** The period as a FHIR R4 MeasureReport for the financiers: small cells masked. */
+  /**
+   * The period as a FHIR R4 MeasureReport for the financiers: the inclusion counts and the steering
+   * measures (GET /measures' rows, summed over organisations), small cells masked.
+   */
   app.get('/measure-report', requireRole('programma'), async (c) => {
     const period = periodSchema.safeParse(c.req.query('period'))
     if (!period.success) return problem(c, 400, 'bad-request', 'Give a period like 2026-H1.')
-    const report = measureReport(period.data, await periodTotals(db, period.data), new Date())
+    const [totals, measures] = await Promise.all([periodTotals(db, period.data), periodMeasures(db, period.data)])
+    const report = measureReport(period.data, totals, new Date(), measures)
     c.header('Content-Disposition', `attachment; filename="measurereport-${period.data}.json"`)
     return c.body(JSON.stringify(report, null, 2), 200, { 'Content-Type': 'application/fhir+json; charset=utf-8' })
   })
