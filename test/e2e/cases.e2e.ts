@@ -255,12 +255,15 @@ describe('case work on the social worker’s phone', () => {
     expect(sent.some((r) => r.fromServiceWorker)).toBe(true)
     const kpi = sent.filter((r) => r.url.endsWith('/api/kpi/snapshots'))
     expect(kpi.length).toBeGreaterThan(0)
-    const snapshots = kpi.map((r) => JSON.parse(r.body!.toString('utf8')) as { rows: Record<string, unknown>[] })
+    const snapshots = kpi.map((r) => JSON.parse(r.body!.toString('utf8')) as { rows: Record<string, unknown>[]; measures: Record<string, unknown>[] })
     for (const sentSnapshot of snapshots) {
-      // Under the counting id the server issued, signed by the device (docs/device-trust.md).
-      expect(Object.keys(sentSnapshot).sort()).toEqual(['counterId', 'period', 'rows', 'signature', 'snapshotVersion'])
+      // Under the counting id the server issued, signed by the device (docs/device-trust.md), with the steering measures (docs/kpi.md).
+      expect(Object.keys(sentSnapshot).sort()).toEqual(['counterId', 'measures', 'period', 'rows', 'signature', 'snapshotVersion'])
       for (const row of sentSnapshot.rows) expect(Object.keys(row).sort()).toEqual(['completed', 'included', 'includedCumulative', 'intervention', 'municipality', 'referred', 'referrerType'])
+      for (const row of sentSnapshot.measures) expect(Object.keys(row).sort()).toEqual(['ageBand', 'bucket', 'count', 'intervention', 'measure', 'municipality', 'referrerType'])
     }
+    // The measures went too: this case's first contact, counted (codes and counts only).
+    expect(snapshots.some((s) => s.measures.some((row) => row.measure === 'first-contact' && row.count === 1))).toBe(true)
     expect(snapshots.some((s) => s.rows.some((row) => row.intervention === 'wor' && row.included === 1 && row.completed === 1))).toBe(true)
     const onWire = scanRequests(sent, [...RESIDENT_SECRETS, REQUEST_PLANT])
     expect(describeFindings(onWire.filter((f) => f.secret !== REQUEST_PLANT))).toEqual([])
