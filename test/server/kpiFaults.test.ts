@@ -3,7 +3,9 @@
  * keep changing their cases, through a network that drops requests, loses answers, delivers twice,
  * holds messages back and delivers them late and out of order, and a gateway that turns requests
  * away with 5xx, while the server restarts with requests under way. Afterwards the server's totals
- * equal a count made without the app's code (kpiFaults/reference.ts), exactly.
+ * equal a count made without the app's code (kpiFaults/reference.ts), exactly: the inclusion counts
+ * and, since issue 18, the steering measures the snapshots carry beside them (signed as v2), per
+ * organisation.
  *
  * The devices run the app's own sync code: each is an approved phone with its session bound to it,
  * asks the server for its counting id through the same bad network (ensureCounter), and signs every
@@ -11,7 +13,8 @@
  * database in fake-indexeddb), filled and flushed by the app's own KPI code (kpiSyncCore.ts); the
  * failures reach it as the app's API client throws them, and the app's own classifier (kpiSync.ts
  * `classify`) and back-off (src/app/sync/backoff.ts) decide what happens, against a phone clock that
- * moves on between rounds. Only the cases themselves are kept in memory.
+ * moves on between rounds. Only the cases themselves, and each case's facts for the measures
+ * beside it, are kept in memory; the measures are counted from the facts by the app's own code.
  */
 import 'fake-indexeddb/auto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -19,7 +22,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { periodTotals } from '../../src/server/kpi/ingest'
+import { periodMeasures, periodTotals } from '../../src/server/kpi/ingest'
 import { ensureCounter, flushCounts } from '../../src/app/features/cases/kpiSyncCore'
 import { classify } from '../../src/app/features/cases/kpiSync'
 import { MAX_DELAY_MS } from '../../src/app/sync/backoff'
@@ -32,7 +35,7 @@ import { approvedBoundDevice } from './devices'
 import { migratedPglite, TEST_DATABASE_URL } from './helpers'
 import { Device, rng } from './kpiFaults/device'
 import { FlakyNetwork } from './kpiFaults/network'
-import { halfYearsBetween, referenceTotals, type ReferenceRow } from './kpiFaults/reference'
+import { halfYearsBetween, measureKeyOf, referenceMeasures, referenceTotals, type ReferenceMeasureRow, type ReferenceRow } from './kpiFaults/reference'
 import { RestartingServer } from './kpiFaults/server'
 
 /**
@@ -47,6 +50,7 @@ const ROUND_SECONDS = 60
 
 const cellKey = (r: ReferenceRow) => `${r.intervention}|${r.municipality}|${r.referrerType}`
 const byCell = (a: ReferenceRow, b: ReferenceRow) => (cellKey(a) < cellKey(b) ? -1 : cellKey(a) > cellKey(b) ? 1 : 0)
+const byMeasureKey = (a: ReferenceMeasureRow, b: ReferenceMeasureRow) => (measureKeyOf(a) < measureKeyOf(b) ? -1 : measureKeyOf(a) > measureKeyOf(b) ? 1 : 0)
 
 describe.sequential('count sync under faults', () => {
   const random = rng(20261122)
@@ -80,20 +84,26 @@ describe.sequential('count sync under faults', () => {
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  /** What the server holds for every counting id and period is one whole snapshot a device signed: never half of one. */
+  /** What the server holds for every counting id and period is one whole snapshot a device signed, counts and measures: never half of one. */
   async function expectWholeSnapshots() {
-    const { rows } = await server.db.query<{ counter_id: string; period: string; snapshot_version: string | number; rows: CountSnapshot['rows'] | null }>(
+    const { rows } = await server.db.query<{ counter_id: string; period: string; snapshot_version: string | number; rows: CountSnapshot['rows'] | null; measures: ReferenceMeasureRow[] | null }>(
       `SELECT s.counter_id, s.period, s.snapshot_version,
               (SELECT json_agg(json_build_object('intervention', c.intervention, 'municipality', c.municipality, 'referrerType', c.referrer_type, 'referred', c.referred,
                                                  'included', c.included, 'completed', c.completed, 'includedCumulative', c.included_cumulative))
-               FROM kpi_counts c WHERE c.counter_id = s.counter_id AND c.period = s.period) AS rows
+               FROM kpi_counts c WHERE c.counter_id = s.counter_id AND c.period = s.period) AS rows,
+              (SELECT json_agg(json_build_object('measure', m.measure, 'bucket', m.bucket, 'intervention', m.intervention, 'municipality', m.municipality,
+                                                 'referrerType', m.referrer_type, 'ageBand', m.age_band, 'count', m.count))
+               FROM kpi_measures m WHERE m.counter_id = s.counter_id AND m.period = s.period) AS measures
        FROM kpi_snapshots s`,
     )
     expect(rows.length).toBeGreaterThan(0)
     for (const r of rows) {
       const signed = network.sent.get(`${r.counter_id}|${r.period}|${Number(r.snapshot_version)}`)
       expect(signed, `stored version ${r.snapshot_version} of ${r.period} was never sent`).toBeDefined()
-      expect([...(r.rows ?? [])].sort(byCell), `the counts stored with version ${r.snapshot_version} of ${r.period}`).toEqual([...signed!].sort(byCell))
+      expect([...(r.rows ?? [])].sort(byCell), `the counts stored with version ${r.snapshot_version} of ${r.period}`).toEqual([...signed!.rows].sort(byCell))
+      // Every phone here sends measures (snapshot v2), an empty list included.
+      expect(signed!.measures, `version ${r.snapshot_version} of ${r.period} went without measures`).toBeDefined()
+      expect([...(r.measures ?? [])].sort(byMeasureKey), `the measures stored with version ${r.snapshot_version} of ${r.period}`).toEqual([...signed!.measures!].sort(byMeasureKey))
     }
   }
 
@@ -127,7 +137,9 @@ describe.sequential('count sync under faults', () => {
             return
           }
           for (const item of await d.db.outbox.toArray()) if (item.attempts > 0) backoff[item.nextAttemptAt > phoneClock.now() ? 'waited' : 'retried']++
-          await flushCounts(d.db.outbox, async () => [...d.cases.values()], d.identity(counterId), send(d), classify, phoneClock.now)
+          // The facts as the app reads them with the cases (CaseStore.countingFacts), counted against the region's date.
+          const measures = { facts: async () => [...d.facts.values()], today }
+          await flushCounts(d.db.outbox, async () => [...d.cases.values()], d.identity(counterId), send(d), classify, phoneClock.now, measures)
         }),
       )
       // A restart begun in this round is over before anything else looks at the server.
@@ -170,15 +182,30 @@ describe.sequential('count sync under faults', () => {
 
     // The server's totals equal the reference count, in every half-year from the first case date to today's.
     const cases = devices.flatMap((d) => [...d.cases.values()])
-    const days = cases.flatMap((c) => [c.referredAt, c.includedAt, c.completedAt].filter((x): x is string => x !== undefined)).sort()
+    const days = cases.flatMap((c) => [c.referredAt, c.includedAt, c.completedAt, c.firstContactAt, c.intakeAt, c.closedAt].filter((x): x is string => x !== undefined)).sort()
     const periods = halfYearsBetween(days[0]!, [days.at(-1)!, today()].sort().at(-1)!)
-    const { rows: held } = await server.db.query<{ period: string }>('SELECT DISTINCT period FROM kpi_counts')
+    const { rows: held } = await server.db.query<{ period: string }>('SELECT DISTINCT period FROM kpi_counts UNION SELECT DISTINCT period FROM kpi_measures')
     expect(periods).toEqual(expect.arrayContaining(held.map((r) => r.period)))
     for (const period of periods) {
       const expected = referenceTotals(cases, period)
       expect(expected.length, `${period} has figures`).toBeGreaterThan(0)
       expect([...(await periodTotals(server.db, period))].sort(byCell), period).toEqual(expected)
     }
+    // And the steering measures, per organisation (each worker's three phones are one organisation's).
+    const organisations = [...new Set(devices.map((d) => d.organisationId))]
+    const seen = new Map<string, number>()
+    for (const period of periods) {
+      const stored = await periodMeasures(server.db, period)
+      for (const organisationId of organisations) {
+        const expected = referenceMeasures(devices.filter((d) => d.organisationId === organisationId).flatMap((d) => [...d.cases.values()]), period)
+        const actual = stored.filter((r) => r.organisationId === organisationId).map(({ organisationId: _, ...r }) => r)
+        expect(actual.sort(byMeasureKey), `the measures of ${period} for one organisation`).toEqual(expected)
+        for (const r of expected) seen.set(`${r.measure}|${r.bucket}`, (seen.get(`${r.measure}|${r.bucket}`) ?? 0) + r.count)
+      }
+    }
+    // Every measure the cases reach, on both sides of each bucket's edge, was there to count many times.
+    const buckets = ['first-contact|within-14-days', 'first-contact|later', 'gp-feedback|given', 'gp-feedback|not-given', 'referral-to-intake|1-week', 'referral-to-intake|2-weeks', 'referral-to-intake|4-weeks', 'referral-to-intake|longer', 'plan|with-plan', 'plan|without-plan', 'close-reason|onbekend', 'close-reason|doel-bereikt']
+    for (const b of buckets) expect(seen.get(b) ?? 0, b).toBeGreaterThan(10)
     await expectWholeSnapshots()
 
     // The app's back-off ran: items waited out their time and were tried again after it.

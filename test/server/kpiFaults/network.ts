@@ -26,7 +26,7 @@ export class FlakyNetwork {
   attempts = 0
   readonly tally = { dropped: 0, heldBack: 0, late: 0, gateway: 0, lostAnswer: 0, gatewayTimeout: 0, duplicated: 0, counterLost: 0, changedInFlight: 0 }
   /** Every snapshot that went to the server, by counting id, period and version: what the server may hold. */
-  readonly sent = new Map<string, CountSnapshot['rows']>()
+  readonly sent = new Map<string, Pick<CountSnapshot, 'rows' | 'measures'>>()
   /** Refusals by the server itself (not the gateway): none are expected. */
   readonly refusals: string[] = []
   private readonly limbo: { device: Device; snapshot: CountSnapshot }[] = []
@@ -42,7 +42,7 @@ export class FlakyNetwork {
 
   /** Straight to the server, as the app's client sends it. */
   async deliver(device: Device, snapshot: CountSnapshot): Promise<SnapshotAnswer> {
-    this.sent.set(`${snapshot.counterId}|${snapshot.period}|${snapshot.snapshotVersion}`, snapshot.rows)
+    this.sent.set(`${snapshot.counterId}|${snapshot.period}|${snapshot.snapshotVersion}`, { rows: snapshot.rows, measures: snapshot.measures })
     try {
       return await apiCall(device.agent, 'POST', '/api/kpi/snapshots', snapshotAnswerSchema, snapshot)
     } catch (e) {

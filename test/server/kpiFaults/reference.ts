@@ -1,10 +1,10 @@
 /**
  * The expected totals of the fault test, counted without the app's code: a plain loop over the
- * generated cases, written from the definitions rather than from `countInclusions`, so a counting
- * bug in src/shared/kpi/counts.ts cannot cancel out (it would go into the server's totals through
- * the devices, and not into these).
+ * generated cases, written from the definitions rather than from `countInclusions` or
+ * `countMeasures`, so a counting bug in src/shared/kpi/counts.ts or measureCounts.ts cannot cancel
+ * out (it would go into the server's totals through the devices, and not into these).
  *
- * The definitions (docs/fhir-mapping.md "Inclusion counts → MeasureReport", the header of
+ * The definitions of the inclusion counts (docs/fhir-mapping.md "Inclusion groups", the header of
  * src/shared/kpi/counts.ts and src/shared/kpi/period.ts):
  * - a period is a half-year: H1 is 1 January – 30 June, H2 is 1 July – 31 December, both days in;
  * - per intervention × municipality of residence × referrer type, an unrecorded municipality or
@@ -13,6 +13,22 @@
  *   inclusion); completed: cases completed in the period; includedCumulative: cases included on or
  *   before the period's last day;
  * - a cell with nothing in it is not reported.
+ *
+ * The steering measures the generated cases reach (issue 18; docs/kpi.md, src/shared/kpi/measures.ts),
+ * per intervention × municipality × referrer type × age band (unrecorded: `onbekend`), each case
+ * once per measure, in the period of the date named:
+ * - first-contact (Welzijn op Recept only; the first contact's date): `within-14-days` when it is at
+ *   most 14 days after the referral, else `later`;
+ * - gp-feedback (referred by the GP (`huisarts`) or the practice nurse (`praktijkondersteuner`), to
+ *   Welzijn op Recept or Verkennend Gesprek; the referral's date): `given` or `not-given`;
+ * - referral-to-intake (the intake's date): days since the referral up to 7 `1-week`, up to 14
+ *   `2-weeks`, up to 28 `4-weeks`, else `longer`;
+ * - plan (included cases of the samenwerkwijze, or of another intervention that called a
+ *   samenwerkoverleg; the inclusion's date): `with-plan` or `without-plan`;
+ * - close-reason (closed cases, included or not; the closing date): the outflow category, or
+ *   `onbekend` when none was recorded.
+ * The generated cases hold nothing the other measures read (evaluations, satisfaction, life-domain
+ * scores, support, fidelity), so the server must hold nothing else either.
  */
 
 /** What the reference reads of a case: the same fields a device counts from, nothing of the app's types. */
@@ -78,4 +94,58 @@ export function referenceTotals(cases: Iterable<ReferenceCase>, period: string):
   return [...cells.values()]
     .filter((r) => r.referred + r.included + r.completed + r.includedCumulative > 0)
     .sort((a, b) => (cellKey(a) < cellKey(b) ? -1 : cellKey(a) > cellKey(b) ? 1 : 0))
+}
+
+/** What the reference reads of a case for the steering measures: plain fields, nothing of the app's types. */
+export interface ReferenceMeasureCase extends ReferenceCase {
+  referredAt: string
+  ageBand: string
+  firstContactAt?: string
+  intakeAt?: string
+  closedAt?: string
+  closeCategory?: string
+  gpAnswered: boolean
+  overleg: boolean
+  hasPlan: boolean
+}
+
+export interface ReferenceMeasureRow {
+  measure: string
+  bucket: string
+  intervention: string
+  municipality: string
+  referrerType: string
+  ageBand: string
+  count: number
+}
+
+/** Whole days from one ISO date to another (the dates are calendar days: midnight UTC to midnight UTC). */
+const daysFrom = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
+
+export const measureKeyOf = (r: Omit<ReferenceMeasureRow, 'count'>) => `${r.measure}|${r.bucket}|${r.intervention}|${r.municipality}|${r.referrerType}|${r.ageBand}`
+
+/** The steering measures of `period` over the given cases (see the definitions above), rows ordered by key. */
+export function referenceMeasures(cases: Iterable<ReferenceMeasureCase>, period: string): ReferenceMeasureRow[] {
+  const { first, last } = halfYear(period)
+  const within = (day: string | undefined): day is string => day !== undefined && first <= day && day <= last
+  const rows = new Map<string, ReferenceMeasureRow>()
+  for (const c of cases) {
+    const add = (measure: string, bucket: string) => {
+      const row = { measure, bucket, intervention: c.pathway, municipality: c.municipality ?? 'onbekend', referrerType: c.referrerType ?? 'onbekend', ageBand: c.ageBand, count: 0 }
+      const key = measureKeyOf(row)
+      const cell = rows.get(key) ?? row
+      rows.set(key, cell)
+      cell.count += 1
+    }
+    if (c.pathway === 'wor' && within(c.firstContactAt)) add('first-contact', daysFrom(c.referredAt, c.firstContactAt) <= 14 ? 'within-14-days' : 'later')
+    const byGp = c.referrerType === 'huisarts' || c.referrerType === 'praktijkondersteuner'
+    if (byGp && (c.pathway === 'wor' || c.pathway === 'vg') && within(c.referredAt)) add('gp-feedback', c.gpAnswered ? 'given' : 'not-given')
+    if (within(c.intakeAt)) {
+      const days = daysFrom(c.referredAt, c.intakeAt)
+      add('referral-to-intake', days <= 7 ? '1-week' : days <= 14 ? '2-weeks' : days <= 28 ? '4-weeks' : 'longer')
+    }
+    if ((c.pathway === 'samenwerkwijze' || c.overleg) && within(c.includedAt)) add('plan', c.hasPlan ? 'with-plan' : 'without-plan')
+    if (within(c.closedAt)) add('close-reason', c.closeCategory ?? 'onbekend')
+  }
+  return [...rows.values()].sort((a, b) => (measureKeyOf(a) < measureKeyOf(b) ? -1 : measureKeyOf(a) > measureKeyOf(b) ? 1 : 0))
 }
