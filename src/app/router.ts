@@ -26,6 +26,7 @@ export const router = createRouter({
     { path: '/beheer/ons-aanbod', name: 'pro-own', component: () => import('./features/mapEditor/MapEditorOwnServicesPage.vue'), meta: { signedIn: true } },
     { path: '/beheer/ons-aanbod/:id', name: 'pro-propose', component: () => import('./features/mapEditor/MapEditorServicePage.vue'), props: (r) => ({ id: r.params.id, propose: true }), meta: { signedIn: true } },
     { path: '/beheer/kpi', name: 'pro-kpi', component: () => import('./features/kpi/KpiDashboardPage.vue'), meta: { signedIn: true } },
+    { path: '/beheer/kpi/rapport/:period', name: 'pro-kpi-report', component: () => import('./features/kpi/KpiReportPage.vue'), props: true, meta: { signedIn: true } },
     { path: '/beheer/werkwijze', name: 'pro-method', component: () => import('./features/methodEditor/MethodEditorPage.vue'), meta: { signedIn: true } },
     { path: '/verwijzen', name: 'refer', component: () => import('./features/referrals/ReferPage.vue'), meta: { signedIn: true } },
     { path: '/verwijzen/overzicht', name: 'my-referrals', component: () => import('./features/referrals/MyReferralsPage.vue'), meta: { signedIn: true } },

@@ -2,7 +2,7 @@
 import type { CountSnapshot } from '../../shared/kpi/snapshot'
 import type { AccountabilityPeriod } from '../../shared/kpi/accountability'
 import type { TargetChange } from '../../shared/kpi/kpis'
-import { counterSchema, measuresSchema, periodsSchema, snapshotAnswerSchema, targetsListSchema, targetsSavedSchema, totalsSchema, trendSchema } from '../../shared/api/kpi'
+import { counterSchema, evidenceFileSchema, measuresSchema, periodsSchema, snapshotAnswerSchema, targetsListSchema, targetsSavedSchema, totalsSchema, trendSchema } from '../../shared/api/kpi'
 import { api } from '../core/http'
 
 export type { Target, TotalsRow, TrendRow, MeasureTotal } from '../../shared/api/kpi'
@@ -23,3 +23,5 @@ export const saveTargets = (targets: readonly (Omit<TargetChange, 'target'> & { 
 export const getTrend = async () => (await api('GET', '/api/kpi/trend', trendSchema)).rows
 export const listPeriods = async () => (await api('GET', '/api/kpi/periods', periodsSchema)).periods
 export const savePeriods = async (periods: readonly AccountabilityPeriod[]) => (await api('PUT', '/api/kpi/periods', periodsSchema, { periods })).periods
+/** One half-year's evidence file (src/shared/kpi/evidence.ts), checked against its schema: the period report quotes its digest. */
+export const getEvidence = (halfYear: string) => api('GET', `/api/kpi/evidence?period=${encodeURIComponent(halfYear)}`, evidenceFileSchema)
