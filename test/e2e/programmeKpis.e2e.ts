@@ -12,6 +12,8 @@ import { newCase, type CaseRecord } from '../../src/shared/cases/v2'
 import { regionDate } from '../../src/shared/core/clock'
 import { periodOf } from '../../src/shared/kpi/period'
 import { ApiClient } from './apiClient'
+import { seriousViolations } from './axe'
+import { firstSignIn } from './signIn'
 import { measuringPhone, type MeasuringPhone } from './measuringPhone'
 import { otherOrganisation, useOrganisation } from './socialWorkerPhone'
 
@@ -124,5 +126,40 @@ describe('the programme steers on figures made by the work (issue 18)', () => {
     const h1 = await measures('2026-H1')
     expect(sum(h1.rows, 'first-contact', 'within-14-days')).toBe(1)
     expect(h1.contributions.find((c) => c.organisationId === world.organisationId)?.corrections).toBe(1)
+  })
+
+  it('shows the same figures to a programme officer on a 320 px phone, and hides small cells where they leave the team', async () => {
+    await world.admin.invite(world.organisationId, { email: 'rapport@welzijn.example', name: 'Rik Rapport', role: 'programma' }, PASSWORD)
+    const page = await (await world.h.browser.newContext({ viewport: { width: 320, height: 640 } })).newPage()
+    await firstSignIn(page, world.h.baseUrl, 'rapport@welzijn.example', PASSWORD)
+    await page.goto(`${world.h.baseUrl}/beheer/kpi`)
+    await page.getByLabel('Verantwoordingsperiode').selectOption({ label: 'Periode 4 (2e helft 2026)' })
+    const cell = (section: string, group: string, bucket: string) => page.locator(`[data-section="${section}"] tbody[data-group="${group}"] tr[data-bucket="${bucket}"] td`).first()
+    // The hand count of the first test, in words.
+    await expect.poll(() => cell('first-contact', 'wor', 'within-14-days').textContent(), { timeout: 15_000 }).toBe('6 van 8 (75%)')
+    expect(await cell('first-contact', 'wor', 'later').textContent()).toBe('2 van 8 (25%)')
+    expect(await cell('gp-feedback', 'wor', 'given').textContent()).toBe('4 van 8 (50%)')
+    expect(await cell('evaluation', 'samenwerkwijze', 'not-held').textContent()).toBe('1 van 2 (50%)')
+    // Per organisation (the programme team only): Vivent's plans.
+    await page.getByTestId('kpi-breakdown').selectOption({ label: 'Vivent Welzijn' })
+    await expect.poll(() => cell('plan', 'samenwerkwijze', 'with-plan').textContent()).toBe('2 van 2 (100%)')
+    await page.getByTestId('kpi-breakdown').selectOption({ index: 0 })
+    // As shown outside the programme team: the two late first contacts are a small cell.
+    await page.getByTestId('kpi-suppress').check()
+    await expect.poll(() => cell('first-contact', 'wor', 'later').textContent()).toMatch(/^<5/)
+    expect(await cell('first-contact', 'wor', 'within-14-days').textContent()).not.toMatch(/van 8/)
+    // What the figures rest on: both organisations, and the evidence to download.
+    const evidence = page.getByTestId('kpi-evidence')
+    expect(await evidence.textContent()).toMatch(/Vivent Welzijn/)
+    expect(await seriousViolations(page)).toEqual([])
+
+    // The period's report, as a financier reads it: small cells hidden, and what the figures rest on
+    // (who reported, the evidence file's fingerprint).
+    await page.getByTestId('kpi-report-link').click()
+    await page.getByRole('heading', { level: 1 }).waitFor()
+    const report = async () => (await page.locator('main').textContent()) ?? ''
+    await expect.poll(report, { timeout: 15_000 }).toMatch(/Vingerafdruk \(SHA-256\) van het bewijsbestand over 2e helft 2026: [0-9a-f]{64}/)
+    expect(await report()).toMatch(/Binnen 14 dagen6Later<5/)
+    expect(await seriousViolations(page)).toEqual([])
   })
 })
