@@ -4,7 +4,8 @@
  * MiniSearch in the same process; the gzip size of the start page's JavaScript and CSS (the CSS
  * against the full NL Design System component library's, in the same run); then the
  * server's requests per second and p99 on PGlite and PostgreSQL side by side (bench/http.ts:
- * map fetch, count snapshots from 50 concurrent clients, sign-in); then the case vault against
+ * map fetch, count snapshots from 50 concurrent clients — today's, counts only, against the larger
+ * snapshot with about 300 and 600 measure rows, as a ratio with p99 beside it — sign-in); then the case vault against
  * plain Dexie, and counting 10,000 cases on the device against reading their index (bench/vault.ts);
  * then sealing, sending, receiving and opening a referral for 1, 10 and 50 devices (bench/referrals.ts);
  * then the sign-in guard's cost against scrypt alone (bench/signInGuard.ts); then the method as data
