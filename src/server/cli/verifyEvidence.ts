@@ -1,10 +1,12 @@
 /**
- * `npm run verify-evidence -- <file> [--pin <organisation id>=<fingerprint> …]`: checks an evidence
- * file exported from the KPI dashboard (docs/kpi.md "Evidence") without the server: the digest,
- * every snapshot's device signature, every device's certificate up to its organisation's key, and
- * the totals. Prints the organisations' key fingerprints to compare with what each organisation
- * confirms (or checks them against --pin). Exit code 0 when everything holds, 1 when not, 2 on a
- * wrong call.
+ * `npm run verify-evidence -- <file> [--pin <organisation id>=<fingerprint> …] [--accept-unsigned]`:
+ * checks an evidence file exported from the KPI dashboard (docs/kpi.md "Evidence") without the
+ * server: the digest, every snapshot's device signature, every device's certificate up to its
+ * organisation's key (and certified to count), every counting id once, and the totals. Prints the
+ * organisations' key fingerprints to compare with what each organisation confirms, or checks them
+ * against --pin (then every organisation in the file must be pinned). Figures listed as unsigned
+ * (stored before signatures were kept) fail the check unless --accept-unsigned accepts them as
+ * unproven. Exit code 0 when everything holds, 1 when not, 2 on a wrong call.
  */
 import { readFileSync } from 'node:fs'
 import { verifyEvidence } from '../../shared/kpi/evidence'
@@ -12,12 +14,15 @@ import { verifyEvidence } from '../../shared/kpi/evidence'
 async function main(args: string[]): Promise<number> {
   const pins: Record<string, string> = {}
   const files: string[] = []
+  let acceptUnsigned = false
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--pin') {
       const [id, fp] = (args[++i] ?? '').split('=')
       if (!id || !fp) return usage('--pin needs <organisation id>=<fingerprint>')
-      pins[id] = fp.trim()
-    } else files.push(args[i]!)
+      pins[id.trim().toLowerCase()] = fp.trim()
+    } else if (args[i] === '--accept-unsigned') acceptUnsigned = true
+    else if (args[i]!.startsWith('--')) return usage(`unknown option ${args[i]}`)
+    else files.push(args[i]!)
   }
   if (files.length !== 1) return usage('give one evidence file')
   let input: unknown
@@ -27,16 +32,17 @@ async function main(args: string[]): Promise<number> {
     console.error(`Cannot read ${files[0]}: ${(e as Error).message}`)
     return 1
   }
-  const check = await verifyEvidence(input, pins)
+  const check = await verifyEvidence(input, pins, { acceptUnsigned })
   for (const o of check.organisations) console.log(`Organisation ${o.name} (${o.organisationId}): key fingerprint ${o.fingerprint ?? '(no key)'}`)
   for (const n of check.notes) console.log(`Note: ${n}`)
   for (const p of check.problems) console.error(`NOT OK: ${p}`)
-  console.log(check.ok ? `OK: ${check.signedSnapshots} signed snapshots; the totals are their sum.` : `NOT OK: ${check.problems.length} problem(s).`)
+  const unsigned = check.unsignedSnapshots ? ` and ${check.unsignedSnapshots} unsigned, accepted unproven` : ''
+  console.log(check.ok ? `OK: ${check.signedSnapshots} signed snapshots${unsigned}; the totals are their sum.` : `NOT OK: ${check.problems.length} problem(s).`)
   return check.ok ? 0 : 1
 }
 
 function usage(why: string): number {
-  console.error(`${why}\nUsage: npm run verify-evidence -- <file> [--pin <organisation id>=<fingerprint> …]`)
+  console.error(`${why}\nUsage: npm run verify-evidence -- <file> [--pin <organisation id>=<fingerprint> …] [--accept-unsigned]`)
   return 2
 }
 
