@@ -118,6 +118,19 @@ describe('the evidence file holds against a server or programme officer who edit
     expect(run.out).toMatch(/OK: 1 signed snapshots and 1 unsigned, accepted unproven/)
   })
 
+  it('says which half-year, digest and totals it checked: a good file of another half-year verifies too', async () => {
+    await countingWorker()
+    const { file } = await exported()
+    // The attack: the report is about 2026-H2, the file handed over beside it is another
+    // half-year's (or another export's). The command said only "OK".
+    const run = verifyCommand(file)
+    expect(run.code, run.out).toBe(0)
+    expect(run.out).toContain('Period: 2026-H2')
+    expect(run.out).toContain(`Digest: ${file.digest}`)
+    expect(run.out).toMatch(/wor: referred 2, included 1, completed 0/)
+    expect(run.out).toMatch(/wor plan with-plan: 3/)
+  })
+
   it('refuses an unsigned entry that repeats a signed snapshot’s counting id', async () => {
     const w = await countingWorker()
     const { file } = await exported()

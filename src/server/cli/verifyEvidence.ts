@@ -9,7 +9,7 @@
  * unproven. Exit code 0 when everything holds, 1 when not, 2 on a wrong call.
  */
 import { readFileSync } from 'node:fs'
-import { verifyEvidence } from '../../shared/kpi/evidence'
+import { verifyEvidence, type EvidenceContent } from '../../shared/kpi/evidence'
 
 async function main(args: string[]): Promise<number> {
   const pins: Record<string, string> = {}
@@ -33,12 +33,35 @@ async function main(args: string[]): Promise<number> {
     return 1
   }
   const check = await verifyEvidence(input, pins, { acceptUnsigned })
+  // What was checked, to compare with the report: a good file of another half-year verifies too.
+  if (check.period) console.log(`Period: ${check.period}`)
+  if (check.digest) console.log(`Digest: ${check.digest} (compare with the digest the report quotes)`)
+  for (const line of check.totals ? totalsLines(check.totals) : []) console.log(line)
   for (const o of check.organisations) console.log(`Organisation ${o.name} (${o.organisationId}): key fingerprint ${o.fingerprint ?? '(no key)'}`)
   for (const n of check.notes) console.log(`Note: ${n}`)
   for (const p of check.problems) console.error(`NOT OK: ${p}`)
   const unsigned = check.unsignedSnapshots ? ` and ${check.unsignedSnapshots} unsigned, accepted unproven` : ''
   console.log(check.ok ? `OK: ${check.signedSnapshots} signed snapshots${unsigned}; the totals are their sum.` : `NOT OK: ${check.problems.length} problem(s).`)
   return check.ok ? 0 : 1
+}
+
+/** The totals per intervention and per measure bucket (summed over the breakdown cells), to compare with the report's figures. */
+function totalsLines(totals: EvidenceContent['totals']): string[] {
+  const counts = new Map<string, { referred: number; included: number; completed: number; includedCumulative: number }>()
+  for (const r of totals.rows) {
+    const t = counts.get(r.intervention) ?? { referred: 0, included: 0, completed: 0, includedCumulative: 0 }
+    counts.set(r.intervention, { referred: t.referred + r.referred, included: t.included + r.included, completed: t.completed + r.completed, includedCumulative: t.includedCumulative + r.includedCumulative })
+  }
+  const measures = new Map<string, number>()
+  for (const m of totals.measures) {
+    const key = `${m.intervention} ${m.measure} ${m.bucket}`
+    measures.set(key, (measures.get(key) ?? 0) + m.count)
+  }
+  return [
+    'Totals (the sum of the snapshots):',
+    ...[...counts].map(([i, t]) => `  ${i}: referred ${t.referred}, included ${t.included}, completed ${t.completed}, included up to the period's end ${t.includedCumulative}`),
+    ...[...measures].map(([key, n]) => `  ${key}: ${n}`),
+  ]
 }
 
 function usage(why: string): number {

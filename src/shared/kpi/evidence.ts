@@ -99,6 +99,13 @@ export interface EvidenceCheck {
   /** Snapshots whose figures nothing in the file proves (stored before signatures were kept). */
   unsignedSnapshots: number
   organisations: { organisationId: string; name: string; fingerprint: string | null }[]
+  /**
+   * What the check covered, for the reader to compare with the report: the half-year, the digest
+   * (the report quotes it) and the totals. A good file of another half-year verifies too.
+   */
+  period: string | null
+  digest: string | null
+  totals: EvidenceContent['totals'] | null
 }
 
 export interface VerifyOptions {
@@ -127,7 +134,7 @@ export async function verifyEvidence(input: unknown, pinsGiven: Readonly<Record<
   const parsed = evidenceFileSchema.safeParse(input)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    return { ok: false, problems: [`The file is not an evidence file: ${issue?.path.join('.') || '(top)'}: ${issue?.message}`], notes: [], signedSnapshots: 0, unsignedSnapshots: 0, organisations: [] }
+    return { ok: false, problems: [`The file is not an evidence file: ${issue?.path.join('.') || '(top)'}: ${issue?.message}`], notes: [], signedSnapshots: 0, unsignedSnapshots: 0, organisations: [], period: null, digest: null, totals: null }
   }
   const file = parsed.data
   const problems: string[] = []
@@ -186,5 +193,5 @@ export async function verifyEvidence(input: unknown, pinsGiven: Readonly<Record<
   }
   const recomputed = totalsOf([...file.snapshots, ...file.unsigned])
   if (JSON.stringify(recomputed) !== JSON.stringify(file.totals)) problems.push('The totals are not the sum of the snapshots.')
-  return { ok: problems.length === 0, problems, notes, signedSnapshots: file.snapshots.length, unsignedSnapshots: file.unsigned.length, organisations }
+  return { ok: problems.length === 0, problems, notes, signedSnapshots: file.snapshots.length, unsignedSnapshots: file.unsigned.length, organisations, period: file.period, digest, totals: file.totals }
 }
