@@ -118,6 +118,20 @@ describe('the evidence file holds against a server or programme officer who edit
     expect(run.out).toMatch(/OK: 1 signed snapshots and 1 unsigned, accepted unproven/)
   })
 
+  it('prints nothing of the file that steers the terminal: a failing file cannot show itself as OK', async () => {
+    await countingWorker()
+    const { file } = await exported()
+    // The attack: the file fails (a snapshot listed twice), and the organisation's name — text the
+    // file's writer chooses, printed in every line about it — carries a fake OK line, a Trojan
+    // Source bidi override, and the escape that hides whatever the terminal prints next.
+    const named = { ...file.organisations[0]!, name: 'Welzijn\nOK: 9 signed snapshots; the totals are their sum.\u202e\u001b[8m' }
+    const hidden = await resealed({ ...file, organisations: [named], snapshots: [file.snapshots[0]!, structuredClone(file.snapshots[0]!)] })
+    const run = verifyCommand(hidden)
+    expect(run.code).toBe(1)
+    expect(run.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/)
+    expect(run.out).not.toMatch(/^OK:/m)
+  })
+
   it('says which half-year, digest and totals it checked: a good file of another half-year verifies too', async () => {
     await countingWorker()
     const { file } = await exported()

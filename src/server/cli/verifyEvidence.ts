@@ -34,16 +34,25 @@ async function main(args: string[]): Promise<number> {
   }
   const check = await verifyEvidence(input, pins, { acceptUnsigned })
   // What was checked, to compare with the report: a good file of another half-year verifies too.
-  if (check.period) console.log(`Period: ${check.period}`)
-  if (check.digest) console.log(`Digest: ${check.digest} (compare with the digest the report quotes)`)
-  for (const line of check.totals ? totalsLines(check.totals) : []) console.log(line)
-  for (const o of check.organisations) console.log(`Organisation ${o.name} (${o.organisationId}): key fingerprint ${o.fingerprint ?? '(no key)'}`)
-  for (const n of check.notes) console.log(`Note: ${n}`)
-  for (const p of check.problems) console.error(`NOT OK: ${p}`)
+  if (check.period) out(`Period: ${check.period}`)
+  if (check.digest) out(`Digest: ${check.digest} (compare with the digest the report quotes)`)
+  for (const line of check.totals ? totalsLines(check.totals) : []) out(line)
+  for (const o of check.organisations) out(`Organisation ${o.name} (${o.organisationId}): key fingerprint ${o.fingerprint ?? '(no key)'}`)
+  for (const n of check.notes) out(`Note: ${n}`)
+  for (const p of check.problems) err(`NOT OK: ${p}`)
   const unsigned = check.unsignedSnapshots ? ` and ${check.unsignedSnapshots} unsigned, accepted unproven` : ''
-  console.log(check.ok ? `OK: ${check.signedSnapshots} signed snapshots${unsigned}; the totals are their sum.` : `NOT OK: ${check.problems.length} problem(s).`)
+  out(check.ok ? `OK: ${check.signedSnapshots} signed snapshots${unsigned}; the totals are their sum.` : `NOT OK: ${check.problems.length} problem(s).`)
   return check.ok ? 0 : 1
 }
+
+/**
+ * One line each, with every control character and bidi override of the file's text (names, times)
+ * shown as '?': the file's writer chooses that text, and a newline, a terminal escape (one hides
+ * all that follows) or a bidi override could make a failing file look OK on screen.
+ */
+const printable = (line: string) => line.replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '?')
+const out = (line: string) => console.log(printable(line))
+const err = (line: string) => console.error(printable(line))
 
 /** The totals per intervention and per measure bucket (summed over the breakdown cells), to compare with the report's figures. */
 function totalsLines(totals: EvidenceContent['totals']): string[] {
