@@ -95,6 +95,18 @@ describe('case facts on the phone', () => {
     expect(countMeasures(facts, '2026-H1', '2026-04-01').find((r) => r.measure === 'plan')?.count).toBe(1)
   })
 
+  it('of a case another device counts stay out, even when their row says retained (review of issue 18)', async () => {
+    const { db, store } = await phone()
+    const c = withPlan()
+    await store.save(c)
+    // The lead (and the counting) went to a colleague's device; someone flips the plain flag.
+    const sync = await db.docSync.get(c.id)
+    expect(sync).toBeDefined()
+    await db.docSync.put({ ...sync!, countingDeviceId: '22222222-2222-4222-8222-222222222222' })
+    await db.caseFacts.update(c.id, { retained: true })
+    expect(await store.countingFacts()).toEqual([])
+  })
+
   it('are made for a case stored before them, the first time counts go out', async () => {
     const { db, store } = await phone()
     const c = withPlan()

@@ -78,6 +78,8 @@ export async function countingFacts(
   db: CaseDb,
   vault: Vault,
   counted: ReadonlySet<string>,
+  /** Every case row on the device: a row marked retained whose case is here (it came back through sync) counts as that case does. */
+  present: ReadonlySet<string>,
   open: (id: string) => Promise<CaseRecord | undefined>,
   definitionFor: (version: number) => MethodDefinition | undefined,
 ): Promise<CaseFacts[]> {
@@ -85,12 +87,14 @@ export async function countingFacts(
   const out: CaseFacts[] = []
   const have = new Set<string>()
   for (const row of rows) {
-    if (!row.retained && !counted.has(row.id)) continue
+    // Retained (its case removed after retention) counts on its own; with its case here, only as that case counts.
+    const retained = row.retained && !present.has(row.id)
+    if (!retained && !counted.has(row.id)) continue
     const facts = await openFacts(vault, row)
     if (facts) {
       out.push(facts)
       have.add(row.id)
-    } else if (row.retained) console.warn(`The facts kept for a removed case (${row.id}) do not open: they are left out of the measures.`)
+    } else if (retained) console.warn(`The facts kept for a removed case (${row.id}) do not open: they are left out of the measures.`)
   }
   for (const id of counted) {
     if (have.has(id)) continue

@@ -177,8 +177,9 @@ export class CaseStore {
     const me = await this.deviceId()
     const docs = await this.db.docSync.toArray()
     const elsewhere = new Set(docs.filter((r) => typeof r.countingDeviceId === 'string' && r.countingDeviceId !== me).map((r) => r.docId))
-    const counted = new Set((await this.db.cases.toCollection().primaryKeys()).map(String).filter((id) => !elsewhere.has(id)))
-    return countingFacts(this.db, this.vault, counted, (id) => this.load(id), (version) => useMethod().forVersion(version))
+    const present = new Set((await this.db.cases.toCollection().primaryKeys()).map(String))
+    const counted = new Set([...present].filter((id) => !elsewhere.has(id)))
+    return countingFacts(this.db, this.vault, counted, present, (id) => this.load(id), (version) => useMethod().forVersion(version))
   }
 
   /**
