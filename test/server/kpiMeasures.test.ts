@@ -305,6 +305,10 @@ describe('the evidence file (bewijslast, issue 18 point 5)', () => {
     totalsOnly.totals.measures[0]!.count += 1
     expect((await verifyEvidence(totalsOnly)).problems.join(' ')).toMatch(/digest does not match/)
     expect((await verifyEvidence(await withDigest({ ...content, snapshots: file.snapshots, totals: totalsOnly.totals }))).problems).toEqual(['The totals are not the sum of the snapshots.'])
+    // The certificate is the one the device had when it counted: a re-approval or a deleted device later changes nothing.
+    await db.query('UPDATE devices SET certificate = NULL WHERE id = $1', [a.phone.id])
+    const later = (await (await programme.call('GET', '/api/kpi/evidence?period=2026-H2')).json()) as EvidenceFile
+    expect((await verifyEvidence(later)).problems).toEqual([])
     // A key fingerprint other than the one the organisation confirmed.
     const wrongPin = await verifyEvidence(file, { [a.organisationId]: '00000 00000 00000 00000 00000 00000' })
     expect(wrongPin.ok).toBe(false)

@@ -39,7 +39,7 @@ export async function evidenceFile(db: Database, period: string, now: Date): Pro
   const stamp = (d: Date | string) => new Date(d).toISOString()
   const snapshots = rows.flatMap((r) =>
     r.signed
-      ? [{ counterId: r.counter_id, organisationId: r.organisation_id, period, ...r.signed, certificate: r.certificate ?? null, receivedAt: stamp(r.received_at), correction: r.correction }]
+      ? [{ counterId: r.counter_id, organisationId: r.organisation_id, period, ...r.signed, certificate: r.signed.certificate ?? r.certificate ?? null, receivedAt: stamp(r.received_at), correction: r.correction }]
       : [],
   )
   // Before issue 18 nothing of the signature was kept: the figures are listed as they count.

@@ -22,6 +22,8 @@ export interface SignedEvidence {
   signature: string
   deviceId: string
   signingKey: unknown
+  /** The device's certificate when the snapshot came in (null: it had none). */
+  certificate?: unknown
 }
 
 /**

@@ -81,7 +81,9 @@ export function kpiRoutes(db: Database, now: () => number = Date.now) {
       if (!bound.ok) return bound
       const tooMany = implausibleCounts(s.rows, bound.others) ?? implausibleMeasures(s.measures ?? [], bound.otherMeasures)
       if (tooMany) return { ok: false, status: 422, code: 'implausible-counts', error: `Implausible counts: ${tooMany}` } as const
-      const evidence = { snapshotVersion: s.snapshotVersion, rows: s.rows, ...(s.measures ? { measures: s.measures } : {}), signature: s.signature, deviceId: device.id, signingKey: device.signingKey }
+      // The device's certificate as it is now, kept with what it signed: a later re-approval or a deleted device does not change the evidence.
+      const certificate = (await tx.query<{ certificate: unknown }>('SELECT certificate FROM devices WHERE id = $1', [device.id])).rows[0]?.certificate ?? null
+      const evidence = { snapshotVersion: s.snapshotVersion, rows: s.rows, ...(s.measures ? { measures: s.measures } : {}), signature: s.signature, deviceId: device.id, signingKey: device.signingKey, certificate }
       return { ok: true, answer: await ingestSnapshot(tx, snapshot, localMoment(new Date(serverTime)).date, user.userId, evidence) } as const
     })
     if (!result.ok) return problem(c, result.status, result.code, result.error)
