@@ -135,6 +135,8 @@ describe('the steering measures for the programme team', () => {
     expect(link.attributes('href')).toBe('/api/kpi/evidence?period=2026-H2')
     expect(link.attributes('download')).toBe('bewijslast-2026-H2.json')
     expect(evidence.get('.kpi-evidence__check').text()).toBe('Controleren kan zonder deze server. Typ in de map van de app dit commando, met de naam van het gedownloade bestand erachter: npm run verify-evidence --')
+    // Confidential: unmasked cells and device names (docs/kpi.md "Evidence").
+    expect(evidence.get('[data-testid="evidence-confidential"]').text()).toMatch(/^Het bewijsbestand is vertrouwelijk: .*niet aan de financier/)
     expect(w.getComponent(RouterLinkStub).props('to')).toBe('/beheer/kpi/rapport/p4')
   })
 
