@@ -203,9 +203,9 @@ describe.sequential('count sync under faults', () => {
         for (const r of expected) seen.set(`${r.measure}|${r.bucket}`, (seen.get(`${r.measure}|${r.bucket}`) ?? 0) + r.count)
       }
     }
-    // Every measure the cases reach, on both sides of each bucket's edge, was there to count many times.
+    // Every measure the cases reach, on both sides of each bucket's edge, was there to count several times (10 on PGlite, 2.5 on PostgreSQL's shorter run).
     const buckets = ['first-contact|within-14-days', 'first-contact|later', 'gp-feedback|given', 'gp-feedback|not-given', 'referral-to-intake|1-week', 'referral-to-intake|2-weeks', 'referral-to-intake|4-weeks', 'referral-to-intake|longer', 'plan|with-plan', 'plan|without-plan', 'close-reason|onbekend', 'close-reason|doel-bereikt']
-    for (const b of buckets) expect(seen.get(b) ?? 0, b).toBeGreaterThan(10)
+    for (const b of buckets) expect(seen.get(b) ?? 0, b).toBeGreaterThanOrEqual(ATTEMPTS / 1_000)
     await expectWholeSnapshots()
 
     // The app's back-off ran: items waited out their time and were tried again after it.
