@@ -15,7 +15,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import KpiDashboardPage from '../../src/app/features/kpi/KpiDashboardPage.vue'
 import { DEFAULT_ACCOUNTABILITY_PERIODS as PLAN, periodsBodySchema } from '../../src/shared/kpi/accountability'
 import { targetsBodySchema, type Target } from '../../src/shared/kpi/kpis'
+import en from '../../src/app/i18n/en.json'
 import nl from '../../src/app/i18n/nl.json'
+import proEn from '../../src/app/i18n/pro.en.json'
 import proNl from '../../src/app/i18n/pro.nl.json'
 
 const BOM = '\uFEFF'
@@ -24,6 +26,8 @@ const wor = (referred: number, included: number, completed: number, municipality
 /** What the stand-in server holds: per half-year totals and (unless `noMeasures`) measures, the targets and periods. */
 let server: {
   totals: Record<string, ReturnType<typeof wor>[]>
+  /** Referrals sent through the app, per half-year and intervention. */
+  referrals: Record<string, Record<string, number>>
   measures: Record<string, { measure: string; bucket: string; count: number }[]>
   noMeasures: boolean
   targets: Target[]
@@ -58,13 +62,19 @@ function fakeServer(url: string, init: RequestInit = {}): Response {
     }
     return reply(200, { ok: true, saved: parsed.data.targets.length, removed: 0 })
   }
-  if (path === '/api/kpi/totals') return reply(200, { period, rows: server.totals[period] ?? [], referrals: {} })
+  if (path === '/api/kpi/totals') return reply(200, { period, rows: server.totals[period] ?? [], referrals: server.referrals[period] ?? {} })
   if (path === '/api/kpi/measures') {
     if (server.noMeasures) return reply(404, { code: 'not-found', error: 'Not found' })
     const rows = (server.measures[period] ?? []).map((m) => ({ ...m, intervention: 'wor', municipality: 'Oss', referrerType: 'huisarts', ageBand: 'onbekend', organisationId: 'o1' }))
     return reply(200, { period, rows, contributions: [] })
   }
-  if (path === '/api/kpi/trend') return reply(200, { rows: [] })
+  if (path === '/api/kpi/trend') {
+    // As the server sums them: per half-year with figures and intervention.
+    const rows = Object.entries(server.totals).flatMap(([half, list]) =>
+      list.length ? [{ period: half, intervention: 'wor', ...Object.fromEntries((['referred', 'included', 'completed', 'includedCumulative'] as const).map((k) => [k, list.reduce((a, r) => a + r[k], 0)])) }] : [],
+    )
+    return reply(200, { rows })
+  }
   return reply(404, { code: 'not-found', error: 'Not found' })
 }
 
@@ -75,8 +85,8 @@ async function settle() {
   }
 }
 
-async function openPage() {
-  const i18n = createI18n({ legacy: false, locale: 'nl', missingWarn: false, fallbackWarn: false, messages: { nl: { ...nl, ...proNl } } })
+async function openPage(locale: 'nl' | 'en' = 'nl') {
+  const i18n = createI18n({ legacy: false, locale, missingWarn: false, fallbackWarn: false, messages: { nl: { ...nl, ...proNl }, en: { ...en, ...proEn } } })
   mounted = mount(KpiDashboardPage, { global: { plugins: [i18n] }, attachTo: document.body })
   await settle()
   return mounted
@@ -89,6 +99,16 @@ async function axeProblems() {
 
 const targetField = (w: VueWrapper, intervention: string, kpi: string) => w.get(`tr[data-kpi="${intervention}:${kpi}"] input`)
 const verdict = (w: VueWrapper, intervention: string, kpi: string) => w.get(`tr[data-kpi="${intervention}:${kpi}"] td[data-verdict]`)
+/** A chart's rows in one group: [name, text] each. */
+const chartTexts = (w: VueWrapper, chart: string, group: string) =>
+  w.findAll(`[data-chart="${chart}"] tbody[data-group="${group}"] tr[data-bucket]`).map((r) => [r.get('th').text(), r.get('td').text()])
+/** Where a row's bar and marks stand on the axis (their inline style), "" when not drawn. */
+const drawn = (w: VueWrapper, chart: string, group: string, bucket: string) => {
+  const row = w.get(`[data-chart="${chart}"] tbody[data-group="${group}"] tr[data-bucket="${bucket}"]`)
+  const style = (sel: string) => (row.find(sel).exists() ? (row.get(sel).attributes('style') ?? '') : '')
+  return { bar: style('[data-bar]'), target: style('[data-target]'), line: style('[data-line]') }
+}
+const axisOf = (w: VueWrapper, chart: string) => w.get(`[data-chart="${chart}"] [data-axis]`).findAll('span').map((s) => s.text())
 const puts = (path: string) => sent.filter((r) => r.method === 'PUT' && r.url === path)
 
 /** Chooses a file in the import's file field, as a person does. */
@@ -105,6 +125,7 @@ beforeEach(() => {
   sent = []
   server = {
     totals: { '2026-H2': [wor(12, 9, 2), wor(3, 1, 0, 'Boekel')], '2024-H2': [wor(4, 3, 0)], '2025-H1': [wor(5, 4, 1)] },
+    referrals: { '2026-H2': { wor: 3 } },
     measures: { '2026-H2': [{ measure: 'first-contact', bucket: 'within-14-days', count: 6 }, { measure: 'first-contact', bucket: 'later', count: 4 }] },
     noMeasures: false,
     targets: [
@@ -148,7 +169,12 @@ describe('the periods', () => {
     await settle()
     expect(sent.filter((r) => r.url.startsWith('/api/kpi/totals')).map((r) => r.url)).toEqual(expect.arrayContaining(['/api/kpi/totals?period=2024-H1', '/api/kpi/totals?period=2024-H2', '/api/kpi/totals?period=2025-H1']))
     expect(w.get('tr[data-kpi="wor:included"]').text()).toMatch(/^Bereikte inwoners \(nieuw\)\s*7/)
-    expect(w.get('tr[data-intervention="wor"]').text()).toMatch(/Welzijn op Recept\s*9\s*7\s*1/)
+    expect(chartTexts(w, 'funnel', 'wor')).toEqual([
+      ['Verwezen', '9'],
+      ['Bereikt (nieuw)', '7 (78% van verwezen)'],
+      ['Afgerond', '1 (14% van bereikt)'],
+      ['Verwezen via de app', '0'],
+    ])
   })
 
   it('refuses a change with a gap at the period it is about, sends nothing, and saves a good one', async () => {
@@ -179,6 +205,106 @@ describe('the periods', () => {
     await settle()
     expect(w.get('[data-testid="periods-problems"]').text()).toContain('Periode 4 (2e helft 2026) heeft nog 2 doelen. Haal die eerst weg.')
     expect(puts('/api/kpi/periods')).toEqual([])
+  })
+})
+
+describe('the charts, readable (issue 18 point 7)', () => {
+  it('show every number on an axis from 0 to at least 10, the target and its 75 % line marked and in words', async () => {
+    const w = await openPage()
+    // Reached against target: 10 in 2026-H2 (Oss 9, Boekel 1) against 10; the rest without target.
+    expect(chartTexts(w, 'target', 'all')).toEqual([
+      ['Welzijn op Recept', '10. Doel: 10, gehaald vanaf 7,5.'],
+      ['Verkennend Gesprek', '0. Geen doel.'],
+      ['Sociaal Arrangeren', '0. Geen doel.'],
+      ['Samenwerkwijze', '0. Geen doel.'],
+    ])
+    expect(axisOf(w, 'target')).toEqual(['0', '10'])
+    expect(w.get('[data-chart="target"] caption').text()).toContain('De balken tonen het aantal op een schaal van 0 tot 10.')
+    expect(drawn(w, 'target', 'all', 'wor')).toEqual({ bar: 'width: 100%;', target: expect.stringMatching(/100%/), line: expect.stringMatching(/75%/) })
+    expect(drawn(w, 'target', 'all', 'vg')).toEqual({ bar: 'width: 0%;', target: '', line: '' })
+    expect(w.get('[data-chart="target"] [data-legend]').text()).toBe('Balk: het aantal bereikte inwoners.Dikke streep: het doel.Stippellijn: 75 % van het doel. Vanaf daar is het doel gehaald.')
+    // The bars and marks are for the eye; the words carry the figure.
+    expect(w.findAll('[data-chart] .kpi-bar').every((b) => b.attributes('aria-hidden') === 'true')).toBe(true)
+    expect(await axeProblems()).toEqual([])
+  })
+
+  it('never let one case fill a bar when there is no target', async () => {
+    server.totals['2026-H1'] = [wor(1, 1, 0)]
+    const w = await openPage()
+    await w.get('select').setValue('p3')
+    await settle()
+    expect(chartTexts(w, 'target', 'all')[0]).toEqual(['Welzijn op Recept', '1. Geen doel.'])
+    expect(axisOf(w, 'target')).toEqual(['0', '10'])
+    expect(drawn(w, 'target', 'all', 'wor')).toEqual({ bar: 'width: 10%;', target: '', line: '' })
+    expect(w.find('[data-chart="target"] [data-legend]').exists()).toBe(false)
+    expect(drawn(w, 'funnel', 'wor', 'referred').bar).toBe('width: 10%;')
+    expect(drawn(w, 'municipality', 'wor', 'Oss').bar).toBe('width: 10%;')
+    expect(await axeProblems()).toEqual([])
+  })
+
+  it('show the funnel per intervention in words, each step against the one before', async () => {
+    const w = await openPage()
+    expect(chartTexts(w, 'funnel', 'wor')).toEqual([
+      ['Verwezen', '15'],
+      ['Bereikt (nieuw)', '10 (67% van verwezen)'],
+      ['Afgerond', '2 (20% van bereikt)'],
+      ['Verwezen via de app', '3'],
+    ])
+    expect(w.get('[data-chart="funnel"] tbody[data-group="wor"] th[scope="rowgroup"]').text()).toBe('Welzijn op Recept')
+    // Nobody is referred to the Samenwerkwijze through the app; no share of nothing, no track of nothing.
+    expect(chartTexts(w, 'funnel', 'samenwerkwijze')).toEqual([
+      ['Verwezen', '0'],
+      ['Bereikt (nieuw)', '0'],
+      ['Afgerond', '0'],
+    ])
+    expect(w.find('[data-chart="funnel"] tbody[data-group="samenwerkwijze"] .kpi-bar__track').exists()).toBe(false)
+    expect(axisOf(w, 'funnel')).toEqual(['0', '20'])
+    // The light track is the step before: 10 of 15 reached.
+    const included = w.get('[data-chart="funnel"] tbody[data-group="wor"] tr[data-bucket="included"]')
+    expect(included.get('.kpi-bar__track').attributes('style')).toBe('width: 75%;')
+    expect(included.get('[data-bar]').attributes('style')).toBe('width: 50%;')
+  })
+
+  it('show the trend per half-year on its own line, named as the programme says it, and a half-year to come as such', async () => {
+    const w = await openPage()
+    expect(chartTexts(w, 'trend', 'wor')).toEqual([
+      ['1e helft 2024', '0'],
+      ['2e helft 2024', '3'],
+      ['1e helft 2025', '4'],
+      ['2e helft 2025', '0'],
+      ['1e helft 2026', '0'],
+      ['2e helft 2026', '10. Doel: 10, gehaald vanaf 7,5.'],
+      ['1e helft 2027', 'Nog niet begonnen.'],
+    ])
+    expect(drawn(w, 'trend', 'wor', '2027-H1').bar).toBe('')
+    expect(drawn(w, 'trend', 'wor', '2024-H2').bar).toBe('width: 30%;')
+    // Interventions that reached nobody and have no target: named once, not a column of zeros.
+    expect(w.findAll('[data-chart="trend"] tbody[data-group]').map((g) => g.attributes('data-group'))).toEqual(['wor'])
+    expect(w.get('[data-chart="trend"] [data-nobody]').text()).toBe('Nog niemand bereikt bij: Verkennend Gesprek, Sociaal Arrangeren, Samenwerkwijze.')
+    expect(await axeProblems()).toEqual([])
+  })
+
+  it('show reached per municipality, a group per intervention', async () => {
+    const w = await openPage()
+    expect(chartTexts(w, 'municipality', 'wor')).toEqual([
+      ['Oss', '9'],
+      ['Boekel', '1'],
+    ])
+    expect(axisOf(w, 'municipality')).toEqual(['0', '10'])
+  })
+
+  it('speak in names and B1 words, not codes, in Dutch and in English', async () => {
+    const nlPage = await openPage()
+    const charts = () => nlPage.findAll('[data-chart]').map((c) => c.text()).join(' ')
+    expect(charts()).not.toMatch(/\b(wor|vg|sa|samenwerkwijze)\b/)
+    expect(charts()).not.toMatch(/includ|geïncludeerd|20\d\d-H[12]/i)
+    nlPage.unmount()
+    mounted = undefined
+    const enPage = await openPage('en')
+    expect(chartTexts(enPage, 'target', 'all')[0]).toEqual(['Social prescribing', '10. Target: 10, met from 7.5.'])
+    expect(chartTexts(enPage, 'trend', 'wor').at(-1)).toEqual(['1st half of 2027', 'Not started yet.'])
+    expect(enPage.findAll('[data-chart]').map((c) => c.text()).join(' ')).not.toMatch(/\b(wor|vg|sa)\b|20\d\d-H[12]/)
+    expect(await axeProblems()).toEqual([])
   })
 })
 

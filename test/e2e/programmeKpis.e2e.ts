@@ -13,6 +13,7 @@ import { regionDate } from '../../src/shared/core/clock'
 import { periodOf } from '../../src/shared/kpi/period'
 import { ApiClient } from './apiClient'
 import { seriousViolations } from './axe'
+import { chartOverlaps } from './chartOverlaps'
 import { firstSignIn } from './signIn'
 import { measuringPhone, type MeasuringPhone } from './measuringPhone'
 import { otherOrganisation, useOrganisation } from './socialWorkerPhone'
@@ -140,6 +141,17 @@ describe('the programme steers on figures made by the work (issue 18)', () => {
     expect(await cell('first-contact', 'wor', 'later').textContent()).toBe('2 van 8 (25%)')
     expect(await cell('gp-feedback', 'wor', 'given').textContent()).toBe('4 van 8 (50%)')
     expect(await cell('evaluation', 'samenwerkwijze', 'not-held').textContent()).toBe('1 van 2 (50%)')
+    // The inclusion charts: no label over a bar or another label, nothing sticking out, at 320 and
+    // 640 px (issue 18 point 7) — and the check does see a label laid over its bar.
+    expect(await chartOverlaps(page)).toEqual([])
+    await page.setViewportSize({ width: 640, height: 400 })
+    expect(await chartOverlaps(page)).toEqual([])
+    // (Laid over through the style object: the page's CSP refuses a style element, rightly.)
+    const layOver = (how: string) => page.evaluate((position) => document.querySelectorAll<HTMLElement>('[data-chart="funnel"] .kpi-figures__text').forEach((e) => (e.style.position = position)), how)
+    await layOver('absolute')
+    expect((await chartOverlaps(page)).some((f) => f.startsWith('funnel: ') && f.includes(' over bar '))).toBe(true)
+    await layOver('')
+    await page.setViewportSize({ width: 320, height: 640 })
     // Per organisation (the programme team only): Vivent's plans.
     await page.getByTestId('kpi-breakdown').selectOption({ label: 'Vivent Welzijn' })
     await expect.poll(() => cell('plan', 'samenwerkwijze', 'with-plan').textContent()).toBe('2 van 2 (100%)')
