@@ -45,3 +45,14 @@ export async function signedIn(app: { request: Hono['request'] }, db: Database, 
   if (confirm.status !== 200) throw new Error(`totp confirm failed: ${confirm.status} ${await confirm.text()}`)
   return { agent, userId, organisationId, email, secret: setup.secret }
 }
+
+/** The same person signing in again (another phone): password, then a fresh TOTP code. */
+export async function signInAgain(app: { request: Hono['request'] }, clock: Clock, who: { email: string; secret: string }): Promise<Agent> {
+  const agent = new Agent(app)
+  const res = await agent.call('POST', '/api/auth/sign-in', { email: who.email, password: PASSWORD })
+  agent.csrf = ((await res.json()) as { csrfToken: string }).csrfToken
+  clock.advance(30)
+  const totp = await agent.call('POST', '/api/auth/totp', { code: totpAt(who.secret, counterAt(clock.now())) })
+  if (totp.status !== 200) throw new Error(`second sign-in failed: ${totp.status} ${await totp.text()}`)
+  return agent
+}

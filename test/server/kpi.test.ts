@@ -9,8 +9,7 @@ import type { Database, Queryable } from '../../src/server/db/database'
 import { ECDSA_P256, signMessage } from '../../src/shared/crypto/signatures'
 import { snapshotMessage } from '../../src/shared/kpi/snapshot'
 import { MEASURE_IDS, type MeasureRow } from '../../src/shared/kpi/measures'
-import { counterAt, totpAt } from '../../src/server/auth/totp'
-import { Agent, Clock, PASSWORD, signedIn } from './agent'
+import { Agent, Clock, signedIn, signInAgain } from './agent'
 import { approvedBoundDevice, type TestDevice } from './devices'
 import { CaseDb } from '../../src/app/features/cases/caseDb'
 import { ensureCounter, flushCounts, markPeriodsChanged, resendUnderNewId, type CounterServer, type CounterStore, type SyncIdentity } from '../../src/app/features/cases/kpiSyncCore'
@@ -38,17 +37,6 @@ const json = <T = Record<string, unknown>>(res: Response) => res.json() as Promi
 /** A snapshot signed as the app signs it (docs/device-trust.md), by the device's signing key unless told otherwise. */
 async function signed(device: TestDevice, s: { counterId: string; period: string; snapshotVersion: number; rows: Row[] }, key: CryptoKey = device.keys.signing.privateKey) {
   return { ...s, signature: await signMessage(key, await snapshotMessage({ ...s, organisationId: device.organisationId })) }
-}
-
-/** The same person signing in again (another phone): password, then a fresh TOTP code. */
-async function signInAgain(who: { email: string; secret: string }) {
-  const agent = new Agent(app)
-  const res = await agent.call('POST', '/api/auth/sign-in', { email: who.email, password: PASSWORD })
-  agent.csrf = (await json<{ csrfToken: string }>(res)).csrfToken
-  clock.advance(30)
-  const totp = await agent.call('POST', '/api/auth/totp', { code: totpAt(who.secret, counterAt(clock.now())) })
-  if (totp.status !== 200) throw new Error(`second sign-in failed: ${totp.status} ${await totp.text()}`)
-  return agent
 }
 
 /** A sociaal-werker on an approved phone bound to the session, with the counting id the server issued to it. */
@@ -215,7 +203,7 @@ describe('a counting id moves with a restored backup', () => {
     const worker = await countingWorker()
     expect((await worker.send('2026-H2', 1_000, [row(4)])).status).toBe(200)
     // The same person on a new phone: a second session bound to a second approved device.
-    const newAgent = await signInAgain(worker)
+    const newAgent = await signInAgain(app, clock, worker)
     const newPhone = await approvedBoundDevice(newAgent, worker.admin, worker.organisationId, 'Nieuwe telefoon')
     // The person's own devices list which counting id each sends under (a recovered device finds the lost phone's there).
     const listed = async () => (await json<{ devices: { id: string; counterId: string | null }[] }>(await newAgent.call('GET', '/api/devices'))).devices.map((d) => [d.id === newPhone.id, d.counterId])
@@ -242,7 +230,7 @@ describe('a counting id moves with a restored backup', () => {
   it('one person cannot pass the half-year bound by moving counting ids between two phones (review finding 4)', async () => {
     const worker = await countingWorker()
     const d1 = { agent: worker.agent, device: worker.phone }
-    const d2Agent = await signInAgain(worker)
+    const d2Agent = await signInAgain(app, clock, worker)
     const d2 = { agent: d2Agent, device: await approvedBoundDevice(d2Agent, worker.admin, worker.organisationId, 'Tweede telefoon') }
     const programme = await signedIn(app, db, clock, 'programma')
     const included = async () => (await json<{ rows: Row[] }>(await programme.agent.call('GET', '/api/kpi/totals?period=2026-H2'))).rows.reduce((s, r) => s + r.included, 0)
@@ -278,7 +266,7 @@ describe('a counting id moves with a restored backup', () => {
   it('a restore onto a new phone still replaces the figures under the bound (review finding 4)', async () => {
     const worker = await countingWorker()
     expect((await worker.send('2026-H2', 1_000, [{ ...row(250), referred: 250 }, { ...row(200), municipality: 'Maashorst', referred: 200 }])).status).toBe(200)
-    const newAgent = await signInAgain(worker)
+    const newAgent = await signInAgain(app, clock, worker)
     const newPhone = await approvedBoundDevice(newAgent, worker.admin, worker.organisationId, 'Nieuwe telefoon')
     // The new phone got an id of its own first (and counted a little), then the backup moved the old one there.
     const own = (await json<{ counterId: string }>(await newAgent.call('POST', '/api/kpi/counters', { organisationId: worker.organisationId }))).counterId
@@ -449,7 +437,7 @@ describe("the phone's sync code against the server", () => {
     expect(await included()).toEqual([3])
 
     // A backup restored onto a new phone of the same person: the id moves before anything is sent.
-    const newAgent = await signInAgain(worker)
+    const newAgent = await signInAgain(app, clock, worker)
     const newPhone = phoneOf(newAgent, await approvedBoundDevice(newAgent, worker.admin, worker.organisationId, 'Nieuwe telefoon'), worker.counterId)
     await newPhone.add('2026-08-01', 3)
     await newPhone.add('2026-09-01', 1)
@@ -490,7 +478,7 @@ describe("the phone's sync code against the server", () => {
     await lostPhone.add('2026-08-01', 3)
     expect(await lostPhone.sync()).toEqual({ sent: 1 })
     // The worker's laptop counted 3 of its own (1 in H1, 2 in H2) under an id of its own.
-    const laptopAgent = await signInAgain(worker)
+    const laptopAgent = await signInAgain(app, clock, worker)
     const laptop = phoneOf(laptopAgent, await approvedBoundDevice(laptopAgent, worker.admin, worker.organisationId, 'Laptop'))
     await laptop.add('2026-03-01', 1)
     await laptop.add('2026-07-01', 2)
@@ -508,9 +496,9 @@ describe("the phone's sync code against the server", () => {
   it("moves a lost phone's counting id only from the lost phone: a second surviving device cannot take it from the first (review)", async () => {
     const worker = await countingWorker()
     const lost = worker.phone.id
-    const laptopAgent = await signInAgain(worker)
+    const laptopAgent = await signInAgain(app, clock, worker)
     const laptop = await approvedBoundDevice(laptopAgent, worker.admin, worker.organisationId, 'Laptop')
-    const phoneAgent = await signInAgain(worker)
+    const phoneAgent = await signInAgain(app, clock, worker)
     const newPhone = await approvedBoundDevice(phoneAgent, worker.admin, worker.organisationId, 'Nieuwe telefoon')
     // Both asked for it; the laptop's move comes first.
     expect((await laptopAgent.call('POST', `/api/kpi/counters/${worker.counterId}/move`, { from: lost })).status).toBe(200)

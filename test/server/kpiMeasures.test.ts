@@ -20,8 +20,7 @@ import type { Database } from '../../src/server/db/database'
 import { signMessage, verifyMessage } from '../../src/shared/crypto/signatures'
 import type { MeasureRow } from '../../src/shared/kpi/measures'
 import { snapshotMessage } from '../../src/shared/kpi/snapshot'
-import { counterAt, totpAt } from '../../src/server/auth/totp'
-import { Agent, Clock, PASSWORD, signedIn } from './agent'
+import { Agent, Clock, signedIn, signInAgain } from './agent'
 import { approvedBoundDevice, type TestDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'
 
@@ -59,16 +58,6 @@ interface Snapshot {
 }
 async function signed(device: TestDevice, s: Snapshot) {
   return { ...s, signature: await signMessage(device.keys.signing.privateKey, await snapshotMessage({ ...s, organisationId: device.organisationId })) }
-}
-
-async function signInAgain(who: { email: string; secret: string }) {
-  const agent = new Agent(app)
-  const res = await agent.call('POST', '/api/auth/sign-in', { email: who.email, password: PASSWORD })
-  agent.csrf = (await json<{ csrfToken: string }>(res)).csrfToken
-  clock.advance(30)
-  const totp = await agent.call('POST', '/api/auth/totp', { code: totpAt(who.secret, counterAt(clock.now())) })
-  if (totp.status !== 200) throw new Error(`second sign-in failed: ${totp.status}`)
-  return agent
 }
 
 async function countingWorker(opts: { organisationId?: string; admin?: Agent } = {}) {
@@ -161,7 +150,7 @@ describe('steering measures upstream (issue 18)', () => {
     // 500 plans on the first phone are possible; 1 more on the second is not.
     const full = ['Oss', 'Maashorst'].map((municipality) => m('plan', 'with-plan', 250, { municipality: municipality as MeasureRow['municipality'] }))
     expect((await w.send(2, full)).status).toBe(200)
-    const secondAgent = await signInAgain(w)
+    const secondAgent = await signInAgain(app, clock, w)
     const second = await approvedBoundDevice(secondAgent, w.admin, w.organisationId, 'Tweede telefoon')
     const { counterId } = await json<{ counterId: string }>(await secondAgent.call('POST', '/api/kpi/counters', { organisationId: w.organisationId }))
     const over = await w.send(1, [m('plan', 'without-plan', 1, { municipality: 'Boekel' })], { agent: secondAgent, device: second, counterId })
