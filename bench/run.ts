@@ -17,7 +17,9 @@
  * back against the schema parse alone; then plans (bench/plans.ts): the resident's plan sealed and
  * opened against the same plan through JSON, and a shared samenwerkplan version for 1, 5 and 20
  * participants against sealing the whole case once; then the steering measures (bench/measures.ts):
- * facts and all measures for 10,000 cases against today's inclusion counting of the same cases.
+ * facts and all measures for 10,000 cases against today's inclusion counting of the same cases; then
+ * map updates by delta (bench/mapDelta.ts): bytes and time of one changed listing's delta against the
+ * full document at 1,000 and 10,000 services.
  * The last line is one JSON object.
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -29,6 +31,7 @@ import { caseDocBench } from './caseDoc'
 import { methodBench } from './method'
 import { caseSyncBench } from './caseSync'
 import { planBench } from './plans'
+import { mapDeltaBench } from './mapDelta'
 import { measuresBench } from './measures'
 import { referralBench } from './referrals'
 import { signInGuardBench } from './signInGuard'
@@ -174,4 +177,6 @@ const plans = await planBench()
 console.log('plans', JSON.stringify(plans, null, 1))
 const measures = measuresBench()
 console.log('steering measures', JSON.stringify(measures, null, 1))
-console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, caseDoc, caseSync, plans, measures, gcExposed: !!gc }))
+const mapDelta = await mapDeltaBench()
+console.log('map updates by delta', JSON.stringify(mapDelta, null, 1))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, caseDoc, caseSync, plans, measures, mapDelta, gcExposed: !!gc }))

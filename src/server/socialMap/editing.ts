@@ -7,11 +7,13 @@ import { bumpMapVersion, upsertServices } from './repository'
 export type Change = 'create' | 'edit' | 'retire' | 'verify' | 'accept-proposal'
 
 export async function applyChange(tx: Queryable, service: Service, change: Change, actorId: string, owner?: string | null): Promise<number> {
-  await upsertServices(tx, [service])
+  // The version first: the listing is stamped with it (docs/social-map-sync.md).
+  const version = await bumpMapVersion(tx)
+  await upsertServices(tx, [service], version)
   if (owner !== undefined) await tx.query('UPDATE services SET owner_organisation_id = $2 WHERE id = $1', [service.id, owner])
   await tx.query('INSERT INTO service_versions (service_id, change, doc, changed_by) VALUES ($1, $2, $3::jsonb, $4)', [service.id, change, JSON.stringify(service), actorId])
   await audit(tx, { actorId, action: change, entity: 'service', entityId: service.id })
-  return bumpMapVersion(tx)
+  return version
 }
 
 export async function serviceById(db: Queryable, id: string): Promise<{ doc: Service; owner: string | null } | null> {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import type { Database } from '../db/types'
 import type { SocialMapDocument } from '../../shared/socialMap/hsds'
+import { buildDelta, type DeltaResult, type HeldVersion } from './mapDelta'
 import { listServices, mapVersion } from './repository'
 
 export interface PublishedMap {
@@ -29,6 +30,11 @@ export class PublishedMapCache {
     this.building ??= this.build().finally(() => (this.building = undefined))
     const built = await this.building
     return built.version === version ? built : this.get()
+  }
+
+  /** What changed since the version a phone holds, read from the database on each call (mapDelta.ts). */
+  delta(held: HeldVersion): Promise<DeltaResult> {
+    return buildDelta(this.db, held)
   }
 
   private async build(): Promise<PublishedMap> {

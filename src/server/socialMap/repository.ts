@@ -7,21 +7,31 @@ export async function countServices(db: Queryable): Promise<number> {
   return rows[0]?.n ?? 0
 }
 
-export async function upsertServices(tx: Queryable, services: readonly Service[], onProgress?: (done: number) => void): Promise<void> {
+/**
+ * Writes listings, stamped with `version`: the map version this transaction took first with
+ * bumpMapVersion (docs/social-map-sync.md).
+ */
+export async function upsertServices(tx: Queryable, services: readonly Service[], version: number, onProgress?: (done: number) => void): Promise<void> {
   for (const [i, s] of services.entries()) {
     if (onProgress && i % 500 === 0) onProgress(i)
     await tx.query(
-      `INSERT INTO services (id, doc, status, updated_at) VALUES ($1, $2::jsonb, $3, now())
-       ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, status = EXCLUDED.status, updated_at = now()`,
-      [s.id, JSON.stringify(s), s.status],
+      `INSERT INTO services (id, doc, status, updated_at, changed_version) VALUES ($1, $2::jsonb, $3, now(), $4)
+       ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, status = EXCLUDED.status, updated_at = now(), changed_version = EXCLUDED.changed_version`,
+      [s.id, JSON.stringify(s), s.status, version],
     )
   }
   onProgress?.(services.length)
 }
 
+/**
+ * Takes the next map version and records it in the history (map_versions). The row lock on
+ * map_version holds until commit, so concurrent writers take turns and versions commit in order;
+ * take it before writing listings, and stamp them with it (docs/social-map-sync.md).
+ */
 export async function bumpMapVersion(tx: Queryable): Promise<number> {
   const { rows } = await tx.query<{ version: number }>(
-    'UPDATE map_version SET version = version + 1, published_at = now() RETURNING version',
+    `WITH next AS (UPDATE map_version SET version = version + 1, published_at = now() RETURNING version, published_at)
+     INSERT INTO map_versions (version, published_at) SELECT version, published_at FROM next RETURNING version`,
   )
   return rows[0]!.version
 }
@@ -29,8 +39,9 @@ export async function bumpMapVersion(tx: Queryable): Promise<number> {
 /** Stores services and publishes a new map version, all or nothing. */
 export async function storeServices(db: Database, services: readonly Service[], onProgress?: (done: number) => void): Promise<number> {
   return db.transaction(async (tx) => {
-    await upsertServices(tx, services, onProgress)
-    return bumpMapVersion(tx)
+    const version = await bumpMapVersion(tx)
+    await upsertServices(tx, services, version, onProgress)
+    return version
   })
 }
 

@@ -24,7 +24,7 @@ import * as pub from './socialMap'
 export const RESPONSES = {
   'GET /api/health': pub.healthSchema,
   'GET /api/health/ready': pub.readySchema,
-  'GET /api/social-map': pub.socialMapDocumentSchema,
+  'GET /api/social-map': pub.socialMapAnswerSchema,
   'POST /api/reports': pub.reportReceivedSchema,
 
   'POST /api/auth/bootstrap': auth.bootstrappedSchema,

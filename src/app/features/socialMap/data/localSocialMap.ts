@@ -6,15 +6,19 @@
 import type { Service } from '../../../../shared/socialMap/hsds'
 import { publicFetch } from '../../../api/socialMap'
 import { FavouriteStore } from './favourites'
-import { downloadMap } from './mapSync'
+import { downloadMap, type Download } from './mapSync'
 import type { Filters, MapMeta, RefreshStatus, WorkerAnswers } from './protocol'
 import { ReportQueue } from './reports'
-import { readStoredMap, replaceMap, type SocialMapDb, type StoredMeta } from './repository'
+import { applyDelta, readStoredMap, replaceMap, type SocialMapDb, type StoredMeta } from './repository'
 import { MapSearch, type SearchAnswer } from './search'
 
 export class LocalSocialMap {
   private readonly map = new MapSearch()
   private meta: StoredMeta | undefined
+  /** The listings the search index holds, kept to apply deltas to. */
+  private services: Service[] = []
+  /** Listings in the store that failed validation at start: the store is not whole. */
+  private unreadable = 0
   private readonly favouriteStore: FavouriteStore
   /** The report queue (reports.ts): its refused items are listed, retried and discarded through it. */
   readonly reports: ReportQueue
@@ -31,12 +35,23 @@ export class LocalSocialMap {
   async init(): Promise<WorkerAnswers['init']> {
     const { services, unreadable, meta } = await readStoredMap(this.db)
     this.meta = meta
-    this.map.load(services)
+    this.unreadable = unreadable
+    this.load(services)
     return { meta: this.metaOut(), unreadable }
   }
 
   async refresh(): Promise<WorkerAnswers['refresh']> {
-    const answer = await downloadMap(this.fetchFn, this.apiBase, this.meta?.etag && this.map.count ? this.meta.etag : undefined)
+    // A delta needs a map known to be whole: one the phone holds with every listing readable;
+    // otherwise the whole map, without the ETag, so a damaged store is replaced (docs/social-map-sync.md).
+    const whole = this.meta && this.map.count && !this.unreadable ? this.meta : undefined
+    let answer = await downloadMap(this.fetchFn, this.apiBase, whole?.etag || undefined, whole && { version: whole.version, publishedAt: whole.publishedAt })
+    if (answer.status === 'delta') {
+      const applied = await this.applyDelta(answer)
+      if (applied !== 'gap') return this.refreshResult(applied)
+      // Made for another version than the one stored: the whole map instead.
+      answer = await downloadMap(this.fetchFn, this.apiBase, undefined)
+      if (answer.status === 'delta') return this.refreshResult('invalid', 'a delta where the whole map was asked for')
+    }
     if (answer.status === 'unchanged') {
       await this.touch()
       return this.refreshResult('unchanged')
@@ -46,8 +61,33 @@ export class LocalSocialMap {
     const meta: StoredMeta = { key: 'map', version, publishedAt, updatedAt: new Date().toISOString(), etag }
     await replaceMap(this.db, services, meta)
     this.meta = meta
-    this.map.load(services)
+    this.unreadable = 0
+    this.load(services)
     return this.refreshResult('updated')
+  }
+
+  /** Applies a checked delta to the store (one transaction) and to the search index; 'gap' when it does not fit the map held. */
+  private async applyDelta(delta: Extract<Download, { status: 'delta' }>): Promise<'updated' | 'unchanged' | 'gap'> {
+    if (!this.meta || delta.since !== this.meta.version || delta.version < delta.since) return 'gap'
+    if (delta.version === delta.since && !delta.services.length && !delta.removed.length) {
+      await this.touch()
+      return 'unchanged'
+    }
+    // No full-map ETag after a delta: the next full download (a fallback) is a whole answer.
+    const meta: StoredMeta = { key: 'map', version: delta.version, publishedAt: delta.publishedAt, updatedAt: new Date().toISOString(), etag: '' }
+    if (!(await applyDelta(this.db, delta.since, delta.services, delta.removed, meta))) return 'gap'
+    const byId = new Map(this.services.map((s) => [s.id, s]))
+    for (const id of delta.removed) byId.delete(id)
+    for (const s of delta.services) byId.set(s.id, s)
+    this.meta = meta
+    // In the store's order (by id), so the phone's map reads the same however it was assembled.
+    this.load([...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
+    return 'updated'
+  }
+
+  private load(services: Service[]): void {
+    this.services = services
+    this.map.load(services)
   }
 
   search(query: string, filters: Filters, limit: number, lang: string, now: Date): SearchAnswer {

@@ -64,3 +64,18 @@ export async function replaceMap(db: SocialMapDb, services: Service[], meta: Sto
     await db.meta.put(meta)
   })
 }
+
+/**
+ * Applies a delta in one transaction (docs/social-map-sync.md): removes the retired listings, puts
+ * the changed ones, stores the new version. Only onto the version the delta was made for: when the
+ * stored map is no longer that one (another tab updated it), nothing is written and it returns false.
+ */
+export async function applyDelta(db: SocialMapDb, since: number, put: Service[], removed: string[], meta: StoredMeta): Promise<boolean> {
+  return db.transaction('rw', db.services, db.meta, async () => {
+    if ((await db.meta.get('map'))?.version !== since) return false
+    await db.services.bulkDelete(removed)
+    await db.services.bulkPut(put.map((doc) => ({ id: doc.id, schemaVersion: 1 as const, doc })))
+    await db.meta.put(meta)
+    return true
+  })
+}

@@ -1,0 +1,41 @@
+/**
+ * What changed in the published map since a version a phone holds (docs/social-map-sync.md):
+ * the listings stamped with a newer version (migration 020), split into those to put and the
+ * retired ones (tombstones) whose ids the phone removes.
+ */
+import type { Queryable } from '../db/types'
+import type { Service } from '../../shared/socialMap/hsds'
+import type { SocialMapDelta } from '../../shared/api/socialMap'
+import { mapVersion } from './repository'
+
+/** The version a phone holds, named with its publication moment as the server sent it. */
+export interface HeldVersion {
+  version: number
+  publishedAt: string
+}
+
+/** Why a phone that asked for a delta gets the full document (docs/social-map-sync.md, "Fallback"). */
+export type FullReason = 'garbage' | 'ahead' | 'unknown'
+
+export type DeltaResult = { kind: 'delta'; delta: SocialMapDelta } | { kind: 'full'; reason: FullReason }
+
+export async function buildDelta(db: Queryable, held: HeldVersion): Promise<DeltaResult> {
+  // The current version first, the listings after: the listings are then at least that new. A
+  // write committed in between comes along labelled with the older version, and comes again
+  // with the next delta; applying a listing twice changes nothing.
+  const current = await mapVersion(db)
+  if (held.version > current.version) return { kind: 'full', reason: 'ahead' }
+  const { rows: known } = await db.query<{ published_at: Date }>('SELECT published_at FROM map_versions WHERE version = $1', [held.version])
+  if (!known[0] || new Date(known[0].published_at).toISOString() !== held.publishedAt) return { kind: 'full', reason: 'unknown' }
+  const { rows } = await db.query<{ id: string; doc: Service; status: string }>(
+    'SELECT id, doc, status FROM services WHERE changed_version > $1 ORDER BY id',
+    [held.version],
+  )
+  const services: Service[] = []
+  const removed: string[] = []
+  for (const row of rows) {
+    if (row.status === 'defunct') removed.push(row.id)
+    else services.push(row.doc)
+  }
+  return { kind: 'delta', delta: { since: held.version, version: current.version, publishedAt: current.publishedAt, services, removed } }
+}
