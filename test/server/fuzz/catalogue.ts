@@ -15,6 +15,7 @@ import { challenge, proof, publicJwk, registrationBody, makeDeviceKeys, unsigned
 import { counterAt, totpAt } from '../../../src/server/auth/totp'
 import type { Caller, Who, World } from './world'
 import { latestVersion } from '../../../src/server/method/repository'
+import { mapVersion } from '../../../src/server/socialMap/repository'
 import { BUNDLED_METHOD } from '../../../src/shared/method/sigMethod'
 import { CASE_SYNC_CATALOGUE } from './caseSync'
 import { CASE_TEAM_CATALOGUE } from './caseTeam'
@@ -58,7 +59,11 @@ const LINK_LIMIT = ['rate_limits'] as const
 export const CATALOGUE: Record<string, Entry> = {
   'GET /api/health': { who: 'anonymous' },
   'GET /api/health/ready': { who: 'anonymous' },
-  'GET /api/social-map': { who: 'anonymous' },
+  // The delta request (docs/social-map-sync.md): a corrupted since or at gets the full map, never a 5xx.
+  'GET /api/social-map': { who: 'anonymous', build: async (w) => {
+    const held = await mapVersion(w.db)
+    return { query: { since: String(held.version), at: held.publishedAt } }
+  } },
   // The hourly limit per address counts every report before it is read (src/server/routes/reports.ts).
   'POST /api/reports': { who: 'anonymous', advance: 3600, refusalWrites: ['rate_limits'], build: async (w) => ({ body: { id: randomUUID(), serviceId: w.map[0]!.id, message: 'Klopt niet meer' } }) },
   'POST /api/auth/bootstrap': { who: 'anonymous', build: async () => ({ body: { code: 'whatever-code-1234', organisation: 'Gemeente Oss', name: 'X', email: 'x@example.org', password: PASSWORD } }) },
