@@ -38,7 +38,7 @@ describe('room on the social map', () => {
     const before = await page.getByTestId('room').textContent()
     expect(before).toMatch(/^Plek: /)
 
-    // The editor, on a 320 px phone: the quick form, one click on Opslaan.
+    // The editor, on a 320 px phone: the quick form, one click on "Plek opslaan".
     // Signed in through the API (not the subject either); the phone's browser gets that session's cookie.
     const signedIn = new ApiClient(h.baseUrl)
     await signedIn.signInFirstTime('kaart@regio.example', PASSWORD)
@@ -51,7 +51,7 @@ describe('room on the social map', () => {
     await available.waitFor()
     await available.fill('3')
     await form.getByRole('textbox', { name: 'Plekken in totaal' }).fill('12')
-    await form.getByRole('button', { name: 'Opslaan' }).click()
+    await form.getByRole('button', { name: 'Plek opslaan' }).click()
     await expect.poll(() => form.getByRole('status').textContent()).toMatch(/^Opgeslagen: 3 van 12 vrij\./)
     // The change is in the listing's history, and the form tells the figure now on the map.
     await expect.poll(() => editor.getByText(/plek bijgewerkt — Karin Kaart/).count()).toBe(1)
@@ -66,5 +66,5 @@ describe('room on the social map', () => {
     expect(width).toBeLessThanOrEqual(PHONE.width)
     await resident.close()
     await editorContext.close()
-  }, 30_000)
+  }, 60_000)
 })
