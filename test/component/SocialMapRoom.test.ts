@@ -3,12 +3,16 @@
  * ("3 van 12 vrij · bijgewerkt 2 dagen geleden", "Vol", "Mogelijk verouderd" past 14 days), and
  * the editors' phone form with its Dutch errors next to the fields. Each passes axe.
  */
-import { mount, type VueWrapper } from '@vue/test-utils'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import axe from 'axe-core'
-import { createPinia } from 'pinia'
+import { createPinia, setActivePinia } from 'pinia'
 import { createI18n } from 'vue-i18n'
+import { createMemoryHistory, createRouter } from 'vue-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import MapEditorRoomForm from '../../src/app/features/mapEditor/MapEditorRoomForm.vue'
+import MapEditorServicePage from '../../src/app/features/mapEditor/MapEditorServicePage.vue'
+import { useSessionStore } from '../../src/app/core/useSessionStore'
+import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import SocialMapRoom from '../../src/app/features/socialMap/SocialMapRoom.vue'
 import SocialMapRoomBadge from '../../src/app/features/socialMap/SocialMapRoomBadge.vue'
 import type { ServiceCapacity } from '../../src/shared/socialMap/hsds'
@@ -123,5 +127,39 @@ describe('the editors’ room form', () => {
     } finally {
       vi.unstubAllGlobals()
     }
+  })
+})
+
+describe('the room form on a listing from "Ons aanbod"', () => {
+  const ORG = '5f607182-93a4-4ebf-8031-4c5d6e7f8091'
+  const listing = { ...buildExampleMap({ referenceDate: '2026-11-01' }).find((s) => s.capacities?.length)! }
+  const asMember = async (role: 'sociaal-werker' | 'beheerder' | 'huisarts') => {
+    // The server's answer to GET /api/map/own-services (the listing is this organisation's).
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ services: [listing] }), { status: 200, headers: { 'Content-Type': 'application/json' } })))
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    useSessionStore().me = { id: 'u', email: 'a@b.example', name: 'A', secondFactor: true, totpEnabled: true, memberships: [{ organisationId: ORG, organisationName: 'ONS welzijn', role, isRegion: false }], csrfToken: 'x', device: null }
+    const i18n = createI18n({ legacy: false, locale: 'nl', missingWarn: false, fallbackWarn: false, messages: { nl: { ...nl, ...proNl }, en: { ...en, ...proEn } } })
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<div />' } }] })
+    wrapper = mount(MapEditorServicePage, { props: { id: listing.id, propose: true }, global: { plugins: [i18n, pinia, router] }, attachTo: document.body })
+    await flushPromises()
+    return wrapper
+  }
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('is there for the team that runs it (social worker, beheerder), filled with the figure on the map', async () => {
+    for (const role of ['sociaal-werker', 'beheerder'] as const) {
+      const w = await asMember(role)
+      expect(w.find('#room-form-heading').text()).toBe('Plek')
+      expect((w.get('.room-form input').element as HTMLInputElement).value).toBe(String(listing.capacities![0]!.available))
+      w.unmount()
+      wrapper = undefined
+    }
+  })
+
+  it('is not there for the organisation’s GP, who may still propose changes', async () => {
+    const w = await asMember('huisarts')
+    expect(w.find('.room-form').exists()).toBe(false)
+    expect(w.text()).toContain('Voorstel versturen')
   })
 })
