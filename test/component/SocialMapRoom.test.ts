@@ -11,6 +11,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import MapEditorRoomForm from '../../src/app/features/mapEditor/MapEditorRoomForm.vue'
 import MapEditorServicePage from '../../src/app/features/mapEditor/MapEditorServicePage.vue'
+import MapEditorOwnServicesPage from '../../src/app/features/mapEditor/MapEditorOwnServicesPage.vue'
 import { useSessionStore } from '../../src/app/core/useSessionStore'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import SocialMapRoom from '../../src/app/features/socialMap/SocialMapRoom.vue'
@@ -155,6 +156,16 @@ describe('the room form on a listing from "Ons aanbod"', () => {
       w.unmount()
       wrapper = undefined
     }
+  })
+
+  it('the list of the organisation’s listings shows each one’s room as residents read it', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ services: [{ ...listing, capacities: [capacity(0, '2026-11-21T10:00:00Z')] }] }), { status: 200, headers: { 'Content-Type': 'application/json' } })))
+    const i18n = createI18n({ legacy: false, locale: 'nl', missingWarn: false, fallbackWarn: false, messages: { nl: { ...nl, ...proNl }, en: { ...en, ...proEn } } })
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<div />' } }] })
+    wrapper = mount(MapEditorOwnServicesPage, { global: { plugins: [i18n, createPinia(), router] }, attachTo: document.body })
+    await flushPromises()
+    expect(wrapper.get(`[data-service-id="${listing.id}"] .result__meta`).text()).toBe('Plek: vol · bijgewerkt gisteren')
+    expect(await axeProblems(wrapper)).toEqual([])
   })
 
   it('is not there for the organisation’s GP, who may still propose changes', async () => {
