@@ -21,6 +21,7 @@ import { healthRoutes, type Readiness } from './routes/health'
 import { referralRoutes } from './routes/referrals'
 import { kpiRoutes } from './routes/kpi'
 import { mapEditorRoutes } from './routes/mapEditor'
+import { mapRoomRoutes } from './routes/mapRoom'
 import { methodRoutes } from './routes/method'
 import { organisationRoutes } from './routes/organisations'
 import { reportRoutes } from './routes/reports'
@@ -89,6 +90,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/region', regionRoutes(deps))
   app.route('/api/orgs', organisationRoutes(deps))
   app.route('/api/devices', deviceRoutes({ ...deps, now: guard.now, offlineDays: options.deviceOfflineDays ?? DEFAULT_OFFLINE_DAYS }))
+  app.route('/api/map', mapRoomRoutes(db, guard.now))
   app.route('/api/map', mapEditorRoutes(db))
   app.route('/api/kpi', kpiRoutes(db))
   app.route('/api/method', methodRoutes(db, guard.now))

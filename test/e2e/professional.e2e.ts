@@ -172,7 +172,7 @@ describe('professionals in the browser: the region from its first start', () => 
     await editor.getByLabel('Begintijd').fill('25:00')
     const website = await editor.getByLabel('Website').inputValue()
     await editor.getByLabel('Website').fill('javascript:alert(1)')
-    await editor.getByRole('button', { name: 'Opslaan' }).click()
+    await editor.getByRole('button', { name: 'Opslaan', exact: true }).click()
     await expect.poll(() => editor.getByText('Vul een tijd in zoals 09:30.').isVisible()).toBe(true)
     expect(await editor.getByLabel('Begintijd').getAttribute('aria-invalid')).toBe('true')
     await expect.poll(() => editor.getByText('Vul een webadres in dat begint met https://.').isVisible()).toBe(true)
@@ -181,7 +181,7 @@ describe('professionals in the browser: the region from its first start', () => 
     await editor.getByLabel('Website').fill(website)
     // The programme office owns this listing from now on: its members may propose changes.
     await editor.getByLabel('Organisatie van dit aanbod').selectOption({ label: REGION })
-    await editor.getByRole('button', { name: 'Opslaan' }).click()
+    await editor.getByRole('button', { name: 'Opslaan', exact: true }).click()
     await editor.getByText(/^Opgeslagen/).waitFor()
     await expect.poll(() => editor.getByText(/bewerkt — Karim Kaart/).count()).toBe(1)
 

@@ -323,6 +323,11 @@ const ROWS: Record<string, Row> = {
     prepare: async () => ({ body: { service: { ...(await freshService()), description: 'Voorstel' } } }),
   },
   'GET /api/map/proposals': { expect: fully() },
+  // Room of a listing A owns: the region's kaartbeheerder, and A's social worker and beheerder; not A's GP, nobody in B (src/shared/socialMap/room.ts).
+  'PUT /api/map/services/:id/room': {
+    expect: (id) => (id.kind !== 'role' ? 401 : (id.org === 'R' && id.role === 'kaartbeheerder') || (id.org === 'A' && (id.role === 'sociaal-werker' || id.role === 'beheerder')) ? 'ok' : 403),
+    prepare: async () => ({ path: `/api/map/services/${(await freshService()).id}/room`, body: { available: 1, maximum: 5 } }),
+  },
   // Counting: a social worker's device, for the organisation it is registered in (A's here).
   'POST /api/kpi/counters': { expect: onDevice(inA(['sociaal-werker'])), prepare: async () => ({ body: { organisationId: orgA } }) },
   // Moving one's own counting id to the device (a restored backup); it is already there here.

@@ -15,6 +15,7 @@ import {
   serviceVerifiedSchema,
   serviceVersionsSchema,
 } from '../../shared/api/mapEditor'
+import { roomSavedSchema, type RoomUpdate } from '../../shared/api/mapRoom'
 import { api } from '../core/http'
 
 export type { EditorRow, Proposal, ServiceReportRow, ServiceVersion } from '../../shared/api/mapEditor'
@@ -41,3 +42,6 @@ export const propose = (service: Service) => api('POST', '/api/map/proposals', p
 export const listProposals = async () => (await api('GET', '/api/map/proposals', proposalsSchema)).proposals
 export const acceptProposal = (id: string) => api('POST', `/api/map/proposals/${encodeURIComponent(id)}/accept`, proposalAcceptedSchema)
 export const rejectProposal = (id: string, reason: string) => api('POST', `/api/map/proposals/${encodeURIComponent(id)}/reject`, proposalRejectedSchema, { reason })
+
+/** The quick room update (src/server/routes/mapRoom.ts): the server stamps the time. */
+export const updateRoom = (id: string, room: RoomUpdate) => api('PUT', `${servicePath(id)}/room`, roomSavedSchema, room)

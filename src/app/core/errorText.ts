@@ -123,6 +123,7 @@ const TEXT: Record<ServerErrorCode | ClientCode, string> = {
   'link-expired': 'pro.error.link-expired',
   'version-outdated': 'pro.error.version-outdated',
   'not-invited': 'pro.error.not-invited',
+  retired: 'pro.room.retired',
   offline: 'pro.error.offline',
   'bad-answer': 'pro.error.unknown',
 }

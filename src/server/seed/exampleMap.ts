@@ -9,6 +9,7 @@ import { MUNICIPALITIES, VILLAGES, type Municipality } from '../../shared/social
 import { fromDayNumber, toDayNumber } from '../../shared/core/dates'
 import { pick, seededRandom, seededUuid } from './random'
 import { STREETS, TEMPLATES, type ServiceTemplate } from './templates'
+import { exampleRoom } from './exampleRoom'
 
 const POSTCODES: Record<Municipality, string> = { Oss: '53', Maashorst: '54', Meierijstad: '54', Bernheze: '53', Boekel: '54' }
 const VILLAGE_SERVICES_PER_TEMPLATE = 3
@@ -112,6 +113,7 @@ export function buildExampleMap(options: ExampleMapOptions = {}): Service[] {
         ...keywords.map((k) => ({ id: seededUuid(rand), link_entity: 'service', link_type: 'keyword', value: k })),
       ],
       x_translations: { en: { name: fill(t.en), description: fill(t.enDescription) } },
+      ...exampleRoom(t.name, id, fill(t.name), fromDayNumber(reference)),
     }
   }
 

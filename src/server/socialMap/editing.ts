@@ -4,7 +4,8 @@ import type { Service } from '../../shared/socialMap/hsds'
 import { audit } from '../auth/audit'
 import { bumpMapVersion, upsertServices } from './repository'
 
-export type Change = 'create' | 'edit' | 'retire' | 'verify' | 'accept-proposal'
+/** 'room': the quick room update (src/server/routes/mapRoom.ts). */
+export type Change = 'create' | 'edit' | 'retire' | 'verify' | 'accept-proposal' | 'room'
 
 export async function applyChange(tx: Queryable, service: Service, change: Change, actorId: string, owner?: string | null): Promise<number> {
   // The version first: the listing is stamped with it (docs/social-map-sync.md).

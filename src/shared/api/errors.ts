@@ -43,6 +43,8 @@ export const SERVER_ERROR_CODES = [
   'bad-expiry', 'link-withdrawn', 'link-expired',
   // The samenwerkplan shared with participants (docs/shared-plan.md "Server").
   'version-outdated', 'not-invited',
+  // The quick room update of a listing (src/server/routes/mapRoom.ts).
+  'retired',
   // Health (/api/health/ready, for a load balancer, not a person).
   'stopping', 'database',
 ] as const

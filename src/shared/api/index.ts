@@ -14,6 +14,7 @@ import * as devices from './devices'
 import * as kpi from './kpi'
 import * as links from './links'
 import * as map from './mapEditor'
+import * as mapRoom from './mapRoom'
 import * as method from './method'
 import * as orgs from './organisations'
 import * as referrals from './referrals'
@@ -81,6 +82,7 @@ export const RESPONSES = {
   'GET /api/map/proposals': map.proposalsSchema,
   'POST /api/map/proposals/:id/accept': map.proposalAcceptedSchema,
   'POST /api/map/proposals/:id/reject': map.proposalRejectedSchema,
+  'PUT /api/map/services/:id/room': mapRoom.roomSavedSchema,
 
   'POST /api/kpi/counters': kpi.counterSchema,
   'POST /api/kpi/counters/:id/move': kpi.counterSchema,

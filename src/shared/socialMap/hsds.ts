@@ -218,6 +218,50 @@ export const translationsSchema = z.record(
   translationSchema,
 )
 
+/**
+ * Extension from HSDS 3.1: how much room a service has (`service.capacities[]`, each a
+ * `service_capacity` with its `unit`). Stricter than 3.1: whole numbers from 0 to MAX_CAPACITY,
+ * `available` not above `maximum`, `updated` a real date and time with its zone.
+ * docs/hsds-extensions.md, "Room".
+ */
+export const MAX_CAPACITY = 100_000
+const capacityCount = z
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must be 0 or more')
+  .max(MAX_CAPACITY, `must be at most ${MAX_CAPACITY}`)
+/** An instant with its date, time and zone (2026-11-20T14:23:06.500+01:00), on a real calendar day. */
+export const zonedDateTime = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/, 'must be a date and time with its zone, like 2026-11-20T14:23:06Z')
+  .refine((s) => isoDate.safeParse(s.slice(0, 10)).success && !Number.isNaN(Date.parse(s)), 'is not a real date and time')
+
+export const unitSchema = z.looseObject({
+  id,
+  name: shortText.min(1, 'must not be empty'),
+  scheme: shortText.optional(),
+  identifier: shortText.optional(),
+  uri: uri.optional(),
+})
+
+export const serviceCapacitySchema = z
+  .looseObject({
+    id,
+    service_id: id.optional(),
+    unit: unitSchema,
+    unit_id: id.optional(),
+    available: capacityCount,
+    maximum: capacityCount.optional(),
+    description: shortText.optional(),
+    updated: zonedDateTime,
+  })
+  .refine((c) => c.maximum === undefined || c.available <= c.maximum, {
+    message: 'available is more than maximum',
+    path: ['available'],
+  })
+export type ServiceCapacity = z.infer<typeof serviceCapacitySchema>
+
 const looseEntity = z.looseObject({ id })
 
 export const serviceSchema = z
@@ -235,6 +279,8 @@ export const serviceSchema = z
     application_process: longText.optional(),
     fees_description: longText.optional(),
     wait_time: longText.optional(),
+    /** Extension from HSDS 3.1 (above); the app shows and updates the first entry. */
+    capacities: z.array(serviceCapacitySchema).max(20).optional(),
     fees: longText.optional(),
     accreditations: longText.optional(),
     eligibility_description: longText.optional(),

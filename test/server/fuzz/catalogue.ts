@@ -175,6 +175,7 @@ export const CATALOGUE: Record<string, Entry> = {
   'POST /api/map/services/:id/retire': { who: 'kaartbeheerder', build: async (w) => ({ params: { id: (await w.service()).id } }) },
   'POST /api/map/services/:id/verify': { who: 'kaartbeheerder', build: async (w) => ({ params: { id: (await w.service()).id } }) },
   'GET /api/map/services/:id/versions': { who: 'kaartbeheerder', build: async (w) => ({ params: { id: w.map[0]!.id } }) },
+  'PUT /api/map/services/:id/room': { who: 'kaartbeheerder', build: async (w) => ({ params: { id: (await w.service()).id }, body: { available: 1, maximum: 5 } }) },
   'GET /api/map/reports': { who: 'kaartbeheerder' },
   'POST /api/map/reports/:id/resolve': { who: 'kaartbeheerder', build: async (w) => ({ params: { id: await w.report() }, body: { resolution: 'Aangepast' } }) },
   'POST /api/map/proposals': { who: 'sociaalWerker', build: async (w) => ({ body: { service: { ...(await w.service()), description: 'Voorstel' } } }) },

@@ -70,6 +70,8 @@ export interface ServiceSummary {
   /** Only set when the listing is not active: 'inactive' or 'temporarily closed'. */
   status?: 'inactive' | 'temporarily closed' | 'defunct'
   next?: Occurrence
+  /** The listing's room (its first HSDS capacity), when it has one: docs/hsds-extensions.md, "Room". */
+  room?: { available: number; maximum?: number; updated: string; unit: string }
 }
 
 export type RefreshStatus = 'updated' | 'unchanged' | 'offline' | 'invalid'

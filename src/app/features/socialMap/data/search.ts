@@ -120,6 +120,13 @@ export class MapSearch {
       online: f.online,
       ...(s.status !== 'active' ? { status: s.status } : {}),
       ...(next && s.status === 'active' ? { next } : {}),
+      ...roomSummary(s),
     }
   }
+}
+
+/** The room a result shows (only for an active listing): the first capacity, in a few fields. */
+function roomSummary(s: Service): Pick<ServiceSummary, 'room'> {
+  const c = s.status === 'active' ? s.capacities?.[0] : undefined
+  return c ? { room: { available: c.available, ...(c.maximum !== undefined ? { maximum: c.maximum } : {}), updated: c.updated, unit: c.unit.name } } : {}
 }
