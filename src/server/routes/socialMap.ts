@@ -21,7 +21,7 @@ export function socialMapRoutes(cache: PublishedMapCache) {
     let fallback: FullReason | undefined
     if (c.req.query('since') !== undefined) {
       const held = heldSchema.safeParse({ since: c.req.query('since'), at: c.req.query('at') })
-      const result = held.success ? await cache.delta({ version: held.data.since, publishedAt: held.data.at }) : { kind: 'full' as const, reason: 'garbage' as const }
+      const result = held.success ? await cache.delta({ version: held.data.since, publishedAt: held.data.at }) : { kind: 'full' as const, fullBecause: 'garbage' as const }
       if (result.kind === 'delta') {
         const json = Buffer.from(JSON.stringify(result.delta))
         // Small, and different for every held version: made per request, not kept.
@@ -35,7 +35,7 @@ export function socialMapRoutes(cache: PublishedMapCache) {
           ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
         })
       }
-      fallback = result.reason
+      fallback = result.fullBecause
     }
     const map = await cache.get()
     const headers: Record<string, string> = {

@@ -17,16 +17,16 @@ export interface HeldVersion {
 /** Why a phone that asked for a delta gets the full document (docs/social-map-sync.md, "Fallback"). */
 export type FullReason = 'garbage' | 'ahead' | 'unknown'
 
-export type DeltaResult = { kind: 'delta'; delta: SocialMapDelta } | { kind: 'full'; reason: FullReason }
+export type DeltaResult = { kind: 'delta'; delta: SocialMapDelta } | { kind: 'full'; fullBecause: FullReason }
 
 export async function buildDelta(db: Queryable, held: HeldVersion): Promise<DeltaResult> {
   // The current version first, the listings after: the listings are then at least that new. A
   // write committed in between comes along labelled with the older version, and comes again
   // with the next delta; applying a listing twice changes nothing.
   const current = await mapVersion(db)
-  if (held.version > current.version) return { kind: 'full', reason: 'ahead' }
+  if (held.version > current.version) return { kind: 'full', fullBecause: 'ahead' }
   const { rows: known } = await db.query<{ published_at: Date }>('SELECT published_at FROM map_versions WHERE version = $1', [held.version])
-  if (!known[0] || new Date(known[0].published_at).toISOString() !== held.publishedAt) return { kind: 'full', reason: 'unknown' }
+  if (!known[0] || new Date(known[0].published_at).toISOString() !== held.publishedAt) return { kind: 'full', fullBecause: 'unknown' }
   const { rows } = await db.query<{ id: string; doc: Service; status: string }>(
     'SELECT id, doc, status FROM services WHERE changed_version > $1 ORDER BY id',
     [held.version],
