@@ -123,6 +123,25 @@ describe('GET /api/social-map?since=', () => {
     }
   })
 
+  it('sends the cached full document, not a delta built for each request, to a phone behind on most of the map (a replayed old version costs the server nothing)', async () => {
+    const held = await mapVersion(db)
+    // An import that touches every listing: every phone that held the map before is now behind on all of it.
+    await storeServices(db, map.map((s) => ({ ...s, description: `${s.description ?? ''} (bijgewerkt)` })))
+    for (let i = 0; i < 3; i++) {
+      const res = await get(sinceQuery(held), true)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('X-Map-Answer')).toBe('full; reason=behind')
+      expect(res.headers.get('ETag')).toBeTruthy()
+      const doc = JSON.parse((await bodyOf(res)).toString('utf8')) as { version: number; services: unknown[] }
+      expect(doc.version).toBe(held.version + 1)
+      expect(doc.services).toHaveLength(map.length)
+    }
+    // A phone behind on a few listings still gets a delta.
+    const recent = await mapVersion(db)
+    await storeServices(db, [{ ...walk, name: 'Wandelgroep Oss (nieuw)' }])
+    expect((await delta(recent)).services.map((s) => s.name)).toEqual(['Wandelgroep Oss (nieuw)'])
+  })
+
   it('still answers 304 to a matching ETag when it falls back to the full document', async () => {
     const etag = (await get()).headers.get('ETag')!
     const res = await app.request('/api/social-map?since=abc', { headers: { 'If-None-Match': etag } })

@@ -15,7 +15,15 @@ export interface HeldVersion {
 }
 
 /** Why a phone that asked for a delta gets the full document (docs/social-map-sync.md, "Fallback"). */
-export type FullReason = 'garbage' | 'ahead' | 'unknown'
+export type FullReason = 'garbage' | 'ahead' | 'unknown' | 'behind'
+
+/**
+ * A delta that would carry more than this share of the map's rows is not built: the phone gets the
+ * full document, which is built once per version and cached. A delta is made for each request, so
+ * without this bound a phone far behind (after an import every phone is), or anyone replaying an
+ * old version, would make the server read and compress the whole map again on every request.
+ */
+export const MAX_DELTA_SHARE = 0.25
 
 export type DeltaResult = { kind: 'delta'; delta: SocialMapDelta } | { kind: 'full'; fullBecause: FullReason }
 
@@ -27,6 +35,12 @@ export async function buildDelta(db: Queryable, held: HeldVersion): Promise<Delt
   if (held.version > current.version) return { kind: 'full', fullBecause: 'ahead' }
   const { rows: known } = await db.query<{ published_at: Date }>('SELECT published_at FROM map_versions WHERE version = $1', [held.version])
   if (!known[0] || new Date(known[0].published_at).toISOString() !== held.publishedAt) return { kind: 'full', fullBecause: 'unknown' }
+  const { rows: counts } = await db.query<{ changed: number; total: number }>(
+    'SELECT count(*) FILTER (WHERE changed_version > $1)::int AS changed, count(*)::int AS total FROM services',
+    [held.version],
+  )
+  const { changed, total } = counts[0]!
+  if (changed > total * MAX_DELTA_SHARE) return { kind: 'full', fullBecause: 'behind' }
   const { rows } = await db.query<{ id: string; doc: Service; status: string }>(
     'SELECT id, doc, status FROM services WHERE changed_version > $1 ORDER BY id',
     [held.version],
