@@ -156,6 +156,38 @@ describe('refused room updates (the attack first, then the map unchanged)', () =
   })
 })
 
+describe('a room update is not lost to an older copy of the listing (the race first, then the stored room)', () => {
+  it('an editor saving the form loaded before, and a proposal made before, both accepted after the team set the room', async () => {
+    const { editor, worker, as } = await owningOrganisation()
+    // The editor opens the listing, and the team leader writes a proposal: both copies have no room yet.
+    const loaded = ((await (await editor.agent.call('GET', `/api/map/services/${walk.id}`)).json()) as { service: Service }).service
+    const leader = await as('beheerder')
+    const proposal = await leader.agent.call('POST', '/api/map/proposals', { service: { ...loaded, description: 'Nieuwe tekst' } })
+    expect(proposal.status).toBe(201)
+    const proposalId = ((await proposal.json()) as { id: string }).id
+    clock.advance(600)
+    expect((await room(worker.agent, { available: 0, maximum: 10 })).status).toBe(200)
+    const fresh = (await stored()).capacities![0]!
+
+    clock.advance(600)
+    expect((await editor.agent.call('PUT', `/api/map/services/${walk.id}`, { service: { ...loaded, name: 'Wandelgroep Oss (ook zaterdag)' } })).status).toBe(200)
+    expect((await stored()).name).toBe('Wandelgroep Oss (ook zaterdag)')
+    expect((await stored()).capacities).toEqual([fresh])
+
+    // Another room update, then the old proposal (which carries the first stored room) is accepted.
+    const current = await stored()
+    clock.advance(600)
+    expect((await room(worker.agent, { available: 2 })).status).toBe(200)
+    const later = (await stored()).capacities![0]!
+    const old = await leader.agent.call('POST', '/api/map/proposals', { service: { ...current, description: 'Oudere tekst' } })
+    expect((await editor.agent.call('POST', `/api/map/proposals/${proposalId}/accept`)).status).toBe(200)
+    expect((await stored()).description).toBe('Nieuwe tekst')
+    expect((await stored()).capacities).toEqual([later])
+    expect((await editor.agent.call('POST', `/api/map/proposals/${((await old.json()) as { id: string }).id}/accept`)).status).toBe(200)
+    expect((await stored()).capacities).toEqual([later])
+  })
+})
+
 describe('the example map', () => {
   it('has room and waiting times on a few listings, valid under our schema and the compiled HSDS 3.0 schema', () => {
     const withRoom = map.filter((s) => s.capacities?.length)
