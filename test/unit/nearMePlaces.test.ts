@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { MapSearch } from '../../src/app/features/socialMap/data/search'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import { placeKey, resolvePlace, VILLAGE_CENTROIDS, villageOfPostcode } from '../../src/shared/socialMap/centroids'
 import { distanceKm, isLatLon } from '../../src/shared/socialMap/geo'
 import { MUNICIPALITIES, VILLAGES } from '../../src/shared/socialMap/places'
 
 describe('distance between two points', () => {
-  it('measures Oss to Uden as about 12 km and a point to itself as 0', () => {
+  it('measures Oss to Uden as about 13.5 km and a point to itself as 0', () => {
     // The two town centres in the table, ~0.104° of latitude and ~0.101° of longitude apart.
     expect(distanceKm({ lat: 51.765, lon: 5.518 }, { lat: 51.661, lon: 5.619 })).toBeCloseTo(13.5, 0)
     expect(distanceKm({ lat: 51.7, lon: 5.5 }, { lat: 51.7, lon: 5.5 })).toBe(0)
@@ -94,5 +95,40 @@ describe('the example map', () => {
         expect(distanceKm(VILLAGE_CENTROIDS[pc4Village!]!, VILLAGE_CENTROIDS[a.city]!), s.name).toBeLessThan(6)
       }
     expect(physical).toBeGreaterThan(150)
+  })
+})
+
+describe('sorting search results by distance (the data worker)', () => {
+  const search = new MapSearch()
+  search.load(buildExampleMap({ referenceDate: '2026-11-01' }))
+  const now = new Date('2026-11-02T10:00:00Z')
+  const schaijk = VILLAGE_CENTROIDS.Schaijk!
+
+  it('puts the nearest match first, keeps every match, and shows the distance', () => {
+    const plain = search.search('wandelgroep', {}, 500, 'nl', now)
+    const near = search.search('wandelgroep', {}, 500, 'nl', now, VILLAGE_CENTROIDS.Uden!)
+    expect(near.total).toBe(plain.total)
+    expect(new Set(near.items.map((i) => i.id))).toEqual(new Set(plain.items.map((i) => i.id)))
+    const km = near.items.map((i) => i.distanceKm ?? Number.POSITIVE_INFINITY)
+    expect(km).toEqual([...km].sort((a, b) => a - b))
+    expect(near.items[0]!.villages).toEqual(['Uden'])
+    expect(plain.items[0]!.villages).not.toEqual(['Uden'])
+    expect(near.items[0]!.distanceKm).toBeLessThan(1.5)
+    expect(plain.items[0]!.distanceKm).toBeUndefined()
+  })
+
+  it('combines with the filters: only Oss listings, nearest to Schaijk first', () => {
+    const near = search.search('', { gemeente: 'Oss' }, 5, 'nl', now, schaijk)
+    expect(near.items).toHaveLength(5)
+    expect(near.total).toBe(search.search('', { gemeente: 'Oss' }, 500, 'nl', now).total)
+    // Herpen (~3.3 km) is the nearest Oss village to Schaijk.
+    expect(near.items[0]!.villages).toEqual(['Herpen'])
+  })
+
+  it('gives every result with a physical location its position for the map', () => {
+    const all = search.search('', {}, 500, 'nl', now)
+    const withPosition = all.items.filter((i) => i.position)
+    expect(withPosition.length).toBeGreaterThan(150)
+    for (const i of all.items) if (!i.position) expect(i.online, i.name).toBe(true)
   })
 })
