@@ -29,6 +29,8 @@ import { residentPlanRoutes } from './routes/residentPlans'
 import { planRoutes } from './routes/plans'
 import { socialMapRoutes } from './routes/socialMap'
 import { securityHeaders } from './security'
+import { configRoutes } from './routes/config'
+import { DEFAULT_MAP_TILES, tileOrigin, type MapTiles } from '../shared/api/appConfig'
 import { DEFAULT_OFFLINE_DAYS } from '../shared/devices/deviceTrust'
 import { PublishedMapCache } from './socialMap/publishedMap'
 import { staticFiles } from './staticFiles'
@@ -48,6 +50,8 @@ export interface AppOptions {
   readiness?: Readiness
   /** Days without contact after which a device keeps its data locked (DEVICE_OFFLINE_DAYS; docs/device-trust.md). */
   deviceOfflineDays?: number
+  /** The map view's tile source (MAP_TILE_URL, MAP_TILE_ATTRIBUTION); null: none; absent: PDOK's base map. */
+  mapTiles?: MapTiles | null
 }
 
 export function createApp(db: Database, options: AppOptions) {
@@ -56,7 +60,8 @@ export function createApp(db: Database, options: AppOptions) {
   const proxy = { trustedProxies: options.trustedProxies ?? 0 }
   const guard = options.guard ?? new SignInGuard()
   const deps = { db, guard, keys: guardKeys(options.serverKey), proxy }
-  app.use(securityHeaders)
+  const mapTiles = options.mapTiles === undefined ? { ...DEFAULT_MAP_TILES } : options.mapTiles
+  app.use(securityHeaders(mapTiles ? tileOrigin(mapTiles.url) : undefined))
   app.use(async (c, next) => {
     await next()
     // Browsers remember HTTPS-only for a year once they have seen it over HTTPS.
@@ -83,6 +88,7 @@ export function createApp(db: Database, options: AppOptions) {
     (method === 'PUT' && (/^\/api\/resident-plans\/[^/]+$/.test(path) || /^\/api\/plans\/[^/]+$/.test(path)))
   app.use('/api/*', (c, next) => (ownLimit(c.req.method, c.req.path) ? next() : limit(c, next)))
   app.route('/api/health', healthRoutes(db, options.readiness))
+  app.route('/api/config', configRoutes(mapTiles))
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
   app.route('/api/reports', reportRoutes(deps))
   app.route('/api/auth', authRoutes(deps))

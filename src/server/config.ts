@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import type { DatabaseTarget } from './db/database'
 import { DEFAULT_OFFLINE_DAYS } from '../shared/devices/deviceTrust'
+import { DEFAULT_MAP_TILES, tileUrlSchema, type MapTiles } from '../shared/api/appConfig'
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(8080),
@@ -21,6 +22,10 @@ const envSchema = z.object({
     .transform((s) => s.split(',').map(Number) as [number, number]),
   /** Days a device may go without reaching the server before it keeps its data locked (docs/device-trust.md). */
   DEVICE_OFFLINE_DAYS: z.coerce.number().int().min(1).max(365).default(DEFAULT_OFFLINE_DAYS),
+  /** The map view's raster tiles ({z}/{x}/{y}); `none`: markers on a plain background (docs/social-map-location.md). */
+  MAP_TILE_URL: z.union([z.literal('none'), tileUrlSchema]).default(DEFAULT_MAP_TILES.url),
+  /** Shown on the map as plain text; set it with MAP_TILE_URL when the tiles come from elsewhere. */
+  MAP_TILE_ATTRIBUTION: z.string().min(1).max(300).default(DEFAULT_MAP_TILES.attribution),
 })
 export type ServerConfig = z.infer<typeof envSchema>
 
@@ -34,6 +39,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new Error('DATABASE_URL must start with postgres:// or postgresql://')
   }
   return parsed.data
+}
+
+/** The tile source the app is told about (GET /api/config); null: no tiles. */
+export function mapTiles(config: Pick<ServerConfig, 'MAP_TILE_URL' | 'MAP_TILE_ATTRIBUTION'>): MapTiles | null {
+  return config.MAP_TILE_URL === 'none' ? null : { url: config.MAP_TILE_URL, attribution: config.MAP_TILE_ATTRIBUTION }
 }
 
 /** Where the data lives: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */

@@ -1,7 +1,7 @@
 /** Starts one Node process serving the PWA and the API (embedded database in DATA_DIR, or PostgreSQL); stops gracefully on SIGTERM/SIGINT. */
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
-import { databaseTarget, readConfig } from './config'
+import { databaseTarget, mapTiles, readConfig } from './config'
 import { openDatabase } from './db/database'
 import { DataDirBusyError, lockDataDir } from './db/dataDirLock'
 import { countUsers, newBootstrapCode } from './auth/accounts'
@@ -35,7 +35,7 @@ async function main() {
   // Every region starts from the bundled method as version 1 (docs/method.md); a no-op once stored.
   if (await seedBundledMethod(db)) console.log('The method was empty: stored the bundled method as version 1.')
   const readiness = new Readiness()
-  const app = createApp(db, { serverKey, staticDir: config.STATIC_DIR, logger: createLogger(), trustedProxies: config.TRUST_PROXY, guard: new SignInGuard(Date.now, config.SIGN_IN_LIMITS), readiness, deviceOfflineDays: config.DEVICE_OFFLINE_DAYS })
+  const app = createApp(db, { serverKey, staticDir: config.STATIC_DIR, logger: createLogger(), trustedProxies: config.TRUST_PROXY, guard: new SignInGuard(Date.now, config.SIGN_IN_LIMITS), readiness, deviceOfflineDays: config.DEVICE_OFFLINE_DAYS, mapTiles: mapTiles(config) })
   // Nobody can sign in yet: a one-time code lets the first beheerder set up their organisation.
   const bootstrapCode = (await countUsers(db)) === 0 ? await newBootstrapCode(db) : undefined
   if (!bootstrapCode) forgetBootstrapCode(config.DATA_DIR)

@@ -89,7 +89,7 @@ function runSetup(dataDir: string, setup: string[][]): string[] {
  * initdb and every migration, ~10 s of CPU, per start); `firstStart`: the server makes it itself, as on a
  * new install.
  */
-export async function startHarness(options: { setup?: string[][]; firstStart?: boolean } = {}): Promise<Harness> {
+export async function startHarness(options: { setup?: string[][]; firstStart?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'swz-e2e-'))
   if (!options.firstStart) await migratedPgliteDataDir(join(dir, 'data'))
   const setupOutput = runSetup(join(dir, 'data'), options.setup ?? [])
@@ -100,7 +100,8 @@ export async function startHarness(options: { setup?: string[][]; firstStart?: b
   const port = await freePort()
   const server: ChildProcess = spawn(process.execPath, serverEntry('main'), {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), STATIC_DIR: staticDir },
+    // `env`: settings of the test's own (MAP_TILE_URL pointing at a local tile stub: tests never reach the internet).
+    env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), STATIC_DIR: staticDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

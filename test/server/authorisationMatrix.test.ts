@@ -202,6 +202,7 @@ const caseMember: Row['expect'] = onDevice((id) => (id.kind !== 'role' ? 401 : i
 const ROWS: Record<string, Row> = {
   'GET /api/health': { expect: open() },
   'GET /api/health/ready': { expect: open() },
+  'GET /api/config': { expect: open() },
   'GET /api/social-map': { expect: open() },
   'POST /api/reports': { expect: open(), prepare: async () => ({ body: { id: randomUUID(), serviceId: map[0]!.id, message: 'Klopt niet meer' } }) },
   'POST /api/auth/bootstrap': {

@@ -10,6 +10,7 @@ import { fromDayNumber, toDayNumber } from '../../shared/core/dates'
 import { pick, seededRandom, seededUuid } from './random'
 import { STREETS, TEMPLATES, type ServiceTemplate } from './templates'
 import { exampleRoom } from './exampleRoom'
+import { postcodeOfVillage, VILLAGE_CENTROIDS } from '../../shared/socialMap/centroids'
 
 const POSTCODES: Record<Municipality, string> = { Oss: '53', Maashorst: '54', Meierijstad: '54', Bernheze: '53', Boekel: '54' }
 const VILLAGE_SERVICES_PER_TEMPLATE = 3
@@ -68,11 +69,12 @@ export function buildExampleMap(options: ExampleMapOptions = {}): Service[] {
           city: village,
           region: municipality,
           state_province: 'Noord-Brabant',
-          postal_code: `${POSTCODES[municipality]}${String(10 + Math.floor(rand() * 89))} ZZ`,
+          postal_code: postalCode(municipality, village, rand()),
           country: 'NL',
           address_type: 'physical',
         },
       ],
+      ...spotIn(village, locationId),
       accessibility: rand() < 0.7 ? [{ id: seededUuid(rand), description: 'Rolstoeltoegankelijk, invalidetoilet aanwezig' }] : [],
     }
     const virtual = { id: seededUuid(rand), location_type: 'virtual' as const, name: 'Online', url: web }
@@ -132,6 +134,25 @@ export function buildExampleMap(options: ExampleMapOptions = {}): Service[] {
     }
   }
   return services
+}
+
+/** The village's (or its nearest neighbour's) PC4; the draw is made either way, so ids stay as they were. */
+function postalCode(municipality: Municipality, village: string, draw: number): string {
+  const pc4 = postcodeOfVillage(village) ?? Number(`${POSTCODES[municipality]}${String(10 + Math.floor(draw * 89))}`)
+  return `${pc4} ZZ`
+}
+
+/**
+ * A plausible spot in the village: its centre moved up to ~600 m by a hash of the location id
+ * (not the seeded stream, which would shift every id after it).
+ */
+function spotIn(village: string, locationId: string): { latitude: number; longitude: number } | Record<string, never> {
+  const centre = VILLAGE_CENTROIDS[village]
+  if (!centre) return {}
+  const a = parseInt(locationId.slice(0, 4), 16) / 0xffff - 0.5
+  const b = parseInt(locationId.slice(4, 8), 16) / 0xffff - 0.5
+  const round = (x: number) => Math.round(x * 1e5) / 1e5
+  return { latitude: round(centre.lat + a * 0.011), longitude: round(centre.lon + b * 0.017) }
 }
 
 function schedulesFor(t: ServiceTemplate, reference: number, rand: () => number): Service['schedules'] {

@@ -6,6 +6,7 @@
  * (a file) names the schema of its JSON form.
  */
 import type { z } from 'zod'
+import * as appConfig from './appConfig'
 import * as auth from './auth'
 import * as caseRecovery from './caseRecovery'
 import * as caseSync from './caseSync'
@@ -25,6 +26,7 @@ import * as pub from './socialMap'
 export const RESPONSES = {
   'GET /api/health': pub.healthSchema,
   'GET /api/health/ready': pub.readySchema,
+  'GET /api/config': appConfig.appConfigSchema,
   'GET /api/social-map': pub.socialMapAnswerSchema,
   'POST /api/reports': pub.reportReceivedSchema,
 

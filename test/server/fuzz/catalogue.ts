@@ -59,6 +59,7 @@ const LINK_LIMIT = ['rate_limits'] as const
 export const CATALOGUE: Record<string, Entry> = {
   'GET /api/health': { who: 'anonymous' },
   'GET /api/health/ready': { who: 'anonymous' },
+  'GET /api/config': { who: 'anonymous' },
   // The delta request (docs/social-map-sync.md): a corrupted since or at gets the full map, never a 5xx.
   'GET /api/social-map': { who: 'anonymous', build: async (w) => {
     const held = await mapVersion(w.db)

@@ -100,8 +100,8 @@ export const useSocialMapStore = defineStore('socialMap', () => {
   }
 
   /** Searches with the URL's raw filter values; the answer says which filters it applied and which it dropped. */
-  function search(query: string, rawFilters: Record<string, string>, limit: number, lang: string) {
-    return client().call({ type: 'search', query, rawFilters, limit, lang, now: Date.now() })
+  function search(query: string, rawFilters: Record<string, string>, limit: number, lang: string, near?: { lat: number; lon: number }) {
+    return client().call({ type: 'search', query, rawFilters, limit, lang, now: Date.now(), ...(near ? { near } : {}) })
   }
 
   async function service(id: string) {

@@ -19,7 +19,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return map.refresh()
     case 'search': {
       const { filters, dropped } = readFilters(request.rawFilters)
-      return { ...map.search(request.query, filters, request.limit, request.lang, new Date(request.now)), filters, dropped }
+      return { ...map.search(request.query, filters, request.limit, request.lang, new Date(request.now), request.near), filters, dropped }
     }
     case 'get':
       return { service: map.get(request.id) }

@@ -3,6 +3,7 @@
  * current with the server (mapSync.ts), searched (search.ts), with the resident's favourites
  * (favourites.ts) and the queue of their reports (reports.ts).
  */
+import type { LatLon } from '../../../../shared/socialMap/geo'
 import type { Service } from '../../../../shared/socialMap/hsds'
 import { publicFetch } from '../../../api/socialMap'
 import { FavouriteStore } from './favourites'
@@ -90,8 +91,8 @@ export class LocalSocialMap {
     this.map.load(services)
   }
 
-  search(query: string, filters: Filters, limit: number, lang: string, now: Date): SearchAnswer {
-    return this.map.search(query, filters, limit, lang, now)
+  search(query: string, filters: Filters, limit: number, lang: string, now: Date, near?: LatLon): SearchAnswer {
+    return this.map.search(query, filters, limit, lang, now, near)
   }
 
   get(id: string): Service | null {

@@ -37,6 +37,8 @@ export const requestSchema = z.discriminatedUnion('type', [
     limit: z.number().check(z.int(), z.minimum(1), z.maximum(500)),
     lang: text(5),
     now: z.number(),
+    /** Near me: sort by distance from this point. Stays on the phone (docs/social-map-location.md). */
+    near: z.optional(z.object({ lat: z.number().check(z.gte(-90), z.lte(90)), lon: z.number().check(z.gte(-180), z.lte(180)) })),
   }),
   z.object({ type: z.literal('get'), id: text(100) }),
   z.object({ type: z.literal('favourites'), lang: text(5), now: z.number() }),
@@ -72,6 +74,10 @@ export interface ServiceSummary {
   next?: Occurrence
   /** The listing's room (its first HSDS capacity), when it has one: docs/hsds-extensions.md, "Room". */
   room?: { available: number; maximum?: number; updated: string; unit: string }
+  /** The first physical location's coordinates, for the map view. */
+  position?: { lat: number; lon: number }
+  /** Near me: kilometres from the chosen point to the nearest location (absent without one). */
+  distanceKm?: number
 }
 
 export type RefreshStatus = 'updated' | 'unchanged' | 'offline' | 'invalid'

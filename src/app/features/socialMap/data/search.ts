@@ -8,6 +8,7 @@ import { isOpenAt, isOpenOnDate, nextOccurrence } from '../../../../shared/socia
 import { REGION_PLACES, searchDocumentOf } from '../../../../shared/socialMap/search/searchDocument'
 import { SearchIndex } from '../../../../shared/socialMap/search/searchIndex'
 import { SYNONYMS } from '../../../../shared/socialMap/search/synonyms'
+import { distanceKm, isLatLon, type LatLon } from '../../../../shared/socialMap/geo'
 import { attendanceOf, isFree, lifeDomainsOf, placesOf, schedulesOf, translated } from '../../../../shared/socialMap/serviceFacts'
 import type { Filters, ServiceSummary, WorkerAnswers } from './protocol'
 
@@ -20,6 +21,8 @@ interface Facts {
   maxAge?: number
   inPerson: boolean
   online: boolean
+  /** Physical locations with real coordinates, for the map and near me. */
+  points: LatLon[]
 }
 
 export type SearchAnswer = Omit<WorkerAnswers['search'], 'filters' | 'dropped'>
@@ -53,13 +56,16 @@ export class MapSearch {
         ...(s.maximum_age !== undefined ? { maxAge: s.maximum_age } : {}),
         inPerson: attendance.inPerson,
         online: attendance.online,
+        points: pointsOf(s),
       }
     })
     this.index = SearchIndex.build(services.map(searchDocumentOf), SYNONYMS, REGION_PLACES)
   }
 
-  search(query: string, filters: Filters, limit: number, lang: string, now: Date): SearchAnswer {
+  /** With `near`, every match is sorted by distance (ties keep relevance order) before the page is cut. */
+  search(query: string, filters: Filters, limit: number, lang: string, now: Date, near?: LatLon): SearchAnswer {
     const allow = this.filterFor(filters, now)
+    if (near) return this.searchNear(query, allow, limit, lang, now, near)
     if (!query.trim()) {
       const positions = allow ? this.byName.filter(allow) : this.byName
       return { total: positions.length, items: positions.slice(0, limit).map((p) => this.summary(p, lang, now)), places: [], placeIgnored: false }
@@ -71,6 +77,27 @@ export class MapSearch {
       places: result.places,
       placeIgnored: result.placeIgnored,
     }
+  }
+
+  private searchNear(query: string, allow: ((p: number) => boolean) | undefined, limit: number, lang: string, now: Date, near: LatLon): SearchAnswer {
+    const found = query.trim()
+      ? this.index.search(query, { limit: Math.max(1, this.services.length), ...(allow ? { allow } : {}) })
+      : { positions: allow ? this.byName.filter(allow) : this.byName, places: [], placeIgnored: false }
+    const distance = new Map(found.positions.map((p) => [p, this.distanceOf(p, near)]))
+    // Array.prototype.sort is stable: equal distances (and online-only listings, at Infinity) keep their order.
+    const sorted = [...found.positions].sort((a, b) => distance.get(a)! - distance.get(b)!)
+    return {
+      total: sorted.length,
+      items: sorted.slice(0, limit).map((p) => this.summary(p, lang, now, distance.get(p))),
+      places: found.places,
+      placeIgnored: found.placeIgnored,
+    }
+  }
+
+  private distanceOf(p: number, near: LatLon): number {
+    let best = Number.POSITIVE_INFINITY
+    for (const point of this.facts[p]!.points) best = Math.min(best, distanceKm(near, point))
+    return best
   }
 
   get(id: string): Service | null {
@@ -104,7 +131,7 @@ export class MapSearch {
     return (p) => tests.every((t) => t(p))
   }
 
-  private summary(p: number, lang: string, now: Date): ServiceSummary {
+  private summary(p: number, lang: string, now: Date, distance?: number): ServiceSummary {
     const s = this.services[p]!
     const f = this.facts[p]!
     const schedules = schedulesOf(s)
@@ -121,8 +148,14 @@ export class MapSearch {
       ...(s.status !== 'active' ? { status: s.status } : {}),
       ...(next && s.status === 'active' ? { next } : {}),
       ...roomSummary(s),
+      ...(f.points[0] ? { position: f.points[0] } : {}),
+      ...(distance !== undefined && Number.isFinite(distance) ? { distanceKm: Math.round(distance * 10) / 10 } : {}),
     }
   }
+}
+
+function pointsOf(s: Service): LatLon[] {
+  return (s.service_at_locations ?? []).flatMap(({ location: l }) => (l?.location_type === 'physical' && isLatLon(l.latitude, l.longitude) ? [{ lat: l.latitude!, lon: l.longitude! }] : []))
 }
 
 /** The room a result shows (only for an active listing): the first capacity, in a few fields. */
