@@ -18,10 +18,10 @@ const item: ServiceSummary = {
   next: { date: '2099-12-01', opensAt: '10:00', closesAt: '11:30' },
 }
 
-function render(locale: 'nl' | 'en') {
+function render(locale: 'nl' | 'en', items: ServiceSummary[] = [item]) {
   const i18n = createI18n({ legacy: false, locale, messages: { nl, en }, datetimeFormats: { nl: { day: { weekday: 'long', day: 'numeric', month: 'long' } }, en: { day: { weekday: 'long', day: 'numeric', month: 'long' } } } })
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div />' } }, { path: '/aanbod/:id', name: 'service', component: { template: '<div />' } }] })
-  return mount(SocialMapResultList, { props: { items: [item] }, global: { plugins: [i18n, router] } })
+  return mount(SocialMapResultList, { props: { items }, global: { plugins: [i18n, router] } })
 }
 
 describe('a result in the list', () => {
@@ -41,5 +41,13 @@ describe('a result in the list', () => {
     expect(text).toContain('Free')
     expect(text).toContain('Open now')
     expect(text).toContain('Physical health · Social network')
+  })
+
+  it('says "Altijd open" for a round-the-clock service instead of "vandaag 00:00–24:00"', () => {
+    const always: ServiceSummary = { ...item, next: { date: '2099-12-01', opensAt: '00:00', closesAt: '24:00', isAlwaysOpen: true } }
+    const nlText = render('nl', [always]).text()
+    expect(nlText).toContain('Altijd open')
+    expect(nlText).not.toContain('00:00')
+    expect(render('en', [always]).text()).toContain('Always open')
   })
 })
