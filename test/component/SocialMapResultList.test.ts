@@ -1,7 +1,8 @@
 import { mount } from '@vue/test-utils'
 import { createI18n } from 'vue-i18n'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
 import SocialMapResultList from '../../src/app/features/socialMap/SocialMapResultList.vue'
 import type { ServiceSummary } from '../../src/app/features/socialMap/data/protocol'
 import en from '../../src/app/i18n/en.json'
@@ -49,5 +50,31 @@ describe('a result in the list', () => {
     expect(nlText).toContain('Altijd open')
     expect(nlText).not.toContain('00:00')
     expect(render('en', [always]).text()).toContain('Always open')
+  })
+})
+
+describe('a long result list', () => {
+  afterEach(() => vi.useRealTimers())
+  const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ ...item, id: `id-${from + i}`, name: `Activiteit ${from + i}` }))
+
+  it('renders the first ten at once and the rest in later, idle tasks, never all in one go', async () => {
+    vi.useFakeTimers()
+    const wrapper = render('nl', many(30))
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(10)
+    await vi.advanceTimersToNextTimerAsync()
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(20)
+    await vi.runAllTimersAsync()
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(30)
+  })
+
+  it('keeps what it shows when the same results come again or grow ("Meer tonen"), and starts over for new ones', async () => {
+    vi.useFakeTimers()
+    const wrapper = render('nl', many(30))
+    await vi.runAllTimersAsync()
+    await wrapper.setProps({ items: [...many(30), ...many(30, 30)] })
+    await flushPromises()
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(30)
+    await wrapper.setProps({ items: many(30, 100) })
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(10)
   })
 })
