@@ -1,6 +1,6 @@
 import { mount } from '@vue/test-utils'
 import { createI18n } from 'vue-i18n'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import SocialMapFilters from '../../src/app/features/socialMap/SocialMapFilters.vue'
 import type { Filters } from '../../src/app/features/socialMap/data/protocol'
 import nl from '../../src/app/i18n/nl.json'
@@ -29,5 +29,24 @@ describe('the "Plaats" filter', () => {
     const select = placeSelect(render({ gemeente: 'Bernheze' }))
     expect(select.findAll('optgroup')).toHaveLength(0)
     expect(select.findAll('option').map((o) => o.text())).toEqual(['Alle', 'Heesch', 'Heeswijk-Dinther', 'Loosbroek', 'Nistelrode', 'Vorstenbosch'])
+  })
+})
+
+describe('the filters on a phone', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('start closed, counting the filters in force, with none of their fields rendered until opened', async () => {
+    vi.stubGlobal('matchMedia', (query: string) => ({ matches: false, media: query, addEventListener() {}, removeEventListener() {} }))
+    const wrapper = render({ gemeente: 'Oss', gratis: true })
+    const details = wrapper.get('details')
+    expect(details.attributes('open')).toBeUndefined()
+    expect(wrapper.get('summary').text()).toBe('Filters (2 actief)')
+    expect(wrapper.findAll('select')).toHaveLength(0)
+    ;(details.element as HTMLDetailsElement).open = true
+    await details.trigger('toggle')
+    expect(wrapper.findAll('select').length).toBeGreaterThan(4)
+    await wrapper.get('[data-testid="show-results"]').trigger('click')
+    expect(wrapper.emitted('showResults')).toHaveLength(1)
+    expect(details.attributes('open')).toBeUndefined()
   })
 })
