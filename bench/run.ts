@@ -19,7 +19,8 @@
  * participants against sealing the whole case once; then the steering measures (bench/measures.ts):
  * facts and all measures for 10,000 cases against today's inclusion counting of the same cases; then
  * map updates by delta (bench/mapDelta.ts): bytes and time of one changed listing's delta against the
- * full document at 1,000 and 10,000 services.
+ * full document at 1,000 and 10,000 services; then Lighthouse on the start page (bench/lighthouse.ts):
+ * mobile, throttled, median of three first visits, performance and accessibility against 0.95 and 1.
  * The last line is one JSON object.
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -32,6 +33,7 @@ import { methodBench } from './method'
 import { caseSyncBench } from './caseSync'
 import { planBench } from './plans'
 import { mapDeltaBench } from './mapDelta'
+import { lighthouseBench } from './lighthouse'
 import { measuresBench } from './measures'
 import { referralBench } from './referrals'
 import { signInGuardBench } from './signInGuard'
@@ -179,4 +181,6 @@ const measures = measuresBench()
 console.log('steering measures', JSON.stringify(measures, null, 1))
 const mapDelta = await mapDeltaBench()
 console.log('map updates by delta', JSON.stringify(mapDelta, null, 1))
-console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, caseDoc, caseSync, plans, measures, mapDelta, gcExposed: !!gc }))
+const lighthouse = await lighthouseBench()
+console.log(`Lighthouse start page (mobile, throttled), median of ${lighthouse.runs}: performance ${lighthouse.median.performance} (aim 0.95), accessibility ${lighthouse.median.accessibility} (aim 1)`, JSON.stringify(lighthouse.median))
+console.log(JSON.stringify({ search: results, ratios, startPage: js, startPageCss: css, server, cases, vaultModes, counting, referrals, signInGuard, method, caseDoc, caseSync, plans, measures, mapDelta, lighthouse, gcExposed: !!gc }))

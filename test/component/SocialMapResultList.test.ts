@@ -1,7 +1,8 @@
 import { mount } from '@vue/test-utils'
 import { createI18n } from 'vue-i18n'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
 import SocialMapResultList from '../../src/app/features/socialMap/SocialMapResultList.vue'
 import type { ServiceSummary } from '../../src/app/features/socialMap/data/protocol'
 import en from '../../src/app/i18n/en.json'
@@ -18,10 +19,10 @@ const item: ServiceSummary = {
   next: { date: '2099-12-01', opensAt: '10:00', closesAt: '11:30' },
 }
 
-function render(locale: 'nl' | 'en') {
+function render(locale: 'nl' | 'en', items: ServiceSummary[] = [item]) {
   const i18n = createI18n({ legacy: false, locale, messages: { nl, en }, datetimeFormats: { nl: { day: { weekday: 'long', day: 'numeric', month: 'long' } }, en: { day: { weekday: 'long', day: 'numeric', month: 'long' } } } })
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div />' } }, { path: '/aanbod/:id', name: 'service', component: { template: '<div />' } }] })
-  return mount(SocialMapResultList, { props: { items: [item] }, global: { plugins: [i18n, router] } })
+  return mount(SocialMapResultList, { props: { items }, global: { plugins: [i18n, router] } })
 }
 
 describe('a result in the list', () => {
@@ -41,5 +42,39 @@ describe('a result in the list', () => {
     expect(text).toContain('Free')
     expect(text).toContain('Open now')
     expect(text).toContain('Physical health · Social network')
+  })
+
+  it('says "Altijd open" for a round-the-clock service instead of "vandaag 00:00–24:00"', () => {
+    const always: ServiceSummary = { ...item, next: { date: '2099-12-01', opensAt: '00:00', closesAt: '24:00', isAlwaysOpen: true } }
+    const nlText = render('nl', [always]).text()
+    expect(nlText).toContain('Altijd open')
+    expect(nlText).not.toContain('00:00')
+    expect(render('en', [always]).text()).toContain('Always open')
+  })
+})
+
+describe('a long result list', () => {
+  afterEach(() => vi.useRealTimers())
+  const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ ...item, id: `id-${from + i}`, name: `Activiteit ${from + i}` }))
+
+  it('renders the first ten at once and the rest in later, idle tasks, never all in one go', async () => {
+    vi.useFakeTimers()
+    const wrapper = render('nl', many(30))
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(10)
+    await vi.advanceTimersToNextTimerAsync()
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(20)
+    await vi.runAllTimersAsync()
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(30)
+  })
+
+  it('keeps what it shows when the same results come again or grow ("Meer tonen"), and starts over for new ones', async () => {
+    vi.useFakeTimers()
+    const wrapper = render('nl', many(30))
+    await vi.runAllTimersAsync()
+    await wrapper.setProps({ items: [...many(30), ...many(30, 30)] })
+    await flushPromises()
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(30)
+    await wrapper.setProps({ items: many(30, 100) })
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(10)
   })
 })

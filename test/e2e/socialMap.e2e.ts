@@ -136,6 +136,10 @@ describe('the resident social map in the browser', () => {
     const places = await page.locator('[data-service-id] .result__meta').allTextContents()
     expect(places.length).toBeGreaterThan(0)
     expect(places.every((p) => /Boekel|Venhorst|Huize Padua/.test(p))).toBe(true)
+    // On a phone the filters sit behind their disclosure, its summary counting the two in force.
+    const summary = page.getByTestId('filters').locator('summary')
+    expect(await summary.textContent()).toBe('Filters (2 actief)')
+    await summary.click()
     await page.getByLabel('Gemeente').selectOption('Oss')
     await expect.poll(() => page.url()).toContain('gemeente=Oss')
     await page.goBack()

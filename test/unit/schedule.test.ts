@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Schedule } from '../../src/shared/socialMap/hsds'
-import { describeSchedule, hasEnded, isOpenAt, nextOccurrence, occursOn } from '../../src/shared/socialMap/schedule'
+import { describeSchedule, hasEnded, isAlwaysOpen, isOpenAt, nextOccurrence, occursOn } from '../../src/shared/socialMap/schedule'
 
 const id = '00000000-0000-4000-8000-000000000001'
 // 2026-11-24 is a Tuesday. Times are Dutch wall-clock (CET = UTC+1 in November).
@@ -78,5 +78,31 @@ describe('schedule maths', () => {
   it('describes a weekly and a monthly schedule for the UI', () => {
     expect(describeSchedule(tuesdayMorning)).toEqual([{ kind: 'weekly', weekdays: ['TU'], interval: 1, opensAt: '10:00', closesAt: '12:00' }])
     expect(describeSchedule({ id, freq: 'MONTHLY', byday: '1TH' })[0]).toMatchObject({ kind: 'monthly-weekday', weekday: 'TH', ordinal: 1 })
+  })
+
+  describe('a round-the-clock service (24/7)', () => {
+    const allWeek: Schedule = { id, freq: 'WEEKLY', byday: 'MO,TU,WE,TH,FR,SA,SU', opens_at: '00:00', closes_at: '24:00' }
+
+    it('is described as always open, not as "00:00–24:00"', () => {
+      expect(isAlwaysOpen(allWeek)).toBe(true)
+      expect(describeSchedule(allWeek)).toEqual([{ kind: 'always' }])
+      expect(nextOccurrence([allWeek], at('2026-11-24T23:30:00'))).toEqual({ date: '2026-11-24', opensAt: '00:00', closesAt: '24:00', isAlwaysOpen: true })
+      expect(isOpenAt([allWeek], at('2026-11-24T03:00:00'))).toBe(true)
+    })
+
+    it('counts 23:59 as the end of the day and hours without weekdays as every day', () => {
+      expect(isAlwaysOpen({ id, byday: 'SU,SA,FR,TH,WE,TU,MO', opens_at: '00:00:00', closes_at: '23:59' })).toBe(true)
+      expect(isAlwaysOpen({ id, opens_at: '00:00', closes_at: '24:00' })).toBe(true)
+    })
+
+    it('is not always open when a day, an hour or the rhythm is missing', () => {
+      expect(isAlwaysOpen({ ...allWeek, byday: 'MO,TU,WE,TH,FR,SA' })).toBe(false)
+      expect(isAlwaysOpen({ ...allWeek, opens_at: '08:00' })).toBe(false)
+      expect(isAlwaysOpen({ ...allWeek, closes_at: '22:00' })).toBe(false)
+      expect(isAlwaysOpen({ ...allWeek, interval: 2 })).toBe(false)
+      expect(isAlwaysOpen({ ...allWeek, byday: '1MO,TU,WE,TH,FR,SA,SU' })).toBe(false)
+      expect(isAlwaysOpen({ id, dtstart: '2026-12-05', opens_at: '00:00', closes_at: '24:00' })).toBe(false)
+      expect(nextOccurrence([{ ...allWeek, byday: 'MO' }], at('2026-11-24T12:00:00'))?.isAlwaysOpen).toBeUndefined()
+    })
   })
 })

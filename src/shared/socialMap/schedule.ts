@@ -108,10 +108,28 @@ export interface Occurrence {
   date: string
   opensAt?: string // HH:MM
   closesAt?: string // HH:MM
+  /** Set when the occurrence comes from a round-the-clock schedule (isAlwaysOpen): "Altijd open", not "00:00–24:00". */
+  isAlwaysOpen?: true
 }
 
 function hhmm(t: string | undefined): string | undefined {
   return t ? t.slice(0, 5) : undefined
+}
+
+const ROUND_THE_CLOCK_CLOSE = new Set(['24:00', '23:59'])
+
+/**
+ * Whether a schedule is open round the clock on every day of the week (a 24/7 phone line):
+ * from 00:00 to the end of the day (24:00, or 23:59 as some sources write it) on all seven
+ * days, not a one-off. A validity window may still end it (hasEnded).
+ */
+export function isAlwaysOpen(s: Schedule): boolean {
+  if (hhmm(s.opens_at) !== '00:00' || !ROUND_THE_CLOCK_CLOSE.has(hhmm(s.closes_at) ?? '')) return false
+  if (s.count !== undefined || s.freq === 'MONTHLY' || (s.interval ?? 1) !== 1) return false
+  const byday = parseByDay(s.byday)
+  if (byday.length) return byday.every((b) => b.ordinal === 0) && new Set(byday.map((b) => b.weekday)).size === 7
+  // No weekdays: every day when there is no recurrence anchor (opening hours), else weekly on one day or a single date.
+  return !s.freq && !s.dtstart
 }
 
 /** Open at this instant: an occurrence today whose hours include the current time. */
@@ -139,6 +157,7 @@ export function nextOccurrence(schedules: readonly Schedule[], now: Date, horizo
       .filter((s) => d > today || !s.closes_at || clockMinutes(s.closes_at) > minutes)
       .sort((a, b) => (a.opens_at ?? '').localeCompare(b.opens_at ?? ''))
     const first = hits[0]
+    if (first && isAlwaysOpen(first)) return { date: day, opensAt: hhmm(first.opens_at), closesAt: hhmm(first.closes_at), isAlwaysOpen: true }
     if (first) return { date: day, opensAt: hhmm(first.opens_at), closesAt: hhmm(first.closes_at) }
   }
   return undefined
@@ -157,12 +176,14 @@ export type ScheduleDescription =
   | { kind: 'monthly-day'; days: number[]; opensAt?: string; closesAt?: string }
   | { kind: 'once'; date: string; opensAt?: string; closesAt?: string }
   | { kind: 'daily'; opensAt?: string; closesAt?: string }
+  | { kind: 'always' }
 
 export function describeSchedule(s: Schedule): ScheduleDescription[] {
   const opensAt = hhmm(s.opens_at)
   const closesAt = hhmm(s.closes_at)
   const interval = s.interval ?? 1
   const byday = parseByDay(s.byday)
+  if (isAlwaysOpen(s)) return [{ kind: 'always' }]
   if (s.count === 1 && s.dtstart) return [{ kind: 'once', date: s.dtstart, opensAt, closesAt }]
   if (s.freq === 'MONTHLY') {
     if (s.bymonthday) return [{ kind: 'monthly-day', days: s.bymonthday.split(',').map(Number), opensAt, closesAt }]

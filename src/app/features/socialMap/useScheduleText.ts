@@ -26,6 +26,8 @@ export function useScheduleText() {
         return t('schedule.once', { date: d(dateOf(x.date), 'day') }) + hours(x)
       case 'daily':
         return t('schedule.daily') + hours(x)
+      case 'always':
+        return t('schedule.alwaysOpen')
     }
   }
 
@@ -35,6 +37,7 @@ export function useScheduleText() {
 
   function nextText(next: Occurrence | undefined, today: string): string {
     if (!next) return ''
+    if (next.isAlwaysOpen) return t('schedule.alwaysOpen')
     const when = next.date === today ? t('schedule.today') : d(dateOf(next.date), 'day')
     return t('schedule.next', { when }) + hours(next)
   }

@@ -2,6 +2,7 @@
 import { useEventListener } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
+import type { LocationQuery } from 'vue-router'
 import { onBackOnline, onGoneOffline, useNetworkStatus } from '../../core/useNetworkStatus'
 import { dataClient, DataError } from './data/dataClient'
 import type { MapMeta, RefreshStatus } from './data/protocol'
@@ -20,6 +21,8 @@ export const useSocialMapStore = defineStore('socialMap', () => {
   /** Reports the server refused: kept, shown (sync/OfflineIndicator.vue), sent again or thrown away by the resident. */
   const reportProblems = shallowRef<OutboxProblem[]>([])
   const favouriteIds = ref<Set<string>>(new Set())
+  /** The search a service page's "Terug naar zoeken" returns to (its URL query), and the result opened from it. */
+  const lastSearch = shallowRef<{ query: LocationQuery; openedId?: string }>({ query: {} })
   /** Bumped whenever the stored map changes, so open result lists search again. */
   const revision = ref(0)
   let lastRefreshAt = 0
@@ -125,5 +128,5 @@ export const useSocialMapStore = defineStore('socialMap', () => {
     return (await client().call({ type: 'report', serviceId, message, ...(contact ? { contact } : {}) })).status
   }
 
-  return { meta, isReady, isOnline, lastRefresh, problem, pendingReports, reportProblems, retryReport, discardReport, favouriteIds, revision, hasMap, start, refresh, flush, search, service, favourites, toggleFavourite, report }
+  return { lastSearch, meta, isReady, isOnline, lastRefresh, problem, pendingReports, reportProblems, retryReport, discardReport, favouriteIds, revision, hasMap, start, refresh, flush, search, service, favourites, toggleFavourite, report }
 })

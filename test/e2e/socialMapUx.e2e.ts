@@ -1,0 +1,126 @@
+/**
+ * What got in residents' way (issue 19), on a 320 px phone against the real server and build:
+ * the first screen shows results and the filters sit behind a "Filters" disclosure with
+ * "Toon resultaten"; an empty result names its filters, each removable; "← Terug naar zoeken"
+ * keeps the query, filters, scroll position and focus; saving a favourite says "Bewaard"; a 24/7
+ * service reads "Altijd open"; the footer does not jump while the results arrive (layout shift).
+ * axe at 320 px on each changed screen; the harness lays them out at 320 and 640 px too.
+ */
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seriousViolations } from './axe'
+import { startHarness, type Harness } from './harness'
+
+const PHONE = { width: 320, height: 640 }
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+})
+afterAll(async () => {
+  await h?.stop()
+})
+
+const resultCount = (page: Page) => page.locator('#results-heading').textContent()
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '')
+
+describe("the resident's social map, as a new user tries it", () => {
+  it('on a phone: results on the first screen, filters behind a disclosure, an empty result that says which filters to remove', async () => {
+    const context = await h.browser.newContext({ viewport: PHONE, locale: 'nl-NL' })
+    // Layout shifts as the first visit loads (the map downloads, the results arrive); none by input here.
+    await context.addInitScript(() => {
+      const w = window as unknown as { shift: number }
+      w.shift = 0
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) w.shift += e.value
+      }).observe({ type: 'layout-shift', buffered: true })
+    })
+    const page = await context.newPage()
+    await page.goto(h.baseUrl + '/')
+    await page.locator('[data-service-id]').first().waitFor()
+    await expect.poll(() => page.getByTestId('updated-at').textContent()).toMatch(/Bijgewerkt op/)
+    // Lighthouse counts 0.1 as good; the footer jumping under 235 results was 0.29.
+    expect(await page.evaluate(() => (window as unknown as { shift: number }).shift)).toBeLessThan(0.1)
+
+    // The first screen holds the results' heading and a first result, not mostly heading.
+    const heading = await page.locator('#results-heading').boundingBox()
+    expect(heading!.y + heading!.height).toBeLessThanOrEqual(PHONE.height)
+    const filters = page.getByTestId('filters')
+    expect(await filters.getAttribute('open')).toBeNull()
+    for (const a of await page.locator('.app-header a, .app-header button').all()) expect((await a.boundingBox())!.height).toBeGreaterThanOrEqual(44)
+
+    // Filters: open, choose, the summary counts them; "Toon … resultaten" closes and moves focus to the results.
+    await filters.locator('summary').click()
+    await page.getByLabel('Gemeente').selectOption('Boekel')
+    await expect.poll(() => filters.locator('summary').textContent()).toBe('Filters (1 actief)')
+    expect(await page.getByLabel('Plaats').locator('option').allTextContents()).toEqual(['Alle', 'Boekel', 'Huize Padua', 'Venhorst'])
+    expect(await seriousViolations(page)).toEqual([])
+    const show = page.getByTestId('show-results')
+    await expect.poll(() => show.textContent()).toMatch(/^\s*Toon \d+ resultaten\s*$/)
+    await show.click()
+    await expect.poll(() => filters.getAttribute('open')).toBeNull()
+    await expect.poll(() => focusedId(page)).toBe('results-heading')
+
+    // Nothing found: the filters in force are named, each with a button that removes it.
+    await page.goto(`${h.baseUrl}/?q=repair&vorm=online&gemeente=Oss`)
+    const nothing = page.getByTestId('nothing-found')
+    await expect.poll(() => nothing.textContent()).toMatch(/We vonden niets met deze filters/)
+    expect(await seriousViolations(page)).toEqual([])
+    await nothing.getByRole('button', { name: 'Hoe: Online weghalen' }).click()
+    await expect.poll(() => page.url()).not.toContain('vorm=')
+    expect(page.url()).toContain('gemeente=Oss')
+    await expect.poll(() => resultCount(page)).toMatch(/^(1 resultaat|\d+ resultaten)$/)
+    expect(await nothing.count()).toBe(0)
+    await context.close()
+  })
+
+  it('"Terug naar zoeken" returns to the same search, scroll position and result; a favourite says "Bewaard"', async () => {
+    const context = await h.browser.newContext({ viewport: PHONE, locale: 'nl-NL' })
+    const page = await context.newPage()
+    await page.goto(`${h.baseUrl}/?q=hulp&gratis=1`)
+    const results = page.locator('[data-service-id]')
+    await expect.poll(() => results.count()).toBeGreaterThan(12)
+    const before = await results.locator('h3').allTextContents()
+    const count = await resultCount(page)
+    const twelfth = results.nth(11)
+    const id = await twelfth.getAttribute('data-service-id')
+    await twelfth.scrollIntoViewIfNeeded()
+    const scrolled = await page.evaluate(() => window.scrollY)
+    expect(scrolled).toBeGreaterThan(300)
+    await twelfth.getByRole('link').click()
+    await page.getByRole('heading', { name: 'Wat is het?' }).waitFor()
+
+    // Saving: the label turns into "Bewaard" and the live region says so.
+    const favourite = page.getByTestId('favourite')
+    await favourite.click()
+    await expect.poll(() => favourite.textContent()).toMatch(/Bewaard/)
+    expect(await favourite.getAttribute('aria-pressed')).toBe('true')
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'staat in je lijstje' }).count()).toBe(1)
+    expect(await seriousViolations(page)).toEqual([])
+
+    await page.getByTestId('back-to-search').click()
+    await expect.poll(() => page.url()).toBe(`${h.baseUrl}/?q=hulp&gratis=1`)
+    expect(await page.getByRole('searchbox').inputValue()).toBe('hulp')
+    await expect.poll(() => resultCount(page)).toBe(count)
+    expect(await results.locator('h3').allTextContents()).toEqual(before)
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-service-id]')?.getAttribute('data-service-id'))).toBe(id)
+    expect(Math.abs((await page.evaluate(() => window.scrollY)) - scrolled)).toBeLessThan(50)
+
+    // Opened from a link (no search before it in this tab): the link still leads to that search.
+    const other = await context.newPage()
+    await other.goto(`${h.baseUrl}/aanbod/${id}`)
+    await other.getByRole('heading', { name: 'Wat is het?' }).waitFor()
+    expect(await other.getByTestId('back-to-search').getAttribute('href')).toBe('/')
+    await context.close()
+  })
+
+  it('a round-the-clock line reads "Altijd open"', async () => {
+    const context = await h.browser.newContext({ viewport: PHONE, locale: 'nl-NL' })
+    const page = await context.newPage()
+    await page.goto(`${h.baseUrl}/?q=huiselijk%20geweld`)
+    const first = page.locator('[data-service-id]').first()
+    await expect.poll(() => first.textContent()).toMatch(/Advies bij huiselijk geweld/)
+    expect(await first.textContent()).toContain('Altijd open')
+    expect(await first.textContent()).not.toContain('00:00')
+    await context.close()
+  })
+})
