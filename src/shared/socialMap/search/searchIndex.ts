@@ -3,10 +3,14 @@
  * prefix matching (a sorted term list), compounds (a sorted suffix list: "hulp" finds
  * "schuldhulp"; and query splitting: "schuldhulpverlening" finds "schuldhulp"),
  * typo tolerance (single-deletion neighbourhoods: "eenzamheid" finds "eenzaamheid"),
- * synonyms, field weights and place words ("repair cafe heesch").
+ * Dutch stop words and stems ("ik zoek wandelingen" finds "wandelgroep"), a need table of
+ * synonyms and phrases, field weights and place words ("repair cafe heesch").
  * Pure TypeScript, no DOM: it runs in a Web Worker in the app and in Node for benchmarks.
  */
-import { collapseRepeats, boundedDistance, foldText, tokenize } from './normalise'
+import { collapseRepeats, foldText, tokenize } from './normalise'
+import { stemsOf } from './stem'
+import { STOP_WORDS } from './stopWords'
+import { typoTerms } from './typos'
 
 export interface SearchField {
   text: string
@@ -40,6 +44,7 @@ const PREFIX = 0.75
 const SYNONYM = 0.8
 const COMPOUND = 0.6
 const TYPO = 0.55
+const STEM = 0.7
 const MIN_PREFIX = 2
 const MIN_INFIX = 4
 
@@ -143,7 +148,7 @@ export class SearchIndex {
         const prev = local.get(t)
         if (prev === undefined || prev < weight) local.set(t, weight)
       }
-      for (const field of doc.fields) for (const word of tokenize(field.text)) add(word, field.weight)
+      for (const field of doc.fields) for (const word of tokenize(field.text)) if (!STOP_WORDS.has(word)) add(word, field.weight)
       for (const place of doc.places) {
         for (const word of tokenize(place)) add(word, 0.8)
         const key = normalisePlace(place)
@@ -164,7 +169,7 @@ export class SearchIndex {
     const postingWeights = order.map((i) => Float32Array.from(weightsOf[i]!))
     const placeDocs = new Map([...placeLists].map(([k, v]) => [k, Int32Array.from(v)]))
     const synonyms = new Map(
-      Object.entries(synonymList).map(([k, v]) => [foldText(k), v.map((w) => foldText(w))]),
+      Object.entries(synonymList).map(([k, v]) => [tokenize(k).join(' '), v.map((w) => foldText(w))]),
     )
     return new SearchIndex(
       docs.map((d) => d.id),
@@ -204,7 +209,17 @@ export class SearchIndex {
         places.push(w)
       } else rest.push(w)
     }
-    words = [...new Set(rest)]
+    // Two-word phrases of the need table ("uit elkaar") stay together; stop words go, unless nothing else is left.
+    const phrased: string[] = []
+    for (let i = 0; i < rest.length; i++) {
+      const pair = i + 1 < rest.length ? `${rest[i]!} ${rest[i + 1]!}` : ''
+      if (pair && this.synonyms.has(pair)) {
+        phrased.push(pair)
+        i++
+      } else phrased.push(rest[i]!)
+    }
+    const content = phrased.filter((w) => !STOP_WORDS.has(w))
+    words = [...new Set(content.length ? content : phrased)]
 
     let allowPlace: Uint8Array | undefined
     if (placeSets.length) {
@@ -246,14 +261,16 @@ export class SearchIndex {
       termTouched.length = 0
     }
 
-    // Prefer documents that match every word; fall back to the best partial matches.
+    // Documents that match the most words come first; one word may miss (everyday wording
+    // carries words no listing uses), so those that match all words but one follow.
     let best = 0
     for (const d of touched) if (this.coverage[d]! > best && accept(d)) best = this.coverage[d]!
+    const least = Math.max(1, best - 1)
     const top: number[] = []
     let total = 0
     const rank = (d: number) => this.coverage[d]! * 1000 + this.total[d]!
     for (const d of touched) {
-      if (this.coverage[d] !== best || !accept(d)) continue
+      if (this.coverage[d]! < least || !accept(d)) continue
       total++
       if (top.length < limit) {
         top.push(d)
@@ -288,11 +305,20 @@ export class SearchIndex {
         for (let i = lowerBound(this.terms, w); i < this.terms.length && this.terms[i]!.startsWith(w); i++) put(i, prefix)
       }
     }
+    const synonymsOf = (w: string) => {
+      for (const syn of this.synonyms.get(w) ?? []) exactAndPrefix(syn, SYNONYM, SYNONYM * PREFIX)
+    }
+    synonymsOf(word)
+    if (word.includes(' ')) return out // a phrase: its synonyms only
     const collapsed = collapseRepeats(word)
     exactAndPrefix(word, EXACT, PREFIX)
     if (collapsed !== word) exactAndPrefix(collapsed, EXACT, PREFIX)
-
-    for (const syn of this.synonyms.get(word) ?? []) exactAndPrefix(syn, SYNONYM, SYNONYM * PREFIX)
+    // Inflections: the stem as a prefix ("wandelingen" → wandel…), and the stem's synonyms.
+    const stems = stemsOf(collapsed)
+    for (const stem of stems) {
+      exactAndPrefix(stem, STEM, STEM)
+      if (!this.synonyms.has(word)) synonymsOf(stem)
+    }
 
     if (word.length >= MIN_INFIX) {
       // The word inside a compound: "hulp" in "schuldhulp".
@@ -314,34 +340,7 @@ export class SearchIndex {
       }
     }
 
-    if (collapsed.length >= 4) this.typos(collapsed, put)
+    if (collapsed.length >= 4) typoTerms(collapsed, this.terms, this.termIds, this.deletions, (t) => put(t, TYPO), (t) => put(t, TYPO * 0.8))
     return out
-  }
-
-  private typos(word: string, put: (term: number | undefined, weight: number) => void): void {
-    let found = false
-    const check = (list: number[] | undefined) => {
-      for (const t of list ?? []) {
-        if (boundedDistance(word, this.terms[t]!, 1) <= 1) {
-          put(t, TYPO)
-          found = true
-        }
-      }
-    }
-    check(this.deletions.get(word))
-    for (let k = 0; k < word.length; k++) {
-      const del = word.slice(0, k) + word.slice(k + 1)
-      check(this.deletions.get(del))
-      put(this.termIds.get(del), TYPO)
-    }
-    // Long words may carry two typos; only then scan the words of about the same length.
-    if (!found && word.length >= 8 && !this.termIds.has(word)) {
-      for (let t = 0; t < this.terms.length; t++) {
-        const term = this.terms[t]!
-        if (Math.abs(term.length - word.length) <= 2 && term.charCodeAt(0) === word.charCodeAt(0) && boundedDistance(word, term, 2) <= 2) {
-          put(t, TYPO * 0.8)
-        }
-      }
-    }
   }
 }

@@ -1,0 +1,15 @@
+/**
+ * Dutch function words a query leaves out ("ik kan mijn brieven niet lezen" searches for
+ * "brieven lezen"), and the index skips. Not in the list on purpose: words that carry a need
+ * ("alleen", "thuis", "samen", "hulp", "geld", "zorg", "werk"), so "ik ben vaak alleen" still
+ * finds loneliness. A query of stop words only is searched as typed (while typing "bij" for "bijles").
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    'de het een en of maar ik je jij u me mij mijn mn jouw uw we wij ons onze hij zij ze hem haar hun zich ' +
+    'die dat dit deze er hier daar bij met voor van in op aan naar om over uit tot door als dan te toe ' +
+    'is ben bent zijn was waren wordt word worden heb hebt heeft hebben had kan kun kunt kunnen wil wilt willen ' +
+    'moet moeten mag zou zal ga gaat gaan doe doet ook nog al wel niet geen zo heel erg veel vaak wat wie waar hoe ' +
+    'welke iets iemand graag even echt weer voel voelt mensen'
+  ).split(' '),
+)
