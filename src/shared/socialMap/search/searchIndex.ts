@@ -236,27 +236,31 @@ export class SearchIndex {
       return { positions: all.slice(0, limit), ids: all.slice(0, limit).map((p) => this.ids[p]!), total: all.length, places, placeIgnored: false }
     }
 
+    // Hot loop: typed arrays in locals, no closures.
+    const { termScore, coverage, total: sum } = this
     const touched: number[] = []
     const termTouched: number[] = []
     for (const word of words) {
       for (const [term, weight] of this.alternatives(word)) {
         const docs = this.postingDocs[term]!
         const ws = this.postingWeights[term]!
-        for (let i = 0; i < docs.length; i++) {
+        for (let i = 0, n = docs.length; i < n; i++) {
           const d = docs[i]!
+          if (allowPlace && allowPlace[d] === 0) continue // outside the named places
           const v = ws[i]! * weight
-          const old = this.termScore[d]!
+          const old = termScore[d]!
           if (v > old) {
             if (old === 0) termTouched.push(d)
-            this.termScore[d] = v
+            termScore[d] = v
           }
         }
       }
-      for (const d of termTouched) {
-        if (this.coverage[d] === 0) touched.push(d)
-        this.coverage[d]! += 1
-        this.total[d]! += this.termScore[d]!
-        this.termScore[d] = 0
+      for (let i = 0, n = termTouched.length; i < n; i++) {
+        const d = termTouched[i]!
+        if (coverage[d] === 0) touched.push(d)
+        coverage[d]! += 1
+        sum[d]! += termScore[d]!
+        termScore[d] = 0
       }
       termTouched.length = 0
     }
@@ -264,13 +268,13 @@ export class SearchIndex {
     // Documents that match the most words come first; one word may miss (everyday wording
     // carries words no listing uses), so those that match all words but one follow.
     let best = 0
-    for (const d of touched) if (this.coverage[d]! > best && accept(d)) best = this.coverage[d]!
+    for (const d of touched) if (coverage[d]! > best && accept(d)) best = coverage[d]!
     const least = Math.max(1, best - 1)
     const top: number[] = []
     let total = 0
-    const rank = (d: number) => this.coverage[d]! * 1000 + this.total[d]!
+    const rank = (d: number) => coverage[d]! * 1000 + sum[d]!
     for (const d of touched) {
-      if (this.coverage[d]! < least || !accept(d)) continue
+      if (coverage[d]! < least || !accept(d)) continue
       total++
       if (top.length < limit) {
         top.push(d)
@@ -286,8 +290,8 @@ export class SearchIndex {
     }
     if (top.length < limit) top.sort((a, b) => rank(b) - rank(a) || a - b)
     for (const d of touched) {
-      this.coverage[d] = 0
-      this.total[d] = 0
+      coverage[d] = 0
+      sum[d] = 0
     }
     return { positions: top, ids: top.map((p) => this.ids[p]!), total, places, placeIgnored: false }
   }

@@ -2,7 +2,7 @@
  * Dutch function words a query leaves out ("ik kan mijn brieven niet lezen" searches for
  * "brieven lezen"), and the index skips. Not in the list on purpose: words that carry a need
  * ("alleen", "thuis", "samen", "hulp", "geld", "zorg", "werk"), so "ik ben vaak alleen" still
- * finds loneliness. A query of stop words only is searched as typed (while typing "bij" for "bijles").
+ * finds loneliness. English function words go too (the listings carry English translations). A query of stop words only is searched as typed (while typing "bij" for "bijles").
  */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   (
@@ -10,6 +10,8 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     'die dat dit deze er hier daar bij met voor van in op aan naar om over uit tot door als dan te toe ' +
     'is ben bent zijn was waren wordt word worden heb hebt heeft hebben had kan kun kunt kunnen wil wilt willen ' +
     'moet moeten mag zou zal ga gaat gaan doe doet ook nog al wel niet geen zo heel erg veel vaak wat wie waar hoe ' +
-    'welke iets iemand graag even echt weer voel voelt mensen'
+    'welke iets iemand graag even echt weer voel voelt mensen ' +
+    // English function words, from the listings' English translations.
+    'a an and the of to on for with you your are or at by from it this be our'
   ).split(' '),
 )

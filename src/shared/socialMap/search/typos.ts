@@ -27,7 +27,8 @@ export function typoTerms(
   for (let k = 0; k < word.length; k++) {
     const del = word.slice(0, k) + word.slice(k + 1)
     check(deletions.get(del))
-    one(termIds.get(del))
+    // A shorter word only from five letters on: "wand" is no typo of "and".
+    if (del.length >= 4) one(termIds.get(del))
   }
   if (!found && word.length >= 8 && !termIds.has(word)) {
     for (let t = 0; t < terms.length; t++) {
