@@ -9,7 +9,7 @@
  */
 import { collapseRepeats, foldText, tokenize } from './normalise'
 import { stemsOf } from './stem'
-import { STOP_WORDS } from './stopWords'
+import { contentWords, STOP_WORDS } from './stopWords'
 import { typoTerms } from './typos'
 
 export interface SearchField {
@@ -209,17 +209,7 @@ export class SearchIndex {
         places.push(w)
       } else rest.push(w)
     }
-    // Two-word phrases of the need table ("uit elkaar") stay together; stop words go, unless nothing else is left.
-    const phrased: string[] = []
-    for (let i = 0; i < rest.length; i++) {
-      const pair = i + 1 < rest.length ? `${rest[i]!} ${rest[i + 1]!}` : ''
-      if (pair && this.synonyms.has(pair)) {
-        phrased.push(pair)
-        i++
-      } else phrased.push(rest[i]!)
-    }
-    const content = phrased.filter((w) => !STOP_WORDS.has(w))
-    words = [...new Set(content.length ? content : phrased)]
+    words = contentWords(rest, (pair) => this.synonyms.has(pair))
 
     let allowPlace: Uint8Array | undefined
     if (placeSets.length) {
@@ -236,8 +226,7 @@ export class SearchIndex {
       return { positions: all.slice(0, limit), ids: all.slice(0, limit).map((p) => this.ids[p]!), total: all.length, places, placeIgnored: false }
     }
 
-    // Hot loop: typed arrays in locals, no closures.
-    const { termScore, coverage, total: sum } = this
+    const { termScore, coverage, total: sum } = this // typed arrays in locals for the hot loop
     const touched: number[] = []
     const termTouched: number[] = []
     for (const word of words) {
@@ -270,25 +259,32 @@ export class SearchIndex {
     let best = 0
     for (const d of touched) if (coverage[d]! > best && accept(d)) best = coverage[d]!
     const least = Math.max(1, best - 1)
+    // Top `limit` by rank (coverage first, then score; ties by position), kept sorted by insertion.
     const top: number[] = []
+    const topRank: number[] = []
     let total = 0
-    const rank = (d: number) => coverage[d]! * 1000 + sum[d]!
-    for (const d of touched) {
+    for (let j = 0, n = touched.length; j < n; j++) {
+      const d = touched[j]!
       if (coverage[d]! < least || !accept(d)) continue
       total++
-      if (top.length < limit) {
+      const r = coverage[d]! * 1000 + sum[d]!
+      let i = top.length
+      if (i === limit) {
+        const lastRank = topRank[i - 1]!
+        if (r < lastRank || (r === lastRank && d > top[i - 1]!)) continue
+        i--
+      } else {
         top.push(d)
-        if (top.length === limit) top.sort((a, b) => rank(b) - rank(a) || a - b)
-      } else if (rank(d) > rank(top[limit - 1]!)) {
-        let i = limit - 1
-        while (i > 0 && rank(top[i - 1]!) < rank(d)) {
-          top[i] = top[i - 1]!
-          i--
-        }
-        top[i] = d
+        topRank.push(r)
       }
+      while (i > 0 && (topRank[i - 1]! < r || (topRank[i - 1] === r && top[i - 1]! > d))) {
+        top[i] = top[i - 1]!
+        topRank[i] = topRank[i - 1]!
+        i--
+      }
+      top[i] = d
+      topRank[i] = r
     }
-    if (top.length < limit) top.sort((a, b) => rank(b) - rank(a) || a - b)
     for (const d of touched) {
       coverage[d] = 0
       sum[d] = 0

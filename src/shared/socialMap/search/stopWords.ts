@@ -15,3 +15,20 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     'a an and the of to on for with you your are or at by from it this be our'
   ).split(' '),
 )
+
+/**
+ * The words of a query to search for: two-word phrases of the need table ("uit elkaar") kept
+ * together, stop words left out unless nothing else is left, each word once.
+ */
+export function contentWords(words: readonly string[], isPhrase: (pair: string) => boolean): string[] {
+  const phrased: string[] = []
+  for (let i = 0; i < words.length; i++) {
+    const pair = i + 1 < words.length ? `${words[i]!} ${words[i + 1]!}` : ''
+    if (pair && isPhrase(pair)) {
+      phrased.push(pair)
+      i++
+    } else phrased.push(words[i]!)
+  }
+  const content = phrased.filter((w) => !STOP_WORDS.has(w))
+  return [...new Set(content.length ? content : phrased)]
+}
