@@ -5,8 +5,8 @@ import { MUNICIPALITIES, VILLAGES } from '../places'
 import { lifeDomainsOf, placesOf } from '../serviceFacts'
 import type { SearchDocument, SearchField } from './searchIndex'
 
-/** Name over category over description (the field weights). */
-export const FIELD_WEIGHTS = { name: 3, alternateName: 2.5, category: 2, organization: 1.5, description: 1 } as const
+/** Name over category and keywords over description (the field weights). */
+export const FIELD_WEIGHTS = { name: 3, alternateName: 2.5, category: 2, keyword: 2, organization: 1.5, description: 1 } as const
 
 export function searchDocumentOf(service: Service): SearchDocument {
   const w = FIELD_WEIGHTS
@@ -20,6 +20,8 @@ export function searchDocumentOf(service: Service): SearchDocument {
         .join(' '),
       weight: w.category,
     },
+    // HSDS attributes without a taxonomy term: the listing's own keywords (link_type "keyword").
+    { text: (service.attributes ?? []).map((a) => (a.taxonomy_term ? '' : (a.value ?? ''))).join(' '), weight: w.keyword },
     { text: service.organization?.name ?? '', weight: w.organization },
     { text: service.description ?? '', weight: w.description },
   ]

@@ -3,10 +3,14 @@
  * prefix matching (a sorted term list), compounds (a sorted suffix list: "hulp" finds
  * "schuldhulp"; and query splitting: "schuldhulpverlening" finds "schuldhulp"),
  * typo tolerance (single-deletion neighbourhoods: "eenzamheid" finds "eenzaamheid"),
- * synonyms, field weights and place words ("repair cafe heesch").
+ * Dutch stop words and stems ("ik zoek wandelingen" finds "wandelgroep"), a need table of
+ * synonyms and phrases, field weights and place words ("repair cafe heesch").
  * Pure TypeScript, no DOM: it runs in a Web Worker in the app and in Node for benchmarks.
  */
-import { collapseRepeats, boundedDistance, foldText, tokenize } from './normalise'
+import { collapseRepeats, foldText, tokenize } from './normalise'
+import { stemsOf } from './stem'
+import { contentWords, STOP_WORDS } from './stopWords'
+import { typoTerms } from './typos'
 
 export interface SearchField {
   text: string
@@ -40,6 +44,7 @@ const PREFIX = 0.75
 const SYNONYM = 0.8
 const COMPOUND = 0.6
 const TYPO = 0.55
+const STEM = 0.7
 const MIN_PREFIX = 2
 const MIN_INFIX = 4
 
@@ -143,7 +148,7 @@ export class SearchIndex {
         const prev = local.get(t)
         if (prev === undefined || prev < weight) local.set(t, weight)
       }
-      for (const field of doc.fields) for (const word of tokenize(field.text)) add(word, field.weight)
+      for (const field of doc.fields) for (const word of tokenize(field.text)) if (!STOP_WORDS.has(word)) add(word, field.weight)
       for (const place of doc.places) {
         for (const word of tokenize(place)) add(word, 0.8)
         const key = normalisePlace(place)
@@ -164,7 +169,7 @@ export class SearchIndex {
     const postingWeights = order.map((i) => Float32Array.from(weightsOf[i]!))
     const placeDocs = new Map([...placeLists].map(([k, v]) => [k, Int32Array.from(v)]))
     const synonyms = new Map(
-      Object.entries(synonymList).map(([k, v]) => [foldText(k), v.map((w) => foldText(w))]),
+      Object.entries(synonymList).map(([k, v]) => [tokenize(k).join(' '), v.map((w) => foldText(w))]),
     )
     return new SearchIndex(
       docs.map((d) => d.id),
@@ -204,7 +209,7 @@ export class SearchIndex {
         places.push(w)
       } else rest.push(w)
     }
-    words = [...new Set(rest)]
+    words = contentWords(rest, (pair) => this.synonyms.has(pair))
 
     let allowPlace: Uint8Array | undefined
     if (placeSets.length) {
@@ -221,56 +226,68 @@ export class SearchIndex {
       return { positions: all.slice(0, limit), ids: all.slice(0, limit).map((p) => this.ids[p]!), total: all.length, places, placeIgnored: false }
     }
 
+    const { termScore, coverage, total: sum } = this // typed arrays in locals for the hot loop
     const touched: number[] = []
     const termTouched: number[] = []
     for (const word of words) {
       for (const [term, weight] of this.alternatives(word)) {
         const docs = this.postingDocs[term]!
         const ws = this.postingWeights[term]!
-        for (let i = 0; i < docs.length; i++) {
+        for (let i = 0, n = docs.length; i < n; i++) {
           const d = docs[i]!
+          if (allowPlace && allowPlace[d] === 0) continue // outside the named places
           const v = ws[i]! * weight
-          const old = this.termScore[d]!
+          const old = termScore[d]!
           if (v > old) {
             if (old === 0) termTouched.push(d)
-            this.termScore[d] = v
+            termScore[d] = v
           }
         }
       }
-      for (const d of termTouched) {
-        if (this.coverage[d] === 0) touched.push(d)
-        this.coverage[d]! += 1
-        this.total[d]! += this.termScore[d]!
-        this.termScore[d] = 0
+      for (let i = 0, n = termTouched.length; i < n; i++) {
+        const d = termTouched[i]!
+        if (coverage[d] === 0) touched.push(d)
+        coverage[d]! += 1
+        sum[d]! += termScore[d]!
+        termScore[d] = 0
       }
       termTouched.length = 0
     }
 
-    // Prefer documents that match every word; fall back to the best partial matches.
+    // Documents that match the most words come first; one word may miss (everyday wording
+    // carries words no listing uses), so those that match all words but one follow.
     let best = 0
-    for (const d of touched) if (this.coverage[d]! > best && accept(d)) best = this.coverage[d]!
+    for (const d of touched) if (coverage[d]! > best && accept(d)) best = coverage[d]!
+    const least = Math.max(1, best - 1)
+    // Top `limit` by rank (coverage first, then score; ties by position), kept sorted by insertion.
     const top: number[] = []
+    const topRank: number[] = []
     let total = 0
-    const rank = (d: number) => this.coverage[d]! * 1000 + this.total[d]!
-    for (const d of touched) {
-      if (this.coverage[d] !== best || !accept(d)) continue
+    for (let j = 0, n = touched.length; j < n; j++) {
+      const d = touched[j]!
+      if (coverage[d]! < least || !accept(d)) continue
       total++
-      if (top.length < limit) {
+      const r = coverage[d]! * 1000 + sum[d]!
+      let i = top.length
+      if (i === limit) {
+        const lastRank = topRank[i - 1]!
+        if (r < lastRank || (r === lastRank && d > top[i - 1]!)) continue
+        i--
+      } else {
         top.push(d)
-        if (top.length === limit) top.sort((a, b) => rank(b) - rank(a) || a - b)
-      } else if (rank(d) > rank(top[limit - 1]!)) {
-        let i = limit - 1
-        while (i > 0 && rank(top[i - 1]!) < rank(d)) {
-          top[i] = top[i - 1]!
-          i--
-        }
-        top[i] = d
+        topRank.push(r)
       }
+      while (i > 0 && (topRank[i - 1]! < r || (topRank[i - 1] === r && top[i - 1]! > d))) {
+        top[i] = top[i - 1]!
+        topRank[i] = topRank[i - 1]!
+        i--
+      }
+      top[i] = d
+      topRank[i] = r
     }
-    if (top.length < limit) top.sort((a, b) => rank(b) - rank(a) || a - b)
     for (const d of touched) {
-      this.coverage[d] = 0
-      this.total[d] = 0
+      coverage[d] = 0
+      sum[d] = 0
     }
     return { positions: top, ids: top.map((p) => this.ids[p]!), total, places, placeIgnored: false }
   }
@@ -288,11 +305,20 @@ export class SearchIndex {
         for (let i = lowerBound(this.terms, w); i < this.terms.length && this.terms[i]!.startsWith(w); i++) put(i, prefix)
       }
     }
+    const synonymsOf = (w: string) => {
+      for (const syn of this.synonyms.get(w) ?? []) exactAndPrefix(syn, SYNONYM, SYNONYM * PREFIX)
+    }
+    synonymsOf(word)
+    if (word.includes(' ')) return out // a phrase: its synonyms only
     const collapsed = collapseRepeats(word)
     exactAndPrefix(word, EXACT, PREFIX)
     if (collapsed !== word) exactAndPrefix(collapsed, EXACT, PREFIX)
-
-    for (const syn of this.synonyms.get(word) ?? []) exactAndPrefix(syn, SYNONYM, SYNONYM * PREFIX)
+    // Inflections: the stem as a prefix ("wandelingen" → wandel…), and the stem's synonyms.
+    const stems = stemsOf(collapsed)
+    for (const stem of stems) {
+      exactAndPrefix(stem, STEM, STEM)
+      if (!this.synonyms.has(word)) synonymsOf(stem)
+    }
 
     if (word.length >= MIN_INFIX) {
       // The word inside a compound: "hulp" in "schuldhulp".
@@ -314,34 +340,7 @@ export class SearchIndex {
       }
     }
 
-    if (collapsed.length >= 4) this.typos(collapsed, put)
+    if (collapsed.length >= 4) typoTerms(collapsed, this.terms, this.termIds, this.deletions, (t) => put(t, TYPO), (t) => put(t, TYPO * 0.8))
     return out
-  }
-
-  private typos(word: string, put: (term: number | undefined, weight: number) => void): void {
-    let found = false
-    const check = (list: number[] | undefined) => {
-      for (const t of list ?? []) {
-        if (boundedDistance(word, this.terms[t]!, 1) <= 1) {
-          put(t, TYPO)
-          found = true
-        }
-      }
-    }
-    check(this.deletions.get(word))
-    for (let k = 0; k < word.length; k++) {
-      const del = word.slice(0, k) + word.slice(k + 1)
-      check(this.deletions.get(del))
-      put(this.termIds.get(del), TYPO)
-    }
-    // Long words may carry two typos; only then scan the words of about the same length.
-    if (!found && word.length >= 8 && !this.termIds.has(word)) {
-      for (let t = 0; t < this.terms.length; t++) {
-        const term = this.terms[t]!
-        if (Math.abs(term.length - word.length) <= 2 && term.charCodeAt(0) === word.charCodeAt(0) && boundedDistance(word, term, 2) <= 2) {
-          put(t, TYPO * 0.8)
-        }
-      }
-    }
   }
 }
