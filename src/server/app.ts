@@ -25,6 +25,8 @@ import { mapRoomRoutes } from './routes/mapRoom'
 import { methodRoutes } from './routes/method'
 import { organisationRoutes } from './routes/organisations'
 import { reportRoutes } from './routes/reports'
+import { initiativeRoutes } from './routes/initiatives'
+import { initiativeEditorRoutes } from './routes/initiativeEditor'
 import { residentPlanRoutes } from './routes/residentPlans'
 import { planRoutes } from './routes/plans'
 import { socialMapRoutes } from './routes/socialMap'
@@ -91,6 +93,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/config', configRoutes(mapTiles))
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
   app.route('/api/reports', reportRoutes(deps))
+  app.route('/api/initiatives', initiativeRoutes(deps))
   app.route('/api/auth', authRoutes(deps))
   app.route('/api/links', linkRoutes(deps))
   app.route('/api/region', regionRoutes(deps))
@@ -98,6 +101,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/devices', deviceRoutes({ ...deps, now: guard.now, offlineDays: options.deviceOfflineDays ?? DEFAULT_OFFLINE_DAYS }))
   app.route('/api/map', mapRoomRoutes(db, guard.now))
   app.route('/api/map', mapEditorRoutes(db))
+  app.route('/api/map', initiativeEditorRoutes(db, guard.now))
   app.route('/api/kpi', kpiRoutes(db))
   app.route('/api/method', methodRoutes(db, guard.now))
   app.route('/api/referrals', referralRoutes(db, guard.now))

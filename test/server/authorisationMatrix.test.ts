@@ -7,6 +7,7 @@
  * Every 2xx answer must also fit the shared response schema of its route, the one the app reads
  * it with (the contract, test/server/contract.ts and src/shared/api/index.ts).
  */
+import { initiativeProposal } from '../support/initiativeProposal'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addMember, createOrganisation } from '../../src/server/auth/accounts'
@@ -205,6 +206,14 @@ const ROWS: Record<string, Row> = {
   'GET /api/config': { expect: open() },
   'GET /api/social-map': { expect: open() },
   'POST /api/reports': { expect: open(), prepare: async () => ({ body: { id: randomUUID(), serviceId: map[0]!.id, message: 'Klopt niet meer' } }) },
+  'POST /api/initiatives': {
+    expect: open(),
+    prepare: async () => {
+      // Every identity posts from the same test address: its hourly limit (5) is not what this row checks.
+      await db.query(`DELETE FROM rate_limits WHERE bucket LIKE 'initiative:%'`)
+      return { body: { proposal: initiativeProposal(randomUUID()) } }
+    },
+  },
   'POST /api/auth/bootstrap': {
     // Accounts exist: the one-time start is over for everybody.
     expect: () => 409,
@@ -324,6 +333,13 @@ const ROWS: Record<string, Row> = {
     prepare: async () => ({ body: { service: { ...(await freshService()), description: 'Voorstel' } } }),
   },
   'GET /api/map/proposals': { expect: fully() },
+  // Residents' initiatives: the region's map editors only.
+  'GET /api/map/initiatives': { expect: fully(['kaartbeheerder']) },
+  'POST /api/map/initiatives/:id/accept': { expect: fully(['kaartbeheerder']), prepare: async () => ({ path: `/api/map/initiatives/${await openInitiative()}/accept` }) },
+  'POST /api/map/initiatives/:id/reject': {
+    expect: fully(['kaartbeheerder']),
+    prepare: async () => ({ path: `/api/map/initiatives/${await openInitiative()}/reject`, body: { reason: 'Geen activiteit in de regio' } }),
+  },
   // Room of a listing A owns: the region's kaartbeheerder, and A's social worker and beheerder; not A's GP, nobody in B (src/shared/socialMap/room.ts).
   'PUT /api/map/services/:id/room': {
     expect: (id) => (id.kind !== 'role' ? 401 : (id.org === 'R' && id.role === 'kaartbeheerder') || (id.org === 'A' && (id.role === 'sociaal-werker' || id.role === 'beheerder')) ? 'ok' : 403),
@@ -445,6 +461,12 @@ async function caseOf(ctx: Ctx): Promise<{ docId: string; c: TestCase; foreign: 
   return { docId, c: await TestCase.make(docId), foreign: true }
 }
 
+async function openInitiative() {
+  const id = randomUUID()
+  const proposal = initiativeProposal(id)
+  await db.query('INSERT INTO initiative_proposals (id, name, doc) VALUES ($1, $2, $3::jsonb)', [id, proposal.name, JSON.stringify(proposal)])
+  return id
+}
 async function openProposal() {
   const s = await freshService()
   const id = randomUUID()

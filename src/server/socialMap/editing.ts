@@ -5,7 +5,7 @@ import { audit } from '../auth/audit'
 import { bumpMapVersion, upsertServices } from './repository'
 
 /** 'room': the quick room update (src/server/routes/mapRoom.ts). */
-export type Change = 'create' | 'edit' | 'retire' | 'verify' | 'accept-proposal' | 'room'
+export type Change = 'create' | 'edit' | 'retire' | 'verify' | 'accept-proposal' | 'accept-initiative' | 'room'
 
 export async function applyChange(tx: Queryable, incoming: Service, change: Change, actorId: string, owner?: string | null): Promise<number> {
   // The stored row first, locked (the room route locks in the same order: listing, then version).

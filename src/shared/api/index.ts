@@ -29,6 +29,7 @@ export const RESPONSES = {
   'GET /api/config': appConfig.appConfigSchema,
   'GET /api/social-map': pub.socialMapAnswerSchema,
   'POST /api/reports': pub.reportReceivedSchema,
+  'POST /api/initiatives': pub.initiativeReceivedSchema,
 
   'POST /api/auth/bootstrap': auth.bootstrappedSchema,
   'POST /api/auth/sign-in': auth.signedInSchema,
@@ -84,6 +85,9 @@ export const RESPONSES = {
   'GET /api/map/proposals': map.proposalsSchema,
   'POST /api/map/proposals/:id/accept': map.proposalAcceptedSchema,
   'POST /api/map/proposals/:id/reject': map.proposalRejectedSchema,
+  'GET /api/map/initiatives': map.initiativesSchema,
+  'POST /api/map/initiatives/:id/accept': map.initiativeAcceptedSchema,
+  'POST /api/map/initiatives/:id/reject': map.initiativeRejectedSchema,
   'PUT /api/map/services/:id/room': mapRoom.roomSavedSchema,
 
   'POST /api/kpi/counters': kpi.counterSchema,

@@ -1,6 +1,7 @@
 /** What /api/map answers (src/server/routes/mapEditor.ts): the social map's editors and proposals. */
 import { z } from 'zod'
 import { serviceSchema } from '../socialMap/hsds'
+import { initiativeProposalSchema } from '../socialMap/initiative'
 
 /** GET /api/map/services: one row per listing, for the editors' list. */
 export const editorRowSchema = z.object({ id: z.string(), name: z.string(), status: z.string(), assuredDate: z.string().nullable(), village: z.string().nullable() })
@@ -64,3 +65,23 @@ export const proposalMadeSchema = z.object({ id: z.string(), status: z.literal('
 export const proposalAcceptedSchema = z.object({ id: z.string(), status: z.literal('accepted'), mapVersion: z.number().int() })
 /** POST /api/map/proposals/:id/reject */
 export const proposalRejectedSchema = z.object({ id: z.string(), status: z.literal('rejected') })
+
+/** GET /api/map/initiatives (?status=decided): residents' proposed initiatives, newest first, at most 500. */
+export const initiativeRowSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(PROPOSAL_STATUSES),
+  reason: z.string().nullable(),
+  receivedAt: z.string(),
+  decidedAt: z.string().nullable(),
+  /** The proposal while it waits or once accepted; null once rejected (its details are deleted) or when unreadable. */
+  proposal: initiativeProposalSchema.nullable(),
+  /** The stored record no longer passes the check: the editor can only reject it. */
+  unreadable: z.boolean(),
+})
+export type InitiativeRow = z.infer<typeof initiativeRowSchema>
+export const initiativesSchema = z.object({ total: z.number().int(), initiatives: z.array(initiativeRowSchema) })
+/** POST /api/map/initiatives/:id/accept: the new listing has the proposal's id. */
+export const initiativeAcceptedSchema = z.object({ id: z.string(), status: z.literal('accepted'), serviceId: z.string(), mapVersion: z.number().int() })
+/** POST /api/map/initiatives/:id/reject */
+export const initiativeRejectedSchema = z.object({ id: z.string(), status: z.literal('rejected') })

@@ -26,6 +26,8 @@ export const socialMapAnswerSchema = z.union([socialMapDocumentSchema, socialMap
 /** POST /api/reports: received now (201), or the same report id before (200). */
 export const reportReceivedSchema = z.object({ id: z.string(), status: z.enum(['received', 'already-received']) })
 export type ReportReceived = z.infer<typeof reportReceivedSchema>
+/** POST /api/initiatives: received now (201), or the same proposal id before (200). */
+export const initiativeReceivedSchema = z.object({ id: z.string(), status: z.enum(['received', 'already-received']) })
 
 /** GET /api/health */
 export const healthSchema = z.object({ status: z.literal('ok'), db: z.enum(['pglite', 'postgres']) })

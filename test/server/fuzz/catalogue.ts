@@ -11,6 +11,7 @@ import { snapshotMessage } from '../../../src/shared/kpi/snapshot'
 import { DEFAULT_ACCOUNTABILITY_PERIODS } from '../../../src/shared/kpi/accountability'
 import { signedEventContext } from '../../../src/shared/referrals/referral'
 import { PASSWORD } from '../agent'
+import { initiativeProposal } from '../../support/initiativeProposal'
 import { challenge, proof, publicJwk, registrationBody, makeDeviceKeys, unsignedFor } from '../devices'
 import { counterAt, totpAt } from '../../../src/server/auth/totp'
 import type { Caller, Who, World } from './world'
@@ -66,6 +67,8 @@ export const CATALOGUE: Record<string, Entry> = {
     return { query: { since: String(held.version), at: held.publishedAt } }
   } },
   // The hourly limit per address counts every report before it is read (src/server/routes/reports.ts).
+  // The same for proposed initiatives (src/server/routes/initiatives.ts).
+  'POST /api/initiatives': { who: 'anonymous', advance: 3600, refusalWrites: ['rate_limits'], build: async () => ({ body: { proposal: initiativeProposal(randomUUID()) } }) },
   'POST /api/reports': { who: 'anonymous', advance: 3600, refusalWrites: ['rate_limits'], build: async (w) => ({ body: { id: randomUUID(), serviceId: w.map[0]!.id, message: 'Klopt niet meer' } }) },
   'POST /api/auth/bootstrap': { who: 'anonymous', build: async () => ({ body: { code: 'whatever-code-1234', organisation: 'Gemeente Oss', name: 'X', email: 'x@example.org', password: PASSWORD } }) },
   'POST /api/auth/sign-in': { who: 'anonymous', advance: 60, refusalWrites: SIGN_IN_GUARD, refusalAudit: WRONG_PASSWORD, build: async (w) => ({ body: { email: w.loginEmail, password: PASSWORD } }) },
@@ -181,6 +184,9 @@ export const CATALOGUE: Record<string, Entry> = {
   'POST /api/map/reports/:id/resolve': { who: 'kaartbeheerder', build: async (w) => ({ params: { id: await w.report() }, body: { resolution: 'Aangepast' } }) },
   'POST /api/map/proposals': { who: 'sociaalWerker', build: async (w) => ({ body: { service: { ...(await w.service()), description: 'Voorstel' } } }) },
   'GET /api/map/proposals': { who: 'sociaalWerker' },
+  'GET /api/map/initiatives': { who: 'kaartbeheerder' },
+  'POST /api/map/initiatives/:id/accept': { who: 'kaartbeheerder', build: async (w) => ({ params: { id: await w.initiative() } }) },
+  'POST /api/map/initiatives/:id/reject': { who: 'kaartbeheerder', build: async (w) => ({ params: { id: await w.initiative() }, body: { reason: 'Niet in de regio' } }) },
   'POST /api/map/proposals/:id/accept': { who: 'kaartbeheerder', build: async (w) => ({ params: { id: await w.proposal() } }) },
   'POST /api/map/proposals/:id/reject': { who: 'kaartbeheerder', build: async (w) => ({ params: { id: await w.proposal() }, body: { reason: 'Niet nodig' } }) },
   'POST /api/kpi/counters': { who: 'sociaalWerker', build: async (w) => ({ body: { organisationId: w.orgA } }) },

@@ -130,7 +130,7 @@ export function apply(method: string, template: string, valid: Valid, m: Mutatio
 /** Refusals before the handler's own logic: no session, wrong role, no device, CSRF, too large. */
 const GATES = new Set(['not-signed-in', 'second-factor-required', 'forbidden', 'device-required', 'region-only', 'not-home-organisation', 'region-role', 'csrf', 'cross-site', 'too-large', 'rate-limited'])
 /** The texts of the schema and JSON refusals (src/server/http/request.ts body/readJson, the reports and kpi routes, app.ts onError). */
-const VALIDATION = /^(Invalid request|Invalid report|Send the body as JSON|The body is not valid JSON|Give a period like|Bad request)/
+const VALIDATION = /^(Invalid request|Invalid report|Invalid proposal|Send the body as JSON|The body is not valid JSON|Give a period like|Bad request)/
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)
 
 /**

@@ -15,6 +15,7 @@ import { certifiedDevices, receivingDevices } from '../../../src/server/auth/cer
 import { signMessage } from '../../../src/shared/crypto/signatures'
 import { sealedSignedMessage } from '../../../src/shared/crypto/sealed'
 import { Agent, Clock, PASSWORD, regionOrganisation, signedIn } from '../agent'
+import { initiativeProposal } from '../../support/initiativeProposal'
 import { approvedBoundDevice, certificateFor, makeDeviceKeys, organisationTrust, type TestDevice } from '../devices'
 import type { TestApp } from '../fixture'
 
@@ -108,6 +109,11 @@ export class World {
     const id = randomUUID()
     await this.db.query('INSERT INTO proposals (id, service_id, organisation_id, proposed_by, doc) VALUES ($1, $2, $3, $4, $5::jsonb)', [id, s.id, this.orgA, this.someUserId, JSON.stringify({ ...s, name: 'Voorgesteld' })])
     return id
+  }
+  async initiative() {
+    const p = initiativeProposal(randomUUID())
+    await this.db.query('INSERT INTO initiative_proposals (id, name, doc) VALUES ($1, $2, $3::jsonb)', [p.id, p.name, JSON.stringify(p)])
+    return p.id
   }
   async report() {
     const id = randomUUID()
