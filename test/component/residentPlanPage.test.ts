@@ -55,6 +55,8 @@ async function openPage(path: string) {
   mounted = w
   await router.isReady()
   await settle()
+  // Opening decrypts with WebCrypto: on a busy machine that outlasts settle()'s few rounds (seen in CI).
+  await vi.waitFor(() => expect(w.text()).not.toContain('wordt geopend'), { timeout: 10_000, interval: 20 })
   return { w, router }
 }
 async function settle() {
