@@ -9,6 +9,7 @@ export const router = createRouter({
     { path: '/aanbod/:id', name: 'service', component: () => import('./features/socialMap/SocialMapServicePage.vue'), props: true },
     { path: '/favorieten', name: 'favourites', component: () => import('./features/favourites/FavouritesPage.vue') },
     { path: '/over', name: 'about', component: () => import('./features/about/AboutPage.vue') },
+    { path: '/zelf-organiseren', name: 'initiative', component: () => import('./features/initiatives/InitiativeProposePage.vue') },
     // The resident's own plan: opened without an account; the key is in the fragment (docs/resident-plan.md).
     { path: '/mijn-plan/:id', name: 'resident-plan', component: () => import('./features/residentPlan/ResidentPlanPage.vue'), props: true },
     { path: '/beheer/start', name: 'pro-start', component: () => import('./features/auth/AuthStartPage.vue') },
@@ -39,6 +40,7 @@ export const router = createRouter({
     { path: '/werk/casus/:id/plan', name: 'case-plan', component: () => import('./features/cases/CasePlanPage.vue'), props: true },
     { path: '/werk/plan/:planId', name: 'shared-plan', component: () => import('./features/sharedPlan/ParticipantPlanPage.vue'), props: true, meta: { signedIn: true } },
     { path: '/beheer/meldingen', name: 'pro-reports', component: () => import('./features/mapEditor/MapEditorReportsPage.vue'), meta: { signedIn: true } },
+    { path: '/beheer/initiatieven', name: 'pro-initiatives', component: () => import('./features/mapEditor/MapEditorInitiativesPage.vue'), meta: { signedIn: true } },
     { path: '/beheer/voorstellen', name: 'pro-proposals', component: () => import('./features/mapEditor/MapEditorProposalsPage.vue'), meta: { signedIn: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./features/about/NotFoundPage.vue') },
   ],

@@ -107,11 +107,11 @@ describe('the resident social map in the browser', () => {
     await page.getByLabel('Wat klopt er niet?').fill(message)
     await page.getByRole('button', { name: 'Melding versturen' }).click()
     await expect.poll(() => page.getByText('We versturen je melding zodra je weer online bent').isVisible()).toBe(true)
-    await expect.poll(() => page.getByText('1 melding wacht op internet').isVisible()).toBe(true)
+    await expect.poll(() => page.getByText('1 bericht wacht op internet').isVisible()).toBe(true)
     const held = await editor.call<{ reports: ServerReport[] }>('GET', '/api/map/reports')
     expect(held.reports.filter((r) => r.message === message), 'nothing reached the server while offline').toEqual([])
     await goOnline(context)
-    await expect.poll(() => page.getByText('1 melding wacht op internet').count(), { timeout: 15_000 }).toBe(0)
+    await expect.poll(() => page.getByText('1 bericht wacht op internet').count(), { timeout: 15_000 }).toBe(0)
     // Gone from the phone's queue is not enough (a report dropped unsent leaves it too): the server holds it, once, as typed.
     const { reports } = await editor.call<{ reports: ServerReport[] }>('GET', '/api/map/reports')
     expect(reports.filter((r) => r.message === message).map((r) => r.serviceId), 'the server holds the report exactly once').toEqual([serviceId])

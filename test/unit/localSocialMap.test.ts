@@ -4,17 +4,19 @@ import { SocialMapDb } from '../../src/app/features/socialMap/data/repository'
 import { LocalSocialMap } from '../../src/app/features/socialMap/data/localSocialMap'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 import type { Service } from '../../src/shared/socialMap/hsds'
+import { initiativeProposal } from '../support/initiativeProposal'
 
 const services = buildExampleMap({ referenceDate: '2026-11-01' })
 const doc = (version: number, list: unknown[] = services) => ({ version, publishedAt: '2026-11-01T10:00:00.000Z', services: list })
 
 /** A fake server: answers the map with an ETag and records every request. */
 function fakeServer() {
-  const state = { body: doc(1) as unknown, etag: '"m1"', online: true, requests: [] as { url: string; init?: RequestInit }[], reportStatus: 201 }
+  const state = { body: doc(1) as unknown, etag: '"m1"', online: true, requests: [] as { url: string; init?: RequestInit }[], reportStatus: 201, initiativeStatus: 201 }
   const fetchFn = (async (url: string | URL | Request, init?: RequestInit) => {
     state.requests.push({ url: String(url), ...(init ? { init } : {}) })
     if (!state.online) throw new TypeError('Failed to fetch')
     if (String(url).endsWith('/api/reports')) return new Response('{}', { status: state.reportStatus })
+    if (String(url).endsWith('/api/initiatives')) return new Response('{}', { status: state.initiativeStatus })
     const inm = new Headers(init?.headers).get('If-None-Match')
     if (inm === state.etag) return new Response(null, { status: 304 })
     return new Response(JSON.stringify(state.body), { status: 200, headers: { ETag: state.etag } })
@@ -170,5 +172,34 @@ describe('the social map on the phone', () => {
     const [again] = await map.reports.problems()
     expect(await map.reports.discard(again!.id)).toBe(0)
     expect(await map.reports.problems()).toEqual([])
+  })
+
+  it('queues a proposed initiative beside reports in one outbox table: each goes to its own address, once, and a refusal is shown as that kind', async () => {
+    const server = fakeServer()
+    const map = new LocalSocialMap(db, server.fetchFn)
+    await map.init()
+    server.state.online = false
+    const proposal = initiativeProposal(crypto.randomUUID())
+    expect(await map.propose({ proposal })).toBe('queued')
+    // A second tap on the same form (same id) queues nothing new.
+    expect(await map.propose({ proposal })).toBe('queued')
+    expect(await map.report(services[0]!.id, 'Adres klopt niet', undefined)).toBe('queued')
+    expect(await map.pending()).toBe(2)
+    server.state.requests.length = 0 // the attempts that found no network
+    server.state.online = true
+    expect(await map.flush()).toEqual({ sent: 2, pending: 0 })
+    const posts = (end: string) => server.state.requests.filter((r) => r.url.endsWith(end) && r.init?.method === 'POST')
+    expect(posts('/api/initiatives').map((r) => JSON.parse(String(r.init!.body)))).toEqual([{ proposal }])
+    expect(new Headers(posts('/api/initiatives')[0]!.init!.headers).get('Idempotency-Key')).toBe(proposal.id)
+    expect(posts('/api/reports')).toHaveLength(1)
+
+    server.state.initiativeStatus = 400
+    const refused = initiativeProposal(crypto.randomUUID())
+    expect(await map.propose({ proposal: refused })).toBe('refused')
+    expect(await map.problems()).toEqual([expect.objectContaining({ id: refused.id, kind: 'initiative', held: true })])
+    expect(await map.reports.problems()).toEqual([])
+    server.state.initiativeStatus = 201
+    expect(await map.retry(refused.id)).toEqual({ sent: 1, pending: 0 })
+    expect(posts('/api/initiatives')).toHaveLength(3) // the first, the refused one, and that one again
   })
 })

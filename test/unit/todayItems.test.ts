@@ -116,10 +116,10 @@ describe('Vandaag for a beheerder, a kaartbeheerder and the programme team', () 
     })
   })
 
-  it('counts open reports and proposals, and lists listings not checked for a year (never checked first)', () => {
+  it('counts open reports, proposals and residents’ initiatives, and lists listings not checked for a year (never checked first)', () => {
     const row = (n: number, assuredDate: string | null, status = 'active') => ({ id: id(n), name: `Aanbod ${n}`, status, assuredDate, village: null })
-    const w = mapWaiting([{ resolution: null }, { resolution: 'Aangepast' }], [{ status: 'open' }, { status: 'rejected' }], [row(1, '2025-12-15'), row(2, '2025-12-13'), row(3, null), row(4, '2020-01-01', 'defunct')], TODAY)
-    expect(w).toEqual({ reports: 1, proposals: 1, stale: [{ id: id(3), name: 'Aanbod 3', assuredDate: null }, { id: id(2), name: 'Aanbod 2', assuredDate: '2025-12-13' }] })
+    const w = mapWaiting([{ resolution: null }, { resolution: 'Aangepast' }], [{ status: 'open' }, { status: 'rejected' }], [row(1, '2025-12-15'), row(2, '2025-12-13'), row(3, null), row(4, '2020-01-01', 'defunct')], TODAY, 2)
+    expect(w).toEqual({ reports: 1, proposals: 1, initiatives: 2, stale: [{ id: id(3), name: 'Aanbod 3', assuredDate: null }, { id: id(2), name: 'Aanbod 2', assuredDate: '2025-12-13' }] })
   })
 
   it("sets the current period's KPIs against its targets; met from 75 %", () => {

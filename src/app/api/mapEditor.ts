@@ -5,6 +5,9 @@ import {
   editorRowsSchema,
   mapOrganisationsSchema,
   ownServicesSchema,
+  initiativeAcceptedSchema,
+  initiativeRejectedSchema,
+  initiativesSchema,
   proposalAcceptedSchema,
   proposalMadeSchema,
   proposalRejectedSchema,
@@ -18,7 +21,7 @@ import {
 import { roomSavedSchema, type RoomUpdate } from '../../shared/api/mapRoom'
 import { api } from '../core/http'
 
-export type { EditorRow, Proposal, ServiceReportRow, ServiceVersion } from '../../shared/api/mapEditor'
+export type { EditorRow, InitiativeRow, Proposal, ServiceReportRow, ServiceVersion } from '../../shared/api/mapEditor'
 
 const servicePath = (id: string) => `/api/map/services/${encodeURIComponent(id)}`
 
@@ -45,3 +48,8 @@ export const rejectProposal = (id: string, reason: string) => api('POST', `/api/
 
 /** The quick room update (src/server/routes/mapRoom.ts): the server stamps the time. */
 export const updateRoom = (id: string, room: RoomUpdate) => api('PUT', `${servicePath(id)}/room`, roomSavedSchema, room)
+
+/** Residents' proposed initiatives (docs/initiatives.md): waiting ones, or those decided. */
+export const listInitiatives = (decided = false) => api('GET', `/api/map/initiatives${decided ? '?status=decided' : ''}`, initiativesSchema)
+export const acceptInitiative = (id: string) => api('POST', `/api/map/initiatives/${encodeURIComponent(id)}/accept`, initiativeAcceptedSchema)
+export const rejectInitiative = (id: string, reason: string) => api('POST', `/api/map/initiatives/${encodeURIComponent(id)}/reject`, initiativeRejectedSchema, { reason })

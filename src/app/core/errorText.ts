@@ -124,6 +124,8 @@ const TEXT: Record<ServerErrorCode | ClientCode, string> = {
   'version-outdated': 'pro.error.version-outdated',
   'not-invited': 'pro.error.not-invited',
   retired: 'pro.room.retired',
+  'queue-full': 'pro.error.queue-full',
+  unreadable: 'pro.error.unreadable',
   offline: 'pro.error.offline',
   'bad-answer': 'pro.error.unknown',
 }

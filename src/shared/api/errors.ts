@@ -45,6 +45,8 @@ export const SERVER_ERROR_CODES = [
   'version-outdated', 'not-invited',
   // The quick room update of a listing (src/server/routes/mapRoom.ts).
   'retired',
+  // Residents' initiatives (docs/initiatives.md): the editors' queue is full; a stored proposal no longer passes the check.
+  'queue-full', 'unreadable',
   // Health (/api/health/ready, for a load balancer, not a person).
   'stopping', 'database',
 ] as const

@@ -9,16 +9,9 @@ import type { Service } from './hsds'
 import { VILLAGE_CENTROIDS } from './centroids'
 import { LIFE_DOMAIN_NAMES, LIFE_DOMAIN_TAXONOMY, LIFE_DOMAIN_TERM_IDS, LIFE_DOMAINS } from './lifeDomains'
 import { MUNICIPALITIES, VILLAGES } from './places'
+import { INITIATIVE_TERM } from './providerKind'
 
-/** The taxonomy that says what kind of provider a listing has; one term so far. */
-export const PROVIDER_KIND_TAXONOMY = 'sig-aanbodsoort'
-export const INITIATIVE_TERM = {
-  id: '5a1d0002-0000-4000-8000-000000000001',
-  code: 'burgerinitiatief',
-  name: 'Burgerinitiatief',
-  description: 'Een activiteit die inwoners zelf organiseren, nagekeken door de redactie van de sociale kaart.',
-  taxonomy: PROVIDER_KIND_TAXONOMY,
-} as const
+export { INITIATIVE_TERM, isInitiative } from './providerKind'
 
 /** Dutch phone numbers as residents type them: digits, spaces, dashes, an optional +31 or brackets. */
 const PHONE = /^\+?[0-9 ()-]{10,20}$/
@@ -44,7 +37,7 @@ export const initiativeProposalSchema = z
     /** When it happens, in the resident's words ("elke dinsdag van 10 tot 12 uur"). */
     when: trimmed(3, 300, 'when too short'),
     municipality: z.enum(MUNICIPALITIES),
-    village: z.string().max(60),
+    village: z.string().min(1, 'choose a village').max(60),
     /** Where: a building, street and number ("Buurthuis De Pit, Kerkstraat 1"); optional. */
     place: trimmed(0, 200, '').optional(),
     lifeDomains: z
@@ -72,10 +65,6 @@ export const initiativeSubmissionSchema = z.strictObject({
   website: z.string().max(500).optional(),
 })
 export type InitiativeSubmission = z.infer<typeof initiativeSubmissionSchema>
-
-export function isInitiative(service: Service): boolean {
-  return (service.attributes ?? []).some((a) => a.taxonomy_term?.taxonomy === PROVIDER_KIND_TAXONOMY && a.taxonomy_term.code === INITIATIVE_TERM.code)
-}
 
 /**
  * The listing an accepted proposal becomes. `newId` makes the ids of the nested entities (random

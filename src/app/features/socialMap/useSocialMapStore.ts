@@ -128,5 +128,10 @@ export const useSocialMapStore = defineStore('socialMap', () => {
     return (await client().call({ type: 'report', serviceId, message, ...(contact ? { contact } : {}) })).status
   }
 
-  return { lastSearch, meta, isReady, isOnline, lastRefresh, problem, pendingReports, reportProblems, retryReport, discardReport, favouriteIds, revision, hasMap, start, refresh, flush, search, service, favourites, toggleFavourite, report }
+  /** A proposed initiative (docs/initiatives.md): queued in the worker, sent when there is internet. */
+  async function proposeInitiative(submission: unknown) {
+    return (await client().call({ type: 'proposeInitiative', submission })).status
+  }
+
+  return { lastSearch, meta, isReady, isOnline, lastRefresh, problem, pendingReports, reportProblems, retryReport, discardReport, favouriteIds, revision, hasMap, start, refresh, flush, search, service, favourites, toggleFavourite, report, proposeInitiative }
 })

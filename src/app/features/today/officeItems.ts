@@ -30,16 +30,19 @@ export function orgWaiting(organisationId: string, organisationName: string, dev
 export interface MapWaiting {
   reports: number
   proposals: number
+  /** Residents' proposed initiatives waiting for an editor (docs/initiatives.md). */
+  initiatives: number
   /** Listings in use whose last check (assured date) is more than a year ago, or never: oldest first. */
   stale: { id: string; name: string; assuredDate: string | null }[]
 }
 
 /** A listing counts as checked for a year from its assured date. */
-export function mapWaiting(reports: readonly Pick<ServiceReportRow, 'resolution'>[], proposals: readonly Pick<Proposal, 'status'>[], services: readonly EditorRow[], today: string): MapWaiting {
+export function mapWaiting(reports: readonly Pick<ServiceReportRow, 'resolution'>[], proposals: readonly Pick<Proposal, 'status'>[], services: readonly EditorRow[], today: string, initiatives = 0): MapWaiting {
   const yearAgo = addDays(today, -365)
   return {
     reports: reports.filter((r) => r.resolution === null).length,
     proposals: proposals.filter((p) => p.status === 'open').length,
+    initiatives,
     stale: services
       .filter((s) => s.status !== 'defunct' && (!s.assuredDate || s.assuredDate < yearAgo))
       .sort((a, b) => (a.assuredDate ?? '').localeCompare(b.assuredDate ?? ''))

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 /** The data worker: the page's only door to the stored map, search and outbox. */
+import { initiativeSubmissionSchema } from '../../../../shared/socialMap/initiative'
 import { SocialMapDb } from './repository'
 import { LocalSocialMap } from './localSocialMap'
 import { requestSchema, type WorkerRequest, type WorkerResponse } from './protocol'
@@ -34,15 +35,22 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       post({ event: 'outbox', pending: await map.pending() })
       return { status }
     }
+    case 'proposeInitiative': {
+      const submission = initiativeSubmissionSchema.safeParse(request.submission)
+      if (!submission.success) return { status: 'invalid' }
+      const status = await map.propose(submission.data)
+      post({ event: 'outbox', pending: await map.pending() })
+      return { status }
+    }
     case 'reportProblems':
-      return { items: await map.reports.problems() }
+      return { items: await map.problems() }
     case 'retryReport': {
-      const result = await map.reports.retry(request.id)
+      const result = await map.retry(request.id)
       post({ event: 'outbox', pending: result.pending })
       return result
     }
     case 'discardReport': {
-      const pending = await map.reports.discard(request.id)
+      const pending = await map.discard(request.id)
       post({ event: 'outbox', pending })
       return { pending }
     }

@@ -1,17 +1,21 @@
 /**
  * The social map as the phone holds it, for the data worker: the stored map (repository.ts), kept
  * current with the server (mapSync.ts), searched (search.ts), with the resident's favourites
- * (favourites.ts) and the queue of their reports (reports.ts).
+ * (favourites.ts) and what they send without an account: reports (reports.ts) and proposed
+ * initiatives (initiatives.ts), two queues on one outbox table (residentQueue.ts).
  */
 import type { LatLon } from '../../../../shared/socialMap/geo'
+import type { InitiativeSubmission } from '../../../../shared/socialMap/initiative'
 import type { Service } from '../../../../shared/socialMap/hsds'
 import { publicFetch } from '../../../api/socialMap'
 import { FavouriteStore } from './favourites'
 import { downloadMap, type Download } from './mapSync'
 import type { Filters, MapMeta, RefreshStatus, WorkerAnswers } from './protocol'
+import { InitiativeQueue } from './initiatives'
 import { ReportQueue } from './reports'
 import { applyDelta, readStoredMap, replaceMap, type SocialMapDb, type StoredMeta } from './repository'
 import { MapSearch, type SearchAnswer } from './search'
+import type { OutboxProblem } from '../../../sync/outbox'
 
 export class LocalSocialMap {
   private readonly map = new MapSearch()
@@ -23,6 +27,7 @@ export class LocalSocialMap {
   private readonly favouriteStore: FavouriteStore
   /** The report queue (reports.ts): its refused items are listed, retried and discarded through it. */
   readonly reports: ReportQueue
+  readonly initiatives: InitiativeQueue
 
   constructor(
     private readonly db: SocialMapDb,
@@ -31,6 +36,7 @@ export class LocalSocialMap {
   ) {
     this.favouriteStore = new FavouriteStore(db)
     this.reports = new ReportQueue(db, fetchFn, apiBase)
+    this.initiatives = new InitiativeQueue(db, fetchFn, apiBase)
   }
 
   async init(): Promise<WorkerAnswers['init']> {
@@ -113,17 +119,44 @@ export class LocalSocialMap {
     return this.favouriteStore.toggle(id)
   }
 
+  /** Queues a proposed initiative and tries to send it (initiatives.ts). */
+  propose(submission: InitiativeSubmission): Promise<WorkerAnswers['proposeInitiative']['status']> {
+    return this.initiatives.propose(submission)
+  }
+
   /** Queues a report and tries to send the queue (reports.ts). */
   report(serviceId: string, message: string, contact: string | undefined): Promise<WorkerAnswers['report']['status']> {
     return this.reports.report(serviceId, message, contact)
   }
 
-  flush(): Promise<WorkerAnswers['flush']> {
-    return this.reports.flush()
+  async flush(): Promise<WorkerAnswers['flush']> {
+    const [a, b] = [await this.reports.flush(), await this.initiatives.flush()]
+    return { sent: a.sent + b.sent, pending: a.pending + b.pending }
   }
 
-  pending(): Promise<number> {
-    return this.reports.pending()
+  async pending(): Promise<number> {
+    return (await this.reports.pending()) + (await this.initiatives.pending())
+  }
+
+  /** Refused items of both queues (each names its kind), for the resident. */
+  async problems(): Promise<OutboxProblem[]> {
+    return [...(await this.reports.problems()), ...(await this.initiatives.problems())]
+  }
+
+  /** The queue an item waits in, by its kind; a report when the row is gone or unreadable. */
+  private async queueOf(id: string) {
+    const row = await this.db.outbox.get(id)
+    return row?.kind === this.initiatives.kind ? this.initiatives : this.reports
+  }
+
+  async retry(id: string): Promise<WorkerAnswers['flush']> {
+    const { sent } = await (await this.queueOf(id)).retry(id)
+    return { sent, pending: await this.pending() }
+  }
+
+  async discard(id: string): Promise<number> {
+    await (await this.queueOf(id)).discard(id)
+    return this.pending()
   }
 
   private async touch() {

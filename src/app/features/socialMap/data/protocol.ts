@@ -45,8 +45,10 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('favouriteIds') }),
   z.object({ type: z.literal('toggleFavourite'), id: text(100) }),
   z.object({ type: z.literal('report'), serviceId: text(100), message: text(2_000), contact: z.optional(text(200)) }),
+  // A proposed initiative: checked in the worker with the full schema (src/shared/socialMap/initiative.ts), which the start page need not load.
+  z.object({ type: z.literal('proposeInitiative'), submission: z.unknown() }),
   z.object({ type: z.literal('flush') }),
-  // Refused reports (src/app/sync/outbox.ts): listed for the resident, sent again or thrown away by them.
+  // Refused reports and proposals (src/app/sync/outbox.ts): listed for the resident, sent again or thrown away by them.
   z.object({ type: z.literal('reportProblems') }),
   z.object({ type: z.literal('retryReport'), id: text(100) }),
   z.object({ type: z.literal('discardReport'), id: text(100) }),
@@ -69,6 +71,8 @@ export interface ServiceSummary {
   isFree: boolean
   isOpenNow: boolean
   online: boolean
+  /** A burgerinitiatief: residents organise it themselves (docs/initiatives.md). */
+  initiative?: true
   /** Only set when the listing is not active: 'inactive' or 'temporarily closed'. */
   status?: 'inactive' | 'temporarily closed' | 'defunct'
   next?: Occurrence
@@ -92,6 +96,8 @@ export interface WorkerAnswers {
   toggleFavourite: { isFavourite: boolean }
   /** refused: kept with the server's reason, listed by reportProblems. */
   report: { status: 'sent' | 'queued' | 'refused' }
+  /** invalid: the worker's check refused it (the page checks first, so only a bug or a tampered message gets here). */
+  proposeInitiative: { status: 'sent' | 'queued' | 'refused' | 'invalid' }
   flush: { sent: number; pending: number }
   reportProblems: { items: OutboxProblem[] }
   retryReport: { sent: number; pending: number }

@@ -4,7 +4,6 @@
  */
 import { Dexie, type EntityTable } from 'dexie'
 import type { OutboxTable } from '../../../sync/outbox'
-import type { ReportItem } from './reports'
 import { serviceSchema, type Service } from '../../../../shared/socialMap/hsds'
 import { DATABASES } from '../../../core/storageNames'
 
@@ -29,8 +28,8 @@ export class SocialMapDb extends Dexie {
   services!: EntityTable<StoredService, 'id'>
   meta!: EntityTable<StoredMeta, 'key'>
   favourites!: EntityTable<StoredFavourite, 'id'>
-  /** Reports waiting to be sent: a table of the one outbox (reports.ts, src/app/sync/outbox.ts). */
-  outbox!: OutboxTable<ReportItem>
+  /** Reports and proposed initiatives waiting to be sent: a table of the one outbox (residentQueue.ts, src/app/sync/outbox.ts). */
+  outbox!: OutboxTable
 
   constructor(name: string = DATABASES.socialMap) {
     super(name)

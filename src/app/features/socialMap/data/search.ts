@@ -2,6 +2,7 @@
  * The loaded map in memory, searched in the data worker: a search index over every listing, the
  * facts each filter asks about (computed once per map), and the short summaries the lists show.
  */
+import { isInitiative } from '../../../../shared/socialMap/providerKind'
 import { fitsAgeGroup, type AgeGroup } from '../../../../shared/socialMap/ageGroups'
 import type { Service } from '../../../../shared/socialMap/hsds'
 import { isOpenAt, isOpenOnDate, nextOccurrence } from '../../../../shared/socialMap/schedule'
@@ -145,6 +146,7 @@ export class MapSearch {
       isFree: f.isFree,
       isOpenNow: s.status === 'active' && isOpenAt(schedules, now),
       online: f.online,
+      ...(isInitiative(s) ? { initiative: true as const } : {}),
       ...(s.status !== 'active' ? { status: s.status } : {}),
       ...(next && s.status === 'active' ? { next } : {}),
       ...roomSummary(s),
