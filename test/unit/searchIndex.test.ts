@@ -5,6 +5,7 @@ import { REGION_PLACES, searchDocumentOf } from '../../src/shared/socialMap/sear
 import { SearchIndex } from '../../src/shared/socialMap/search/searchIndex'
 import { SYNONYMS } from '../../src/shared/socialMap/search/synonyms'
 import { placesOf } from '../../src/shared/socialMap/serviceFacts'
+import { generateServices } from '../../src/server/seed/syntheticServices'
 
 let map: Service[]
 let index: SearchIndex
@@ -79,5 +80,20 @@ describe('searching the social map in Dutch', () => {
     // A filter that allows only a listing that does not match leaves nothing.
     const other = map.findIndex((s) => !s.name.startsWith('Wandelgroep'))
     expect(index.search('wandelgroep', { allow: (p) => p === other }).total).toBe(0)
+  })
+
+  it('ranks a one-word search (its own fast path) exactly as the general path does', () => {
+    // "w w" goes through the general path (coverage, sums): same listings, same order, same total.
+    const big = generateServices(2_000)
+    const bigIndex = SearchIndex.build(big.map(searchDocumentOf), SYNONYMS, REGION_PLACES)
+    for (const q of ['cafe', 'wand', 'hulp', 'geheug', 'eenzamheid', 'post', 'schuldhulpverlening']) {
+      const one = bigIndex.search(q, { limit: 40 })
+      const twice = bigIndex.search(`${q} ${q}`, { limit: 40 })
+      expect(one.total, q).toBeGreaterThan(0)
+      expect(one.positions, q).toEqual(twice.positions)
+      expect(one.total, q).toBe(twice.total)
+    }
+    // And it leaves nothing behind: the next search is not skewed by the scores of the last.
+    expect(bigIndex.search('wandel', { limit: 40 })).toEqual(bigIndex.search('wandel', { limit: 40 }))
   })
 })

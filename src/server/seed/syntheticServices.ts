@@ -20,9 +20,15 @@ export function generateServices(n: number, seed = 42): Service[] {
   for (let i = 0; i < n; i++) {
     const base = examples[i % examples.length]!
     const [municipality, village] = pick(rand, places)
-    const compound = pick(rand, MODIFIERS) + pick(rand, HEADS)
+    const modifier = pick(rand, MODIFIERS)
+    const head = pick(rand, HEADS)
+    const compound = modifier + head
+    // Real maps write some of these apart ("Repair Café", "Alzheimer Café"): every other café here
+    // is, so a search typed without the accent has whole words to find, not only compounds.
+    // (Chosen by position, not by the random source, so every other generated field stays the same.)
+    const written = head === 'café' && i % 2 === 0 ? `${modifier} Café` : compound
     const extra = Array.from({ length: 4 }, () => coined()).join(' ')
-    const name = `${compound.charAt(0).toUpperCase()}${compound.slice(1)} ${coined()} ${village}`
+    const name = `${written.charAt(0).toUpperCase()}${written.slice(1)} ${coined()} ${village}`
     const sal = base.service_at_locations?.[0]
     const location = sal?.location
     out.push({

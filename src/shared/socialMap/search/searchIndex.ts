@@ -78,6 +78,8 @@ export class SearchIndex {
   private readonly termScore: Float32Array
   private readonly total: Float32Array
   private readonly coverage: Uint8Array
+  private readonly touchedBuf: Int32Array
+  private readonly termTouchedBuf: Int32Array
 
   private constructor(
     ids: string[],
@@ -120,6 +122,9 @@ export class SearchIndex {
     this.termScore = new Float32Array(ids.length)
     this.total = new Float32Array(ids.length)
     this.coverage = new Uint8Array(ids.length)
+    // Scratch lists of the documents a search touched, reused (no allocation per search).
+    this.touchedBuf = new Int32Array(ids.length)
+    this.termTouchedBuf = new Int32Array(ids.length)
   }
 
   /**
@@ -226,48 +231,63 @@ export class SearchIndex {
       return { positions: all.slice(0, limit), ids: all.slice(0, limit).map((p) => this.ids[p]!), total: all.length, places, placeIgnored: false }
     }
 
-    const { termScore, coverage, total: sum } = this // typed arrays in locals for the hot loop
-    const touched: number[] = []
-    const termTouched: number[] = []
+    const { termScore, coverage, total: sum, touchedBuf, termTouchedBuf } = this // typed arrays in locals for the hot loops
+    // One word (most searches while typing): its best match per listing is the listing's score, so the
+    // per-word bookkeeping below (coverage, sums) is skipped and the ranking reads termScore directly.
+    const single = words.length === 1
+    let touchedCount = 0
+    let termTouchedCount = 0
     for (const word of words) {
+      termTouchedCount = 0
       for (const [term, weight] of this.alternatives(word)) {
         const docs = this.postingDocs[term]!
         const ws = this.postingWeights[term]!
         for (let i = 0, n = docs.length; i < n; i++) {
           const d = docs[i]!
-          if (allowPlace && allowPlace[d] === 0) continue // outside the named places
+          if (allowPlace !== undefined && allowPlace[d] === 0) continue // outside the named places
           const v = ws[i]! * weight
           const old = termScore[d]!
           if (v > old) {
-            if (old === 0) termTouched.push(d)
+            if (old === 0) termTouchedBuf[termTouchedCount++] = d
             termScore[d] = v
           }
         }
       }
-      for (let i = 0, n = termTouched.length; i < n; i++) {
-        const d = termTouched[i]!
-        if (coverage[d] === 0) touched.push(d)
+      if (single) break
+      for (let i = 0; i < termTouchedCount; i++) {
+        const d = termTouchedBuf[i]!
+        if (coverage[d] === 0) touchedBuf[touchedCount++] = d
         coverage[d]! += 1
         sum[d]! += termScore[d]!
         termScore[d] = 0
       }
-      termTouched.length = 0
     }
+    const list = single ? termTouchedBuf : touchedBuf
+    const count = single ? termTouchedCount : touchedCount
+    const scores = single ? termScore : sum
 
     // Documents that match the most words come first; one word may miss (everyday wording
     // carries words no listing uses), so those that match all words but one follow.
-    let best = 0
-    for (const d of touched) if (coverage[d]! > best && accept(d)) best = coverage[d]!
+    // (`allowPlace` was applied while scoring; only the caller's own filter is left to ask.)
+    let best = 1
+    if (!single) {
+      best = 0
+      for (let j = 0; j < count; j++) {
+        const d = list[j]!
+        if (coverage[d]! > best && (allow === undefined || allow(d))) best = coverage[d]!
+      }
+    }
     const least = Math.max(1, best - 1)
     // Top `limit` by rank (coverage first, then score; ties by position), kept sorted by insertion.
     const top: number[] = []
     const topRank: number[] = []
     let total = 0
-    for (let j = 0, n = touched.length; j < n; j++) {
-      const d = touched[j]!
-      if (coverage[d]! < least || !accept(d)) continue
+    for (let j = 0; j < count; j++) {
+      const d = list[j]!
+      const covered = single ? 1 : coverage[d]!
+      if (covered < least || (allow !== undefined && !allow(d))) continue
       total++
-      const r = coverage[d]! * 1000 + sum[d]!
+      const r = covered * 1000 + scores[d]!
       let i = top.length
       if (i === limit) {
         const lastRank = topRank[i - 1]!
@@ -285,9 +305,10 @@ export class SearchIndex {
       top[i] = d
       topRank[i] = r
     }
-    for (const d of touched) {
+    for (let j = 0; j < count; j++) {
+      const d = list[j]!
       coverage[d] = 0
-      sum[d] = 0
+      scores[d] = 0
     }
     return { positions: top, ids: top.map((p) => this.ids[p]!), total, places, placeIgnored: false }
   }
