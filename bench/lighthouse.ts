@@ -88,6 +88,13 @@ export async function lighthouseBench() {
           continue
         }
         const audit = (id: string) => lhr.audits[id]?.numericValue ?? NaN
+        // LIGHTHOUSE_DETAIL=1: what made the figures — the long tasks (their script, start and length, after
+        // the 4x slowdown) and the main thread's work by kind — to find what to change.
+        if (process.env.LIGHTHOUSE_DETAIL) {
+          const items = (id: string) => ((lhr.audits[id]?.details as { items?: unknown[] } | undefined)?.items ?? []) as Record<string, unknown>[]
+          console.warn('long tasks', JSON.stringify(items('long-tasks').map((t) => ({ url: String(t.url).replace(url, ''), start: Math.round(Number(t.startTime)), ms: Math.round(Number(t.duration)) }))))
+          console.warn('main thread', JSON.stringify(items('mainthread-work-breakdown').map((i) => `${String(i.groupLabel)} ${Math.round(Number(i.duration))}`)))
+        }
         runs.push({
           performance: lhr.categories.performance?.score ?? NaN,
           accessibility: lhr.categories.accessibility?.score ?? NaN,
