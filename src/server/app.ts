@@ -25,6 +25,7 @@ import { mapRoomRoutes } from './routes/mapRoom'
 import { methodRoutes } from './routes/method'
 import { organisationRoutes } from './routes/organisations'
 import { reportRoutes } from './routes/reports'
+import { helpRequestRoutes } from './routes/helpRequests'
 import { residentPlanRoutes } from './routes/residentPlans'
 import { planRoutes } from './routes/plans'
 import { socialMapRoutes } from './routes/socialMap'
@@ -91,6 +92,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/config', configRoutes(mapTiles))
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
   app.route('/api/reports', reportRoutes(deps))
+  app.route('/api/help-requests', helpRequestRoutes(deps))
   app.route('/api/auth', authRoutes(deps))
   app.route('/api/links', linkRoutes(deps))
   app.route('/api/region', regionRoutes(deps))
