@@ -4,13 +4,14 @@
  * tests perform the attacks the route is guarded against (a flood from one address, a flood into
  * one municipality, a bot filling the honeypot) and show that the server keeps nothing a resident wrote.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Database } from '../../src/server/db/types'
 import { HELP_REQUESTS_PER_ADDRESS, HELP_REQUESTS_PER_MUNICIPALITY } from '../../src/server/routes/helpRequests'
 import { openUnauthenticated, sealSigned, sealUnauthenticated, type SealedUnauthenticated } from '../../src/shared/crypto/sealed'
 import { recipientOf, verifyDeviceCertificate, type Certificate } from '../../src/shared/devices/certificates'
 import { helpRequestContext, type HelpDirectory, type HelpRequestContent } from '../../src/shared/helpRequests/helpRequest'
-import { describeFindings, scanDatabase } from '../support/secretScan'
+import { describeFindings, findSecrets, scanDatabase } from '../support/secretScan'
 import { Agent, Clock, signedIn } from './agent'
 import { approvedBoundDevice } from './devices'
 import { setupServerTest, type TestApp } from './fixture'
@@ -83,6 +84,38 @@ describe('ik wil hulp', () => {
     await approvedBoundDevice(stranger.agent, other.agent, other.organisationId)
     expect(await (await stranger.agent.call('GET', '/api/help-requests/inbox')).json()).toEqual({ requests: [] })
     expect((await new Agent(app).call('GET', '/api/help-requests/inbox')).status).toBe(401)
+  })
+
+  it("keeps nothing of what a resident wrote, sent through the app's own queue, sealing and HTTP client", async () => {
+    const w = await referralWorld({ app, db, clock })
+    // The phone: the app's outbox module on fake-indexeddb, its requests recorded as they left it and answered by the app.
+    const sent: string[] = []
+    const stored = new Map<string, string>()
+    vi.stubGlobal('localStorage', { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v), removeItem: (k: string) => void stored.delete(k) })
+    vi.stubGlobal('addEventListener', () => undefined)
+    vi.stubGlobal('removeEventListener', () => undefined)
+    vi.stubGlobal('fetch', async (path: string, init: RequestInit = {}) => {
+      sent.push(`${path}\n${JSON.stringify(init.headers ?? {})}\n${typeof init.body === 'string' ? init.body : ''}`)
+      return app.request(path, init)
+    })
+    try {
+      const { helpRequestState, queueHelpRequest } = await import('../../src/app/features/helpRequest/helpRequestOutbox')
+      const long = { ...CONTENT, question: `${CONTENT.question} ${'De buren doen de boodschappen, maar dat kan niet zo blijven. '.repeat(28)}`.slice(0, 2_000).trim() }
+      const id = await queueHelpRequest(long, '')
+      expect(await helpRequestState(id)).toMatchObject({ waiting: false, record: { organisationName: expect.any(String), sentAt: expect.any(String) } })
+      expect(await rows()).toBe(1)
+      // The scans can see: the id went out in a body and is in the table.
+      expect(findSecrets(sent.join('\n'), [id]).length).toBeGreaterThan(0)
+      expect(describeFindings(await scanDatabase(db, [id]))).toContain(`${id} as text in help_requests`)
+      expect(describeFindings(findSecrets(sent.join('\n'), SECRETS))).toEqual([])
+      expect(describeFindings(await scanDatabase(db, SECRETS))).toEqual([])
+      const inbox = (await (await w.worker.agent.call('GET', '/api/help-requests/inbox')).json()) as { requests: { sealed: SealedUnauthenticated }[] }
+      expect(await openUnauthenticated(inbox.requests[0]!.sealed, w.workerPhone.id, w.workerPhone.keys.encryption.privateKey, helpRequestContext(id, w.welzijn.organisationId))).toEqual(long)
+      // Nothing waits any more, and the start-up flag is gone.
+      expect(stored.size).toBe(0)
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('answers a bot that fills the honeypot as if stored, and stores nothing', async () => {
