@@ -4,8 +4,9 @@
  * when the phone is back online — the first answer is lost on the way, so it is sent a second time,
  * with the same id. The social worker of the organisation the routing table names for the
  * municipality sees it exactly once in the inbox, labelled as from an unverified resident, and opens it.
+ * What the resident wrote waits on their phone only until the server has it.
  */
-import type { Route } from 'playwright-core'
+import type { Page, Route } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { seriousViolations } from './axe'
 import { useOrganisation, workerOnPhone } from './socialWorkerPhone'
@@ -13,6 +14,26 @@ import { useOrganisation, workerOnPhone } from './socialWorkerPhone'
 const world = useOrganisation()
 const QUESTION = 'Sinds mijn man is overleden kom ik de deur niet uit en de rekeningen stapelen zich op.'
 const NAME = 'Wilhelmina Krabbendam'
+
+/** Every row of the phone's help-request database, as text. */
+const helpDatabase = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('samenwerkwijze-hulpvragen')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const db = open.result
+          const tx = db.transaction([...db.objectStoreNames], 'readonly')
+          const rows: unknown[] = []
+          for (const name of db.objectStoreNames) tx.objectStore(name).getAll().onsuccess = (e) => rows.push(...((e.target as IDBRequest<unknown[]>).result ?? []))
+          tx.oncomplete = () => {
+            db.close()
+            resolve(JSON.stringify(rows))
+          }
+        }
+      }),
+  )
 
 describe('ik wil hulp', () => {
   it('goes from a resident offline to the right social worker exactly once, and opens there', async () => {
@@ -64,6 +85,8 @@ describe('ik wil hulp', () => {
     await page.getByText('Een welzijnswerker van Welzijn Uden belt of mailt je binnen 3 werkdagen nadat je hulpvraag is aangekomen.').waitFor()
     expect(await seriousViolations(page)).toEqual([])
     expect(reached).toEqual([])
+    // While it waits, what the resident wrote is on their own phone (sealed only when it is sent).
+    expect(await helpDatabase(page)).toContain(QUESTION)
 
     // Back online: the outbox sends at once, but the answer is lost — the request waits, and the server has it.
     network = 'lose'
@@ -78,6 +101,9 @@ describe('ik wil hulp', () => {
     expect(await seriousViolations(page)).toEqual([])
     expect(reached).toHaveLength(2)
     expect(new Set(reached).size).toBe(1)
+    // Once the server has it, nothing of it is left on the phone but the confirmation's facts.
+    expect(await helpDatabase(page)).not.toContain(QUESTION)
+    expect(await helpDatabase(page)).not.toContain(NAME)
     // Nothing waits any more: another visit sends nothing.
     await page.reload()
     await page.getByText('Je hulpvraag is aangekomen bij Welzijn Uden.').waitFor()
