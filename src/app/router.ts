@@ -10,6 +10,8 @@ export const router = createRouter({
     { path: '/favorieten', name: 'favourites', component: () => import('./features/favourites/FavouritesPage.vue') },
     { path: '/over', name: 'about', component: () => import('./features/about/AboutPage.vue') },
     { path: '/zelf-organiseren', name: 'initiative', component: () => import('./features/initiatives/InitiativeProposePage.vue') },
+    // One route for the form and its confirmation (/ik-wil-hulp/<id>): sent offline, the confirmation needs no chunk of its own.
+    { path: '/ik-wil-hulp/:id?', name: 'help-request', component: () => import('./features/helpRequest/HelpRequestPage.vue'), props: true },
     // The resident's own plan: opened without an account; the key is in the fragment (docs/resident-plan.md).
     { path: '/mijn-plan/:id', name: 'resident-plan', component: () => import('./features/residentPlan/ResidentPlanPage.vue'), props: true },
     { path: '/beheer/start', name: 'pro-start', component: () => import('./features/auth/AuthStartPage.vue') },

@@ -27,6 +27,7 @@ import { organisationRoutes } from './routes/organisations'
 import { reportRoutes } from './routes/reports'
 import { initiativeRoutes } from './routes/initiatives'
 import { initiativeEditorRoutes } from './routes/initiativeEditor'
+import { helpRequestRoutes } from './routes/helpRequests'
 import { residentPlanRoutes } from './routes/residentPlans'
 import { planRoutes } from './routes/plans'
 import { socialMapRoutes } from './routes/socialMap'
@@ -94,6 +95,7 @@ export function createApp(db: Database, options: AppOptions) {
   app.route('/api/social-map', socialMapRoutes(new PublishedMapCache(db)))
   app.route('/api/reports', reportRoutes(deps))
   app.route('/api/initiatives', initiativeRoutes(deps))
+  app.route('/api/help-requests', helpRequestRoutes(deps))
   app.route('/api/auth', authRoutes(deps))
   app.route('/api/links', linkRoutes(deps))
   app.route('/api/region', regionRoutes(deps))

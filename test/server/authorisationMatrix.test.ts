@@ -381,6 +381,20 @@ const ROWS: Record<string, Row> = {
     expect: fully(['programma']),
     prepare: async () => ({ body: { ...BUNDLED_METHOD, version: (await latestVersion(db)) + 1, note: { nl: 'Proefversie.', en: 'Trial version.' } } }),
   },
+  // Ik wil hulp (issue 20): open to residents; the inbox for the receiving organisation's social workers on their devices.
+  'GET /api/help-requests/directory': { expect: open() },
+  'POST /api/help-requests': {
+    expect: open(),
+    prepare: async () => {
+      // The per-address limit is tested in helpRequests.test.ts; here every identity comes from the same address.
+      await db.query(`DELETE FROM rate_limits WHERE bucket LIKE 'help:%'`)
+      await db.query(`INSERT INTO referral_routes (intervention, municipality, organisation_id) VALUES ('wor', 'Oss', $1) ON CONFLICT (intervention, municipality) DO UPDATE SET organisation_id = $1`, [orgA])
+      const signed = await sealedForA()
+      const recipients = (await receivingDevices(db, [orgA])).map((r) => ({ ...signed.recipients[0]!, deviceId: r.deviceId }))
+      return { body: { id: randomUUID(), municipality: 'Oss', organisationId: orgA, sealed: { ...signed, recipients, v: 3, sender: { kind: 'unauthenticated' } } } }
+    },
+  },
+  'GET /api/help-requests/inbox': { expect: onDevice(fully(['sociaal-werker'])) },
   'GET /api/referrals/routes': { expect: fully(['beheerder', 'huisarts']) },
   // The routing table decides who receives every referral: the region's beheerder only.
   'PUT /api/referrals/routes': { expect: regionBeheerder(), prepare: async () => ({ body: { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: orgA }] } }) },

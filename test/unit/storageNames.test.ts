@@ -18,6 +18,7 @@ import { referralDb } from '../../src/app/features/referrals/referralDb'
 import { SocialMapDb } from '../../src/app/features/socialMap/data/repository'
 import { MethodDb } from '../../src/app/features/method/methodDb'
 import { sharedPlanDb } from '../../src/app/features/sharedPlan/planDb'
+import { helpRequestDb } from '../../src/app/features/helpRequest/helpRequestDb'
 
 const ORG_ID = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6'
 
@@ -52,6 +53,7 @@ describe('storage names', () => {
     await new CaseDb().open()
     await referralDb.open()
     await sharedPlanDb.open()
+    await helpRequestDb.open()
     await pinOnFirstUse(ORG_ID, '12345 12345 12345 12345 12345 12345')
     await recordContact(30)
     expect(await databaseNames()).toEqual(Object.values(DATABASES).sort())

@@ -88,6 +88,7 @@ const TEXT: Record<ServerErrorCode | ClientCode, string> = {
   'wrong-sender': 'pro.error.bad-signature',
   'device-not-certified': 'pro.error.device-not-certified',
   'recipients-changed': 'pro.error.recipients-changed',
+  'no-route': 'pro.error.no-route',
   'wrong-recipient': 'pro.error.forbidden',
   'wrong-organisation': 'pro.error.forbidden',
   'no-recovery-key': 'caseSync.recovery.none',

@@ -21,6 +21,8 @@ export const DATABASES = {
   method: 'samenwerkwijze-werkwijze',
   /** The samenwerkplannen shared with this person as a participant, sealed as received, and their responses waiting to be sent (features/sharedPlan/planDb.ts). */
   sharedPlans: 'samenwerkwijze-samenwerkplannen',
+  /** A resident's "Ik wil hulp" requests waiting to be sent, and what the confirmation shows (features/helpRequest/helpRequestDb.ts). */
+  helpRequests: 'samenwerkwijze-hulpvragen',
 } as const
 export type DatabaseKey = keyof typeof DATABASES
 export type DatabaseName = (typeof DATABASES)[DatabaseKey]
@@ -41,6 +43,8 @@ export const ON_WIPE = {
   pinnedKeys: 'delete',
   method: 'delete',
   sharedPlans: 'delete',
+  // A resident's request waiting on a professional's phone that is revoked is still a resident's personal data: it goes too.
+  helpRequests: 'delete',
 } as const satisfies Record<DatabaseKey, 'delete' | 'keep'>
 
 export const WIPED_DATABASES: readonly DatabaseName[] = (Object.keys(ON_WIPE) as DatabaseKey[])
@@ -78,6 +82,8 @@ export const LOCAL_KEYS = {
    * the resident's, not a professional's.
    */
   residentPlans: 'samenwerkwijze.mijn-plan',
+  /** Set while a help request waits in its outbox: the app then loads the sender at start (App.vue), and not otherwise. */
+  helpRequestWaiting: 'samenwerkwijze.hulpvraag-wacht',
 } as const
 
 /** localStorage keys a device wipe removes (the KPI keys go with the vault's wipe, forgetKpiDeviceId). */

@@ -29,6 +29,8 @@ export const SERVER_ERROR_CODES = [
   'counter-unknown', 'counter-not-yours', 'counter-moved', 'counter-elsewhere', 'counter-not-bound', 'bad-signature', 'version-in-future', 'implausible-counts',
   // Referrals.
   'recipients-changed', 'wrong-sender', 'device-not-certified',
+  // Help requests from residents (routes/helpRequests.ts).
+  'no-route',
   // Recovery (docs/case-sync.md "Recovery"), and where a box goes.
   'wrong-recipient', 'wrong-organisation', 'no-recovery-key', 'recovery-key-exists', 'recovery-group-too-small', 'not-a-beheerder-device',
   'not-in-recovery-group', 'unknown-recovery-key', 'nothing-to-recover', 'request-closed', 'same-beheerder', 'unknown-key', 'clock-skew',

@@ -19,6 +19,7 @@ import * as mapRoom from './mapRoom'
 import * as method from './method'
 import * as orgs from './organisations'
 import * as referrals from './referrals'
+import * as help from '../helpRequests/helpRequest'
 import * as residentPlans from './residentPlans'
 import * as plans from './plans'
 import * as pub from './socialMap'
@@ -30,6 +31,9 @@ export const RESPONSES = {
   'GET /api/social-map': pub.socialMapAnswerSchema,
   'POST /api/reports': pub.reportReceivedSchema,
   'POST /api/initiatives': pub.initiativeReceivedSchema,
+  'GET /api/help-requests/directory': help.helpDirectorySchema,
+  'POST /api/help-requests': help.helpRequestStoredSchema,
+  'GET /api/help-requests/inbox': help.helpRequestInboxSchema,
 
   'POST /api/auth/bootstrap': auth.bootstrappedSchema,
   'POST /api/auth/sign-in': auth.signedInSchema,

@@ -43,6 +43,30 @@ export const sealedV2Schema = z.strictObject({
 })
 export type SealedV2 = z.infer<typeof sealedV2Schema>
 
+/**
+ * Version 3 (issue 20, docs/help-request.md): sealed like v1 by someone who has no device key — a
+ * resident asking for help. It says so explicitly (`sender.kind`), so an inbox shows it as "van een
+ * inwoner, niet geverifieerd" and never as a signed box whose signature failed. Never accepted
+ * where a signed box is required (referrals, events): those take sealedV2Schema only.
+ */
+export const sealedUnauthenticatedSchema = z.strictObject({
+  ...sealedV1Fields,
+  v: z.literal(3),
+  sender: z.strictObject({ kind: z.literal('unauthenticated') }),
+})
+export type SealedUnauthenticated = z.infer<typeof sealedUnauthenticatedSchema>
+
+/** Seals for the recipients with no sender key (v3): anyone could have made it; only the recipients can read it. */
+export async function sealUnauthenticated(content: unknown, recipients: readonly Recipient[], context: string): Promise<SealedUnauthenticated> {
+  return { ...(await seal(content, recipients, context)), v: 3, sender: { kind: 'unauthenticated' } }
+}
+
+/** Opens a v3 box with this device's key. What it says is the sender's own word: nothing about who sent it is verified. */
+export async function openUnauthenticated(sealed: SealedUnauthenticated, deviceId: string, privateKey: CryptoKey, context: string): Promise<unknown> {
+  const { alg, epk, salt, iv, ciphertext, recipients } = sealed
+  return openSealed({ v: 1, alg, epk, salt, iv, ciphertext, recipients }, deviceId, privateKey, context)
+}
+
 /** Any stored box. What is posted now must be v2 (sealedV2Schema). */
 export const sealedSchema = z.discriminatedUnion('v', [sealedV1Schema, sealedV2Schema])
 export type Sealed = z.infer<typeof sealedSchema>

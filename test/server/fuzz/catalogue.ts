@@ -216,6 +216,20 @@ export const CATALOGUE: Record<string, Entry> = {
   'POST /api/method': { who: 'programma', fresh: true, build: async (w) => ({ body: { ...BUNDLED_METHOD, version: (await latestVersion(w.db)) + 1, note: { nl: 'Proef.', en: 'Trial.' } } }) },
   'GET /api/referrals/routes': { who: 'beheerder' },
   'PUT /api/referrals/routes': { who: 'regionBeheerder', build: async (w) => ({ body: { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: w.orgA }] } }) },
+  // Ik wil hulp (issue 20): open routes; the hourly limit per address counts every request before it is read.
+  'GET /api/help-requests/directory': { who: 'anonymous' },
+  'POST /api/help-requests': {
+    who: 'sociaalWerker',
+    advance: 3600,
+    refusalWrites: ['rate_limits'],
+    build: async (w, caller) => {
+      await w.db.query(`INSERT INTO referral_routes (intervention, municipality, organisation_id) VALUES ('wor', 'Oss', $1) ON CONFLICT (intervention, municipality) DO UPDATE SET organisation_id = $1`, [w.orgA])
+      const signed = await w.sealed(caller, 'help-request', new Date().toISOString())
+      const sealed = { alg: signed.alg, epk: signed.epk, salt: signed.salt, iv: signed.iv, ciphertext: signed.ciphertext, recipients: signed.recipients, v: 3, sender: { kind: 'unauthenticated' } }
+      return { body: { id: randomUUID(), municipality: 'Oss', organisationId: w.orgA, sealed } }
+    },
+  },
+  'GET /api/help-requests/inbox': { who: 'sociaalWerker' },
   'GET /api/referrals/directory': { who: 'huisarts' },
   'POST /api/referrals': {
     who: 'huisarts',

@@ -1,0 +1,12 @@
+/**
+ * Help requests (/api/help-requests, issue 20): the public directory a resident's phone seals
+ * with, sending a sealed request, and the social workers' inbox. Certificates and chains come back
+ * unchecked: the phone checks each itself (features/helpRequest/helpRequestOutbox.ts).
+ */
+import { helpDirectorySchema, helpRequestInboxSchema, helpRequestStoredSchema, type NewHelpRequest } from '../../shared/helpRequests/helpRequest'
+import { api } from '../core/http'
+
+export const getHelpDirectory = () => api('GET', '/api/help-requests/directory', helpDirectorySchema)
+/** Idempotent on the request's own id: a resend answers `exists`. */
+export const sendHelpRequest = (request: NewHelpRequest) => api('POST', '/api/help-requests', helpRequestStoredSchema, request)
+export const listHelpRequests = () => api('GET', '/api/help-requests/inbox', helpRequestInboxSchema)
