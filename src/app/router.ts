@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import SocialMapSearchPage from './features/socialMap/SocialMapSearchPage.vue'
-import { loadProfessionalMessages } from './i18n'
+import { loadPageTexts, loadProfessionalMessages } from './i18n'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -9,6 +9,8 @@ export const router = createRouter({
     { path: '/aanbod/:id', name: 'service', component: () => import('./features/socialMap/SocialMapServicePage.vue'), props: true },
     { path: '/favorieten', name: 'favourites', component: () => import('./features/favourites/FavouritesPage.vue') },
     { path: '/over', name: 'about', component: () => import('./features/about/AboutPage.vue') },
+    // The way of working and the three interventions, explained to residents in plain words.
+    { path: '/samenwerkwijze', name: 'way-of-working', component: () => import('./features/about/WayOfWorkingPage.vue'), beforeEnter: () => loadPageTexts('explainer') },
     // The resident's own plan: opened without an account; the key is in the fragment (docs/resident-plan.md).
     { path: '/mijn-plan/:id', name: 'resident-plan', component: () => import('./features/residentPlan/ResidentPlanPage.vue'), props: true },
     { path: '/beheer/start', name: 'pro-start', component: () => import('./features/auth/AuthStartPage.vue') },
