@@ -78,6 +78,14 @@ describe('the resident interface in the languages of the region', () => {
     expect(await page.getByTestId('languages').textContent()).toContain('الهولندية')
     await fitsAndPasses(page)
 
+    // Saved to the favourites, which list it right to left too.
+    await page.getByTestId('favourite').click()
+    await page.getByRole('link', { name: /^قائمتي/ }).click()
+    await page.getByRole('heading', { level: 1, name: 'قائمتي' }).waitFor()
+    await expect.poll(() => page.locator('[data-service-id]').count()).toBe(1)
+    await fitsAndPasses(page)
+    await page.goBack()
+
     // English: the listing's translation, marked lang="en"; nothing Dutch left in the facts around it.
     await page.getByLabel('اللغة').selectOption('en')
     await expect.poll(() => name.textContent()).toBe(listing.x_translations!.en!.name)

@@ -13,11 +13,12 @@ export type Locale = (typeof LOCALES)[number]
 export const PRO_LOCALES = ['nl', 'en'] as const satisfies readonly Locale[]
 /** Each language by its own name, as the picker offers it. */
 export const LOCALE_NAMES: Record<Locale, string> = { nl: 'Nederlands', en: 'English', ar: 'العربية', pl: 'Polski', tr: 'Türkçe' }
-const RIGHT_TO_LEFT: readonly Locale[] = ['ar']
+/** Languages written right to left: ours (ar) and those a listing's translation may be in. */
+const RIGHT_TO_LEFT: readonly string[] = ['ar', 'fa', 'he', 'ps', 'ur', 'yi']
 const STORAGE_KEY = LOCAL_KEYS.locale
 
 export const isLocale = (value: unknown): value is Locale => typeof value === 'string' && (LOCALES as readonly string[]).includes(value)
-export const directionOf = (locale: string): 'rtl' | 'ltr' => (RIGHT_TO_LEFT.includes(locale as Locale) ? 'rtl' : 'ltr')
+export const directionOf = (lang: string): 'rtl' | 'ltr' => (RIGHT_TO_LEFT.includes(lang.split('-')[0]!.toLowerCase()) ? 'rtl' : 'ltr')
 export const isProLocale = (locale: string): boolean => (PRO_LOCALES as readonly string[]).includes(locale)
 
 /** The saved choice, validated: anything else (an old or tampered value) is Dutch. */
@@ -30,7 +31,8 @@ export function savedLocale(): Locale {
 const formats = {
   day: { weekday: 'long', day: 'numeric', month: 'long', timeZone: TIME_ZONE },
   date: { day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE },
-  stamp: { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE },
+  // The 24-hour clock of the region in every language (Arabic and English would otherwise say 05:24 ص / AM).
+  stamp: { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: TIME_ZONE },
 } as const
 
 export const i18n = createI18n({

@@ -77,6 +77,7 @@ export async function drawMap(element: HTMLElement, tiles: MapTiles | null, text
     link.href = `/aanbod/${encodeURIComponent(item.id)}`
     link.textContent = item.name
     link.lang = item.nameLang
+    link.dir = 'auto'
     link.addEventListener('click', (event) => {
       event.preventDefault()
       onOpen(item.id)
