@@ -97,6 +97,12 @@ describe('the resident interface in the languages of the region', () => {
     expect(await page.getByTestId('accessibility').first().textContent()).toBe('Wheelchair accessible, accessible toilet available')
     expect(await page.getByRole('heading', { name: 'What does it cost?' }).locator('xpath=..').textContent()).toContain('Contribution')
     await fitsAndPasses(page)
+
+    // The about page leads to the explainer.
+    await page.goto(`${h.baseUrl}/over`)
+    await page.getByRole('link', { name: 'Read how it works' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Working together on what you need' }).waitFor()
+    await fitsAndPasses(page)
     await context.close()
   })
 })
