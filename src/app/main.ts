@@ -1,7 +1,8 @@
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
-import { ensureLocale, i18n } from './i18n'
+import { i18n, localeForPage, showLocale } from './i18n'
+import { isProPath } from './shell/proPaths'
 import { router } from './router'
 import { SESSION_KEYS } from './core/storageNames'
 import './styles/nlds.css'
@@ -16,5 +17,4 @@ window.addEventListener('vite:preloadError', (event) => {
   window.location.reload()
 })
 
-document.documentElement.lang = i18n.global.locale.value
-void ensureLocale(i18n.global.locale.value as 'nl' | 'en').finally(() => createApp(App).use(createPinia()).use(router).use(i18n).mount('#app'))
+void showLocale(localeForPage(isProPath(window.location.pathname))).finally(() => createApp(App).use(createPinia()).use(router).use(i18n).mount('#app'))

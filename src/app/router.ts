@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import SocialMapSearchPage from './features/socialMap/SocialMapSearchPage.vue'
-import { loadProfessionalMessages } from './i18n'
+import { loadPageTexts, loadProfessionalMessages } from './i18n'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -12,6 +12,8 @@ export const router = createRouter({
     { path: '/zelf-organiseren', name: 'initiative', component: () => import('./features/initiatives/InitiativeProposePage.vue') },
     // One route for the form and its confirmation (/ik-wil-hulp/<id>): sent offline, the confirmation needs no chunk of its own.
     { path: '/ik-wil-hulp/:id?', name: 'help-request', component: () => import('./features/helpRequest/HelpRequestPage.vue'), props: true },
+    // The way of working and the three interventions, explained to residents in plain words.
+    { path: '/samenwerkwijze', name: 'way-of-working', component: () => import('./features/about/WayOfWorkingPage.vue'), beforeEnter: () => loadPageTexts('explainer') },
     // The resident's own plan: opened without an account; the key is in the fragment (docs/resident-plan.md).
     { path: '/mijn-plan/:id', name: 'resident-plan', component: () => import('./features/residentPlan/ResidentPlanPage.vue'), props: true },
     { path: '/beheer/start', name: 'pro-start', component: () => import('./features/auth/AuthStartPage.vue') },

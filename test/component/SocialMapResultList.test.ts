@@ -11,6 +11,7 @@ import nl from '../../src/app/i18n/nl.json'
 const item: ServiceSummary = {
   id: '3f9c2b9e-8f2d-4c51-9a57-1c1e2d3f4a5b',
   name: 'Wandelgroep Berghem',
+  nameLang: 'nl',
   villages: ['Berghem'],
   domains: ['lichamelijke-gezondheid', 'sociaal-netwerk'],
   isFree: true,

@@ -159,7 +159,7 @@ describe('the resident social map in the browser', () => {
   it('switches to English and sets the page language', async () => {
     const { context, page } = await freshPage()
     await firstVisit(page)
-    await page.getByRole('button', { name: 'English' }).click()
+    await page.getByLabel('Taal').selectOption('en')
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en')
     await expect.poll(() => page.getByRole('searchbox', { name: 'Search the social map' }).count()).toBe(1)
     await context.close()

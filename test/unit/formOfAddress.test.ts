@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { BUNDLED_METHOD } from '../../src/shared/method/sigMethod'
 
-const FILES = ['nl.json', 'pro.nl.json']
+const FILES = ['nl.json', 'explainer.nl.json', 'pro.nl.json']
 const FORMAL = /\b(u|uw|uzelf)\b/i
 
 function texts(value: unknown, path: string, out: [string, string][]): [string, string][] {

@@ -3,51 +3,125 @@ import nl from './nl.json'
 import { TIME_ZONE } from '../../shared/core/clock'
 import { LOCAL_KEYS } from '../core/storageNames'
 
-export const LOCALES = ['nl', 'en'] as const
+/**
+ * The resident's interface: Dutch first, then English and three languages spoken in the region
+ * (docs/languages.md). Professionals' texts exist in Dutch and English only.
+ */
+export const LOCALES = ['nl', 'en', 'ar', 'pl', 'tr'] as const
 export type Locale = (typeof LOCALES)[number]
+/** Languages with professionals' texts; elsewhere professional pages open in Dutch. */
+export const PRO_LOCALES = ['nl', 'en'] as const satisfies readonly Locale[]
+/** Each language by its own name, as the picker offers it. */
+export const LOCALE_NAMES: Record<Locale, string> = { nl: 'Nederlands', en: 'English', ar: 'العربية', pl: 'Polski', tr: 'Türkçe' }
+/** Languages written right to left: ours (ar) and those a listing's translation may be in. */
+const RIGHT_TO_LEFT: readonly string[] = ['ar', 'fa', 'he', 'ps', 'ur', 'yi']
 const STORAGE_KEY = LOCAL_KEYS.locale
 
-export function initialLocale(): Locale {
+export const isLocale = (value: unknown): value is Locale => typeof value === 'string' && (LOCALES as readonly string[]).includes(value)
+export const directionOf = (lang: string): 'rtl' | 'ltr' => (RIGHT_TO_LEFT.includes(lang.split('-')[0]!.toLowerCase()) ? 'rtl' : 'ltr')
+export const isProLocale = (locale: string): boolean => (PRO_LOCALES as readonly string[]).includes(locale)
+
+/** The saved choice, validated: anything else (an old or tampered value) is Dutch. */
+export function savedLocale(): Locale {
   const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null
-  return saved === 'en' ? 'en' : 'nl'
+  return isLocale(saved) ? saved : 'nl'
 }
+
+// Days and times as on the wall in the region, also on a phone set to another time zone (docs/glossary.md).
+const formats = {
+  day: { weekday: 'long', day: 'numeric', month: 'long', timeZone: TIME_ZONE },
+  date: { day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE },
+  // The 24-hour clock of the region in every language (Arabic and English would otherwise say 05:24 ص / AM).
+  stamp: { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: TIME_ZONE },
+} as const
 
 export const i18n = createI18n({
   legacy: false,
-  locale: initialLocale(),
+  locale: savedLocale(),
   fallbackLocale: 'nl',
-  // Dutch is always there; English is fetched when someone chooses it (a smaller start page).
+  // Dutch is always there; other languages are fetched when someone chooses one (a smaller start page).
   messages: { nl },
-  // Days and times as on the wall in the region, also on a phone set to another time zone (docs/glossary.md).
-  datetimeFormats: {
-    nl: {
-      day: { weekday: 'long', day: 'numeric', month: 'long', timeZone: TIME_ZONE },
-      date: { day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE },
-      stamp: { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE },
-    },
-    en: {
-      day: { weekday: 'long', day: 'numeric', month: 'long', timeZone: TIME_ZONE },
-      date: { day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE },
-      stamp: { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE },
-    },
-  },
+  // Arabic with the digits 0–9, as on Dutch letters and street signs (the same as ui/dates.ts, intlLocale).
+  datetimeFormats: Object.fromEntries(
+    LOCALES.map((l) => [l, l === 'ar' ? Object.fromEntries(Object.entries(formats).map(([k, f]) => [k, { ...f, numberingSystem: 'latn' }])) : formats]),
+  ),
 })
 
-let english: Promise<void> | undefined
-function loadEnglish(): Promise<void> {
-  english ??= import('./en.json').then((m) => i18n.global.setLocaleMessage('en', { ...m.default, ...i18n.global.getLocaleMessage('en') }))
-  return english
+const loaders: Record<Exclude<Locale, 'nl'>, () => Promise<{ default: Record<string, unknown> }>> = {
+  en: () => import('./en.json'),
+  ar: () => import('./ar.json'),
+  pl: () => import('./pl.json'),
+  tr: () => import('./tr.json'),
+}
+const loading = new Map<Locale, Promise<void>>()
+
+/**
+ * Texts of one resident page, fetched with that page rather than with the start page (its 100 KB
+ * budget): `explainer.<locale>.json` for /samenwerkwijze. Checked key by key like nl.json (and, like
+ * every JSON file beside it, compiled at build time: vite.config.ts).
+ */
+const PAGE_TEXTS = {
+  explainer: import.meta.glob<{ default: Record<string, unknown> }>('./explainer.*.json'),
+}
+export type PageTexts = keyof typeof PAGE_TEXTS
+const pagesOpened = new Set<PageTexts>()
+const pageLoading = new Map<string, Promise<void>>()
+
+function loadPageTextsIn(page: PageTexts, locale: string): Promise<void> {
+  const key = `${page}/${locale}`
+  let p = pageLoading.get(key)
+  if (!p) {
+    const load = PAGE_TEXTS[page][`./${page}.${locale}.json`]
+    p = load ? load().then((m) => i18n.global.mergeLocaleMessage(locale, m.default)) : Promise.resolve()
+    pageLoading.set(key, p)
+  }
+  return p
+}
+
+/** A page's texts in Dutch (the fallback) and the language shown; a language chosen later brings them too. */
+export async function loadPageTexts(page: PageTexts): Promise<void> {
+  pagesOpened.add(page)
+  await Promise.all([loadPageTextsIn(page, 'nl'), loadPageTextsIn(page, i18n.global.locale.value)])
 }
 
 /** Makes sure the locale's messages are loaded (call before mounting with a saved choice). */
 export async function ensureLocale(locale: Locale): Promise<void> {
-  if (locale === 'en') await loadEnglish()
+  const pages = [...pagesOpened].map((page) => loadPageTextsIn(page, locale))
+  if (locale === 'nl') return void (await Promise.all(pages))
+  let p = loading.get(locale)
+  if (!p) {
+    // Merged under what is already there: professional and page texts loaded earlier stay.
+    p = loaders[locale]().then((m) => i18n.global.setLocaleMessage(locale, { ...m.default, ...i18n.global.getLocaleMessage(locale) }))
+    loading.set(locale, p)
+  }
+  await Promise.all([p, ...pages])
 }
 
-export async function setLocale(locale: Locale) {
+/** `<html lang dir>` follow the language shown. */
+export function applyDocumentLocale(locale: Locale) {
+  document.documentElement.lang = locale
+  document.documentElement.dir = directionOf(locale)
+}
+
+/** Shows the locale now, without remembering it (a professional page in a resident-only language). */
+export async function showLocale(locale: Locale) {
   await ensureLocale(locale)
   i18n.global.locale.value = locale
-  document.documentElement.lang = locale
+  applyDocumentLocale(locale)
+}
+
+/**
+ * The language a page opens in: the saved choice, except on professional pages, which open in
+ * Dutch when the choice is a resident-only language (their texts exist in Dutch and English only).
+ */
+export function localeForPage(isProfessionalPage: boolean): Locale {
+  const saved = savedLocale()
+  return isProfessionalPage && !isProLocale(saved) ? 'nl' : saved
+}
+
+/** The resident's choice: shown and remembered on this device. */
+export async function setLocale(locale: Locale) {
+  await showLocale(locale)
   localStorage.setItem(STORAGE_KEY, locale)
 }
 

@@ -11,8 +11,13 @@ import { useI18n } from 'vue-i18n'
 import { localMoment } from '../../shared/core/clock'
 import { now as clockNow } from '../core/clock'
 
-/** The Intl locale for an app locale: English is written the British way (day before month, 24 hours). */
-export const intlLocale = (locale: string): string => (locale === 'en' ? 'en-GB' : 'nl-NL')
+/**
+ * The Intl locale for an app locale: English is written the British way (day before month, 24 hours);
+ * Arabic with the digits used in the Netherlands (0–9), as on the street signs, phones and letters a
+ * resident compares them with (docs/languages.md).
+ */
+const INTL_LOCALES: Record<string, string> = { nl: 'nl-NL', en: 'en-GB', ar: 'ar-u-nu-latn', pl: 'pl-PL', tr: 'tr-TR' }
+export const intlLocale = (locale: string): string => INTL_LOCALES[locale] ?? 'nl-NL'
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 

@@ -9,11 +9,13 @@ import { MUNICIPALITIES, VILLAGES, type Municipality } from '../../shared/social
 import { fromDayNumber, toDayNumber } from '../../shared/core/dates'
 import { pick, seededRandom, seededUuid } from './random'
 import { STREETS, TEMPLATES, type ServiceTemplate } from './templates'
-import { exampleRoom } from './exampleRoom'
+import { exampleRoom, exampleWaitTimeEn } from './exampleRoom'
 import { postcodeOfVillage, VILLAGE_CENTROIDS } from '../../shared/socialMap/centroids'
 
 const POSTCODES: Record<Municipality, string> = { Oss: '53', Maashorst: '54', Meierijstad: '54', Bernheze: '53', Boekel: '54' }
 const VILLAGE_SERVICES_PER_TEMPLATE = 3
+/** A location's accessibility note: current Dutch ("aangepast toilet", no longer "invalidetoilet"), with its English translation. */
+const ACCESSIBLE = { nl: 'Rolstoeltoegankelijk, aangepast toilet aanwezig', en: 'Wheelchair accessible, accessible toilet available' }
 
 function slug(text: string): string {
   return text
@@ -75,7 +77,7 @@ export function buildExampleMap(options: ExampleMapOptions = {}): Service[] {
         },
       ],
       ...spotIn(village, locationId),
-      accessibility: rand() < 0.7 ? [{ id: seededUuid(rand), description: 'Rolstoeltoegankelijk, invalidetoilet aanwezig' }] : [],
+      accessibility: rand() < 0.7 ? [{ id: seededUuid(rand), description: ACCESSIBLE.nl, x_translations: { en: { description: ACCESSIBLE.en } } }] : [],
     }
     const virtual = { id: seededUuid(rand), location_type: 'virtual' as const, name: 'Online', url: web }
     const locations = online ? [virtual] : t.online === 'also' ? [physical, virtual] : [physical]
@@ -104,7 +106,16 @@ export function buildExampleMap(options: ExampleMapOptions = {}): Service[] {
       cost_options:
         t.cost === undefined
           ? []
-          : [{ id: seededUuid(rand), option: t.cost === 0 ? 'Gratis' : 'Eigen bijdrage', currency: 'EUR', amount: t.cost, amount_description: t.cost === 0 ? 'gratis' : 'per keer' }],
+          : [
+              {
+                id: seededUuid(rand),
+                option: t.cost === 0 ? 'Gratis' : 'Eigen bijdrage',
+                currency: 'EUR',
+                amount: t.cost,
+                amount_description: t.cost === 0 ? 'gratis' : 'per keer',
+                x_translations: { en: t.cost === 0 ? { option: 'Free', amount_description: 'free' } : { option: 'Contribution', amount_description: 'each time' } },
+              },
+            ],
       attributes: [
         ...t.domains.map((d) => ({
           id: seededUuid(rand),
@@ -114,7 +125,7 @@ export function buildExampleMap(options: ExampleMapOptions = {}): Service[] {
         })),
         ...keywords.map((k) => ({ id: seededUuid(rand), link_entity: 'service', link_type: 'keyword', value: k })),
       ],
-      x_translations: { en: { name: fill(t.en), description: fill(t.enDescription) } },
+      x_translations: { en: { name: fill(t.en), description: fill(t.enDescription), ...exampleWaitTimeEn(t.name) } },
       ...exampleRoom(t.name, id, fill(t.name), fromDayNumber(reference)),
     }
   }

@@ -31,6 +31,18 @@ const WAIT: Record<string, string> = {
   'Schuldhulp Maatje {plaats}': 'Ongeveer 4 weken tot je een maatje hebt.',
 }
 
+/** The same waiting times in English (the listing's `x_translations.en.wait_time`, docs/hsds-extensions.md). */
+const WAIT_EN: Record<string, string> = {
+  'Schuldhulpverlening gemeente {plaats}': 'About 2 weeks until the first talk. If it is urgent (cut-off, eviction), the same week.',
+  'Maatjesproject tegen eenzaamheid {plaats}': 'You now wait about 6 weeks for a buddy.',
+  'Wooncoach {plaats}': 'About 3 weeks.',
+  'Dagbesteding De Werkplaats {plaats}': 'No wait if there is room; otherwise about 4 weeks.',
+  'Schuldhulp Maatje {plaats}': 'About 4 weeks until you have a buddy.',
+}
+
+/** The English waiting time of an example listing's template, when it has one. */
+export const exampleWaitTimeEn = (template: string): { wait_time: string } | Record<string, never> => (WAIT_EN[template] ? { wait_time: WAIT_EN[template] } : {})
+
 /** A small number from a text, the same every time (FNV-1a). */
 function hash(text: string): number {
   let h = 0x811c9dc5

@@ -145,12 +145,22 @@ export const addressSchema = z.looseObject({
   address_type: shortText,
 })
 
+/** Extension `x_translations`: a language code (`en`, `en-GB`) to the translated text fields (docs/hsds-extensions.md). */
+const languageCode = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language code like en or en-GB')
+function translationsOf<F extends string>(fields: readonly F[]) {
+  const fieldSchemas = Object.fromEntries(fields.map((f) => [f, longText.optional()])) as Record<F, z.ZodOptional<typeof longText>>
+  return z.record(languageCode, z.strictObject(fieldSchemas)).refine((r) => Object.keys(r).length <= 50, 'at most 50 languages')
+}
+
+/** Translatable text of an accessibility entry (a location's "Rolstoeltoegankelijk"). */
+export const ACCESSIBILITY_TRANSLATABLE = ['description', 'details'] as const
 export const accessibilitySchema = z.looseObject({
   id,
   location_id: id.optional(),
   description: longText.optional(),
   details: longText.optional(),
   url: webUrl.optional(),
+  x_translations: translationsOf(ACCESSIBILITY_TRANSLATABLE).optional(),
 })
 
 export const locationSchema = z.looseObject({
@@ -195,6 +205,8 @@ export const organizationSchema = z.looseObject({
   uri: uri.optional(),
 })
 
+/** Translatable text of a cost option ("Eigen bijdrage", "per keer"). */
+export const COST_TRANSLATABLE = ['option', 'amount_description'] as const
 export const costOptionSchema = z.looseObject({
   id,
   valid_from: isoDate.optional(),
@@ -203,20 +215,18 @@ export const costOptionSchema = z.looseObject({
   currency: shortText.optional(),
   amount: z.number().min(0).max(1_000_000).optional(),
   amount_description: longText.optional(),
+  x_translations: translationsOf(COST_TRANSLATABLE).optional(),
 })
 
 /** Extension: translations of a service's text fields, by language code. */
-export const TRANSLATABLE_FIELDS = ['name', 'alternate_name', 'description', 'eligibility_description', 'application_process', 'fees_description', 'alert'] as const
+export const TRANSLATABLE_FIELDS = ['name', 'alternate_name', 'description', 'eligibility_description', 'application_process', 'fees_description', 'alert', 'wait_time'] as const
 export const translationSchema = z.strictObject(
   Object.fromEntries(TRANSLATABLE_FIELDS.map((f) => [f, longText.optional()])) as Record<
     (typeof TRANSLATABLE_FIELDS)[number],
     z.ZodOptional<typeof longText>
   >,
 )
-export const translationsSchema = z.record(
-  z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language code like en or en-GB'),
-  translationSchema,
-)
+export const translationsSchema = z.record(languageCode, translationSchema)
 
 /**
  * Extension from HSDS 3.1: how much room a service has (`service.capacities[]`, each a

@@ -46,13 +46,42 @@ export function schedulesOf(service: Service): Schedule[] {
   ]
 }
 
-/** A text field in the wanted language, falling back to the original (Dutch). */
-export function translated(service: Service, field: 'name' | 'description' | 'eligibility_description' | 'application_process' | 'fees_description' | 'alert', lang: string): string | undefined {
-  if (lang !== 'nl') {
-    const t = service.x_translations?.[lang]?.[field]
-    if (t) return t
+/** A text with the language it is written in (for a `lang` attribute). */
+export interface LangText {
+  text: string
+  lang: string
+}
+
+type ServiceTextField = 'name' | 'description' | 'eligibility_description' | 'application_process' | 'fees_description' | 'alert' | 'wait_time'
+
+/**
+ * A field of a listing or one of its parts in the wanted language, from the `x_translations`
+ * extension (docs/hsds-extensions.md), else the source text, which is Dutch. `en-GB` is found for
+ * `en` and the other way round.
+ */
+export function textIn<F extends string>(
+  part: { [K in F]?: unknown } & { x_translations?: Record<string, Partial<Record<F, string | undefined>>> },
+  field: F,
+  lang: string,
+): LangText | undefined {
+  if (lang !== 'nl' && part.x_translations) {
+    const base = lang.split('-')[0]!
+    const code = [lang, base, ...Object.keys(part.x_translations).filter((k) => k.split('-')[0] === base)].find((c) => part.x_translations![c]?.[field])
+    const t = code ? part.x_translations[code]![field] : undefined
+    if (t) return { text: t, lang: code! }
   }
-  return service[field]
+  const original = part[field]
+  return typeof original === 'string' && original ? { text: original, lang: 'nl' } : undefined
+}
+
+/** A service's text field in the wanted language, falling back to the original (Dutch). */
+export function translatedText(service: Service, field: ServiceTextField, lang: string): LangText | undefined {
+  return textIn(service as Service & { x_translations?: Record<string, Partial<Record<ServiceTextField, string>>> }, field, lang)
+}
+
+/** As translatedText, the text only. */
+export function translated(service: Service, field: ServiceTextField, lang: string): string | undefined {
+  return translatedText(service, field, lang)?.text
 }
 
 /** A listing not checked for twelve months is marked as possibly out of date. */

@@ -64,7 +64,10 @@ export interface MapMeta {
 
 export interface ServiceSummary {
   id: string
+  /** In the asked language where the listing has a translation, else Dutch. */
   name: string
+  /** The language `name` is written in (for its `lang` attribute). */
+  nameLang: string
   organization?: string
   villages: string[]
   domains: LifeDomain[]

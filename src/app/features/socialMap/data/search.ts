@@ -10,7 +10,7 @@ import { REGION_PLACES, searchDocumentOf } from '../../../../shared/socialMap/se
 import { SearchIndex } from '../../../../shared/socialMap/search/searchIndex'
 import { SYNONYMS } from '../../../../shared/socialMap/search/synonyms'
 import { distanceKm, isLatLon, type LatLon } from '../../../../shared/socialMap/geo'
-import { attendanceOf, isFree, lifeDomainsOf, placesOf, schedulesOf, translated } from '../../../../shared/socialMap/serviceFacts'
+import { attendanceOf, isFree, lifeDomainsOf, placesOf, schedulesOf, translatedText } from '../../../../shared/socialMap/serviceFacts'
 import type { Filters, ServiceSummary, WorkerAnswers } from './protocol'
 
 interface Facts {
@@ -137,9 +137,11 @@ export class MapSearch {
     const f = this.facts[p]!
     const schedules = schedulesOf(s)
     const next = schedules.length ? nextOccurrence(schedules, now, 120) : undefined
+    const name = translatedText(s, 'name', lang) ?? { text: s.name, lang: 'nl' }
     return {
       id: s.id,
-      name: translated(s, 'name', lang) ?? s.name,
+      name: name.text,
+      nameLang: name.lang,
       ...(s.organization?.name ? { organization: s.organization.name } : {}),
       villages: f.villages,
       domains: f.domains as ServiceSummary['domains'],

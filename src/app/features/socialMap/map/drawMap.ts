@@ -70,10 +70,14 @@ export async function drawMap(element: HTMLElement, tiles: MapTiles | null, text
 
   function popupFor(item: ServiceSummary): HTMLElement {
     const box = document.createElement('div')
+    // The map itself is left to right; the popup's words follow the page's language.
+    box.dir = document.documentElement.dir || 'auto'
     const link = document.createElement('a')
     link.className = 'map-popup__link'
     link.href = `/aanbod/${encodeURIComponent(item.id)}`
     link.textContent = item.name
+    link.lang = item.nameLang
+    link.dir = 'auto'
     link.addEventListener('click', (event) => {
       event.preventDefault()
       onOpen(item.id)
@@ -89,7 +93,7 @@ export async function drawMap(element: HTMLElement, tiles: MapTiles | null, text
       cluster.clearLayers()
       const markers = items.flatMap((item) => {
         if (!item.position) return []
-        const icon = L.divIcon({ className: 'map-marker', iconSize: [44, 44], html: `<span class="map-marker__dot" aria-hidden="true"></span><span class="visually-hidden">${escapeHtml(item.name)}</span>` })
+        const icon = L.divIcon({ className: 'map-marker', iconSize: [44, 44], html: `<span class="map-marker__dot" aria-hidden="true"></span><span class="visually-hidden" lang="${escapeHtml(item.nameLang)}">${escapeHtml(item.name)}</span>` })
         return [L.marker([item.position.lat, item.position.lon], { icon, title: item.name, keyboard: true }).bindPopup(() => popupFor(item))]
       })
       cluster.addLayers(markers)
