@@ -7,7 +7,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Database } from '../../src/server/db/types'
-import { HELP_REQUESTS_PER_ADDRESS, HELP_REQUESTS_PER_MUNICIPALITY } from '../../src/server/routes/helpRequests'
+import { HELP_REQUESTS_PER_ADDRESS, HELP_REQUESTS_PER_ADDRESS_PER_DAY, HELP_REQUESTS_PER_MUNICIPALITY } from '../../src/server/routes/helpRequests'
 import { openUnauthenticated, sealSigned, sealUnauthenticated, type SealedUnauthenticated } from '../../src/shared/crypto/sealed'
 import { recipientOf, verifyDeviceCertificate, type Certificate } from '../../src/shared/devices/certificates'
 import { helpRequestContext, type HelpDirectory, type HelpRequestContent } from '../../src/shared/helpRequests/helpRequest'
@@ -139,6 +139,22 @@ describe('ik wil hulp', () => {
     const neighbour = new Agent(proxied, { 'X-Forwarded-For': '198.51.100.20' })
     expect((await neighbour.call('POST', '/api/help-requests', (await sealedRequest(neighbour)).body)).status).toBe(201)
     clock.advance(3600)
+    expect((await flooder.call('POST', '/api/help-requests', (await sealedRequest(flooder)).body)).status).toBe(201)
+  })
+
+  it('holds one address to a daily limit too: it cannot refill a municipality’s hour every hour (review of issue 20)', async () => {
+    await referralWorld({ app, db, clock })
+    const proxied = appWith({ trustedProxies: 1 })
+    const flooder = new Agent(proxied, { 'X-Forwarded-For': '203.0.113.8' })
+    // The attack: the hourly allowance, used up again every hour.
+    let stored = 0
+    for (let hour = 0; hour < 4; hour++) {
+      for (let i = 0; i < HELP_REQUESTS_PER_ADDRESS; i++) if ((await flooder.call('POST', '/api/help-requests', (await sealedRequest(flooder)).body)).status === 201) stored++
+      clock.advance(3600)
+    }
+    expect(stored).toBe(HELP_REQUESTS_PER_ADDRESS_PER_DAY)
+    expect(await rows()).toBe(HELP_REQUESTS_PER_ADDRESS_PER_DAY)
+    clock.advance(86_400)
     expect((await flooder.call('POST', '/api/help-requests', (await sealedRequest(flooder)).body)).status).toBe(201)
   })
 

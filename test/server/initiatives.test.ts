@@ -52,6 +52,13 @@ describe('POST /api/initiatives (a resident proposes an activity)', () => {
     expect((await post({ proposal: proposal() })).status).toBe(201)
   })
 
+  it('counts an IPv6 /64 as one address: rotating through it does not get around the limit (review of issue 20)', async () => {
+    const answers: number[] = []
+    for (let i = 1; i <= INITIATIVES_PER_HOUR + 1; i++) answers.push((await post({ proposal: proposal() }, `2001:db8:1:2::${i.toString(16)}`)).status)
+    expect(answers).toEqual([...Array<number>(INITIATIVES_PER_HOUR).fill(201), 429])
+    expect((await post({ proposal: proposal() }, '2001:db8:1:3::1')).status).toBe(201) // the next /64 is another household
+  })
+
   it('turns away new proposals while the editors already have the maximum waiting', async () => {
     await server.db.query(
       `INSERT INTO initiative_proposals (id, name, doc) SELECT gen_random_uuid(), 'x', '{}'::jsonb FROM generate_series(1, $1::int)`,
@@ -101,6 +108,8 @@ describe('the map editors moderate proposals', () => {
     expect((await editor.agent.call('POST', `/api/map/initiatives/${p.id}/accept`)).status).toBe(404)
     const versions = await server.db.query<{ change: string }>('SELECT change FROM service_versions WHERE service_id = $1', [p.id])
     expect(versions.rows).toEqual([{ change: 'accept-initiative' }])
+    // The listing holds what is published; the proposal keeps no copy of the resident's details.
+    expect((await server.db.query('SELECT doc FROM initiative_proposals WHERE id = $1', [p.id])).rows).toEqual([{ doc: null }])
   })
 
   it('rejects one with a reason: the resident’s details are deleted, the name and reason kept', async () => {

@@ -4,7 +4,7 @@
  * resident must give.
  */
 import { describe, expect, it } from 'vitest'
-import { openUnauthenticated, openVerified, sealedSchema, sealedUnauthenticatedSchema, sealUnauthenticated, SealError } from '../../src/shared/crypto/sealed'
+import { MAX_UNAUTHENTICATED_CIPHERTEXT, openUnauthenticated, openVerified, sealedSchema, sealedUnauthenticatedSchema, sealUnauthenticated, SealError } from '../../src/shared/crypto/sealed'
 import { addWorkingDays, helpRequestContentSchema, helpRequestContext, type HelpRequestContent } from '../../src/shared/helpRequests/helpRequest'
 
 const CONTENT: HelpRequestContent = {
@@ -33,6 +33,20 @@ describe('a box from an unauthenticated sender (v3)', () => {
     // Neither a stored referral box nor anything the signed path reads.
     expect(sealedSchema.safeParse(box).success).toBe(false)
     await expect(openVerified(box as never, w.deviceId, w.privateKey, helpRequestContext(id, org), async () => null)).rejects.toThrow('unsigned')
+  })
+})
+
+describe('the size of a v3 box', () => {
+  it('holds the largest request a resident can write, and refuses a box far larger (an inbox flood)', async () => {
+    const w = await worker()
+    // The worst case for the JSON inside: every character escaped as \u00XX (six bytes each).
+    const largest: HelpRequestContent = { ...CONTENT, question: '\u0001'.repeat(2_000), contact: { ...CONTENT.contact, name: '\u0002'.repeat(200) } }
+    expect(helpRequestContentSchema.safeParse(largest).success).toBe(true)
+    const box = await sealUnauthenticated(largest, [w], helpRequestContext(crypto.randomUUID(), crypto.randomUUID()))
+    expect(box.ciphertext.length).toBeLessThanOrEqual(MAX_UNAUTHENTICATED_CIPHERTEXT)
+    expect(sealedUnauthenticatedSchema.safeParse(box).success).toBe(true)
+    const junk = await sealUnauthenticated({ padding: 'x'.repeat(40_000) }, [w], 'help-request|x|y')
+    expect(sealedUnauthenticatedSchema.safeParse(junk).success).toBe(false)
   })
 })
 

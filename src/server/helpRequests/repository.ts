@@ -29,9 +29,14 @@ export async function helpRequestExists(db: Queryable, id: string): Promise<bool
 }
 
 /** The requests an organisation received, oldest first. */
+/** At most this many requests in a worker's inbox list. */
+export const INBOX_LIMIT = 200
+
 export async function helpRequestsFor(db: Queryable, organisationId: string) {
   const { rows } = await db.query<{ id: string; municipality: string; received_at: string | Date; answer_by: string; sealed: SealedUnauthenticated }>(
-    `SELECT id, municipality, received_at, answer_by::text AS answer_by, sealed FROM help_requests WHERE receiving_organisation_id = $1 ORDER BY received_at, id`,
+    // The newest 200 (oldest first among them): a flood cannot make every inbox load download all of it.
+    `SELECT * FROM (SELECT id, municipality, received_at, answer_by::text AS answer_by, sealed FROM help_requests WHERE receiving_organisation_id = $1
+       ORDER BY received_at DESC, id DESC LIMIT ${INBOX_LIMIT}) newest ORDER BY received_at, id`,
     [organisationId],
   )
   return rows.map((r) => ({ id: r.id, municipality: r.municipality, receivedAt: new Date(r.received_at).toISOString(), answerBy: r.answer_by, sealed: r.sealed }))

@@ -23,6 +23,8 @@ import type { AuthDeps } from './auth'
 
 /** Requests per address (IPv4, or an IPv6 /64) per hour: a resident sends one, perhaps a resend or two. */
 export const HELP_REQUESTS_PER_ADDRESS = 5
+/** Requests per address per day: the hourly limit alone lets the same few addresses fill a municipality's hour every hour (review of issue 20). */
+export const HELP_REQUESTS_PER_ADDRESS_PER_DAY = 10
 /** Requests per municipality per hour: far above what a municipality's residents send, low enough that a flood cannot bury an inbox. */
 export const HELP_REQUESTS_PER_MUNICIPALITY = 60
 
@@ -50,7 +52,9 @@ export function helpRequestRoutes({ db, guard, keys, proxy }: AuthDeps) {
   app.post('/', async (c) => {
     // Counted before anything is read: a flood costs the flooder its budget, valid or not.
     const addressKey = createHmac('sha256', keys.accountKey).update(`address:${addressBucket(clientAddress(c, proxy))}`).digest('base64url')
-    const wait = await countHit(db, `help:address:${addressKey}`, HELP_REQUESTS_PER_ADDRESS, 3600, now())
+    const wait =
+      (await countHit(db, `help:address:${addressKey}`, HELP_REQUESTS_PER_ADDRESS, 3600, now())) ||
+      (await countHit(db, `help:address-day:${addressKey}`, HELP_REQUESTS_PER_ADDRESS_PER_DAY, 86_400, now()))
     if (wait) {
       c.header('Retry-After', String(wait))
       return problem(c, 429, 'rate-limited', 'Too many help requests from here. Try again later.', { retryAfter: wait })

@@ -69,7 +69,8 @@ export function initiativeEditorRoutes(db: Database, now: () => number) {
         if (await serviceById(tx, id)) throw new Refusal(409, 'exists')
         const proposal: InitiativeProposal = parsed.data
         const service = initiativeToService(proposal, randomUUID, localMoment(new Date(now())).date)
-        await tx.query(`UPDATE initiative_proposals SET status = 'accepted', decided_by = $2, decided_at = $3 WHERE id = $1`, [id, actor, new Date(now())])
+        // The listing now holds what is published; the proposal's own copy of the resident's details goes.
+        await tx.query(`UPDATE initiative_proposals SET status = 'accepted', doc = NULL, decided_by = $2, decided_at = $3 WHERE id = $1`, [id, actor, new Date(now())])
         return applyChange(tx, service, 'accept-initiative', actor, null)
       })
       return reply(c, 'POST /api/map/initiatives/:id/accept', { id, status: 'accepted', serviceId: id, mapVersion: version })

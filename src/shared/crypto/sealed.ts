@@ -28,6 +28,8 @@ const sealedV1Fields = {
     .max(500)
     .refine((r) => new Set(r.map((x) => x.deviceId)).size === r.length, 'a device may appear only once'),
 }
+/** Base64 characters of a v3 box's ciphertext: its content's fields (help request) stay far below this. */
+export const MAX_UNAUTHENTICATED_CIPHERTEXT = 24_000
 /** Version 1: anonymous ECDH, no sender. Still read (stored boxes), never trusted as from anyone. */
 export const sealedV1Schema = z.strictObject(sealedV1Fields)
 export type SealedV1 = z.infer<typeof sealedV1Schema>
@@ -51,6 +53,9 @@ export type SealedV2 = z.infer<typeof sealedV2Schema>
  */
 export const sealedUnauthenticatedSchema = z.strictObject({
   ...sealedV1Fields,
+  // What a resident writes is short (docs/help-request.md): a box far larger is not theirs, and
+  // would only fill the organisation's inbox (review of issue 20).
+  ciphertext: b64(MAX_UNAUTHENTICATED_CIPHERTEXT),
   v: z.literal(3),
   sender: z.strictObject({ kind: z.literal('unauthenticated') }),
 })

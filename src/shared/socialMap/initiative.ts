@@ -16,10 +16,10 @@ export { INITIATIVE_TERM, isInitiative } from './providerKind'
 /** Dutch phone numbers as residents type them: digits, spaces, dashes, an optional +31 or brackets. */
 const PHONE = /^\+?[0-9 ()-]{10,20}$/
 
-// Control characters, and the direction overrides and isolates that make an editor read something
-// other than what is published (the "Trojan Source" trick).
+// Control characters, zero-width characters, line and paragraph separators, and the direction marks,
+// overrides and isolates that make an editor read something other than what is published ("Trojan Source").
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
-const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u202a-\u202e\u2066-\u2069]/
+const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/
 const trimmed = (min: number, max: number, tooShort: string) =>
   z
     .string()
