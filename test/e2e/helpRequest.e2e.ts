@@ -122,6 +122,10 @@ describe('ik wil hulp', () => {
     expect(await seriousViolations(worker.page)).toEqual([])
     await requests.first().getByRole('button', { name: 'Casus maken' }).click()
     await requests.first().getByRole('link', { name: 'Naar de casus' }).waitFor()
+    // Taken in, it leaves the server: another visit to the inbox (a colleague's phone too) no longer lists it.
+    await worker.page.reload()
+    await worker.page.getByRole('heading', { level: 1 }).first().waitFor()
+    await expect.poll(async () => (await worker.page.evaluate(async () => (await fetch('/api/help-requests/inbox', { credentials: 'same-origin' })).json())) as unknown).toEqual({ requests: [] })
     await context.close()
     await worker.context.close()
   })

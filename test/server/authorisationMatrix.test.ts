@@ -8,6 +8,7 @@
  * it with (the contract, test/server/contract.ts and src/shared/api/index.ts).
  */
 import { initiativeProposal } from '../support/initiativeProposal'
+import { insertHelpRequest } from '../../src/server/helpRequests/repository'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addMember, createOrganisation } from '../../src/server/auth/accounts'
@@ -395,6 +396,16 @@ const ROWS: Record<string, Row> = {
     },
   },
   'GET /api/help-requests/inbox': { expect: onDevice(fully(['sociaal-werker'])) },
+  // A request sent to A: only A's social worker, on an approved device, takes it out; another organisation's gets 404.
+  'DELETE /api/help-requests/:id': {
+    expect: onDevice((id) => (id.kind !== 'role' ? 401 : id.role !== 'sociaal-werker' ? 403 : id.org === 'A' ? 'ok' : 404)),
+    prepare: async () => {
+      const requestId = randomUUID()
+      const signed = await sealedForA()
+      await insertHelpRequest(db, { id: requestId, municipality: 'Oss', receivingOrganisationId: orgA, receivedAt: new Date(clock.now()), answerBy: '2026-12-31', sealed: { ...signed, v: 3, sender: { kind: 'unauthenticated' } } as never })
+      return { path: `/api/help-requests/${requestId}` }
+    },
+  },
   'GET /api/referrals/routes': { expect: fully(['beheerder', 'huisarts']) },
   // The routing table decides who receives every referral: the region's beheerder only.
   'PUT /api/referrals/routes': { expect: regionBeheerder(), prepare: async () => ({ body: { routes: [{ intervention: 'wor', municipality: 'Oss', organisationId: orgA }] } }) },

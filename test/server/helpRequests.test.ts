@@ -84,6 +84,17 @@ describe('ik wil hulp', () => {
     await approvedBoundDevice(stranger.agent, other.agent, other.organisationId)
     expect(await (await stranger.agent.call('GET', '/api/help-requests/inbox')).json()).toEqual({ requests: [] })
     expect((await new Agent(app).call('GET', '/api/help-requests/inbox')).status).toBe(401)
+
+    // Taken in (or thrown away): only the receiving organisation's worker removes it, and then it is gone for everyone.
+    expect((await stranger.agent.call('DELETE', `/api/help-requests/${id}`)).status).toBe(404)
+    expect((await new Agent(app).call('DELETE', `/api/help-requests/${id}`)).status).toBe(401)
+    expect(await rows()).toBe(1)
+    expect((await w.worker.agent.call('DELETE', `/api/help-requests/${id}`)).status).toBe(200)
+    expect(await rows()).toBe(0)
+    expect(await (await w.worker.agent.call('GET', '/api/help-requests/inbox')).json()).toEqual({ requests: [] })
+    expect((await w.worker.agent.call('DELETE', `/api/help-requests/${id}`)).status).toBe(404)
+    const logged = await db.query(`SELECT action FROM audit_log WHERE entity = 'help_request' AND entity_id = $1`, [id])
+    expect(logged.rows).toEqual([{ action: 'delete-help-request' }])
   })
 
   it("keeps nothing of what a resident wrote, sent through the app's own queue, sealing and HTTP client", async () => {

@@ -50,3 +50,12 @@ export async function routedOrganisation(db: Queryable, intervention: string, mu
   )
   return rows[0]
 }
+
+/**
+ * Deletes a request of the organisation once a worker has taken it in (it lives on in their
+ * encrypted case) or thrown it away (junk, unreadable): the server keeps nothing it no longer needs.
+ */
+export async function deleteHelpRequest(db: Queryable, id: string, organisationId: string): Promise<boolean> {
+  const { rows } = await db.query('DELETE FROM help_requests WHERE id = $1 AND receiving_organisation_id = $2 RETURNING id', [id, organisationId])
+  return rows.length > 0
+}

@@ -17,8 +17,9 @@ import { currentUser, requireApprovedDevice, requireRole, requireUser, type AppE
 import { addressBucket, clientAddress } from '../http/client'
 import { problem } from '../http/problem'
 import { reply } from '../http/reply'
-import { body } from '../http/request'
-import { helpRequestExists, helpRequestsFor, insertHelpRequest, routedOrganisation } from '../helpRequests/repository'
+import { body, isUuid } from '../http/request'
+import { audit } from '../auth/audit'
+import { deleteHelpRequest, helpRequestExists, helpRequestsFor, insertHelpRequest, routedOrganisation } from '../helpRequests/repository'
 import type { AuthDeps } from './auth'
 
 /** Requests per address (IPv4, or an IPv6 /64) per hour: a resident sends one, perhaps a resend or two. */
@@ -94,6 +95,19 @@ export function helpRequestRoutes({ db, guard, keys, proxy }: AuthDeps) {
   /** What reached the organisation the worker's device belongs to. */
   app.get('/inbox', requireUser(), requireRole('sociaal-werker'), requireApprovedDevice('sociaal-werker'), async (c) => {
     return reply(c, 'GET /api/help-requests/inbox', { requests: await helpRequestsFor(db, currentUser(c).device!.organisationId) })
+  })
+
+  /**
+   * Taken in (a case now holds it) or thrown away: the box leaves the server, and every colleague's
+   * inbox, so one request does not become two cases (review of issue 20). Logged (NEN 7513).
+   */
+  app.delete('/:id', requireUser(), requireRole('sociaal-werker'), requireApprovedDevice('sociaal-werker'), async (c) => {
+    const id = c.req.param('id')
+    const user = currentUser(c)
+    const organisationId = user.device!.organisationId
+    if (!isUuid(id) || !(await deleteHelpRequest(db, id, organisationId))) return problem(c, 404, 'not-found', 'No help request with this id in your organisation.')
+    await audit(db, { actorId: user.userId, organisationId, action: 'delete-help-request', entity: 'help_request', entityId: id })
+    return reply(c, 'DELETE /api/help-requests/:id', { id, status: 'deleted' })
   })
 
   return app

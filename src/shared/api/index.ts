@@ -34,6 +34,7 @@ export const RESPONSES = {
   'GET /api/help-requests/directory': help.helpDirectorySchema,
   'POST /api/help-requests': help.helpRequestStoredSchema,
   'GET /api/help-requests/inbox': help.helpRequestInboxSchema,
+  'DELETE /api/help-requests/:id': help.helpRequestDeletedSchema,
 
   'POST /api/auth/bootstrap': auth.bootstrappedSchema,
   'POST /api/auth/sign-in': auth.signedInSchema,

@@ -96,3 +96,6 @@ export function addWorkingDays(date: string, days: number): string {
   }
   return fromDayNumber(day)
 }
+
+/** DELETE /api/help-requests/:id: taken in or thrown away by a worker of the receiving organisation. */
+export const helpRequestDeletedSchema = z.object({ id: z.string(), status: z.literal('deleted') })

@@ -12,6 +12,7 @@ import { DEFAULT_ACCOUNTABILITY_PERIODS } from '../../../src/shared/kpi/accounta
 import { signedEventContext } from '../../../src/shared/referrals/referral'
 import { PASSWORD } from '../agent'
 import { initiativeProposal } from '../../support/initiativeProposal'
+import { insertHelpRequest } from '../../../src/server/helpRequests/repository'
 import { challenge, proof, publicJwk, registrationBody, makeDeviceKeys, unsignedFor } from '../devices'
 import { counterAt, totpAt } from '../../../src/server/auth/totp'
 import type { Caller, Who, World } from './world'
@@ -230,6 +231,16 @@ export const CATALOGUE: Record<string, Entry> = {
     },
   },
   'GET /api/help-requests/inbox': { who: 'sociaalWerker' },
+  'DELETE /api/help-requests/:id': {
+    who: 'sociaalWerker',
+    build: async (w, caller) => {
+      const id = randomUUID()
+      const signed = await w.sealed(caller, 'help-request', new Date().toISOString())
+      const sealed = { alg: signed.alg, epk: signed.epk, salt: signed.salt, iv: signed.iv, ciphertext: signed.ciphertext, recipients: signed.recipients, v: 3 as const, sender: { kind: 'unauthenticated' as const } }
+      await insertHelpRequest(w.db, { id, municipality: 'Oss', receivingOrganisationId: w.orgA, receivedAt: new Date(), answerBy: '2026-12-31', sealed })
+      return { params: { id } }
+    },
+  },
   'GET /api/referrals/directory': { who: 'huisarts' },
   'POST /api/referrals': {
     who: 'huisarts',
