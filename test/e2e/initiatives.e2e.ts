@@ -4,10 +4,10 @@
  * kaartbeheerder puts it on the map; the resident then finds it, labelled Burgerinitiatief. axe on
  * the form, its confirmation, the editors' page and the listing.
  */
-import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient, bootstrapCode } from './apiClient'
 import { seriousViolations } from './axe'
+import { goOffline, goOnline } from './offline'
 import { startHarness, type Harness } from './harness'
 
 const PASSWORD = 'Kievit-Weide-52-Nistelrode'
@@ -19,16 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop()
 })
-
-async function goOffline(context: BrowserContext) {
-  // setOffline alone does not stop requests the service worker makes: abort them too.
-  await context.route('**/*', (route) => route.abort('internetdisconnected'))
-  await context.setOffline(true)
-}
-async function goOnline(context: BrowserContext) {
-  await context.unroute('**/*')
-  await context.setOffline(false)
-}
 
 interface Row {
   id: string

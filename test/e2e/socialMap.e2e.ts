@@ -4,6 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient, bootstrapCode } from './apiClient'
 import { seriousViolations } from './axe'
+import { goOffline, goOnline } from './offline'
 import { startHarness, type Harness } from './harness'
 
 let h: Harness
@@ -30,17 +31,6 @@ async function firstVisit(page: Page) {
       await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
     }
   })
-}
-
-async function goOffline(context: BrowserContext) {
-  // setOffline alone does not stop requests the service worker makes: abort them too.
-  await context.route('**/*', (route) => route.abort('internetdisconnected'))
-  await context.setOffline(true)
-}
-
-async function goOnline(context: BrowserContext) {
-  await context.unroute('**/*')
-  await context.setOffline(false)
 }
 
 const search = (page: Page) => page.getByRole('searchbox', { name: /Zoek/ })

@@ -19,7 +19,7 @@ import type { Queryable } from '../db/types'
 import { isSealedSecret, openSecret, purposeKey, sealSecret } from '../secrets/serverKey'
 import { audit } from './audit'
 import { DUMMY_HASH, HashingBusyError, verifyPassword } from './passwords'
-import { addressBucket } from '../http/client'
+import { hashedAddress } from '../http/client'
 import { countHit } from './rateLimit'
 import { verifyTotp } from './totp'
 
@@ -68,7 +68,7 @@ export class SignInGuard {
     return createHmac('sha256', keys.accountKey).update(email.toLowerCase()).digest('base64url')
   }
   private addressKey(keys: GuardKeys, address: string): string {
-    return createHmac('sha256', keys.accountKey).update(`address:${addressBucket(address)}`).digest('base64url')
+    return hashedAddress(keys.accountKey, address)
   }
 
   /** The per-address and per-account limits of one step; seconds to wait, or 0. */

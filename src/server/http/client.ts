@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 /**
  * Who is on the other end. X-Forwarded-For and -Proto are believed only from the reverse
  * proxies the operator declared (TRUST_PROXY = how many sit in front, docs/operations.md): each
@@ -27,7 +28,7 @@ export function clientAddress(c: Context, proxy: ProxySettings): string {
 }
 
 /**
- * The key a per-address limit counts under: an IPv4 address, or an IPv6 address's /64 (one
+ * The bucket a per-address limit counts under: an IPv4 address, or an IPv6 address's /64 (one
  * subscriber's network: anyone holding one has 2^64 addresses to rotate through).
  */
 export function addressBucket(address: string): string {
@@ -46,4 +47,12 @@ export function isHttps(c: Context, proxy: ProxySettings): boolean {
   // The proxy nearest to us speaks last.
   const proto = (c.req.header('X-Forwarded-Proto') ?? '').split(',').map((p) => p.trim())
   return proto.at(-1) === 'https'
+}
+
+/**
+ * What a per-address limit stores: an HMAC of the address's bucket under the account key, so the
+ * rate-limit table holds no address (sign-in, devices, reports, initiatives, help requests).
+ */
+export function hashedAddress(accountKey: Buffer | Uint8Array | string, address: string): string {
+  return createHmac('sha256', accountKey).update(`address:${addressBucket(address)}`).digest('base64url')
 }

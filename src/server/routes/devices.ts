@@ -5,7 +5,7 @@
  * learns to wipe even when its session has long expired), or to bind the signed-in session to
  * itself, which is what acting on shared records needs (requireApprovedDevice).
  */
-import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { Hono, type Context } from 'hono'
 import {
   CHALLENGE_SECONDS,
@@ -24,7 +24,7 @@ import { countHit } from '../auth/rateLimit'
 import type { GuardKeys } from '../auth/signIn'
 import type { Database, Queryable } from '../db/types'
 import { chainsOf } from '../auth/certificates'
-import { addressBucket, clientAddress, type ProxySettings } from '../http/client'
+import { clientAddress, hashedAddress, type ProxySettings } from '../http/client'
 import { problem } from '../http/problem'
 import { reply } from '../http/reply'
 import { body, isUuid, readJson } from '../http/request'
@@ -138,7 +138,7 @@ export function deviceRoutes({ db, keys, proxy, now, offlineDays }: DeviceRouteD
   /** A one-time challenge for the device: no session needed, limited per address. */
   app.post('/:id/challenge', async (c) => {
     const t = now()
-    const addressKey = createHmac('sha256', keys.accountKey).update(`address:${addressBucket(clientAddress(c, proxy))}`).digest('base64url')
+    const addressKey = hashedAddress(keys.accountKey, clientAddress(c, proxy))
     const wait = await countHit(db, `device-challenge:address:${addressKey}`, CHALLENGES_PER_MINUTE, 60, t)
     if (wait) {
       c.header('Retry-After', String(wait))

@@ -6,7 +6,6 @@
  * Open to anyone, so guarded: a per-address limit (an HMAC of the address, as reports do), a
  * per-municipality limit per hour (what may reach one organisation's inbox), and a honeypot.
  */
-import { createHmac } from 'node:crypto'
 import { Hono } from 'hono'
 import { regionDate } from '../../shared/core/clock'
 import { addWorkingDays, HELP_REQUEST_ANSWER_WORKING_DAYS, HELP_REQUEST_ROUTE, newHelpRequestSchema } from '../../shared/helpRequests/helpRequest'
@@ -14,7 +13,7 @@ import { MUNICIPALITIES } from '../../shared/socialMap/places'
 import { countHit } from '../auth/rateLimit'
 import { chainsOf, receivingDevices } from '../auth/certificates'
 import { currentUser, requireApprovedDevice, requireRole, requireUser, type AppEnv } from '../auth/middleware'
-import { addressBucket, clientAddress } from '../http/client'
+import { clientAddress, hashedAddress } from '../http/client'
 import { problem } from '../http/problem'
 import { reply } from '../http/reply'
 import { body, isUuid } from '../http/request'
@@ -52,7 +51,7 @@ export function helpRequestRoutes({ db, guard, keys, proxy }: AuthDeps) {
 
   app.post('/', async (c) => {
     // Counted before anything is read: a flood costs the flooder its budget, valid or not.
-    const addressKey = createHmac('sha256', keys.accountKey).update(`address:${addressBucket(clientAddress(c, proxy))}`).digest('base64url')
+    const addressKey = hashedAddress(keys.accountKey, clientAddress(c, proxy))
     const wait =
       (await countHit(db, `help:address:${addressKey}`, HELP_REQUESTS_PER_ADDRESS, 3600, now())) ||
       (await countHit(db, `help:address-day:${addressKey}`, HELP_REQUESTS_PER_ADDRESS_PER_DAY, 86_400, now()))

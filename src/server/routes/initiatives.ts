@@ -1,9 +1,8 @@
-import { createHmac } from 'node:crypto'
 import { Hono } from 'hono'
 import { describeIssues } from '../../shared/core/zodIssues'
 import { initiativeSubmissionSchema } from '../../shared/socialMap/initiative'
 import { countHit } from '../auth/rateLimit'
-import { addressBucket, clientAddress } from '../http/client'
+import { clientAddress, hashedAddress } from '../http/client'
 import type { AuthDeps } from './auth'
 import { problem } from '../http/problem'
 import { reply } from '../http/reply'
@@ -25,7 +24,7 @@ export const MAX_WAITING_INITIATIVES = 500
  */
 export function initiativeRoutes({ db, guard, keys, proxy }: AuthDeps) {
   return new Hono().post('/', async (c) => {
-    const addressKey = createHmac('sha256', keys.accountKey).update(`address:${addressBucket(clientAddress(c, proxy))}`).digest('base64url')
+    const addressKey = hashedAddress(keys.accountKey, clientAddress(c, proxy))
     const wait = await countHit(db, `initiative:address:${addressKey}`, INITIATIVES_PER_HOUR, 3600, guard.now())
     if (wait) {
       c.header('Retry-After', String(wait))

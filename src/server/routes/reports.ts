@@ -1,9 +1,8 @@
-import { createHmac } from 'node:crypto'
 import { Hono } from 'hono'
 import { describeIssues } from '../../shared/core/zodIssues'
 import { serviceReportSchema } from '../../shared/socialMap/hsds'
 import { countHit } from '../auth/rateLimit'
-import { addressBucket, clientAddress } from '../http/client'
+import { clientAddress, hashedAddress } from '../http/client'
 import { serviceExists, storeReport } from '../socialMap/repository'
 import type { AuthDeps } from './auth'
 import { problem } from '../http/problem'
@@ -16,7 +15,7 @@ export const REPORTS_PER_HOUR = 20
 /** POST /api/reports: "Klopt er iets niet?" — idempotent on the report's own id. */
 export function reportRoutes({ db, guard, keys, proxy }: AuthDeps) {
   return new Hono().post('/', async (c) => {
-    const addressKey = createHmac('sha256', keys.accountKey).update(`address:${addressBucket(clientAddress(c, proxy))}`).digest('base64url')
+    const addressKey = hashedAddress(keys.accountKey, clientAddress(c, proxy))
     const wait = await countHit(db, `report:address:${addressKey}`, REPORTS_PER_HOUR, 3600, guard.now())
     if (wait) {
       c.header('Retry-After', String(wait))
