@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { boundedDistance, collapseRepeats, foldText, tokenize } from '../../src/shared/socialMap/search/normalise'
+import fc from 'fast-check'
+import { boundedDistance, collapseRepeats, foldText, tokenize, withinOneEdit } from '../../src/shared/socialMap/search/normalise'
 
 describe('Dutch normalisation', () => {
   it('folds case and diacritics: café, coördinator, ĳs', () => {
@@ -18,5 +19,15 @@ describe('Dutch normalisation', () => {
     expect(boundedDistance('eenzamheid', 'eenzaamheid', 1)).toBe(1)
     expect(boundedDistance('wandelgorep', 'wandelgroep', 1)).toBe(1)
     expect(boundedDistance('schulden', 'wandelen', 2)).toBe(3)
+  })
+  it('says "within one edit" exactly when the edit distance says at most 1', () => {
+    expect(withinOneEdit('wandelgorep', 'wandelgroep')).toBe(true)
+    expect(withinOneEdit('cafe', 'care')).toBe(true)
+    expect(withinOneEdit('cafe', 'cafes')).toBe(true)
+    expect(withinOneEdit('abab', 'baba')).toBe(false)
+    expect(withinOneEdit('aab', 'aba')).toBe(true)
+    // Small alphabets make near misses (repeats, swaps next to repeats) common.
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c'), maxLength: 7 })
+    fc.assert(fc.property(word, word, (a, b) => withinOneEdit(a, b) === boundedDistance(a, b, 1) <= 1), { numRuns: 5000 })
   })
 })

@@ -96,4 +96,24 @@ describe('searching the social map in Dutch', () => {
     // And it leaves nothing behind: the next search is not skewed by the scores of the last.
     expect(bigIndex.search('wandel', { limit: 40 })).toEqual(bigIndex.search('wandel', { limit: 40 }))
   })
+
+  it('ranks several words (their own fast path) exactly as the general path does, places included', () => {
+    // A caller's filter that allows everything sends a search through the general path (every match scored).
+    const big = generateServices(3_000)
+    const bigIndex = SearchIndex.build(big.map(searchDocumentOf), SYNONYMS, REGION_PLACES)
+    const queries = ['repair cafe', 'repair cafe heesch', 'hulp bij geldzaken oss', 'koffie inloop uden', 'geheugenkoor voor mensen met dementie',
+      'ik kan mijn brieven niet lezen', 'cafe cafe cafe', 'taal wand hulp geld', 'eenzamheid schuldhulpverlening', 'wandelgroep oss', 'xyzzy cafe', 'xyzzy qqqq']
+    for (const limit of [1, 10, 40]) {
+      for (const q of queries) {
+        const fast = bigIndex.search(q, { limit })
+        const general = bigIndex.search(q, { limit, allow: () => true })
+        expect(fast.positions, `${q} @${limit}`).toEqual(general.positions)
+        expect(fast.total, `${q} @${limit}`).toBe(general.total)
+        expect(fast.places, q).toEqual(general.places)
+      }
+    }
+    expect(bigIndex.search('repair cafe', { limit: 10 }).total).toBeGreaterThan(10)
+    // Scratch bit sets are left clean: the same search twice gives the same answer.
+    expect(bigIndex.search('koffie inloop', { limit: 40 })).toEqual(bigIndex.search('koffie inloop', { limit: 40 }))
+  })
 })

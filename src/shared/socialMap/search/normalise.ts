@@ -26,6 +26,26 @@ export function collapseRepeats(word: string): string {
 }
 
 /**
+ * boundedDistance(a, b, 1) <= 1 without its table: equal, or one letter replaced, added, dropped, or two
+ * neighbours swapped. Linear and allocation-free: the typo check runs for every near word of every query word.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  const la = a.length
+  const lb = b.length
+  if (la - lb > 1 || lb - la > 1) return false
+  const shorter = Math.min(la, lb)
+  let i = 0
+  while (i < shorter && a.charCodeAt(i) === b.charCodeAt(i)) i++
+  let j = 0
+  while (j < shorter - i && a.charCodeAt(la - 1 - j) === b.charCodeAt(lb - 1 - j)) j++
+  // What is left between the common start and end: at most one letter on either side, or a swapped pair.
+  const restA = la - i - j
+  const restB = lb - i - j
+  if (restA <= 1 && restB <= 1) return true
+  return restA === 2 && restB === 2 && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i)
+}
+
+/**
  * Edit distance (Damerau: a swap of two neighbours counts as one) with an early exit:
  * returns max + 1 as soon as the distance must exceed `max`.
  */

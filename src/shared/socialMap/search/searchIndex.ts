@@ -10,7 +10,8 @@
 import { alternativesOf, MIN_INFIX, type Vocabulary } from './alternatives'
 import { foldText, tokenize } from './normalise'
 import { contentWords, STOP_WORDS } from './stopWords'
-import { countAndClear, offerTop } from './ranking'
+import { offerTop } from './ranking'
+import { bitWords, buildPostings, hasBit, makeScratch, manyWords, MAX_FAST_WORDS, oneWord, type Postings, type Scratch } from './postings'
 
 export interface SearchField {
   text: string
@@ -47,29 +48,19 @@ export class SearchIndex {
   private readonly ids: string[]
   private readonly terms: string[]
   private readonly termIds: Map<string, number>
-  private readonly postingDocs: Int32Array[]
-  private readonly postingWeights: Float32Array[]
+  private readonly postings: Postings
   private readonly suffixes: string[]
   private readonly suffixTerm: Int32Array
   private readonly deletions: Map<string, number[]>
   private readonly placeDocs: Map<string, Int32Array>
   private readonly synonyms: Map<string, string[]>
   private readonly vocabulary: Vocabulary
-  private readonly termScore: Float32Array
-  private readonly total: Float32Array
-  private readonly coverage: Uint8Array
-  private readonly touchedBuf: Int32Array
-  private readonly termTouchedBuf: Int32Array
-  /** Per term, its highest field weight: what any listing can score through it (oneWord's early stop). */
-  private readonly maxWeight: Float32Array
-  /** One bit per listing: the union of a one-word search's matches, for its total (oneWord). */
-  private readonly unionBits: Int32Array
+  private readonly scratch: Scratch
 
   private constructor(
     ids: string[],
     terms: string[],
-    postingDocs: Int32Array[],
-    postingWeights: Float32Array[],
+    postings: Postings,
     placeDocs: Map<string, Int32Array>,
     synonyms: Map<string, string[]>,
   ) {
@@ -77,8 +68,7 @@ export class SearchIndex {
     this.ids = ids
     this.terms = terms
     this.termIds = new Map(terms.map((t, i) => [t, i]))
-    this.postingDocs = postingDocs
-    this.postingWeights = postingWeights
+    this.postings = postings
     this.placeDocs = placeDocs
     this.synonyms = synonyms
 
@@ -104,14 +94,7 @@ export class SearchIndex {
     })
 
     this.vocabulary = { terms, termIds: this.termIds, suffixes: this.suffixes, suffixTerm: this.suffixTerm, deletions: this.deletions, synonyms }
-    this.termScore = new Float32Array(ids.length)
-    this.total = new Float32Array(ids.length)
-    this.coverage = new Uint8Array(ids.length)
-    // Scratch lists of the documents a search touched, reused (no allocation per search).
-    this.touchedBuf = new Int32Array(ids.length)
-    this.termTouchedBuf = new Int32Array(ids.length)
-    this.maxWeight = Float32Array.from(postingWeights, (ws) => ws.reduce((m, w) => Math.max(m, w), 0))
-    this.unionBits = new Int32Array((ids.length >>> 5) + 1)
+    this.scratch = makeScratch(ids.length)
   }
 
   /**
@@ -157,8 +140,7 @@ export class SearchIndex {
     // Re-number terms in sorted order so prefix ranges are contiguous.
     const order = terms.map((_, i) => i).sort((a, b) => (terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0))
     const sortedTerms = order.map((i) => terms[i]!)
-    const postingDocs = order.map((i) => Int32Array.from(docsOf[i]!))
-    const postingWeights = order.map((i) => Float32Array.from(weightsOf[i]!))
+    const postings = buildPostings(docs.length, order.map((i) => docsOf[i]!), order.map((i) => weightsOf[i]!))
     const placeDocs = new Map([...placeLists].map(([k, v]) => [k, Int32Array.from(v)]))
     const synonyms = new Map(
       Object.entries(synonymList).map(([k, v]) => [tokenize(k).join(' '), v.map((w) => foldText(w))]),
@@ -166,8 +148,7 @@ export class SearchIndex {
     return new SearchIndex(
       docs.map((d) => d.id),
       sortedTerms,
-      postingDocs,
-      postingWeights,
+      postings,
       placeDocs,
       synonyms,
     )
@@ -203,40 +184,44 @@ export class SearchIndex {
     }
     words = contentWords(rest, (pair) => this.synonyms.has(pair))
 
-    let allowPlace: Uint8Array | undefined
+    let place: Int32Array | undefined
     if (placeSets.length) {
-      allowPlace = new Uint8Array(this.size)
-      for (const set of placeSets) for (const p of set) allowPlace[p] = 1
+      place = new Int32Array(bitWords(this.size))
+      for (const set of placeSets) for (const p of set) place[p >>> 5]! |= 1 << (p & 31)
     }
     const allow = options.allow
-    const accept = (p: number) => (!allowPlace || allowPlace[p] === 1) && (!allow || allow(p))
+    const done = ({ top, total }: { top: number[]; total: number }): SearchResult => ({ positions: top, ids: top.map((p) => this.ids[p]!), total, places, placeIgnored: false })
 
     if (words.length === 0) {
-      if (!placeSets.length) return { positions: [], ids: [], total: 0, places, placeIgnored: false }
+      if (!placeSets.length) return done({ top: [], total: 0 })
       const all: number[] = []
-      for (let p = 0; p < this.size; p++) if (accept(p)) all.push(p)
-      return { positions: all.slice(0, limit), ids: all.slice(0, limit).map((p) => this.ids[p]!), total: all.length, places, placeIgnored: false }
+      for (let p = 0; p < this.size; p++) if (hasBit(place!, p) && (!allow || allow(p))) all.push(p)
+      return done({ top: all.slice(0, limit), total: all.length })
     }
-
-    if (words.length === 1 && allow === undefined) {
-      const { top, total } = this.oneWord(words[0]!, limit, allowPlace)
-      return { positions: top, ids: top.map((p) => this.ids[p]!), total, places, placeIgnored: false }
+    // Without a caller's filter (searching while typing): the paths of postings.ts.
+    if (allow === undefined && words.length <= MAX_FAST_WORDS) {
+      const alternatives = words.map((w) => [...this.alternatives(w)])
+      return done(words.length === 1 ? oneWord(this.postings, this.scratch, alternatives[0]!, limit, place) : manyWords(this.postings, this.scratch, alternatives, limit, place))
     }
+    return done(this.general(words, limit, place, allow))
+  }
 
-    const { termScore, coverage, total: sum, touchedBuf, termTouchedBuf } = this // typed arrays in locals for the hot loops
-    // One word (most searches while typing): its best match per listing is the listing's score, so the
-    // per-word bookkeeping below (coverage, sums) is skipped and the ranking reads termScore directly.
+  /** Any number of words, with a caller's filter: every match is scored. */
+  private general(words: string[], limit: number, place: Int32Array | undefined, allow: ((position: number) => boolean) | undefined): { top: number[]; total: number } {
+    const { termScore, coverage, sum, touched: touchedBuf, termTouched: termTouchedBuf } = this.scratch // typed arrays in locals for the hot loops
+    // One word: its best match per listing is the listing's score, so the per-word bookkeeping
+    // below (coverage, sums) is skipped and the ranking reads termScore directly.
     const single = words.length === 1
     let touchedCount = 0
     let termTouchedCount = 0
     for (const word of words) {
       termTouchedCount = 0
       for (const [term, weight] of this.alternatives(word)) {
-        const docs = this.postingDocs[term]!
-        const ws = this.postingWeights[term]!
+        const docs = this.postings.docs[term]!
+        const ws = this.postings.weights[term]!
         for (let i = 0, n = docs.length; i < n; i++) {
           const d = docs[i]!
-          if (allowPlace !== undefined && allowPlace[d] === 0) continue // outside the named places
+          if (place !== undefined && !hasBit(place, d)) continue // outside the named places
           const v = ws[i]! * weight
           const old = termScore[d]!
           if (v > old) {
@@ -260,7 +245,7 @@ export class SearchIndex {
 
     // Documents that match the most words come first; one word may miss (everyday wording
     // carries words no listing uses), so those that match all words but one follow.
-    // (`allowPlace` was applied while scoring; only the caller's own filter is left to ask.)
+    // (`place` was applied while scoring; only the caller's own filter is left to ask.)
     let best = 1
     if (!single) {
       best = 0
@@ -285,62 +270,6 @@ export class SearchIndex {
       const d = list[j]!
       coverage[d] = 0
       scores[d] = 0
-    }
-    return { positions: top, ids: top.map((p) => this.ids[p]!), total, places, placeIgnored: false }
-  }
-
-  /**
-   * One word without a caller's filter (most searches while typing). A listing's score is its best
-   * match, so the word's alternatives are scored best-first, and once `limit` listings score above
-   * anything the remaining alternatives can give, those only add to the count: their listings are
-   * marked in a bit set (no scoring) and the total is the number of marked listings. "cafe" at 50,000
-   * listings: about 1,300 scored of 16,000 matches (the rest are compounds such as "taalcafé", which
-   * rank below the word itself). The top is the same as scoring them all (a unit test compares).
-   */
-  private oneWord(word: string, limit: number, allowPlace: Uint8Array | undefined): { top: number[]; total: number } {
-    const alternatives = [...this.alternatives(word)].map(([term, weight]) => ({ term, weight, best: this.maxWeight[term]! * weight }))
-    alternatives.sort((a, b) => b.best - a.best)
-    const { termScore, termTouchedBuf: touched, unionBits: bits } = this
-    let touchedCount = 0
-    let a = 0
-    for (; a < alternatives.length; a++) {
-      const { term, weight, best } = alternatives[a]!
-      // Stop scoring when `limit` listings already score more than this alternative (and every later one) can give.
-      if (touchedCount >= limit && (a === 0 || best < alternatives[a - 1]!.best)) {
-        let above = 0
-        for (let j = 0; j < touchedCount && above < limit; j++) if (termScore[touched[j]!]! > best) above++
-        if (above >= limit) break
-      }
-      const docs = this.postingDocs[term]!
-      const ws = this.postingWeights[term]!
-      for (let i = 0, n = docs.length; i < n; i++) {
-        const d = docs[i]!
-        if (allowPlace !== undefined && allowPlace[d] === 0) continue
-        bits[d >>> 5]! |= 1 << (d & 31)
-        const v = ws[i]! * weight
-        const old = termScore[d]!
-        if (v > old) {
-          if (old === 0) touched[touchedCount++] = d
-          termScore[d] = v
-        }
-      }
-    }
-    // The rest only count.
-    for (; a < alternatives.length; a++) {
-      const docs = this.postingDocs[alternatives[a]!.term]!
-      for (let i = 0, n = docs.length; i < n; i++) {
-        const d = docs[i]!
-        if (allowPlace === undefined || allowPlace[d] === 1) bits[d >>> 5]! |= 1 << (d & 31)
-      }
-    }
-    const total = countAndClear(bits)
-    // Top `limit` by score, ties by position, kept sorted by insertion.
-    const top: number[] = []
-    const topScore: number[] = []
-    for (let j = 0; j < touchedCount; j++) {
-      const d = touched[j]!
-      offerTop(top, topScore, limit, d, termScore[d]!)
-      termScore[d] = 0
     }
     return { top, total }
   }

@@ -1,5 +1,5 @@
 /** Typo tolerance for the search index: the indexed words within one edit of a query word (two for long words). */
-import { boundedDistance } from './normalise'
+import { boundedDistance, withinOneEdit } from './normalise'
 
 /**
  * @param deletions single-deletion neighbourhoods of the indexed words of four letters or more
@@ -17,7 +17,7 @@ export function typoTerms(
   let found = false
   const check = (list: number[] | undefined) => {
     for (const t of list ?? []) {
-      if (boundedDistance(word, terms[t]!, 1) <= 1) {
+      if (withinOneEdit(word, terms[t]!)) {
         one(t)
         found = true
       }
