@@ -62,6 +62,8 @@ interface Run {
   tbt_ms: number
   cls: number
   si_ms: number
+  /** Lighthouse's measure of the host's CPU (docs/performance.md, "Lighthouse"). */
+  benchmark_index: number
 }
 
 export async function lighthouseBench() {
@@ -103,6 +105,7 @@ export async function lighthouseBench() {
           tbt_ms: round(audit('total-blocking-time'), 0),
           cls: round(audit('cumulative-layout-shift'), 3),
           si_ms: round(audit('speed-index'), 0),
+          benchmark_index: round(lhr.environment.benchmarkIndex, 0),
         })
       } finally {
         chrome.kill()

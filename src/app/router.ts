@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory } from 'vue-router'
+import { createRouter, createWebHistory, START_LOCATION } from 'vue-router'
 import SocialMapSearchPage from './features/socialMap/SocialMapSearchPage.vue'
 import { loadPageTexts, loadProfessionalMessages } from './i18n'
 
@@ -48,9 +48,11 @@ export const router = createRouter({
     { path: '/beheer/voorstellen', name: 'pro-proposals', component: () => import('./features/mapEditor/MapEditorProposalsPage.vue'), meta: { signedIn: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./features/about/NotFoundPage.vue') },
   ],
-  scrollBehavior(to, _from, saved) {
+  scrollBehavior(to, from, saved) {
     // Vandaag links to an inbox card (#verwijzing-…); once the list is there, the browser finds it.
     if (!saved && to.hash) return { el: to.hash, top: 16 }
+    // A visit's first page is at the top already: scrolling there would force a layout before the first paint.
+    if (!saved && from === START_LOCATION) return false
     return saved ?? { top: 0 }
   },
 })

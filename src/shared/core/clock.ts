@@ -14,18 +14,21 @@ export interface LocalMoment {
   minutes: number
 }
 
-const formatter = new Intl.DateTimeFormat('en-CA', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-})
+// Made on first use, not when the module loads: the first formatter with a time zone loads the zone data
+// (about 60 ms on a phone), and the start page imports this module for TIME_ZONE alone (docs/performance.md).
+let formatter: Intl.DateTimeFormat | undefined
 
 /** The wall-clock date and time in the region at a given instant. */
 export function localMoment(at: Date | number): LocalMoment {
+  formatter ??= new Intl.DateTimeFormat('en-CA', {
+    timeZone: TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
   const parts = Object.fromEntries(formatter.formatToParts(at).map((p) => [p.type, p.value]))
   return { date: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) }
 }
