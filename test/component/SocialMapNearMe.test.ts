@@ -99,7 +99,8 @@ describe('near me on the search page', () => {
     expect(w.get('.near-me [role="alert"]').text()).toBe('“Amsterdam” kennen we niet. Typ een postcode (bijvoorbeeld 5341) of een plaats in de regio, zoals Uden of Heesch.')
     expect(w.get('#near-me-place').attributes('aria-invalid')).toBe('true')
     expect(view.origin).toBeNull()
-    expect(villagesShown(w)).toEqual(before)
+    // The same order (the list may have grown meanwhile: the rest renders in idle time, useProgressiveList.ts).
+    expect(villagesShown(w).slice(0, before.length)).toEqual(before)
     await typePlace(w, '1012')
     expect(w.get('.near-me [role="alert"]').text()).toMatch(/^Postcode 1012 kennen we niet\./)
   })

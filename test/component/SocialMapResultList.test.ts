@@ -4,6 +4,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import SocialMapResultList from '../../src/app/features/socialMap/SocialMapResultList.vue'
+import { FIRST_CHUNK, NEXT_CHUNK } from '../../src/app/features/socialMap/useProgressiveList'
 import type { ServiceSummary } from '../../src/app/features/socialMap/data/protocol'
 import en from '../../src/app/i18n/en.json'
 import nl from '../../src/app/i18n/nl.json'
@@ -38,6 +39,11 @@ describe('a result in the list', () => {
     expect(li.text()).toContain('Lichamelijke gezondheid · Sociaal netwerk')
   })
 
+  it("shows the day the data worker wrote, or today, for the next time", () => {
+    expect(render('nl', [{ ...item, nextDay: { label: 'woensdag 2 december' } }]).text()).toMatch(/Volgende keer: woensdag 2 december 10:00–11:30/)
+    expect(render('nl', [{ ...item, nextDay: { today: true } }]).text()).toMatch(/Volgende keer: vandaag 10:00–11:30/)
+  })
+
   it('speaks English when the resident switched', () => {
     const text = render('en').text()
     expect(text).toContain('Free')
@@ -58,14 +64,25 @@ describe('a long result list', () => {
   afterEach(() => vi.useRealTimers())
   const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ ...item, id: `id-${from + i}`, name: `Activiteit ${from + i}` }))
 
-  it('renders the first ten at once and the rest in later, idle tasks, never all in one go', async () => {
+  it('renders the first few at once and the rest in later, idle tasks, never all in one go', async () => {
     vi.useFakeTimers()
     const wrapper = render('nl', many(30))
-    expect(wrapper.findAll('[data-service-id]')).toHaveLength(10)
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(FIRST_CHUNK)
     await vi.advanceTimersToNextTimerAsync()
-    expect(wrapper.findAll('[data-service-id]')).toHaveLength(20)
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(FIRST_CHUNK + NEXT_CHUNK)
     await vi.runAllTimersAsync()
     expect(wrapper.findAll('[data-service-id]')).toHaveLength(30)
+  })
+
+  it('does not render a result again when the next chunk arrives (each chunk costs its own results only)', async () => {
+    vi.useFakeTimers()
+    const items = many(30)
+    const wrapper = render('nl', items)
+    // Changed in place, unseen by Vue: a result rendered again would show the new name.
+    items[0]!.name = 'Anders genoemd'
+    await vi.advanceTimersToNextTimerAsync()
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(FIRST_CHUNK + NEXT_CHUNK)
+    expect(wrapper.get('[data-service-id="id-0"]').text()).toContain('Activiteit 0')
   })
 
   it('keeps what it shows when the same results come again or grow ("Meer tonen"), and starts over for new ones', async () => {
@@ -76,6 +93,6 @@ describe('a long result list', () => {
     await flushPromises()
     expect(wrapper.findAll('[data-service-id]')).toHaveLength(30)
     await wrapper.setProps({ items: many(30, 100) })
-    expect(wrapper.findAll('[data-service-id]')).toHaveLength(10)
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(FIRST_CHUNK)
   })
 })

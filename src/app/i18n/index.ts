@@ -1,6 +1,6 @@
 import { createI18n } from 'vue-i18n'
 import nl from './nl.json'
-import { TIME_ZONE } from '../../shared/core/clock'
+import { dateFormatsFor } from './dateFormats'
 import { LOCAL_KEYS } from '../core/storageNames'
 
 /**
@@ -27,24 +27,13 @@ export function savedLocale(): Locale {
   return isLocale(saved) ? saved : 'nl'
 }
 
-// Days and times as on the wall in the region, also on a phone set to another time zone (docs/glossary.md).
-const formats = {
-  day: { weekday: 'long', day: 'numeric', month: 'long', timeZone: TIME_ZONE },
-  date: { day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE },
-  // The 24-hour clock of the region in every language (Arabic and English would otherwise say 05:24 ص / AM).
-  stamp: { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: TIME_ZONE },
-} as const
-
 export const i18n = createI18n({
   legacy: false,
   locale: savedLocale(),
   fallbackLocale: 'nl',
   // Dutch is always there; other languages are fetched when someone chooses one (a smaller start page).
   messages: { nl },
-  // Arabic with the digits 0–9, as on Dutch letters and street signs (the same as ui/dates.ts, intlLocale).
-  datetimeFormats: Object.fromEntries(
-    LOCALES.map((l) => [l, l === 'ar' ? Object.fromEntries(Object.entries(formats).map(([k, f]) => [k, { ...f, numberingSystem: 'latn' }])) : formats]),
-  ),
+  datetimeFormats: Object.fromEntries(LOCALES.map((l) => [l, dateFormatsFor(l)])),
 })
 
 const loaders: Record<Exclude<Locale, 'nl'>, () => Promise<{ default: Record<string, unknown> }>> = {

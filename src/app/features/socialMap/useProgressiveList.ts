@@ -6,8 +6,10 @@
  */
 import { computed, onBeforeUnmount, ref, watch } from 'vue'
 
-export const FIRST_CHUNK = 10
-export const NEXT_CHUNK = 10
+// Small chunks: a result costs a few milliseconds to render on a cheap phone, and a task under 50 ms
+// does not block (docs/performance.md, "Start page").
+export const FIRST_CHUNK = 5
+export const NEXT_CHUNK = 4
 
 type Cancel = () => void
 function whenIdle(run: () => void): Cancel {
@@ -29,7 +31,7 @@ export function useProgressiveList<T extends { id: string }>(items: () => readon
     cancel = undefined
     if (shown.value >= items().length) return
     cancel = whenIdle(() => {
-      shown.value += NEXT_CHUNK
+      shown.value = Math.min(shown.value + NEXT_CHUNK, items().length)
       grow()
     })
   }

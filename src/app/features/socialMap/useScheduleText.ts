@@ -1,6 +1,7 @@
 /** Human schedule text ("elke dinsdag 10:00–12:00", "eerste donderdag van de maand") in the current language. */
 import { useI18n } from 'vue-i18n'
 import type { Schedule } from '../../../shared/socialMap/hsds'
+import type { ServiceSummary } from './data/protocol'
 import { describeSchedule, hasEnded, type Occurrence, type ScheduleDescription } from '../../../shared/socialMap/schedule'
 
 export function useScheduleText() {
@@ -42,5 +43,15 @@ export function useScheduleText() {
     return t('schedule.next', { when }) + hours(next)
   }
 
-  return { scheduleLines, nextText }
+  /** The next time of a result, its day as the data worker wrote it (no date formatter on this thread at start). */
+  function nextTextOf(item: Pick<ServiceSummary, 'next' | 'nextDay'>): string {
+    const next = item.next
+    if (!next) return ''
+    if (next.isAlwaysOpen) return t('schedule.alwaysOpen')
+    const day = item.nextDay
+    const when = !day ? d(dateOf(next.date), 'day') : 'today' in day ? t('schedule.today') : day.label
+    return t('schedule.next', { when }) + hours(next)
+  }
+
+  return { scheduleLines, nextText, nextTextOf }
 }

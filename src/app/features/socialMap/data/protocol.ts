@@ -79,6 +79,11 @@ export interface ServiceSummary {
   /** Only set when the listing is not active: 'inactive' or 'temporarily closed'. */
   status?: 'inactive' | 'temporarily closed' | 'defunct'
   next?: Occurrence
+  /**
+   * The day of `next` as the list writes it, made in the worker so the page's thread needs no date formatter
+   * to show the first results (docs/performance.md): today, or the day in the asked language.
+   */
+  nextDay?: { today: true } | { label: string }
   /** The listing's room (its first HSDS capacity), when it has one: docs/hsds-extensions.md, "Room". */
   room?: { available: number; maximum?: number; updated: string; unit: string }
   /** The first physical location's coordinates, for the map view. */

@@ -11,6 +11,8 @@ import { SearchIndex } from '../../../../shared/socialMap/search/searchIndex'
 import { SYNONYMS } from '../../../../shared/socialMap/search/synonyms'
 import { distanceKm, isLatLon, type LatLon } from '../../../../shared/socialMap/geo'
 import { attendanceOf, isFree, lifeDomainsOf, placesOf, schedulesOf, translatedText } from '../../../../shared/socialMap/serviceFacts'
+import { regionDate } from '../../../../shared/core/clock'
+import { dateFormatsFor } from '../../../i18n/dateFormats'
 import type { Filters, ServiceSummary, WorkerAnswers } from './protocol'
 
 interface Facts {
@@ -35,6 +37,7 @@ export class MapSearch {
   /** Positions in alphabetical order of name, for browsing without a query; sorted once per map. */
   private byName: number[] = []
   private index: SearchIndex = SearchIndex.build([])
+  private readonly dayFormats = new Map<string, Intl.DateTimeFormat>()
 
   get count(): number {
     return this.services.length
@@ -132,6 +135,17 @@ export class MapSearch {
     return (p) => tests.every((t) => t(p))
   }
 
+  /** A day as the list writes it: today, or "maandag 7 december" in the asked language (i18n/dateFormats.ts). */
+  private dayOf(date: string, lang: string, now: Date): NonNullable<ServiceSummary['nextDay']> {
+    if (date === regionDate(now)) return { today: true }
+    let format = this.dayFormats.get(lang)
+    if (!format) {
+      format = new Intl.DateTimeFormat(lang, dateFormatsFor(lang).day)
+      this.dayFormats.set(lang, format)
+    }
+    return { label: format.format(new Date(`${date}T12:00:00Z`)) }
+  }
+
   private summary(p: number, lang: string, now: Date, distance?: number): ServiceSummary {
     const s = this.services[p]!
     const f = this.facts[p]!
@@ -150,7 +164,7 @@ export class MapSearch {
       online: f.online,
       ...(isInitiative(s) ? { initiative: true as const } : {}),
       ...(s.status !== 'active' ? { status: s.status } : {}),
-      ...(next && s.status === 'active' ? { next } : {}),
+      ...(next && s.status === 'active' ? { next, nextDay: this.dayOf(next.date, lang, now) } : {}),
       ...roomSummary(s),
       ...(f.points[0] ? { position: f.points[0] } : {}),
       ...(distance !== undefined && Number.isFinite(distance) ? { distanceKm: Math.round(distance * 10) / 10 } : {}),
