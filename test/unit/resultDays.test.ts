@@ -1,6 +1,7 @@
 import { createI18n } from 'vue-i18n'
 import { describe, expect, it } from 'vitest'
 import { dateFormatsFor } from '../../src/app/i18n/dateFormats'
+import { formatIn } from '../../src/app/features/socialMap/data/dateLabels'
 import { MapSearch } from '../../src/app/features/socialMap/data/search'
 import { buildExampleMap } from '../../src/server/seed/exampleMap'
 
@@ -33,5 +34,13 @@ describe("a result's next day, written in the data worker", () => {
     }
     const ar = withNext('ar').find((i) => i.next!.date === '2026-11-03')
     expect(ar && 'label' in ar.nextDay! ? ar.nextDay.label : '').toMatch(/^\D*3\D*$/)
+  })
+
+  it("writes the map's \"bijgewerkt op\" as the page would, in every language", () => {
+    const locales = ['nl', 'en', 'ar', 'pl', 'tr'] as const
+    const i18n = createI18n({ legacy: false, locale: 'nl', datetimeFormats: Object.fromEntries(locales.map((l) => [l, dateFormatsFor(l)])) })
+    const at = new Date('2026-07-14T22:30:00Z') // 15 July, 00:30 in the region (summer time)
+    for (const lang of locales) expect(formatIn(lang, 'stamp', at), lang).toBe(i18n.global.d(at, 'stamp', lang))
+    expect(formatIn('nl', 'stamp', at)).toBe('15 juli om 00:30')
   })
 })

@@ -133,5 +133,10 @@ export const useSocialMapStore = defineStore('socialMap', () => {
     return (await client().call({ type: 'proposeInitiative', submission })).status
   }
 
-  return { lastSearch, meta, isReady, isOnline, lastRefresh, problem, pendingReports, reportProblems, retryReport, discardReport, favouriteIds, revision, hasMap, start, refresh, flush, search, service, favourites, toggleFavourite, report, proposeInitiative }
+  /** A moment as "2 december 09:14" in the language shown, written in the data worker (data/dateLabels.ts). */
+  async function stampText(at: string, lang: string): Promise<string> {
+    return (await client().call({ type: 'stamp', at: Date.parse(at), lang })).text
+  }
+
+  return { stampText, lastSearch, meta, isReady, isOnline, lastRefresh, problem, pendingReports, reportProblems, retryReport, discardReport, favouriteIds, revision, hasMap, start, refresh, flush, search, service, favourites, toggleFavourite, report, proposeInitiative }
 })

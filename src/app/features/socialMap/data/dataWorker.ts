@@ -5,6 +5,7 @@ import { SocialMapDb } from './repository'
 import { LocalSocialMap } from './localSocialMap'
 import { requestSchema, type WorkerRequest, type WorkerResponse } from './protocol'
 import { readFilters } from './searchFilters'
+import { formatIn } from './dateLabels'
 
 const map = new LocalSocialMap(new SocialMapDb())
 let ready: Promise<unknown> | undefined
@@ -24,6 +25,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     }
     case 'get':
       return { service: map.get(request.id) }
+    case 'stamp':
+      return { text: formatIn(request.lang, 'stamp', new Date(request.at)) }
     case 'favourites':
       return map.favourites(request.lang, new Date(request.now))
     case 'favouriteIds':

@@ -41,6 +41,8 @@ export const requestSchema = z.discriminatedUnion('type', [
     near: z.optional(z.object({ lat: z.number().check(z.gte(-90), z.lte(90)), lon: z.number().check(z.gte(-180), z.lte(180)) })),
   }),
   z.object({ type: z.literal('get'), id: text(100) }),
+  // The map's "bijgewerkt op" in the shown language, written in the worker (data/dateLabels.ts).
+  z.object({ type: z.literal('stamp'), at: z.number(), lang: text(5) }),
   z.object({ type: z.literal('favourites'), lang: text(5), now: z.number() }),
   z.object({ type: z.literal('favouriteIds') }),
   z.object({ type: z.literal('toggleFavourite'), id: text(100) }),
@@ -99,6 +101,7 @@ export interface WorkerAnswers {
   refresh: { status: RefreshStatus; meta: MapMeta | null; reason?: string }
   search: { total: number; items: ServiceSummary[]; places: string[]; placeIgnored: boolean; filters: Filters; dropped: string[] }
   get: { service: Service | null }
+  stamp: { text: string }
   favourites: { items: ServiceSummary[]; missing: number }
   favouriteIds: { ids: string[] }
   toggleFavourite: { isFavourite: boolean }

@@ -12,7 +12,7 @@ import { SYNONYMS } from '../../../../shared/socialMap/search/synonyms'
 import { distanceKm, isLatLon, type LatLon } from '../../../../shared/socialMap/geo'
 import { attendanceOf, isFree, lifeDomainsOf, placesOf, schedulesOf, translatedText } from '../../../../shared/socialMap/serviceFacts'
 import { regionDate } from '../../../../shared/core/clock'
-import { dateFormatsFor } from '../../../i18n/dateFormats'
+import { formatIn } from './dateLabels'
 import type { Filters, ServiceSummary, WorkerAnswers } from './protocol'
 
 interface Facts {
@@ -37,7 +37,6 @@ export class MapSearch {
   /** Positions in alphabetical order of name, for browsing without a query; sorted once per map. */
   private byName: number[] = []
   private index: SearchIndex = SearchIndex.build([])
-  private readonly dayFormats = new Map<string, Intl.DateTimeFormat>()
 
   get count(): number {
     return this.services.length
@@ -137,13 +136,7 @@ export class MapSearch {
 
   /** A day as the list writes it: today, or "maandag 7 december" in the asked language (i18n/dateFormats.ts). */
   private dayOf(date: string, lang: string, now: Date): NonNullable<ServiceSummary['nextDay']> {
-    if (date === regionDate(now)) return { today: true }
-    let format = this.dayFormats.get(lang)
-    if (!format) {
-      format = new Intl.DateTimeFormat(lang, dateFormatsFor(lang).day)
-      this.dayFormats.set(lang, format)
-    }
-    return { label: format.format(new Date(`${date}T12:00:00Z`)) }
+    return date === regionDate(now) ? { today: true } : { label: formatIn(lang, 'day', new Date(`${date}T12:00:00Z`)) }
   }
 
   private summary(p: number, lang: string, now: Date, distance?: number): ServiceSummary {
