@@ -52,6 +52,7 @@ export const QUERIES: Record<string, string[]> = {
   natural: ['hulp bij post', 'ik kan mijn brieven niet lezen', 'wandelgroep oss', 'ik voel me alleen', 'geldzorgen'],
 }
 
+const WARM_UP_MS = Number(process.env.BENCH_WARM_UP_MS ?? 1000)
 const gc = (globalThis as { gc?: () => void }).gc
 const heapMb = () => {
   gc?.()
@@ -69,9 +70,12 @@ function measure(engine: Engine, services: ReturnType<typeof generateServices>, 
   const times: number[] = []
   const byKind: Record<string, number[]> = {}
   for (const [kind, queries] of Object.entries(QUERIES)) {
-    // Warm up: three passes (one for Fuse, a plain scan that a JIT does not change), so p95 measures
-    // searching rather than the JIT's first compilations of each engine's code paths.
-    for (let w = 0; w < (engine.name === 'fuse' ? 1 : 3); w++) for (const q of queries) engine.search(q)
+    // Warm up, so p95 measures searching rather than the JIT's compilations of each engine's code paths:
+    // every engine gets the same time (WARM_UP_MS per query kind; at least three passes, at most 200),
+    // Fuse one pass (a plain scan that a JIT does not change). Three passes alone left our several-words
+    // path half compiled at 50,000 (its p95 was a cold start: docs/search.md, "Speed").
+    const warmUntil = performance.now() + WARM_UP_MS
+    for (let w = 0; w < (engine.name === 'fuse' ? 1 : 200) && (w < 3 || performance.now() < warmUntil); w++) for (const q of queries) engine.search(q)
     for (let r = 0; r < repetitions; r++) {
       for (const q of queries) {
         const s = performance.now()
