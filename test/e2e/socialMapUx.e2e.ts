@@ -79,8 +79,10 @@ describe("the resident's social map, as a new user tries it", () => {
     await page.goto(`${h.baseUrl}/?q=hulp&gratis=1`)
     const results = page.locator('[data-service-id]')
     await expect.poll(() => results.count()).toBeGreaterThan(12)
-    const before = await results.locator('h3').allTextContents()
     const count = await resultCount(page)
+    // The whole first page (30) rendered: the list grows in idle time, a few results at a time (useProgressiveList.ts).
+    await expect.poll(() => results.count()).toBe(Math.min(Number(count?.match(/\d+/)?.[0]), 30))
+    const before = await results.locator('h3').allTextContents()
     const twelfth = results.nth(11)
     const id = await twelfth.getAttribute('data-service-id')
     await twelfth.scrollIntoViewIfNeeded()
