@@ -37,13 +37,10 @@ export function useScheduleText() {
   }
 
   function nextText(next: Occurrence | undefined, today: string): string {
-    if (!next) return ''
-    if (next.isAlwaysOpen) return t('schedule.alwaysOpen')
-    const when = next.date === today ? t('schedule.today') : d(dateOf(next.date), 'day')
-    return t('schedule.next', { when }) + hours(next)
+    return nextTextOf({ ...(next ? { next } : {}), ...(next?.date === today ? { nextDay: { today: true } } : {}) })
   }
 
-  /** The next time of a result, its day as the data worker wrote it (no date formatter on this thread at start). */
+  /** The next time of a result, its day as the data worker wrote it (no date formatter on this thread at start); without it, written here. */
   function nextTextOf(item: Pick<ServiceSummary, 'next' | 'nextDay'>): string {
     const next = item.next
     if (!next) return ''

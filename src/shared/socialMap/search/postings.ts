@@ -239,13 +239,7 @@ export function manyWords(p: Postings, s: Scratch, words: readonly Alternatives[
       if (bits !== undefined && listed < q.end[b]! - q.start[b]!) seen = scoreListed(list, listed, bits, q.best[b]!, termScore, termTouched, seen)
       else seen = scoreMarked(p.docs[term]!, p.weights[term]!, q.start[b]!, q.end[b]!, q.weight[b]!, candidates, termScore, termTouched, seen)
     }
-    for (let i = 0; i < seen; i++) {
-      const d = termTouched[i]!
-      if (coverage[d] === 0) touched[touchedCount++] = d
-      coverage[d]! += 1
-      sum[d]! += termScore[d]!
-      termScore[d] = 0
-    }
+    touchedCount = addWordScores(termTouched, seen, s, touchedCount)
   }
   const top: number[] = []
   const ranks: number[] = []
@@ -288,11 +282,30 @@ function listBits(bits: Int32Array, out: Int32Array): number {
   return n
 }
 
-/** Scores the postings of listings marked in `marked` (best match kept in `score`); returns the new touched count. */
-function scoreMarked(docs: Int32Array, ws: Float32Array, start: number, end: number, weight: number, marked: Int32Array, score: Float32Array, touched: Int32Array, count: number): number {
+/**
+ * After a word is scored: each listing it touched counts one word more and adds the word's score to its sum
+ * (the word's scores are cleared for the next word); returns the new count of listings touched by any word.
+ */
+export function addWordScores(termTouched: Int32Array, n: number, s: Pick<Scratch, 'termScore' | 'coverage' | 'sum' | 'touched'>, touchedCount: number): number {
+  const { termScore, coverage, sum, touched } = s
+  for (let i = 0; i < n; i++) {
+    const d = termTouched[i]!
+    if (coverage[d] === 0) touched[touchedCount++] = d
+    coverage[d]! += 1
+    sum[d]! += termScore[d]!
+    termScore[d] = 0
+  }
+  return touchedCount
+}
+
+/**
+ * Scores postings `start`…`end` of listings marked in `marked` (all when undefined), the best match kept in
+ * `score`; returns the new touched count.
+ */
+export function scoreMarked(docs: Int32Array, ws: Float32Array, start: number, end: number, weight: number, marked: Int32Array | undefined, score: Float32Array, touched: Int32Array, count: number): number {
   for (let i = start; i < end; i++) {
     const d = docs[i]!
-    if (((marked[d >>> 5]! >>> (d & 31)) & 1) === 0) continue
+    if (marked !== undefined && ((marked[d >>> 5]! >>> (d & 31)) & 1) === 0) continue
     const v = ws[i]! * weight
     const old = score[d]!
     if (v > old) {

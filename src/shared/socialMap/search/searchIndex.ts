@@ -11,7 +11,7 @@ import { alternativesOf, MIN_INFIX, type Vocabulary } from './alternatives'
 import { foldText, tokenize } from './normalise'
 import { contentWords, STOP_WORDS } from './stopWords'
 import { offerTop } from './ranking'
-import { bitWords, buildPostings, hasBit, makeScratch, manyWords, MAX_FAST_WORDS, oneWord, type Postings, type Scratch } from './postings'
+import { addWordScores, bitWords, buildPostings, hasBit, makeScratch, scoreMarked, manyWords, MAX_FAST_WORDS, oneWord, type Postings, type Scratch } from './postings'
 
 export interface SearchField {
   text: string
@@ -218,26 +218,10 @@ export class SearchIndex {
       termTouchedCount = 0
       for (const [term, weight] of this.alternatives(word)) {
         const docs = this.postings.docs[term]!
-        const ws = this.postings.weights[term]!
-        for (let i = 0, n = docs.length; i < n; i++) {
-          const d = docs[i]!
-          if (place !== undefined && !hasBit(place, d)) continue // outside the named places
-          const v = ws[i]! * weight
-          const old = termScore[d]!
-          if (v > old) {
-            if (old === 0) termTouchedBuf[termTouchedCount++] = d
-            termScore[d] = v
-          }
-        }
+        termTouchedCount = scoreMarked(docs, this.postings.weights[term]!, 0, docs.length, weight, place, termScore, termTouchedBuf, termTouchedCount)
       }
       if (single) break
-      for (let i = 0; i < termTouchedCount; i++) {
-        const d = termTouchedBuf[i]!
-        if (coverage[d] === 0) touchedBuf[touchedCount++] = d
-        coverage[d]! += 1
-        sum[d]! += termScore[d]!
-        termScore[d] = 0
-      }
+      touchedCount = addWordScores(termTouchedBuf, termTouchedCount, this.scratch, touchedCount)
     }
     const list = single ? termTouchedBuf : touchedBuf
     const count = single ? termTouchedCount : touchedCount

@@ -37,6 +37,7 @@ export class MapSearch {
   /** Positions in alphabetical order of name, for browsing without a query; sorted once per map. */
   private byName: number[] = []
   private index: SearchIndex = SearchIndex.build([])
+  private today = { at: Number.NaN, date: '' }
 
   get count(): number {
     return this.services.length
@@ -136,7 +137,9 @@ export class MapSearch {
 
   /** A day as the list writes it: today, or "maandag 7 december" in the asked language (i18n/dateFormats.ts). */
   private dayOf(date: string, lang: string, now: Date): NonNullable<ServiceSummary['nextDay']> {
-    return date === regionDate(now) ? { today: true } : { label: formatIn(lang, 'day', new Date(`${date}T12:00:00Z`)) }
+    // The region's date of `now`, once per search rather than once per result.
+    if (this.today.at !== now.getTime()) this.today = { at: now.getTime(), date: regionDate(now) }
+    return date === this.today.date ? { today: true } : { label: formatIn(lang, 'day', new Date(`${date}T12:00:00Z`)) }
   }
 
   private summary(p: number, lang: string, now: Date, distance?: number): ServiceSummary {
