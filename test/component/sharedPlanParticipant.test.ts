@@ -250,6 +250,31 @@ describe('the plan page', () => {
     w.unmount()
   })
 
+  it('opened while a newer version is still being fetched: shows the kept copy as busy, then the newer one, never the older as done', async () => {
+    let w = await mountWith(ParticipantPlanPage, { planId: PLAN }, hasPlan)
+    w.unmount()
+    // The page opens locked; the server's answer (version 2) is held until released.
+    const v2: ParticipantPlan = { ...plan, version: 2, sentAt: '2026-12-01T10:00:00.000Z', actions: [...plan.actions, { id: crypto.randomUUID(), what: 'Samen naar de buurtkamer', owner: 'Sanne Bakker', ownerId: P_LEAD, done: false }] }
+    const answer = await listed(v2, leadPhone, leadCert)
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    routes['GET /api/plans/mine'] = (async () => (await held, answer())) as unknown as () => Response
+    useCaseVault().isUnlocked = false
+    const root = () => w.get('.shared-plan-page')
+    w = await mountWith(ParticipantPlanPage, { planId: PLAN }, (x) => expect(x.get('.shared-plan-page').attributes('aria-busy')).toBe('true'))
+    // Unlocked meanwhile: the kept version 1 shows at once, marked busy while version 2 is on its way.
+    useCaseVault().isUnlocked = true
+    await until(() => hasPlan(w))
+    await settle()
+    expect(w.text()).toContain('Versie 1')
+    expect(root().attributes('aria-busy')).toBe('true')
+    release()
+    await until(() => expect(root().attributes('aria-busy')).toBe('false'))
+    expect(w.text()).toContain('Versie 2')
+    expect(w.text()).toContain('Samen naar de buurtkamer')
+    w.unmount()
+  })
+
   it('a plan the server no longer lists stays readable, marked, without answering', async () => {
     let w = await mountWith(ParticipantPlanPage, { planId: PLAN }, hasPlan)
     w.unmount()

@@ -38,53 +38,68 @@ export function useMyPlans() {
   const vault = useCaseVault()
   const state = reactive<MyPlansState>({ loading: true, plans: [], locked: false, needDevice: false, offline: false, problem: false })
 
-  async function open(userId: string): Promise<void> {
-    if (!vault.isUnlocked) {
-      state.locked = true
-      state.plans = []
-      return
-    }
+  /** What opening the kept plans shows: the plans, or why none can be opened. */
+  async function open(userId: string): Promise<Partial<MyPlansState>> {
+    if (!vault.isUnlocked) return { locked: true, plans: [] }
     try {
       const device = await thisDevice()
-      if (!device) {
-        state.needDevice = true
-        return
-      }
-      state.locked = false
+      if (!device) return { needDevice: true }
       const views = await openAll(device, userId)
-      state.plans = await Promise.all(
+      const plans = await Promise.all(
         views.map(async (v) => {
           const asked = await invitedBy(v.planId)
           return { ...v, answers: v.plan ? await localAnswers(v.plan) : new Map<string, LocalAnswer>(), ...(asked ? { askedBy: asked.organisationName } : {}) }
         }),
       )
+      return { locked: false, plans }
     } catch (e) {
-      if (e instanceof DeviceLockedError && e.code === 'locked') state.locked = true
-      else if (e instanceof DeviceLockedError) state.needDevice = true
-      else state.problem = true
+      if (e instanceof DeviceLockedError && e.code === 'locked') return { locked: true }
+      if (e instanceof DeviceLockedError) return { needDevice: true }
+      return { problem: true }
+    }
+  }
+
+  /**
+   * Loads overlap (a page opened locked fetches at once and opens the kept copies again when
+   * unlocked): an opening that read the kept copies before a fetch took in a newer version may
+   * finish after that fetch's own opening. Only the opening started last is shown, and
+   * `state.loading` stays true until every load is done, so a page never says it is ready while
+   * showing an older copy than the one on its way.
+   */
+  let openings = 0
+  let loads = 0
+  async function openLatest(userId: string): Promise<void> {
+    const mine = ++openings
+    const next = await open(userId)
+    if (mine === openings) Object.assign(state, next)
+  }
+  async function busy(fn: () => Promise<void>): Promise<void> {
+    loads++
+    state.loading = true
+    try {
+      await fn()
+    } finally {
+      if (--loads === 0) state.loading = false
     }
   }
 
   /** Fetches (unless `fetch` is false), keeps and opens. */
-  async function load(fetch = true): Promise<void> {
-    state.loading = true
-    state.offline = state.problem = state.needDevice = false
-    const userId = session.me?.id
-    if (!userId) {
-      state.loading = false
-      return
-    }
-    if (fetch) {
-      try {
-        await takeIn(await getMyPlans(), userId)
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 0) state.offline = true
-        else if (e instanceof ApiError && e.code === 'device-required') state.needDevice = true
-        else state.problem = true
+  function load(fetch = true): Promise<void> {
+    return busy(async () => {
+      state.offline = state.problem = state.needDevice = false
+      const userId = session.me?.id
+      if (!userId) return
+      if (fetch) {
+        try {
+          await takeIn(await getMyPlans(), userId)
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 0) state.offline = true
+          else if (e instanceof ApiError && e.code === 'device-required') state.needDevice = true
+          else state.problem = true
+        }
       }
-    }
-    await open(userId)
-    state.loading = false
+      await openLatest(userId)
+    })
   }
 
   /** Sends the answers that wait, and shows how it went (sent, still waiting, or refused). */
@@ -92,7 +107,7 @@ export function useMyPlans() {
     const userId = session.me?.id
     if (!(await waitingResponses())) return
     await flushResponses().catch(() => 0)
-    if (userId) await open(userId)
+    if (userId) await openLatest(userId)
   }
 
   // Answers wait in the outbox: sent at once, when the phone is back online and when the page shows again.
