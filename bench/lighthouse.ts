@@ -6,6 +6,8 @@
  * 4x CPU slowdown) in headless Debian Chromium (CHROME_PATH or /usr/bin/chromium). Each run is a
  * first visit: Lighthouse clears the origin's storage, so the map is downloaded in every run.
  * Runnable alone: `npx tsx bench/lighthouse.ts` (the last line is JSON); npm run bench runs it last.
+ * LIGHTHOUSE_APPLIED=1 loads the page really slowed down (Lighthouse's `devtools` throttling) instead
+ * of simulating the slowdown: what a slow phone sees, for comparing two builds (docs/performance.md).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
@@ -82,7 +84,7 @@ export async function lighthouseBench() {
         chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
       })
       try {
-        const result = await lighthouse(`${url}/`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'] })
+        const result = await lighthouse(`${url}/`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], ...(process.env.LIGHTHOUSE_APPLIED ? { throttlingMethod: 'devtools' as const } : {}) })
         const lhr = result?.lhr
         if (!lhr) throw new Error('Lighthouse gave no report')
         if (lhr.runtimeError) {
