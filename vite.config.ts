@@ -3,6 +3,7 @@ import vue from '@vitejs/plugin-vue'
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
+import { prerenderStartPage } from './build/prerender'
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -16,6 +17,7 @@ export default defineConfig({
       // Messages are compiled at build time; the runtime compiler would only add weight.
       dropMessageCompiler: true,
     }),
+    prerenderStartPage(fileURLToPath(import.meta.url)),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/app/sw',

@@ -1,5 +1,5 @@
 import { createPinia } from 'pinia'
-import { createApp } from 'vue'
+import { createApp, nextTick } from 'vue'
 import App from './App.vue'
 import { i18n, localeForPage, showLocale } from './i18n'
 import { isProPath } from './shell/proPaths'
@@ -17,4 +17,30 @@ window.addEventListener('vite:preloadError', (event) => {
   window.location.reload()
 })
 
-void showLocale(localeForPage(isProPath(window.location.pathname))).finally(() => createApp(App).use(createPinia()).use(router).use(i18n).mount('#app'))
+/**
+ * Mounts over the start page rendered at build time (build/prerender.ts), which the app's first
+ * render replaces. What a resident typed into its search box meanwhile is carried over, with the
+ * focus and the caret: nothing typed is lost.
+ */
+function mount() {
+  const box = document.querySelector<HTMLInputElement>('#app[data-prerendered] #search-input')
+  const focused = !!box && document.activeElement === box
+  const typed = box ? { value: box.value, start: box.selectionStart, end: box.selectionEnd } : undefined
+  document.getElementById('app')?.removeAttribute('data-prerendered')
+  createApp(App).use(createPinia()).use(router).use(i18n).mount('#app')
+  if (!typed || (!typed.value && !focused)) return
+  void router.isReady().then(nextTick).then(() => {
+    const input = document.querySelector<HTMLInputElement>('#search-input')
+    if (!input) return
+    if (typed.value && input.value !== typed.value) {
+      input.value = typed.value
+      input.dispatchEvent(new Event('input'))
+    }
+    if (focused) {
+      input.focus()
+      input.setSelectionRange(typed.start, typed.end)
+    }
+  })
+}
+
+void showLocale(localeForPage(isProPath(window.location.pathname))).finally(mount)

@@ -1,9 +1,10 @@
-import { createRouter, createWebHistory, START_LOCATION } from 'vue-router'
+import { createMemoryHistory, createRouter, createWebHistory, START_LOCATION } from 'vue-router'
 import SocialMapSearchPage from './features/socialMap/SocialMapSearchPage.vue'
 import { loadPageTexts, loadProfessionalMessages } from './i18n'
 
 export const router = createRouter({
-  history: createWebHistory(),
+  // Rendered at build time for the start page's first paint (build/prerender.ts): no address bar there.
+  history: import.meta.env.SSR ? createMemoryHistory() : createWebHistory(),
   routes: [
     { path: '/', name: 'search', component: SocialMapSearchPage },
     { path: '/aanbod/:id', name: 'service', component: () => import('./features/socialMap/SocialMapServicePage.vue'), props: true },

@@ -3,7 +3,8 @@
  * the first screen shows results and the filters sit behind a "Filters" disclosure with
  * "Toon resultaten"; an empty result names its filters, each removable; "← Terug naar zoeken"
  * keeps the query, filters, scroll position and focus; saving a favourite says "Bewaard"; a 24/7
- * service reads "Altijd open"; the footer does not jump while the results arrive (layout shift).
+ * service reads "Altijd open"; the footer does not jump while the results arrive (layout shift); the
+ * start page paints from its HTML before its JavaScript (docs/performance.md).
  * axe at 320 px on each changed screen; the harness lays them out at 320 and 640 px too.
  */
 import type { Page } from 'playwright-core'
@@ -112,6 +113,50 @@ describe("the resident's social map, as a new user tries it", () => {
     await other.goto(`${h.baseUrl}/aanbod/${id}`)
     await other.getByRole('heading', { name: 'Wat is het?' }).waitFor()
     expect(await other.getByTestId('back-to-search').getAttribute('href')).toBe('/')
+    await context.close()
+  })
+
+  it('paints the start page from its HTML before any of its JavaScript runs, only at / in Dutch; the app then shows it once', async () => {
+    const context = await h.browser.newContext({ viewport: PHONE, locale: 'nl-NL', serviceWorkers: 'block' })
+    const page = await context.newPage()
+    // The app's modules never arrive: what shows is index.html and its CSS (build/prerender.ts), and the head script.
+    await page.route(/\/assets\/.*\.js$/, (r) => (/\/start-page-[^/]*\.js$/.test(r.request().url()) ? r.continue() : r.abort()))
+    await page.goto(h.baseUrl + '/')
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Zoek hulp en activiteiten bij jou in de buurt')
+    expect(await page.getByRole('heading', { level: 1 }).isVisible()).toBe(true)
+    expect(await page.getByRole('searchbox').isVisible()).toBe(true)
+    expect(await page.getByTestId('map-status').textContent()).toBe('Even geduld, de kaart wordt geladen…')
+    expect(await seriousViolations(page)).toEqual([])
+    // Another address, or another language chosen on this phone: nothing of the start page shows.
+    await page.goto(h.baseUrl + '/werk')
+    expect(await page.locator('h1').isVisible()).toBe(false)
+    await page.goto(h.baseUrl + '/')
+    await page.evaluate(() => localStorage.setItem('samenwerkwijze.locale', 'en'))
+    await page.reload()
+    expect(await page.locator('h1').isVisible()).toBe(false)
+    await page.evaluate(() => localStorage.setItem('samenwerkwijze.locale', 'nl'))
+    await page.reload()
+    expect(await page.locator('h1').isVisible()).toBe(true)
+
+    // The app's modules held back: a resident types into the painted search box meanwhile. Once they
+    // arrive the app mounts over it — one page, not two, the mark gone — and keeps what was typed, the focus with it.
+    await page.unroute(/\/assets\/.*\.js$/)
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    await page.route(/\/assets\/index-[^/]*\.js$/, async (r) => (await held, r.continue()))
+    // Not waiting for `load` (or DOMContentLoaded): both wait for the held module.
+    await page.reload({ waitUntil: 'commit' })
+    await page.getByRole('searchbox').fill('repair')
+    expect(await page.locator('#app').getAttribute('data-prerendered')).toBe('')
+    release()
+    await expect.poll(() => page.locator('#app').getAttribute('data-prerendered')).toBeNull()
+    await expect.poll(() => resultCount(page), { timeout: 20_000 }).toMatch(/^\d+ resultaten?$/)
+    expect(await page.getByRole('searchbox').inputValue()).toBe('repair')
+    expect(await focusedId(page)).toBe('search-input')
+    await expect.poll(() => page.locator('[data-service-id]').first().textContent()).toMatch(/Repair/i)
+    expect(new URL(page.url()).searchParams.get('q')).toBe('repair')
+    expect(await page.locator('h1').count()).toBe(1)
+    expect(await page.locator('header').count()).toBe(1)
     await context.close()
   })
 

@@ -1,0 +1,55 @@
+/**
+ * A Vite build plugin: the start page rendered into index.html (src/app/prerender.ts), so a phone
+ * paints it as soon as the HTML and CSS arrive, before the JavaScript (docs/performance.md "The start
+ * page painted before its JavaScript").
+ *
+ * index.html answers every address of the app, and the rendered page is Dutch. A small script in
+ * the head (`start-page.js`, a file of its own: the Content-Security-Policy allows no inline script)
+ * hides it before the first paint wherever it is not what the app will show first: another address
+ * than `/`, or another language chosen on this phone. main.ts drops the mark when the app mounts.
+ */
+import type { Plugin } from 'vite'
+import { LOCAL_KEYS } from '../src/app/core/storageNames'
+
+const MARK = '<div id="app"></div>'
+const SCRIPT_NAME = 'start-page.js'
+
+/** The head script: sets `not-start-page` on <html> where the rendered start page must not show. */
+export const startPageCheck = `try {
+  var saved = localStorage.getItem(${JSON.stringify(LOCAL_KEYS.locale)})
+  if (location.pathname !== '/' || (saved && saved !== 'nl')) document.documentElement.classList.add('not-start-page')
+} catch (e) {
+  document.documentElement.classList.add('not-start-page')
+}
+`
+
+export function prerenderStartPage(configFile: string): Plugin {
+  return {
+    name: 'swz-prerender-start-page',
+    apply: (_config, env) => env.command === 'build' && !env.isSsrBuild && !process.env.SWZ_PRERENDERING,
+    buildStart() {
+      this.emitFile({ type: 'asset', name: SCRIPT_NAME, source: startPageCheck })
+    },
+    transformIndexHtml: {
+      order: 'post',
+      async handler(html, ctx) {
+        if (!html.includes(MARK)) throw new Error(`index.html has no ${MARK} to render the start page into`)
+        const script = Object.values(ctx.bundle ?? {}).find((a) => a.type === 'asset' && (a.names ?? []).includes(SCRIPT_NAME))
+        if (!script) throw new Error(`${SCRIPT_NAME} was not emitted`)
+        process.env.SWZ_PRERENDERING = '1'
+        const { createServer } = await import('vite')
+        const server = await createServer({ configFile, mode: 'production', appType: 'custom', logLevel: 'error', server: { middlewareMode: true, hmr: false, ws: false } })
+        try {
+          const { renderStartPage } = (await server.ssrLoadModule('/src/app/prerender.ts')) as { renderStartPage: () => Promise<string> }
+          const page = await renderStartPage()
+          return html
+            .replace('<title>', `<script src="/${script.fileName}"></script>\n    <title>`)
+            .replace(MARK, `<div id="app" data-prerendered>${page}</div>`)
+        } finally {
+          await server.close()
+          delete process.env.SWZ_PRERENDERING
+        }
+      },
+    },
+  }
+}
