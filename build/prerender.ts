@@ -5,8 +5,8 @@
  *
  * index.html answers every address of the app, and the rendered page is Dutch. A small script in
  * the head (`start-page.js`, a file of its own: the Content-Security-Policy allows no inline script)
- * hides it before the first paint wherever it is not what the app will show first: another address
- * than `/`, or another language chosen on this phone. main.ts drops the mark when the app mounts.
+ * lets it show before the first paint only where it is what the app will show first: the address
+ * `/`, Dutch or no language chosen on this phone. main.ts drops the mark when the app mounts.
  */
 import type { Plugin } from 'vite'
 import { LOCAL_KEYS } from '../src/app/core/storageNames'
@@ -14,13 +14,15 @@ import { LOCAL_KEYS } from '../src/app/core/storageNames'
 const MARK = '<div id="app"></div>'
 const SCRIPT_NAME = 'start-page.js'
 
-/** The head script: sets `not-start-page` on <html> where the rendered start page must not show. */
+/**
+ * The head script: sets `start-page` on <html> where the rendered start page is what the app shows
+ * first. Opt-in: without scripts (or where this one fails) nothing of it shows, only the notice that
+ * the app needs JavaScript.
+ */
 export const startPageCheck = `try {
   var saved = localStorage.getItem(${JSON.stringify(LOCAL_KEYS.locale)})
-  if (location.pathname !== '/' || (saved && saved !== 'nl')) document.documentElement.classList.add('not-start-page')
-} catch (e) {
-  document.documentElement.classList.add('not-start-page')
-}
+  if (location.pathname === '/' && (!saved || saved === 'nl')) document.documentElement.classList.add('start-page')
+} catch (e) {}
 `
 
 export function prerenderStartPage(configFile: string): Plugin {

@@ -4,7 +4,7 @@ import { spawnSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
-const SOURCES = ['src/app', 'src/shared', 'public', 'index.html', 'vite.config.ts', 'package.json']
+const SOURCES = ['src/app', 'src/shared', 'public', 'build', 'index.html', 'vite.config.ts', 'package.json']
 
 function newest(path) {
   if (!existsSync(path)) return 0

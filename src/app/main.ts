@@ -5,6 +5,7 @@ import { i18n, localeForPage, showLocale } from './i18n'
 import { isProPath } from './shell/proPaths'
 import { router } from './router'
 import { SESSION_KEYS } from './core/storageNames'
+import { giveTo, takeFrom } from './shell/takeOver'
 import './styles/nlds.css'
 import './styles/theme.css'
 import './styles/main.css'
@@ -19,28 +20,14 @@ window.addEventListener('vite:preloadError', (event) => {
 
 /**
  * Mounts over the start page rendered at build time (build/prerender.ts), which the app's first
- * render replaces. What a resident typed into its search box meanwhile is carried over, with the
- * focus and the caret: nothing typed is lost.
+ * render replaces; what a person did on it meanwhile is done again on the app's page (shell/takeOver.ts).
  */
 function mount() {
-  const box = document.querySelector<HTMLInputElement>('#app[data-prerendered] #search-input')
-  const focused = !!box && document.activeElement === box
-  const typed = box ? { value: box.value, start: box.selectionStart, end: box.selectionEnd } : undefined
+  const painted = document.querySelector('#app[data-prerendered]')
+  const taken = painted && document.documentElement.classList.contains('start-page') ? takeFrom(painted) : undefined
   document.getElementById('app')?.removeAttribute('data-prerendered')
   createApp(App).use(createPinia()).use(router).use(i18n).mount('#app')
-  if (!typed || (!typed.value && !focused)) return
-  void router.isReady().then(nextTick).then(() => {
-    const input = document.querySelector<HTMLInputElement>('#search-input')
-    if (!input) return
-    if (typed.value && input.value !== typed.value) {
-      input.value = typed.value
-      input.dispatchEvent(new Event('input'))
-    }
-    if (focused) {
-      input.focus()
-      input.setSelectionRange(typed.start, typed.end)
-    }
-  })
+  if (taken) void router.isReady().then(nextTick).then(() => giveTo(document.getElementById('app'), taken))
 }
 
 void showLocale(localeForPage(isProPath(window.location.pathname))).finally(mount)

@@ -10,6 +10,7 @@
  */
 import 'fake-indexeddb/auto'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { defineComponent } from 'vue'
 import axe from 'axe-core'
 import { Dexie } from 'dexie'
 import { createPinia, setActivePinia } from 'pinia'
@@ -25,6 +26,7 @@ import { Vault } from '../../src/app/features/cases/vault'
 import { sharedPlanDb } from '../../src/app/features/sharedPlan/planDb'
 import ParticipantPlanPage from '../../src/app/features/sharedPlan/ParticipantPlanPage.vue'
 import ParticipantToday from '../../src/app/features/sharedPlan/ParticipantToday.vue'
+import { useMyPlans } from '../../src/app/features/sharedPlan/useMyPlans'
 import { newResponseKey, planBoxContext, type ParticipantPlan } from '../../src/shared/cases/sharedPlan'
 import { sealSigned } from '../../src/shared/crypto/sealed'
 import { fingerprint, type Certificate } from '../../src/shared/devices/certificates'
@@ -272,6 +274,33 @@ describe('the plan page', () => {
     await until(() => expect(root().attributes('aria-busy')).toBe('false'))
     expect(w.text()).toContain('Versie 2')
     expect(w.text()).toContain('Samen naar de buurtkamer')
+    w.unmount()
+  })
+
+  it('two loads overlapping: an older fetch failing after a newer one succeeded says nothing; offline stays said when the vault opens', async () => {
+    const answer = await mine()
+    let calls = 0
+    let failOlder!: () => void
+    const olderFails = new Promise<void>((r) => (failOlder = r))
+    routes['GET /api/plans/mine'] = (async () => (++calls === 1 ? (await olderFails, json(503, { error: 'Unavailable', code: 'unavailable' })()) : answer())) as unknown as () => Response
+    let plans!: ReturnType<typeof useMyPlans>
+    const w = mount(defineComponent({ setup: () => ((plans = useMyPlans()), () => null) }))
+    const first = plans.load()
+    const second = plans.load()
+    await second
+    expect(plans.state.plans[0]?.plan?.version).toBe(1)
+    failOlder()
+    await first
+    expect(plans.state.loading).toBe(false)
+    expect(plans.state.problem).toBe(false)
+    expect(plans.state.plans[0]?.plan?.version).toBe(1)
+    // Offline: the kept copy, said to be the kept copy, also after an opening without a fetch.
+    routes['GET /api/plans/mine'] = null
+    await plans.load()
+    expect(plans.state.offline).toBe(true)
+    await plans.load(false)
+    expect(plans.state.offline).toBe(true)
+    expect(plans.state.plans[0]?.plan?.version).toBe(1)
     w.unmount()
   })
 

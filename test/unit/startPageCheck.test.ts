@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { startPageCheck } from '../../build/prerender'
 import { LOCAL_KEYS } from '../../src/app/core/storageNames'
 
+/** True when the rendered start page stays hidden. */
 function marks(pathname: string, saved: string | null | 'throws'): boolean {
   const classes = new Set<string>()
   const localStorage = {
@@ -17,7 +18,7 @@ function marks(pathname: string, saved: string | null | 'throws'): boolean {
   }
   const document = { documentElement: { classList: { add: (c: string) => classes.add(c) } } }
   new Function('location', 'localStorage', 'document', startPageCheck)({ pathname }, localStorage, document)
-  return classes.has('not-start-page')
+  return !classes.has('start-page')
 }
 
 describe('the start page check', () => {

@@ -62,16 +62,20 @@ export function useMyPlans() {
   /**
    * Loads overlap (a page opened locked fetches at once and opens the kept copies again when
    * unlocked): an opening that read the kept copies before a fetch took in a newer version may
-   * finish after that fetch's own opening. Only the opening started last is shown, and
-   * `state.loading` stays true until every load is done, so a page never says it is ready while
-   * showing an older copy than the one on its way.
+   * finish after that fetch's own opening. Only the opening started last is shown, with what the
+   * newest fetch said (offline, refused), and `state.loading` stays true until every load is done,
+   * so a page never says it is ready while showing an older copy than the one on its way.
    */
   let openings = 0
   let loads = 0
+  /** What the newest fetch said (an older one answering later says nothing): shown with every opening. */
+  let fetched = { offline: false, problem: false, needDevice: false }
+  let fetches = 0
   async function openLatest(userId: string): Promise<void> {
     const mine = ++openings
     const next = await open(userId)
-    if (mine === openings) Object.assign(state, next)
+    if (mine !== openings) return
+    Object.assign(state, next, { offline: fetched.offline, problem: fetched.problem || !!next.problem, needDevice: fetched.needDevice || !!next.needDevice })
   }
   async function busy(fn: () => Promise<void>): Promise<void> {
     loads++
@@ -86,17 +90,19 @@ export function useMyPlans() {
   /** Fetches (unless `fetch` is false), keeps and opens. */
   function load(fetch = true): Promise<void> {
     return busy(async () => {
-      state.offline = state.problem = state.needDevice = false
       const userId = session.me?.id
       if (!userId) return
       if (fetch) {
+        const mine = ++fetches
+        const said = { offline: false, problem: false, needDevice: false }
         try {
           await takeIn(await getMyPlans(), userId)
         } catch (e) {
-          if (e instanceof ApiError && e.status === 0) state.offline = true
-          else if (e instanceof ApiError && e.code === 'device-required') state.needDevice = true
-          else state.problem = true
+          if (e instanceof ApiError && e.status === 0) said.offline = true
+          else if (e instanceof ApiError && e.code === 'device-required') said.needDevice = true
+          else said.problem = true
         }
+        if (mine === fetches) fetched = said
       }
       await openLatest(userId)
     })

@@ -1,0 +1,60 @@
+/**
+ * What a person did on the start page painted from index.html (build/prerender.ts) before the app
+ * mounted over it — typed, chose, opened a disclosure, moved the focus — done again on the app's own
+ * page, so nothing is undone (docs/performance.md "The start page painted before its JavaScript").
+ * The app's first render is the same markup, so its controls, disclosures and focusable elements
+ * are found again by their place in document order.
+ */
+type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
+const CONTROLS = 'input, select, textarea'
+const FOCUSABLE = 'a[href], button, input, select, textarea, summary'
+
+export interface Taken {
+  /** Each control's value where it differs from the page as painted; null where untouched. */
+  values: (string | null)[]
+  open: boolean[]
+  /** The focused element's place among the focusable ones (-1: none), with its caret. */
+  focus: number
+  caret: [number | null, number | null]
+}
+
+const changed = (c: Control): string | null => {
+  if (c instanceof HTMLSelectElement) return [...c.options].some((o) => o.selected !== o.defaultSelected) ? c.value : null
+  if (c instanceof HTMLInputElement && (c.type === 'checkbox' || c.type === 'radio')) return null
+  return c.value !== c.defaultValue ? c.value : null
+}
+
+/** Reads the painted page before the app replaces it; undefined when the person did nothing there. */
+export function takeFrom(root: Element | null): Taken | undefined {
+  if (!root) return undefined
+  const values = [...root.querySelectorAll<Control>(CONTROLS)].map(changed)
+  const open = [...root.querySelectorAll('details')].map((d) => d.open)
+  const focusable = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)]
+  const active = document.activeElement
+  const focus = active instanceof HTMLElement ? focusable.indexOf(active) : -1
+  const caret: Taken['caret'] = active instanceof HTMLInputElement ? [active.selectionStart, active.selectionEnd] : [null, null]
+  if (focus < 0 && !open.some(Boolean) && values.every((v) => v === null)) return undefined
+  return { values, open, focus, caret }
+}
+
+/** Does it again on the app's page: values first (each control's own event), then the focus, then the disclosures (opening one adds controls). */
+export function giveTo(root: Element | null, taken: Taken): void {
+  if (!root) return
+  const controls = [...root.querySelectorAll<Control>(CONTROLS)]
+  const focusable = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)]
+  const details = [...root.querySelectorAll('details')]
+  taken.values.forEach((value, i) => {
+    const c = controls[i]
+    if (value === null || !c || c.value === value) return
+    c.value = value
+    c.dispatchEvent(new Event(c instanceof HTMLSelectElement ? 'change' : 'input'))
+  })
+  const target = focusable[taken.focus]
+  if (target) {
+    target.focus()
+    if (target instanceof HTMLInputElement && taken.caret[0] !== null) target.setSelectionRange(taken.caret[0], taken.caret[1])
+  }
+  taken.open.forEach((open, i) => {
+    if (open && details[i] && !details[i].open) details[i].open = true
+  })
+}
