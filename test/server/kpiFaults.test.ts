@@ -222,7 +222,11 @@ describe.sequential('count sync under faults', () => {
     // The faults really happened, many times each; the server itself refused nothing.
     const { tally } = network
     expect(network.attempts).toBeGreaterThanOrEqual(ATTEMPTS)
-    for (const fault of ['dropped', 'heldBack', 'late', 'gateway', 'lostAnswer', 'gatewayTimeout', 'duplicated'] as const) expect(tally[fault], fault).toBeGreaterThan(ATTEMPTS * 0.03)
+    if (process.env.KPI_FAULTS_COVERAGE) console.log({ ...tally, attempts: network.attempts, restarts: server.restarts })
+    // Each fault kind is drawn for at least 4% of the attempts, but the three that happen after delivery (lost answer,
+    // gateway timeout, delivered twice) count only when the delivery itself got through a restart: at 2,500 attempts the
+    // rarest (4%) came out between 71 and 100 in runs seen, with a spread of about 10. Two percent is far below any run and still "many times".
+    for (const fault of ['dropped', 'heldBack', 'late', 'gateway', 'lostAnswer', 'gatewayTimeout', 'duplicated'] as const) expect(tally[fault], fault).toBeGreaterThan(ATTEMPTS * 0.02)
     expect(tally.changedInFlight).toBeGreaterThan(ATTEMPTS / 100)
     expect(network.refusals).toEqual([])
     // Lost answers to "give me a counting id" happened, and every phone still counts under one id only.
