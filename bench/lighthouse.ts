@@ -10,7 +10,7 @@
  * of simulating the slowdown: what a slow phone sees, for comparing two builds (docs/performance.md).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -92,6 +92,8 @@ export async function lighthouseBench() {
           continue
         }
         const audit = (id: string) => lhr.audits[id]?.numericValue ?? NaN
+        // LIGHTHOUSE_REPORT=dir: each run's whole report (lhr-1.json, ...), for the audits the figures do not show.
+        if (process.env.LIGHTHOUSE_REPORT) writeFileSync(join(process.env.LIGHTHOUSE_REPORT, `lhr-${runs.length + 1}.json`), JSON.stringify(lhr))
         // LIGHTHOUSE_DETAIL=1: what made the figures — the long tasks (their script, start and length, after
         // the 4x slowdown) and the main thread's work by kind — to find what to change.
         if (process.env.LIGHTHOUSE_DETAIL) {

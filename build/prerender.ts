@@ -38,6 +38,12 @@ export function prerenderStartPage(configFile: string): Plugin {
         if (!html.includes(MARK)) throw new Error(`index.html has no ${MARK} to render the start page into`)
         const script = Object.values(ctx.bundle ?? {}).find((a) => a.type === 'asset' && (a.names ?? []).includes(SCRIPT_NAME))
         if (!script) throw new Error(`${SCRIPT_NAME} was not emitted`)
+        // The app's own stylesheet (boot.ts's chunk, which main.ts loads after the first paint) is in the head
+        // as well, before the entry's, in the order main.ts once imported them: the rendered page needs it at its
+        // first paint. Loading the chunk later finds it there and does not load it again.
+        const boot = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/src/app/boot.ts'))
+        if (!boot || boot.type !== 'chunk') throw new Error('no chunk for src/app/boot.ts')
+        const bootCss = [...(boot.viteMetadata?.importedCss ?? [])].map((f) => `<link rel="stylesheet" crossorigin href="/${f}">`).join('\n    ')
         process.env.SWZ_PRERENDERING = '1'
         const { createServer } = await import('vite')
         const server = await createServer({ configFile, mode: 'production', appType: 'custom', logLevel: 'error', server: { middlewareMode: true, hmr: false, ws: false } })
@@ -47,6 +53,7 @@ export function prerenderStartPage(configFile: string): Plugin {
           return html
             .replace('<title>', `<script src="/${script.fileName}"></script>\n    <title>`)
             .replace(MARK, `<div id="app" data-prerendered>${page}</div>`)
+            .replace(/<link rel="stylesheet"/, `${bootCss}\n    <link rel="stylesheet"`)
         } finally {
           await server.close()
           delete process.env.SWZ_PRERENDERING

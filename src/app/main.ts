@@ -1,11 +1,12 @@
-import { createPinia } from 'pinia'
-import { createApp, nextTick } from 'vue'
-import App from './App.vue'
-import { i18n, localeForPage, showLocale } from './i18n'
-import { isProPath } from './shell/proPaths'
-import { router } from './router'
+/**
+ * The entry: the stylesheets (so the page's CSS stays in index.html's head) and the app, loaded from
+ * boot.ts. On the start page rendered at build time (build/prerender.ts) the app is fetched only once
+ * that page has been painted: otherwise, with the JavaScript in before the HTML is parsed, the browser
+ * runs the app and replaces the page before ever painting it, and a phone shows nothing until the
+ * app has loaded and mounted (docs/performance.md, "The start page painted before its JavaScript").
+ */
 import { SESSION_KEYS } from './core/storageNames'
-import { giveTo, takeFrom } from './shell/takeOver'
+import { afterFirstPaint } from './shell/afterFirstPaint'
 import './styles/nlds.css'
 import './styles/theme.css'
 import './styles/main.css'
@@ -18,16 +19,6 @@ window.addEventListener('vite:preloadError', (event) => {
   window.location.reload()
 })
 
-/**
- * Mounts over the start page rendered at build time (build/prerender.ts), which the app's first
- * render replaces; what a person did on it meanwhile is done again on the app's page (shell/takeOver.ts).
- */
-function mount() {
-  const painted = document.querySelector('#app[data-prerendered]')
-  const taken = painted && document.documentElement.classList.contains('start-page') ? takeFrom(painted) : undefined
-  document.getElementById('app')?.removeAttribute('data-prerendered')
-  createApp(App).use(createPinia()).use(router).use(i18n).mount('#app')
-  if (taken) void router.isReady().then(nextTick).then(() => giveTo(document.getElementById('app'), taken))
-}
-
-void showLocale(localeForPage(isProPath(window.location.pathname))).finally(mount)
+const boot = () => void import('./boot')
+if (document.documentElement.classList.contains('start-page')) afterFirstPaint(boot)
+else boot()

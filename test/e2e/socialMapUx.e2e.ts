@@ -148,7 +148,7 @@ describe("the resident's social map, as a new user tries it", () => {
     await page.unroute(/\/assets\/.*\.js$/)
     let release!: () => void
     const held = new Promise<void>((r) => (release = r))
-    await page.route(/\/assets\/index-[^/]*\.js$/, async (r) => (await held, r.continue()))
+    await page.route(/\/assets\/boot-[^/]*\.js$/, async (r) => (await held, r.continue()))
     // Not waiting for `load` (or DOMContentLoaded): both wait for the held module.
     await page.reload({ waitUntil: 'commit' })
     await page.getByRole('searchbox').fill('repair')
@@ -171,6 +171,38 @@ describe("the resident's social map, as a new user tries it", () => {
     expect(new URL(page.url()).searchParams.get('q')).toBe('repair')
     expect(await page.locator('h1').count()).toBe(1)
     expect(await page.locator('header').count()).toBe(1)
+    await context.close()
+  })
+
+  it("fetches the app only after the start page has been drawn: before that frame only the head script and the entry, at other addresses at once", async () => {
+    const context = await h.browser.newContext({ viewport: PHONE, locale: 'nl-NL', serviceWorkers: 'block' })
+    // The first frame that draws the rendered page: its callbacks run just before it paints.
+    await context.addInitScript(() => {
+      const w = window as unknown as { drawnAt?: number }
+      const look = () => {
+        if (document.documentElement.classList.contains('start-page') && document.querySelector('#app[data-prerendered] h1')) w.drawnAt = performance.now()
+        else requestAnimationFrame(look)
+      }
+      requestAnimationFrame(look)
+    })
+    const page = await context.newPage()
+    await page.goto(h.baseUrl + '/')
+    await expect.poll(() => page.locator('#app').getAttribute('data-prerendered')).toBeNull()
+    const seen = await page.evaluate(() => ({
+      drawnAt: (window as unknown as { drawnAt?: number }).drawnAt ?? -1,
+      entry: document.querySelector<HTMLScriptElement>('script[type="module"]')?.src ?? '',
+      scripts: performance.getEntriesByType('resource').filter((r) => /\/assets\/[^/]+\.js$/.test(r.name)).map((r) => ({ name: r.name, start: r.startTime })),
+    }))
+    expect(seen.drawnAt).toBeGreaterThan(0)
+    const app = seen.scripts.filter((s) => s.name !== seen.entry && !/\/start-page-[^/]+\.js$/.test(s.name))
+    expect(app.map((s) => s.name)).toContainEqual(expect.stringMatching(/\/boot-[^/]+\.js$/))
+    expect(app.filter((s) => s.start < seen.drawnAt)).toEqual([])
+    // Elsewhere nothing waits for a frame: the app's page shows (its own heading, not the start page's).
+    await page.goto(h.baseUrl + '/over')
+    await expect.poll(() => page.locator('#app').getAttribute('data-prerendered')).toBeNull()
+    await page.locator('h1').waitFor()
+    expect(await page.locator('h1').count()).toBe(1)
+    expect(await page.locator('h1').textContent()).not.toBe('Zoek hulp en activiteiten bij jou in de buurt')
     await context.close()
   })
 

@@ -1,0 +1,26 @@
+import { createPinia } from 'pinia'
+import { createApp, nextTick } from 'vue'
+import App from './App.vue'
+import { i18n, localeForPage, showLocale } from './i18n'
+import { isProPath } from './shell/proPaths'
+import { router } from './router'
+import { giveTo, takeFrom } from './shell/takeOver'
+
+/**
+ * The app itself, loaded by main.ts: on the start page only after the page rendered at build time
+ * has been painted (docs/performance.md, "The start page painted before its JavaScript").
+ */
+
+/**
+ * Mounts over the start page rendered at build time (build/prerender.ts), which the app's first
+ * render replaces; what a person did on it meanwhile is done again on the app's page (shell/takeOver.ts).
+ */
+function mount() {
+  const painted = document.querySelector('#app[data-prerendered]')
+  const taken = painted && document.documentElement.classList.contains('start-page') ? takeFrom(painted) : undefined
+  document.getElementById('app')?.removeAttribute('data-prerendered')
+  createApp(App).use(createPinia()).use(router).use(i18n).mount('#app')
+  if (taken) void router.isReady().then(nextTick).then(() => giveTo(document.getElementById('app'), taken))
+}
+
+void showLocale(localeForPage(isProPath(window.location.pathname))).finally(mount)
