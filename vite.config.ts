@@ -52,14 +52,10 @@ export default defineConfig({
     sourcemap: false,
     // .vite/manifest.json: the chunk graph, from which the start page's budget counts what it loads (build/startPageAssets.ts).
     manifest: true,
-    // The app (boot.ts) is fetched after the start page's first paint without preload links for what it imports:
-    // adding some twenty <link rel=modulepreload> at once took ~50 ms of the main thread on this machine, a long
-    // task of its own; its imports are found as it loads instead (docs/performance.md). Lazy pages keep theirs.
-    modulePreload: { resolveDependencies: (filename, deps) => (/(^|\/)boot-[^/]+\.js$/.test(filename) ? [] : deps) },
     rolldownOptions: {
       output: {
         // Vue, its router, store and texts in one chunk: every page needs them at start, and one file compresses
-        // better than the six the automatic split makes of them (docs/performance.md, "The start page's JavaScript").
+        // better than the six the automatic split makes of them (docs/performance.md, "The app fetched after the start page's first paint").
         codeSplitting: { groups: [{ name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/ }] },
       },
     },

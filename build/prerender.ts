@@ -6,7 +6,7 @@
  * index.html answers every address of the app, and the rendered page is Dutch. A small script in
  * the head (`start-page.js`, a file of its own: the Content-Security-Policy allows no inline script)
  * lets it show before the first paint only where it is what the app will show first: the address
- * `/`, Dutch or no language chosen on this phone. main.ts drops the mark when the app mounts.
+ * `/`, Dutch or no language chosen on this phone. boot.ts (the app, loaded by main.ts) drops the mark when it mounts.
  */
 import type { Plugin } from 'vite'
 import { LOCAL_KEYS } from '../src/app/core/storageNames'

@@ -8,7 +8,7 @@ import { giveTo, takeFrom } from './shell/takeOver'
 
 /**
  * The app itself, loaded by main.ts: on the start page only after the page rendered at build time
- * has been painted (docs/performance.md, "The start page painted before its JavaScript").
+ * has been painted (docs/performance.md, "The app fetched after the start page's first paint").
  */
 
 /**
@@ -23,4 +23,6 @@ function mount() {
   if (taken) void router.isReady().then(nextTick).then(() => giveTo(document.getElementById('app'), taken))
 }
 
-void showLocale(localeForPage(isProPath(window.location.pathname))).finally(mount)
+// The mount in a task of its own, not in the one that evaluated the modules: two shorter tasks, with room between
+// them for the phone to answer a tap or a key (docs/performance.md, "Where the blocking time is now").
+void showLocale(localeForPage(isProPath(window.location.pathname))).finally(() => setTimeout(mount, 0))

@@ -3,7 +3,7 @@
  * boot.ts. On the start page rendered at build time (build/prerender.ts) the app is fetched only once
  * that page has been painted: otherwise, with the JavaScript in before the HTML is parsed, the browser
  * runs the app and replaces the page before ever painting it, and a phone shows nothing until the
- * app has loaded and mounted (docs/performance.md, "The start page painted before its JavaScript").
+ * app has loaded and mounted (docs/performance.md, "The app fetched after the start page's first paint").
  */
 import { SESSION_KEYS } from './core/storageNames'
 import { afterFirstPaint } from './shell/afterFirstPaint'

@@ -2,6 +2,7 @@
  * Serves the built PWA from `dir`: hashed assets cached for a year, the service worker and
  * index.html never cached, and every other navigation answered with index.html (the app's
  * router takes it from there). Files are read per request, so a rebuilt app is served at once.
+ * Nothing under a dot-folder or named with a leading dot is served (the build's manifest, `.vite/`).
  */
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
@@ -42,6 +43,8 @@ export function staticFiles(dir: string) {
     }
     const full = normalize(join(root, path))
     if (!full.startsWith(root)) return problem(c, 404, 'not-found', 'Not found')
+    // Dot-folders and dot-files hold the build's own files (.vite/manifest.json lists every source path and chunk), not the app's.
+    if (full.slice(root.length).split(sep).some((part) => part.startsWith('.'))) return problem(c, 404, 'not-found', 'Not found')
     let body = path.endsWith('/') ? undefined : await fileAt(full)
     let type = TYPES[extname(full)] ?? 'application/octet-stream'
     let cache = path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'

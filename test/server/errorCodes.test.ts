@@ -3,7 +3,7 @@
  * Dutch instead of "unknown": the replies that had none, the catch-all 404, the error handler,
  * and the static files. And no route writes an error reply by hand (src/server/http/problem.ts).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HTTPException } from 'hono/http-exception'
@@ -67,6 +67,14 @@ describe('error replies', () => {
       expect(await problemOf(await app.request('/%E0%A4%A'))).toEqual({ status: 400, code: 'bad-path', hasText: true })
       expect(await problemOf(await app.request('/assets/missing.js'))).toEqual({ status: 404, code: 'not-found', hasText: true })
       expect(await problemOf(await app.request('/kaart'))).toEqual({ status: 503, code: 'not-built', hasText: true })
+      // The build's own files in dot-folders (.vite/manifest.json: every source path and chunk, the professionals'
+      // pages too) are not the app's: not served, also not by another spelling of the path.
+      mkdirSync(join(dir, '.vite'))
+      writeFileSync(join(dir, '.vite', 'manifest.json'), '{"src/app/boot.ts":{}}')
+      writeFileSync(join(dir, 'index.html'), '<!doctype html>')
+      for (const path of ['/.vite/manifest.json', '/assets/../.vite/manifest.json', '/%2Evite/manifest.json', '/.vite/'])
+        expect({ path, ...(await problemOf(await app.request(path))) }).toEqual({ path, status: 404, code: 'not-found', hasText: true })
+      expect((await app.request('/kaart')).status).toBe(200)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -1,7 +1,7 @@
 /**
  * main.ts fetches the app only once the start page rendered at build time has been painted
- * (src/app/shell/afterFirstPaint.ts; docs/performance.md "The start page painted before its
- * JavaScript"): after a frame, never inside it, once, and in a tab that paints no frames after a while.
+ * (src/app/shell/afterFirstPaint.ts; docs/performance.md "The app fetched after the start page's
+ * first paint"): after a frame, never inside it, once, and in a tab that paints no frames after a while.
  */
 import { describe, expect, it } from 'vitest'
 import { afterFirstPaint } from '../../src/app/shell/afterFirstPaint'
