@@ -151,7 +151,8 @@ if (SEARCH_ONLY) {
   process.exit(0)
 }
 /**
- * The start page's CSS (build/startPageAssets.ts: what index.html links and the app's first chunks bring) against the peer: @utrecht/component-library-css, all of NL Design System's Utrecht
+ * The start page's CSS (build/startPageAssets.ts: what index.html links and the app's first chunks
+ * bring) against the peer: @utrecht/component-library-css, all of NL Design System's Utrecht
  * components in one file, which is what we would load without picking per-component packages.
  */
 function startPageCss() {

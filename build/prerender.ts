@@ -38,12 +38,23 @@ export function prerenderStartPage(configFile: string): Plugin {
         if (!html.includes(MARK)) throw new Error(`index.html has no ${MARK} to render the start page into`)
         const script = Object.values(ctx.bundle ?? {}).find((a) => a.type === 'asset' && (a.names ?? []).includes(SCRIPT_NAME))
         if (!script) throw new Error(`${SCRIPT_NAME} was not emitted`)
-        // The app's own stylesheet (boot.ts's chunk, which main.ts loads after the first paint) is in the head
-        // as well, before the entry's, in the order main.ts once imported them: the rendered page needs it at its
-        // first paint. Loading the chunk later finds it there and does not load it again.
-        const boot = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/src/app/boot.ts'))
-        if (!boot || boot.type !== 'chunk') throw new Error('no chunk for src/app/boot.ts')
-        const bootCss = [...(boot.viteMetadata?.importedCss ?? [])].map((f) => `<link rel="stylesheet" crossorigin href="/${f}">`).join('\n    ')
+        // The app's stylesheets (boot.ts's chunk and the chunks it imports, which main.ts loads after the first
+        // paint) are in the head as well, before the entry's, in the order main.ts once imported them: the rendered
+        // page needs them at its first paint. Loading the chunks later finds them there and does not load them again.
+        const chunks = new Map(Object.values(ctx.bundle ?? {}).flatMap((c) => (c.type === 'chunk' ? [[c.fileName, c] as const] : [])))
+        const boot = [...chunks.values()].find((c) => c.facadeModuleId?.endsWith('/src/app/boot.ts'))
+        if (!boot) throw new Error('no chunk for src/app/boot.ts')
+        const css = new Set<string>()
+        const seen = new Set<string>()
+        const collect = (chunk: typeof boot) => {
+          if (seen.has(chunk.fileName)) return
+          seen.add(chunk.fileName)
+          for (const i of chunk.imports) if (chunks.has(i)) collect(chunks.get(i)!)
+          for (const f of chunk.viteMetadata?.importedCss ?? []) css.add(f)
+        }
+        collect(boot)
+        // Boot imports from the entry's chunk too, whose stylesheet index.html links already.
+        const bootCss = [...css].filter((f) => !html.includes(`/${f}"`)).map((f) => `<link rel="stylesheet" crossorigin href="/${f}">`).join('\n    ')
         process.env.SWZ_PRERENDERING = '1'
         const { createServer } = await import('vite')
         const server = await createServer({ configFile, mode: 'production', appType: 'custom', logLevel: 'error', server: { middlewareMode: true, hmr: false, ws: false } })

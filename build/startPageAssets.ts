@@ -1,10 +1,10 @@
 /**
  * What the start page loads before a resident can use it, from the build's chunk graph
- * (dist/.vite/manifest.json): the entry (index.html's src/app/main.ts) and what it imports, and the app it loads
- * at once on every page (src/app/boot.ts, a dynamic import: on the start page right after the first
- * paint) with what that imports; their stylesheets; and workbox-window, which the update prompt
- * imports at start; and the scripts and stylesheets index.html links. Lazily loaded pages are not counted. Used by the start page's size budget
- * (test/e2e/budget.e2e.ts) and `npm run bench`.
+ * (dist/.vite/manifest.json): the entry (index.html's src/app/main.ts), the app it loads on every
+ * page (src/app/boot.ts, a dynamic import: on the start page right after the first paint), what
+ * either imports, and their stylesheets; workbox-window, which the update prompt imports at start;
+ * and the scripts and stylesheets index.html links itself. Lazily loaded pages are not counted.
+ * Used by the start page's size budget (test/e2e/budget.e2e.ts) and `npm run bench`.
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -12,7 +12,6 @@ import { z } from 'zod'
 
 const chunkSchema = z.object({
   file: z.string(),
-  isEntry: z.boolean().optional(),
   imports: z.array(z.string()).optional(),
   dynamicImports: z.array(z.string()).optional(),
   css: z.array(z.string()).optional(),

@@ -9,11 +9,9 @@ import { giveTo, takeFrom } from './shell/takeOver'
 /**
  * The app itself, loaded by main.ts: on the start page only after the page rendered at build time
  * has been painted (docs/performance.md, "The app fetched after the start page's first paint").
- */
-
-/**
- * Mounts over the start page rendered at build time (build/prerender.ts), which the app's first
- * render replaces; what a person did on it meanwhile is done again on the app's page (shell/takeOver.ts).
+ *
+ * `mount` mounts over that rendered page, which the app's first render replaces; what a person did
+ * on it meanwhile is done again on the app's page (shell/takeOver.ts).
  */
 function mount() {
   const painted = document.querySelector('#app[data-prerendered]')
