@@ -3,6 +3,7 @@ import vue from '@vitejs/plugin-vue'
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
+import { compileHintsForStart } from './build/compileHints'
 import { prerenderStartPage } from './build/prerender'
 
 export default defineConfig({
@@ -18,6 +19,7 @@ export default defineConfig({
       dropMessageCompiler: true,
     }),
     prerenderStartPage(fileURLToPath(import.meta.url)),
+    compileHintsForStart(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/app/sw',

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { COMPILE_HINT } from '../../build/compileHints'
 import { startPageAssets } from '../../build/startPageAssets'
 
 const DIST = join(new URL('../../', import.meta.url).pathname, process.env.E2E_DIST ?? 'dist')
@@ -20,6 +21,14 @@ describe('the start page', () => {
     expect(assets.js.some((f) => f.includes('/boot-'))).toBe(true)
     expect(assets.js.some((f) => f.includes('/start-page-'))).toBe(true)
     expect(gzipKb(assets.js)).toBeLessThanOrEqual(100)
+  })
+
+  it('marks what it runs at once for compiling while it downloads', () => {
+    // build/compileHints.ts: V8 compiles a marked file on a background thread as it streams in, not
+    // function by function on the main thread during the mount. The head script and workbox-window are not in the graph.
+    const graph = assets.js.filter((f) => !f.includes('/start-page-') && !f.includes('/workbox-window'))
+    expect(graph.length).toBeGreaterThan(2)
+    expect(graph.filter((f) => !readFileSync(join(DIST, f), 'utf8').startsWith(COMPILE_HINT))).toEqual([])
   })
 
   it('loads at most 15 KB gzip of CSS', () => {
