@@ -2,6 +2,7 @@ import { createI18n } from 'vue-i18n'
 import nl from './nl.json'
 import { dateFormatsFor } from './dateFormats'
 import { LOCAL_KEYS } from '../core/storageNames'
+import { rememberTexts } from './rememberTexts'
 
 /**
  * The resident's interface: Dutch first, then English and three languages spoken in the region
@@ -35,6 +36,8 @@ export const i18n = createI18n({
   messages: { nl },
   datetimeFormats: Object.fromEntries(LOCALES.map((l) => [l, dateFormatsFor(l)])),
 })
+// Each text made once per language, not on every render (rememberTexts.ts).
+rememberTexts(i18n.global)
 
 const loaders: Record<Exclude<Locale, 'nl'>, () => Promise<{ default: Record<string, unknown> }>> = {
   en: () => import('./en.json'),
