@@ -4,7 +4,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import SocialMapResultList from '../../src/app/features/socialMap/SocialMapResultList.vue'
-import { FIRST_CHUNK, NEXT_CHUNK } from '../../src/app/features/socialMap/useProgressiveList'
+import { CHUNK_BUDGET_MS, FIRST_CHUNK, MAX_CHUNK, chunkSize } from '../../src/app/features/socialMap/useProgressiveList'
 import type { ServiceSummary } from '../../src/app/features/socialMap/data/protocol'
 import en from '../../src/app/i18n/en.json'
 import nl from '../../src/app/i18n/nl.json'
@@ -60,6 +60,15 @@ describe('a result in the list', () => {
   })
 })
 
+describe('chunkSize', () => {
+  it('is one result before anything is measured, then what fits in the budget, between one and the most', () => {
+    expect(chunkSize(undefined)).toBe(1)
+    expect(chunkSize(CHUNK_BUDGET_MS * 2)).toBe(1)
+    expect(chunkSize(CHUNK_BUDGET_MS / 3)).toBe(3)
+    expect(chunkSize(0)).toBe(MAX_CHUNK)
+  })
+})
+
 describe('a long result list', () => {
   afterEach(() => vi.useRealTimers())
   const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ ...item, id: `id-${from + i}`, name: `Activiteit ${from + i}` }))
@@ -69,7 +78,8 @@ describe('a long result list', () => {
     const wrapper = render('nl', many(30))
     expect(wrapper.findAll('[data-service-id]')).toHaveLength(FIRST_CHUNK)
     await vi.advanceTimersToNextTimerAsync()
-    expect(wrapper.findAll('[data-service-id]')).toHaveLength(FIRST_CHUNK + NEXT_CHUNK)
+    // The first later chunk is one result: how long a result takes on this phone is not known yet.
+    expect(wrapper.findAll('[data-service-id]')).toHaveLength(FIRST_CHUNK + 1)
     await vi.runAllTimersAsync()
     expect(wrapper.findAll('[data-service-id]')).toHaveLength(30)
   })
@@ -81,8 +91,32 @@ describe('a long result list', () => {
     // Changed in place, unseen by Vue: a result rendered again would show the new name.
     items[0]!.name = 'Anders genoemd'
     await vi.advanceTimersToNextTimerAsync()
-    expect(wrapper.findAll('[data-service-id]')).toHaveLength(FIRST_CHUNK + NEXT_CHUNK)
+    await vi.advanceTimersToNextTimerAsync()
+    expect(wrapper.findAll('[data-service-id]').length).toBeGreaterThan(FIRST_CHUNK + 1)
     expect(wrapper.get('[data-service-id="id-0"]').text()).toContain('Activiteit 0')
+  })
+
+  /** How many results show after each idle task when rendering a chunk seems to take `msPerChunk` on this phone. */
+  async function growth(msPerChunk: number, total: number): Promise<number[]> {
+    vi.useFakeTimers()
+    let clock = 0
+    // The list reads the clock before a chunk and after Vue rendered it: each reading moves it on by a chunk's time.
+    vi.spyOn(performance, 'now').mockImplementation(() => (clock += msPerChunk))
+    const wrapper = render('nl', many(total))
+    const counts: number[] = []
+    while (counts.at(-1) !== total && counts.length < 40) {
+      await vi.advanceTimersToNextTimerAsync()
+      counts.push(wrapper.findAll('[data-service-id]').length)
+    }
+    vi.restoreAllMocks()
+    return counts
+  }
+
+  it('sizes each later chunk by how long the last one took on this phone: one at a time on a slow phone, more on a fast one', async () => {
+    // A slow phone: one result takes longer than a chunk's budget.
+    expect(await growth(CHUNK_BUDGET_MS * 3, 10)).toEqual([6, 7, 8, 9, 10])
+    // A fast one: a result in a fifth of the budget, then five in a chunk, then the most a chunk holds.
+    expect(await growth(CHUNK_BUDGET_MS / 5, 30)).toEqual([6, 11, 11 + MAX_CHUNK, 11 + 2 * MAX_CHUNK, 30])
   })
 
   it('keeps what it shows when the same results come again or grow ("Meer tonen"), and starts over for new ones', async () => {
