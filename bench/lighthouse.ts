@@ -125,7 +125,7 @@ export async function lighthouseBench() {
   return {
     page: '/',
     runs: RUNS,
-    config: 'lighthouse default mobile (simulated throttling), headless chromium',
+    config: `lighthouse default mobile (${process.env.LIGHTHOUSE_APPLIED ? 'applied throttling, LIGHTHOUSE_APPLIED' : 'simulated throttling'}), headless chromium`,
     median: { performance: med('performance'), accessibility: med('accessibility'), fcp_ms: med('fcp_ms'), lcp_ms: med('lcp_ms'), tbt_ms: med('tbt_ms'), cls: med('cls'), si_ms: med('si_ms') },
     aims: { performance: 0.95, accessibility: 1 },
     each: runs,
