@@ -17,21 +17,23 @@ interface OutputChunkLike {
   type: 'chunk'
   code: string
   imports: string[]
-  isEntry: boolean
   facadeModuleId: string | null
 }
 
 /** The file names of the chunks reachable by static import from the chunks whose module matches `roots`. */
 export function chunksRunAtStart(bundle: Record<string, { type: string }>, roots: readonly RegExp[]): string[] {
-  const chunks = Object.entries(bundle).filter((e): e is [string, OutputChunkLike] => e[1].type === 'chunk')
+  const chunkAt = (file: string) => (bundle[file]?.type === 'chunk' ? (bundle[file] as OutputChunkLike) : undefined)
   const found = new Set<string>()
   const visit = (file: string) => {
-    const chunk = bundle[file] as OutputChunkLike | undefined
-    if (!chunk || chunk.type !== 'chunk' || found.has(file)) return
+    const chunk = chunkAt(file)
+    if (!chunk || found.has(file)) return
     found.add(file)
     for (const i of chunk.imports) visit(i)
   }
-  for (const [file, chunk] of chunks) if (chunk.facadeModuleId && roots.some((r) => r.test(chunk.facadeModuleId!))) visit(file)
+  for (const file of Object.keys(bundle)) {
+    const id = chunkAt(file)?.facadeModuleId
+    if (id && roots.some((r) => r.test(id))) visit(file)
+  }
   return [...found]
 }
 
