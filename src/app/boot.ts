@@ -1,26 +1,42 @@
 import { createPinia } from 'pinia'
-import { createApp, nextTick } from 'vue'
+import { createApp, createSSRApp, nextTick } from 'vue'
 import App from './App.vue'
+import { dataClient } from './features/socialMap/data/dataClient'
 import { i18n, localeForPage, showLocale } from './i18n'
 import { isProPath } from './shell/proPaths'
 import { router } from './router'
-import { giveTo, takeFrom } from './shell/takeOver'
+import { giveTo, putBack, takeFrom } from './shell/takeOver'
 
 /**
  * The app itself, loaded by main.ts: on the start page only after the page rendered at build time
  * has been painted (docs/performance.md, "The app fetched after the start page's first paint").
  *
- * `mount` mounts over that rendered page, which the app's first render replaces; what a person did
- * on it meanwhile is done again on the app's page (shell/takeOver.ts).
+ * On that page the app hydrates the painted markup instead of replacing it: the same elements stay,
+ * so the browser neither builds nor styles the page a second time (docs/performance.md, "The painted
+ * page hydrated"). What a person did on it meanwhile is done again through the app (shell/takeOver.ts).
+ * Elsewhere the painted page is hidden and the app mounts over it.
  */
 function mount() {
-  const painted = document.querySelector('#app[data-prerendered]')
-  const taken = painted && document.documentElement.classList.contains('start-page') ? takeFrom(painted) : undefined
-  document.getElementById('app')?.removeAttribute('data-prerendered')
-  createApp(App).use(createPinia()).use(router).use(i18n).mount('#app')
-  if (taken) void router.isReady().then(nextTick).then(() => giveTo(document.getElementById('app'), taken))
+  const root = document.getElementById('app')
+  if (!root?.hasAttribute('data-prerendered') || !document.documentElement.classList.contains('start-page')) {
+    root?.removeAttribute('data-prerendered')
+    createApp(App).use(createPinia()).use(router).use(i18n).mount('#app')
+    return
+  }
+  const app = createSSRApp(App).use(createPinia()).use(router).use(i18n)
+  // The first page resolved before hydrating, as it was when rendered at build time: the same markup.
+  void router.isReady().then(() => {
+    root.removeAttribute('data-prerendered')
+    const taken = takeFrom(root)
+    if (taken) putBack(root, taken)
+    app.mount(root)
+    if (taken) void nextTick().then(() => giveTo(root, taken))
+  })
 }
 
-// The mount in a task of its own, not in the one that evaluated the modules: two shorter tasks, with room between
-// them for the phone to answer a tap or a key (docs/performance.md, "Where the blocking time is now").
-void showLocale(localeForPage(isProPath(window.location.pathname))).finally(() => setTimeout(mount, 0))
+// Three tasks, not one, with room between them for the phone to answer a tap or a key: the modules' evaluation,
+// starting the data worker (a few ms of the main thread), and the mount (docs/performance.md, "Where the blocking time is now").
+void showLocale(localeForPage(isProPath(window.location.pathname))).finally(() => {
+  setTimeout(dataClient, 0)
+  setTimeout(mount, 0)
+})

@@ -1,3 +1,4 @@
+import { nextTick } from 'vue'
 /**
  * The region's date in the app (issue 12): every day the app stores or shows comes from
  * src/app/core/clock.ts. 2026-03-14T23:30Z is 2026-03-15 00:30 in Oss; UTC still says the 14th.
@@ -53,6 +54,7 @@ describe("the app's clock at 00:30 in Oss", () => {
 
   it("filters the social map on the 15th when someone picks 'op een dag' (SocialMapFilters)", async () => {
     const wrapper = mount(SocialMapFilters, { props: { filters: {} }, global: { plugins: [i18n] } })
+    await nextTick() // opened once mounted, on a wide screen
     await wrapper.get('#f-open').setValue('dag')
     expect(wrapper.emitted('change')?.at(-1)).toEqual([{ open: '2026-03-15' }])
   })

@@ -13,6 +13,8 @@ import { seriousViolations } from './axe'
 import { startHarness, type Harness } from './harness'
 
 const PHONE = { width: 320, height: 640 }
+/** The start page's elements that stay once its results show (the status lines change, for one). */
+const STABLE = '#app .app-header__inner, #app .app-header__inner *, #app h1, #app form[role=search] *, #app footer *'
 let h: Harness
 beforeAll(async () => {
   h = await startHarness()
@@ -144,7 +146,7 @@ describe("the resident's social map, as a new user tries it", () => {
     expect(await page.locator('h1').isVisible()).toBe(true)
 
     // The app's modules held back: a resident types into the painted search box meanwhile. Once they
-    // arrive the app mounts over it — one page, not two, the mark gone — and keeps what was typed, the focus with it.
+    // arrive the app hydrates it — one page, not two, the mark gone — and keeps what was typed, the focus with it.
     await page.unroute(/\/assets\/.*\.js$/)
     let release!: () => void
     const held = new Promise<void>((r) => (release = r))
@@ -157,6 +159,7 @@ describe("the resident's social map, as a new user tries it", () => {
     await page.locator('#near-me-place').fill('5341')
     await page.getByRole('searchbox').focus()
     expect(await page.locator('#app').getAttribute('data-prerendered')).toBe('')
+    await page.evaluate((stable) => ((window as unknown as { painted: Element[] }).painted = [...document.querySelectorAll(stable)]), STABLE)
     release()
     await expect.poll(() => page.locator('#app').getAttribute('data-prerendered')).toBeNull()
     await expect.poll(() => resultCount(page), { timeout: 20_000 }).toMatch(/^\d+ resultaten?$/)
@@ -171,7 +174,28 @@ describe("the resident's social map, as a new user tries it", () => {
     expect(new URL(page.url()).searchParams.get('q')).toBe('repair')
     expect(await page.locator('h1').count()).toBe(1)
     expect(await page.locator('header').count()).toBe(1)
+    // Hydrated, not built again: the painted page's elements are the app's (docs/performance.md, "The painted page hydrated").
+    expect(await page.evaluate(() => (window as unknown as { painted: Element[] }).painted.filter((e) => !e.isConnected).map((e) => e.outerHTML.slice(0, 80)))).toEqual([])
     await context.close()
+  })
+
+  it('hydrates the painted start page without a mismatch, on a phone and on a wide screen (filters open there once mounted)', async () => {
+    for (const viewport of [PHONE, { width: 1280, height: 800 }]) {
+      const context = await h.browser.newContext({ viewport, locale: 'nl-NL', serviceWorkers: 'block' })
+      const page = await context.newPage()
+      const problems: string[] = []
+      page.on('console', (m) => void (m.type() === 'error' || m.type() === 'warning' ? problems.push(m.text()) : undefined))
+      await context.addInitScript((stable) => document.addEventListener('DOMContentLoaded', () => ((window as unknown as { painted: Element[] }).painted = [...document.querySelectorAll(stable)])), STABLE)
+      await page.goto(h.baseUrl + '/')
+      await expect.poll(() => resultCount(page), { timeout: 20_000 }).toMatch(/^\d+ resultaten?$/)
+      expect(await page.evaluate(() => (window as unknown as { painted: Element[] }).painted.filter((e) => !e.isConnected).length)).toBe(0)
+      expect(problems.filter((p) => /hydrat/i.test(p))).toEqual([])
+      // Closed on a phone; open beside the results where there is room, its fields there.
+      const wide = viewport.width > 1000
+      expect(await page.getByTestId('filters').getAttribute('open')).toBe(wide ? '' : null)
+      expect(await page.getByLabel('Gemeente').isVisible()).toBe(wide)
+      await context.close()
+    }
   })
 
   it("fetches the app only after the start page has been drawn: before that frame only the head script and the entry, at other addresses at once", async () => {

@@ -1,13 +1,9 @@
 /**
- * Whether the browser says it is online, and what to do when that changes, for the page's main
- * thread (components, composables, stores). Built on VueUse: a listener made inside a component or
- * store goes away with it. Workers keep their own listeners (VueUse needs a window).
+ * What to do when the browser's online state changes, for the page's main thread (components,
+ * composables, stores). Built on VueUse: a listener made inside a component or store goes away with
+ * it. Workers keep their own listeners (VueUse needs a window).
  */
-import { createSharedComposable, useEventListener, useOnline } from '@vueuse/core'
-import type { Ref } from 'vue'
-
-/** The browser's online state as a ref; one pair of listeners for the whole app. */
-export const useNetworkStatus = createSharedComposable((): { isOnline: Readonly<Ref<boolean>> } => ({ isOnline: useOnline() }))
+import { useEventListener } from '@vueuse/core'
 
 /** Calls fn each time the browser comes back online. Returns the function that stops listening. */
 export function onBackOnline(fn: () => void): () => void {

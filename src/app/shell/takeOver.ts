@@ -1,9 +1,10 @@
 /**
  * What a person did on the start page painted from index.html (build/prerender.ts) before the app
- * mounted over it — typed, chose, opened a disclosure, moved the focus — done again on the app's own
- * page, so nothing is undone (docs/performance.md "The start page painted before its JavaScript").
- * The app's first render is the same markup, so its controls, disclosures and focusable elements
- * are found again by their place in document order.
+ * took it over — typed, chose, opened a disclosure, moved the focus — done again through the app, so
+ * nothing is undone (docs/performance.md "The start page painted before its JavaScript"). The app's
+ * first render is the same markup, so its controls, disclosures and focusable elements are found
+ * again by their place in document order. The app hydrates that page (boot.ts): `putBack` first
+ * returns it to the state it was painted in, which is what the app's first render expects.
  */
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
 const CONTROLS = 'input, select, textarea'
@@ -35,6 +36,25 @@ export function takeFrom(root: Element | null): Taken | undefined {
   const caret: Taken['caret'] = active instanceof HTMLInputElement ? [active.selectionStart, active.selectionEnd] : [null, null]
   if (focus < 0 && !open.some(Boolean) && values.every((v) => v === null)) return undefined
   return { values, open, focus, caret }
+}
+
+/**
+ * Returns the painted page to the state it was painted in (values, disclosures), so the app's
+ * hydration finds its own first render there; `giveTo` then does it all again through the app, whose
+ * components follow the events. The focus stays where it is.
+ */
+export function putBack(root: Element, taken: Taken): void {
+  const controls = [...root.querySelectorAll<Control>(CONTROLS)]
+  taken.values.forEach((value, i) => {
+    const c = controls[i]
+    if (value === null || !c) return
+    if (c instanceof HTMLSelectElement) for (const o of c.options) o.selected = o.defaultSelected
+    else c.value = c.defaultValue
+  })
+  const details = [...root.querySelectorAll('details')]
+  taken.open.forEach((open, i) => {
+    if (open && details[i]) details[i].open = false
+  })
 }
 
 /** Does it again on the app's page: values first (each control's own event), then the focus, then the disclosures (opening one adds controls). */

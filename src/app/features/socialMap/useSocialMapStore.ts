@@ -3,7 +3,7 @@ import { useEventListener } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { LocationQuery } from 'vue-router'
-import { onBackOnline, onGoneOffline, useNetworkStatus } from '../../core/useNetworkStatus'
+import { onBackOnline, onGoneOffline } from '../../core/useNetworkStatus'
 import { dataClient, DataError } from './data/dataClient'
 import type { MapMeta, RefreshStatus } from './data/protocol'
 import type { OutboxProblem } from '../../sync/outbox'
@@ -13,8 +13,12 @@ const REFRESH_AFTER_MS = 5 * 60 * 1000
 export const useSocialMapStore = defineStore('socialMap', () => {
   const meta = shallowRef<MapMeta | null>(null)
   const isReady = ref(false)
-  /** The browser's word, corrected by the last refresh: a server out of reach counts as offline. */
-  const isOnline = ref(useNetworkStatus().isOnline.value)
+  /**
+   * The browser's word at start (not VueUse's network watcher: only this first value is read, and setting that
+   * watcher up cost the start page's mount ~3 ms of the host's time), then its online and offline events, corrected
+   * by the last refresh: a server out of reach counts as offline. Online while rendered at build time (no navigator).
+   */
+  const isOnline = ref(typeof navigator === 'undefined' || navigator.onLine)
   const lastRefresh = ref<RefreshStatus | 'refreshing' | null>(null)
   const problem = ref<'storage-full' | 'invalid-map' | 'unreadable' | null>(null)
   const pendingReports = ref(0)
