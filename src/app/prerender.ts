@@ -1,7 +1,7 @@
 /**
  * The start page as its first render shows it, rendered at build time into index.html (build/prerender.ts;
  * docs/performance.md "The start page painted before its JavaScript"): Dutch, the map not yet read
- * from the phone. The app's own components, router, store and texts; boot.ts mounts over it.
+ * from the phone. The app's own components, router, store and texts; boot.ts hydrates it, so its first render must match this one.
  */
 import { createSSRApp } from 'vue'
 import { renderToString } from 'vue/server-renderer'
