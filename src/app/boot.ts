@@ -1,5 +1,5 @@
 import { createPinia } from 'pinia'
-import { createApp, createSSRApp, nextTick } from 'vue'
+import { createApp, createSSRApp } from 'vue'
 import App from './App.vue'
 import { dataClient } from './features/socialMap/data/dataClient'
 import { i18n, localeForPage, showLocale } from './i18n'
@@ -30,7 +30,9 @@ function mount() {
     const taken = takeFrom(root)
     if (taken) putBack(root, taken)
     app.mount(root)
-    if (taken) void nextTick().then(() => giveTo(root, taken))
+    // At once: hydration is synchronous, its listeners are on, and the page is still the painted one that takeFrom
+    // counted (the filters open on a wide screen in the next render, adding controls before the ones after them).
+    if (taken) giveTo(root, taken)
   })
 }
 

@@ -179,6 +179,26 @@ describe("the resident's social map, as a new user tries it", () => {
     await context.close()
   })
 
+  it('keeps what was done on the painted page on a wide screen too, where the filters open once the app is there: the postcode in its field, the focus in it', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'nl-NL', serviceWorkers: 'block' })
+    const page = await context.newPage()
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    await page.route(/\/assets\/boot-[^/]*\.js$/, async (r) => (await held, r.continue()))
+    await page.goto(h.baseUrl + '/', { waitUntil: 'commit' })
+    await page.locator('summary', { hasText: 'Dichtbij mij' }).click()
+    await page.locator('#near-me-place').fill('5341')
+    release()
+    await expect.poll(() => page.locator('#app').getAttribute('data-prerendered')).toBeNull()
+    await expect.poll(() => page.getByLabel('Gemeente').isVisible()).toBe(true)
+    expect(await page.locator('#near-me-place').inputValue()).toBe('5341')
+    expect(await focusedId(page)).toBe('near-me-place')
+    expect(await page.locator('details.near-me').getAttribute('open')).toBe('')
+    expect(await page.getByLabel('Gemeente').inputValue()).toBe('')
+    expect(new URL(page.url()).search).toBe('')
+    await context.close()
+  })
+
   it('hydrates the painted start page without a mismatch, on a phone and on a wide screen (filters open there once mounted)', async () => {
     for (const viewport of [PHONE, { width: 1280, height: 800 }]) {
       const context = await h.browser.newContext({ viewport, locale: 'nl-NL', serviceWorkers: 'block' })

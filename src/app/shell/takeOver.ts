@@ -57,7 +57,11 @@ export function putBack(root: Element, taken: Taken): void {
   })
 }
 
-/** Does it again on the app's page: values first (each control's own event), then the focus, then the disclosures (opening one adds controls). */
+/**
+ * Does it again on the app's page: values first (each control's own event), then the disclosures, then the focus
+ * (an element inside a closed disclosure cannot take it). All found by their place on the page as it is when called,
+ * before any of this adds controls (a disclosure's fields render after its toggle event).
+ */
 export function giveTo(root: Element | null, taken: Taken): void {
   if (!root) return
   const controls = [...root.querySelectorAll<Control>(CONTROLS)]
@@ -69,12 +73,12 @@ export function giveTo(root: Element | null, taken: Taken): void {
     c.value = value
     c.dispatchEvent(new Event(c instanceof HTMLSelectElement ? 'change' : 'input'))
   })
+  taken.open.forEach((open, i) => {
+    if (open && details[i] && !details[i].open) details[i].open = true
+  })
   const target = focusable[taken.focus]
   if (target) {
     target.focus()
     if (target instanceof HTMLInputElement && taken.caret[0] !== null) target.setSelectionRange(taken.caret[0], taken.caret[1])
   }
-  taken.open.forEach((open, i) => {
-    if (open && details[i] && !details[i].open) details[i].open = true
-  })
 }

@@ -16,9 +16,10 @@ export const useSocialMapStore = defineStore('socialMap', () => {
   /**
    * The browser's word at start (not VueUse's network watcher: only this first value is read, and setting that
    * watcher up cost the start page's mount ~3 ms of the host's time), then its online and offline events, corrected
-   * by the last refresh: a server out of reach counts as offline. Online while rendered at build time (no navigator).
+   * by the last refresh: a server out of reach counts as offline. Online while rendered at build time (Node has no
+   * navigator before 21, one without onLine after).
    */
-  const isOnline = ref(typeof navigator === 'undefined' || navigator.onLine)
+  const isOnline = ref(typeof navigator === 'undefined' || navigator.onLine !== false)
   const lastRefresh = ref<RefreshStatus | 'refreshing' | null>(null)
   const problem = ref<'storage-full' | 'invalid-map' | 'unreadable' | null>(null)
   const pendingReports = ref(0)
