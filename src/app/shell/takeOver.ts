@@ -25,12 +25,20 @@ const changed = (c: Control): string | null => {
   return c.value !== c.defaultValue ? c.value : null
 }
 
-/** Reads the painted page before the app replaces it; undefined when the person did nothing there. */
-export function takeFrom(root: Element | null): Taken | undefined {
-  if (!root) return undefined
-  const values = [...root.querySelectorAll<Control>(CONTROLS)].map(changed)
-  const open = [...root.querySelectorAll('details')].map((d) => d.open)
-  const focusable = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)]
+/** The page's controls, focusable elements and disclosures, each in document order: how the three steps find them. */
+function found(root: Element) {
+  return {
+    controls: [...root.querySelectorAll<Control>(CONTROLS)],
+    focusable: [...root.querySelectorAll<HTMLElement>(FOCUSABLE)],
+    details: [...root.querySelectorAll('details')],
+  }
+}
+
+/** Reads the painted page before the app hydrates it; undefined when the person did nothing there. */
+export function takeFrom(root: Element): Taken | undefined {
+  const { controls, focusable, details } = found(root)
+  const values = controls.map(changed)
+  const open = details.map((d) => d.open)
   const active = document.activeElement
   const focus = active instanceof HTMLElement ? focusable.indexOf(active) : -1
   const caret: Taken['caret'] = active instanceof HTMLInputElement ? [active.selectionStart, active.selectionEnd] : [null, null]
@@ -44,14 +52,13 @@ export function takeFrom(root: Element | null): Taken | undefined {
  * components follow the events. The focus stays where it is.
  */
 export function putBack(root: Element, taken: Taken): void {
-  const controls = [...root.querySelectorAll<Control>(CONTROLS)]
+  const { controls, details } = found(root)
   taken.values.forEach((value, i) => {
     const c = controls[i]
     if (value === null || !c) return
     if (c instanceof HTMLSelectElement) for (const o of c.options) o.selected = o.defaultSelected
     else c.value = c.defaultValue
   })
-  const details = [...root.querySelectorAll('details')]
   taken.open.forEach((open, i) => {
     if (open && details[i]) details[i].open = false
   })
@@ -62,11 +69,8 @@ export function putBack(root: Element, taken: Taken): void {
  * (an element inside a closed disclosure cannot take it). All found by their place on the page as it is when called,
  * before any of this adds controls (a disclosure's fields render after its toggle event).
  */
-export function giveTo(root: Element | null, taken: Taken): void {
-  if (!root) return
-  const controls = [...root.querySelectorAll<Control>(CONTROLS)]
-  const focusable = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)]
-  const details = [...root.querySelectorAll('details')]
+export function giveTo(root: Element, taken: Taken): void {
+  const { controls, focusable, details } = found(root)
   taken.values.forEach((value, i) => {
     const c = controls[i]
     if (value === null || !c || c.value === value) return
