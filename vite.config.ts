@@ -5,6 +5,10 @@ import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import { compileHintsForStart } from './build/compileHints'
 import { prerenderStartPage } from './build/prerender'
+import { startChunk } from './build/startChunk'
+
+const VUE = /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/
+const start = startChunk(VUE)
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -20,6 +24,7 @@ export default defineConfig({
     }),
     prerenderStartPage(fileURLToPath(import.meta.url)),
     compileHintsForStart(),
+    start.plugin,
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/app/sw',
@@ -58,7 +63,7 @@ export default defineConfig({
       output: {
         // Vue, its router, store and texts in one chunk: every page needs them at start, and one file compresses
         // better than the six the automatic split makes of them (docs/performance.md, "The app fetched after the start page's first paint").
-        codeSplitting: { groups: [{ name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/ }] },
+        codeSplitting: { groups: [{ name: 'vue', test: VUE, priority: 2 }, { name: 'start', test: start.test, priority: 1, includeDependenciesRecursively: false }] },
       },
     },
     target: 'es2022',

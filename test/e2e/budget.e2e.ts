@@ -31,6 +31,14 @@ describe('the start page', () => {
     expect(graph.filter((f) => !readFileSync(join(DIST, f), 'utf8').startsWith(COMPILE_HINT))).toEqual([])
   })
 
+  it('starts the app from a handful of script files, not a dozen', () => {
+    // build/startChunk.ts: each file is a request the main thread starts right after the first paint, and a slow
+    // line a connection; the automatic split made fifteen of them. The entry, boot.ts, Vue's, the app's start-up and
+    // the bundler's runtime.
+    const graph = assets.js.filter((f) => !f.includes('/start-page-') && !f.includes('/workbox-window'))
+    expect(graph.length).toBeLessThanOrEqual(5)
+  })
+
   it('loads at most 15 KB gzip of CSS', () => {
     expect(assets.css.length).toBeGreaterThan(0)
     expect(gzipKb(assets.css)).toBeLessThanOrEqual(15)
