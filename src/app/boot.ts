@@ -24,20 +24,24 @@ function mount() {
     return
   }
   const app = createSSRApp(App).use(createPinia()).use(router).use(i18n)
-  // The first page resolved before hydrating, as it was when rendered at build time: the same markup.
-  void router.isReady().then(() => {
-    root.removeAttribute('data-prerendered')
-    const taken = takeFrom(root)
-    if (taken) putBack(root, taken)
-    app.mount(root)
+  // The first page resolved before hydrating, as it was when rendered at build time: the same markup. The hydration
+  // in a task of its own, after the one that set the app and its router up (docs/performance.md, "The app in three files").
+  const painted = root
+  const hydrate = () => {
+    painted.removeAttribute('data-prerendered')
+    const taken = takeFrom(painted)
+    if (taken) putBack(painted, taken)
+    app.mount(painted)
     // At once: hydration is synchronous, its listeners are on, and the page is still the painted one that takeFrom
     // counted (the filters open on a wide screen in the next render, adding controls before the ones after them).
-    if (taken) giveTo(root, taken)
-  })
+    if (taken) giveTo(painted, taken)
+  }
+  void router.isReady().then(() => setTimeout(hydrate, 0))
 }
 
-// Three tasks, not one, with room between them for the phone to answer a tap or a key: the modules' evaluation,
-// starting the data worker (a few ms of the main thread), and the mount (docs/performance.md, "Where the blocking time is now").
+// Tasks, not one, with room between them for the phone to answer a tap or a key: the modules' evaluation, starting the
+// data worker (a few ms of the main thread), setting the app up and, on the start page, hydrating (docs/performance.md,
+// "Where the blocking time is now", "The app in three files").
 void showLocale(localeForPage(isProPath(window.location.pathname))).finally(() => {
   setTimeout(dataClient, 0)
   setTimeout(mount, 0)

@@ -250,6 +250,27 @@ describe("the resident's social map, as a new user tries it", () => {
     await context.close()
   })
 
+  it('starts the app on the painted page without throwing: an exception there made the browser parse a whole chunk again', async () => {
+    // Every exception thrown (also one caught at once) until the results show, seen by the page's debugger. Vue's
+    // router threw one on every first visit (a missing sessionStorage key), and V8 then parsed Vue's 170 KB chunk
+    // again for its stack: 20–80 ms of the main thread in a trace (docs/performance.md, "The app in three files").
+    const context = await h.browser.newContext({ viewport: PHONE, locale: 'nl-NL' })
+    const page = await context.newPage()
+    const cdp = await context.newCDPSession(page)
+    const thrown: string[] = []
+    cdp.on('Debugger.paused', (event: { reason: string; data?: { description?: string } }) => {
+      if (event.reason === 'exception' || event.reason === 'promiseRejection') thrown.push(event.data?.description?.split('\n').slice(0, 2).join(' ') ?? event.reason)
+      void cdp.send('Debugger.resume').catch(() => undefined)
+    })
+    await cdp.send('Debugger.enable')
+    await cdp.send('Debugger.setPauseOnExceptions', { state: 'all' })
+    await page.goto(h.baseUrl + '/')
+    await expect.poll(() => resultCount(page), { timeout: 20_000 }).toMatch(/^\d+ resultaten?$/)
+    expect(await page.locator('#app').getAttribute('data-prerendered')).toBeNull()
+    expect(thrown).toEqual([])
+    await context.close()
+  })
+
   it('a round-the-clock line reads "Altijd open"', async () => {
     const context = await h.browser.newContext({ viewport: PHONE, locale: 'nl-NL' })
     const page = await context.newPage()

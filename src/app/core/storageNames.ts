@@ -95,4 +95,10 @@ export const SESSION_KEYS = {
   accountLink: 'swz-account-link',
   /** Set once a stale chunk made the page reload, so it reloads only once (main.ts). */
   reloaded: 'samenwerkwijze.reloaded',
+  /**
+   * Vue's router's own key: the tab's scroll positions, read when its module runs. Written as an empty record before
+   * that when missing (main.ts), since reading a missing one throws inside the router, and the exception made the
+   * browser parse Vue's whole chunk again (docs/performance.md, "The app in three files").
+   */
+  routerScroll: 'vue-router:scroll',
 } as const
