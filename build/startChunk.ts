@@ -1,5 +1,5 @@
 /**
- * One chunk for the app's own start-up modules (docs/performance.md, "The app in three files").
+ * One chunk for the app's own start-up modules (docs/performance.md, "The app in a few files").
  *
  * The automatic split cut what src/app/boot.ts imports statically into a dozen files of 0.1–5 KB, each shared with
  * some lazily loaded page. The start page asks for every one of them at once (Vite's preload links), and each
@@ -13,12 +13,11 @@
  */
 import type { Plugin } from 'vite'
 
-const ENTRY = /[\\/]src[\\/]app[\\/]main\.ts$/
 const BOOT = /[\\/]src[\\/]app[\\/]boot\.ts$/
 
 interface GraphLike {
   getModuleIds(): IterableIterator<string>
-  getModuleInfo(id: string): { importedIds: readonly string[] } | null
+  getModuleInfo(id: string): { importedIds: readonly string[]; isEntry: boolean } | null
 }
 
 /** The modules reachable by static import from `from`, `from` included. */
@@ -33,13 +32,16 @@ export function staticallyReachable(graph: GraphLike, from: string): Set<string>
   return found
 }
 
-/** The start-up modules: reached from boot.ts, not from the entry, and not matched by `exclude` (Vue's own group). */
+/**
+ * The start-up modules: reached from boot.ts, not from any entry (index.html's main.ts, and whatever else the HTML
+ * may one day load itself), and not matched by `exclude` (Vue's own group).
+ */
 export function startModules(graph: GraphLike, exclude: RegExp): Set<string> {
   const ids = [...graph.getModuleIds()]
-  const entry = ids.find((id) => ENTRY.test(id))
+  const entries = ids.filter((id) => graph.getModuleInfo(id)?.isEntry)
   const boot = ids.find((id) => BOOT.test(id))
-  if (!entry || !boot) throw new Error('startChunk: src/app/main.ts or src/app/boot.ts is not in the build')
-  const early = staticallyReachable(graph, entry)
+  if (entries.length === 0 || !boot) throw new Error('startChunk: no entry, or src/app/boot.ts is not in the build')
+  const early = new Set(entries.flatMap((entry) => [...staticallyReachable(graph, entry)]))
   const start = new Set<string>()
   for (const id of staticallyReachable(graph, boot)) if (!early.has(id) && !exclude.test(id) && !BOOT.test(id)) start.add(id)
   return start
@@ -50,10 +52,22 @@ export function startChunk(exclude: RegExp): { plugin: Plugin; test: (id: string
   let start = new Set<string>()
   const plugin: Plugin = {
     name: 'samenwerkwijze:start-chunk',
-    apply: 'build',
+    // The client's build only: a server-side build has neither the entry nor boot.ts as such.
+    apply: (_, env) => env.command === 'build' && !env.isSsrBuild,
     buildEnd(error) {
       if (error) return
       start = startModules(this, exclude)
+    },
+    // The point of it all, checked: the entry's chunk must not import the start chunk (it would load the whole app
+    // before the first paint), nor may the start chunk import boot's (a cycle).
+    generateBundle(_, bundle) {
+      const chunks = Object.values(bundle).flatMap((c) => (c.type === 'chunk' ? [c] : []))
+      const startFile = chunks.find((c) => c.name === 'start')?.fileName
+      if (!startFile) return
+      for (const c of chunks) {
+        if (c.isEntry && c.imports.includes(startFile)) this.error(`startChunk: the entry ${c.fileName} imports ${startFile}, so the app would load before the first paint`)
+        if (c.fileName === startFile && chunks.some((b) => b.facadeModuleId && BOOT.test(b.facadeModuleId) && c.imports.includes(b.fileName))) this.error(`startChunk: ${startFile} imports boot.ts's chunk`)
+      }
     },
   }
   return { plugin, test: (id) => start.has(id) }

@@ -25,7 +25,7 @@ function mount() {
   }
   const app = createSSRApp(App).use(createPinia()).use(router).use(i18n)
   // The first page resolved before hydrating, as it was when rendered at build time: the same markup. The hydration
-  // in a task of its own, after the one that set the app and its router up (docs/performance.md, "The app in three files").
+  // in a task of its own, after the one that set the app and its router up (docs/performance.md, "The app in a few files").
   const painted = root
   const hydrate = () => {
     painted.removeAttribute('data-prerendered')
@@ -41,7 +41,7 @@ function mount() {
 
 // Tasks, not one, with room between them for the phone to answer a tap or a key: the modules' evaluation, starting the
 // data worker (a few ms of the main thread), setting the app up and, on the start page, hydrating (docs/performance.md,
-// "Where the blocking time is now", "The app in three files").
+// "Where the blocking time is now", "The app in a few files").
 void showLocale(localeForPage(isProPath(window.location.pathname))).finally(() => {
   setTimeout(dataClient, 0)
   setTimeout(mount, 0)

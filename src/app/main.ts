@@ -25,12 +25,12 @@ const boot = () => {
   // that, both taken here, in a task of its own while the app downloads, not in the task that runs the app's modules:
   // a tab's first look at sessionStorage loads it from the browser (a few ms), and on a first visit the key is missing,
   // the router's JSON.parse throws, and the exception made V8 parse Vue's whole chunk again for its stack (20–80 ms
-  // in a trace). An empty record is what the router assumes when there is none (docs/performance.md, "The app in three files").
+  // in a trace). An empty record is what the router assumes when there is none (docs/performance.md, "The app in a few files").
   setTimeout(() => {
     try {
       if (sessionStorage.getItem(SESSION_KEYS.routerScroll) === null) sessionStorage.setItem(SESSION_KEYS.routerScroll, '{}')
     } catch {
-      // Storage blocked: the router copes, and so does everything else that asks for it.
+      // Storage blocked: the router catches the same error when it reads.
     }
   }, 0)
 }

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { startModules, staticallyReachable } from '../../build/startChunk'
 
 /** A module graph as the bundler's plugin context shows it: each module's static imports. */
-function graph(imports: Record<string, string[]>) {
+function graph(imports: Record<string, string[]>, entries = ['/r/src/app/main.ts']) {
   return {
     getModuleIds: () => Object.keys(imports)[Symbol.iterator](),
-    getModuleInfo: (id: string) => (id in imports ? { importedIds: imports[id]! } : null),
+    getModuleInfo: (id: string) => (id in imports ? { importedIds: imports[id]!, isEntry: entries.includes(id) } : null),
   }
 }
 
@@ -37,7 +37,16 @@ describe('the start chunk (build/startChunk.ts)', () => {
     expect([...startModules(example, VUE)].sort()).toEqual(['/r/src/app/App.vue', '/r/src/app/router.ts', '/r/src/app/ui/Status.vue'])
   })
 
-  it('refuses a build without the entry or boot.ts, instead of capturing nothing', () => {
+  it('leaves out what any entry reaches, not only main.ts', () => {
+    const withTwo = graph(
+      { '/r/src/app/main.ts': [], '/r/src/app/early.css': ['/r/src/app/ui/Status.vue'], '/r/src/app/boot.ts': ['/r/src/app/ui/Status.vue', '/r/src/app/App.vue'], '/r/src/app/ui/Status.vue': [], '/r/src/app/App.vue': [] },
+      ['/r/src/app/main.ts', '/r/src/app/early.css'],
+    )
+    expect([...startModules(withTwo, VUE)]).toEqual(['/r/src/app/App.vue'])
+  })
+
+  it('refuses a build without an entry or without boot.ts, instead of capturing nothing', () => {
     expect(() => startModules(graph({ '/r/src/app/main.ts': [] }), VUE)).toThrow(/boot\.ts/)
+    expect(() => startModules(graph({ '/r/src/app/boot.ts': [] }, []), VUE)).toThrow(/no entry/)
   })
 })

@@ -96,9 +96,10 @@ export const SESSION_KEYS = {
   /** Set once a stale chunk made the page reload, so it reloads only once (main.ts). */
   reloaded: 'samenwerkwijze.reloaded',
   /**
-   * Vue's router's own key: the tab's scroll positions, read when its module runs. Written as an empty record before
-   * that when missing (main.ts), since reading a missing one throws inside the router, and the exception made the
-   * browser parse Vue's whole chunk again (docs/performance.md, "The app in three files").
+   * Vue's router's own key: the tab's scroll positions, read when its module runs. Written as an empty record when
+   * missing (main.ts, while the app downloads: in practice before the router reads it; if not, only the cost comes
+   * back), since reading a missing one throws inside the router, and the exception made the browser parse Vue's whole
+   * chunk again (docs/performance.md, "The app in a few files").
    */
   routerScroll: 'vue-router:scroll',
 } as const
