@@ -13,8 +13,13 @@ import './styles/main.css'
 
 // A deploy can remove the chunks an open tab still expects: reload once, not in a loop.
 window.addEventListener('vite:preloadError', (event) => {
-  if (sessionStorage.getItem(SESSION_KEYS.reloaded)) return
-  sessionStorage.setItem(SESSION_KEYS.reloaded, '1')
+  try {
+    if (sessionStorage.getItem(SESSION_KEYS.reloaded)) return
+    sessionStorage.setItem(SESSION_KEYS.reloaded, '1')
+  } catch {
+    // Storage blocked: a reload could not be counted, so none (the error shows as it is).
+    return
+  }
   event.preventDefault()
   window.location.reload()
 })
