@@ -89,10 +89,17 @@ export async function ensureLocale(locale: Locale): Promise<void> {
   await Promise.all([p, ...pages])
 }
 
-/** `<html lang dir>` follow the language shown. */
+/**
+ * `<html lang dir>` follow the language shown. Written only when they change: setting either, even to the value it
+ * has, makes the browser match the page's `:lang()` and `[dir]` rules again, a style recalculation of the whole
+ * painted start page right after the app starts (docs/performance.md, "No restyling of the painted page"). No `dir`
+ * is left to right.
+ */
 export function applyDocumentLocale(locale: Locale) {
-  document.documentElement.lang = locale
-  document.documentElement.dir = directionOf(locale)
+  const root = document.documentElement
+  const dir = directionOf(locale)
+  if (root.getAttribute('lang') !== locale) root.lang = locale
+  if ((root.getAttribute('dir') ?? 'ltr') !== dir) root.dir = dir
 }
 
 /** Shows the locale now, without remembering it (a professional page in a resident-only language). */
