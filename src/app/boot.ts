@@ -1,10 +1,11 @@
 import { createPinia } from 'pinia'
 import { createApp, createSSRApp } from 'vue'
+import type { Router } from 'vue-router'
 import App from './App.vue'
 import { dataClient } from './features/socialMap/data/dataClient'
 import { i18n, localeForPage, showLocale } from './i18n'
 import { isProPath } from './shell/proPaths'
-import { router } from './router'
+import { createAppRouter } from './router'
 import { giveTo, putBack, takeFrom } from './shell/takeOver'
 
 /**
@@ -16,7 +17,7 @@ import { giveTo, putBack, takeFrom } from './shell/takeOver'
  * page hydrated"). What a person did on it meanwhile is done again through the app (shell/takeOver.ts).
  * Elsewhere the painted page is hidden and the app mounts over it.
  */
-function mount() {
+function mount(router: Router) {
   const root = document.getElementById('app')
   if (!root?.hasAttribute('data-prerendered') || !document.documentElement.classList.contains('start-page')) {
     root?.removeAttribute('data-prerendered')
@@ -40,9 +41,12 @@ function mount() {
 }
 
 // Tasks, not one, with room between them for the phone to answer a tap or a key: the modules' evaluation, starting the
-// data worker (a few ms of the main thread), setting the app up and, on the start page, hydrating (docs/performance.md,
-// "Where the blocking time is now", "The app in a few files").
+// data worker (a few ms of the main thread), making the router, setting the app up and, on the start page, hydrating
+// (docs/performance.md, "Where the blocking time is now", "The app in a few files", "The router made in a task of its own").
 void showLocale(localeForPage(isProPath(window.location.pathname))).finally(() => {
   setTimeout(dataClient, 0)
-  setTimeout(mount, 0)
+  setTimeout(() => {
+    const router = createAppRouter()
+    setTimeout(() => mount(router), 0)
+  }, 0)
 })

@@ -8,9 +8,10 @@ import { renderToString } from 'vue/server-renderer'
 import { createPinia } from 'pinia'
 import App from './App.vue'
 import { i18n } from './i18n'
-import { router } from './router'
+import { createAppRouter } from './router'
 
 export async function renderStartPage(): Promise<string> {
+  const router = createAppRouter()
   const app = createSSRApp(App).use(createPinia()).use(router).use(i18n)
   // Any error or warning fails the build: a page that rendered half would be painted on every phone.
   const problems: string[] = []
