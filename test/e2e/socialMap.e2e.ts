@@ -193,6 +193,33 @@ describe('the resident social map in the browser', () => {
     await context.close()
   })
 
+  it('installs the app for offline use only once the map is in, so the two downloads do not share a slow line', async () => {
+    const { context, page } = await freshPage()
+    // The map's download held back: the page is up, hydrated and waiting for it.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let mapAsked = false
+    await context.route('**/api/social-map**', async (route) => {
+      mapAsked = true
+      await held
+      await route.continue()
+    })
+    const fromServiceWorker: string[] = []
+    context.on('request', (r) => void (r.serviceWorker() && fromServiceWorker.push(r.url())))
+    await page.goto(h.baseUrl + '/')
+    await expect.poll(() => mapAsked).toBe(true)
+    await page.getByRole('searchbox', { name: /Zoek/ }).waitFor()
+    // Idle time enough for a registration at start to have happened (at start it came within the mount).
+    await page.evaluate(() => new Promise((resolve) => setTimeout(() => requestIdleCallback(resolve), 1000)))
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()) === undefined)).toBe(true)
+    expect(fromServiceWorker).toEqual([])
+    release()
+    await page.locator('[data-service-id]').first().waitFor()
+    await page.evaluate(async () => void (await navigator.serviceWorker.ready))
+    await expect.poll(() => fromServiceWorker.length).toBeGreaterThan(0)
+    await context.close()
+  })
+
   it('offers "Nieuwe versie — vernieuwen" when a new version is published, and reloads into it', async () => {
     const { context, page } = await freshPage()
     await firstVisit(page)

@@ -32,6 +32,8 @@ export const useSocialMapStore = defineStore('socialMap', () => {
   const revision = ref(0)
   let lastRefreshAt = 0
   let started: Promise<void> | undefined
+  let firstRefreshEnded!: () => void
+  const firstRefresh = new Promise<void>((resolve) => (firstRefreshEnded = resolve))
 
   const client = () => dataClient()
   const hasMap = computed(() => (meta.value?.count ?? 0) > 0)
@@ -85,7 +87,17 @@ export const useSocialMapStore = defineStore('socialMap', () => {
       lastRefresh.value = null
       if (e instanceof DataError && e.code === 'storage-full') problem.value = 'storage-full'
       else throw e
+    } finally {
+      firstRefreshEnded()
     }
+  }
+
+  /**
+   * Ends when the first refresh since start has ended, whatever its outcome: the map downloaded, already current,
+   * offline or failed. Work that can wait for the map waits for this (the service worker: sync/serviceWorker.ts).
+   */
+  function whenFirstRefreshEnded(): Promise<void> {
+    return firstRefresh
   }
 
   async function flush() {
@@ -143,5 +155,5 @@ export const useSocialMapStore = defineStore('socialMap', () => {
     return (await client().call({ type: 'stamp', at: Date.parse(at), lang })).text
   }
 
-  return { stampText, lastSearch, meta, isReady, isOnline, lastRefresh, problem, pendingReports, reportProblems, retryReport, discardReport, favouriteIds, revision, hasMap, start, refresh, flush, search, service, favourites, toggleFavourite, report, proposeInitiative }
+  return { stampText, lastSearch, meta, isReady, isOnline, lastRefresh, problem, pendingReports, reportProblems, retryReport, discardReport, favouriteIds, revision, hasMap, start, refresh, whenFirstRefreshEnded, flush, search, service, favourites, toggleFavourite, report, proposeInitiative }
 })
