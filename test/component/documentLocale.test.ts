@@ -5,11 +5,12 @@
 import { describe, expect, it } from 'vitest'
 import { applyDocumentLocale } from '../../src/app/i18n'
 
-/** The page's <html> as painted: lang="nl" and no dir (index.html). */
-function watched() {
+/** The page's <html> as painted: lang="nl" dir="ltr" (index.html), or without dir. */
+function watched(dir: string | null = 'ltr') {
   const root = document.documentElement
   root.setAttribute('lang', 'nl')
-  root.removeAttribute('dir')
+  if (dir === null) root.removeAttribute('dir')
+  else root.setAttribute('dir', dir)
   const writes: string[] = []
   const observer = new MutationObserver(() => {})
   observer.observe(root, { attributes: true, attributeOldValue: true })
@@ -21,17 +22,19 @@ function watched() {
 }
 
 describe('the document language', () => {
-  it('writes nothing when the page is painted in the language shown (Dutch, no dir)', () => {
-    const { root, take } = watched()
-    applyDocumentLocale('nl')
-    expect(take()).toEqual([])
-    expect(root.getAttribute('dir')).toBeNull()
+  it('writes nothing when the page is painted in the language shown (Dutch, left to right, or no dir at all)', () => {
+    for (const dir of ['ltr', null]) {
+      const { root, take } = watched(dir)
+      applyDocumentLocale('nl')
+      expect(take()).toEqual([])
+      expect(root.getAttribute('dir')).toBe(dir)
+    }
   })
 
   it('writes what changes: Arabic right to left, back to Dutch left to right, English keeping the direction', () => {
     const { root, take } = watched()
     applyDocumentLocale('ar')
-    expect(take()).toEqual(['lang:nl->ar', 'dir:null->rtl'])
+    expect(take()).toEqual(['lang:nl->ar', 'dir:ltr->rtl'])
     applyDocumentLocale('ar')
     expect(take()).toEqual([])
     applyDocumentLocale('nl')
