@@ -2,9 +2,6 @@ import { createMemoryHistory, createRouter, createWebHistory, START_LOCATION, ty
 import SocialMapSearchPage from './features/socialMap/SocialMapSearchPage.vue'
 import { loadPageTexts, loadProfessionalMessages } from './i18n'
 
-/** A service's page (the route named `service`): for links that need no resolving (ui/PageLink.vue). */
-export const servicePath = (id: string) => `/aanbod/${encodeURIComponent(id)}`
-
 /**
  * The app's router, made when called rather than when this module runs: reading its 38 paths and taking over the
  * browser's history is a task of its own at start (boot.ts; docs/performance.md, "The router made in a task of its own").

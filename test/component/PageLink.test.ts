@@ -7,9 +7,9 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { describe, expect, it } from 'vitest'
 import PageLink from '../../src/app/ui/PageLink.vue'
-import { servicePath } from '../../src/app/router'
+import { servicePath } from '../../src/app/shell/pagePaths'
 
-async function setUp(at = '/') {
+async function setUp(at: string | null = '/') {
   const page = { template: '<div />' }
   const router = createRouter({
     history: createMemoryHistory(),
@@ -19,7 +19,7 @@ async function setUp(at = '/') {
       { path: '/aanbod/:id', name: 'service', component: page },
     ],
   })
-  await router.push(at)
+  if (at !== null) await router.push(at)
   const wrapper = mount({ components: { PageLink }, template: '<nav><PageLink to="/">Zoeken</PageLink><PageLink to="/over" class="x">Over</PageLink></nav>' }, { global: { plugins: [router] }, attachTo: document.body })
   return { router, wrapper, links: () => wrapper.findAll('a') }
 }
@@ -41,6 +41,12 @@ describe('a page link', () => {
     expect(click.defaultPrevented).toBe(true)
     expect(router.currentRoute.value.name).toBe('about')
     expect(links().map((a) => a.attributes('aria-current') ?? null)).toEqual([null, 'page'])
+    wrapper.unmount()
+  })
+
+  it('marks no page before the router has resolved the first one (its start location is "/")', async () => {
+    const { links, wrapper } = await setUp(null)
+    expect(links().map((a) => a.attributes('aria-current') ?? null)).toEqual([null, null])
     wrapper.unmount()
   })
 
