@@ -2,8 +2,9 @@
  * What the start page loads before a resident can use it, from the build's chunk graph
  * (dist/.vite/manifest.json): the entry (index.html's src/app/main.ts), the app it loads on every
  * page (src/app/boot.ts, a dynamic import: on the start page right after the first paint), what
- * either imports, and their stylesheets; workbox-window, which the update prompt imports once the map's first refresh has ended (src/app/sync/serviceWorker.ts);
- * and the scripts and stylesheets index.html links itself. Lazily loaded pages are not counted.
+ * either imports, and their stylesheets; workbox-window, which src/app/sync/serviceWorker.ts imports
+ * once the map's first refresh has ended (counted with the start page all the same); and the scripts
+ * and stylesheets index.html links itself. Lazily loaded pages are not counted.
  * Used by the start page's size budget (test/e2e/budget.e2e.ts) and `npm run bench`.
  */
 import { readFileSync, readdirSync } from 'node:fs'

@@ -208,15 +208,17 @@ describe('the resident social map in the browser', () => {
     context.on('request', (r) => void (r.serviceWorker() && fromServiceWorker.push(r.url())))
     await page.goto(h.baseUrl + '/')
     await expect.poll(() => mapAsked).toBe(true)
-    await page.getByRole('searchbox', { name: /Zoek/ }).waitFor()
+    // The app has hydrated the painted page (the search box is painted before it does).
+    await page.locator('#app:not([data-prerendered])').waitFor({ state: 'attached' })
     // Idle time enough for a registration at start to have happened (at start it came within the mount).
     await page.evaluate(() => new Promise((resolve) => setTimeout(() => requestIdleCallback(resolve), 1000)))
     expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()) === undefined)).toBe(true)
     expect(fromServiceWorker).toEqual([])
     release()
     await page.locator('[data-service-id]').first().waitFor()
-    await page.evaluate(async () => void (await navigator.serviceWorker.ready))
-    await expect.poll(() => fromServiceWorker.length).toBeGreaterThan(0)
+    // Registered because the map is in: well before the 15 s at which it would be registered anyway.
+    await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration()) !== undefined), { timeout: 5_000 }).toBe(true)
+    await expect.poll(() => fromServiceWorker.length, { timeout: 5_000 }).toBeGreaterThan(0)
     await context.close()
   })
 

@@ -6,14 +6,15 @@
  * 0.14 MB. Registered as the app started, that download shared a phone's slow line with the map the resident was
  * waiting for, and storing it (the browser compiles every script it keeps) took the processor while the page started.
  * Now it waits for the map's first refresh to end, however it ends (updated, unchanged, offline, failed), and then for
- * the next idle moment; at the latest `REGISTER_AT_LATEST_MS` after start, so a map that never answers cannot keep
- * the app from working offline. Updates are never installed on their own: UpdatePrompt.vue asks.
+ * the next idle moment; at the latest `REGISTER_AT_LATEST_MS` after UpdatePrompt.vue first mounts, so a map that never
+ * answers cannot keep the app from working offline. A new version the browser installs is not put to work on its own:
+ * UpdatePrompt.vue asks the person first.
  */
 import { ref } from 'vue'
 import { registerSW } from 'virtual:pwa-register'
 
 const HOUR = 60 * 60 * 1000
-/** Registered this long after start at the latest, settled or not. */
+/** Registered this long after the first call at the latest, settled or not. */
 export const REGISTER_AT_LATEST_MS = 15_000
 /** How long the browser may wait for an idle moment once the start has settled. */
 const IDLE_TIMEOUT_MS = 2_000
@@ -36,8 +37,17 @@ export function registerServiceWorkerAfter(settled: Promise<unknown>): void {
       immediate: true,
       onNeedRefresh: () => void (needRefresh.value = true),
       onRegisteredSW(_url, registration) {
+        if (!registration) return
+        // A new version the browser began installing before this registration (a returning visit after a deploy):
+        // Workbox tells of one already waiting, or of one found after it registered, but not of this one.
+        const installing = registration.installing
+        if (installing && navigator.serviceWorker.controller) {
+          installing.addEventListener('statechange', () => {
+            if (installing.state === 'installed') needRefresh.value = true
+          })
+        }
         // A tab left open for days still hears of a new version.
-        if (registration) setInterval(() => void registration.update(), HOUR)
+        setInterval(() => void registration.update(), HOUR)
       },
     })
   }
