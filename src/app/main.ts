@@ -7,6 +7,7 @@
  */
 import { SESSION_KEYS } from './core/storageNames'
 import { afterFirstPaint } from './shell/afterFirstPaint'
+import { writeFirstHistoryState } from './shell/historyState'
 import './styles/nlds.css'
 import './styles/theme.css'
 import './styles/main.css'
@@ -38,6 +39,8 @@ const boot = () => {
       // Storage blocked: the router catches the same error when it reads.
     }
   }, 0)
+  // The router's state for this page, written before the router is made, in a task of its own (shell/historyState.ts).
+  setTimeout(writeFirstHistoryState, 0)
 }
 
 if (document.documentElement.classList.contains('start-page')) afterFirstPaint(boot)
