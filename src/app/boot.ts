@@ -1,8 +1,9 @@
-import { createPinia } from 'pinia'
+import { createPinia, type Pinia } from 'pinia'
 import { createApp, createSSRApp } from 'vue'
 import type { Router } from 'vue-router'
 import App from './App.vue'
 import { dataClient } from './features/socialMap/data/dataClient'
+import { useSocialMapStore } from './features/socialMap/useSocialMapStore'
 import { i18n, localeForPage, showLocale } from './i18n'
 import { isProPath } from './shell/proPaths'
 import { createAppRouter } from './router'
@@ -17,14 +18,14 @@ import { giveTo, putBack, takeFrom } from './shell/takeOver'
  * page hydrated"). What a person did on it meanwhile is done again through the app (shell/takeOver.ts).
  * Elsewhere the painted page is hidden and the app mounts over it.
  */
-function mount(router: Router) {
+function mount(router: Router, pinia: Pinia) {
   const root = document.getElementById('app')
   if (!root?.hasAttribute('data-prerendered') || !document.documentElement.classList.contains('start-page')) {
     root?.removeAttribute('data-prerendered')
-    createApp(App).use(createPinia()).use(router).use(i18n).mount('#app')
+    createApp(App).use(pinia).use(router).use(i18n).mount('#app')
     return
   }
-  const app = createSSRApp(App).use(createPinia()).use(router).use(i18n)
+  const app = createSSRApp(App).use(pinia).use(router).use(i18n)
   // The first page resolved before hydrating, as it was when rendered at build time: the same markup. The hydration
   // in a task of its own, after the one that set the app and its router up (docs/performance.md, "The app in a few files").
   const painted = root
@@ -40,13 +41,26 @@ function mount(router: Router) {
   void router.isReady().then(() => setTimeout(hydrate, 0))
 }
 
-// Tasks, not one, with room between them for the phone to answer a tap or a key: the modules' evaluation, starting the
-// data worker (a few ms of the main thread), making the router, setting the app up and, on the start page, hydrating
-// (docs/performance.md, "Where the blocking time is now", "The app in a few files", "The router made in a task of its own").
+/** Runs each step in a task of its own, in order: room between them for the phone to answer a tap or a key. */
+function inTasks(...steps: (() => void)[]) {
+  const next = () => {
+    steps.shift()?.()
+    if (steps.length) setTimeout(next, 0)
+  }
+  setTimeout(next, 0)
+}
+
+// The start in tasks, not one: the modules' evaluation (this module's), then starting the data worker (a few ms of the
+// main thread), making the router, making the map's store that App.vue uses (before, its set-up was part of the
+// hydration), setting the app up and, on the start page, hydrating (docs/performance.md, "Where the blocking time is
+// now", "The app in a few files", "The router made in a task of its own").
 void showLocale(localeForPage(isProPath(window.location.pathname))).finally(() => {
-  setTimeout(dataClient, 0)
-  setTimeout(() => {
-    const router = createAppRouter()
-    setTimeout(() => mount(router), 0)
-  }, 0)
+  let router: Router
+  const pinia = createPinia()
+  inTasks(
+    dataClient,
+    () => (router = createAppRouter()),
+    () => void useSocialMapStore(pinia),
+    () => mount(router, pinia),
+  )
 })
